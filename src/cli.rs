@@ -1,0 +1,62 @@
+//! Command-line arguments.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Parser, Debug)]
+#[command(name = "backoffice", version, about = "Keyboard-driven back-office console")]
+pub struct Cli {
+    #[command(flatten)]
+    pub console: ConsoleArgs,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Args, Debug, Clone, Default)]
+pub struct ConsoleArgs {
+    /// Config file (default: the platform's config directory, backoffice/config.toml).
+    #[arg(long, global = true, env = "BACKOFFICE_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// Profile to use (default: the config's default_profile).
+    #[arg(long, global = true)]
+    pub profile: Option<String>,
+    /// Ignore the config and use the embedded sandbox.
+    #[arg(long)]
+    pub sandbox: bool,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Run the embedded sandbox alone and print each API's URL and a credential as JSON.
+    Sandbox(SandboxArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct SandboxArgs {
+    /// Address to listen on (port 0: any free port).
+    #[arg(long, default_value = "127.0.0.1:0")]
+    pub listen: SocketAddr,
+    /// Seed for the fake data: the same seed gives the same people.
+    #[arg(long, default_value_t = crate::sandbox::data::DEFAULT_SEED)]
+    pub seed: u64,
+    /// How many people to generate.
+    #[arg(long, default_value_t = crate::sandbox::data::DEFAULT_PEOPLE as u32, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub people: u32,
+    /// Print an API's GraphQL schema (SDL) and exit.
+    #[arg(long, value_name = "API")]
+    pub print_sdl: Option<SdlApi>,
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy)]
+pub enum SdlApi {
+    Unioo,
+}
+
+impl SdlApi {
+    pub fn sdl(self) -> String {
+        match self {
+            SdlApi::Unioo => crate::sandbox::unioo::sdl(),
+        }
+    }
+}

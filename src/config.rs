@@ -1,0 +1,275 @@
+//! The TOML config: profiles, each with its backends and how to get their secrets.
+//!
+//! Secrets never sit in the file: a token comes from an environment variable (`token_env`) or
+//! the output of a command (`token_cmd`). Every error names the file, the key and what is wrong.
+
+use secrecy::SecretString;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Profile used when `--profile` is not given.
+    pub default_profile: Option<String>,
+    #[serde(default)]
+    pub profiles: BTreeMap<String, Profile>,
+}
+
+#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Environment {
+    #[default]
+    Sandbox,
+    Test,
+    Staging,
+    Production,
+}
+
+#[derive(Debug, Deserialize, Clone, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Profile {
+    #[serde(default)]
+    pub environment: Environment,
+    /// Operator's name, for the audit trail.
+    pub operator: Option<String>,
+    /// Language for document type names (ISO 639-1), default "en".
+    pub language: Option<String>,
+    /// Use the embedded sandbox instead of real endpoints.
+    #[serde(default)]
+    pub sandbox: bool,
+    pub unioo: Option<GraphqlBackend>,
+}
+
+#[derive(Debug, Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct GraphqlBackend {
+    pub url: String,
+    pub token_env: Option<String>,
+    pub token_cmd: Option<String>,
+    pub connect_timeout_secs: Option<u64>,
+    pub timeout_secs: Option<u64>,
+}
+
+/// A config problem, located as precisely as the file allows.
+#[derive(Debug, thiserror::Error)]
+#[error("config {}: {key}: {message}", file.display())]
+pub struct ConfigError {
+    pub file: PathBuf,
+    pub key: String,
+    pub message: String,
+}
+
+impl ConfigError {
+    fn new(file: &Path, key: impl Into<String>, message: impl Into<String>) -> Self {
+        ConfigError { file: file.to_path_buf(), key: key.into(), message: message.into() }
+    }
+}
+
+/// Where the config lives when `--config` is not given.
+pub fn default_path() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "backoffice").map(|d| d.config_dir().join("config.toml"))
+}
+
+impl Config {
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| ConfigError::new(path, "(file)", format!("cannot read: {e}")))?;
+        Self::parse(path, &text)
+    }
+
+    pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
+        let config: Config = toml::from_str(text).map_err(|e| {
+            let (line, col) = e.span().map(|s| line_col(text, s.start)).unwrap_or((0, 0));
+            let key = key_at(text, e.span().map(|s| s.start).unwrap_or(0));
+            ConfigError::new(path, key, format!("{} (line {line}, column {col})", e.message().trim()))
+        })?;
+        config.validate(path)?;
+        Ok(config)
+    }
+
+    fn validate(&self, path: &Path) -> Result<(), ConfigError> {
+        if let Some(d) = &self.default_profile
+            && !self.profiles.contains_key(d)
+        {
+            return Err(ConfigError::new(
+                path,
+                "default_profile",
+                format!("no profile named {d:?} (have: {})", self.profile_names().join(", ")),
+            ));
+        }
+        for (name, p) in &self.profiles {
+            let at = |k: &str| format!("profiles.{name}.{k}");
+            if let Some(lang) = &p.language
+                && (lang.len() != 2 || !lang.bytes().all(|b| b.is_ascii_lowercase()))
+            {
+                return Err(ConfigError::new(path, at("language"), "use a two-letter code such as \"da\" or \"en\""));
+            }
+            if p.sandbox {
+                continue;
+            }
+            let Some(u) = &p.unioo else {
+                return Err(ConfigError::new(
+                    path,
+                    at("unioo"),
+                    "missing: give [profiles.NAME.unioo] with url and token_env or token_cmd, or set sandbox = true",
+                ));
+            };
+            u.validate(path, &at("unioo"))?;
+        }
+        Ok(())
+    }
+
+    pub fn profile_names(&self) -> Vec<String> {
+        self.profiles.keys().cloned().collect()
+    }
+}
+
+impl GraphqlBackend {
+    fn validate(&self, path: &Path, at: &str) -> Result<(), ConfigError> {
+        let url = reqwest::Url::parse(&self.url)
+            .map_err(|e| ConfigError::new(path, format!("{at}.url"), format!("not a URL: {e}")))?;
+        let loopback = match url.host() {
+            Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+            Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+            Some(url::Host::Domain(d)) => d == "localhost",
+            None => false,
+        };
+        match url.scheme() {
+            "https" => {}
+            "http" if loopback => {}
+            "http" => {
+                return Err(ConfigError::new(
+                    path,
+                    format!("{at}.url"),
+                    "must use https (plain http is allowed only on loopback)",
+                ));
+            }
+            s => return Err(ConfigError::new(path, format!("{at}.url"), format!("unsupported scheme {s:?}"))),
+        }
+        match (&self.token_env, &self.token_cmd) {
+            (Some(_), Some(_)) => Err(ConfigError::new(path, format!("{at}.token_cmd"), "give token_env or token_cmd, not both")),
+            (None, None) => Err(ConfigError::new(path, format!("{at}.token_env"), "missing: give token_env or token_cmd")),
+            _ => Ok(()),
+        }
+        .and_then(|()| match self.timeout_secs {
+            Some(0) => Err(ConfigError::new(path, format!("{at}.timeout_secs"), "must be at least 1")),
+            _ => Ok(()),
+        })
+    }
+
+    /// Reads the token from the environment or by running `token_cmd` (`sh -c`).
+    pub fn token(&self) -> anyhow::Result<SecretString> {
+        if let Some(var) = &self.token_env {
+            let v = std::env::var(var)
+                .map_err(|_| anyhow::anyhow!("the environment variable {var} (token_env) is not set"))?;
+            return Ok(SecretString::from(v.trim().to_string()));
+        }
+        let cmd = self.token_cmd.as_deref().unwrap_or_default();
+        let out = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(cmd)
+            .stderr(std::process::Stdio::inherit())
+            .output()
+            .map_err(|e| anyhow::anyhow!("cannot run token_cmd: {e}"))?;
+        if !out.status.success() {
+            anyhow::bail!("token_cmd exited with {}", out.status);
+        }
+        let token = String::from_utf8(out.stdout).map_err(|_| anyhow::anyhow!("token_cmd printed something that is not UTF-8"))?;
+        if token.trim().is_empty() {
+            anyhow::bail!("token_cmd printed nothing");
+        }
+        Ok(SecretString::from(token.trim().to_string()))
+    }
+}
+
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, col)
+}
+
+/// The dotted key of the table and key at `offset`, for error messages.
+fn key_at(text: &str, offset: usize) -> String {
+    let before = &text[..offset.min(text.len())];
+    let table = before
+        .lines()
+        .rev()
+        .find_map(|l| l.trim().strip_prefix('[').map(|t| t.trim_end_matches(']').trim_matches(['[', ']']).to_string()));
+    let line = text[before.rfind('\n').map_or(0, |i| i + 1)..].lines().next().unwrap_or("");
+    let key = line.split('=').next().unwrap_or("").trim();
+    match (table, key.is_empty() || key.starts_with('[')) {
+        (Some(t), false) => format!("{t}.{key}"),
+        (Some(t), true) => t,
+        (None, false) => key.to_string(),
+        (None, true) => "(top level)".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(t: &str) -> Result<Config, ConfigError> {
+        Config::parse(Path::new("/etc/b.toml"), t)
+    }
+
+    #[test]
+    fn a_good_config_parses() {
+        let c = parse(
+            r#"default_profile = "prod"
+[profiles.prod]
+environment = "production"
+[profiles.prod.unioo]
+url = "https://bank-api.example.com/graphql"
+token_env = "UNIOO_TOKEN"
+[profiles.local]
+sandbox = true
+"#,
+        )
+        .unwrap();
+        assert_eq!(c.profiles["prod"].environment, Environment::Production);
+        assert!(c.profiles["local"].sandbox);
+    }
+
+    #[test]
+    fn errors_name_file_key_and_problem() {
+        let e = parse("[profiles.p.unioo]\nurl = \"http://bank.example.com/graphql\"\ntoken_env = \"T\"\n").unwrap_err();
+        assert_eq!(e.key, "profiles.p.unioo.url");
+        assert!(e.to_string().starts_with("config /etc/b.toml: profiles.p.unioo.url: must use https"));
+
+        let e = parse("[profiles.p.unioo]\nurll = \"https://x\"\n").unwrap_err();
+        assert_eq!(e.key, "profiles.p.unioo.urll");
+        assert!(e.message.contains("unknown field"), "{}", e.message);
+        assert!(e.message.contains("line 2"), "{}", e.message);
+
+        let e = parse("[profiles.p.unioo]\nurl = \"https://x.example\"\n").unwrap_err();
+        assert_eq!(e.key, "profiles.p.unioo.token_env");
+
+        let e = parse("default_profile = \"nope\"\n[profiles.a]\nsandbox = true\n").unwrap_err();
+        assert_eq!(e.key, "default_profile");
+
+        let e = parse("[profiles.a]\nenvironment = \"prod\"\nsandbox = true\n").unwrap_err();
+        assert_eq!(e.key, "profiles.a.environment");
+    }
+
+    #[test]
+    fn loopback_may_use_http() {
+        assert!(parse("[profiles.p.unioo]\nurl = \"http://127.0.0.1:8080/graphql\"\ntoken_cmd = \"echo t\"\n").is_ok());
+    }
+
+    #[test]
+    fn token_cmd_output_is_trimmed() {
+        let b = GraphqlBackend {
+            url: "https://x".into(),
+            token_env: None,
+            token_cmd: Some("printf ' abc \\n'".into()),
+            connect_timeout_secs: None,
+            timeout_secs: None,
+        };
+        use secrecy::ExposeSecret;
+        assert_eq!(b.token().unwrap().expose_secret(), "abc");
+    }
+}

@@ -1,0 +1,9 @@
+//! Backend-neutral domain types and validation. No I/O.
+
+pub mod cpr;
+pub mod page;
+pub mod person;
+
+pub use cpr::{Cpr, CprError};
+pub use page::{Page, Sort, SortKey};
+pub use person::*;

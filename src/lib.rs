@@ -1,0 +1,8 @@
+//! backoffice: a keyboard-driven terminal console for back-office and compliance staff.
+
+pub mod cli;
+pub mod config;
+pub mod console;
+pub mod core;
+pub mod logging;
+pub mod sandbox;

@@ -1,0 +1,50 @@
+//! `backoffice`: the console (default), the sandbox on its own, and helpers.
+
+use backoffice::{cli, sandbox};
+use clap::Parser;
+
+fn main() -> std::process::ExitCode {
+    let args = cli::Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("backoffice: cannot start the async runtime: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    let result = runtime.block_on(async move {
+        match args.command {
+            Some(cli::Command::Sandbox(opts)) => run_sandbox(opts).await,
+            None => backoffice::console::run(args.console).await,
+        }
+    });
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("backoffice: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run_sandbox(opts: cli::SandboxArgs) -> anyhow::Result<()> {
+    if let Some(api) = opts.print_sdl {
+        print!("{}", api.sdl());
+        return Ok(());
+    }
+    let _log = backoffice::logging::init(None);
+    let handle = sandbox::Sandbox::start(sandbox::SandboxOptions {
+        listen: opts.listen,
+        seed: opts.seed,
+        people: opts.people as usize,
+    })
+    .await?;
+    println!("{}", serde_json::to_string_pretty(&handle.credentials())?);
+    eprintln!("sandbox listening on {}; Ctrl-C stops it", handle.addr);
+    tokio::signal::ctrl_c().await?;
+    Ok(())
+}
