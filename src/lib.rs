@@ -1,5 +1,6 @@
 //! backoffice: a keyboard-driven terminal console for back-office and compliance staff.
 
+pub mod backends;
 pub mod cli;
 pub mod config;
 pub mod console;

@@ -1,0 +1,88 @@
+//! Backend errors, worded for a compliance officer, always with the request id to quote to
+//! support. Server messages are passed through CPR redaction before they are kept.
+
+use crate::core::cpr::redact_cprs;
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum BackendError {
+    #[error("{backend} cannot be reached ({detail}). Check the network or VPN, then retry. [request {request_id}]")]
+    Unreachable { backend: &'static str, request_id: String, detail: String },
+    #[error("{backend} did not answer within {secs} s. Retry; if it keeps happening the service may be down. [request {request_id}]")]
+    Timeout { backend: &'static str, request_id: String, secs: u64 },
+    #[error("{backend} refused the credentials: {detail}. Get a new token and restart. [request {request_id}]")]
+    Unauthorized { backend: &'static str, request_id: String, detail: String },
+    #[error("{backend} answered HTTP {status}{hint}. [request {request_id}]", hint = status_hint(*status))]
+    Http { backend: &'static str, request_id: String, status: u16 },
+    #[error("{backend} refused the request: {}. [request {request_id}]", messages.join("; "))]
+    Rejected { backend: &'static str, request_id: String, messages: Vec<String> },
+    #[error("{backend} sent an answer that cannot be read ({detail}). [request {request_id}]")]
+    Malformed { backend: &'static str, request_id: String, detail: String },
+}
+
+fn status_hint(status: u16) -> &'static str {
+    match status {
+        403 => " (access denied: your account lacks the permission)",
+        404 => " (not found: check the endpoint URL in the config)",
+        429 => " (too many requests: wait a moment and retry)",
+        500..=599 => " (a fault on the server: retry later)",
+        _ => "",
+    }
+}
+
+impl BackendError {
+    pub fn request_id(&self) -> &str {
+        match self {
+            BackendError::Unreachable { request_id, .. }
+            | BackendError::Timeout { request_id, .. }
+            | BackendError::Unauthorized { request_id, .. }
+            | BackendError::Http { request_id, .. }
+            | BackendError::Rejected { request_id, .. }
+            | BackendError::Malformed { request_id, .. } => request_id,
+        }
+    }
+
+    /// Whether the backend itself looks unreachable (for the status bar), as opposed to
+    /// having refused one request.
+    pub fn backend_down(&self) -> bool {
+        matches!(
+            self,
+            BackendError::Unreachable { .. } | BackendError::Timeout { .. }
+        ) || matches!(self, BackendError::Http { status, .. } if *status >= 500)
+    }
+
+    /// A server message, made safe to show and log.
+    pub fn server_message(raw: &str) -> String {
+        let mut s = redact_cprs(raw.trim());
+        if s.chars().count() > 200 {
+            s = s.chars().take(200).collect::<String>() + "…";
+        }
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_carry_the_request_id_and_no_cpr() {
+        let e = BackendError::Rejected {
+            backend: "Unioo",
+            request_id: "ab12cd34".into(),
+            messages: vec![BackendError::server_message("no user with ssn 2110620629")],
+        };
+        let text = e.to_string();
+        assert!(text.contains("[request ab12cd34]"), "{text}");
+        assert!(text.contains("211062-****") && !text.contains("0629"), "{text}");
+        assert_eq!(e.request_id(), "ab12cd34");
+    }
+
+    #[test]
+    fn down_means_unreachable_or_server_fault() {
+        let t = BackendError::Timeout { backend: "Unioo", request_id: "x".into(), secs: 5 };
+        assert!(t.backend_down());
+        let r = BackendError::Http { backend: "Unioo", request_id: "x".into(), status: 403 };
+        assert!(!r.backend_down());
+        assert!(r.to_string().contains("access denied"));
+    }
+}

@@ -1,0 +1,118 @@
+//! GraphQL over HTTP POST: bearer auth, HTTP and GraphQL errors mapped to [`BackendError`].
+
+use super::BackendError;
+use super::http::{HttpSettings, REQUEST_ID_HEADER, client, new_request_id};
+use secrecy::{ExposeSecret, SecretString};
+use serde::{Serialize, de::DeserializeOwned};
+use std::time::Instant;
+
+pub struct GraphqlClient {
+    backend: &'static str,
+    url: reqwest::Url,
+    token: SecretString,
+    http: reqwest::Client,
+    settings: HttpSettings,
+}
+
+#[derive(serde::Deserialize)]
+struct ErrorBody {
+    #[serde(default)]
+    errors: Vec<ErrorItem>,
+}
+
+#[derive(serde::Deserialize)]
+struct ErrorItem {
+    message: String,
+}
+
+impl GraphqlClient {
+    pub fn new(
+        backend: &'static str,
+        url: reqwest::Url,
+        token: SecretString,
+        settings: HttpSettings,
+    ) -> Self {
+        GraphqlClient { backend, url, token, http: client(settings), settings }
+    }
+
+    /// Runs one operation. Partial data with `errors` counts as a failure: a compliance view
+    /// must not show half a person as if it were whole.
+    pub async fn run<Q, V>(&self, op: cynic::Operation<Q, V>) -> Result<Q, BackendError>
+    where
+        Q: DeserializeOwned + 'static,
+        V: Serialize,
+    {
+        let request_id = new_request_id();
+        let name = op.operation_name.clone().unwrap_or_default();
+        let started = Instant::now();
+        let backend = self.backend;
+        let sent = self
+            .http
+            .post(self.url.clone())
+            .bearer_auth(self.token.expose_secret())
+            .header(REQUEST_ID_HEADER, &request_id)
+            .json(&op)
+            .send()
+            .await;
+        let response = match sent {
+            Ok(r) => r,
+            Err(e) => return Err(self.transport_error(e, request_id)),
+        };
+        let status = response.status();
+        let body = response.bytes().await.map_err(|e| self.transport_error(e, request_id.clone()))?;
+        tracing::info!(
+            backend,
+            operation = %name,
+            request_id = %request_id,
+            status = status.as_u16(),
+            bytes = body.len(),
+            ms = started.elapsed().as_millis() as u64,
+            "graphql"
+        );
+        if status == reqwest::StatusCode::UNAUTHORIZED {
+            let detail = serde_json::from_slice::<ErrorBody>(&body)
+                .ok()
+                .and_then(|b| b.errors.into_iter().next())
+                .map(|e| BackendError::server_message(&e.message))
+                .unwrap_or_else(|| "HTTP 401".into());
+            return Err(BackendError::Unauthorized { backend, request_id, detail });
+        }
+        if !status.is_success() {
+            return Err(BackendError::Http { backend, request_id, status: status.as_u16() });
+        }
+        let parsed: cynic::GraphQlResponse<Q> = serde_json::from_slice(&body).map_err(|e| {
+            BackendError::Malformed { backend, request_id: request_id.clone(), detail: decode_detail(&e) }
+        })?;
+        if let Some(errors) = parsed.errors.filter(|e| !e.is_empty()) {
+            let messages = errors.iter().map(|e| BackendError::server_message(&e.message)).collect();
+            return Err(BackendError::Rejected { backend, request_id, messages });
+        }
+        parsed.data.ok_or(BackendError::Malformed {
+            backend,
+            request_id,
+            detail: "no data and no errors".into(),
+        })
+    }
+
+    fn transport_error(&self, e: reqwest::Error, request_id: String) -> BackendError {
+        let backend = self.backend;
+        if e.is_timeout() {
+            let secs = if e.is_connect() { self.settings.connect_timeout } else { self.settings.timeout };
+            BackendError::Timeout { backend, request_id, secs: secs.as_secs() }
+        } else if e.is_connect() {
+            BackendError::Unreachable { backend, request_id, detail: "connection refused or no route".into() }
+        } else {
+            BackendError::Unreachable { backend, request_id, detail: "the connection broke".into() }
+        }
+    }
+}
+
+/// Says where decoding failed without quoting the body (it may hold personal data).
+fn decode_detail(e: &serde_json::Error) -> String {
+    match e.classify() {
+        serde_json::error::Category::Data => {
+            format!("unexpected shape at line {} column {}", e.line(), e.column())
+        }
+        _ => format!("not valid JSON at line {} column {}", e.line(), e.column()),
+    }
+}

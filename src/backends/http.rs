@@ -1,0 +1,37 @@
+//! The one HTTP client builder: timeouts, user agent, TCP_NODELAY, and request ids.
+
+use std::time::Duration;
+
+#[derive(Debug, Clone, Copy)]
+pub struct HttpSettings {
+    pub connect_timeout: Duration,
+    /// Whole request, connect to last byte.
+    pub timeout: Duration,
+}
+
+impl Default for HttpSettings {
+    fn default() -> Self {
+        HttpSettings { connect_timeout: Duration::from_secs(5), timeout: Duration::from_secs(20) }
+    }
+}
+
+pub const USER_AGENT: &str = concat!("backoffice/", env!("CARGO_PKG_VERSION"));
+
+/// The header our request id travels in, so a backend's logs can be matched to ours.
+pub const REQUEST_ID_HEADER: &str = "x-request-id";
+
+pub fn client(settings: HttpSettings) -> reqwest::Client {
+    reqwest::Client::builder()
+        .user_agent(USER_AGENT)
+        .connect_timeout(settings.connect_timeout)
+        .timeout(settings.timeout)
+        .tcp_nodelay(true)
+        .pool_idle_timeout(Duration::from_secs(60))
+        .build()
+        .expect("the HTTP client configuration is valid")
+}
+
+/// A short random id for one request: short enough to read out over the phone.
+pub fn new_request_id() -> String {
+    uuid::Uuid::new_v4().simple().to_string()[..12].to_string()
+}

@@ -1,0 +1,28 @@
+//! Clients that speak each backend's wire format and map it to core types. The app talks to
+//! the capability traits here, never to a particular API.
+
+pub mod error;
+pub mod graphql;
+pub mod http;
+pub mod unioo;
+
+pub use error::BackendError;
+
+use crate::core::*;
+use std::future::Future;
+use std::pin::Pin;
+use uuid::Uuid;
+
+pub type BoxFut<'a, T> = Pin<Box<dyn Future<Output = Result<T, BackendError>> + Send + 'a>>;
+
+/// Finding people and reading what the person view shows.
+pub trait PeopleDirectory: Send + Sync {
+    fn backend_name(&self) -> &'static str;
+    fn find_by_cpr(&self, cpr: Cpr) -> BoxFut<'_, Vec<PersonSummary>>;
+    /// `None` when the person is not visible to the caller.
+    fn person(&self, id: Uuid) -> BoxFut<'_, Option<Person>>;
+    fn users(&self, after: Option<String>, sort: Sort, first: usize) -> BoxFut<'_, Page<PersonSummary>>;
+    fn employees(&self, after: Option<String>, sort: Sort, first: usize) -> BoxFut<'_, Page<Employee>>;
+    /// The bytes of a person's current document of that kind, if any.
+    fn document(&self, user: Uuid, kind: DocumentKind) -> BoxFut<'_, Option<DocumentFile>>;
+}

@@ -1,0 +1,115 @@
+//! The Unioo Bank API client: people directory over GraphQL.
+
+mod map;
+pub mod queries;
+
+use super::graphql::GraphqlClient;
+use super::{BackendError, BoxFut, PeopleDirectory};
+use crate::core::*;
+use cynic::QueryBuilder;
+use queries as q;
+use uuid::Uuid;
+
+pub const NAME: &str = "Unioo";
+
+pub struct UniooClient {
+    gql: GraphqlClient,
+}
+
+impl UniooClient {
+    pub fn new(gql: GraphqlClient) -> Self {
+        UniooClient { gql }
+    }
+}
+
+fn direction(descending: bool) -> Option<q::SortEnumType> {
+    Some(if descending { q::SortEnumType::Desc } else { q::SortEnumType::Asc })
+}
+
+impl PeopleDirectory for UniooClient {
+    fn backend_name(&self) -> &'static str {
+        NAME
+    }
+
+    fn find_by_cpr(&self, cpr: Cpr) -> BoxFut<'_, Vec<PersonSummary>> {
+        Box::pin(async move {
+            let op = q::SearchBySsn::build(q::SsnVars { ssn: cpr.reveal() });
+            let data = self.gql.run(op).await?;
+            Ok(data.users_by_ssn.into_iter().map(map::search_row).collect())
+        })
+    }
+
+    fn person(&self, id: Uuid) -> BoxFut<'_, Option<Person>> {
+        Box::pin(async move {
+            let data = self.gql.run(q::PersonDetailQuery::build(q::UserIdVars { user_id: id })).await?;
+            Ok(data.user_by_id.into_iter().next().map(map::person))
+        })
+    }
+
+    fn users(&self, after: Option<String>, sort: Sort, first: usize) -> BoxFut<'_, Page<PersonSummary>> {
+        Box::pin(async move {
+            let order = match sort.key {
+                SortKey::Name => q::UserSortInput { id: None, name: direction(sort.descending) },
+                SortKey::Id => q::UserSortInput { id: direction(sort.descending), name: None },
+            };
+            let vars = q::UsersPageVars { first: Some(first as i32), after, order: Some(vec![order]) };
+            let conn = self.gql.run(q::UsersPage::build(vars)).await?.users;
+            let conn = conn.ok_or_else(|| missing("users"))?;
+            Ok(Page {
+                items: conn.nodes.unwrap_or_default().into_iter().map(map::summary).collect(),
+                total: conn.total_count.max(0) as usize,
+                next_cursor: conn.page_info.has_next_page.then_some(conn.page_info.end_cursor).flatten(),
+            })
+        })
+    }
+
+    fn employees(&self, after: Option<String>, sort: Sort, first: usize) -> BoxFut<'_, Page<Employee>> {
+        Box::pin(async move {
+            let order = match sort.key {
+                SortKey::Name => q::EmployeeSortInput { id: None, name: direction(sort.descending) },
+                SortKey::Id => q::EmployeeSortInput { id: direction(sort.descending), name: None },
+            };
+            let vars = q::EmployeesPageVars { first: Some(first as i32), after, order: Some(vec![order]) };
+            let conn = self.gql.run(q::EmployeesPage::build(vars)).await?.employees;
+            let conn = conn.ok_or_else(|| missing("employees"))?;
+            Ok(Page {
+                items: conn.nodes.unwrap_or_default().into_iter().map(map::employee).collect(),
+                total: conn.total_count.max(0) as usize,
+                next_cursor: conn.page_info.has_next_page.then_some(conn.page_info.end_cursor).flatten(),
+            })
+        })
+    }
+
+    fn document(&self, user: Uuid, kind: DocumentKind) -> BoxFut<'_, Option<DocumentFile>> {
+        Box::pin(async move {
+            let vars = q::UserIdVars { user_id: user };
+            let file = match kind {
+                DocumentKind::PhotoLegitimation => self
+                    .gql
+                    .run(q::PhotoFileQuery::build(vars))
+                    .await?
+                    .user_by_id
+                    .into_iter()
+                    .next()
+                    .and_then(|u| u.current_photo_legitimation)
+                    .and_then(|d| d.file),
+                DocumentKind::SocialSecurityCard => self
+                    .gql
+                    .run(q::CardFileQuery::build(vars))
+                    .await?
+                    .user_by_id
+                    .into_iter()
+                    .next()
+                    .and_then(|u| u.current_social_security_card)
+                    .and_then(|d| d.file),
+            };
+            file.map(map::file)
+                .transpose()
+                .map_err(|detail| BackendError::Malformed { backend: NAME, request_id: "-".into(), detail })
+        })
+    }
+}
+
+fn missing(field: &str) -> BackendError {
+    BackendError::Malformed { backend: NAME, request_id: "-".into(), detail: format!("`{field}` was null") }
+}
