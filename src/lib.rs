@@ -1,5 +1,6 @@
 //! backoffice: a keyboard-driven terminal console for back-office and compliance staff.
 
+pub mod app;
 pub mod backends;
 pub mod cli;
 pub mod config;
@@ -7,3 +8,4 @@ pub mod console;
 pub mod core;
 pub mod logging;
 pub mod sandbox;
+pub mod ui;

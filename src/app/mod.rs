@@ -1,0 +1,12 @@
+//! The state machine: keys and results in, state changes and effects out (DESIGN section 2).
+
+pub mod action;
+pub mod palette;
+pub mod registry;
+pub mod runner;
+pub mod state;
+pub mod update;
+
+pub use action::{Action, Call, Effect, Payload, RequestId};
+pub use state::State;
+pub use update::update;

@@ -1,0 +1,49 @@
+//! The `:` command palette: fuzzy matching (nucleo-matcher) over the registry's commands.
+
+use super::registry::{self, Context, Spec};
+use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
+use nucleo_matcher::{Config, Matcher, Utf32Str};
+
+/// The commands available here that match `query`, best first; all of them for an empty query.
+pub fn matches(query: &str, ctx: Context) -> Vec<&'static Spec> {
+    let specs: Vec<&'static Spec> = registry::available(ctx).collect();
+    if query.trim().is_empty() {
+        return specs;
+    }
+    let mut matcher = Matcher::new(Config::DEFAULT);
+    let pattern = Pattern::parse(query, CaseMatching::Ignore, Normalization::Smart);
+    let mut buf = Vec::new();
+    let mut scored: Vec<(u32, usize, &'static Spec)> = specs
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, s)| {
+            // The name counts most; the description helps find a command by what it does.
+            let name = pattern.score(Utf32Str::new(s.name, &mut buf), &mut matcher).map(|x| x * 2);
+            let desc = pattern.score(Utf32Str::new(s.description, &mut buf), &mut matcher);
+            name.max(desc).map(|score| (score, i, s))
+        })
+        .collect();
+    scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    scored.into_iter().map(|(_, _, s)| s).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::registry::Command;
+
+    #[test]
+    fn fuzzy_finds_commands_by_name_and_description() {
+        let ctx = registry::PAGED_LIST;
+        assert_eq!(matches("empl", ctx)[0].command, Command::Employees);
+        assert_eq!(matches("usr", ctx)[0].command, Command::Users);
+        assert_eq!(matches("order", ctx)[0].command, Command::Sort);
+        assert!(matches("zzzz", ctx).is_empty());
+        assert_eq!(matches("", ctx).len(), registry::available(ctx).count());
+    }
+
+    #[test]
+    fn only_commands_that_apply_here() {
+        assert!(matches("sort", registry::PERSON).iter().all(|s| s.command != Command::Sort));
+    }
+}

@@ -1,0 +1,301 @@
+//! Everything the console knows at one moment. `update` changes it; `ui::draw` reads it.
+
+use super::action::RequestId;
+use super::registry::{self, Context};
+use crate::core::*;
+use jiff::civil::Date;
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+use tui_input::Input;
+use uuid::Uuid;
+
+/// A spinner shows only for requests slower than this, so fast answers never flicker.
+pub const SPINNER_DELAY: Duration = Duration::from_millis(100);
+/// Rows fetched per page of the users and employees lists (the API's maximum).
+pub const PAGE_SIZE: usize = 100;
+
+pub type ViewId = u64;
+
+#[derive(Debug, Clone)]
+pub struct ProfileInfo {
+    pub name: String,
+    pub production: bool,
+    pub backend: &'static str,
+    /// Language for document type names.
+    pub language: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Resource<T> {
+    Idle,
+    Loading(RequestId),
+    Loaded(T),
+    Failed(String),
+}
+
+impl<T> Resource<T> {
+    pub fn loaded(&self) -> Option<&T> {
+        match self {
+            Resource::Loaded(t) => Some(t),
+            _ => None,
+        }
+    }
+    pub fn is_loading(&self) -> bool {
+        matches!(self, Resource::Loading(_))
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Health {
+    Unknown,
+    Ok,
+    Down,
+    AuthFailed,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SearchFocus {
+    Input,
+    Results,
+}
+
+#[derive(Debug)]
+pub struct SearchView {
+    pub input: Input,
+    pub focus: SearchFocus,
+    /// Why the typed number was refused, shown under the field.
+    pub error: Option<String>,
+    /// The number last searched: the field shows it masked once submitted.
+    pub submitted: Option<Cpr>,
+    pub results: Resource<Vec<PersonSummary>>,
+    pub selected: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PersonTab {
+    Overview,
+    Roles,
+    Identity,
+    Documents,
+}
+
+impl PersonTab {
+    pub const ALL: [PersonTab; 4] = [PersonTab::Overview, PersonTab::Roles, PersonTab::Identity, PersonTab::Documents];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            PersonTab::Overview => "Overview/KYC",
+            PersonTab::Roles => "Roles",
+            PersonTab::Identity => "Identity",
+            PersonTab::Documents => "Documents",
+        }
+    }
+
+    pub fn index(self) -> usize {
+        Self::ALL.iter().position(|t| *t == self).unwrap_or(0)
+    }
+}
+
+#[derive(Debug)]
+pub struct PersonView {
+    pub id: Uuid,
+    /// Shown in the breadcrumbs before the person has loaded.
+    pub title: String,
+    pub person: Resource<Box<Person>>,
+    pub tab: PersonTab,
+    pub role_row: usize,
+    pub document_row: usize,
+    /// The document whose bytes were asked for, and the answer.
+    pub open_document: Option<(DocumentKind, Resource<Option<DocumentFile>>)>,
+}
+
+impl PersonView {
+    /// The person's documents in display order.
+    pub fn documents(&self) -> Vec<&Legitimation> {
+        self.person
+            .loaded()
+            .map(|p| p.photo_legitimation.iter().chain(p.social_security_card.iter()).collect())
+            .unwrap_or_default()
+    }
+}
+
+/// A server-paged list that loads more as the cursor nears the end.
+#[derive(Debug)]
+pub struct PagedList<T> {
+    pub rows: Vec<T>,
+    pub total: Option<usize>,
+    pub next_cursor: Option<String>,
+    pub loading: Option<RequestId>,
+    pub error: Option<String>,
+    pub selected: usize,
+    /// First visible row; kept here because drawing is pure.
+    pub offset: usize,
+    pub sort: Sort,
+}
+
+impl<T> Default for PagedList<T> {
+    fn default() -> Self {
+        PagedList {
+            rows: Vec::new(),
+            total: None,
+            next_cursor: None,
+            loading: None,
+            error: None,
+            selected: 0,
+            offset: 0,
+            sort: Sort::default(),
+        }
+    }
+}
+
+impl<T> PagedList<T> {
+    pub fn complete(&self) -> bool {
+        self.total.is_some() && self.next_cursor.is_none()
+    }
+}
+
+#[derive(Debug)]
+pub enum ViewKind {
+    Search(SearchView),
+    Person(Box<PersonView>),
+    Users(PagedList<PersonSummary>),
+    Employees(PagedList<Employee>),
+    Employee(Box<Employee>),
+}
+
+#[derive(Debug)]
+pub struct View {
+    pub id: ViewId,
+    pub kind: ViewKind,
+}
+
+impl View {
+    pub fn title(&self) -> String {
+        match &self.kind {
+            ViewKind::Search(_) => "Search".into(),
+            ViewKind::Person(p) => p.title.clone(),
+            ViewKind::Users(_) => "Users".into(),
+            ViewKind::Employees(_) => "Employees".into(),
+            ViewKind::Employee(e) => e.full_name(),
+        }
+    }
+
+    pub fn context(&self) -> Context {
+        match &self.kind {
+            ViewKind::Search(s) if s.focus == SearchFocus::Input => registry::SEARCH_INPUT,
+            ViewKind::Search(_) => registry::SEARCH_RESULTS,
+            ViewKind::Person(_) => registry::PERSON,
+            ViewKind::Users(_) | ViewKind::Employees(_) => registry::PAGED_LIST,
+            ViewKind::Employee(_) => registry::DETAIL,
+        }
+    }
+}
+
+#[derive(Debug)]
+pub enum Overlay {
+    None,
+    Help,
+    Palette { input: Input, selected: usize },
+}
+
+#[derive(Debug)]
+pub struct InFlight {
+    pub view: ViewId,
+    pub started: Instant,
+    pub what: &'static str,
+}
+
+#[derive(Debug)]
+pub struct State {
+    pub profile: ProfileInfo,
+    /// Never empty: the search view is at the bottom.
+    pub views: Vec<View>,
+    pub overlay: Overlay,
+    pub requests: HashMap<RequestId, InFlight>,
+    pub health: Health,
+    pub last_error: Option<String>,
+    pub now: Instant,
+    pub today: Date,
+    pub size: (u16, u16),
+    pub quit: bool,
+    pub theme: crate::ui::theme::Theme,
+    next_id: u64,
+}
+
+impl State {
+    pub fn new(profile: ProfileInfo, size: (u16, u16), now: Instant, today: Date) -> State {
+        let mut s = State {
+            profile,
+            views: Vec::new(),
+            overlay: Overlay::None,
+            requests: HashMap::new(),
+            health: Health::Unknown,
+            last_error: None,
+            now,
+            today,
+            size,
+            quit: false,
+            theme: Default::default(),
+            next_id: 1,
+        };
+        let search = ViewKind::Search(SearchView {
+            input: Input::default(),
+            focus: SearchFocus::Input,
+            error: None,
+            submitted: None,
+            results: Resource::Idle,
+            selected: 0,
+        });
+        s.push(search);
+        s
+    }
+
+    pub fn next_id(&mut self) -> u64 {
+        self.next_id += 1;
+        self.next_id
+    }
+
+    pub fn push(&mut self, kind: ViewKind) -> ViewId {
+        let id = self.next_id();
+        self.views.push(View { id, kind });
+        id
+    }
+
+    pub fn top(&self) -> &View {
+        self.views.last().expect("the view stack is never empty")
+    }
+
+    pub fn top_mut(&mut self) -> &mut View {
+        self.views.last_mut().expect("the view stack is never empty")
+    }
+
+    pub fn view_mut(&mut self, id: ViewId) -> Option<&mut View> {
+        self.views.iter_mut().find(|v| v.id == id)
+    }
+
+    pub fn breadcrumbs(&self) -> Vec<String> {
+        self.views.iter().map(View::title).collect()
+    }
+
+    /// The oldest request still running past the spinner delay, for the status bar.
+    pub fn slow_request(&self) -> Option<&InFlight> {
+        self.requests
+            .values()
+            .filter(|r| self.now.saturating_duration_since(r.started) >= SPINNER_DELAY)
+            .min_by_key(|r| r.started)
+    }
+
+    /// Spinner frame, advancing every 100 ms.
+    pub fn spinner(&self) -> char {
+        const FRAMES: [char; 4] = ['|', '/', '-', '\\'];
+        let started = self.requests.values().map(|r| r.started).min().unwrap_or(self.now);
+        let n = self.now.saturating_duration_since(started).as_millis() / 100;
+        FRAMES[n as usize % FRAMES.len()]
+    }
+}
+
+/// Rows a list table shows for a terminal `height`: header, status bar, table border and
+/// column header take the rest. Shared by `update` (scrolling) and `ui` (drawing).
+pub fn list_rows(height: u16) -> usize {
+    usize::from(height.saturating_sub(1 + 1 + 2 + 1 + 1)).max(1)
+}

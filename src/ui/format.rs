@@ -1,0 +1,54 @@
+//! How values are written on screen. Times are UTC, as the APIs send them.
+
+use jiff::Timestamp;
+
+pub fn date(t: Option<Timestamp>) -> String {
+    t.map(|t| t.strftime("%Y-%m-%d").to_string()).unwrap_or_else(|| "—".into())
+}
+
+pub fn datetime(t: Option<Timestamp>) -> String {
+    t.map(|t| t.strftime("%Y-%m-%d %H:%M UTC").to_string()).unwrap_or_else(|| "—".into())
+}
+
+pub fn yes_no(b: Option<bool>) -> &'static str {
+    match b {
+        Some(true) => "yes",
+        Some(false) => "no",
+        None => "—",
+    }
+}
+
+pub fn or_dash(s: Option<&str>) -> &str {
+    match s {
+        Some(s) if !s.is_empty() => s,
+        _ => "—",
+    }
+}
+
+/// 100000 -> "100,000"
+pub fn count(n: usize) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The first 8 characters of an id, for narrow screens.
+pub fn short_id(id: &uuid::Uuid) -> String {
+    id.simple().to_string()[..8].to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn counts_have_thousands_separators() {
+        assert_eq!(super::count(100_000), "100,000");
+        assert_eq!(super::count(999), "999");
+        assert_eq!(super::count(1_000), "1,000");
+    }
+}

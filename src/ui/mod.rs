@@ -1,0 +1,26 @@
+//! Drawing: pure functions from `&State` to a frame. No I/O, no mutation.
+
+pub mod format;
+pub mod panes;
+pub mod theme;
+pub mod widgets;
+
+use crate::app::state::{State, ViewKind};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout};
+
+pub fn draw(frame: &mut Frame, state: &State) {
+    let [header, body, status] =
+        Layout::vertical([Constraint::Length(1), Constraint::Min(1), Constraint::Length(1)]).areas(frame.area());
+    widgets::header::draw(frame, header, state);
+    let view = state.top();
+    match &view.kind {
+        ViewKind::Search(s) => panes::search::draw(frame, body, state, s),
+        ViewKind::Person(p) => panes::person::draw(frame, body, state, p),
+        ViewKind::Users(l) => panes::users::draw(frame, body, state, l),
+        ViewKind::Employees(l) => panes::employees::draw(frame, body, state, l),
+        ViewKind::Employee(e) => panes::employees::draw_detail(frame, body, state, e),
+    }
+    widgets::status::draw(frame, status, state);
+    widgets::overlay::draw(frame, state);
+}

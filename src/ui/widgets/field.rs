@@ -1,0 +1,27 @@
+//! Label/value lines for detail panes.
+
+use crate::ui::theme::Theme;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+
+pub const LABEL_WIDTH: usize = 24;
+
+pub fn line<'a>(t: &Theme, label: &str, value: impl Into<String>) -> Line<'a> {
+    styled(t, label, value, t.text())
+}
+
+pub fn styled<'a>(t: &Theme, label: &str, value: impl Into<String>, style: Style) -> Line<'a> {
+    Line::from(vec![
+        Span::styled(format!("{label:<LABEL_WIDTH$}"), t.label()),
+        Span::styled(value.into(), style),
+    ])
+}
+
+/// A value with a warning after it, e.g. "3  ⚠ failed attempts".
+pub fn flagged<'a>(t: &Theme, label: &str, value: impl Into<String>, flag: Option<&str>) -> Line<'a> {
+    let mut l = line(t, label, value);
+    if let Some(f) = flag {
+        l.spans.push(Span::styled(format!("  ⚠ {f}"), t.danger()));
+    }
+    l
+}

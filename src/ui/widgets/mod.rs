@@ -1,0 +1,7 @@
+//! Reusable parts of the screen.
+
+pub mod field;
+pub mod header;
+pub mod overlay;
+pub mod status;
+pub mod table;
