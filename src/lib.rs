@@ -8,4 +8,5 @@ pub mod console;
 pub mod core;
 pub mod logging;
 pub mod sandbox;
+pub mod tui;
 pub mod ui;

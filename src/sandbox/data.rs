@@ -145,8 +145,16 @@ fn pick<T: Copy>(r: &mut fastrand::Rng, items: &[T]) -> T {
     items[r.usize(..items.len())]
 }
 
-fn days_before(t: Timestamp, days: i64) -> Timestamp {
-    t.checked_sub((days * 24).hours()).unwrap_or(t)
+/// A random time `min_days..max_days` before `t`, to the second (office hours are not modelled).
+fn ago(r: &mut fastrand::Rng, t: Timestamp, min_days: i64, max_days: i64) -> Timestamp {
+    let secs = r.i64(min_days * 86_400..max_days * 86_400);
+    t.checked_sub(secs.seconds()).unwrap_or(t)
+}
+
+/// A random time `min_days..max_days` after `t`.
+fn later(r: &mut fastrand::Rng, t: Timestamp, min_days: i64, max_days: i64) -> Timestamp {
+    let secs = r.i64(min_days * 86_400..max_days * 86_400);
+    t.checked_add(secs.seconds()).unwrap_or(t)
 }
 
 /// A valid CPR for a birth date, honouring the century rule for digit 7.
@@ -449,7 +457,7 @@ fn verifications(r: &mut fastrand::Rng, foreign: bool) -> Vec<VerificationRecord
         60..=89 => 2,
         _ => 3,
     };
-    let mut at = days_before(EPOCH, r.i64(1..400));
+    let mut at = ago(r, EPOCH, 1, 400);
     let mut out = Vec::with_capacity(count);
     for n in 0..count {
         let mitid = !(n == 0 && r.u8(0..100) < 12);
@@ -461,12 +469,12 @@ fn verifications(r: &mut fastrand::Rng, foreign: bool) -> Vec<VerificationRecord
             let ip = format!("192.0.2.{}", r.u8(1..255));
             let app_ip = if r.u8(0..100) < 12 { format!("203.0.113.{}", r.u8(1..255)) } else { ip.clone() };
             let fresh = r.u8(0..100) < 8;
-            let registered_at = days_before(at, if fresh { r.i64(0..20) } else { r.i64(60..3000) });
+            let registered_at = if fresh { ago(r, at, 0, 20) } else { ago(r, at, 60, 3000) };
             RiskRecord {
                 id: uuid_from(r),
                 device_id: format!("dev-{:016x}", r.u64(..)),
                 registered_at,
-                previous_authentication: days_before(at, r.i64(1..90)),
+                previous_authentication: ago(r, at, 1, 90),
                 failed_attempts: if r.u8(0..100) < 12 { r.i32(1..=6) } else { 0 },
                 client_geo: home.to_string(),
                 client_ip: ip,
@@ -476,7 +484,7 @@ fn verifications(r: &mut fastrand::Rng, foreign: bool) -> Vec<VerificationRecord
             }
         });
         out.push(VerificationRecord { id: uuid_from(r), mitid, level, identified_at: at, risk });
-        at = days_before(at, r.i64(200..900));
+        at = ago(r, at, 200, 900);
     }
     out
 }
@@ -491,11 +499,11 @@ fn document(r: &mut fastrand::Rng, photo: bool, idx: u32) -> Option<DocumentReco
         75..=89 => DocState::Rejected,
         _ => DocState::Expired,
     };
-    let created = days_before(EPOCH, r.i64(1..1500));
+    let created = ago(r, EPOCH, 1, 1500);
     let decided = (state != DocState::Pending).then(|| created + (r.i64(1..72) * 60).minutes());
     let expires = match state {
-        DocState::Expired => Some(days_before(EPOCH, r.i64(1..300))),
-        _ if photo => Some(EPOCH + (r.i64(30..3650) * 24).hours()),
+        DocState::Expired => Some(ago(r, EPOCH, 1, 300)),
+        _ if photo => Some(later(r, EPOCH, 30, 3650)),
         _ => None,
     };
     let type_names = photo.then(|| {
@@ -559,9 +567,9 @@ impl OrgRecord {
             name,
             vat_number: format!("{:08}", r.u32(10_000_000..99_999_999)),
             branch: format!("{:03}", r.u16(1..40)),
-            created: days_before(EPOCH, r.i64(100..20_000)),
+            created: ago(&mut r, EPOCH, 100, 20_000),
             is_ajour: r.u8(0..100) < 85,
-            ajour_date: days_before(EPOCH, r.i64(1..700)),
+            ajour_date: ago(&mut r, EPOCH, 1, 700),
             accounts,
         }
     }
@@ -588,22 +596,24 @@ impl AdminRecord {
         let mut r = rng(seed, STREAM_ADMIN, (u64::from(person) << 32) | u64::from(org));
         let board_member = r.u8(0..100) < 75;
         let pool = if board_member { BOARD_ROLES } else { EXTERNAL_ROLES };
-        let mut when = days_before(EPOCH, r.i64(400..6000));
-        let mut roles = Vec::new();
-        for n in 0..r.usize(1..=3) {
+        let mut pool = pool.to_vec();
+        r.shuffle(&mut pool);
+        let mut when = ago(&mut r, EPOCH, 400, 6000);
+        let mut roles: Vec<RoleRecord> = Vec::new();
+        for role in pool.into_iter().take(r.usize(1..=3)) {
             let assigned = when;
-            let latest = n > 0 && r.bool();
-            // Earlier roles were resigned when the next one began; some current ones too.
-            let resigned = if r.u8(0..100) < 15 {
-                Some(assigned + (r.i64(30..300) * 24).hours())
-            } else {
-                None
-            };
-            roles.push(RoleRecord { role: pick(&mut r, pool), assigned, resigned });
-            when = assigned + (r.i64(300..900) * 24).hours();
-            if latest || when > EPOCH {
+            let resigned = Some(later(&mut r, assigned, 30, 700)).filter(|t| *t < EPOCH && r.u8(0..100) < 30);
+            roles.push(RoleRecord { role, assigned, resigned });
+            when = later(&mut r, assigned, 30, 900);
+            if when > EPOCH {
                 break;
             }
+        }
+        // The API lists only people with an active membership: keep the newest role active.
+        if roles.iter().all(|x| x.resigned.is_some())
+            && let Some(last) = roles.last_mut()
+        {
+            last.resigned = None;
         }
         AdminRecord {
             id: uuid_from(&mut r),
@@ -633,7 +643,7 @@ impl EmployeeRecord {
         let mut r = rng(seed, STREAM_EMPLOYEE, i as u64);
         let first_name = pick(&mut r, FIRST_NAMES).to_string();
         let last_name = pick(&mut r, LAST_NAMES).to_string();
-        let created = days_before(EPOCH, r.i64(30..3000));
+        let created = ago(&mut r, EPOCH, 30, 3000);
         let mut roles = Vec::new();
         if r.u8(0..100) < 30 {
             roles.push("CAN_REJECT_BANK_PACKAGES");
@@ -648,7 +658,7 @@ impl EmployeeRecord {
             first_name,
             last_name,
             created,
-            last_login: (r.u8(0..100) < 85).then(|| days_before(EPOCH, r.i64(0..60))),
+            last_login: (r.u8(0..100) < 85).then(|| ago(&mut r, EPOCH, 0, 60)),
             roles,
         }
     }

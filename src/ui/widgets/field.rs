@@ -4,7 +4,7 @@ use crate::ui::theme::Theme;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
-pub const LABEL_WIDTH: usize = 24;
+pub const LABEL_WIDTH: usize = 26;
 
 pub fn line<'a>(t: &Theme, label: &str, value: impl Into<String>) -> Line<'a> {
     styled(t, label, value, t.text())

@@ -1,0 +1,117 @@
+//! Terminal setup and restore, the event loop, and render scheduling.
+//!
+//! One `select!` loop owns the state: terminal events, backend results and a tick. It draws
+//! only when something changed and the result queue is drained. The terminal is restored on
+//! quit, on error (the guard's `Drop`), on panic (the hook), and on SIGTERM/SIGHUP/SIGINT.
+
+use crate::app::runner::Runner;
+use crate::app::{Action, Effect, State, update};
+use crate::ui;
+use crossterm::event::{Event, EventStream, KeyEventKind};
+use crossterm::{execute, terminal};
+use futures_util::StreamExt;
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+use std::io::{Stdout, stdout};
+use std::time::{Duration, Instant};
+use tokio::signal::unix::{SignalKind, signal};
+use tokio::sync::mpsc;
+
+/// Puts the terminal back as it was. Safe to call more than once.
+pub fn restore() {
+    let _ = terminal::disable_raw_mode();
+    let _ = execute!(
+        stdout(),
+        crossterm::event::DisableBracketedPaste,
+        terminal::LeaveAlternateScreen,
+        crossterm::cursor::Show
+    );
+}
+
+struct Guard;
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        restore();
+    }
+}
+
+fn setup() -> anyhow::Result<(Guard, Terminal<CrosstermBackend<Stdout>>)> {
+    terminal::enable_raw_mode()?;
+    let guard = Guard;
+    execute!(stdout(), terminal::EnterAlternateScreen, crossterm::event::EnableBracketedPaste)?;
+    // Restore before the panic message prints, so it is readable and the shell is usable.
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        restore();
+        previous(info);
+    }));
+    let terminal = Terminal::new(CrosstermBackend::new(stdout()))?;
+    Ok((guard, terminal))
+}
+
+/// Runs the console until the user quits or a signal arrives.
+pub async fn run(
+    mut state: State,
+    mut runner_for: impl FnMut(mpsc::UnboundedSender<Action>) -> Runner,
+) -> anyhow::Result<()> {
+    let (_guard, mut terminal) = setup()?;
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let mut runner = runner_for(tx);
+    let size = terminal.size()?;
+    state.size = (size.width, size.height);
+    terminal.draw(|f| ui::draw(f, &state))?;
+    tracing::info!("first frame drawn");
+
+    let mut events = EventStream::new();
+    let mut tick = tokio::time::interval(Duration::from_millis(100));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    let mut sigterm = signal(SignalKind::terminate())?;
+    let mut sighup = signal(SignalKind::hangup())?;
+    let mut sigint = signal(SignalKind::interrupt())?;
+
+    loop {
+        let action = tokio::select! {
+            ev = events.next() => match ev {
+                Some(Ok(Event::Key(k))) if k.kind != KeyEventKind::Release => Action::Key(k),
+                Some(Ok(Event::Resize(w, h))) => Action::Resize(w, h),
+                Some(Ok(Event::Paste(p))) => Action::Paste(p),
+                Some(Ok(_)) => continue,
+                Some(Err(e)) => return Err(anyhow::anyhow!("reading the terminal failed: {e}")),
+                None => break,
+            },
+            Some(a) = rx.recv() => a,
+            _ = tick.tick() => Action::Tick(Instant::now()),
+            _ = sigterm.recv() => { tracing::info!("SIGTERM"); break }
+            _ = sighup.recv() => { tracing::info!("SIGHUP"); break }
+            _ = sigint.recv() => { tracing::info!("SIGINT"); break }
+        };
+        let mut dirty = apply(&mut state, &mut runner, action);
+        // Drain what else is waiting before drawing once.
+        while let Ok(a) = rx.try_recv() {
+            dirty |= apply(&mut state, &mut runner, a);
+        }
+        if state.quit {
+            break;
+        }
+        if dirty {
+            terminal.draw(|f| ui::draw(f, &state))?;
+        }
+    }
+    runner.run(Effect::Quit);
+    Ok(())
+}
+
+/// Feeds one action to `update`, hands its effects to the runner, and says whether to redraw.
+fn apply(state: &mut State, runner: &mut Runner, action: Action) -> bool {
+    let is_tick = matches!(action, Action::Tick(_));
+    if !is_tick {
+        // Keystrokes and results move the clock too, so the spinner delay is measured right.
+        state.now = Instant::now();
+    }
+    let effects = update(state, action);
+    for e in effects {
+        runner.run(e);
+    }
+    !is_tick || crate::app::update::tick_redraws(state)
+}
