@@ -5,7 +5,11 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 #[derive(Parser, Debug)]
-#[command(name = "backoffice", version, about = "Keyboard-driven back-office console")]
+#[command(
+    name = "backoffice",
+    version,
+    about = "Keyboard-driven back-office console"
+)]
 pub struct Cli {
     #[command(flatten)]
     pub console: ConsoleArgs,

@@ -63,7 +63,11 @@ pub struct ConfigError {
 
 impl ConfigError {
     fn new(file: &Path, key: impl Into<String>, message: impl Into<String>) -> Self {
-        ConfigError { file: file.to_path_buf(), key: key.into(), message: message.into() }
+        ConfigError {
+            file: file.to_path_buf(),
+            key: key.into(),
+            message: message.into(),
+        }
     }
 }
 
@@ -83,7 +87,11 @@ impl Config {
         let config: Config = toml::from_str(text).map_err(|e| {
             let (line, col) = e.span().map(|s| line_col(text, s.start)).unwrap_or((0, 0));
             let key = key_at(text, e.span().map(|s| s.start).unwrap_or(0));
-            ConfigError::new(path, key, format!("{} (line {line}, column {col})", e.message().trim()))
+            ConfigError::new(
+                path,
+                key,
+                format!("{} (line {line}, column {col})", e.message().trim()),
+            )
         })?;
         config.validate(path)?;
         Ok(config)
@@ -96,7 +104,10 @@ impl Config {
             return Err(ConfigError::new(
                 path,
                 "default_profile",
-                format!("no profile named {d:?} (have: {})", self.profile_names().join(", ")),
+                format!(
+                    "no profile named {d:?} (have: {})",
+                    self.profile_names().join(", ")
+                ),
             ));
         }
         for (name, p) in &self.profiles {
@@ -104,7 +115,11 @@ impl Config {
             if let Some(lang) = &p.language
                 && (lang.len() != 2 || !lang.bytes().all(|b| b.is_ascii_lowercase()))
             {
-                return Err(ConfigError::new(path, at("language"), "use a two-letter code such as \"da\" or \"en\""));
+                return Err(ConfigError::new(
+                    path,
+                    at("language"),
+                    "use a two-letter code such as \"da\" or \"en\"",
+                ));
             }
             if p.sandbox {
                 continue;
@@ -146,15 +161,33 @@ impl GraphqlBackend {
                     "must use https (plain http is allowed only on loopback)",
                 ));
             }
-            s => return Err(ConfigError::new(path, format!("{at}.url"), format!("unsupported scheme {s:?}"))),
+            s => {
+                return Err(ConfigError::new(
+                    path,
+                    format!("{at}.url"),
+                    format!("unsupported scheme {s:?}"),
+                ));
+            }
         }
         match (&self.token_env, &self.token_cmd) {
-            (Some(_), Some(_)) => Err(ConfigError::new(path, format!("{at}.token_cmd"), "give token_env or token_cmd, not both")),
-            (None, None) => Err(ConfigError::new(path, format!("{at}.token_env"), "missing: give token_env or token_cmd")),
+            (Some(_), Some(_)) => Err(ConfigError::new(
+                path,
+                format!("{at}.token_cmd"),
+                "give token_env or token_cmd, not both",
+            )),
+            (None, None) => Err(ConfigError::new(
+                path,
+                format!("{at}.token_env"),
+                "missing: give token_env or token_cmd",
+            )),
             _ => Ok(()),
         }
         .and_then(|()| match self.timeout_secs {
-            Some(0) => Err(ConfigError::new(path, format!("{at}.timeout_secs"), "must be at least 1")),
+            Some(0) => Err(ConfigError::new(
+                path,
+                format!("{at}.timeout_secs"),
+                "must be at least 1",
+            )),
             _ => Ok(()),
         })
     }
@@ -162,8 +195,9 @@ impl GraphqlBackend {
     /// Reads the token from the environment or by running `token_cmd` (`sh -c`).
     pub fn token(&self) -> anyhow::Result<SecretString> {
         if let Some(var) = &self.token_env {
-            let v = std::env::var(var)
-                .map_err(|_| anyhow::anyhow!("the environment variable {var} (token_env) is not set"))?;
+            let v = std::env::var(var).map_err(|_| {
+                anyhow::anyhow!("the environment variable {var} (token_env) is not set")
+            })?;
             return Ok(SecretString::from(v.trim().to_string()));
         }
         let cmd = self.token_cmd.as_deref().unwrap_or_default();
@@ -176,7 +210,8 @@ impl GraphqlBackend {
         if !out.status.success() {
             anyhow::bail!("token_cmd exited with {}", out.status);
         }
-        let token = String::from_utf8(out.stdout).map_err(|_| anyhow::anyhow!("token_cmd printed something that is not UTF-8"))?;
+        let token = String::from_utf8(out.stdout)
+            .map_err(|_| anyhow::anyhow!("token_cmd printed something that is not UTF-8"))?;
         if token.trim().is_empty() {
             anyhow::bail!("token_cmd printed nothing");
         }
@@ -194,11 +229,15 @@ fn line_col(text: &str, offset: usize) -> (usize, usize) {
 /// The dotted key of the table and key at `offset`, for error messages.
 fn key_at(text: &str, offset: usize) -> String {
     let before = &text[..offset.min(text.len())];
-    let table = before
+    let table = before.lines().rev().find_map(|l| {
+        l.trim()
+            .strip_prefix('[')
+            .map(|t| t.trim_end_matches(']').trim_matches(['[', ']']).to_string())
+    });
+    let line = text[before.rfind('\n').map_or(0, |i| i + 1)..]
         .lines()
-        .rev()
-        .find_map(|l| l.trim().strip_prefix('[').map(|t| t.trim_end_matches(']').trim_matches(['[', ']']).to_string()));
-    let line = text[before.rfind('\n').map_or(0, |i| i + 1)..].lines().next().unwrap_or("");
+        .next()
+        .unwrap_or("");
     let key = line.split('=').next().unwrap_or("").trim();
     match (table, key.is_empty() || key.starts_with('[')) {
         (Some(t), false) => format!("{t}.{key}"),
@@ -236,9 +275,15 @@ sandbox = true
 
     #[test]
     fn errors_name_file_key_and_problem() {
-        let e = parse("[profiles.p.unioo]\nurl = \"http://bank.example.com/graphql\"\ntoken_env = \"T\"\n").unwrap_err();
+        let e = parse(
+            "[profiles.p.unioo]\nurl = \"http://bank.example.com/graphql\"\ntoken_env = \"T\"\n",
+        )
+        .unwrap_err();
         assert_eq!(e.key, "profiles.p.unioo.url");
-        assert!(e.to_string().starts_with("config /etc/b.toml: profiles.p.unioo.url: must use https"));
+        assert!(
+            e.to_string()
+                .starts_with("config /etc/b.toml: profiles.p.unioo.url: must use https")
+        );
 
         let e = parse("[profiles.p.unioo]\nurll = \"https://x\"\n").unwrap_err();
         assert_eq!(e.key, "profiles.p.unioo.urll");

@@ -7,7 +7,11 @@ use tracing_appender::non_blocking::WorkerGuard;
 /// The directory for logs (and other per-machine state).
 pub fn state_dir() -> Option<PathBuf> {
     let dirs = directories::ProjectDirs::from("", "", "backoffice")?;
-    Some(dirs.state_dir().unwrap_or(dirs.data_local_dir()).to_path_buf())
+    Some(
+        dirs.state_dir()
+            .unwrap_or(dirs.data_local_dir())
+            .to_path_buf(),
+    )
 }
 
 /// Starts file logging; keep the guard alive for the program's life. Returns `None` (and logs

@@ -39,7 +39,11 @@ impl Drop for Guard {
 fn setup() -> anyhow::Result<(Guard, Terminal<CrosstermBackend<Stdout>>)> {
     terminal::enable_raw_mode()?;
     let guard = Guard;
-    execute!(stdout(), terminal::EnterAlternateScreen, crossterm::event::EnableBracketedPaste)?;
+    execute!(
+        stdout(),
+        terminal::EnterAlternateScreen,
+        crossterm::event::EnableBracketedPaste
+    )?;
     // Restore before the panic message prints, so it is readable and the shell is usable.
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {

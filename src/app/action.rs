@@ -14,7 +14,10 @@ pub enum Action {
     Paste(String),
     Resize(u16, u16),
     Tick(Instant),
-    Loaded { req: RequestId, result: Result<Payload, BackendError> },
+    Loaded {
+        req: RequestId,
+        result: Result<Payload, BackendError>,
+    },
 }
 
 #[derive(Debug)]

@@ -18,7 +18,9 @@ pub fn matches(query: &str, ctx: Context) -> Vec<&'static Spec> {
         .enumerate()
         .filter_map(|(i, s)| {
             // The name counts most; the description helps find a command by what it does.
-            let name = pattern.score(Utf32Str::new(s.name, &mut buf), &mut matcher).map(|x| x * 2);
+            let name = pattern
+                .score(Utf32Str::new(s.name, &mut buf), &mut matcher)
+                .map(|x| x * 2);
             let desc = pattern.score(Utf32Str::new(s.description, &mut buf), &mut matcher);
             name.max(desc).map(|score| (score, i, s))
         })
@@ -44,6 +46,10 @@ mod tests {
 
     #[test]
     fn only_commands_that_apply_here() {
-        assert!(matches("sort", registry::PERSON).iter().all(|s| s.command != Command::Sort));
+        assert!(
+            matches("sort", registry::PERSON)
+                .iter()
+                .all(|s| s.command != Command::Sort)
+        );
     }
 }

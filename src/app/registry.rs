@@ -50,13 +50,22 @@ pub struct Key {
 }
 
 const fn k(c: char) -> Key {
-    Key { code: KeyCode::Char(c), mods: KeyModifiers::NONE }
+    Key {
+        code: KeyCode::Char(c),
+        mods: KeyModifiers::NONE,
+    }
 }
 const fn ctrl(c: char) -> Key {
-    Key { code: KeyCode::Char(c), mods: KeyModifiers::CONTROL }
+    Key {
+        code: KeyCode::Char(c),
+        mods: KeyModifiers::CONTROL,
+    }
 }
 const fn code(c: KeyCode) -> Key {
-    Key { code: c, mods: KeyModifiers::NONE }
+    Key {
+        code: c,
+        mods: KeyModifiers::NONE,
+    }
 }
 
 impl Key {
@@ -72,7 +81,10 @@ impl Key {
 
     /// Printable keys without Ctrl or Alt would type into a focused text field.
     pub fn types_text(&self) -> bool {
-        matches!(self.code, KeyCode::Char(_)) && !self.mods.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+        matches!(self.code, KeyCode::Char(_))
+            && !self
+                .mods
+                .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
     }
 
     pub fn label(&self) -> String {
@@ -94,7 +106,11 @@ impl Key {
             KeyCode::F(n) => format!("F{n}"),
             other => format!("{other:?}"),
         };
-        if self.mods.contains(KeyModifiers::CONTROL) { format!("Ctrl-{base}") } else { base }
+        if self.mods.contains(KeyModifiers::CONTROL) {
+            format!("Ctrl-{base}")
+        } else {
+            base
+        }
     }
 }
 
@@ -108,38 +124,184 @@ pub struct Spec {
 }
 
 pub static REGISTRY: &[Spec] = &[
-    Spec { command: Command::Quit, name: "quit", keys: &[k('q'), ctrl('c')], description: "Quit backoffice", scope: Scope::Everywhere },
-    Spec { command: Command::Help, name: "help", keys: &[k('?'), code(KeyCode::F(1))], description: "Show the keys for this screen", scope: Scope::Everywhere },
-    Spec { command: Command::Palette, name: "palette", keys: &[k(':'), ctrl('p')], description: "Run a command by name", scope: Scope::Everywhere },
-    Spec { command: Command::Back, name: "back", keys: &[code(KeyCode::Esc)], description: "Cancel the running request, or go back", scope: Scope::Everywhere },
-    Spec { command: Command::Search, name: "search", keys: &[k('/')], description: "Find a person by CPR number", scope: Scope::Everywhere },
-    Spec { command: Command::Users, name: "users", keys: &[k('u')], description: "List all users", scope: Scope::Everywhere },
-    Spec { command: Command::Employees, name: "employees", keys: &[k('e')], description: "List the bank's employees", scope: Scope::Everywhere },
-    Spec { command: Command::Refresh, name: "refresh", keys: &[code(KeyCode::F(5)), ctrl('r')], description: "Load this screen again", scope: Scope::Everywhere },
-    Spec { command: Command::SwitchFocus, name: "focus", keys: &[code(KeyCode::Tab)], description: "Move between the CPR field and the results", scope: Scope::Search },
-    Spec { command: Command::NextTab, name: "next-tab", keys: &[code(KeyCode::Tab), code(KeyCode::Right), k('l')], description: "Next tab", scope: Scope::Person },
-    Spec { command: Command::PrevTab, name: "previous-tab", keys: &[code(KeyCode::BackTab), code(KeyCode::Left), k('h')], description: "Previous tab", scope: Scope::Person },
-    Spec { command: Command::Tab1, name: "overview", keys: &[k('1')], description: "Overview and KYC", scope: Scope::Person },
-    Spec { command: Command::Tab2, name: "roles", keys: &[k('2')], description: "Administrator roles", scope: Scope::Person },
-    Spec { command: Command::Tab3, name: "identity", keys: &[k('3')], description: "Identity verification and MitID risk data", scope: Scope::Person },
-    Spec { command: Command::Tab4, name: "documents", keys: &[k('4')], description: "Legitimation documents", scope: Scope::Person },
-    Spec { command: Command::Up, name: "up", keys: &[code(KeyCode::Up), k('k')], description: "Move up", scope: Scope::Lists },
-    Spec { command: Command::Down, name: "down", keys: &[code(KeyCode::Down), k('j')], description: "Move down", scope: Scope::Lists },
-    Spec { command: Command::PageUp, name: "page-up", keys: &[code(KeyCode::PageUp)], description: "One page up", scope: Scope::Lists },
-    Spec { command: Command::PageDown, name: "page-down", keys: &[code(KeyCode::PageDown)], description: "One page down", scope: Scope::Lists },
-    Spec { command: Command::Top, name: "top", keys: &[code(KeyCode::Home), k('g')], description: "First row", scope: Scope::Lists },
-    Spec { command: Command::Bottom, name: "bottom", keys: &[code(KeyCode::End), k('G')], description: "Last loaded row", scope: Scope::Lists },
-    Spec { command: Command::Open, name: "open", keys: &[code(KeyCode::Enter)], description: "Open the selected row", scope: Scope::Lists },
-    Spec { command: Command::Sort, name: "sort", keys: &[k('s')], description: "Change the sort order (name, id; up, down)", scope: Scope::PagedLists },
+    Spec {
+        command: Command::Quit,
+        name: "quit",
+        keys: &[k('q'), ctrl('c')],
+        description: "Quit backoffice",
+        scope: Scope::Everywhere,
+    },
+    Spec {
+        command: Command::Help,
+        name: "help",
+        keys: &[k('?'), code(KeyCode::F(1))],
+        description: "Show the keys for this screen",
+        scope: Scope::Everywhere,
+    },
+    Spec {
+        command: Command::Palette,
+        name: "palette",
+        keys: &[k(':'), ctrl('p')],
+        description: "Run a command by name",
+        scope: Scope::Everywhere,
+    },
+    Spec {
+        command: Command::Back,
+        name: "back",
+        keys: &[code(KeyCode::Esc)],
+        description: "Cancel the running request, or go back",
+        scope: Scope::Everywhere,
+    },
+    Spec {
+        command: Command::Search,
+        name: "search",
+        keys: &[k('/')],
+        description: "Find a person by CPR number",
+        scope: Scope::Everywhere,
+    },
+    Spec {
+        command: Command::Users,
+        name: "users",
+        keys: &[k('u')],
+        description: "List all users",
+        scope: Scope::Everywhere,
+    },
+    Spec {
+        command: Command::Employees,
+        name: "employees",
+        keys: &[k('e')],
+        description: "List the bank's employees",
+        scope: Scope::Everywhere,
+    },
+    Spec {
+        command: Command::Refresh,
+        name: "refresh",
+        keys: &[code(KeyCode::F(5)), ctrl('r')],
+        description: "Load this screen again",
+        scope: Scope::Everywhere,
+    },
+    Spec {
+        command: Command::SwitchFocus,
+        name: "focus",
+        keys: &[code(KeyCode::Tab)],
+        description: "Move between the CPR field and the results",
+        scope: Scope::Search,
+    },
+    Spec {
+        command: Command::NextTab,
+        name: "next-tab",
+        keys: &[code(KeyCode::Tab), code(KeyCode::Right), k('l')],
+        description: "Next tab",
+        scope: Scope::Person,
+    },
+    Spec {
+        command: Command::PrevTab,
+        name: "previous-tab",
+        keys: &[code(KeyCode::BackTab), code(KeyCode::Left), k('h')],
+        description: "Previous tab",
+        scope: Scope::Person,
+    },
+    Spec {
+        command: Command::Tab1,
+        name: "overview",
+        keys: &[k('1')],
+        description: "Overview and KYC",
+        scope: Scope::Person,
+    },
+    Spec {
+        command: Command::Tab2,
+        name: "roles",
+        keys: &[k('2')],
+        description: "Administrator roles",
+        scope: Scope::Person,
+    },
+    Spec {
+        command: Command::Tab3,
+        name: "identity",
+        keys: &[k('3')],
+        description: "Identity verification and MitID risk data",
+        scope: Scope::Person,
+    },
+    Spec {
+        command: Command::Tab4,
+        name: "documents",
+        keys: &[k('4')],
+        description: "Legitimation documents",
+        scope: Scope::Person,
+    },
+    Spec {
+        command: Command::Up,
+        name: "up",
+        keys: &[code(KeyCode::Up), k('k')],
+        description: "Move up",
+        scope: Scope::Lists,
+    },
+    Spec {
+        command: Command::Down,
+        name: "down",
+        keys: &[code(KeyCode::Down), k('j')],
+        description: "Move down",
+        scope: Scope::Lists,
+    },
+    Spec {
+        command: Command::PageUp,
+        name: "page-up",
+        keys: &[code(KeyCode::PageUp)],
+        description: "One page up",
+        scope: Scope::Lists,
+    },
+    Spec {
+        command: Command::PageDown,
+        name: "page-down",
+        keys: &[code(KeyCode::PageDown)],
+        description: "One page down",
+        scope: Scope::Lists,
+    },
+    Spec {
+        command: Command::Top,
+        name: "top",
+        keys: &[code(KeyCode::Home), k('g')],
+        description: "First row",
+        scope: Scope::Lists,
+    },
+    Spec {
+        command: Command::Bottom,
+        name: "bottom",
+        keys: &[code(KeyCode::End), k('G')],
+        description: "Last loaded row",
+        scope: Scope::Lists,
+    },
+    Spec {
+        command: Command::Open,
+        name: "open",
+        keys: &[code(KeyCode::Enter)],
+        description: "Open the selected row",
+        scope: Scope::Lists,
+    },
+    Spec {
+        command: Command::Sort,
+        name: "sort",
+        keys: &[k('s')],
+        description: "Change the sort order (name, id; up, down)",
+        scope: Scope::PagedLists,
+    },
 ];
 
 pub fn spec(command: Command) -> &'static Spec {
-    REGISTRY.iter().find(|s| s.command == command).expect("every command is registered")
+    REGISTRY
+        .iter()
+        .find(|s| s.command == command)
+        .expect("every command is registered")
 }
 
 /// The keys of a command, as shown in help and hints: "q, Ctrl-c".
 pub fn keys_label(command: Command) -> String {
-    spec(command).keys.iter().map(Key::label).collect::<Vec<_>>().join(", ")
+    spec(command)
+        .keys
+        .iter()
+        .map(Key::label)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// What the focused screen offers, which decides which commands apply.
@@ -156,11 +318,26 @@ impl Context {
     }
 }
 
-pub const SEARCH_INPUT: Context = Context { scopes: &[Scope::Search], typing: true };
-pub const SEARCH_RESULTS: Context = Context { scopes: &[Scope::Search, Scope::Lists], typing: false };
-pub const PERSON: Context = Context { scopes: &[Scope::Person, Scope::Lists], typing: false };
-pub const PAGED_LIST: Context = Context { scopes: &[Scope::PagedLists, Scope::Lists], typing: false };
-pub const DETAIL: Context = Context { scopes: &[], typing: false };
+pub const SEARCH_INPUT: Context = Context {
+    scopes: &[Scope::Search],
+    typing: true,
+};
+pub const SEARCH_RESULTS: Context = Context {
+    scopes: &[Scope::Search, Scope::Lists],
+    typing: false,
+};
+pub const PERSON: Context = Context {
+    scopes: &[Scope::Person, Scope::Lists],
+    typing: false,
+};
+pub const PAGED_LIST: Context = Context {
+    scopes: &[Scope::PagedLists, Scope::Lists],
+    typing: false,
+};
+pub const DETAIL: Context = Context {
+    scopes: &[],
+    typing: false,
+};
 pub const ALL_CONTEXTS: &[Context] = &[SEARCH_INPUT, SEARCH_RESULTS, PERSON, PAGED_LIST, DETAIL];
 
 /// The command a key runs here, if any.
@@ -168,7 +345,11 @@ pub fn lookup(ev: &KeyEvent, ctx: Context) -> Option<Command> {
     REGISTRY
         .iter()
         .filter(|s| ctx.allows(s.scope))
-        .find(|s| s.keys.iter().any(|key| key.matches(ev) && !(ctx.typing && key.types_text())))
+        .find(|s| {
+            s.keys
+                .iter()
+                .any(|key| key.matches(ev) && !(ctx.typing && key.types_text()))
+        })
         .map(|s| s.command)
 }
 
@@ -187,24 +368,42 @@ mod tests {
 
     #[test]
     fn typing_keeps_printable_keys_for_the_field() {
-        let typing = Context { scopes: &[Scope::Search], typing: true };
-        let browsing = Context { typing: false, ..typing };
+        let typing = Context {
+            scopes: &[Scope::Search],
+            typing: true,
+        };
+        let browsing = Context {
+            typing: false,
+            ..typing
+        };
         let q = press(KeyCode::Char('q'), KeyModifiers::NONE);
         assert_eq!(lookup(&q, typing), None);
         assert_eq!(lookup(&q, browsing), Some(Command::Quit));
         let ctrl_c = press(KeyCode::Char('c'), KeyModifiers::CONTROL);
         assert_eq!(lookup(&ctrl_c, typing), Some(Command::Quit));
-        assert_eq!(lookup(&press(KeyCode::Tab, KeyModifiers::NONE), typing), Some(Command::SwitchFocus));
+        assert_eq!(
+            lookup(&press(KeyCode::Tab, KeyModifiers::NONE), typing),
+            Some(Command::SwitchFocus)
+        );
     }
 
     #[test]
     fn scope_decides_what_a_key_means() {
-        let person = Context { scopes: &[Scope::Person, Scope::Lists], typing: false };
-        let search = Context { scopes: &[Scope::Search, Scope::Lists], typing: false };
+        let person = Context {
+            scopes: &[Scope::Person, Scope::Lists],
+            typing: false,
+        };
+        let search = Context {
+            scopes: &[Scope::Search, Scope::Lists],
+            typing: false,
+        };
         let tab = press(KeyCode::Tab, KeyModifiers::NONE);
         assert_eq!(lookup(&tab, person), Some(Command::NextTab));
         assert_eq!(lookup(&tab, search), Some(Command::SwitchFocus));
-        assert_eq!(lookup(&press(KeyCode::Char('s'), KeyModifiers::NONE), person), None);
+        assert_eq!(
+            lookup(&press(KeyCode::Char('s'), KeyModifiers::NONE), person),
+            None
+        );
         let shifted_g = press(KeyCode::Char('G'), KeyModifiers::SHIFT);
         assert_eq!(lookup(&shifted_g, person), Some(Command::Bottom));
     }
@@ -221,7 +420,13 @@ mod tests {
                 for b in &specs {
                     if a.command != b.command {
                         for ka in a.keys {
-                            assert!(!b.keys.contains(ka), "{} and {} share {}", a.name, b.name, ka.label());
+                            assert!(
+                                !b.keys.contains(ka),
+                                "{} and {} share {}",
+                                a.name,
+                                b.name,
+                                ka.label()
+                            );
                         }
                     }
                 }

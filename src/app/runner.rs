@@ -16,7 +16,11 @@ pub struct Runner {
 
 impl Runner {
     pub fn new(directory: Arc<dyn PeopleDirectory>, tx: UnboundedSender<Action>) -> Self {
-        Runner { directory, tx, tasks: HashMap::new() }
+        Runner {
+            directory,
+            tx,
+            tasks: HashMap::new(),
+        }
     }
 
     pub fn run(&mut self, effect: Effect) {
@@ -54,7 +58,9 @@ pub async fn perform(
         Call::FindByCpr(cpr) => Payload::Search(dir.find_by_cpr(cpr).await?),
         Call::Person(id) => Payload::Person(dir.person(id).await?.map(Box::new)),
         Call::Users { after, sort } => Payload::Users(dir.users(after, sort, PAGE_SIZE).await?),
-        Call::Employees { after, sort } => Payload::Employees(dir.employees(after, sort, PAGE_SIZE).await?),
+        Call::Employees { after, sort } => {
+            Payload::Employees(dir.employees(after, sort, PAGE_SIZE).await?)
+        }
         Call::Document { user, kind } => Payload::Document(dir.document(user, kind).await?),
     })
 }

@@ -80,7 +80,12 @@ pub enum PersonTab {
 }
 
 impl PersonTab {
-    pub const ALL: [PersonTab; 4] = [PersonTab::Overview, PersonTab::Roles, PersonTab::Identity, PersonTab::Documents];
+    pub const ALL: [PersonTab; 4] = [
+        PersonTab::Overview,
+        PersonTab::Roles,
+        PersonTab::Identity,
+        PersonTab::Documents,
+    ];
 
     pub fn title(self) -> &'static str {
         match self {
@@ -114,7 +119,12 @@ impl PersonView {
     pub fn documents(&self) -> Vec<&Legitimation> {
         self.person
             .loaded()
-            .map(|p| p.photo_legitimation.iter().chain(p.social_security_card.iter()).collect())
+            .map(|p| {
+                p.photo_legitimation
+                    .iter()
+                    .chain(p.social_security_card.iter())
+                    .collect()
+            })
             .unwrap_or_default()
     }
 }
@@ -266,7 +276,9 @@ impl State {
     }
 
     pub fn top_mut(&mut self) -> &mut View {
-        self.views.last_mut().expect("the view stack is never empty")
+        self.views
+            .last_mut()
+            .expect("the view stack is never empty")
     }
 
     pub fn view_mut(&mut self, id: ViewId) -> Option<&mut View> {
@@ -288,7 +300,12 @@ impl State {
     /// Spinner frame, advancing every 100 ms.
     pub fn spinner(&self) -> char {
         const FRAMES: [char; 4] = ['|', '/', '-', '\\'];
-        let started = self.requests.values().map(|r| r.started).min().unwrap_or(self.now);
+        let started = self
+            .requests
+            .values()
+            .map(|r| r.started)
+            .min()
+            .unwrap_or(self.now);
         let n = self.now.saturating_duration_since(started).as_millis() / 100;
         FRAMES[n as usize % FRAMES.len()]
     }

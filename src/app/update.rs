@@ -53,13 +53,24 @@ pub fn tick_redraws(state: &State) -> bool {
 fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     match &mut state.overlay {
         Overlay::Help => {
-            if matches!(key.code, KeyCode::Esc | KeyCode::Char('?') | KeyCode::Char('q') | KeyCode::Enter | KeyCode::F(1)) {
+            if matches!(
+                key.code,
+                KeyCode::Esc
+                    | KeyCode::Char('?')
+                    | KeyCode::Char('q')
+                    | KeyCode::Enter
+                    | KeyCode::F(1)
+            ) {
                 state.overlay = Overlay::None;
             }
             return Vec::new();
         }
         Overlay::Palette { input, selected } => {
-            let ctx = state.views.last().map(View::context).unwrap_or(registry::DETAIL);
+            let ctx = state
+                .views
+                .last()
+                .map(View::context)
+                .unwrap_or(registry::DETAIL);
             let matches = palette::matches(input.value(), ctx);
             match key.code {
                 KeyCode::Esc => state.overlay = Overlay::None,
@@ -95,7 +106,17 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             }
             Vec::new()
         }
-        None => Vec::new(),
+        None => {
+            // A digit on the search results starts a new CPR: no need to go back to the field.
+            if let (ViewKind::Search(s), KeyCode::Char(c)) = (&mut state.top_mut().kind, key.code)
+                && c.is_ascii_digit()
+            {
+                s.focus = SearchFocus::Input;
+                s.input = tui_input::Input::new(c.to_string());
+                s.error = None;
+            }
+            Vec::new()
+        }
     }
 }
 
@@ -112,7 +133,10 @@ pub fn run(state: &mut State, command: Command) -> Vec<Effect> {
             Vec::new()
         }
         Command::Palette => {
-            state.overlay = Overlay::Palette { input: Default::default(), selected: 0 };
+            state.overlay = Overlay::Palette {
+                input: Default::default(),
+                selected: 0,
+            };
             Vec::new()
         }
         Command::Back => back(state),
@@ -136,7 +160,12 @@ pub fn run(state: &mut State, command: Command) -> Vec<Effect> {
             }
             Vec::new()
         }
-        Command::NextTab | Command::PrevTab | Command::Tab1 | Command::Tab2 | Command::Tab3 | Command::Tab4 => {
+        Command::NextTab
+        | Command::PrevTab
+        | Command::Tab1
+        | Command::Tab2
+        | Command::Tab3
+        | Command::Tab4 => {
             if let ViewKind::Person(p) = &mut state.top_mut().kind {
                 let i = p.tab.index();
                 p.tab = match command {
@@ -151,9 +180,12 @@ pub fn run(state: &mut State, command: Command) -> Vec<Effect> {
             }
             Vec::new()
         }
-        Command::Up | Command::Down | Command::PageUp | Command::PageDown | Command::Top | Command::Bottom => {
-            move_cursor(state, command, rows)
-        }
+        Command::Up
+        | Command::Down
+        | Command::PageUp
+        | Command::PageDown
+        | Command::Top
+        | Command::Bottom => move_cursor(state, command, rows),
         Command::Open => open(state),
         Command::Sort => {
             let view = state.top().id;
@@ -162,12 +194,18 @@ pub fn run(state: &mut State, command: Command) -> Vec<Effect> {
                 ViewKind::Users(l) => {
                     let sort = l.sort.next();
                     effects.extend(l.loading.take().map(Effect::Cancel));
-                    *l = PagedList { sort, ..Default::default() };
+                    *l = PagedList {
+                        sort,
+                        ..Default::default()
+                    };
                 }
                 ViewKind::Employees(l) => {
                     let sort = l.sort.next();
                     effects.extend(l.loading.take().map(Effect::Cancel));
-                    *l = PagedList { sort, ..Default::default() };
+                    *l = PagedList {
+                        sort,
+                        ..Default::default()
+                    };
                 }
                 _ => return effects,
             }
@@ -218,7 +256,14 @@ fn submit_search(state: &mut State) -> Vec<Effect> {
 /// Registers a call and returns its request id.
 fn start(state: &mut State, view: ViewId, call: Call, effects: &mut Vec<Effect>) -> RequestId {
     let req = state.next_id();
-    state.requests.insert(req, InFlight { view, started: state.now, what: call.describe() });
+    state.requests.insert(
+        req,
+        InFlight {
+            view,
+            started: state.now,
+            what: call.describe(),
+        },
+    );
     effects.push(Effect::Call { req, call });
     req
 }
@@ -231,8 +276,12 @@ fn cancel(state: &mut State, req: RequestId, effects: &mut Vec<Effect>) {
 /// Cancels every request of the views from `keep` up.
 fn cancel_views_above(state: &mut State, keep: usize) -> Vec<Effect> {
     let ids: Vec<ViewId> = state.views.iter().skip(keep).map(|v| v.id).collect();
-    let reqs: Vec<RequestId> =
-        state.requests.iter().filter(|(_, r)| ids.contains(&r.view)).map(|(id, _)| *id).collect();
+    let reqs: Vec<RequestId> = state
+        .requests
+        .iter()
+        .filter(|(_, r)| ids.contains(&r.view))
+        .map(|(id, _)| *id)
+        .collect();
     let mut effects = Vec::new();
     for r in reqs {
         cancel(state, r, &mut effects);
@@ -243,8 +292,12 @@ fn cancel_views_above(state: &mut State, keep: usize) -> Vec<Effect> {
 /// Esc: cancel what the current view is waiting for; if nothing, close the document or go back.
 fn back(state: &mut State) -> Vec<Effect> {
     let view = state.top().id;
-    let running: Vec<RequestId> =
-        state.requests.iter().filter(|(_, r)| r.view == view).map(|(id, _)| *id).collect();
+    let running: Vec<RequestId> = state
+        .requests
+        .iter()
+        .filter(|(_, r)| r.view == view)
+        .map(|(id, _)| *id)
+        .collect();
     let mut effects = Vec::new();
     if !running.is_empty() {
         for r in &running {
@@ -289,13 +342,20 @@ fn back(state: &mut State) -> Vec<Effect> {
 fn open_list(state: &mut State, users: bool) -> Vec<Effect> {
     // Reuse an open list rather than stacking a second one.
     if let Some(pos) = state.views.iter().position(|v| {
-        matches!((&v.kind, users), (ViewKind::Users(_), true) | (ViewKind::Employees(_), false))
+        matches!(
+            (&v.kind, users),
+            (ViewKind::Users(_), true) | (ViewKind::Employees(_), false)
+        )
     }) {
         let effects = cancel_views_above(state, pos + 1);
         state.views.truncate(pos + 1);
         return effects;
     }
-    let kind = if users { ViewKind::Users(Default::default()) } else { ViewKind::Employees(Default::default()) };
+    let kind = if users {
+        ViewKind::Users(Default::default())
+    } else {
+        ViewKind::Employees(Default::default())
+    };
     let view = state.push(kind);
     load_more(state, view)
 }
@@ -303,12 +363,14 @@ fn open_list(state: &mut State, users: bool) -> Vec<Effect> {
 /// Asks for the next page of a paged list, unless one is on its way or the list is complete.
 fn load_more(state: &mut State, view: ViewId) -> Vec<Effect> {
     let call = match state.view_mut(view).map(|v| &mut v.kind) {
-        Some(ViewKind::Users(l)) if l.loading.is_none() && !l.complete() => {
-            Call::Users { after: l.next_cursor.clone(), sort: l.sort }
-        }
-        Some(ViewKind::Employees(l)) if l.loading.is_none() && !l.complete() => {
-            Call::Employees { after: l.next_cursor.clone(), sort: l.sort }
-        }
+        Some(ViewKind::Users(l)) if l.loading.is_none() && !l.complete() => Call::Users {
+            after: l.next_cursor.clone(),
+            sort: l.sort,
+        },
+        Some(ViewKind::Employees(l)) if l.loading.is_none() && !l.complete() => Call::Employees {
+            after: l.next_cursor.clone(),
+            sort: l.sort,
+        },
         _ => return Vec::new(),
     };
     let mut effects = Vec::new();
@@ -340,11 +402,17 @@ fn refresh(state: &mut State) -> Vec<Effect> {
             }
         }
         ViewKind::Users(l) => {
-            *l = PagedList { sort: l.sort, ..Default::default() };
+            *l = PagedList {
+                sort: l.sort,
+                ..Default::default()
+            };
             effects.extend(load_more(state, view));
         }
         ViewKind::Employees(l) => {
-            *l = PagedList { sort: l.sort, ..Default::default() };
+            *l = PagedList {
+                sort: l.sort,
+                ..Default::default()
+            };
             effects.extend(load_more(state, view));
         }
         ViewKind::Search(s) => {
@@ -420,14 +488,22 @@ fn move_cursor(state: &mut State, command: Command, rows: usize) -> Vec<Effect> 
         ViewKind::Employee(_) => false,
     };
     // Page in ahead of the cursor, so scrolling rarely waits.
-    if near_end { load_more(state, view) } else { Vec::new() }
+    if near_end {
+        load_more(state, view)
+    } else {
+        Vec::new()
+    }
 }
 
 fn open(state: &mut State) -> Vec<Effect> {
     let view = state.top().id;
     let mut effects = Vec::new();
     let target = match &mut state.top_mut().kind {
-        ViewKind::Search(s) => s.results.loaded().and_then(|r| r.get(s.selected)).map(|p| (p.id, p.full_name())),
+        ViewKind::Search(s) => s
+            .results
+            .loaded()
+            .and_then(|r| r.get(s.selected))
+            .map(|p| (p.id, p.full_name())),
         ViewKind::Users(l) => l.rows.get(l.selected).map(|p| (p.id, p.full_name())),
         ViewKind::Employees(l) => {
             if let Some(e) = l.rows.get(l.selected).cloned() {
@@ -470,7 +546,11 @@ fn open_person(state: &mut State, id: uuid::Uuid, title: String, effects: &mut V
     }
 }
 
-fn on_loaded(state: &mut State, req: RequestId, result: Result<Payload, BackendError>) -> Vec<Effect> {
+fn on_loaded(
+    state: &mut State,
+    req: RequestId,
+    result: Result<Payload, BackendError>,
+) -> Vec<Effect> {
     // A result nobody waits for any more (cancelled, superseded, view closed) is dropped.
     let Some(flight) = state.requests.remove(&req) else {
         return Vec::new();
@@ -500,7 +580,11 @@ fn on_loaded(state: &mut State, req: RequestId, result: Result<Payload, BackendE
                 if rows.len() == 1 {
                     open_single = Some((rows[0].id, rows[0].full_name()));
                 }
-                s.focus = if rows.is_empty() { SearchFocus::Input } else { SearchFocus::Results };
+                s.focus = if rows.is_empty() {
+                    SearchFocus::Input
+                } else {
+                    SearchFocus::Results
+                };
                 s.results = Resource::Loaded(rows);
                 s.selected = 0;
             }
@@ -565,5 +649,337 @@ fn apply_page<T>(
         }
         Ok(None) => {}
         Err(e) => l.error = Some(e.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::action::Call;
+    use crossterm::event::KeyModifiers;
+    use jiff::civil::Date;
+    use std::time::{Duration, Instant};
+    use uuid::Uuid;
+
+    fn state() -> State {
+        let profile = ProfileInfo {
+            name: "t".into(),
+            production: false,
+            backend: "Unioo",
+            language: "en".into(),
+        };
+        State::new(
+            profile,
+            (80, 24),
+            Instant::now(),
+            Date::constant(2026, 11, 23),
+        )
+    }
+
+    fn key(s: &mut State, code: KeyCode) -> Vec<Effect> {
+        update(s, Action::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+    }
+
+    fn ctrl(s: &mut State, c: char) -> Vec<Effect> {
+        update(
+            s,
+            Action::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)),
+        )
+    }
+
+    fn type_text(s: &mut State, text: &str) {
+        for c in text.chars() {
+            assert!(key(s, KeyCode::Char(c)).is_empty());
+        }
+    }
+
+    fn search(s: &State) -> &SearchView {
+        match &s.views[0].kind {
+            ViewKind::Search(v) => v,
+            _ => panic!("search is at the bottom"),
+        }
+    }
+
+    fn person(first: &str) -> PersonSummary {
+        PersonSummary {
+            id: Uuid::new_v4(),
+            first_name: first.into(),
+            last_name: "Test".into(),
+            email: None,
+            organizations: vec![],
+        }
+    }
+
+    fn call_req(effects: &[Effect]) -> (RequestId, Call) {
+        effects
+            .iter()
+            .find_map(|e| match e {
+                Effect::Call { req, call } => Some((*req, call.clone())),
+                _ => None,
+            })
+            .expect("a call")
+    }
+
+    #[test]
+    fn an_invalid_cpr_is_refused_before_anything_is_sent() {
+        let mut s = state();
+        type_text(&mut s, "511062-5629");
+        assert!(key(&mut s, KeyCode::Enter).is_empty());
+        assert_eq!(
+            search(&s).error.as_deref(),
+            Some("day 51 does not exist in 10/1862")
+        );
+        assert_eq!(
+            search(&s).input.value(),
+            "511062-5629",
+            "the typed text is kept to fix"
+        );
+        assert!(s.requests.is_empty());
+        key(&mut s, KeyCode::Backspace);
+        assert_eq!(search(&s).error, None, "editing clears the error");
+    }
+
+    #[test]
+    fn a_valid_cpr_is_searched_and_then_shown_masked_only() {
+        let mut s = state();
+        type_text(&mut s, "2110620629");
+        let effects = key(&mut s, KeyCode::Enter);
+        let (_, call) = call_req(&effects);
+        let Call::FindByCpr(cpr) = call else {
+            panic!("{call:?}")
+        };
+        assert_eq!(cpr.reveal(), "211062-0629");
+        assert_eq!(search(&s).input.value(), "");
+        assert_eq!(search(&s).submitted.unwrap().masked(), "211062-****");
+    }
+
+    #[test]
+    fn one_match_opens_the_person_several_show_a_list() {
+        let mut s = state();
+        type_text(&mut s, "2110620629");
+        let (req, _) = call_req(&key(&mut s, KeyCode::Enter));
+        let p = person("Anne");
+        let effects = update(
+            &mut s,
+            Action::Loaded {
+                req,
+                result: Ok(Payload::Search(vec![p.clone()])),
+            },
+        );
+        assert_eq!(call_req(&effects).1, Call::Person(p.id));
+        assert!(
+            matches!(&s.top().kind, ViewKind::Person(v) if v.id == p.id && v.title == "Anne Test")
+        );
+
+        key(&mut s, KeyCode::Esc); // cancels the person load
+        assert!(s.requests.is_empty());
+        key(&mut s, KeyCode::Esc); // goes back
+        assert_eq!(s.views.len(), 1);
+        type_text(&mut s, "2110620629");
+        let (req, _) = call_req(&key(&mut s, KeyCode::Enter));
+        let effects = update(
+            &mut s,
+            Action::Loaded {
+                req,
+                result: Ok(Payload::Search(vec![person("A"), person("B")])),
+            },
+        );
+        assert!(effects.is_empty());
+        assert_eq!(s.views.len(), 1);
+        assert_eq!(search(&s).focus, SearchFocus::Results);
+        key(&mut s, KeyCode::Down);
+        let effects = key(&mut s, KeyCode::Enter);
+        assert!(matches!(call_req(&effects).1, Call::Person(_)));
+        assert!(matches!(&s.top().kind, ViewKind::Person(v) if v.title == "B Test"));
+    }
+
+    #[test]
+    fn a_newer_search_supersedes_the_older_and_esc_cancels() {
+        let mut s = state();
+        type_text(&mut s, "2110620629");
+        let (old, _) = call_req(&key(&mut s, KeyCode::Enter));
+        type_text(&mut s, "0101014000");
+        let effects = key(&mut s, KeyCode::Enter);
+        assert!(effects.contains(&Effect::Cancel(old)));
+        let (new, _) = call_req(&effects);
+        // The old answer arrives anyway: dropped.
+        update(
+            &mut s,
+            Action::Loaded {
+                req: old,
+                result: Ok(Payload::Search(vec![person("Old")])),
+            },
+        );
+        assert_eq!(search(&s).results, Resource::Loading(new));
+        // Esc cancels the running one.
+        assert_eq!(key(&mut s, KeyCode::Esc), vec![Effect::Cancel(new)]);
+        assert!(matches!(search(&s).results, Resource::Failed(_)));
+        update(
+            &mut s,
+            Action::Loaded {
+                req: new,
+                result: Ok(Payload::Search(vec![person("Late")])),
+            },
+        );
+        assert!(
+            matches!(search(&s).results, Resource::Failed(_)),
+            "a cancelled result never lands"
+        );
+    }
+
+    #[test]
+    fn letters_type_in_the_field_and_run_commands_outside_it() {
+        let mut s = state();
+        assert!(key(&mut s, KeyCode::Char('q')).is_empty());
+        assert!(!s.quit);
+        assert_eq!(search(&s).input.value(), "q");
+        key(&mut s, KeyCode::Esc);
+        assert_eq!(search(&s).focus, SearchFocus::Results);
+        assert_eq!(key(&mut s, KeyCode::Char('q')), vec![Effect::Quit]);
+        let mut s = state();
+        assert_eq!(
+            ctrl(&mut s, 'c'),
+            vec![Effect::Quit],
+            "Ctrl-c quits even while typing"
+        );
+    }
+
+    #[test]
+    fn the_users_list_pages_in_ahead_of_the_cursor() {
+        let mut s = state();
+        key(&mut s, KeyCode::Esc);
+        let (req, call) = call_req(&key(&mut s, KeyCode::Char('u')));
+        assert_eq!(
+            call,
+            Call::Users {
+                after: None,
+                sort: Sort::default()
+            }
+        );
+        let page = |n: usize, next: Option<&str>| Page {
+            items: (0..n).map(|i| person(&format!("P{i}"))).collect(),
+            total: 250,
+            next_cursor: next.map(String::from),
+        };
+        update(
+            &mut s,
+            Action::Loaded {
+                req,
+                result: Ok(Payload::Users(page(100, Some("c1")))),
+            },
+        );
+        // Near the top: no request.
+        assert!(key(&mut s, KeyCode::Down).is_empty());
+        // Two screens from the end: the next page is asked for, once.
+        let effects = key(&mut s, KeyCode::Char('G'));
+        let (req2, call) = call_req(&effects);
+        assert_eq!(
+            call,
+            Call::Users {
+                after: Some("c1".into()),
+                sort: Sort::default()
+            }
+        );
+        assert!(
+            key(&mut s, KeyCode::Up).is_empty(),
+            "no second request while one is on its way"
+        );
+        update(
+            &mut s,
+            Action::Loaded {
+                req: req2,
+                result: Ok(Payload::Users(page(150, None))),
+            },
+        );
+        let ViewKind::Users(l) = &s.top().kind else {
+            panic!()
+        };
+        assert_eq!(l.rows.len(), 250);
+        assert!(l.complete());
+        assert!(
+            key(&mut s, KeyCode::Char('G')).is_empty(),
+            "complete lists ask for nothing"
+        );
+        let ViewKind::Users(l) = &s.top().kind else {
+            panic!()
+        };
+        assert_eq!(l.selected, 249);
+        assert!(
+            l.offset + list_rows(24) > l.selected,
+            "the cursor stays on screen"
+        );
+    }
+
+    #[test]
+    fn sorting_restarts_the_list_from_the_first_page() {
+        let mut s = state();
+        key(&mut s, KeyCode::Esc);
+        let (req, _) = call_req(&key(&mut s, KeyCode::Char('u')));
+        let effects = key(&mut s, KeyCode::Char('s'));
+        assert!(effects.contains(&Effect::Cancel(req)));
+        let sort = Sort {
+            key: SortKey::Name,
+            descending: true,
+        };
+        assert_eq!(call_req(&effects).1, Call::Users { after: None, sort });
+    }
+
+    #[test]
+    fn the_spinner_waits_100_ms_and_errors_set_health() {
+        let mut s = state();
+        let t0 = s.now;
+        type_text(&mut s, "2110620629");
+        let (req, _) = call_req(&key(&mut s, KeyCode::Enter));
+        update(&mut s, Action::Tick(t0 + Duration::from_millis(60)));
+        assert!(!tick_redraws(&s));
+        update(&mut s, Action::Tick(t0 + Duration::from_millis(120)));
+        assert!(tick_redraws(&s));
+        let err = BackendError::Timeout {
+            backend: "Unioo",
+            request_id: "r1".into(),
+            secs: 20,
+        };
+        update(
+            &mut s,
+            Action::Loaded {
+                req,
+                result: Err(err),
+            },
+        );
+        assert_eq!(s.health, Health::Down);
+        assert!(s.last_error.as_deref().unwrap().contains("[request r1]"));
+        assert!(matches!(&search(&s).results, Resource::Failed(m) if m.contains("did not answer")));
+        assert!(!tick_redraws(&s));
+    }
+
+    #[test]
+    fn the_palette_runs_a_command_by_fuzzy_name() {
+        let mut s = state();
+        key(&mut s, KeyCode::Esc);
+        key(&mut s, KeyCode::Char(':'));
+        assert!(matches!(s.overlay, Overlay::Palette { .. }));
+        for c in "empl".chars() {
+            key(&mut s, KeyCode::Char(c));
+        }
+        let effects = key(&mut s, KeyCode::Enter);
+        assert!(matches!(call_req(&effects).1, Call::Employees { .. }));
+        assert!(matches!(s.overlay, Overlay::None));
+        assert!(matches!(s.top().kind, ViewKind::Employees(_)));
+    }
+
+    #[test]
+    fn help_opens_and_closes_without_side_effects() {
+        let mut s = state();
+        update(
+            &mut s,
+            Action::Key(KeyEvent::new(KeyCode::F(1), KeyModifiers::NONE)),
+        );
+        assert!(matches!(s.overlay, Overlay::Help));
+        assert!(
+            key(&mut s, KeyCode::Char('q')).is_empty(),
+            "q closes help, it does not quit"
+        );
+        assert!(matches!(s.overlay, Overlay::None));
+        assert!(!s.quit);
     }
 }

@@ -5,18 +5,48 @@ use crate::core::cpr::redact_cprs;
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum BackendError {
-    #[error("{backend} cannot be reached ({detail}). Check the network or VPN, then retry. [request {request_id}]")]
-    Unreachable { backend: &'static str, request_id: String, detail: String },
-    #[error("{backend} did not answer within {secs} s. Retry; if it keeps happening the service may be down. [request {request_id}]")]
-    Timeout { backend: &'static str, request_id: String, secs: u64 },
-    #[error("{backend} refused the credentials: {detail}. Get a new token and restart. [request {request_id}]")]
-    Unauthorized { backend: &'static str, request_id: String, detail: String },
+    #[error(
+        "{backend} cannot be reached ({detail}). Check the network or VPN, then retry. [request {request_id}]"
+    )]
+    Unreachable {
+        backend: &'static str,
+        request_id: String,
+        detail: String,
+    },
+    #[error(
+        "{backend} did not answer within {secs} s. Retry; if it keeps happening the service may be down. [request {request_id}]"
+    )]
+    Timeout {
+        backend: &'static str,
+        request_id: String,
+        secs: u64,
+    },
+    #[error(
+        "{backend} refused the credentials: {detail}. Get a new token and restart. [request {request_id}]"
+    )]
+    Unauthorized {
+        backend: &'static str,
+        request_id: String,
+        detail: String,
+    },
     #[error("{backend} answered HTTP {status}{hint}. [request {request_id}]", hint = status_hint(*status))]
-    Http { backend: &'static str, request_id: String, status: u16 },
+    Http {
+        backend: &'static str,
+        request_id: String,
+        status: u16,
+    },
     #[error("{backend} refused the request: {}. [request {request_id}]", messages.join("; "))]
-    Rejected { backend: &'static str, request_id: String, messages: Vec<String> },
+    Rejected {
+        backend: &'static str,
+        request_id: String,
+        messages: Vec<String>,
+    },
     #[error("{backend} sent an answer that cannot be read ({detail}). [request {request_id}]")]
-    Malformed { backend: &'static str, request_id: String, detail: String },
+    Malformed {
+        backend: &'static str,
+        request_id: String,
+        detail: String,
+    },
 }
 
 fn status_hint(status: u16) -> &'static str {
@@ -73,15 +103,26 @@ mod tests {
         };
         let text = e.to_string();
         assert!(text.contains("[request ab12cd34]"), "{text}");
-        assert!(text.contains("211062-****") && !text.contains("0629"), "{text}");
+        assert!(
+            text.contains("211062-****") && !text.contains("0629"),
+            "{text}"
+        );
         assert_eq!(e.request_id(), "ab12cd34");
     }
 
     #[test]
     fn down_means_unreachable_or_server_fault() {
-        let t = BackendError::Timeout { backend: "Unioo", request_id: "x".into(), secs: 5 };
+        let t = BackendError::Timeout {
+            backend: "Unioo",
+            request_id: "x".into(),
+            secs: 5,
+        };
         assert!(t.backend_down());
-        let r = BackendError::Http { backend: "Unioo", request_id: "x".into(), status: 403 };
+        let r = BackendError::Http {
+            backend: "Unioo",
+            request_id: "x".into(),
+            status: 403,
+        };
         assert!(!r.backend_down());
         assert!(r.to_string().contains("access denied"));
     }

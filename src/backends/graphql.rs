@@ -32,7 +32,13 @@ impl GraphqlClient {
         token: SecretString,
         settings: HttpSettings,
     ) -> Self {
-        GraphqlClient { backend, url, token, http: client(settings), settings }
+        GraphqlClient {
+            backend,
+            url,
+            token,
+            http: client(settings),
+            settings,
+        }
     }
 
     /// Runs one operation. Partial data with `errors` counts as a failure: a compliance view
@@ -59,7 +65,10 @@ impl GraphqlClient {
             Err(e) => return Err(self.transport_error(e, request_id)),
         };
         let status = response.status();
-        let body = response.bytes().await.map_err(|e| self.transport_error(e, request_id.clone()))?;
+        let body = response
+            .bytes()
+            .await
+            .map_err(|e| self.transport_error(e, request_id.clone()))?;
         tracing::info!(
             backend,
             operation = %name,
@@ -75,17 +84,35 @@ impl GraphqlClient {
                 .and_then(|b| b.errors.into_iter().next())
                 .map(|e| BackendError::server_message(&e.message))
                 .unwrap_or_else(|| "HTTP 401".into());
-            return Err(BackendError::Unauthorized { backend, request_id, detail });
+            return Err(BackendError::Unauthorized {
+                backend,
+                request_id,
+                detail,
+            });
         }
         if !status.is_success() {
-            return Err(BackendError::Http { backend, request_id, status: status.as_u16() });
+            return Err(BackendError::Http {
+                backend,
+                request_id,
+                status: status.as_u16(),
+            });
         }
-        let parsed: cynic::GraphQlResponse<Q> = serde_json::from_slice(&body).map_err(|e| {
-            BackendError::Malformed { backend, request_id: request_id.clone(), detail: decode_detail(&e) }
-        })?;
+        let parsed: cynic::GraphQlResponse<Q> =
+            serde_json::from_slice(&body).map_err(|e| BackendError::Malformed {
+                backend,
+                request_id: request_id.clone(),
+                detail: decode_detail(&e),
+            })?;
         if let Some(errors) = parsed.errors.filter(|e| !e.is_empty()) {
-            let messages = errors.iter().map(|e| BackendError::server_message(&e.message)).collect();
-            return Err(BackendError::Rejected { backend, request_id, messages });
+            let messages = errors
+                .iter()
+                .map(|e| BackendError::server_message(&e.message))
+                .collect();
+            return Err(BackendError::Rejected {
+                backend,
+                request_id,
+                messages,
+            });
         }
         parsed.data.ok_or(BackendError::Malformed {
             backend,
@@ -97,12 +124,28 @@ impl GraphqlClient {
     fn transport_error(&self, e: reqwest::Error, request_id: String) -> BackendError {
         let backend = self.backend;
         if e.is_timeout() {
-            let secs = if e.is_connect() { self.settings.connect_timeout } else { self.settings.timeout };
-            BackendError::Timeout { backend, request_id, secs: secs.as_secs() }
+            let secs = if e.is_connect() {
+                self.settings.connect_timeout
+            } else {
+                self.settings.timeout
+            };
+            BackendError::Timeout {
+                backend,
+                request_id,
+                secs: secs.as_secs(),
+            }
         } else if e.is_connect() {
-            BackendError::Unreachable { backend, request_id, detail: "connection refused or no route".into() }
+            BackendError::Unreachable {
+                backend,
+                request_id,
+                detail: "connection refused or no route".into(),
+            }
         } else {
-            BackendError::Unreachable { backend, request_id, detail: "the connection broke".into() }
+            BackendError::Unreachable {
+                backend,
+                request_id,
+                detail: "the connection broke".into(),
+            }
         }
     }
 }
@@ -111,7 +154,11 @@ impl GraphqlClient {
 fn decode_detail(e: &serde_json::Error) -> String {
     match e.classify() {
         serde_json::error::Category::Data => {
-            format!("unexpected shape at line {} column {}", e.line(), e.column())
+            format!(
+                "unexpected shape at line {} column {}",
+                e.line(),
+                e.column()
+            )
         }
         _ => format!("not valid JSON at line {} column {}", e.line(), e.column()),
     }

@@ -11,7 +11,10 @@ pub struct HttpSettings {
 
 impl Default for HttpSettings {
     fn default() -> Self {
-        HttpSettings { connect_timeout: Duration::from_secs(5), timeout: Duration::from_secs(20) }
+        HttpSettings {
+            connect_timeout: Duration::from_secs(5),
+            timeout: Duration::from_secs(20),
+        }
     }
 }
 

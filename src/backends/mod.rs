@@ -21,8 +21,18 @@ pub trait PeopleDirectory: Send + Sync {
     fn find_by_cpr(&self, cpr: Cpr) -> BoxFut<'_, Vec<PersonSummary>>;
     /// `None` when the person is not visible to the caller.
     fn person(&self, id: Uuid) -> BoxFut<'_, Option<Person>>;
-    fn users(&self, after: Option<String>, sort: Sort, first: usize) -> BoxFut<'_, Page<PersonSummary>>;
-    fn employees(&self, after: Option<String>, sort: Sort, first: usize) -> BoxFut<'_, Page<Employee>>;
+    fn users(
+        &self,
+        after: Option<String>,
+        sort: Sort,
+        first: usize,
+    ) -> BoxFut<'_, Page<PersonSummary>>;
+    fn employees(
+        &self,
+        after: Option<String>,
+        sort: Sort,
+        first: usize,
+    ) -> BoxFut<'_, Page<Employee>>;
     /// The bytes of a person's current document of that kind, if any.
     fn document(&self, user: Uuid, kind: DocumentKind) -> BoxFut<'_, Option<DocumentFile>>;
 }

@@ -106,7 +106,9 @@ impl fmt::Debug for Cpr {
 
 /// Today's date in UTC, for "not in the future".
 pub fn today() -> Date {
-    jiff::Timestamp::now().to_zoned(jiff::tz::TimeZone::UTC).date()
+    jiff::Timestamp::now()
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .date()
 }
 
 fn two(d: &[u8]) -> u8 {
@@ -156,12 +158,18 @@ pub fn find_cprs(text: &str) -> Vec<(usize, usize)> {
                 if end > bytes.len() || (end < bytes.len() && bytes[end].is_ascii_digit()) {
                     continue;
                 }
-                let cand = &text[i..end];
+                let window = &bytes[i..end];
                 let shape_ok = if len == 11 {
-                    bytes[i + 6] == b'-'
+                    window[6] == b'-'
+                        && window
+                            .iter()
+                            .enumerate()
+                            .all(|(k, b)| k == 6 || b.is_ascii_digit())
                 } else {
-                    cand.bytes().all(|b| b.is_ascii_digit())
+                    window.iter().all(u8::is_ascii_digit)
                 };
+                // All ASCII, so slicing at these byte offsets is on char boundaries.
+                let cand = if shape_ok { &text[i..end] } else { "" };
                 if shape_ok && Cpr::parse_on(cand, Date::constant(2100, 1, 1)).is_ok() {
                     found.push((i, end));
                     break;
@@ -201,13 +209,31 @@ mod tests {
 
     #[test]
     fn issue_vectors() {
-        assert_eq!(on("211062-5629").unwrap().birth_date(), Date::constant(1862, 10, 21));
-        assert_eq!(on("2110620629").unwrap().birth_date(), Date::constant(1962, 10, 21));
-        assert!(matches!(on("511062-5629"), Err(CprError::BadDay { day: 51, .. })));
-        assert_eq!(on("290200-4000").unwrap().birth_date(), Date::constant(2000, 2, 29));
+        assert_eq!(
+            on("211062-5629").unwrap().birth_date(),
+            Date::constant(1862, 10, 21)
+        );
+        assert_eq!(
+            on("2110620629").unwrap().birth_date(),
+            Date::constant(1962, 10, 21)
+        );
+        assert!(matches!(
+            on("511062-5629"),
+            Err(CprError::BadDay { day: 51, .. })
+        ));
+        assert_eq!(
+            on("290200-4000").unwrap().birth_date(),
+            Date::constant(2000, 2, 29)
+        );
         assert!(matches!(on("290200-0000"), Err(CprError::BadDay { .. })));
-        assert_eq!(on("010137-4000").unwrap().birth_date(), Date::constant(1937, 1, 1));
-        assert_eq!(on("010158-5000").unwrap().birth_date(), Date::constant(1858, 1, 1));
+        assert_eq!(
+            on("010137-4000").unwrap().birth_date(),
+            Date::constant(1937, 1, 1)
+        );
+        assert_eq!(
+            on("010158-5000").unwrap().birth_date(),
+            Date::constant(1858, 1, 1)
+        );
         assert!(matches!(on("010136-4000"), Err(CprError::Future(_))));
         assert!(matches!(on("010157-5000"), Err(CprError::Future(_))));
         assert!(matches!(on("2110525629"), Err(CprError::Future(_))));
@@ -222,7 +248,10 @@ mod tests {
         assert!(c.is_substitute());
         assert_eq!(c.birth_date(), Date::constant(1862, 10, 21));
         assert!(!on("211062-5629").unwrap().is_substitute());
-        assert!(on("921062-5629").is_err(), "day 92 - 60 = 32 does not exist");
+        assert!(
+            on("921062-5629").is_err(),
+            "day 92 - 60 = 32 does not exist"
+        );
     }
 
     #[test]
@@ -238,7 +267,10 @@ mod tests {
         assert_eq!(c.to_string(), "211062-****");
         assert_eq!(format!("{c:?}"), "Cpr(211062-****)");
         assert_eq!(c.reveal(), "211062-0629");
-        for e in [on("511062-5629").unwrap_err(), on("2110525629").unwrap_err()] {
+        for e in [
+            on("511062-5629").unwrap_err(),
+            on("2110525629").unwrap_err(),
+        ] {
             assert!(!e.to_string().contains("5629"), "{e}");
         }
     }

@@ -35,8 +35,14 @@ impl Sort {
     /// name ↑ → name ↓ → id ↑ → id ↓ → name ↑
     pub fn next(self) -> Sort {
         match (self.key, self.descending) {
-            (k, false) => Sort { key: k, descending: true },
-            (SortKey::Name, true) => Sort { key: SortKey::Id, descending: false },
+            (k, false) => Sort {
+                key: k,
+                descending: true,
+            },
+            (SortKey::Name, true) => Sort {
+                key: SortKey::Id,
+                descending: false,
+            },
             (SortKey::Id, true) => Sort::default(),
         }
     }

@@ -201,8 +201,11 @@ impl Role {
         self.resigned.is_none()
     }
 
-    /// `CHAIR_MAN` -> `Chair man`.
+    /// `CHAIR_MAN` -> `Chair man`; short codes are acronyms: `CEO` stays `CEO`.
     pub fn label(&self) -> String {
+        if self.code.len() <= 3 {
+            return self.code.clone();
+        }
         let lower = self.code.replace('_', " ").to_lowercase();
         let mut c = lower.chars();
         match c.next() {
@@ -413,6 +416,21 @@ impl Employee {
 mod tests {
     use super::*;
 
+    #[test]
+    fn role_labels_read_as_words() {
+        let r = |c: &str| {
+            Role {
+                code: c.into(),
+                assigned: None,
+                resigned: None,
+            }
+            .label()
+        };
+        assert_eq!(r("CHAIR_MAN"), "Chair man");
+        assert_eq!(r("CEO"), "CEO");
+        assert_eq!(r("BOARD_MEMBER"), "Board member");
+    }
+
     fn ts(s: &str) -> Timestamp {
         s.parse().unwrap()
     }
@@ -456,7 +474,13 @@ mod tests {
 
     #[test]
     fn pep_no_is_not_exposed() {
-        let p = |r: &str| Pep { response: Some(r.into()), reason: None }.is_exposed();
+        let p = |r: &str| {
+            Pep {
+                response: Some(r.into()),
+                reason: None,
+            }
+            .is_exposed()
+        };
         assert!(!p("NO"));
         assert!(p("YES"));
         assert!(p("FAMILY_MEMBER"));

@@ -44,7 +44,12 @@ impl JwtKeys {
     /// A token for `subject` that expires `ttl_secs` from now (negative: already expired).
     pub fn mint(&self, subject: &str, ttl_secs: i64) -> String {
         let now = jiff::Timestamp::now().as_second();
-        let claims = Claims { sub: subject.into(), iss: ISSUER.into(), iat: now, exp: now + ttl_secs };
+        let claims = Claims {
+            sub: subject.into(),
+            iss: ISSUER.into(),
+            iat: now,
+            exp: now + ttl_secs,
+        };
         jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
             .expect("HS256 signing does not fail")
     }
@@ -70,7 +75,10 @@ pub async fn require_bearer(
     req: Request,
     next: Next,
 ) -> Response {
-    let header = req.headers().get(header::AUTHORIZATION).and_then(|h| h.to_str().ok());
+    let header = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|h| h.to_str().ok());
     let verdict = match header {
         None => Err("The request has no Authorization header; send `Authorization: Bearer <JWT>`."),
         Some(h) => match h.strip_prefix("Bearer ") {

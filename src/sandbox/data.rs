@@ -23,23 +23,119 @@ pub const SOCIAL_SECURITY_CARD_PNG: &[u8] =
     include_bytes!("../../assets/sample-social-security-card.png");
 
 const FIRST_NAMES: &[&str] = &[
-    "Anne", "Mette", "Kirsten", "Hanne", "Helle", "Susanne", "Lene", "Maria", "Marianne", "Inge",
-    "Karen", "Pia", "Louise", "Camilla", "Sofie", "Ida", "Emma", "Freja", "Clara", "Laura",
-    "Peter", "Michael", "Lars", "Jens", "Thomas", "Henrik", "Søren", "Christian", "Martin",
-    "Niels", "Anders", "Morten", "Jan", "Rasmus", "Mads", "Frederik", "Oliver", "William",
-    "Emil", "Noah", "Magnus", "Aksel", "Viggo", "Asger", "Bodil", "Ejnar", "Gudrun", "Holger",
+    "Anne",
+    "Mette",
+    "Kirsten",
+    "Hanne",
+    "Helle",
+    "Susanne",
+    "Lene",
+    "Maria",
+    "Marianne",
+    "Inge",
+    "Karen",
+    "Pia",
+    "Louise",
+    "Camilla",
+    "Sofie",
+    "Ida",
+    "Emma",
+    "Freja",
+    "Clara",
+    "Laura",
+    "Peter",
+    "Michael",
+    "Lars",
+    "Jens",
+    "Thomas",
+    "Henrik",
+    "Søren",
+    "Christian",
+    "Martin",
+    "Niels",
+    "Anders",
+    "Morten",
+    "Jan",
+    "Rasmus",
+    "Mads",
+    "Frederik",
+    "Oliver",
+    "William",
+    "Emil",
+    "Noah",
+    "Magnus",
+    "Aksel",
+    "Viggo",
+    "Asger",
+    "Bodil",
+    "Ejnar",
+    "Gudrun",
+    "Holger",
 ];
 const LAST_NAMES: &[&str] = &[
-    "Nielsen", "Jensen", "Hansen", "Pedersen", "Andersen", "Christensen", "Larsen", "Sørensen",
-    "Rasmussen", "Jørgensen", "Petersen", "Madsen", "Kristensen", "Olsen", "Thomsen",
-    "Christiansen", "Poulsen", "Johansen", "Møller", "Mortensen", "Knudsen", "Jakobsen",
-    "Mikkelsen", "Olesen", "Frederiksen", "Laursen", "Henriksen", "Lund", "Schmidt", "Eriksen",
-    "Holm", "Kristiansen", "Clausen", "Simonsen", "Svendsen", "Andreasen", "Iversen", "Østergaard",
-    "Jeppesen", "Vestergaard", "Nissen", "Lauridsen", "Kjær", "Jespersen", "Mogensen", "Skov",
+    "Nielsen",
+    "Jensen",
+    "Hansen",
+    "Pedersen",
+    "Andersen",
+    "Christensen",
+    "Larsen",
+    "Sørensen",
+    "Rasmussen",
+    "Jørgensen",
+    "Petersen",
+    "Madsen",
+    "Kristensen",
+    "Olsen",
+    "Thomsen",
+    "Christiansen",
+    "Poulsen",
+    "Johansen",
+    "Møller",
+    "Mortensen",
+    "Knudsen",
+    "Jakobsen",
+    "Mikkelsen",
+    "Olesen",
+    "Frederiksen",
+    "Laursen",
+    "Henriksen",
+    "Lund",
+    "Schmidt",
+    "Eriksen",
+    "Holm",
+    "Kristiansen",
+    "Clausen",
+    "Simonsen",
+    "Svendsen",
+    "Andreasen",
+    "Iversen",
+    "Østergaard",
+    "Jeppesen",
+    "Vestergaard",
+    "Nissen",
+    "Lauridsen",
+    "Kjær",
+    "Jespersen",
+    "Mogensen",
+    "Skov",
 ];
 const STREETS: &[&str] = &[
-    "Nørregade", "Vestergade", "Østergade", "Søndergade", "Algade", "Kirkevej", "Skolevej",
-    "Bakkevej", "Engvej", "Møllevej", "Strandvejen", "Parkvej", "Skovvej", "Birkevej", "Havnegade",
+    "Nørregade",
+    "Vestergade",
+    "Østergade",
+    "Søndergade",
+    "Algade",
+    "Kirkevej",
+    "Skolevej",
+    "Bakkevej",
+    "Engvej",
+    "Møllevej",
+    "Strandvejen",
+    "Parkvej",
+    "Skovvej",
+    "Birkevej",
+    "Havnegade",
 ];
 const CITIES: &[(&str, &str, &str)] = &[
     ("1050", "København K", "55.68,12.58"),
@@ -64,12 +160,34 @@ const COUNTRIES: &[(&str, &str, &str)] = &[
     ("NL", "Netherlands", "52.37,4.90"),
 ];
 const ORG_WORDS: &[&str] = &[
-    "Nordhavn", "Vesterbro", "Fjordens", "Skovbrynets", "Engens", "Havnens", "Bakkens",
-    "Strandens", "Åens", "Lyngens", "Kystens", "Byens", "Egnens", "Søens", "Markens",
+    "Nordhavn",
+    "Vesterbro",
+    "Fjordens",
+    "Skovbrynets",
+    "Engens",
+    "Havnens",
+    "Bakkens",
+    "Strandens",
+    "Åens",
+    "Lyngens",
+    "Kystens",
+    "Byens",
+    "Egnens",
+    "Søens",
+    "Markens",
 ];
 const ORG_KINDS: &[&str] = &[
-    "Roklub", "Boldklub", "Grundejerforening", "Andelsboligforening", "Spejdergruppe",
-    "Sejlklub", "Musikforening", "Idrætsforening", "Skakklub", "Haveforening", "Borgerforening",
+    "Roklub",
+    "Boldklub",
+    "Grundejerforening",
+    "Andelsboligforening",
+    "Spejdergruppe",
+    "Sejlklub",
+    "Musikforening",
+    "Idrætsforening",
+    "Skakklub",
+    "Haveforening",
+    "Borgerforening",
 ];
 const BOARD_ROLES: &[&str] = &["CHAIR_MAN", "CASHIER", "SECRETARY", "BOARD_MEMBER"];
 const EXTERNAL_ROLES: &[&str] = &["CEO", "ACCOUNTANT"];
@@ -121,7 +239,9 @@ pub struct World {
 /// A stream of random numbers keyed by the world's seed and a purpose.
 fn rng(seed: u64, stream: u64, index: u64) -> fastrand::Rng {
     // splitmix-style mixing so that neighbouring indices give unrelated streams.
-    let mut z = seed ^ stream.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ index.wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    let mut z = seed
+        ^ stream.wrapping_mul(0x9E37_79B9_7F4A_7C15)
+        ^ index.wrapping_mul(0xBF58_476D_1CE4_E5B9);
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
     fastrand::Rng::with_seed(z ^ (z >> 31))
@@ -235,7 +355,13 @@ impl World {
             }
             by_cpr.entry(cpr).or_default().push(i as u32);
             by_id.insert(id, i as u32);
-            seeds.push(PersonSeed { id, first, last, cpr, orgs });
+            seeds.push(PersonSeed {
+                id,
+                first,
+                last,
+                cpr,
+                orgs,
+            });
         }
         let employees: Vec<EmployeeRecord> = (0..(people / 20).max(25))
             .map(|i| EmployeeRecord::generate(seed, i))
@@ -305,7 +431,10 @@ pub struct CountryRecord {
     pub name: &'static str,
 }
 
-const DENMARK: CountryRecord = CountryRecord { alpha2: "DK", name: "Denmark" };
+const DENMARK: CountryRecord = CountryRecord {
+    alpha2: "DK",
+    name: "Denmark",
+};
 
 #[derive(Clone)]
 pub struct VerificationRecord {
@@ -330,7 +459,7 @@ pub struct RiskRecord {
     pub file_name: String,
 }
 
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
 pub enum DocState {
     Pending,
     Approved,
@@ -398,7 +527,10 @@ impl PersonRecord {
         };
         let foreign = r.u8(0..100) < 12;
         let other = COUNTRIES[r.usize(..COUNTRIES.len())];
-        let other = CountryRecord { alpha2: other.0, name: other.1 };
+        let other = CountryRecord {
+            alpha2: other.0,
+            name: other.1,
+        };
         let ssn = seed.cpr_text();
         let mut citizenships = vec![(DENMARK, Some(ssn.clone()))];
         let mut tax_residencies = vec![(DENMARK, ssn.replace('-', ""))];
@@ -412,7 +544,10 @@ impl PersonRecord {
         let pep = match r.u8(0..100) {
             0..=2 => ("YES", Some("Member of a municipal council")),
             3..=4 => ("FAMILY_MEMBER", Some("Spouse of a member of parliament")),
-            5..=6 => ("CLOSE_ASSOCIATE", Some("Business partner of a ministry official")),
+            5..=6 => (
+                "CLOSE_ASSOCIATE",
+                Some("Business partner of a ministry official"),
+            ),
             _ => ("NO", None),
         };
         let verifications = verifications(&mut r, foreign);
@@ -461,15 +596,31 @@ fn verifications(r: &mut fastrand::Rng, foreign: bool) -> Vec<VerificationRecord
     let mut out = Vec::with_capacity(count);
     for n in 0..count {
         let mitid = !(n == 0 && r.u8(0..100) < 12);
-        let level = if mitid { pick(r, &["LOW", "MEDIUM", "HIGH", "HIGH"]) } else { "NONE" };
+        let level = if mitid {
+            pick(r, &["LOW", "MEDIUM", "HIGH", "HIGH"])
+        } else {
+            "NONE"
+        };
         let risk = mitid.then(|| {
             let (_, _, home) = pick(r, CITIES);
             let roaming = r.u8(0..100) < 10;
-            let away = if foreign || roaming { pick(r, COUNTRIES).2 } else { home };
+            let away = if foreign || roaming {
+                pick(r, COUNTRIES).2
+            } else {
+                home
+            };
             let ip = format!("192.0.2.{}", r.u8(1..255));
-            let app_ip = if r.u8(0..100) < 12 { format!("203.0.113.{}", r.u8(1..255)) } else { ip.clone() };
+            let app_ip = if r.u8(0..100) < 12 {
+                format!("203.0.113.{}", r.u8(1..255))
+            } else {
+                ip.clone()
+            };
             let fresh = r.u8(0..100) < 8;
-            let registered_at = if fresh { ago(r, at, 0, 20) } else { ago(r, at, 60, 3000) };
+            let registered_at = if fresh {
+                ago(r, at, 0, 20)
+            } else {
+                ago(r, at, 60, 3000)
+            };
             RiskRecord {
                 id: uuid_from(r),
                 device_id: format!("dev-{:016x}", r.u64(..)),
@@ -483,7 +634,13 @@ fn verifications(r: &mut fastrand::Rng, foreign: bool) -> Vec<VerificationRecord
                 file_name: format!("mitid-risk-{:08x}.json", r.u32(..)),
             }
         });
-        out.push(VerificationRecord { id: uuid_from(r), mitid, level, identified_at: at, risk });
+        out.push(VerificationRecord {
+            id: uuid_from(r),
+            mitid,
+            level,
+            identified_at: at,
+            risk,
+        });
         at = ago(r, at, 200, 900);
     }
     out
@@ -518,7 +675,14 @@ fn document(r: &mut fastrand::Rng, photo: bool, idx: u32) -> Option<DocumentReco
         decided,
         expires,
         type_names,
-        file_name: format!("{}-{idx}.png", if photo { "photo-id" } else { "social-security-card" }),
+        file_name: format!(
+            "{}-{idx}.png",
+            if photo {
+                "photo-id"
+            } else {
+                "social-security-card"
+            }
+        ),
     })
 }
 
@@ -593,17 +757,30 @@ pub struct AdminRecord {
 
 impl AdminRecord {
     fn generate(seed: u64, person: u32, org: u32) -> AdminRecord {
-        let mut r = rng(seed, STREAM_ADMIN, (u64::from(person) << 32) | u64::from(org));
+        let mut r = rng(
+            seed,
+            STREAM_ADMIN,
+            (u64::from(person) << 32) | u64::from(org),
+        );
         let board_member = r.u8(0..100) < 75;
-        let pool = if board_member { BOARD_ROLES } else { EXTERNAL_ROLES };
+        let pool = if board_member {
+            BOARD_ROLES
+        } else {
+            EXTERNAL_ROLES
+        };
         let mut pool = pool.to_vec();
         r.shuffle(&mut pool);
         let mut when = ago(&mut r, EPOCH, 400, 6000);
         let mut roles: Vec<RoleRecord> = Vec::new();
         for role in pool.into_iter().take(r.usize(1..=3)) {
             let assigned = when;
-            let resigned = Some(later(&mut r, assigned, 30, 700)).filter(|t| *t < EPOCH && r.u8(0..100) < 30);
-            roles.push(RoleRecord { role, assigned, resigned });
+            let resigned =
+                Some(later(&mut r, assigned, 30, 700)).filter(|t| *t < EPOCH && r.u8(0..100) < 30);
+            roles.push(RoleRecord {
+                role,
+                assigned,
+                resigned,
+            });
             when = later(&mut r, assigned, 30, 900);
             if when > EPOCH {
                 break;
@@ -654,7 +831,11 @@ impl EmployeeRecord {
         EmployeeRecord {
             id: uuid_from(&mut r),
             external_id: format!("EMP-{:05}", i + 1),
-            email: format!("{}.{}@bank.example.com", ascii_fold(&first_name), ascii_fold(&last_name)),
+            email: format!(
+                "{}.{}@bank.example.com",
+                ascii_fold(&first_name),
+                ascii_fold(&last_name)
+            ),
             first_name,
             last_name,
             created,
@@ -715,12 +896,22 @@ mod tests {
         assert!(risks.iter().any(|r| r.failed_attempts > 0));
         assert!(risks.iter().any(|r| r.client_geo != r.app_geo));
         assert!(risks.iter().any(|r| r.client_ip != r.app_ip));
-        assert!(people.iter().any(|p| p.verifications.iter().any(|v| !v.mitid)));
+        assert!(
+            people
+                .iter()
+                .any(|p| p.verifications.iter().any(|v| !v.mitid))
+        );
         assert!(people.iter().any(|p| p.pep.0 != "NO"));
-        let admins: Vec<AdminRecord> =
-            people.iter().flat_map(|p| p.orgs.iter().map(|&o| w.administrator(p.idx, o))).collect();
+        let admins: Vec<AdminRecord> = people
+            .iter()
+            .flat_map(|p| p.orgs.iter().map(|&o| w.administrator(p.idx, o)))
+            .collect();
         assert!(admins.iter().any(|a| a.board_member) && admins.iter().any(|a| !a.board_member));
         assert!(admins.iter().any(|a| a.roles.len() > 1));
-        assert!(admins.iter().any(|a| a.roles.iter().any(|r| r.resigned.is_some())));
+        assert!(
+            admins
+                .iter()
+                .any(|a| a.roles.iter().any(|r| r.resigned.is_some()))
+        );
     }
 }

@@ -67,7 +67,10 @@ impl SandboxHandle {
 
     pub fn credentials(&self) -> Credentials {
         Credentials {
-            unioo: Endpoint { url: self.unioo_url(), token: self.mint_unioo_token(TOKEN_TTL_SECS) },
+            unioo: Endpoint {
+                url: self.unioo_url(),
+                token: self.mint_unioo_token(TOKEN_TTL_SECS),
+            },
         }
     }
 }
@@ -102,7 +105,12 @@ impl Sandbox {
             }
         });
         tracing::info!(%addr, people = opts.people, "sandbox listening");
-        Ok(SandboxHandle { addr, world, keys, shutdown: Some(tx) })
+        Ok(SandboxHandle {
+            addr,
+            world,
+            keys,
+            shutdown: Some(tx),
+        })
     }
 }
 

@@ -64,7 +64,11 @@ pub fn window(
     if let (Some(_), Some(l)) = (first, last) {
         start = start.max(end.saturating_sub(l));
     }
-    Ok(Window { range: start..end, has_next: end < len, has_previous: start > 0 })
+    Ok(Window {
+        range: start..end,
+        has_next: end < len,
+        has_previous: start > 0,
+    })
 }
 
 #[cfg(test)]
@@ -94,6 +98,9 @@ mod tests {
         assert!(window(23, Some(101), None, None, None, 10, 100).is_err());
         assert!(window(23, Some(-1), None, None, None, 10, 100).is_err());
         assert!(window(23, Some(1), Some("nope!"), None, None, 10, 100).is_err());
-        assert_eq!(window(23, None, None, None, None, 10, 100).unwrap().range, 0..10);
+        assert_eq!(
+            window(23, None, None, None, None, 10, 100).unwrap().range,
+            0..10
+        );
     }
 }

@@ -46,9 +46,11 @@ pub struct UuidScalar(pub uuid::Uuid);
 impl ScalarType for UuidScalar {
     fn parse(value: Value) -> async_graphql::InputValueResult<Self> {
         match &value {
-            Value::String(s) => Ok(UuidScalar(s.parse::<uuid::Uuid>().map_err(|_| {
-                async_graphql::InputValueError::custom("not a UUID")
-            })?)),
+            Value::String(s) => {
+                Ok(UuidScalar(s.parse::<uuid::Uuid>().map_err(|_| {
+                    async_graphql::InputValueError::custom("not a UUID")
+                })?))
+            }
             _ => Err(async_graphql::InputValueError::expected_type(value)),
         }
     }
@@ -136,7 +138,13 @@ pub struct EmployeeFilterInput {
 
 /// Both filter inputs have the same shape; one evaluator serves them.
 trait IdFilter {
-    fn parts(&self) -> (&Option<Vec<Self>>, &Option<Vec<Self>>, &Option<UuidOperationFilterInput>)
+    fn parts(
+        &self,
+    ) -> (
+        &Option<Vec<Self>>,
+        &Option<Vec<Self>>,
+        &Option<UuidOperationFilterInput>,
+    )
     where
         Self: Sized;
     fn matches(&self, id: uuid::Uuid) -> bool
@@ -144,20 +152,35 @@ trait IdFilter {
         Self: Sized,
     {
         let (and, or, own) = self.parts();
-        and.as_ref().is_none_or(|all| all.iter().all(|f| f.matches(id)))
-            && or.as_ref().is_none_or(|any| any.iter().any(|f| f.matches(id)))
+        and.as_ref()
+            .is_none_or(|all| all.iter().all(|f| f.matches(id)))
+            && or
+                .as_ref()
+                .is_none_or(|any| any.iter().any(|f| f.matches(id)))
             && own.as_ref().is_none_or(|f| f.matches(id))
     }
 }
 
 impl IdFilter for UserFilterInput {
-    fn parts(&self) -> (&Option<Vec<Self>>, &Option<Vec<Self>>, &Option<UuidOperationFilterInput>) {
+    fn parts(
+        &self,
+    ) -> (
+        &Option<Vec<Self>>,
+        &Option<Vec<Self>>,
+        &Option<UuidOperationFilterInput>,
+    ) {
         (&self.and, &self.or, &self.id)
     }
 }
 
 impl IdFilter for EmployeeFilterInput {
-    fn parts(&self) -> (&Option<Vec<Self>>, &Option<Vec<Self>>, &Option<UuidOperationFilterInput>) {
+    fn parts(
+        &self,
+    ) -> (
+        &Option<Vec<Self>>,
+        &Option<Vec<Self>>,
+        &Option<UuidOperationFilterInput>,
+    ) {
         (&self.and, &self.or, &self.id)
     }
 }
@@ -203,13 +226,22 @@ impl UsersConnection {
             self.window
                 .range
                 .clone()
-                .map(|pos| UsersEdge { cursor: paging::cursor(pos), node: User::new(w, self.ids[pos]) })
+                .map(|pos| UsersEdge {
+                    cursor: paging::cursor(pos),
+                    node: User::new(w, self.ids[pos]),
+                })
                 .collect(),
         )
     }
     async fn nodes(&self, ctx: &Context<'_>) -> Option<Vec<User>> {
         let w = world(ctx);
-        Some(self.window.range.clone().map(|pos| User::new(w, self.ids[pos])).collect())
+        Some(
+            self.window
+                .range
+                .clone()
+                .map(|pos| User::new(w, self.ids[pos]))
+                .collect(),
+        )
     }
     async fn total_count(&self) -> i32 {
         self.ids.len() as i32
@@ -247,7 +279,13 @@ impl EmployeesConnection {
     }
     async fn nodes(&self, ctx: &Context<'_>) -> Option<Vec<Employee>> {
         let w = world(ctx);
-        Some(self.window.range.clone().map(|pos| Employee::new(w, self.ids[pos])).collect())
+        Some(
+            self.window
+                .range
+                .clone()
+                .map(|pos| Employee::new(w, self.ids[pos]))
+                .collect(),
+        )
     }
     async fn total_count(&self) -> i32 {
         self.ids.len() as i32
@@ -278,8 +316,16 @@ fn window(
     last: Option<i32>,
     before: Option<String>,
 ) -> Result<Window> {
-    paging::window(len, first, after.as_deref(), last, before.as_deref(), DEFAULT_PAGE, MAX_PAGE)
-        .map_err(Error::new)
+    paging::window(
+        len,
+        first,
+        after.as_deref(),
+        last,
+        before.as_deref(),
+        DEFAULT_PAGE,
+        MAX_PAGE,
+    )
+    .map_err(Error::new)
 }
 
 // ---- queries ----
@@ -301,9 +347,15 @@ impl Query {
         #[graphql(name = "where")] filter: Option<UserFilterInput>,
     ) -> Result<Option<UsersConnection>> {
         let w = world(ctx);
-        let order = order.and_then(|o| o.into_iter().next()).map(|o| (o.id, o.name));
+        let order = order
+            .and_then(|o| o.into_iter().next())
+            .map(|o| (o.id, o.name));
         let ids: Vec<u32> = ordered(&w.users_by_name, &w.users_by_id, order)
-            .filter(|&i| filter.as_ref().is_none_or(|f| f.matches(w.people[i as usize].id)))
+            .filter(|&i| {
+                filter
+                    .as_ref()
+                    .is_none_or(|f| f.matches(w.people[i as usize].id))
+            })
             .collect();
         let window = window(ids.len(), first, after, last, before)?;
         Ok(Some(UsersConnection { ids, window }))
@@ -312,19 +364,30 @@ impl Query {
     /// Usually zero or one element; empty when the user is not visible to the bank.
     async fn user_by_id(&self, ctx: &Context<'_>, user_id: UuidScalar) -> Vec<User> {
         let w = world(ctx);
-        w.index_of(&user_id.0).map(|i| User::new(w, i)).into_iter().collect()
+        w.index_of(&user_id.0)
+            .map(|i| User::new(w, i))
+            .into_iter()
+            .collect()
     }
 
     /// One element per visible id; unknown ids are simply absent.
     async fn users_by_id(&self, ctx: &Context<'_>, user_ids: Vec<UuidScalar>) -> Vec<User> {
         let w = world(ctx);
-        user_ids.iter().filter_map(|id| w.index_of(&id.0)).map(|i| User::new(w, i)).collect()
+        user_ids
+            .iter()
+            .filter_map(|id| w.index_of(&id.0))
+            .map(|i| User::new(w, i))
+            .collect()
     }
 
     /// Matches the SSN whatever its format (with or without the dash, spaces).
     async fn users_by_ssn(&self, ctx: &Context<'_>, ssn: String) -> Vec<User> {
         let w = world(ctx);
-        let digits: Vec<u8> = ssn.bytes().filter(u8::is_ascii_digit).map(|b| b - b'0').collect();
+        let digits: Vec<u8> = ssn
+            .bytes()
+            .filter(u8::is_ascii_digit)
+            .map(|b| b - b'0')
+            .collect();
         let Ok(digits) = <[u8; 10]>::try_from(digits.as_slice()) else {
             return Vec::new();
         };
@@ -344,9 +407,15 @@ impl Query {
         #[graphql(name = "where")] filter: Option<EmployeeFilterInput>,
     ) -> Result<Option<EmployeesConnection>> {
         let w = world(ctx);
-        let order = order.and_then(|o| o.into_iter().next()).map(|o| (o.id, o.name));
+        let order = order
+            .and_then(|o| o.into_iter().next())
+            .map(|o| (o.id, o.name));
         let ids: Vec<u32> = ordered(&w.employees_by_name, &w.employees_by_id, order)
-            .filter(|&i| filter.as_ref().is_none_or(|f| f.matches(w.employees[i as usize].id)))
+            .filter(|&i| {
+                filter
+                    .as_ref()
+                    .is_none_or(|f| f.matches(w.employees[i as usize].id))
+            })
             .collect();
         let window = window(ids.len(), first, after, last, before)?;
         Ok(Some(EmployeesConnection { ids, window }))
@@ -361,7 +430,9 @@ pub struct User {
 
 impl User {
     fn new(w: &World, idx: u32) -> User {
-        User { rec: Arc::new(w.person(idx)) }
+        User {
+            rec: Arc::new(w.person(idx)),
+        }
     }
 }
 
@@ -387,7 +458,10 @@ impl User {
     }
     #[graphql(deprecation = "Use addressEntity.")]
     async fn address(&self) -> Option<String> {
-        Some(format!("{} {}", self.rec.address.street, self.rec.address.house))
+        Some(format!(
+            "{} {}",
+            self.rec.address.street, self.rec.address.house
+        ))
     }
     #[graphql(deprecation = "Use addressEntity.")]
     async fn postal_code(&self) -> Option<&str> {
@@ -412,7 +486,9 @@ impl User {
         })
     }
     async fn legal_entity(&self) -> Option<LegalEntity> {
-        Some(LegalEntity { rec: self.rec.clone() })
+        Some(LegalEntity {
+            rec: self.rec.clone(),
+        })
     }
     async fn marketing_consent(&self) -> Option<bool> {
         Some(self.rec.marketing_consent)
@@ -434,7 +510,11 @@ impl User {
     }
     async fn administrators(&self, ctx: &Context<'_>) -> Vec<Administrator> {
         let w = world(ctx);
-        self.rec.orgs.iter().map(|&o| Administrator::new(w.administrator(self.rec.idx, o))).collect()
+        self.rec
+            .orgs
+            .iter()
+            .map(|&o| Administrator::new(w.administrator(self.rec.idx, o)))
+            .collect()
     }
 }
 
@@ -461,13 +541,19 @@ pub struct Country {
 
 impl Country {
     fn denmark() -> Country {
-        Country::from(&data::CountryRecord { alpha2: "DK", name: "Denmark" })
+        Country::from(&data::CountryRecord {
+            alpha2: "DK",
+            name: "Denmark",
+        })
     }
 }
 
 impl From<&data::CountryRecord> for Country {
     fn from(c: &data::CountryRecord) -> Self {
-        Country { alpha2: Some(c.alpha2.into()), name: Some(c.name.into()) }
+        Country {
+            alpha2: Some(c.alpha2.into()),
+            name: Some(c.name.into()),
+        }
     }
 }
 
@@ -502,7 +588,9 @@ impl Employee {
         dt(world(ctx).employees[self.idx as usize].created)
     }
     async fn last_login_time(&self, ctx: &Context<'_>) -> Option<DateTime> {
-        world(ctx).employees[self.idx as usize].last_login.map(DateTime)
+        world(ctx).employees[self.idx as usize]
+            .last_login
+            .map(DateTime)
     }
     async fn roles(&self, ctx: &Context<'_>) -> Option<Vec<Option<BankEmployeeRole>>> {
         let e = &world(ctx).employees[self.idx as usize];
@@ -711,7 +799,10 @@ impl Organization {
     }
     async fn bank_relation(&self, ctx: &Context<'_>) -> Option<BankRelation> {
         let o = world(ctx).organization(self.org);
-        Some(BankRelation { is_ajour: Some(o.is_ajour), ajour_date: dt(o.ajour_date) })
+        Some(BankRelation {
+            is_ajour: Some(o.is_ajour),
+            ajour_date: dt(o.ajour_date),
+        })
     }
     async fn bank_accounts(&self, ctx: &Context<'_>) -> Vec<BankAccount> {
         world(ctx)
@@ -810,7 +901,14 @@ impl LegalEntity {
         self.rec.current_verification().cloned().map(Verification)
     }
     async fn verifications(&self) -> Option<Vec<Option<Verification>>> {
-        Some(self.rec.verifications.iter().cloned().map(|v| Some(Verification(v))).collect())
+        Some(
+            self.rec
+                .verifications
+                .iter()
+                .cloned()
+                .map(|v| Some(Verification(v)))
+                .collect(),
+        )
     }
 }
 
@@ -838,7 +936,11 @@ impl Verification {
         UuidScalar(self.0.id)
     }
     async fn identity_scheme(&self) -> Option<IdentityScheme> {
-        Some(if self.0.mitid { IdentityScheme::DkMitId } else { IdentityScheme::Manual })
+        Some(if self.0.mitid {
+            IdentityScheme::DkMitId
+        } else {
+            IdentityScheme::Manual
+        })
     }
     async fn authentication_level(&self) -> Option<AuthenticationLevel> {
         Some(match self.0.level {
@@ -852,7 +954,10 @@ impl Verification {
         dt(self.0.identified_at)
     }
     async fn risk_data(&self) -> Option<RiskData> {
-        self.0.risk.clone().map(|r| RiskData::MitIdRiskData(MitIdRiskData(r)))
+        self.0
+            .risk
+            .clone()
+            .map(|r| RiskData::MitIdRiskData(MitIdRiskData(r)))
     }
 }
 

@@ -3,11 +3,13 @@
 use jiff::Timestamp;
 
 pub fn date(t: Option<Timestamp>) -> String {
-    t.map(|t| t.strftime("%Y-%m-%d").to_string()).unwrap_or_else(|| "—".into())
+    t.map(|t| t.strftime("%Y-%m-%d").to_string())
+        .unwrap_or_else(|| "—".into())
 }
 
 pub fn datetime(t: Option<Timestamp>) -> String {
-    t.map(|t| t.strftime("%Y-%m-%d %H:%M UTC").to_string()).unwrap_or_else(|| "—".into())
+    t.map(|t| t.strftime("%Y-%m-%d %H:%M UTC").to_string())
+        .unwrap_or_else(|| "—".into())
 }
 
 pub fn yes_no(b: Option<bool>) -> &'static str {
@@ -30,7 +32,7 @@ pub fn count(n: usize) -> String {
     let s = n.to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);

@@ -10,8 +10,12 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout};
 
 pub fn draw(frame: &mut Frame, state: &State) {
-    let [header, body, status] =
-        Layout::vertical([Constraint::Length(1), Constraint::Min(1), Constraint::Length(1)]).areas(frame.area());
+    let [header, body, status] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(1),
+        Constraint::Length(1),
+    ])
+    .areas(frame.area());
     widgets::header::draw(frame, header, state);
     let view = state.top();
     match &view.kind {

@@ -11,18 +11,28 @@ pub struct Theme {
 impl Theme {
     /// `NO_COLOR` set to anything non-empty turns colour off (no-color.org).
     pub fn from_env() -> Theme {
-        Theme { no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) }
+        Theme {
+            no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
+        }
     }
 
     fn fg(&self, c: Color) -> Style {
-        if self.no_color { Style::default() } else { Style::default().fg(c) }
+        if self.no_color {
+            Style::default()
+        } else {
+            Style::default().fg(c)
+        }
     }
 
     pub fn text(&self) -> Style {
         Style::default()
     }
     pub fn dim(&self) -> Style {
-        if self.no_color { Style::default() } else { self.fg(Color::DarkGray) }
+        if self.no_color {
+            Style::default()
+        } else {
+            self.fg(Color::DarkGray)
+        }
     }
     pub fn label(&self) -> Style {
         self.fg(Color::Cyan)
@@ -56,9 +66,13 @@ impl Theme {
     /// The production banner: impossible to miss.
     pub fn production(&self) -> Style {
         if self.no_color {
-            Style::default().add_modifier(Modifier::REVERSED | Modifier::BOLD | Modifier::UNDERLINED)
+            Style::default()
+                .add_modifier(Modifier::REVERSED | Modifier::BOLD | Modifier::UNDERLINED)
         } else {
-            Style::default().bg(Color::Red).fg(Color::White).add_modifier(Modifier::BOLD)
+            Style::default()
+                .bg(Color::Red)
+                .fg(Color::White)
+                .add_modifier(Modifier::BOLD)
         }
     }
     pub fn border_focused(&self) -> Style {

@@ -57,7 +57,10 @@ pub fn employee(e: q::EmployeeRow) -> Employee {
 }
 
 fn country(c: Option<q::Country>) -> Option<Country> {
-    c.map(|c| Country { alpha2: text(c.alpha2), name: text(c.name) })
+    c.map(|c| Country {
+        alpha2: text(c.alpha2),
+        name: text(c.name),
+    })
 }
 
 fn flat<T>(v: Option<Vec<Option<T>>>) -> impl Iterator<Item = T> {
@@ -72,7 +75,9 @@ fn verification(v: q::Verification) -> Verification {
             Some(q::IdentityScheme::Manual) => IdentityScheme::Manual,
             None => IdentityScheme::Unknown,
         },
-        level: v.authentication_level.map(|l| format!("{l:?}").to_uppercase()),
+        level: v
+            .authentication_level
+            .map(|l| format!("{l:?}").to_uppercase()),
         identified_at: v.identification_time,
         risk: match v.risk_data {
             Some(q::RiskData::MitIdRiskData(r)) => Some(MitIdRisk {
@@ -96,14 +101,25 @@ fn organization(o: Option<q::Organization>) -> Option<Organization> {
         id: o.id,
         name: text(o.name),
         vat_number: o.vat_number,
-        bank_relation: o
-            .bank_relation
-            .map(|b| BankRelation { is_ajour: b.is_ajour, ajour_date: b.ajour_date }),
+        bank_relation: o.bank_relation.map(|b| BankRelation {
+            is_ajour: b.is_ajour,
+            ajour_date: b.ajour_date,
+        }),
     })
 }
 
-fn role<R: std::fmt::Debug>(role: Option<R>, assigned: Option<jiff::Timestamp>, resigned: Option<jiff::Timestamp>) -> Role {
-    Role { code: role.map(|r| screaming(&format!("{r:?}"))).unwrap_or_default(), assigned, resigned }
+fn role<R: std::fmt::Debug>(
+    role: Option<R>,
+    assigned: Option<jiff::Timestamp>,
+    resigned: Option<jiff::Timestamp>,
+) -> Role {
+    Role {
+        code: role
+            .map(|r| screaming(&format!("{r:?}")))
+            .unwrap_or_default(),
+        assigned,
+        resigned,
+    }
 }
 
 /// `ChairMan` -> `CHAIR_MAN`, matching the API's enum values.
@@ -126,7 +142,9 @@ fn administrator(a: q::AdministratorDetail) -> Option<Administrator> {
             organization: organization(b.organization),
             eboks_allowed: b.allow_eboks,
             authorized_signatory: b.is_authorized_signatory,
-            roles: flat(b.board_member_roles).map(|r| role(r.role, r.assigned_date, r.resigned_date)).collect(),
+            roles: flat(b.board_member_roles)
+                .map(|r| role(r.role, r.assigned_date, r.resigned_date))
+                .collect(),
         },
         q::AdministratorDetail::ExternalAdministrator(e) => Administrator {
             id: e.id,
@@ -175,18 +193,29 @@ pub fn person(p: q::PersonDetail) -> Person {
             country_of_birth: country(l.country_of_birth),
             eid_verified: l.is_eid_verified,
             citizenships: flat(l.citizenships)
-                .map(|c| Citizenship { country: country(c.country_data), ssn: c.ssn.as_deref().map(Ssn::from_wire) })
+                .map(|c| Citizenship {
+                    country: country(c.country_data),
+                    ssn: c.ssn.as_deref().map(Ssn::from_wire),
+                })
                 .collect(),
             tax_residencies: flat(l.tax_residencies)
-                .map(|t| TaxResidency { country: country(t.country_data), tin: t.tin.as_deref().map(Ssn::from_wire) })
+                .map(|t| TaxResidency {
+                    country: country(t.country_data),
+                    tin: t.tin.as_deref().map(Ssn::from_wire),
+                })
                 .collect(),
             current_verification: l.current_verification.map(verification),
             verifications: flat(l.verifications).map(verification).collect(),
         }),
-        pep: p
-            .politically_exposed_person
-            .map(|x| Pep { response: x.pep_response, reason: x.pep_reason }),
-        administrators: p.administrators.into_iter().filter_map(administrator).collect(),
+        pep: p.politically_exposed_person.map(|x| Pep {
+            response: x.pep_response,
+            reason: x.pep_reason,
+        }),
+        administrators: p
+            .administrators
+            .into_iter()
+            .filter_map(administrator)
+            .collect(),
         photo_legitimation: p.current_photo_legitimation.map(|d| Legitimation {
             kind: DocumentKind::PhotoLegitimation,
             state: state(d.state),

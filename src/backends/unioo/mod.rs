@@ -23,7 +23,11 @@ impl UniooClient {
 }
 
 fn direction(descending: bool) -> Option<q::SortEnumType> {
-    Some(if descending { q::SortEnumType::Desc } else { q::SortEnumType::Asc })
+    Some(if descending {
+        q::SortEnumType::Desc
+    } else {
+        q::SortEnumType::Asc
+    })
 }
 
 impl PeopleDirectory for UniooClient {
@@ -41,41 +45,92 @@ impl PeopleDirectory for UniooClient {
 
     fn person(&self, id: Uuid) -> BoxFut<'_, Option<Person>> {
         Box::pin(async move {
-            let data = self.gql.run(q::PersonDetailQuery::build(q::UserIdVars { user_id: id })).await?;
+            let data = self
+                .gql
+                .run(q::PersonDetailQuery::build(q::UserIdVars { user_id: id }))
+                .await?;
             Ok(data.user_by_id.into_iter().next().map(map::person))
         })
     }
 
-    fn users(&self, after: Option<String>, sort: Sort, first: usize) -> BoxFut<'_, Page<PersonSummary>> {
+    fn users(
+        &self,
+        after: Option<String>,
+        sort: Sort,
+        first: usize,
+    ) -> BoxFut<'_, Page<PersonSummary>> {
         Box::pin(async move {
             let order = match sort.key {
-                SortKey::Name => q::UserSortInput { id: None, name: direction(sort.descending) },
-                SortKey::Id => q::UserSortInput { id: direction(sort.descending), name: None },
+                SortKey::Name => q::UserSortInput {
+                    id: None,
+                    name: direction(sort.descending),
+                },
+                SortKey::Id => q::UserSortInput {
+                    id: direction(sort.descending),
+                    name: None,
+                },
             };
-            let vars = q::UsersPageVars { first: Some(first as i32), after, order: Some(vec![order]) };
+            let vars = q::UsersPageVars {
+                first: Some(first as i32),
+                after,
+                order: Some(vec![order]),
+            };
             let conn = self.gql.run(q::UsersPage::build(vars)).await?.users;
             let conn = conn.ok_or_else(|| missing("users"))?;
             Ok(Page {
-                items: conn.nodes.unwrap_or_default().into_iter().map(map::summary).collect(),
+                items: conn
+                    .nodes
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(map::summary)
+                    .collect(),
                 total: conn.total_count.max(0) as usize,
-                next_cursor: conn.page_info.has_next_page.then_some(conn.page_info.end_cursor).flatten(),
+                next_cursor: conn
+                    .page_info
+                    .has_next_page
+                    .then_some(conn.page_info.end_cursor)
+                    .flatten(),
             })
         })
     }
 
-    fn employees(&self, after: Option<String>, sort: Sort, first: usize) -> BoxFut<'_, Page<Employee>> {
+    fn employees(
+        &self,
+        after: Option<String>,
+        sort: Sort,
+        first: usize,
+    ) -> BoxFut<'_, Page<Employee>> {
         Box::pin(async move {
             let order = match sort.key {
-                SortKey::Name => q::EmployeeSortInput { id: None, name: direction(sort.descending) },
-                SortKey::Id => q::EmployeeSortInput { id: direction(sort.descending), name: None },
+                SortKey::Name => q::EmployeeSortInput {
+                    id: None,
+                    name: direction(sort.descending),
+                },
+                SortKey::Id => q::EmployeeSortInput {
+                    id: direction(sort.descending),
+                    name: None,
+                },
             };
-            let vars = q::EmployeesPageVars { first: Some(first as i32), after, order: Some(vec![order]) };
+            let vars = q::EmployeesPageVars {
+                first: Some(first as i32),
+                after,
+                order: Some(vec![order]),
+            };
             let conn = self.gql.run(q::EmployeesPage::build(vars)).await?.employees;
             let conn = conn.ok_or_else(|| missing("employees"))?;
             Ok(Page {
-                items: conn.nodes.unwrap_or_default().into_iter().map(map::employee).collect(),
+                items: conn
+                    .nodes
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(map::employee)
+                    .collect(),
                 total: conn.total_count.max(0) as usize,
-                next_cursor: conn.page_info.has_next_page.then_some(conn.page_info.end_cursor).flatten(),
+                next_cursor: conn
+                    .page_info
+                    .has_next_page
+                    .then_some(conn.page_info.end_cursor)
+                    .flatten(),
             })
         })
     }
@@ -105,11 +160,19 @@ impl PeopleDirectory for UniooClient {
             };
             file.map(map::file)
                 .transpose()
-                .map_err(|detail| BackendError::Malformed { backend: NAME, request_id: "-".into(), detail })
+                .map_err(|detail| BackendError::Malformed {
+                    backend: NAME,
+                    request_id: "-".into(),
+                    detail,
+                })
         })
     }
 }
 
 fn missing(field: &str) -> BackendError {
-    BackendError::Malformed { backend: NAME, request_id: "-".into(), detail: format!("`{field}` was null") }
+    BackendError::Malformed {
+        backend: NAME,
+        request_id: "-".into(),
+        detail: format!("`{field}` was null"),
+    }
 }

@@ -252,6 +252,8 @@ pub enum AuthenticationLevel {
     High,
 }
 
+// A short-lived wire value, mapped at once: its size does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(cynic::InlineFragments, Debug)]
 pub enum RiskData {
     MitIdRiskData(MitIdRiskData),
@@ -441,6 +443,8 @@ pub struct FileBytes {
 impl std::fmt::Debug for FileBytes {
     // Document bytes never go into a log or panic message.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("FileBytes").field("file_name", &self.file_name).finish_non_exhaustive()
+        f.debug_struct("FileBytes")
+            .field("file_name", &self.file_name)
+            .finish_non_exhaustive()
     }
 }

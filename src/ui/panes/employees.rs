@@ -11,7 +11,11 @@ use ratatui::layout::{Constraint, Rect};
 use ratatui::widgets::{Block, Borders, Paragraph, Row};
 
 fn roles(e: &Employee) -> String {
-    e.roles.iter().map(|r| r.replace('_', " ").to_lowercase()).collect::<Vec<_>>().join(", ")
+    e.roles
+        .iter()
+        .map(|r| r.replace('_', " ").to_lowercase())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &State, l: &PagedList<Employee>) {
@@ -21,7 +25,9 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, l: &PagedList<Employee
         frame,
         table_area,
         t,
-        Block::default().borders(Borders::ALL).title(title("Employees", l)),
+        Block::default()
+            .borders(Borders::ALL)
+            .title(title("Employees", l)),
         vec!["Name", "External id", "Email", "Last login", "Roles"],
         &[
             Constraint::Percentage(22),
@@ -31,7 +37,10 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, l: &PagedList<Employee
             Constraint::Fill(1),
         ],
         l.rows.len(),
-        Window { offset: l.offset, selected: Some(l.selected) },
+        Window {
+            offset: l.offset,
+            selected: Some(l.selected),
+        },
         |i| {
             let e = &l.rows[i];
             Row::new(vec![
@@ -54,9 +63,19 @@ pub fn draw_detail(frame: &mut Frame, area: Rect, state: &State, e: &Employee) {
         field::line(t, "Email", format::or_dash(e.email.as_deref())),
         field::line(t, "Created", format::datetime(e.created)),
         field::line(t, "Last login", format::datetime(e.last_login)),
-        field::line(t, "Roles", if e.roles.is_empty() { "—".into() } else { roles(e) }),
+        field::line(
+            t,
+            "Roles",
+            if e.roles.is_empty() {
+                "—".into()
+            } else {
+                roles(e)
+            },
+        ),
         field::line(t, "Id", e.id.to_string()),
     ];
-    let block = Block::default().borders(Borders::ALL).title(" Bank employee (Esc back) ");
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(" Bank employee (Esc back) ");
     frame.render_widget(Paragraph::new(lines).block(block), area);
 }

@@ -16,20 +16,42 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, v: &PersonView) {
     let person = match &v.person {
         Resource::Loaded(p) => p,
         Resource::Failed(e) => {
-            return table::message(frame, area, " Person ", vec![
-                Line::from(Span::styled(e.clone(), t.danger())),
-                Line::from(Span::styled("F5 loads again · Esc goes back", t.dim())),
-            ]);
+            return table::message(
+                frame,
+                area,
+                " Person ",
+                vec![
+                    Line::from(Span::styled(e.clone(), t.danger())),
+                    Line::from(Span::styled("F5 loads again · Esc goes back", t.dim())),
+                ],
+            );
         }
-        _ => return table::message(frame, area, " Person ", vec![Line::from(Span::styled("Loading…", t.warn()))]),
+        _ => {
+            return table::message(
+                frame,
+                area,
+                " Person ",
+                vec![Line::from(Span::styled("Loading…", t.warn()))],
+            );
+        }
     };
-    let [head, tabs, body] =
-        Layout::vertical([Constraint::Length(1), Constraint::Length(1), Constraint::Min(3)]).areas(area);
+    let [head, tabs, body] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Min(3),
+    ])
+    .areas(area);
     frame.render_widget(Paragraph::new(headline(t, person)), head);
-    let titles: Vec<String> =
-        PersonTab::ALL.iter().enumerate().map(|(i, tab)| format!("{} {}", i + 1, tab.title())).collect();
+    let titles: Vec<String> = PersonTab::ALL
+        .iter()
+        .enumerate()
+        .map(|(i, tab)| format!("{} {}", i + 1, tab.title()))
+        .collect();
     frame.render_widget(
-        Tabs::new(titles).select(v.tab.index()).highlight_style(t.selected()).divider("│"),
+        Tabs::new(titles)
+            .select(v.tab.index())
+            .highlight_style(t.selected())
+            .divider("│"),
         tabs,
     );
     let language = state.profile.language.as_str();
@@ -70,13 +92,18 @@ fn headline<'a>(t: &Theme, p: &Person) -> Line<'a> {
         .and_then(|v| v.risk.as_ref().map(|r| r.flags(v.identified_at).len()))
         .unwrap_or(0);
     if flags > 0 {
-        spans.push(Span::styled(format!(" {flags} MitID risk flag(s) "), t.danger()));
+        spans.push(Span::styled(
+            format!(" {flags} MitID risk flag(s) "),
+            t.danger(),
+        ));
     }
     Line::from(spans)
 }
 
 fn country(c: &Option<Country>) -> String {
-    c.as_ref().map(|c| format!("{} ({})", c.name, c.alpha2)).unwrap_or_else(|| "—".into())
+    c.as_ref()
+        .map(|c| format!("{} ({})", c.name, c.alpha2))
+        .unwrap_or_else(|| "—".into())
 }
 
 fn overview(frame: &mut Frame, area: Rect, t: &Theme, p: &Person) {
@@ -87,12 +114,27 @@ fn overview(frame: &mut Frame, area: Rect, t: &Theme, p: &Person) {
         _ => "—".into(),
     };
     let place = le
-        .map(|l| format!("{}, {}", format::or_dash(l.place_of_birth.as_deref()), country(&l.country_of_birth)))
+        .map(|l| {
+            format!(
+                "{}, {}",
+                format::or_dash(l.place_of_birth.as_deref()),
+                country(&l.country_of_birth)
+            )
+        })
         .unwrap_or_else(|| "—".into());
     let address = p
         .address
         .as_ref()
-        .map(|a| format!("{} {}, {} {}, {}", a.street, a.house, a.postal_code, a.city, country(&a.country)))
+        .map(|a| {
+            format!(
+                "{} {}, {} {}, {}",
+                a.street,
+                a.house,
+                a.postal_code,
+                a.city,
+                country(&a.country)
+            )
+        })
         .unwrap_or_else(|| "—".into());
     let citizenships = le
         .map(|l| {
@@ -110,7 +152,13 @@ fn overview(frame: &mut Frame, area: Rect, t: &Theme, p: &Person) {
         .map(|l| {
             l.tax_residencies
                 .iter()
-                .map(|r| format!("{} TIN {}", country(&r.country), r.tin.as_ref().map(|s| s.to_string()).unwrap_or("—".into())))
+                .map(|r| {
+                    format!(
+                        "{} TIN {}",
+                        country(&r.country),
+                        r.tin.as_ref().map(|s| s.to_string()).unwrap_or("—".into())
+                    )
+                })
                 .collect::<Vec<_>>()
                 .join("; ")
         })
@@ -119,15 +167,27 @@ fn overview(frame: &mut Frame, area: Rect, t: &Theme, p: &Person) {
         Some(pep) if pep.is_exposed() => field::styled(
             t,
             "Politically exposed",
-            format!("{} — {}", format::or_dash(pep.response.as_deref()), format::or_dash(pep.reason.as_deref())),
+            format!(
+                "{} — {}",
+                format::or_dash(pep.response.as_deref()),
+                format::or_dash(pep.reason.as_deref())
+            ),
             t.danger(),
         ),
-        Some(pep) => field::line(t, "Politically exposed", format::or_dash(pep.response.as_deref()).to_string()),
+        Some(pep) => field::line(
+            t,
+            "Politically exposed",
+            format::or_dash(pep.response.as_deref()).to_string(),
+        ),
         None => field::line(t, "Politically exposed", "not answered"),
     };
     let eid = le.and_then(|l| l.eid_verified);
     let lines = vec![
-        field::line(t, "Legal name", format::or_dash(le.and_then(|l| l.legal_name.as_deref()))),
+        field::line(
+            t,
+            "Legal name",
+            format::or_dash(le.and_then(|l| l.legal_name.as_deref())),
+        ),
         field::line(t, "CPR", ssn),
         field::line(t, "Born", format!("{born} in {place}")),
         field::line(t, "Email", format::or_dash(p.email.as_deref())),
@@ -136,33 +196,74 @@ fn overview(frame: &mut Frame, area: Rect, t: &Theme, p: &Person) {
         field::line(t, "Citizenships", citizenships),
         field::line(t, "Tax residencies", taxes),
         pep,
-        field::styled(t, "e-ID verified", format::yes_no(eid), if eid == Some(true) { t.ok() } else { t.warn() }),
-        field::line(t, "Exempt from digital sig.", format::yes_no(p.exempt_from_digital_signatures)),
+        field::styled(
+            t,
+            "e-ID verified",
+            format::yes_no(eid),
+            if eid == Some(true) { t.ok() } else { t.warn() },
+        ),
+        field::line(
+            t,
+            "Exempt from digital sig.",
+            format::yes_no(p.exempt_from_digital_signatures),
+        ),
     ];
-    let block = Block::default().borders(Borders::ALL).title(" Overview and KYC ");
-    frame.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: false }), area);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(" Overview and KYC ");
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(Wrap { trim: false }),
+        area,
+    );
 }
 
 fn active_roles(a: &Administrator) -> String {
-    let active: Vec<String> = a.roles.iter().filter(|r| r.is_active()).map(Role::label).collect();
-    if active.is_empty() { "(all resigned)".into() } else { active.join(", ") }
+    let active: Vec<String> = a
+        .roles
+        .iter()
+        .filter(|r| r.is_active())
+        .map(Role::label)
+        .collect();
+    if active.is_empty() {
+        "(all resigned)".into()
+    } else {
+        active.join(", ")
+    }
 }
 
 fn roles(frame: &mut Frame, area: Rect, t: &Theme, p: &Person, selected: usize) {
     if p.administrators.is_empty() {
-        return table::message(frame, area, " Roles ", vec![Line::from("Administers no organization at this bank.")]);
+        return table::message(
+            frame,
+            area,
+            " Roles ",
+            vec![Line::from("Administers no organization at this bank.")],
+        );
     }
-    let table_height = (p.administrators.len() as u16 + 3).min(area.height / 2).max(4);
-    let [list, detail] = Layout::vertical([Constraint::Length(table_height), Constraint::Min(3)]).areas(area);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .title(format!(" Organizations administered: {} ", p.administrators.len()));
+    let table_height = (p.administrators.len() as u16 + 3)
+        .min(area.height / 2)
+        .max(4);
+    let [list, detail] =
+        Layout::vertical([Constraint::Length(table_height), Constraint::Min(3)]).areas(area);
+    let block = Block::default().borders(Borders::ALL).title(format!(
+        " Organizations administered: {} ",
+        p.administrators.len()
+    ));
     table::draw(
         frame,
         list,
         t,
         block,
-        vec!["Organization", "As", "Active roles", "Sign.", "e-Boks", "Ajour"],
+        vec![
+            "Organization",
+            "As",
+            "Active roles",
+            "Sign.",
+            "e-Boks",
+            "Ajour",
+        ],
         &[
             Constraint::Fill(2),
             Constraint::Length(8),
@@ -172,7 +273,10 @@ fn roles(frame: &mut Frame, area: Rect, t: &Theme, p: &Person, selected: usize) 
             Constraint::Length(10),
         ],
         p.administrators.len(),
-        Window { offset: table::offset_for(selected, list), selected: Some(selected) },
+        Window {
+            offset: table::offset_for(selected, list),
+            selected: Some(selected),
+        },
         |i| {
             let a = &p.administrators[i];
             let org = a.organization.as_ref();
@@ -194,64 +298,113 @@ fn roles(frame: &mut Frame, area: Rect, t: &Theme, p: &Person, selected: usize) 
             ])
         },
     );
-    let Some(a) = p.administrators.get(selected) else { return };
+    let Some(a) = p.administrators.get(selected) else {
+        return;
+    };
     let org = a.organization.as_ref();
-    let mut lines = vec![
-        Line::from(vec![
-            Span::styled(org.map(|o| o.name.clone()).unwrap_or_default(), t.title()),
-            Span::raw(format!(
-                "  CVR {}  ·  {}",
-                format::or_dash(org.and_then(|o| o.vat_number.as_deref())),
-                a.kind.label()
-            )),
-        ]),
-    ];
+    let mut lines = vec![Line::from(vec![
+        Span::styled(org.map(|o| o.name.clone()).unwrap_or_default(), t.title()),
+        Span::raw(format!(
+            "  CVR {}  ·  {}",
+            format::or_dash(org.and_then(|o| o.vat_number.as_deref())),
+            a.kind.label()
+        )),
+    ])];
     for r in &a.roles {
         let resigned = match r.resigned {
             Some(_) => Span::styled(format!("resigned {}", format::date(r.resigned)), t.dim()),
             None => Span::styled("active", t.ok()),
         };
         lines.push(Line::from(vec![
-            Span::raw(format!("  {:<14} assigned {}  ", r.label(), format::date(r.assigned))),
+            Span::raw(format!(
+                "  {:<14} assigned {}  ",
+                r.label(),
+                format::date(r.assigned)
+            )),
             resigned,
         ]));
     }
-    let block = Block::default().borders(Borders::ALL).title(" Roles (↑↓ choose) ");
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(" Roles (↑↓ choose) ");
     frame.render_widget(Paragraph::new(lines).block(block), detail);
 }
 
 fn identity(frame: &mut Frame, area: Rect, t: &Theme, p: &Person) {
     let Some(le) = &p.legal_entity else {
-        return table::message(frame, area, " Identity ", vec![Line::from("No legal entity: identity was never verified.")]);
+        return table::message(
+            frame,
+            area,
+            " Identity ",
+            vec![Line::from("No legal entity: identity was never verified.")],
+        );
     };
     let mut lines = Vec::new();
     match &le.current_verification {
-        None => lines.push(Line::from(Span::styled("No current identity verification.", t.warn()))),
+        None => lines.push(Line::from(Span::styled(
+            "No current identity verification.",
+            t.warn(),
+        ))),
         Some(v) => {
             lines.push(field::line(t, "Current verification", describe(v)));
             if let Some(r) = &v.risk {
                 let flags = r.flags(v.identified_at);
                 let has = |f: RiskFlag| flags.contains(&f).then_some(f.label());
-                lines.push(field::line(t, "Device", format::or_dash(r.device_id.as_deref())));
-                lines.push(field::flagged(t, "MitID registered", format::datetime(r.registered_at), has(RiskFlag::RecentRegistration)));
-                lines.push(field::line(t, "Previous authentication", format::datetime(r.previous_authentication)));
+                lines.push(field::line(
+                    t,
+                    "Device",
+                    format::or_dash(r.device_id.as_deref()),
+                ));
+                let fresh = has(RiskFlag::RecentRegistration).map(|_| {
+                    let days = match (r.registered_at, v.identified_at) {
+                        (Some(reg), Some(at)) => at.duration_since(reg).as_secs() / 86_400,
+                        _ => 0,
+                    };
+                    format!("{days} days before use")
+                });
+                lines.push(field::flagged(
+                    t,
+                    "MitID registered",
+                    format::datetime(r.registered_at),
+                    fresh.as_deref(),
+                ));
+                lines.push(field::line(
+                    t,
+                    "Previous authentication",
+                    format::datetime(r.previous_authentication),
+                ));
                 lines.push(field::flagged(
                     t,
                     "Failed attempts",
-                    r.failed_attempts.map(|n| n.to_string()).unwrap_or("—".into()),
-                    has(RiskFlag::FailedAttempts),
+                    r.failed_attempts
+                        .map(|n| n.to_string())
+                        .unwrap_or("—".into()),
+                    has(RiskFlag::FailedAttempts).map(|_| "before this login"),
                 ));
                 let place = |geo: &Option<String>, ip: &Option<String>| {
-                    format!("{} / {}", format::or_dash(geo.as_deref()), format::or_dash(ip.as_deref()))
+                    format!(
+                        "{} / {}",
+                        format::or_dash(geo.as_deref()),
+                        format::or_dash(ip.as_deref())
+                    )
                 };
-                lines.push(field::line(t, "Client location / IP", place(&r.client_geo, &r.client_ip)));
+                lines.push(field::line(
+                    t,
+                    "Client location / IP",
+                    place(&r.client_geo, &r.client_ip),
+                ));
                 let mismatch = match (has(RiskFlag::GeoMismatch), has(RiskFlag::IpMismatch)) {
-                    (Some(_), Some(_)) => Some("location and IP differ from the client's"),
-                    (Some(_), None) => Some("location differs from the client's"),
-                    (None, Some(_)) => Some("IP differs from the client's"),
+                    (Some(_), Some(_)) => Some("location and IP differ"),
+                    (Some(_), None) => Some("location differs"),
+                    (None, Some(_)) => Some("IP differs"),
                     (None, None) => None,
                 };
-                lines.push(field::flagged(t, "App location / IP", place(&r.app_geo, &r.app_ip), mismatch));
+                lines.push(field::flagged(
+                    t,
+                    "App location / IP",
+                    place(&r.app_geo, &r.app_ip),
+                    mismatch,
+                ));
                 if flags.is_empty() {
                     lines.push(field::styled(t, "Risk", "no risky facts", t.ok()));
                 }
@@ -260,31 +413,58 @@ fn identity(frame: &mut Frame, area: Rect, t: &Theme, p: &Person) {
             }
         }
     }
-    let [current, history] =
-        Layout::vertical([Constraint::Length(lines.len() as u16 + 2), Constraint::Min(3)]).areas(area);
-    let block = Block::default().borders(Borders::ALL).title(" Identity verification ");
+    let [current, history] = Layout::vertical([
+        Constraint::Length(lines.len() as u16 + 2),
+        Constraint::Min(3),
+    ])
+    .areas(area);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(" Identity verification ");
     frame.render_widget(Paragraph::new(lines).block(block), current);
-    let block = Block::default().borders(Borders::ALL).title(format!(" History: {} ", le.verifications.len()));
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(format!(" History: {} ", le.verifications.len()));
     table::draw(
         frame,
         history,
         t,
         block,
         vec!["Scheme", "Level", "Identified", "Risk flags"],
-        &[Constraint::Length(8), Constraint::Length(8), Constraint::Length(22), Constraint::Fill(1)],
+        &[
+            Constraint::Length(8),
+            Constraint::Length(8),
+            Constraint::Length(22),
+            Constraint::Fill(1),
+        ],
         le.verifications.len(),
-        Window { offset: 0, selected: None },
+        Window {
+            offset: 0,
+            selected: None,
+        },
         |i| {
             let v = &le.verifications[i];
-            let flags = v.risk.as_ref().map(|r| r.flags(v.identified_at)).unwrap_or_default();
-            let labels = flags.iter().map(|f| f.label()).collect::<Vec<_>>().join(", ");
+            let flags = v
+                .risk
+                .as_ref()
+                .map(|r| r.flags(v.identified_at))
+                .unwrap_or_default();
+            let labels = flags
+                .iter()
+                .map(|f| f.label())
+                .collect::<Vec<_>>()
+                .join(", ");
             let row = Row::new(vec![
                 scheme(v.scheme).to_string(),
                 v.level.clone().unwrap_or_default(),
                 format::datetime(v.identified_at),
                 labels,
             ]);
-            if flags.is_empty() { row } else { row.style(t.danger()) }
+            if flags.is_empty() {
+                row
+            } else {
+                row.style(t.danger())
+            }
         },
     );
 }
@@ -318,14 +498,25 @@ fn state_style(t: &Theme, s: LegitimationState) -> ratatui::style::Style {
 fn documents(frame: &mut Frame, area: Rect, t: &Theme, v: &PersonView, language: &str) {
     let docs = v.documents();
     if docs.is_empty() {
-        return table::message(frame, area, " Documents ", vec![Line::from("No legitimation documents submitted.")]);
+        return table::message(
+            frame,
+            area,
+            " Documents ",
+            vec![Line::from("No legitimation documents submitted.")],
+        );
     }
-    let [list, detail] = Layout::vertical([Constraint::Length(docs.len() as u16 + 3), Constraint::Min(3)]).areas(area);
+    let [list, detail] = Layout::vertical([
+        Constraint::Length(docs.len() as u16 + 3),
+        Constraint::Min(3),
+    ])
+    .areas(area);
     table::draw(
         frame,
         list,
         t,
-        Block::default().borders(Borders::ALL).title(" Legitimation documents (Enter opens) "),
+        Block::default()
+            .borders(Borders::ALL)
+            .title(" Legitimation documents (Enter opens) "),
         vec!["Document", "Type", "State", "Created", "Decided", "Expires"],
         &[
             Constraint::Length(20),
@@ -336,7 +527,10 @@ fn documents(frame: &mut Frame, area: Rect, t: &Theme, v: &PersonView, language:
             Constraint::Length(10),
         ],
         docs.len(),
-        Window { offset: 0, selected: Some(v.document_row) },
+        Window {
+            offset: 0,
+            selected: Some(v.document_row),
+        },
         |i| {
             let d = docs[i];
             Row::new(vec![
@@ -349,7 +543,9 @@ fn documents(frame: &mut Frame, area: Rect, t: &Theme, v: &PersonView, language:
             ])
         },
     );
-    let Some(d) = docs.get(v.document_row) else { return };
+    let Some(d) = docs.get(v.document_row) else {
+        return;
+    };
     let mut lines = vec![
         field::styled(t, "State", d.state.label(), state_style(t, d.state)),
         field::line(t, "Created", format::datetime(d.created)),
@@ -359,23 +555,50 @@ fn documents(frame: &mut Frame, area: Rect, t: &Theme, v: &PersonView, language:
     if let Some(r) = &d.rejected_reason {
         lines.push(field::styled(t, "Rejection reason", r.clone(), t.danger()));
     }
-    lines.push(field::line(t, "File", format::or_dash(d.file_name.as_deref())));
+    lines.push(field::line(
+        t,
+        "File",
+        format::or_dash(d.file_name.as_deref()),
+    ));
     match &v.open_document {
         Some((kind, res)) if *kind == d.kind => lines.push(match res {
-            Resource::Loading(_) | Resource::Idle => field::styled(t, "Document", "fetching…", t.warn()),
+            Resource::Loading(_) | Resource::Idle => {
+                field::styled(t, "Document", "fetching…", t.warn())
+            }
             Resource::Failed(e) => field::styled(t, "Document", e.clone(), t.danger()),
             Resource::Loaded(None) => field::line(t, "Document", "no file on record"),
             Resource::Loaded(Some(f)) => field::styled(t, "Document", describe_file(f), t.ok()),
         }),
-        _ => lines.push(field::styled(t, "Document", "Enter fetches the file", t.dim())),
+        _ => lines.push(field::styled(
+            t,
+            "Document",
+            "Enter fetches the file",
+            t.dim(),
+        )),
     }
-    let block = Block::default().borders(Borders::ALL).title(format!(" {} ", d.kind.label()));
-    frame.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: false }), detail);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(format!(" {} ", d.kind.label()));
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(Wrap { trim: false }),
+        detail,
+    );
 }
 
 fn describe_file(f: &DocumentFile) -> String {
     match f.png_size() {
-        Some((w, h)) => format!("{} · PNG image {w}×{h} px · {} bytes", f.file_name, f.bytes.len()),
-        None => format!("{} · {} · {} bytes", f.file_name, f.extension, f.bytes.len()),
+        Some((w, h)) => format!(
+            "{} · PNG image {w}×{h} px · {} bytes",
+            f.file_name,
+            f.bytes.len()
+        ),
+        None => format!(
+            "{} · {} · {} bytes",
+            f.file_name,
+            f.extension,
+            f.bytes.len()
+        ),
     }
 }

@@ -9,7 +9,8 @@ use ratatui::widgets::{Block, Borders, Paragraph, Row};
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &State, s: &SearchView) {
     let t = &state.theme;
-    let [field_area, results_area] = Layout::vertical([Constraint::Length(4), Constraint::Min(3)]).areas(area);
+    let [field_area, results_area] =
+        Layout::vertical([Constraint::Length(4), Constraint::Min(3)]).areas(area);
     let typing = s.focus == SearchFocus::Input;
     let block = Block::default()
         .borders(Borders::ALL)
@@ -31,10 +32,22 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, s: &SearchView) {
     };
     let help = match &s.error {
         Some(e) => Line::from(Span::styled(format!("✗ {e}"), t.danger())),
-        None if typing => Line::from(Span::styled("Enter searches · Tab or Esc leaves the field · F1 help", t.dim())),
-        None => Line::from(Span::styled("/ edits the CPR · u users · e employees · ? help", t.dim())),
+        None if typing => Line::from(Span::styled(
+            "Enter searches · Tab or Esc leaves the field · F1 help",
+            t.dim(),
+        )),
+        None => Line::from(Span::styled(
+            "/ edits the CPR · u users · e employees · ? help",
+            t.dim(),
+        )),
     };
-    frame.render_widget(Paragraph::new(vec![Line::from(vec![Span::styled(label, t.label()), value]), help]), inner);
+    frame.render_widget(
+        Paragraph::new(vec![
+            Line::from(vec![Span::styled(label, t.label()), value]),
+            help,
+        ]),
+        inner,
+    );
     if typing && matches!(state.overlay, Overlay::None) {
         let x = inner.x + label.len() as u16 + s.input.visual_cursor() as u16;
         frame.set_cursor_position((x.min(inner.right().saturating_sub(1)), inner.y));
@@ -42,17 +55,40 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, s: &SearchView) {
 
     let title = " Results ";
     match &s.results {
-        Resource::Idle => table::message(frame, results_area, title, vec![
-            Line::from("Type a CPR number (DDMMYY-SSSS or ten digits) and press Enter."),
-            Line::from(Span::styled("The number is checked before anything is sent.", t.dim())),
-        ]),
-        Resource::Loading(_) => table::message(frame, results_area, title, vec![Line::from(Span::styled("Searching…", t.warn()))]),
-        Resource::Failed(e) => table::message(frame, results_area, title, vec![Line::from(Span::styled(e.clone(), t.danger()))]),
+        Resource::Idle => table::message(
+            frame,
+            results_area,
+            title,
+            vec![
+                Line::from("Type a CPR number (DDMMYY-SSSS or ten digits) and press Enter."),
+                Line::from(Span::styled(
+                    "The number is checked before anything is sent.",
+                    t.dim(),
+                )),
+            ],
+        ),
+        Resource::Loading(_) => table::message(
+            frame,
+            results_area,
+            title,
+            vec![Line::from(Span::styled("Searching…", t.warn()))],
+        ),
+        Resource::Failed(e) => table::message(
+            frame,
+            results_area,
+            title,
+            vec![Line::from(Span::styled(e.clone(), t.danger()))],
+        ),
         Resource::Loaded(rows) if rows.is_empty() => {
             let who = s.submitted.map(|c| c.masked()).unwrap_or_default();
-            table::message(frame, results_area, title, vec![Line::from(format!(
-                "No person with CPR {who} is visible to your bank."
-            ))]);
+            table::message(
+                frame,
+                results_area,
+                title,
+                vec![Line::from(format!(
+                    "No person with CPR {who} is visible to your bank."
+                ))],
+            );
         }
         Resource::Loaded(rows) => {
             let block = Block::default()
@@ -65,12 +101,23 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, s: &SearchView) {
                 t,
                 block,
                 vec!["Name", "Email", "Organizations"],
-                &[Constraint::Percentage(30), Constraint::Percentage(35), Constraint::Percentage(35)],
+                &[
+                    Constraint::Percentage(30),
+                    Constraint::Percentage(35),
+                    Constraint::Percentage(35),
+                ],
                 rows.len(),
-                Window { offset: table::offset_for(s.selected, results_area), selected: (!typing).then_some(s.selected) },
+                Window {
+                    offset: table::offset_for(s.selected, results_area),
+                    selected: (!typing).then_some(s.selected),
+                },
                 |i| {
                     let p = &rows[i];
-                    Row::new(vec![p.full_name(), p.email.clone().unwrap_or_default(), p.organizations.join(", ")])
+                    Row::new(vec![
+                        p.full_name(),
+                        p.email.clone().unwrap_or_default(),
+                        p.organizations.join(", "),
+                    ])
                 },
             );
         }

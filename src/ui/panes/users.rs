@@ -29,7 +29,10 @@ pub fn footer<'a, T>(state: &State, l: &PagedList<T>) -> Line<'a> {
     } else if l.loading.is_some() {
         Line::from(Span::styled("Loading more…", t.warn()))
     } else {
-        Line::from(Span::styled("Enter opens · s sorts · g/G top/bottom · Esc back", t.dim()))
+        Line::from(Span::styled(
+            "Enter opens · s sorts · g/G top/bottom · Esc back",
+            t.dim(),
+        ))
     }
 }
 
@@ -46,14 +49,27 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, l: &PagedList<PersonSu
         frame,
         table_area,
         t,
-        Block::default().borders(Borders::ALL).title(title("Users", l)),
+        Block::default()
+            .borders(Borders::ALL)
+            .title(title("Users", l)),
         vec!["Name", "Email", "Id"],
-        &[Constraint::Percentage(40), Constraint::Fill(1), Constraint::Length(id_width)],
+        &[
+            Constraint::Percentage(40),
+            Constraint::Fill(1),
+            Constraint::Length(id_width),
+        ],
         l.rows.len(),
-        Window { offset: l.offset, selected: Some(l.selected) },
+        Window {
+            offset: l.offset,
+            selected: Some(l.selected),
+        },
         |i| {
             let p = &l.rows[i];
-            let id = if wide { p.id.to_string() } else { format::short_id(&p.id) };
+            let id = if wide {
+                p.id.to_string()
+            } else {
+                format::short_id(&p.id)
+            };
             Row::new(vec![p.full_name(), p.email.clone().unwrap_or_default(), id])
         },
     );

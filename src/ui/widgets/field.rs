@@ -18,7 +18,12 @@ pub fn styled<'a>(t: &Theme, label: &str, value: impl Into<String>, style: Style
 }
 
 /// A value with a warning after it, e.g. "3  ⚠ failed attempts".
-pub fn flagged<'a>(t: &Theme, label: &str, value: impl Into<String>, flag: Option<&str>) -> Line<'a> {
+pub fn flagged<'a>(
+    t: &Theme,
+    label: &str,
+    value: impl Into<String>,
+    flag: Option<&str>,
+) -> Line<'a> {
     let mut l = line(t, label, value);
     if let Some(f) = flag {
         l.spans.push(Span::styled(format!("  ⚠ {f}"), t.danger()));

@@ -9,14 +9,21 @@ use ratatui::widgets::Paragraph;
 pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     let t = &state.theme;
     let profile = if state.profile.production {
-        Span::styled(format!(" PRODUCTION: {} ", state.profile.name), t.production())
+        Span::styled(
+            format!(" PRODUCTION: {} ", state.profile.name),
+            t.production(),
+        )
     } else {
         Span::styled(format!(" profile: {} ", state.profile.name), t.header())
     };
     let crumbs = state.breadcrumbs().join(" › ");
     let room = usize::from(area.width).saturating_sub(profile.width() + 1);
     let crumbs = keep_tail(&crumbs, room);
-    let line = Line::from(vec![profile, Span::raw(" "), Span::styled(crumbs, t.title())]);
+    let line = Line::from(vec![
+        profile,
+        Span::raw(" "),
+        Span::styled(crumbs, t.title()),
+    ]);
     frame.render_widget(Paragraph::new(line), area);
 }
 
@@ -27,5 +34,7 @@ fn keep_tail(s: &str, width: usize) -> String {
         return s.to_string();
     }
     let keep = width.saturating_sub(1);
-    std::iter::once('…').chain(chars[chars.len() - keep..].iter().copied()).collect()
+    std::iter::once('…')
+        .chain(chars[chars.len() - keep..].iter().copied())
+        .collect()
 }

@@ -19,7 +19,12 @@ pub fn draw(frame: &mut Frame, state: &State) {
 fn centered(area: Rect, width: u16, height: u16) -> Rect {
     let w = width.min(area.width);
     let h = height.min(area.height);
-    Rect { x: area.x + (area.width - w) / 2, y: area.y + (area.height - h) / 2, width: w, height: h }
+    Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + (area.height - h) / 2,
+        width: w,
+        height: h,
+    }
 }
 
 fn keys(keys: &[Key]) -> String {
@@ -36,7 +41,13 @@ fn help(frame: &mut Frame, state: &State) {
             let mut k = keys(s.keys);
             if ctx.typing {
                 // Printable keys type into the field while it has focus.
-                k = s.keys.iter().filter(|k| !k.types_text()).map(Key::label).collect::<Vec<_>>().join(", ");
+                k = s
+                    .keys
+                    .iter()
+                    .filter(|k| !k.types_text())
+                    .map(Key::label)
+                    .collect::<Vec<_>>()
+                    .join(", ");
                 if k.is_empty() {
                     k = format!(":{}", s.name);
                 }
@@ -48,12 +59,17 @@ fn help(frame: &mut Frame, state: &State) {
         }
     }
     if ctx.typing {
-        lines.push(Line::from(Span::styled("While typing, letters go into the field; Esc or Tab leaves it.", t.dim())));
+        lines.push(Line::from(Span::styled(
+            "While typing, letters go into the field; Esc or Tab leaves it.",
+            t.dim(),
+        )));
     }
     let height = lines.len() as u16 + 2;
     let area = centered(frame.area(), 72, height);
     frame.render_widget(Clear, area);
-    let block = Block::default().borders(Borders::ALL).title(" Keys (Esc closes) ");
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(" Keys (Esc closes) ");
     frame.render_widget(Paragraph::new(lines).block(block), area);
 }
 
@@ -63,7 +79,9 @@ fn palette(frame: &mut Frame, state: &State, input: &tui_input::Input, selected:
     let matches = palette::matches(input.value(), ctx);
     let area = centered(frame.area(), 64, (matches.len() as u16 + 4).clamp(5, 16));
     frame.render_widget(Clear, area);
-    let block = Block::default().borders(Borders::ALL).title(" Command (Enter runs, Esc closes) ");
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(" Command (Enter runs, Esc closes) ");
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let [prompt, list] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(inner);
@@ -82,9 +100,17 @@ fn palette(frame: &mut Frame, state: &State, input: &tui_input::Input, selected:
                 Span::raw(format!("{:<36}", s.description)),
                 Span::styled(keys(s.keys), t.dim()),
             ]);
-            if i == selected { line.style(t.selected()) } else { line }
+            if i == selected {
+                line.style(t.selected())
+            } else {
+                line
+            }
         })
         .collect();
-    let lines = if lines.is_empty() { vec![Line::from(Span::styled("no command matches", t.dim()))] } else { lines };
+    let lines = if lines.is_empty() {
+        vec![Line::from(Span::styled("no command matches", t.dim()))]
+    } else {
+        lines
+    };
     frame.render_widget(Paragraph::new(lines), list);
 }

@@ -23,7 +23,10 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     let middle = if let Some(r) = state.slow_request() {
         let secs = state.now.saturating_duration_since(r.started).as_secs_f32();
         Line::from(vec![
-            Span::styled(format!("{} {}… {secs:.1}s", state.spinner(), r.what), t.warn()),
+            Span::styled(
+                format!("{} {}… {secs:.1}s", state.spinner(), r.what),
+                t.warn(),
+            ),
             Span::styled(format!("  {} cancels", keys_label(Command::Back)), t.dim()),
         ])
     } else if let Some(e) = &state.last_error {

@@ -30,7 +30,11 @@ pub fn draw<'a>(
     let rows: Vec<Row> = (start..end)
         .map(|i| {
             let r = row(i);
-            if window.selected == Some(i) { r.style(t.selected()) } else { r }
+            if window.selected == Some(i) {
+                r.style(t.selected())
+            } else {
+                r
+            }
         })
         .collect();
     let table = Table::new(rows, widths.to_vec())

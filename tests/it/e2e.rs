@@ -1,0 +1,185 @@
+//! The real binary in a pseudo-terminal: type a CPR, see the person and their roles, quit, and
+//! find the terminal restored.
+
+use crate::common::wait_until;
+use backoffice::sandbox::data::{DEFAULT_PEOPLE, DEFAULT_SEED, World};
+use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+use std::io::{Read, Write};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+const DEADLINE: Duration = Duration::from_secs(20);
+
+struct Console {
+    screen: Arc<Mutex<vt100::Parser>>,
+    writer: Box<dyn Write + Send>,
+    child: Box<dyn portable_pty::Child + Send + Sync>,
+    master: Box<dyn portable_pty::MasterPty + Send>,
+    _home: tempdir::Dir,
+}
+
+mod tempdir {
+    /// A scratch directory removed on drop (the console's HOME: logs and no config).
+    pub struct Dir(pub std::path::PathBuf);
+    impl Dir {
+        pub fn new(tag: &str) -> Dir {
+            let p =
+                std::env::temp_dir().join(format!("backoffice-e2e-{tag}-{}", std::process::id()));
+            std::fs::create_dir_all(&p).unwrap();
+            Dir(p)
+        }
+    }
+    impl Drop for Dir {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+}
+
+impl Console {
+    fn start(tag: &str) -> Console {
+        let pty = native_pty_system();
+        let pair = pty
+            .openpty(PtySize {
+                rows: 24,
+                cols: 80,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .unwrap();
+        let home = tempdir::Dir::new(tag);
+        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_backoffice"));
+        cmd.env("HOME", &home.0);
+        cmd.env("XDG_CONFIG_HOME", home.0.join("config"));
+        cmd.env("XDG_STATE_HOME", home.0.join("state"));
+        cmd.env("TERM", "xterm-256color");
+        cmd.env_remove("BACKOFFICE_CONFIG");
+        let child = pair.slave.spawn_command(cmd).unwrap();
+        drop(pair.slave);
+        let mut reader = pair.master.try_clone_reader().unwrap();
+        let writer = pair.master.take_writer().unwrap();
+        let screen = Arc::new(Mutex::new(vt100::Parser::new(
+            std::num::NonZeroU16::new(24).unwrap(),
+            std::num::NonZeroU16::new(80).unwrap(),
+            0,
+        )));
+        let sink = screen.clone();
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                sink.lock().unwrap().process(&buf[..n]);
+            }
+        });
+        Console {
+            screen,
+            writer,
+            child,
+            master: pair.master,
+            _home: home,
+        }
+    }
+
+    fn contents(&self) -> String {
+        self.screen.lock().unwrap().screen().contents()
+    }
+
+    fn wait_for(&self, text: &str) {
+        let found = std::time::Instant::now() + DEADLINE;
+        while !self.contents().contains(text) {
+            assert!(
+                std::time::Instant::now() < found,
+                "{text:?} never appeared; screen:\n{}",
+                self.contents()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    fn send(&mut self, bytes: &str) {
+        self.writer.write_all(bytes.as_bytes()).unwrap();
+        self.writer.flush().unwrap();
+    }
+}
+
+#[test]
+fn type_a_cpr_see_the_person_and_roles_quit_and_the_terminal_is_restored() {
+    let world = World::generate(DEFAULT_SEED, DEFAULT_PEOPLE);
+    let idx = (0..DEFAULT_PEOPLE as u32)
+        .find(|&i| world.person(i).orgs.len() >= 2)
+        .unwrap();
+    let person = world.person(idx);
+    let org = world.organization(person.orgs[0]).name;
+
+    let mut c = Console::start("cpr");
+    c.wait_for("Find a person by CPR number");
+    assert!(c.screen.lock().unwrap().screen().alternate_screen());
+    c.send(&person.ssn);
+    c.wait_for(&person.ssn);
+    c.send("\r");
+    c.wait_for(&format!("{} {}", person.first_name, person.last_name));
+    let masked = format!("{}-****", &person.ssn[..6]);
+    c.wait_for(&masked);
+    assert!(
+        !c.contents().contains(&person.ssn),
+        "the full CPR stays on screen after searching"
+    );
+    c.send("2");
+    c.wait_for("Organizations administered");
+    c.wait_for(&org);
+    c.send("q");
+
+    let mut status = None;
+    wait_until("the console to exit", DEADLINE, || {
+        status = c.child.try_wait().unwrap();
+        status.is_some()
+    });
+    assert!(status.unwrap().success());
+    wait_until("the main screen to come back", DEADLINE, || {
+        !c.screen.lock().unwrap().screen().alternate_screen()
+    });
+    let screen = c.screen.lock().unwrap();
+    assert!(!screen.screen().hide_cursor(), "cursor left hidden");
+    drop(screen);
+    // Raw mode is off again: the line discipline echoes and reads lines.
+    let termios = c.master.get_termios().expect("termios of the pty");
+    use nix::sys::termios::LocalFlags;
+    assert!(
+        termios
+            .local_flags
+            .contains(LocalFlags::ICANON | LocalFlags::ECHO),
+        "{:?}",
+        termios.local_flags
+    );
+}
+
+#[test]
+fn sigterm_restores_the_terminal() {
+    let mut c = Console::start("sigterm");
+    c.wait_for("Find a person by CPR number");
+    c.send("0101");
+    c.wait_for("0101");
+    let pid = c.child.process_id().expect("pid") as i32;
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(pid),
+        nix::sys::signal::Signal::SIGTERM,
+    )
+    .unwrap();
+    let mut status = None;
+    wait_until("the console to exit", DEADLINE, || {
+        status = c.child.try_wait().unwrap();
+        status.is_some()
+    });
+    wait_until("the main screen to come back", DEADLINE, || {
+        !c.screen.lock().unwrap().screen().alternate_screen()
+    });
+    let termios = c.master.get_termios().expect("termios of the pty");
+    use nix::sys::termios::LocalFlags;
+    assert!(
+        termios
+            .local_flags
+            .contains(LocalFlags::ICANON | LocalFlags::ECHO)
+    );
+}

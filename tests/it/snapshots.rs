@@ -1,0 +1,279 @@
+//! Every pane at 80x24 and 160x48, drawn by the real `ui::draw` from state built by `update`
+//! with data fetched over HTTP from the sandbox. No snapshot may hold an unmasked CPR.
+
+use crate::common::{client, sandbox};
+use backoffice::app::action::{Action, Call, Effect, Payload};
+use backoffice::app::runner::perform;
+use backoffice::app::state::{ProfileInfo, State};
+use backoffice::app::update;
+use backoffice::backends::{BackendError, PeopleDirectory};
+use backoffice::core::cpr::find_cprs;
+use backoffice::core::{Cpr, Sort};
+use backoffice::sandbox::SandboxHandle;
+use backoffice::sandbox::data::World;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use jiff::civil::Date;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use std::time::{Duration, Instant};
+
+struct Harness<'a> {
+    state: State,
+    dir: &'a dyn PeopleDirectory,
+    t0: Instant,
+}
+
+fn profile(production: bool) -> ProfileInfo {
+    ProfileInfo {
+        name: if production {
+            "prod-dk".into()
+        } else {
+            "sandbox".into()
+        },
+        production,
+        backend: "Unioo",
+        language: "en".into(),
+    }
+}
+
+impl<'a> Harness<'a> {
+    fn new(dir: &'a dyn PeopleDirectory, (w, h): (u16, u16)) -> Self {
+        let t0 = Instant::now();
+        let state = State::new(profile(false), (w, h), t0, Date::constant(2026, 11, 23));
+        Harness { state, dir, t0 }
+    }
+
+    /// Applies an action and carries out its calls against the sandbox, to quiescence.
+    async fn act(&mut self, action: Action) {
+        let mut queue = vec![action];
+        while let Some(a) = queue.pop() {
+            for e in update(&mut self.state, a) {
+                if let Effect::Call { req, call } = e {
+                    let result = perform(self.dir, call).await;
+                    queue.push(Action::Loaded { req, result });
+                }
+            }
+        }
+    }
+
+    /// Applies an action but keeps its calls, for loading and error states.
+    fn act_pending(&mut self, action: Action) -> Vec<(u64, Call)> {
+        update(&mut self.state, action)
+            .into_iter()
+            .filter_map(|e| match e {
+                Effect::Call { req, call } => Some((req, call)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    async fn key(&mut self, code: KeyCode) {
+        self.act(Action::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+            .await;
+    }
+
+    async fn text(&mut self, s: &str) {
+        for c in s.chars() {
+            self.key(KeyCode::Char(c)).await;
+        }
+    }
+
+    fn render(&self) -> String {
+        let (w, h) = self.state.size;
+        let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
+        term.draw(|f| backoffice::ui::draw(f, &self.state)).unwrap();
+        let text = term.backend().to_string();
+        assert!(
+            find_cprs(&text).is_empty(),
+            "an unmasked CPR on screen:\n{text}"
+        );
+        text
+    }
+}
+
+/// The person with the most to show across the tabs: several organizations, MitID risk flags,
+/// PEP, decided documents.
+fn interesting(world: &World) -> u32 {
+    let score = |i: u32| {
+        let p = world.person(i);
+        let flags = p
+            .current_verification()
+            .and_then(|v| v.risk.as_ref())
+            .map_or(0, |r| {
+                usize::from(r.failed_attempts > 0)
+                    + usize::from(r.client_geo != r.app_geo)
+                    + usize::from(r.client_ip != r.app_ip)
+            });
+        let rejected = p
+            .photo
+            .as_ref()
+            .is_some_and(|d| d.rejected_reason.is_some());
+        p.orgs.len().min(3)
+            + 2 * flags
+            + 2 * usize::from(rejected)
+            + 2 * usize::from(p.pep.0 != "NO")
+            + usize::from(p.social_security_card.is_some())
+            + usize::from(p.citizenships.len() > 1)
+    };
+    (0..world.people.len() as u32)
+        .max_by_key(|&i| (score(i), std::cmp::Reverse(i)))
+        .expect("people")
+}
+
+const SIZES: [(u16, u16); 2] = [(80, 24), (160, 48)];
+
+fn check(name: &str, (w, h): (u16, u16), text: String) {
+    insta::assert_snapshot!(format!("{name}_{w}x{h}"), text);
+}
+
+async fn open_person(h: &mut Harness<'_>, s: &SandboxHandle, idx: u32) {
+    h.text(&s.world.people[idx as usize].cpr_text()).await;
+    h.key(KeyCode::Enter).await;
+}
+
+#[tokio::test]
+async fn search_pane() {
+    let s = sandbox(2_000).await;
+    let c = client(&s);
+    for size in SIZES {
+        let mut h = Harness::new(&c, size);
+        check("search_empty", size, h.render());
+
+        h.text("511062-5629").await;
+        h.key(KeyCode::Enter).await;
+        check("search_invalid_day", size, h.render());
+
+        for _ in 0..11 {
+            h.key(KeyCode::Backspace).await;
+        }
+        h.text("010101-0000").await;
+        h.key(KeyCode::Enter).await;
+        check("search_no_match", size, h.render());
+
+        // Several matches: the backend may return more than one person for a number.
+        h.text(&s.world.people[0].cpr_text()).await;
+        let calls = h.act_pending(Action::Key(KeyEvent::new(
+            KeyCode::Enter,
+            KeyModifiers::NONE,
+        )));
+        let (req, _) = calls[0].clone();
+        check("search_loading", size, {
+            h.state.now = h.t0 + Duration::from_millis(350);
+            h.act(Action::Tick(h.t0 + Duration::from_millis(350))).await;
+            h.render()
+        });
+        let mut rows = c.users(None, Sort::default(), 3).await.unwrap().items;
+        rows.iter_mut()
+            .for_each(|r| r.organizations = vec!["Byens Roklub".into()]);
+        h.act(Action::Loaded {
+            req,
+            result: Ok(Payload::Search(rows)),
+        })
+        .await;
+        h.key(KeyCode::Down).await;
+        check("search_results", size, h.render());
+    }
+}
+
+#[tokio::test]
+async fn person_tabs() {
+    let s = sandbox(2_000).await;
+    let c = client(&s);
+    let idx = interesting(&s.world);
+    for size in SIZES {
+        let mut h = Harness::new(&c, size);
+        open_person(&mut h, &s, idx).await;
+        check("person_overview", size, h.render());
+        h.key(KeyCode::Char('2')).await;
+        h.key(KeyCode::Down).await;
+        check("person_roles", size, h.render());
+        h.key(KeyCode::Char('3')).await;
+        check("person_identity", size, h.render());
+        h.key(KeyCode::Char('4')).await;
+        check("person_documents", size, h.render());
+        h.key(KeyCode::Enter).await;
+        check("person_document_opened", size, h.render());
+        h.key(KeyCode::Char('?')).await;
+        check("help_person", size, h.render());
+    }
+}
+
+#[tokio::test]
+async fn person_failures_and_production_banner() {
+    let s = sandbox(300).await;
+    let c = client(&s);
+    for size in SIZES {
+        let mut h = Harness::new(&c, size);
+        h.state.profile = profile(true);
+        h.text(&s.world.people[1].cpr_text()).await;
+        let calls = h.act_pending(Action::Key(KeyEvent::new(
+            KeyCode::Enter,
+            KeyModifiers::NONE,
+        )));
+        let err = BackendError::Timeout {
+            backend: "Unioo",
+            request_id: "0123456789ab".into(),
+            secs: 20,
+        };
+        h.act(Action::Loaded {
+            req: calls[0].0,
+            result: Err(err),
+        })
+        .await;
+        check("search_backend_timeout_production", size, h.render());
+    }
+}
+
+#[tokio::test]
+async fn lists_and_palette() {
+    let s = sandbox(2_000).await;
+    let c = client(&s);
+    for size in SIZES {
+        let mut h = Harness::new(&c, size);
+        h.key(KeyCode::Esc).await;
+        h.key(KeyCode::Char('u')).await;
+        check("users", size, h.render());
+        for _ in 0..3 {
+            h.key(KeyCode::PageDown).await;
+        }
+        check("users_scrolled", size, h.render());
+        h.key(KeyCode::Char('s')).await;
+        check("users_sorted_name_desc", size, h.render());
+        h.key(KeyCode::Char('e')).await;
+        check("employees", size, h.render());
+        h.key(KeyCode::Enter).await;
+        check("employee_detail", size, h.render());
+        h.key(KeyCode::Char(':')).await;
+        h.text("us").await;
+        check("palette", size, h.render());
+        h.key(KeyCode::Enter).await;
+        check("palette_ran_users", size, h.render());
+    }
+}
+
+#[test]
+fn no_snapshot_holds_an_unmasked_cpr() {
+    // The scanner finds a full number in screen text (positive control)...
+    let cpr = Cpr::parse_on("211062-5629", Date::constant(2026, 11, 23)).unwrap();
+    assert_eq!(find_cprs(&format!("│CPR  {}  │", cpr.reveal())).len(), 1);
+    assert_eq!(find_cprs("│CPR  2110625629│").len(), 1);
+    // ...and none is in any stored snapshot.
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/it/snapshots");
+    let mut scanned = 0;
+    for entry in std::fs::read_dir(&dir)
+        .expect("snapshots are committed")
+        .flatten()
+    {
+        let path = entry.path();
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        assert!(
+            find_cprs(&text).is_empty(),
+            "unmasked CPR in {}",
+            path.display()
+        );
+        scanned += 1;
+    }
+    assert!(scanned >= 30, "only {scanned} snapshots found");
+}
