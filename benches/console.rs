@@ -1,1 +1,285 @@
-fn main() {}
+//! Benchmarks for the foundation's goals. `cargo bench --bench console` prints:
+//! - start to first drawn frame: the real release binary in a pseudo-terminal (median of 15),
+//!   and in-process (sandbox start + client + first draw) under criterion;
+//! - CPR search round trip to a painted result on the sandbox (p50, p99 over 2,000);
+//! - one full draw of the person view and of a 100,000-row users list at 200x50, against a
+//!   1,000-row list to show drawing does not grow with the list;
+//! - peak RSS of a console process with 100,000 users paged in (sandbox in another process).
+
+use backoffice::app::action::{Action, Call, Effect, Payload};
+use backoffice::app::runner::perform;
+use backoffice::app::state::{PagedList, ProfileInfo, State, ViewKind};
+use backoffice::app::update;
+use backoffice::backends::PeopleDirectory;
+use backoffice::backends::graphql::GraphqlClient;
+use backoffice::backends::unioo::{self, UniooClient};
+use backoffice::core::{Cpr, PersonSummary, Sort};
+use backoffice::sandbox::{Sandbox, SandboxOptions, TOKEN_TTL_SECS};
+use criterion::Criterion;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use std::hint::black_box;
+use std::io::{BufRead, Read, Write};
+use std::time::{Duration, Instant};
+
+fn profile() -> ProfileInfo {
+    ProfileInfo { name: "bench".into(), production: false, backend: "Unioo", language: "en".into() }
+}
+
+fn new_state(w: u16, h: u16) -> State {
+    State::new(profile(), (w, h), Instant::now(), backoffice::core::cpr::today())
+}
+
+fn client(url: &str, token: String) -> UniooClient {
+    UniooClient::new(GraphqlClient::new(
+        unioo::NAME,
+        url.parse().unwrap(),
+        secrecy::SecretString::from(token),
+        Default::default(),
+    ))
+}
+
+fn draw(term: &mut Terminal<TestBackend>, state: &State) {
+    term.draw(|f| backoffice::ui::draw(f, state)).unwrap();
+}
+
+/// Feeds an action and carries out its calls until nothing is pending.
+async fn settle(state: &mut State, dir: &dyn PeopleDirectory, action: Action) {
+    let mut queue = vec![action];
+    while let Some(a) = queue.pop() {
+        for e in update(state, a) {
+            if let Effect::Call { req, call } = e {
+                queue.push(Action::Loaded { req, result: perform(dir, call).await });
+            }
+        }
+    }
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    sorted[((sorted.len() - 1) as f64 * p).round() as usize]
+}
+
+fn vm_hwm_kib() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches(" kB").trim().parse().ok())
+        .unwrap_or(0)
+}
+
+fn vm_rss_kib() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches(" kB").trim().parse().ok())
+        .unwrap_or(0)
+}
+
+/// Pages 100,000 users into a users view, as scrolling to the end would, from a sandbox in
+/// another process, so the figure is the console's own.
+fn rss_with_100k_users(rt: &tokio::runtime::Runtime) -> State {
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_backoffice"))
+        .args(["sandbox", "--people", "100000"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut json = String::new();
+    while !json.trim_end().ends_with('}') || json.matches('{').count() != json.matches('}').count() {
+        out.read_line(&mut json).unwrap();
+    }
+    let creds: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let c = client(creds["unioo"]["url"].as_str().unwrap(), creds["unioo"]["token"].as_str().unwrap().into());
+    let before = vm_rss_kib();
+    let mut state = new_state(200, 50);
+    let started = Instant::now();
+    rt.block_on(async {
+        settle(&mut state, &c, Action::Key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE))).await;
+        settle(&mut state, &c, Action::Key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::NONE))).await;
+        loop {
+            let ViewKind::Users(l) = &state.top().kind else { unreachable!() };
+            if l.complete() {
+                break;
+            }
+            settle(&mut state, &c, Action::Key(KeyEvent::new(KeyCode::Char('G'), KeyModifiers::NONE))).await;
+        }
+    });
+    let ViewKind::Users(l) = &state.top().kind else { unreachable!() };
+    assert_eq!(l.rows.len(), 100_000);
+    println!(
+        "users paged in: {} in {:.1} s; console RSS before {:.1} MB, after {:.1} MB, peak (VmHWM) {:.1} MB",
+        l.rows.len(),
+        started.elapsed().as_secs_f64(),
+        before as f64 / 1024.0,
+        vm_rss_kib() as f64 / 1024.0,
+        vm_hwm_kib() as f64 / 1024.0
+    );
+    let _ = child.kill();
+    let _ = child.wait();
+    state
+}
+
+/// The release binary in a pseudo-terminal: spawn to the search pane on screen.
+fn first_frame_in_a_pty() {
+    use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+    let home = std::env::temp_dir().join(format!("backoffice-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&home).unwrap();
+    let mut times = Vec::new();
+    for _ in 0..15 {
+        let pair = native_pty_system().openpty(PtySize { rows: 24, cols: 80, pixel_width: 0, pixel_height: 0 }).unwrap();
+        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_backoffice"));
+        cmd.env("HOME", &home);
+        cmd.env("XDG_CONFIG_HOME", home.join("config"));
+        cmd.env("XDG_STATE_HOME", home.join("state"));
+        cmd.env("TERM", "xterm-256color");
+        let started = Instant::now();
+        let mut child = pair.slave.spawn_command(cmd).unwrap();
+        drop(pair.slave);
+        let mut reader = pair.master.try_clone_reader().unwrap();
+        let mut writer = pair.master.take_writer().unwrap();
+        let mut parser = vt100::Parser::new(24.try_into().unwrap(), 80.try_into().unwrap(), 0);
+        let mut buf = [0u8; 8192];
+        while !parser.screen().contents().contains("Find a person by CPR number") {
+            let n = reader.read(&mut buf).unwrap();
+            parser.process(&buf[..n]);
+        }
+        times.push(started.elapsed());
+        writer.write_all(b"\x03").unwrap();
+        child.wait().unwrap();
+        // Drain so the pty closes cleanly.
+        let _ = std::thread::spawn(move || while reader.read(&mut buf).unwrap_or(0) > 0 {});
+    }
+    times.sort();
+    println!(
+        "start to first frame, release binary in a pty (includes the sandbox): median {:.1} ms, max {:.1} ms (n={})",
+        percentile(&times, 0.5).as_secs_f64() * 1e3,
+        times.last().unwrap().as_secs_f64() * 1e3,
+        times.len()
+    );
+    let _ = std::fs::remove_dir_all(home);
+}
+
+/// A CPR search from Enter to the painted result, on the in-process sandbox.
+fn search_round_trip(rt: &tokio::runtime::Runtime) {
+    let (times, _) = rt.block_on(async {
+        let s = Sandbox::start(SandboxOptions::default()).await.unwrap();
+        let c = client(&s.unioo_url(), s.mint_unioo_token(TOKEN_TTL_SECS));
+        let cprs: Vec<Cpr> = s.world.people.iter().take(500).map(|p| Cpr::parse(&p.cpr_text()).unwrap()).collect();
+        let mut term = Terminal::new(TestBackend::new(80, 24)).unwrap();
+        let mut times = Vec::new();
+        for i in 0..2_000 {
+            let mut state = new_state(80, 24);
+            let cpr = cprs[i % cprs.len()];
+            let started = Instant::now();
+            let effects = update(&mut state, Action::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)));
+            debug_assert!(effects.is_empty());
+            // What the runner does for the search call.
+            let result = perform(&c, Call::FindByCpr(cpr)).await;
+            let rows = match result {
+                Ok(Payload::Search(rows)) => rows,
+                other => panic!("{other:?}"),
+            };
+            black_box(&rows);
+            let mut state2 = new_state(80, 24);
+            if let ViewKind::Search(v) = &mut state2.views[0].kind {
+                v.results = backoffice::app::state::Resource::Loaded(rows);
+                v.submitted = Some(cpr);
+            }
+            draw(&mut term, &state2);
+            times.push(started.elapsed());
+        }
+        (times, s)
+    });
+    let mut times = times;
+    times.sort();
+    println!(
+        "CPR search to painted result (sandbox on loopback): p50 {:.3} ms, p99 {:.3} ms (n={})",
+        percentile(&times, 0.5).as_secs_f64() * 1e3,
+        percentile(&times, 0.99).as_secs_f64() * 1e3,
+        times.len()
+    );
+}
+
+fn users_state(rows: usize, template: &[PersonSummary]) -> State {
+    let mut state = new_state(200, 50);
+    let list = PagedList {
+        rows: (0..rows).map(|i| template[i % template.len()].clone()).collect(),
+        total: Some(rows),
+        selected: rows / 2,
+        offset: rows / 2 - 10,
+        sort: Sort::default(),
+        ..Default::default()
+    };
+    state.push(ViewKind::Users(list));
+    state
+}
+
+fn main() {
+    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    let big = rss_with_100k_users(&rt);
+    first_frame_in_a_pty();
+    search_round_trip(&rt);
+
+    let mut c = Criterion::default().configure_from_args().sample_size(30);
+    c.bench_function("first frame in-process (sandbox start, client, draw 80x24)", |b| {
+        b.iter(|| {
+            rt.block_on(async {
+                let s = Sandbox::start(SandboxOptions::default()).await.unwrap();
+                let _c = client(&s.unioo_url(), s.mint_unioo_token(TOKEN_TTL_SECS));
+                let state = new_state(80, 24);
+                let mut term = Terminal::new(TestBackend::new(80, 24)).unwrap();
+                draw(&mut term, &state);
+                black_box(term);
+            })
+        })
+    });
+
+    // A person view loaded over HTTP, drawn whole (diffed against an empty screen) each time.
+    let sandbox = rt.block_on(Sandbox::start(SandboxOptions::default())).unwrap();
+    let c_dir = client(&sandbox.unioo_url(), sandbox.mint_unioo_token(TOKEN_TTL_SECS));
+    let template = rt.block_on(c_dir.users(None, Sort::default(), 100)).unwrap().items;
+    for (w, h) in [(80u16, 24u16), (200, 50)] {
+        let mut state = new_state(w, h);
+        rt.block_on(async {
+            for ch in sandbox.world.people[0].cpr_text().chars() {
+                settle(&mut state, &c_dir, Action::Key(KeyEvent::new(KeyCode::Char(ch), KeyModifiers::NONE))).await;
+            }
+            settle(&mut state, &c_dir, Action::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE))).await;
+        });
+        assert!(matches!(state.top().kind, ViewKind::Person(_)));
+        let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
+        c.bench_function(&format!("full draw: person view {w}x{h}"), |b| {
+            b.iter(|| {
+                draw(&mut term, &state);
+                term.swap_buffers();
+            })
+        });
+    }
+    let mut term = Terminal::new(TestBackend::new(200, 50)).unwrap();
+    c.bench_function("full draw: users list, 100,000 rows loaded, 200x50", |b| {
+        b.iter(|| {
+            draw(&mut term, &big);
+            term.swap_buffers();
+        })
+    });
+    let small = users_state(1_000, &template);
+    c.bench_function("full draw: users list, 1,000 rows loaded, 200x50", |b| {
+        b.iter(|| {
+            draw(&mut term, &small);
+            term.swap_buffers();
+        })
+    });
+    let huge = users_state(100_000, &template);
+    c.bench_function("full draw: users list, 100,000 synthetic rows, 200x50", |b| {
+        b.iter(|| {
+            draw(&mut term, &huge);
+            term.swap_buffers();
+        })
+    });
+    c.final_summary();
+}
+
