@@ -24,11 +24,21 @@ use std::io::{BufRead, Read, Write};
 use std::time::{Duration, Instant};
 
 fn profile() -> ProfileInfo {
-    ProfileInfo { name: "bench".into(), production: false, backend: "Unioo", language: "en".into() }
+    ProfileInfo {
+        name: "bench".into(),
+        production: false,
+        backend: "Unioo",
+        language: "en".into(),
+    }
 }
 
 fn new_state(w: u16, h: u16) -> State {
-    State::new(profile(), (w, h), Instant::now(), backoffice::core::cpr::today())
+    State::new(
+        profile(),
+        (w, h),
+        Instant::now(),
+        backoffice::core::cpr::today(),
+    )
 }
 
 fn client(url: &str, token: String) -> UniooClient {
@@ -50,7 +60,10 @@ async fn settle(state: &mut State, dir: &dyn PeopleDirectory, action: Action) {
     while let Some(a) = queue.pop() {
         for e in update(state, a) {
             if let Effect::Call { req, call } = e {
-                queue.push(Action::Loaded { req, result: perform(dir, call).await });
+                queue.push(Action::Loaded {
+                    req,
+                    result: perform(dir, call).await,
+                });
             }
         }
     }
@@ -89,26 +102,49 @@ fn rss_with_100k_users(rt: &tokio::runtime::Runtime) -> State {
         .unwrap();
     let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
     let mut json = String::new();
-    while !json.trim_end().ends_with('}') || json.matches('{').count() != json.matches('}').count() {
+    while !json.trim_end().ends_with('}') || json.matches('{').count() != json.matches('}').count()
+    {
         out.read_line(&mut json).unwrap();
     }
     let creds: serde_json::Value = serde_json::from_str(&json).unwrap();
-    let c = client(creds["unioo"]["url"].as_str().unwrap(), creds["unioo"]["token"].as_str().unwrap().into());
+    let c = client(
+        creds["unioo"]["url"].as_str().unwrap(),
+        creds["unioo"]["token"].as_str().unwrap().into(),
+    );
     let before = vm_rss_kib();
     let mut state = new_state(200, 50);
     let started = Instant::now();
     rt.block_on(async {
-        settle(&mut state, &c, Action::Key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE))).await;
-        settle(&mut state, &c, Action::Key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::NONE))).await;
+        settle(
+            &mut state,
+            &c,
+            Action::Key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE)),
+        )
+        .await;
+        settle(
+            &mut state,
+            &c,
+            Action::Key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::NONE)),
+        )
+        .await;
         loop {
-            let ViewKind::Users(l) = &state.top().kind else { unreachable!() };
+            let ViewKind::Users(l) = &state.top().kind else {
+                unreachable!()
+            };
             if l.complete() {
                 break;
             }
-            settle(&mut state, &c, Action::Key(KeyEvent::new(KeyCode::Char('G'), KeyModifiers::NONE))).await;
+            settle(
+                &mut state,
+                &c,
+                Action::Key(KeyEvent::new(KeyCode::Char('G'), KeyModifiers::NONE)),
+            )
+            .await;
         }
     });
-    let ViewKind::Users(l) = &state.top().kind else { unreachable!() };
+    let ViewKind::Users(l) = &state.top().kind else {
+        unreachable!()
+    };
     assert_eq!(l.rows.len(), 100_000);
     println!(
         "users paged in: {} in {:.1} s; console RSS before {:.1} MB, after {:.1} MB, peak (VmHWM) {:.1} MB",
@@ -130,7 +166,14 @@ fn first_frame_in_a_pty() {
     std::fs::create_dir_all(&home).unwrap();
     let mut times = Vec::new();
     for _ in 0..15 {
-        let pair = native_pty_system().openpty(PtySize { rows: 24, cols: 80, pixel_width: 0, pixel_height: 0 }).unwrap();
+        let pair = native_pty_system()
+            .openpty(PtySize {
+                rows: 24,
+                cols: 80,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .unwrap();
         let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_backoffice"));
         cmd.env("HOME", &home);
         cmd.env("XDG_CONFIG_HOME", home.join("config"));
@@ -143,7 +186,11 @@ fn first_frame_in_a_pty() {
         let mut writer = pair.master.take_writer().unwrap();
         let mut parser = vt100::Parser::new(24.try_into().unwrap(), 80.try_into().unwrap(), 0);
         let mut buf = [0u8; 8192];
-        while !parser.screen().contents().contains("Find a person by CPR number") {
+        while !parser
+            .screen()
+            .contents()
+            .contains("Find a person by CPR number")
+        {
             let n = reader.read(&mut buf).unwrap();
             parser.process(&buf[..n]);
         }
@@ -168,14 +215,23 @@ fn search_round_trip(rt: &tokio::runtime::Runtime) {
     let (times, _) = rt.block_on(async {
         let s = Sandbox::start(SandboxOptions::default()).await.unwrap();
         let c = client(&s.unioo_url(), s.mint_unioo_token(TOKEN_TTL_SECS));
-        let cprs: Vec<Cpr> = s.world.people.iter().take(500).map(|p| Cpr::parse(&p.cpr_text()).unwrap()).collect();
+        let cprs: Vec<Cpr> = s
+            .world
+            .people
+            .iter()
+            .take(500)
+            .map(|p| Cpr::parse(&p.cpr_text()).unwrap())
+            .collect();
         let mut term = Terminal::new(TestBackend::new(80, 24)).unwrap();
         let mut times = Vec::new();
         for i in 0..2_000 {
             let mut state = new_state(80, 24);
             let cpr = cprs[i % cprs.len()];
             let started = Instant::now();
-            let effects = update(&mut state, Action::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)));
+            let effects = update(
+                &mut state,
+                Action::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
+            );
             debug_assert!(effects.is_empty());
             // What the runner does for the search call.
             let result = perform(&c, Call::FindByCpr(cpr)).await;
@@ -207,7 +263,9 @@ fn search_round_trip(rt: &tokio::runtime::Runtime) {
 fn users_state(rows: usize, template: &[PersonSummary]) -> State {
     let mut state = new_state(200, 50);
     let list = PagedList {
-        rows: (0..rows).map(|i| template[i % template.len()].clone()).collect(),
+        rows: (0..rows)
+            .map(|i| template[i % template.len()].clone())
+            .collect(),
         total: Some(rows),
         selected: rows / 2,
         offset: rows / 2 - 10,
@@ -219,36 +277,61 @@ fn users_state(rows: usize, template: &[PersonSummary]) -> State {
 }
 
 fn main() {
-    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
     let big = rss_with_100k_users(&rt);
     first_frame_in_a_pty();
     search_round_trip(&rt);
 
     let mut c = Criterion::default().configure_from_args().sample_size(30);
-    c.bench_function("first frame in-process (sandbox start, client, draw 80x24)", |b| {
-        b.iter(|| {
-            rt.block_on(async {
-                let s = Sandbox::start(SandboxOptions::default()).await.unwrap();
-                let _c = client(&s.unioo_url(), s.mint_unioo_token(TOKEN_TTL_SECS));
-                let state = new_state(80, 24);
-                let mut term = Terminal::new(TestBackend::new(80, 24)).unwrap();
-                draw(&mut term, &state);
-                black_box(term);
+    c.bench_function(
+        "first frame in-process (sandbox start, client, draw 80x24)",
+        |b| {
+            b.iter(|| {
+                rt.block_on(async {
+                    let s = Sandbox::start(SandboxOptions::default()).await.unwrap();
+                    let _c = client(&s.unioo_url(), s.mint_unioo_token(TOKEN_TTL_SECS));
+                    let state = new_state(80, 24);
+                    let mut term = Terminal::new(TestBackend::new(80, 24)).unwrap();
+                    draw(&mut term, &state);
+                    black_box(term);
+                })
             })
-        })
-    });
+        },
+    );
 
     // A person view loaded over HTTP, drawn whole (diffed against an empty screen) each time.
-    let sandbox = rt.block_on(Sandbox::start(SandboxOptions::default())).unwrap();
-    let c_dir = client(&sandbox.unioo_url(), sandbox.mint_unioo_token(TOKEN_TTL_SECS));
-    let template = rt.block_on(c_dir.users(None, Sort::default(), 100)).unwrap().items;
+    let sandbox = rt
+        .block_on(Sandbox::start(SandboxOptions::default()))
+        .unwrap();
+    let c_dir = client(
+        &sandbox.unioo_url(),
+        sandbox.mint_unioo_token(TOKEN_TTL_SECS),
+    );
+    let template = rt
+        .block_on(c_dir.users(None, Sort::default(), 100))
+        .unwrap()
+        .items;
     for (w, h) in [(80u16, 24u16), (200, 50)] {
         let mut state = new_state(w, h);
         rt.block_on(async {
             for ch in sandbox.world.people[0].cpr_text().chars() {
-                settle(&mut state, &c_dir, Action::Key(KeyEvent::new(KeyCode::Char(ch), KeyModifiers::NONE))).await;
+                settle(
+                    &mut state,
+                    &c_dir,
+                    Action::Key(KeyEvent::new(KeyCode::Char(ch), KeyModifiers::NONE)),
+                )
+                .await;
             }
-            settle(&mut state, &c_dir, Action::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE))).await;
+            settle(
+                &mut state,
+                &c_dir,
+                Action::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
+            )
+            .await;
         });
         assert!(matches!(state.top().kind, ViewKind::Person(_)));
         let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
@@ -274,12 +357,14 @@ fn main() {
         })
     });
     let huge = users_state(100_000, &template);
-    c.bench_function("full draw: users list, 100,000 synthetic rows, 200x50", |b| {
-        b.iter(|| {
-            draw(&mut term, &huge);
-            term.swap_buffers();
-        })
-    });
+    c.bench_function(
+        "full draw: users list, 100,000 synthetic rows, 200x50",
+        |b| {
+            b.iter(|| {
+                draw(&mut term, &huge);
+                term.swap_buffers();
+            })
+        },
+    );
     c.final_summary();
 }
-

@@ -156,8 +156,17 @@ fn type_a_cpr_see_the_person_and_roles_quit_and_the_terminal_is_restored() {
 }
 
 #[test]
-fn sigterm_restores_the_terminal() {
-    let mut c = Console::start("sigterm");
+fn sigterm_and_sighup_restore_the_terminal() {
+    for signal in [
+        nix::sys::signal::Signal::SIGTERM,
+        nix::sys::signal::Signal::SIGHUP,
+    ] {
+        ends_restored_on(signal);
+    }
+}
+
+fn ends_restored_on(signal: nix::sys::signal::Signal) {
+    let mut c = Console::start(signal.as_str());
     c.wait_for("Find a person by CPR number");
     c.send("0101");
     c.wait_for("0101");

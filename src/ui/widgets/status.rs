@@ -16,7 +16,15 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
         Health::AuthFailed => ("auth failed", t.danger()),
     };
     let left = Line::from(vec![
-        Span::raw(format!(" {}: ", state.profile.backend)),
+        Span::styled(
+            format!(" {} ", state.profile.name),
+            if state.profile.production {
+                t.production()
+            } else {
+                t.title()
+            },
+        ),
+        Span::raw(format!("│ {}: ", state.profile.backend)),
         Span::styled(word, style),
         Span::raw(" │ "),
     ]);
