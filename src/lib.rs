@@ -1,6 +1,7 @@
 //! backoffice: a keyboard-driven terminal console for back-office and compliance staff.
 
 pub mod app;
+pub mod audit;
 pub mod backends;
 pub mod cli;
 pub mod config;

@@ -234,6 +234,7 @@ pub struct World {
     pub users_by_id: Vec<u32>,
     pub employees_by_name: Vec<u32>,
     pub employees_by_id: Vec<u32>,
+    documents: HashMap<Uuid, (u32, bool)>,
 }
 
 /// A stream of random numbers keyed by the world's seed and a purpose.
@@ -252,6 +253,7 @@ const STREAM_ORG: u64 = 2;
 const STREAM_ADMIN: u64 = 3;
 const STREAM_EMPLOYEE: u64 = 4;
 const STREAM_DETAIL: u64 = 5;
+const STREAM_DOCUMENT_ID: u64 = 6;
 
 fn uuid_from(r: &mut fastrand::Rng) -> Uuid {
     let mut b = [0u8; 16];
@@ -380,8 +382,9 @@ impl World {
         });
         let mut employees_by_id: Vec<u32> = (0..employees.len() as u32).collect();
         employees_by_id.sort_by_key(|&i| employees[i as usize].id);
-        World {
+        let mut world = World {
             seed,
+            documents: HashMap::new(),
             people: seeds,
             org_members,
             employees,
@@ -391,7 +394,23 @@ impl World {
             users_by_id,
             employees_by_name,
             employees_by_id,
-        }
+        };
+        world.documents = (0..people as u32)
+            .flat_map(|i| [(i, true), (i, false)])
+            .map(|(i, photo)| (world.document_id(i, photo), (i, photo)))
+            .collect();
+        world
+    }
+
+    /// The id a person's document of that kind has (whether or not one was submitted).
+    pub fn document_id(&self, person: u32, photo: bool) -> Uuid {
+        let mut r = rng(self.seed, STREAM_DOCUMENT_ID, u64::from(person) * 2 + u64::from(photo));
+        uuid_from(&mut r)
+    }
+
+    /// The person and kind (photo or not) of a document id.
+    pub fn document_owner(&self, id: &Uuid) -> Option<(u32, bool)> {
+        self.documents.get(id).copied()
     }
 
     pub fn index_of(&self, id: &Uuid) -> Option<u32> {
@@ -467,10 +486,25 @@ pub enum DocState {
     Expired,
 }
 
-#[derive(Clone)]
+impl DocState {
+    /// The API's enum value.
+    pub fn api_name(self) -> &'static str {
+        match self {
+            DocState::Pending => "PENDING",
+            DocState::Approved => "APPROVED",
+            DocState::Rejected => "REJECTED",
+            DocState::Expired => "EXPIRED",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
 pub struct DocumentRecord {
+    pub id: Uuid,
+    /// Bumped by every decision; a decision must name the version it saw.
+    pub version: i32,
     pub state: DocState,
-    pub rejected_reason: Option<&'static str>,
+    pub rejected_reason: Option<String>,
     pub created: Timestamp,
     pub decided: Option<Timestamp>,
     pub expires: Option<Timestamp>,
@@ -552,8 +586,8 @@ impl PersonRecord {
         };
         let verifications = verifications(&mut r, foreign);
         let eid_verified = verifications.first().is_some_and(|v| v.mitid);
-        let photo = document(&mut r, true, idx);
-        let social_security_card = document(&mut r, false, idx);
+        let photo = document(&mut r, true, idx, world.document_id(idx, true));
+        let social_security_card = document(&mut r, false, idx, world.document_id(idx, false));
         PersonRecord {
             idx,
             id: seed.id,
@@ -646,7 +680,7 @@ fn verifications(r: &mut fastrand::Rng, foreign: bool) -> Vec<VerificationRecord
     out
 }
 
-fn document(r: &mut fastrand::Rng, photo: bool, idx: u32) -> Option<DocumentRecord> {
+fn document(r: &mut fastrand::Rng, photo: bool, idx: u32, id: Uuid) -> Option<DocumentRecord> {
     if r.u8(0..100) < 10 {
         return None;
     }
@@ -660,6 +694,8 @@ fn document(r: &mut fastrand::Rng, photo: bool, idx: u32) -> Option<DocumentReco
     let decided = (state != DocState::Pending).then(|| created + (r.i64(1..72) * 60).minutes());
     let expires = match state {
         DocState::Expired => Some(ago(r, EPOCH, 1, 300)),
+        // A few submissions expire while they wait in the review queue.
+        DocState::Pending if photo && r.u8(0..100) < 6 => Some(ago(r, EPOCH, 1, 60)),
         _ if photo => Some(later(r, EPOCH, 30, 3650)),
         _ => None,
     };
@@ -669,8 +705,10 @@ fn document(r: &mut fastrand::Rng, photo: bool, idx: u32) -> Option<DocumentReco
         (uuid_from(&mut tr), da, en)
     });
     Some(DocumentRecord {
+        id,
+        version: 1,
         state,
-        rejected_reason: (state == DocState::Rejected).then(|| pick(r, REJECT_REASONS)),
+        rejected_reason: (state == DocState::Rejected).then(|| pick(r, REJECT_REASONS).to_string()),
         created,
         decided,
         expires,

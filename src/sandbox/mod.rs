@@ -3,10 +3,13 @@
 
 pub mod auth;
 pub mod data;
+pub mod faults;
 pub mod paging;
+pub mod review;
 pub mod unioo;
 
 use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
+use axum::response::{IntoResponse, Response};
 use axum::{Router, extract::State, middleware, routing::post};
 use serde::Serialize;
 use std::net::SocketAddr;
@@ -51,6 +54,8 @@ pub const TOKEN_TTL_SECS: i64 = 12 * 3600;
 pub struct SandboxHandle {
     pub addr: SocketAddr,
     pub world: Arc<data::World>,
+    pub review: Arc<review::Review>,
+    pub faults: Arc<faults::Faults>,
     keys: Arc<auth::JwtKeys>,
     shutdown: Option<oneshot::Sender<()>>,
 }
@@ -90,7 +95,9 @@ impl Sandbox {
     pub async fn start(opts: SandboxOptions) -> std::io::Result<SandboxHandle> {
         let world = Arc::new(data::World::generate(opts.seed, opts.people));
         let keys = Arc::new(auth::JwtKeys::random());
-        let app = router(world.clone(), keys.clone());
+        let review = Arc::new(review::Review::default());
+        let faults = Arc::new(faults::Faults::default());
+        let app = router(unioo::schema(world.clone(), review.clone(), faults.clone()), keys.clone());
         let listener = tokio::net::TcpListener::bind(opts.listen).await?;
         let addr = listener.local_addr()?;
         let (tx, rx) = oneshot::channel();
@@ -108,23 +115,36 @@ impl Sandbox {
         Ok(SandboxHandle {
             addr,
             world,
+            review,
+            faults,
             keys,
             shutdown: Some(tx),
         })
     }
 }
 
-async fn unioo_graphql(
-    State(schema): State<unioo::UniooSchema>,
-    req: GraphQLRequest,
-) -> GraphQLResponse {
-    schema.execute(req.into_inner()).await.into()
+async fn unioo_graphql(State(schema): State<unioo::UniooSchema>, req: GraphQLRequest) -> Response {
+    let marker = unioo::DropMarker::default();
+    let response = schema.execute(req.into_inner().data(marker.clone())).await;
+    if marker.is_set() {
+        return lost_response();
+    }
+    GraphQLResponse::from(response).into_response()
 }
 
-fn router(world: Arc<data::World>, keys: Arc<auth::JwtKeys>) -> Router {
+/// Headers go out, then the body fails: the client sees the connection break after the
+/// change was committed.
+fn lost_response() -> Response {
+    let failing = futures_util::stream::once(async {
+        Err::<axum::body::Bytes, _>(std::io::Error::new(std::io::ErrorKind::ConnectionReset, "injected fault"))
+    });
+    Response::new(axum::body::Body::from_stream(failing))
+}
+
+fn router(schema: unioo::UniooSchema, keys: Arc<auth::JwtKeys>) -> Router {
     let unioo = Router::new()
         .route("/graphql", post(unioo_graphql))
-        .with_state(unioo::schema(world))
+        .with_state(schema)
         .layer(middleware::from_fn_with_state(keys, auth::require_bearer));
     Router::new().nest("/unioo", unioo)
 }

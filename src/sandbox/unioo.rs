@@ -4,23 +4,28 @@
 //! the HotChocolate conventions the API is built on (`first/after/last/before`, `order`, `where`).
 
 use super::data::{self, World};
+use super::faults::Faults;
 use super::paging::{self, Window};
+use super::review::{self, Review, Verdict};
 use async_graphql::{
-    ComplexObject, Context, EmptyMutation, EmptySubscription, Enum, Error, InputObject, Interface,
+    ComplexObject, Context, EmptySubscription, Enum, Error, ErrorExtensions, InputObject, Interface,
     Object, Result, Scalar, ScalarType, Schema, SimpleObject, Value,
 };
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
-pub type UniooSchema = Schema<Query, EmptyMutation, EmptySubscription>;
+pub type UniooSchema = Schema<Query, Mutation, EmptySubscription>;
 
 /// Largest page `users` and `employees` hand out.
 pub const MAX_PAGE: usize = 100;
 /// Page size when the caller names none.
 pub const DEFAULT_PAGE: usize = 10;
 
-pub fn schema(world: Arc<World>) -> UniooSchema {
-    Schema::build(Query, EmptyMutation, EmptySubscription)
+pub fn schema(world: Arc<World>, review: Arc<Review>, faults: Arc<Faults>) -> UniooSchema {
+    Schema::build(Query, Mutation, EmptySubscription)
         .data(world)
+        .data(review)
+        .data(faults)
         .limit_depth(16)
         .limit_complexity(20_000)
         .finish()
@@ -28,13 +33,32 @@ pub fn schema(world: Arc<World>) -> UniooSchema {
 
 /// The schema as SDL, the source of `schemas/unioo.graphql`.
 pub fn sdl() -> String {
-    Schema::build(Query, EmptyMutation, EmptySubscription)
+    Schema::build(Query, Mutation, EmptySubscription)
         .finish()
         .sdl()
 }
 
 fn world<'a>(ctx: &Context<'a>) -> &'a Arc<World> {
     ctx.data_unchecked::<Arc<World>>()
+}
+
+/// Set by a mutation when an armed fault says its response is to be lost.
+#[derive(Clone, Default)]
+pub struct DropMarker(pub Arc<AtomicBool>);
+
+impl DropMarker {
+    pub fn is_set(&self) -> bool {
+        self.0.load(Ordering::SeqCst)
+    }
+}
+
+/// A person as the API shows them now: generated data plus recorded decisions.
+fn user(ctx: &Context<'_>, idx: u32) -> User {
+    let mut rec = world(ctx).person(idx);
+    if let Some(review) = ctx.data_opt::<Arc<Review>>() {
+        review.apply(&mut rec);
+    }
+    User { rec: Arc::new(rec) }
 }
 
 // ---- scalars ----
@@ -221,25 +245,23 @@ impl UsersConnection {
         PageInfo::from(&self.window)
     }
     async fn edges(&self, ctx: &Context<'_>) -> Option<Vec<UsersEdge>> {
-        let w = world(ctx);
         Some(
             self.window
                 .range
                 .clone()
                 .map(|pos| UsersEdge {
                     cursor: paging::cursor(pos),
-                    node: User::new(w, self.ids[pos]),
+                    node: user(ctx, self.ids[pos]),
                 })
                 .collect(),
         )
     }
     async fn nodes(&self, ctx: &Context<'_>) -> Option<Vec<User>> {
-        let w = world(ctx);
         Some(
             self.window
                 .range
                 .clone()
-                .map(|pos| User::new(w, self.ids[pos]))
+                .map(|pos| user(ctx, self.ids[pos]))
                 .collect(),
         )
     }
@@ -391,7 +413,28 @@ impl Query {
         let Ok(digits) = <[u8; 10]>::try_from(digits.as_slice()) else {
             return Vec::new();
         };
-        w.by_cpr(&digits).iter().map(|&i| User::new(w, i)).collect()
+        w.by_cpr(&digits).iter().map(|&i| user(ctx, i)).collect()
+    }
+
+    /// Sandbox contract: pending legitimation documents across users, oldest first.
+    async fn review_queue(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        kind: Option<DocumentKind>,
+        #[graphql(desc = "Only documents submitted at least this many days ago.")] min_age_days: Option<i32>,
+    ) -> Result<ReviewQueueConnection> {
+        let w = world(ctx);
+        let review = ctx.data_unchecked::<Arc<Review>>();
+        let created_before = match min_age_days {
+            Some(d) if d < 0 => return Err(Error::new("`minAgeDays` cannot be negative")),
+            Some(d) => jiff::Timestamp::now().checked_sub(jiff::SignedDuration::from_hours(24 * i64::from(d))).ok(),
+            None => None,
+        };
+        let items = review.pending(w, kind.map(|k| k == DocumentKind::PhotoLegitimation), created_before);
+        let window = window(items.len(), first, after, None, None)?;
+        Ok(ReviewQueueConnection { items, window })
     }
 
     /// Staff of the caller's bank.
@@ -703,7 +746,7 @@ pub struct BoardMember {
 #[ComplexObject]
 impl BoardMember {
     async fn user(&self, ctx: &Context<'_>) -> Option<User> {
-        Some(User::new(world(ctx), self.person))
+        Some(user(ctx, self.person))
     }
 }
 
@@ -723,7 +766,7 @@ pub struct ExternalAdministrator {
 #[ComplexObject]
 impl ExternalAdministrator {
     async fn user(&self, ctx: &Context<'_>) -> Option<User> {
-        Some(User::new(world(ctx), self.person))
+        Some(user(ctx, self.person))
     }
 }
 
@@ -1062,6 +1105,10 @@ impl From<data::DocState> for LegitimationState {
 
 #[derive(SimpleObject)]
 pub struct PhotoLegitimation {
+    /// Sandbox contract: the id a review decision names.
+    id: UuidScalar,
+    /// Sandbox contract: bumped by every change; a decision names the version it saw.
+    version: i32,
     state: Option<LegitimationState>,
     rejected_reason: Option<String>,
     created_time: Option<DateTime>,
@@ -1075,6 +1122,8 @@ impl PhotoLegitimation {
     fn new(doc: &data::DocumentRecord) -> Self {
         let s = SocialSecurityCard::new(doc, data::PHOTO_ID_PNG);
         PhotoLegitimation {
+            id: s.id,
+            version: s.version,
             state: s.state,
             rejected_reason: s.rejected_reason,
             created_time: s.created_time,
@@ -1101,6 +1150,10 @@ impl PhotoLegitimation {
 
 #[derive(SimpleObject)]
 pub struct SocialSecurityCard {
+    /// Sandbox contract: the id a review decision names.
+    id: UuidScalar,
+    /// Sandbox contract: bumped by every change; a decision names the version it saw.
+    version: i32,
     state: Option<LegitimationState>,
     rejected_reason: Option<String>,
     created_time: Option<DateTime>,
@@ -1112,8 +1165,10 @@ pub struct SocialSecurityCard {
 impl SocialSecurityCard {
     fn new(doc: &data::DocumentRecord, png: &'static [u8]) -> Self {
         SocialSecurityCard {
+            id: UuidScalar(doc.id),
+            version: doc.version,
             state: Some(doc.state.into()),
-            rejected_reason: doc.rejected_reason.map(Into::into),
+            rejected_reason: doc.rejected_reason.clone(),
             created_time: dt(doc.created),
             approved_rejected_time: doc.decided.map(DateTime),
             expiration_date: doc.expires.map(DateTime),
@@ -1136,4 +1191,154 @@ pub struct LegitimationType {
 pub struct LegitimationTypeLocalization {
     language_code: Option<String>,
     name: Option<String>,
+}
+
+// ---- review (sandbox contract; see README) ----
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+pub enum DocumentKind {
+    PhotoLegitimation,
+    SocialSecurityCard,
+}
+
+/// A document waiting for, or having had, a decision.
+#[derive(SimpleObject)]
+#[graphql(complex)]
+pub struct ReviewItem {
+    document_id: UuidScalar,
+    kind: DocumentKind,
+    version: i32,
+    state: LegitimationState,
+    created_time: Option<DateTime>,
+    expiration_date: Option<DateTime>,
+    #[graphql(skip)]
+    person: u32,
+}
+
+#[ComplexObject]
+impl ReviewItem {
+    async fn user(&self, ctx: &Context<'_>) -> User {
+        user(ctx, self.person)
+    }
+}
+
+impl ReviewItem {
+    fn new(doc: &data::DocumentRecord, person: u32, photo: bool) -> ReviewItem {
+        ReviewItem {
+            document_id: UuidScalar(doc.id),
+            kind: if photo { DocumentKind::PhotoLegitimation } else { DocumentKind::SocialSecurityCard },
+            version: doc.version,
+            state: doc.state.into(),
+            created_time: dt(doc.created),
+            expiration_date: doc.expires.map(DateTime),
+            person,
+        }
+    }
+}
+
+pub struct ReviewQueueConnection {
+    items: Vec<review::Pending>,
+    window: Window,
+}
+
+#[Object]
+impl ReviewQueueConnection {
+    async fn page_info(&self) -> PageInfo {
+        PageInfo::from(&self.window)
+    }
+    async fn nodes(&self, ctx: &Context<'_>) -> Vec<ReviewItem> {
+        let w = world(ctx);
+        let review = ctx.data_unchecked::<Arc<Review>>();
+        self.window
+            .range
+            .clone()
+            .filter_map(|pos| {
+                let p = self.items[pos];
+                let mut rec = w.person(p.person);
+                review.apply(&mut rec);
+                let doc = if p.photo { rec.photo } else { rec.social_security_card }?;
+                Some(ReviewItem::new(&doc, p.person, p.photo))
+            })
+            .collect()
+    }
+    async fn total_count(&self) -> i32 {
+        self.items.len() as i32
+    }
+}
+
+#[derive(InputObject)]
+pub struct ApproveLegitimationInput {
+    document_id: UuidScalar,
+    /// The `version` the reviewer saw.
+    expected_version: i32,
+    /// Replaying a key returns the first result; reusing it for another decision is refused.
+    idempotency_key: String,
+}
+
+#[derive(InputObject)]
+pub struct RejectLegitimationInput {
+    document_id: UuidScalar,
+    expected_version: i32,
+    reason: String,
+    idempotency_key: String,
+}
+
+#[derive(SimpleObject)]
+pub struct LegitimationDecisionPayload {
+    document: ReviewItem,
+}
+
+pub struct Mutation;
+
+#[Object]
+impl Mutation {
+    /// Sandbox contract: approve a pending photo legitimation.
+    async fn approve_photo_legitimation(&self, ctx: &Context<'_>, input: ApproveLegitimationInput) -> Result<LegitimationDecisionPayload> {
+        decide(ctx, input.idempotency_key, input.document_id, true, input.expected_version, Verdict::Approve, None).await
+    }
+    /// Sandbox contract: reject a pending photo legitimation, with a reason.
+    async fn reject_photo_legitimation(&self, ctx: &Context<'_>, input: RejectLegitimationInput) -> Result<LegitimationDecisionPayload> {
+        decide(ctx, input.idempotency_key, input.document_id, true, input.expected_version, Verdict::Reject, Some(input.reason)).await
+    }
+    /// Sandbox contract: approve a pending social security card.
+    async fn approve_social_security_card(&self, ctx: &Context<'_>, input: ApproveLegitimationInput) -> Result<LegitimationDecisionPayload> {
+        decide(ctx, input.idempotency_key, input.document_id, false, input.expected_version, Verdict::Approve, None).await
+    }
+    /// Sandbox contract: reject a pending social security card, with a reason.
+    async fn reject_social_security_card(&self, ctx: &Context<'_>, input: RejectLegitimationInput) -> Result<LegitimationDecisionPayload> {
+        decide(ctx, input.idempotency_key, input.document_id, false, input.expected_version, Verdict::Reject, Some(input.reason)).await
+    }
+}
+
+async fn decide(
+    ctx: &Context<'_>,
+    key: String,
+    document: UuidScalar,
+    photo: bool,
+    expected_version: i32,
+    verdict: Verdict,
+    reason: Option<String>,
+) -> Result<LegitimationDecisionPayload> {
+    let w = world(ctx);
+    let review = ctx.data_unchecked::<Arc<Review>>();
+    if key.trim().is_empty() {
+        return Err(Error::new("`idempotencyKey` is required.").extend_with(|_, e| e.set("code", "IDEMPOTENCY_KEY_REQUIRED")));
+    }
+    let req = review::Request { document: document.0, photo, expected_version, verdict, reason };
+    match review.decide(w, &key, req, jiff::Timestamp::now()) {
+        Ok(doc) => {
+            let faults = ctx.data_unchecked::<Arc<Faults>>();
+            if faults.take_drop()
+                && let Some(marker) = ctx.data_opt::<DropMarker>()
+            {
+                marker.0.store(true, Ordering::SeqCst);
+            }
+            if let Some(stall) = faults.take_stall() {
+                tokio::time::sleep(stall).await;
+            }
+            let (person, _) = w.document_owner(&doc.id).expect("a decided document has an owner");
+            Ok(LegitimationDecisionPayload { document: ReviewItem::new(&doc, person, photo) })
+        }
+        Err(refusal) => Err(Error::new(refusal.message()).extend_with(|_, e| e.set("code", refusal.code()))),
+    }
 }

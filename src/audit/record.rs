@@ -1,0 +1,89 @@
+//! One audit record and how it is sealed.
+
+use super::{Actor, sha256_hex};
+use serde::{Deserialize, Serialize};
+
+/// What is being done.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct Event {
+    pub backend: String,
+    /// e.g. `legitimation.approve`, `legitimation.reject`, `cpr.reveal`.
+    pub action: String,
+    /// Ids of what is acted on (user id, document id, …).
+    pub targets: Vec<String>,
+    /// `DDMMYY-****`: never the full number.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cpr_masked: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// Ties the intent and outcome records of one action together.
+    pub correlation: String,
+}
+
+impl Event {
+    #[cfg(test)]
+    pub fn test(action: &str) -> Event {
+        Event { backend: "Test".into(), action: action.into(), correlation: "c".into(), ..Default::default() }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum Outcome {
+    /// Written before the call.
+    Intent,
+    Ok,
+    Error {
+        message: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        request_id: Option<String>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Record {
+    /// UTC, RFC 3339.
+    pub time: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub operator: Option<String>,
+    pub os_user: String,
+    pub host: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ssh_client: Option<String>,
+    pub profile: String,
+    #[serde(flatten)]
+    pub event: Event,
+    pub outcome: Outcome,
+    pub prev: String,
+    /// SHA-256 of this record serialized without `hash`. Always the last field.
+    #[serde(default)]
+    pub hash: String,
+}
+
+impl Record {
+    pub fn seal(actor: &Actor, event: Event, outcome: Outcome, prev: &str) -> Record {
+        let mut r = Record {
+            time: jiff::Timestamp::now().to_string(),
+            operator: actor.operator.clone(),
+            os_user: actor.os_user.clone(),
+            host: actor.host.clone(),
+            ssh_client: actor.ssh_client.clone(),
+            profile: actor.profile.clone(),
+            event,
+            outcome,
+            prev: prev.to_string(),
+            hash: String::new(),
+        };
+        r.hash = r.compute_hash();
+        r
+    }
+
+    /// The hash this record should carry.
+    pub fn compute_hash(&self) -> String {
+        let mut unsealed = self.clone();
+        unsealed.hash = String::new();
+        let mut v = serde_json::to_value(&unsealed).expect("records serialize");
+        v.as_object_mut().expect("an object").remove("hash");
+        sha256_hex(serde_json::to_string(&v).expect("serializes").as_bytes())
+    }
+}
