@@ -28,12 +28,43 @@ pub struct ConsoleArgs {
     /// Ignore the config and use the embedded sandbox.
     #[arg(long)]
     pub sandbox: bool,
+    /// Show and allow no mutating action, whatever the profile says.
+    #[arg(long)]
+    pub read_only: bool,
+    /// The audit log file (overrides the profile's audit_log).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub audit_log: Option<PathBuf>,
 }
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Run the embedded sandbox alone and print each API's URL and a credential as JSON.
     Sandbox(SandboxArgs),
+    /// Read the audit log.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AuditCommand {
+    /// Check the hash chain; exits non-zero and names the first bad line.
+    Verify {
+        /// The log file (default: the data directory's audit.jsonl).
+        path: Option<PathBuf>,
+    },
+    /// List records, newest last, optionally filtered.
+    Show {
+        path: Option<PathBuf>,
+        /// Only records whose action contains this (e.g. `reject`, `reveal`).
+        #[arg(long)]
+        action: Option<String>,
+        /// Only records naming this target id (user or document).
+        #[arg(long)]
+        target: Option<String>,
+        /// Only records at or after this date (YYYY-MM-DD, UTC).
+        #[arg(long)]
+        since: Option<jiff::civil::Date>,
+    },
 }
 
 #[derive(Args, Debug)]

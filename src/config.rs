@@ -39,6 +39,15 @@ pub struct Profile {
     /// Use the embedded sandbox instead of real endpoints.
     #[serde(default)]
     pub sandbox: bool,
+    /// No approve, reject or other mutating action is shown or reachable.
+    #[serde(default)]
+    pub read_only: bool,
+    /// Reasons offered when rejecting a document (free text can always be added).
+    pub reject_reasons: Option<Vec<String>>,
+    /// Minutes without a key before the screen locks (1-15, default 15).
+    pub idle_lock_minutes: Option<u64>,
+    /// The audit log file (default: the data directory's audit.jsonl).
+    pub audit_log: Option<PathBuf>,
     pub unioo: Option<GraphqlBackend>,
 }
 
@@ -119,6 +128,24 @@ impl Config {
                     path,
                     at("language"),
                     "use a two-letter code such as \"da\" or \"en\"",
+                ));
+            }
+            if let Some(m) = p.idle_lock_minutes
+                && !(1..=15).contains(&m)
+            {
+                return Err(ConfigError::new(
+                    path,
+                    at("idle_lock_minutes"),
+                    format!("must be 1 to 15 minutes, not {m}"),
+                ));
+            }
+            if let Some(r) = &p.reject_reasons
+                && r.iter().any(|x| x.trim().is_empty())
+            {
+                return Err(ConfigError::new(
+                    path,
+                    at("reject_reasons"),
+                    "a reason cannot be empty",
                 ));
             }
             if p.sandbox {
@@ -298,6 +325,16 @@ sandbox = true
 
         let e = parse("[profiles.a]\nenvironment = \"prod\"\nsandbox = true\n").unwrap_err();
         assert_eq!(e.key, "profiles.a.environment");
+    }
+
+    #[test]
+    fn idle_lock_is_capped_at_15_minutes() {
+        let e = parse("[profiles.a]\nsandbox = true\nidle_lock_minutes = 30\n").unwrap_err();
+        assert_eq!(e.key, "profiles.a.idle_lock_minutes");
+        assert!(
+            parse("[profiles.a]\nsandbox = true\nidle_lock_minutes = 5\nread_only = true\n")
+                .is_ok()
+        );
     }
 
     #[test]

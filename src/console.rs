@@ -1,10 +1,11 @@
 //! Starting the console: config, then the sandbox or the real endpoints, then the TUI.
 
-use crate::app::runner::Runner;
+use crate::app::runner::{Audit, Backends, Runner};
 use crate::app::state::{ProfileInfo, State};
+use crate::audit::{Actor, AuditLog};
 use crate::backends::graphql::GraphqlClient;
 use crate::backends::http::HttpSettings;
-use crate::backends::{PeopleDirectory, unioo};
+use crate::backends::unioo;
 use crate::cli::ConsoleArgs;
 use crate::config::{Config, Environment, Profile};
 use crate::sandbox::{Sandbox, SandboxHandle, SandboxOptions};
@@ -16,7 +17,9 @@ use std::time::{Duration, Instant};
 /// Where the console gets its data, decided from the arguments and the config.
 pub struct Setup {
     pub profile: ProfileInfo,
-    pub directory: Arc<dyn PeopleDirectory>,
+    pub unioo: Arc<unioo::UniooClient>,
+    pub audit_path: Option<std::path::PathBuf>,
+    pub operator: Option<String>,
     /// Kept alive while the console runs when the embedded sandbox serves it.
     pub sandbox: Option<SandboxHandle>,
 }
@@ -64,12 +67,23 @@ pub fn choose_profile(args: &ConsoleArgs) -> anyhow::Result<Option<(String, Prof
     Ok(Some((name, profile)))
 }
 
+/// The profile as the app sees it.
+fn profile_info(name: String, p: &Profile, args: &ConsoleArgs) -> ProfileInfo {
+    let mut info = ProfileInfo::new(&name, unioo::NAME);
+    info.production = p.environment == Environment::Production;
+    info.language = p.language.clone().unwrap_or_else(|| "en".into());
+    info.read_only = p.read_only || args.read_only;
+    if let Some(r) = &p.reject_reasons {
+        info.reject_reasons = r.clone();
+    }
+    if let Some(m) = p.idle_lock_minutes {
+        info.idle_lock = Duration::from_secs(m * 60).min(crate::app::state::MAX_IDLE_LOCK);
+    }
+    info
+}
+
 pub async fn connect(args: &ConsoleArgs) -> anyhow::Result<Setup> {
     let chosen = choose_profile(args)?;
-    let language = chosen
-        .as_ref()
-        .and_then(|(_, p)| p.language.clone())
-        .unwrap_or_else(|| "en".into());
     match chosen {
         Some((name, profile)) if !profile.sandbox => {
             let backend = profile
@@ -86,32 +100,28 @@ pub async fn connect(args: &ConsoleArgs) -> anyhow::Result<Setup> {
             let url = backend.url.parse().context("the Unioo url")?;
             let client = GraphqlClient::new(unioo::NAME, url, token, settings);
             Ok(Setup {
-                profile: ProfileInfo {
-                    name,
-                    production: profile.environment == Environment::Production,
-                    backend: unioo::NAME,
-                    language,
-                },
-                directory: Arc::new(unioo::UniooClient::new(client)),
+                profile: profile_info(name, &profile, args),
+                audit_path: args.audit_log.clone().or(profile.audit_log.clone()),
+                operator: profile.operator.clone(),
+                unioo: Arc::new(unioo::UniooClient::new(client)),
                 sandbox: None,
             })
         }
         chosen => {
-            let name = chosen.map(|(n, _)| n).unwrap_or_else(|| "sandbox".into());
+            let (name, profile) = chosen.unwrap_or_else(|| ("sandbox".into(), Profile::default()));
             let handle = Sandbox::start(SandboxOptions::default())
                 .await
                 .context("starting the embedded sandbox")?;
             let token = SecretString::from(handle.mint_unioo_token(crate::sandbox::TOKEN_TTL_SECS));
             let url = handle.unioo_url().parse().context("the sandbox url")?;
             let client = GraphqlClient::new(unioo::NAME, url, token, HttpSettings::default());
+            let mut info = profile_info(name, &profile, args);
+            info.production = false;
             Ok(Setup {
-                profile: ProfileInfo {
-                    name,
-                    production: false,
-                    backend: unioo::NAME,
-                    language,
-                },
-                directory: Arc::new(unioo::UniooClient::new(client)),
+                profile: info,
+                audit_path: args.audit_log.clone().or(profile.audit_log.clone()),
+                operator: profile.operator.clone(),
+                unioo: Arc::new(unioo::UniooClient::new(client)),
                 sandbox: Some(handle),
             })
         }
@@ -122,6 +132,16 @@ pub async fn run(args: ConsoleArgs) -> anyhow::Result<()> {
     let _log = crate::logging::init(None);
     let setup = connect(&args).await?;
     tracing::info!(profile = %setup.profile.name, sandbox = setup.sandbox.is_some(), "console starting");
+    let actor = Actor::from_env(setup.operator.clone(), &setup.profile.name);
+    let audit = open_audit(setup.audit_path.clone(), actor);
+    if let Audit::Unavailable { .. } = &audit {
+        tracing::error!("audit log unavailable: decisions and reveals will be refused");
+    }
+    let backends = Backends {
+        people: setup.unioo.clone(),
+        review: setup.unioo.clone(),
+        audit,
+    };
     let mut state = State::new(
         setup.profile,
         (80, 24),
@@ -129,8 +149,30 @@ pub async fn run(args: ConsoleArgs) -> anyhow::Result<()> {
         crate::core::cpr::today(),
     );
     state.theme = crate::ui::theme::Theme::from_env();
-    let directory = setup.directory;
-    let result = crate::tui::run(state, |tx| Runner::new(directory.clone(), tx)).await;
+    if let Audit::Unavailable { why, .. } = &backends.audit {
+        state.last_error = Some(format!(
+            "Audit log: {why}. Decisions and reveals are refused."
+        ));
+    }
+    let result = crate::tui::run(state, |tx| Runner::new(backends.clone(), tx)).await;
     drop(setup.sandbox);
     result
+}
+
+/// Opens the audit log; when it cannot be written the console still starts (to read), but
+/// every audited action is refused with this reason.
+pub fn open_audit(path: Option<std::path::PathBuf>, actor: Actor) -> Audit {
+    let Some(path) = path.or_else(crate::audit::default_path) else {
+        return Audit::Unavailable {
+            path: None,
+            why: "no data directory for the audit log; set audit_log".into(),
+        };
+    };
+    match AuditLog::open(&path, actor) {
+        Ok(log) => Audit::Open(Arc::new(std::sync::Mutex::new(log))),
+        Err(e) => Audit::Unavailable {
+            path: Some(path),
+            why: e.to_string(),
+        },
+    }
 }

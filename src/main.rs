@@ -16,14 +16,16 @@ fn main() -> std::process::ExitCode {
             return std::process::ExitCode::FAILURE;
         }
     };
-    let result = runtime.block_on(async move {
+    let result: anyhow::Result<std::process::ExitCode> = runtime.block_on(async move {
         match args.command {
             Some(cli::Command::Sandbox(opts)) => run_sandbox(opts).await,
+            Some(cli::Command::Audit(cmd)) => return run_audit(cmd),
             None => backoffice::console::run(args.console).await,
         }
+        .map(|()| std::process::ExitCode::SUCCESS)
     });
     match result {
-        Ok(()) => std::process::ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(e) => {
             eprintln!("backoffice: {e:#}");
             std::process::ExitCode::FAILURE
@@ -47,4 +49,41 @@ async fn run_sandbox(opts: cli::SandboxArgs) -> anyhow::Result<()> {
     eprintln!("sandbox listening on {}; Ctrl-C stops it", handle.addr);
     tokio::signal::ctrl_c().await?;
     Ok(())
+}
+
+fn run_audit(cmd: cli::AuditCommand) -> anyhow::Result<std::process::ExitCode> {
+    use backoffice::audit::show;
+    match cmd {
+        cli::AuditCommand::Verify { path } => {
+            let path = show::resolve(path)?;
+            let (text, intact) = show::verify(&path);
+            if intact {
+                println!("{text}");
+                Ok(std::process::ExitCode::SUCCESS)
+            } else {
+                eprintln!("{text}");
+                Ok(std::process::ExitCode::FAILURE)
+            }
+        }
+        cli::AuditCommand::Show {
+            path,
+            action,
+            target,
+            since,
+        } => {
+            let path = show::resolve(path)?;
+            print!(
+                "{}",
+                show::show(
+                    &path,
+                    &show::Filter {
+                        action,
+                        target,
+                        since
+                    }
+                )?
+            );
+            Ok(std::process::ExitCode::SUCCESS)
+        }
+    }
 }

@@ -26,7 +26,19 @@ pub enum Payload {
     Person(Option<Box<Person>>),
     Users(Page<PersonSummary>),
     Employees(Page<Employee>),
-    Document(Option<DocumentFile>),
+    /// Document bytes, and the image decoded from them when they are one.
+    Document {
+        file: Option<DocumentFile>,
+        image: Option<std::sync::Arc<image::DynamicImage>>,
+    },
+    Queue(Page<ReviewItem>),
+    Decided(ReviewItem),
+    /// The reveal was written to the audit log: the number may be shown.
+    Revealed,
+    Audit {
+        records: Vec<crate::audit::Record>,
+        verified: Result<usize, String>,
+    },
 }
 
 /// A backend call the runner makes on the app's behalf.
@@ -34,9 +46,32 @@ pub enum Payload {
 pub enum Call {
     FindByCpr(Cpr),
     Person(Uuid),
-    Users { after: Option<String>, sort: Sort },
-    Employees { after: Option<String>, sort: Sort },
-    Document { user: Uuid, kind: DocumentKind },
+    Users {
+        after: Option<String>,
+        sort: Sort,
+    },
+    Employees {
+        after: Option<String>,
+        sort: Sort,
+    },
+    Document {
+        user: Uuid,
+        kind: DocumentKind,
+    },
+    ReviewQueue {
+        after: Option<String>,
+        kind: Option<DocumentKind>,
+    },
+    /// Audited: intent before sending, outcome after.
+    Decide {
+        decision: Decision,
+        audit: crate::audit::Event,
+    },
+    /// Audited before the number is shown.
+    Reveal {
+        audit: crate::audit::Event,
+    },
+    LoadAudit,
 }
 
 impl Call {
@@ -48,6 +83,10 @@ impl Call {
             Call::Users { .. } => "loading users",
             Call::Employees { .. } => "loading employees",
             Call::Document { .. } => "loading document",
+            Call::ReviewQueue { .. } => "loading review queue",
+            Call::Decide { .. } => "sending decision",
+            Call::Reveal { .. } => "recording reveal",
+            Call::LoadAudit => "reading audit log",
         }
     }
 }

@@ -3,6 +3,7 @@
 pub mod action;
 pub mod palette;
 pub mod registry;
+pub mod review;
 pub mod runner;
 pub mod state;
 pub mod update;

@@ -28,6 +28,13 @@ pub enum Command {
     Sort,
     Refresh,
     SwitchFocus,
+    Review,
+    Audit,
+    Approve,
+    Reject,
+    Zoom,
+    Reveal,
+    Filter,
 }
 
 /// Where a command can be used.
@@ -40,6 +47,14 @@ pub enum Scope {
     Search,
     /// Users and employees lists (server-side sorting).
     PagedLists,
+    /// The review queue.
+    Queue,
+    /// One document under review.
+    Document,
+    /// Screens that show a masked CPR that can be revealed.
+    Cpr,
+    /// The audit trail pane.
+    AuditTrail,
 }
 
 /// A key as written in the registry and shown in help.
@@ -116,6 +131,8 @@ impl Key {
 
 pub struct Spec {
     pub command: Command,
+    /// Changes data on a backend: hidden and unreachable in read-only profiles.
+    pub mutating: bool,
     /// The name typed in the palette.
     pub name: &'static str,
     pub keys: &'static [Key],
@@ -123,168 +140,40 @@ pub struct Spec {
     pub scope: Scope,
 }
 
+/// Every command, in the order help lists them.
+#[rustfmt::skip]
 pub static REGISTRY: &[Spec] = &[
-    Spec {
-        command: Command::Quit,
-        name: "quit",
-        keys: &[k('q'), ctrl('c')],
-        description: "Quit backoffice",
-        scope: Scope::Everywhere,
-    },
-    Spec {
-        command: Command::Help,
-        name: "help",
-        keys: &[k('?'), code(KeyCode::F(1))],
-        description: "Show the keys for this screen",
-        scope: Scope::Everywhere,
-    },
-    Spec {
-        command: Command::Palette,
-        name: "palette",
-        keys: &[k(':'), ctrl('p')],
-        description: "Run a command by name",
-        scope: Scope::Everywhere,
-    },
-    Spec {
-        command: Command::Back,
-        name: "back",
-        keys: &[code(KeyCode::Esc)],
-        description: "Cancel the running request, or go back",
-        scope: Scope::Everywhere,
-    },
-    Spec {
-        command: Command::Search,
-        name: "search",
-        keys: &[k('/')],
-        description: "Find a person by CPR number",
-        scope: Scope::Everywhere,
-    },
-    Spec {
-        command: Command::Users,
-        name: "users",
-        keys: &[k('u')],
-        description: "List all users",
-        scope: Scope::Everywhere,
-    },
-    Spec {
-        command: Command::Employees,
-        name: "employees",
-        keys: &[k('e')],
-        description: "List the bank's employees",
-        scope: Scope::Everywhere,
-    },
-    Spec {
-        command: Command::Refresh,
-        name: "refresh",
-        keys: &[code(KeyCode::F(5)), ctrl('r')],
-        description: "Load this screen again",
-        scope: Scope::Everywhere,
-    },
-    Spec {
-        command: Command::SwitchFocus,
-        name: "focus",
-        keys: &[code(KeyCode::Tab)],
-        description: "Move between the CPR field and the results",
-        scope: Scope::Search,
-    },
-    Spec {
-        command: Command::NextTab,
-        name: "next-tab",
-        keys: &[code(KeyCode::Tab), code(KeyCode::Right), k('l')],
-        description: "Next tab",
-        scope: Scope::Person,
-    },
-    Spec {
-        command: Command::PrevTab,
-        name: "previous-tab",
-        keys: &[code(KeyCode::BackTab), code(KeyCode::Left), k('h')],
-        description: "Previous tab",
-        scope: Scope::Person,
-    },
-    Spec {
-        command: Command::Tab1,
-        name: "overview",
-        keys: &[k('1')],
-        description: "Overview and KYC",
-        scope: Scope::Person,
-    },
-    Spec {
-        command: Command::Tab2,
-        name: "roles",
-        keys: &[k('2')],
-        description: "Administrator roles",
-        scope: Scope::Person,
-    },
-    Spec {
-        command: Command::Tab3,
-        name: "identity",
-        keys: &[k('3')],
-        description: "Identity verification and MitID risk data",
-        scope: Scope::Person,
-    },
-    Spec {
-        command: Command::Tab4,
-        name: "documents",
-        keys: &[k('4')],
-        description: "Legitimation documents",
-        scope: Scope::Person,
-    },
-    Spec {
-        command: Command::Up,
-        name: "up",
-        keys: &[code(KeyCode::Up), k('k')],
-        description: "Move up",
-        scope: Scope::Lists,
-    },
-    Spec {
-        command: Command::Down,
-        name: "down",
-        keys: &[code(KeyCode::Down), k('j')],
-        description: "Move down",
-        scope: Scope::Lists,
-    },
-    Spec {
-        command: Command::PageUp,
-        name: "page-up",
-        keys: &[code(KeyCode::PageUp)],
-        description: "One page up",
-        scope: Scope::Lists,
-    },
-    Spec {
-        command: Command::PageDown,
-        name: "page-down",
-        keys: &[code(KeyCode::PageDown)],
-        description: "One page down",
-        scope: Scope::Lists,
-    },
-    Spec {
-        command: Command::Top,
-        name: "top",
-        keys: &[code(KeyCode::Home), k('g')],
-        description: "First row",
-        scope: Scope::Lists,
-    },
-    Spec {
-        command: Command::Bottom,
-        name: "bottom",
-        keys: &[code(KeyCode::End), k('G')],
-        description: "Last loaded row",
-        scope: Scope::Lists,
-    },
-    Spec {
-        command: Command::Open,
-        name: "open",
-        keys: &[code(KeyCode::Enter)],
-        description: "Open the selected row",
-        scope: Scope::Lists,
-    },
-    Spec {
-        command: Command::Sort,
-        name: "sort",
-        keys: &[k('s')],
-        description: "Change the sort order (name, id; up, down)",
-        scope: Scope::PagedLists,
-    },
+    Spec { command: Command::Quit, mutating: false, name: "quit", keys: &[k('q'), ctrl('c')], description: "Quit backoffice", scope: Scope::Everywhere },
+    Spec { command: Command::Help, mutating: false, name: "help", keys: &[k('?'), code(KeyCode::F(1))], description: "Show the keys for this screen", scope: Scope::Everywhere },
+    Spec { command: Command::Palette, mutating: false, name: "palette", keys: &[k(':'), ctrl('p')], description: "Run a command by name", scope: Scope::Everywhere },
+    Spec { command: Command::Back, mutating: false, name: "back", keys: &[code(KeyCode::Esc)], description: "Cancel the running request, or go back", scope: Scope::Everywhere },
+    Spec { command: Command::Search, mutating: false, name: "search", keys: &[k('/')], description: "Find a person by CPR number", scope: Scope::Everywhere },
+    Spec { command: Command::Users, mutating: false, name: "users", keys: &[k('u')], description: "List all users", scope: Scope::Everywhere },
+    Spec { command: Command::Employees, mutating: false, name: "employees", keys: &[k('e')], description: "List the bank's employees", scope: Scope::Everywhere },
+    Spec { command: Command::Review, mutating: false, name: "review", keys: &[k('v')], description: "Open the review queue of pending documents", scope: Scope::Everywhere },
+    Spec { command: Command::Audit, mutating: false, name: "audit", keys: &[], description: "Show the audit trail", scope: Scope::Everywhere },
+    Spec { command: Command::Refresh, mutating: false, name: "refresh", keys: &[code(KeyCode::F(5)), ctrl('r')], description: "Load this screen again", scope: Scope::Everywhere },
+    Spec { command: Command::SwitchFocus, mutating: false, name: "focus", keys: &[code(KeyCode::Tab)], description: "Move between the CPR field and the results", scope: Scope::Search },
+    Spec { command: Command::NextTab, mutating: false, name: "next-tab", keys: &[code(KeyCode::Tab), code(KeyCode::Right), k('l')], description: "Next tab", scope: Scope::Person },
+    Spec { command: Command::PrevTab, mutating: false, name: "previous-tab", keys: &[code(KeyCode::BackTab), code(KeyCode::Left), k('h')], description: "Previous tab", scope: Scope::Person },
+    Spec { command: Command::Tab1, mutating: false, name: "overview", keys: &[k('1')], description: "Overview and KYC", scope: Scope::Person },
+    Spec { command: Command::Tab2, mutating: false, name: "roles", keys: &[k('2')], description: "Administrator roles", scope: Scope::Person },
+    Spec { command: Command::Tab3, mutating: false, name: "identity", keys: &[k('3')], description: "Identity verification and MitID risk data", scope: Scope::Person },
+    Spec { command: Command::Tab4, mutating: false, name: "documents", keys: &[k('4')], description: "Legitimation documents", scope: Scope::Person },
+    Spec { command: Command::Up, mutating: false, name: "up", keys: &[code(KeyCode::Up), k('k')], description: "Move up", scope: Scope::Lists },
+    Spec { command: Command::Down, mutating: false, name: "down", keys: &[code(KeyCode::Down), k('j')], description: "Move down", scope: Scope::Lists },
+    Spec { command: Command::PageUp, mutating: false, name: "page-up", keys: &[code(KeyCode::PageUp)], description: "One page up", scope: Scope::Lists },
+    Spec { command: Command::PageDown, mutating: false, name: "page-down", keys: &[code(KeyCode::PageDown)], description: "One page down", scope: Scope::Lists },
+    Spec { command: Command::Top, mutating: false, name: "top", keys: &[code(KeyCode::Home), k('g')], description: "First row", scope: Scope::Lists },
+    Spec { command: Command::Bottom, mutating: false, name: "bottom", keys: &[code(KeyCode::End), k('G')], description: "Last loaded row", scope: Scope::Lists },
+    Spec { command: Command::Open, mutating: false, name: "open", keys: &[code(KeyCode::Enter)], description: "Open the selected row", scope: Scope::Lists },
+    Spec { command: Command::Sort, mutating: false, name: "sort", keys: &[k('s')], description: "Change the sort order (name, id; up, down)", scope: Scope::PagedLists },
+    Spec { command: Command::Filter, mutating: false, name: "filter", keys: &[k('f')], description: "Show all kinds, photo IDs only, or cards only", scope: Scope::Queue },
+    Spec { command: Command::Filter, mutating: false, name: "find", keys: &[k('f')], description: "Filter the audit trail by text", scope: Scope::AuditTrail },
+    Spec { command: Command::Approve, mutating: true, name: "approve", keys: &[k('a')], description: "Approve this document (asks to confirm)", scope: Scope::Document },
+    Spec { command: Command::Reject, mutating: true, name: "reject", keys: &[k('r')], description: "Reject this document with a reason (asks to confirm)", scope: Scope::Document },
+    Spec { command: Command::Zoom, mutating: false, name: "zoom", keys: &[k('z')], description: "Show the document image on the whole screen", scope: Scope::Document },
+    Spec { command: Command::Reveal, mutating: false, name: "reveal", keys: &[k('R')], description: "Show the full CPR number (asks for a reason; audited)", scope: Scope::Cpr },
 ];
 
 pub fn spec(command: Command) -> &'static Spec {
@@ -310,41 +199,53 @@ pub struct Context {
     pub scopes: &'static [Scope],
     /// A text field has focus: printable keys type instead of running commands.
     pub typing: bool,
+    /// The profile is read-only: mutating commands do not exist.
+    pub read_only: bool,
 }
 
 impl Context {
-    pub fn allows(&self, scope: Scope) -> bool {
-        scope == Scope::Everywhere || self.scopes.contains(&scope)
+    pub fn allows(&self, spec: &Spec) -> bool {
+        (spec.scope == Scope::Everywhere || self.scopes.contains(&spec.scope))
+            && !(self.read_only && spec.mutating)
+    }
+
+    pub fn read_only(self, read_only: bool) -> Context {
+        Context { read_only, ..self }
     }
 }
 
-pub const SEARCH_INPUT: Context = Context {
-    scopes: &[Scope::Search],
-    typing: true,
-};
-pub const SEARCH_RESULTS: Context = Context {
-    scopes: &[Scope::Search, Scope::Lists],
-    typing: false,
-};
-pub const PERSON: Context = Context {
-    scopes: &[Scope::Person, Scope::Lists],
-    typing: false,
-};
-pub const PAGED_LIST: Context = Context {
-    scopes: &[Scope::PagedLists, Scope::Lists],
-    typing: false,
-};
-pub const DETAIL: Context = Context {
-    scopes: &[],
-    typing: false,
-};
-pub const ALL_CONTEXTS: &[Context] = &[SEARCH_INPUT, SEARCH_RESULTS, PERSON, PAGED_LIST, DETAIL];
+const fn ctx(scopes: &'static [Scope], typing: bool) -> Context {
+    Context {
+        scopes,
+        typing,
+        read_only: false,
+    }
+}
+
+pub const SEARCH_INPUT: Context = ctx(&[Scope::Search], true);
+pub const SEARCH_RESULTS: Context = ctx(&[Scope::Search, Scope::Lists], false);
+pub const PERSON: Context = ctx(&[Scope::Person, Scope::Lists, Scope::Cpr], false);
+pub const PAGED_LIST: Context = ctx(&[Scope::PagedLists, Scope::Lists], false);
+pub const QUEUE: Context = ctx(&[Scope::Queue, Scope::Lists], false);
+pub const DOCUMENT: Context = ctx(&[Scope::Document, Scope::Cpr], false);
+pub const AUDIT: Context = ctx(&[Scope::AuditTrail, Scope::Lists], false);
+pub const DETAIL: Context = ctx(&[], false);
+pub const ALL_CONTEXTS: &[Context] = &[
+    SEARCH_INPUT,
+    SEARCH_RESULTS,
+    PERSON,
+    PAGED_LIST,
+    QUEUE,
+    DOCUMENT,
+    AUDIT,
+    DETAIL,
+];
 
 /// The command a key runs here, if any.
 pub fn lookup(ev: &KeyEvent, ctx: Context) -> Option<Command> {
     REGISTRY
         .iter()
-        .filter(|s| ctx.allows(s.scope))
+        .filter(|s| ctx.allows(s))
         .find(|s| {
             s.keys
                 .iter()
@@ -355,7 +256,7 @@ pub fn lookup(ev: &KeyEvent, ctx: Context) -> Option<Command> {
 
 /// The commands available here, in registry order.
 pub fn available(ctx: Context) -> impl Iterator<Item = &'static Spec> {
-    REGISTRY.iter().filter(move |s| ctx.allows(s.scope))
+    REGISTRY.iter().filter(move |s| ctx.allows(s))
 }
 
 #[cfg(test)]
@@ -406,6 +307,15 @@ mod tests {
         );
         let shifted_g = press(KeyCode::Char('G'), KeyModifiers::SHIFT);
         assert_eq!(lookup(&shifted_g, person), Some(Command::Bottom));
+    }
+
+    #[test]
+    fn read_only_profiles_have_no_mutating_commands() {
+        let a = KeyEvent::new(KeyCode::Char('a'), KeyModifiers::NONE);
+        assert_eq!(lookup(&a, DOCUMENT), Some(Command::Approve));
+        assert_eq!(lookup(&a, DOCUMENT.read_only(true)), None);
+        assert!(available(DOCUMENT.read_only(true)).all(|s| !s.mutating));
+        assert!(available(DOCUMENT).any(|s| s.command == Command::Reject));
     }
 
     #[test]

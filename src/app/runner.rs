@@ -1,23 +1,64 @@
-//! Carries out effects: each backend call is a tokio task whose result comes back as an action.
+//! Carries out effects: each call is a tokio task whose result comes back as an action.
 //! Cancelling aborts the task, so a cancelled request's answer never arrives.
+//!
+//! Audited calls write the intent record (fsynced) before anything is sent and the outcome
+//! record after; if the intent cannot be written, nothing is sent (fail closed).
 
 use super::action::{Action, Call, Effect, Payload, RequestId};
-use crate::backends::PeopleDirectory;
+use crate::audit::{AuditLog, Outcome};
+use crate::backends::{BackendError, LegitimationReview, PeopleDirectory};
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
 use tokio::sync::mpsc::UnboundedSender;
 use tokio::task::AbortHandle;
 
+/// Where the console's calls go.
+#[derive(Clone)]
+pub struct Backends {
+    pub people: Arc<dyn PeopleDirectory>,
+    pub review: Arc<dyn LegitimationReview>,
+    pub audit: Audit,
+}
+
+/// The audit log, or why it cannot be written (then every audited action is refused).
+#[derive(Clone)]
+pub enum Audit {
+    Open(Arc<Mutex<AuditLog>>),
+    Unavailable { path: Option<PathBuf>, why: String },
+}
+
+impl Audit {
+    fn append(&self, event: &crate::audit::Event, outcome: Outcome) -> Result<(), String> {
+        match self {
+            Audit::Open(log) => log
+                .lock()
+                .map_err(|_| "the audit log is unusable after an earlier failure".to_string())?
+                .append(event.clone(), outcome)
+                .map(|_| ())
+                .map_err(|e| e.to_string()),
+            Audit::Unavailable { why, .. } => Err(why.clone()),
+        }
+    }
+
+    pub fn path(&self) -> Option<PathBuf> {
+        match self {
+            Audit::Open(log) => log.lock().ok().map(|l| l.path().to_path_buf()),
+            Audit::Unavailable { path, .. } => path.clone(),
+        }
+    }
+}
+
 pub struct Runner {
-    directory: Arc<dyn PeopleDirectory>,
+    backends: Backends,
     tx: UnboundedSender<Action>,
     tasks: HashMap<RequestId, AbortHandle>,
 }
 
 impl Runner {
-    pub fn new(directory: Arc<dyn PeopleDirectory>, tx: UnboundedSender<Action>) -> Self {
+    pub fn new(backends: Backends, tx: UnboundedSender<Action>) -> Self {
         Runner {
-            directory,
+            backends,
             tx,
             tasks: HashMap::new(),
         }
@@ -26,10 +67,10 @@ impl Runner {
     pub fn run(&mut self, effect: Effect) {
         match effect {
             Effect::Call { req, call } => {
-                let dir = self.directory.clone();
+                let backends = self.backends.clone();
                 let tx = self.tx.clone();
                 let handle = tokio::spawn(async move {
-                    let result = perform(dir.as_ref(), call).await;
+                    let result = perform(&backends, call).await;
                     let _ = tx.send(Action::Loaded { req, result });
                 });
                 self.tasks.retain(|_, h| !h.is_finished());
@@ -49,18 +90,105 @@ impl Runner {
     }
 }
 
-pub async fn perform(
-    dir: &dyn PeopleDirectory,
-    call: Call,
-) -> Result<Payload, crate::backends::BackendError> {
+/// An audit failure, worded as a refusal: nothing was sent.
+fn audit_refusal(why: String) -> BackendError {
+    BackendError::Rejected {
+        backend: "Audit log",
+        request_id: "-".into(),
+        messages: vec![why],
+        code: Some("AUDIT_UNAVAILABLE".into()),
+    }
+}
+
+pub async fn perform(b: &Backends, call: Call) -> Result<Payload, BackendError> {
     use super::state::PAGE_SIZE;
     Ok(match call {
-        Call::FindByCpr(cpr) => Payload::Search(dir.find_by_cpr(cpr).await?),
-        Call::Person(id) => Payload::Person(dir.person(id).await?.map(Box::new)),
-        Call::Users { after, sort } => Payload::Users(dir.users(after, sort, PAGE_SIZE).await?),
-        Call::Employees { after, sort } => {
-            Payload::Employees(dir.employees(after, sort, PAGE_SIZE).await?)
+        Call::FindByCpr(cpr) => Payload::Search(b.people.find_by_cpr(cpr).await?),
+        Call::Person(id) => Payload::Person(b.people.person(id).await?.map(Box::new)),
+        Call::Users { after, sort } => {
+            Payload::Users(b.people.users(after, sort, PAGE_SIZE).await?)
         }
-        Call::Document { user, kind } => Payload::Document(dir.document(user, kind).await?),
+        Call::Employees { after, sort } => {
+            Payload::Employees(b.people.employees(after, sort, PAGE_SIZE).await?)
+        }
+        Call::Document { user, kind } => {
+            let file = b.people.document(user, kind).await?;
+            // Decoding can take a while for a large scan: not on the UI loop.
+            let image = match &file {
+                Some(f) => {
+                    let bytes = f.bytes.clone();
+                    tokio::task::spawn_blocking(move || {
+                        image::load_from_memory(&bytes).ok().map(Arc::new)
+                    })
+                    .await
+                    .ok()
+                    .flatten()
+                }
+                None => None,
+            };
+            Payload::Document { file, image }
+        }
+        Call::ReviewQueue { after, kind } => {
+            Payload::Queue(b.review.review_queue(after, kind, PAGE_SIZE).await?)
+        }
+        Call::Decide { decision, audit } => {
+            let log = b.audit.clone();
+            let intent = audit.clone();
+            tokio::task::spawn_blocking(move || log.append(&intent, Outcome::Intent))
+                .await
+                .map_err(|e| audit_refusal(e.to_string()))?
+                .map_err(audit_refusal)?;
+            let result = b.review.decide(decision).await;
+            let outcome = match &result {
+                Ok(_) => Outcome::Ok,
+                Err(e) => Outcome::Error {
+                    message: e.to_string(),
+                    request_id: Some(e.request_id().to_string()),
+                },
+            };
+            let log = b.audit.clone();
+            let written = tokio::task::spawn_blocking(move || log.append(&audit, outcome)).await;
+            if !matches!(written, Ok(Ok(()))) {
+                tracing::error!("the outcome of a decision could not be written to the audit log");
+            }
+            Payload::Decided(result?)
+        }
+        Call::Reveal { audit } => {
+            let log = b.audit.clone();
+            tokio::task::spawn_blocking(move || {
+                log.append(&audit, Outcome::Intent)?;
+                log.append(&audit, Outcome::Ok)
+            })
+            .await
+            .map_err(|e| audit_refusal(e.to_string()))?
+            .map_err(audit_refusal)?;
+            Payload::Revealed
+        }
+        Call::LoadAudit => {
+            let path = b.audit.path();
+            let read = tokio::task::spawn_blocking(move || -> Result<_, String> {
+                let Some(path) = path else {
+                    return Ok((Vec::new(), Ok(0)));
+                };
+                if !path.exists() {
+                    return Ok((Vec::new(), Ok(0)));
+                }
+                let text = std::fs::read_to_string(&path)
+                    .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+                let records = text
+                    .lines()
+                    .filter_map(|l| serde_json::from_str(l).ok())
+                    .collect();
+                let verified = crate::audit::verify_lines(text.lines()).map_err(|e| e.to_string());
+                Ok((records, verified))
+            })
+            .await
+            .map_err(|e| audit_refusal(e.to_string()))?
+            .map_err(audit_refusal)?;
+            Payload::Audit {
+                records: read.0,
+                verified: read.1,
+            }
+        }
     })
 }

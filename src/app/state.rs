@@ -23,6 +23,41 @@ pub struct ProfileInfo {
     pub backend: &'static str,
     /// Language for document type names.
     pub language: String,
+    /// No mutating action is shown or reachable.
+    pub read_only: bool,
+    /// Offered first when rejecting a document.
+    pub reject_reasons: Vec<String>,
+    /// Lock the screen after this long without a key.
+    pub idle_lock: Duration,
+}
+
+/// Reasons offered when the profile names none.
+pub const DEFAULT_REJECT_REASONS: [&str; 4] = [
+    "Image is blurred or unreadable",
+    "Document has expired",
+    "Name does not match",
+    "Part of the document is hidden",
+];
+
+/// The longest idle time before the screen locks, whatever the config says.
+pub const MAX_IDLE_LOCK: Duration = Duration::from_secs(15 * 60);
+
+impl ProfileInfo {
+    /// A profile with the defaults: for the sandbox and for tests.
+    pub fn new(name: &str, backend: &'static str) -> ProfileInfo {
+        ProfileInfo {
+            name: name.into(),
+            production: false,
+            backend,
+            language: "en".into(),
+            read_only: false,
+            reject_reasons: DEFAULT_REJECT_REASONS
+                .iter()
+                .map(|r| r.to_string())
+                .collect(),
+            idle_lock: MAX_IDLE_LOCK,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -104,6 +139,8 @@ impl PersonTab {
 #[derive(Debug)]
 pub struct PersonView {
     pub id: Uuid,
+    /// The full CPR is shown (after an audited reveal) until the view changes.
+    pub revealed: bool,
     /// Shown in the breadcrumbs before the person has loaded.
     pub title: String,
     pub person: Resource<Box<Person>>,
@@ -164,6 +201,85 @@ impl<T> PagedList<T> {
     }
 }
 
+/// The review queue: pending documents, oldest first.
+#[derive(Debug, Default)]
+pub struct QueueView {
+    pub list: PagedList<ReviewItem>,
+    pub kind: Option<DocumentKind>,
+}
+
+/// One document under review, with the facts a reviewer weighs beside it.
+#[derive(Debug)]
+pub struct DocumentView {
+    pub item: ReviewItem,
+    pub person: Resource<Box<Person>>,
+    pub file: Resource<Option<DocumentFile>>,
+    /// The decoded image, for drawing.
+    pub image: Option<std::sync::Arc<image::DynamicImage>>,
+    pub zoom: bool,
+    /// A decision on its way.
+    pub deciding: Option<RequestId>,
+    /// The last decision's refusal, shown until the next one.
+    pub notice: Option<String>,
+    pub revealed: bool,
+}
+
+impl DocumentView {
+    pub fn new(item: ReviewItem) -> DocumentView {
+        DocumentView {
+            item,
+            person: Resource::Idle,
+            file: Resource::Idle,
+            image: None,
+            zoom: false,
+            deciding: None,
+            notice: None,
+            revealed: false,
+        }
+    }
+
+    /// The person's current record of this document, when loaded: fresher than the queue's.
+    pub fn current(&self) -> Option<&Legitimation> {
+        let p = self.person.loaded()?;
+        [
+            p.photo_legitimation.as_ref(),
+            p.social_security_card.as_ref(),
+        ]
+        .into_iter()
+        .flatten()
+        .find(|d| d.id == Some(self.item.document_id))
+    }
+}
+
+/// The audit trail, read from the log file.
+#[derive(Debug)]
+pub struct AuditView {
+    pub records: Resource<Vec<crate::audit::Record>>,
+    /// The chain check of the file: records verified, or the first bad line.
+    pub verified: Option<Result<usize, String>>,
+    pub filter: Input,
+    pub filtering: bool,
+    pub selected: usize,
+}
+
+impl AuditView {
+    /// Records matching the filter (action, target, reason, operator, outcome), newest first.
+    pub fn visible(&self) -> Vec<&crate::audit::Record> {
+        let needle = self.filter.value().to_lowercase();
+        self.records
+            .loaded()
+            .map(|rs| {
+                rs.iter()
+                    .rev()
+                    .filter(|r| {
+                        needle.is_empty() || r.search_text().to_lowercase().contains(&needle)
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
 #[derive(Debug)]
 pub enum ViewKind {
     Search(SearchView),
@@ -171,6 +287,9 @@ pub enum ViewKind {
     Users(PagedList<PersonSummary>),
     Employees(PagedList<Employee>),
     Employee(Box<Employee>),
+    Queue(QueueView),
+    Document(Box<DocumentView>),
+    Audit(Box<AuditView>),
 }
 
 #[derive(Debug)]
@@ -187,6 +306,11 @@ impl View {
             ViewKind::Users(_) => "Users".into(),
             ViewKind::Employees(_) => "Employees".into(),
             ViewKind::Employee(e) => e.full_name(),
+            ViewKind::Queue(_) => "Review queue".into(),
+            ViewKind::Document(d) => {
+                format!("{} of {}", d.item.kind.label(), d.item.person.full_name())
+            }
+            ViewKind::Audit(_) => "Audit trail".into(),
         }
     }
 
@@ -197,6 +321,13 @@ impl View {
             ViewKind::Person(_) => registry::PERSON,
             ViewKind::Users(_) | ViewKind::Employees(_) => registry::PAGED_LIST,
             ViewKind::Employee(_) => registry::DETAIL,
+            ViewKind::Queue(_) => registry::QUEUE,
+            ViewKind::Document(_) => registry::DOCUMENT,
+            ViewKind::Audit(a) if a.filtering => Context {
+                typing: true,
+                ..registry::AUDIT
+            },
+            ViewKind::Audit(_) => registry::AUDIT,
         }
     }
 }
@@ -205,7 +336,26 @@ impl View {
 pub enum Overlay {
     None,
     Help,
-    Palette { input: Input, selected: usize },
+    Palette {
+        input: Input,
+        selected: usize,
+    },
+    Confirm(Confirm),
+    /// Asks why the full CPR is needed before revealing it.
+    Reveal {
+        reason: Input,
+        error: Option<String>,
+    },
+}
+
+/// The confirm dialog of a decision.
+#[derive(Debug)]
+pub struct Confirm {
+    pub reject: bool,
+    /// Rejections: the index into the profile's reasons; one past the end is "Other".
+    pub reason: usize,
+    pub detail: Input,
+    pub error: Option<String>,
 }
 
 #[derive(Debug)]
@@ -229,6 +379,13 @@ pub struct State {
     pub size: (u16, u16),
     pub quit: bool,
     pub theme: crate::ui::theme::Theme,
+    /// Locked after idling: nothing personal is drawn until the operator unlocks.
+    pub locked: bool,
+    pub last_input: Instant,
+    /// How images are drawn (halfblocks unless the terminal offers better).
+    pub picker: ratatui_image::picker::Picker,
+    /// Set by a tick that changed what is on screen.
+    pub tick_changed: bool,
     next_id: u64,
 }
 
@@ -246,6 +403,10 @@ impl State {
             size,
             quit: false,
             theme: Default::default(),
+            locked: false,
+            last_input: now,
+            picker: ratatui_image::picker::Picker::halfblocks(),
+            tick_changed: false,
             next_id: 1,
         };
         let search = ViewKind::Search(SearchView {
@@ -283,6 +444,18 @@ impl State {
 
     pub fn view_mut(&mut self, id: ViewId) -> Option<&mut View> {
         self.views.iter_mut().find(|v| v.id == id)
+    }
+
+    /// Locking closes dialogs that could show personal data; drafts in views are kept.
+    pub fn overlay_before_lock(&mut self) {
+        if matches!(self.overlay, Overlay::Help | Overlay::Palette { .. }) {
+            self.overlay = Overlay::None;
+        }
+    }
+
+    /// What the keys mean now, read-only profiles included.
+    pub fn context(&self) -> Context {
+        self.top().context().read_only(self.profile.read_only)
     }
 
     pub fn breadcrumbs(&self) -> Vec<String> {

@@ -4,6 +4,7 @@
 use super::action::{Action, Call, Effect, Payload, RequestId};
 use super::palette;
 use super::registry::{self, Command};
+use super::review;
 use super::state::*;
 use crate::backends::BackendError;
 use crate::core::*;
@@ -11,8 +12,35 @@ use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind};
 use tui_input::backend::crossterm::EventHandler;
 
 pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
+    let top = state.top().id;
+    let effects = dispatch(state, action);
+    if state.top().id != top {
+        // A revealed CPR shows only until the view changes.
+        for v in &mut state.views {
+            match &mut v.kind {
+                ViewKind::Person(p) => p.revealed = false,
+                ViewKind::Document(d) => d.revealed = false,
+                _ => {}
+            }
+        }
+    }
+    effects
+}
+
+fn dispatch(state: &mut State, action: Action) -> Vec<Effect> {
     match action {
-        Action::Key(key) if key.kind != KeyEventKind::Release => on_key(state, key),
+        Action::Key(key) if key.kind != KeyEventKind::Release => {
+            if state.locked {
+                // Only an explicit Enter unlocks; nothing else reaches the hidden screen.
+                if key.code == KeyCode::Enter {
+                    state.locked = false;
+                }
+                state.last_input = state.now;
+                return Vec::new();
+            }
+            state.last_input = state.now;
+            on_key(state, key)
+        }
         Action::Key(_) => Vec::new(),
         Action::Paste(text) => {
             if let ViewKind::Search(s) = &mut state.top_mut().kind
@@ -39,15 +67,24 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::Tick(now) => {
             state.now = now;
+            let idle = now.saturating_duration_since(state.last_input);
+            let lock = !state.locked
+                && !state.profile.idle_lock.is_zero()
+                && idle >= state.profile.idle_lock;
+            if lock {
+                state.locked = true;
+                state.overlay_before_lock();
+            }
+            state.tick_changed = lock || state.slow_request().is_some();
             Vec::new()
         }
         Action::Loaded { req, result } => on_loaded(state, req, result),
     }
 }
 
-/// Whether a tick changed what the screen shows (only the spinner animates).
+/// Whether the last tick changed what the screen shows (the spinner, the idle lock).
 pub fn tick_redraws(state: &State) -> bool {
-    state.slow_request().is_some()
+    state.tick_changed
 }
 
 fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
@@ -90,12 +127,48 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             }
             return Vec::new();
         }
+        Overlay::Confirm(c) => {
+            match key.code {
+                KeyCode::Esc => state.overlay = Overlay::None,
+                KeyCode::Enter => return review::confirm(state),
+                KeyCode::Up if c.reject => c.reason = c.reason.saturating_sub(1),
+                KeyCode::Down if c.reject => {
+                    c.reason = (c.reason + 1).min(state.profile.reject_reasons.len())
+                }
+                _ if c.reject => {
+                    c.detail.handle_event(&Event::Key(key));
+                    c.error = None;
+                }
+                _ => {}
+            }
+            return Vec::new();
+        }
+        Overlay::Reveal { reason, error } => {
+            match key.code {
+                KeyCode::Esc => state.overlay = Overlay::None,
+                KeyCode::Enter => return review::confirm_reveal(state),
+                _ => {
+                    reason.handle_event(&Event::Key(key));
+                    *error = None;
+                }
+            }
+            return Vec::new();
+        }
         Overlay::None => {}
     }
-    let ctx = state.top().context();
+    let ctx = state.context();
     match registry::lookup(&key, ctx) {
         Some(command) => run(state, command),
         None if ctx.typing => {
+            if let ViewKind::Audit(a) = &mut state.top_mut().kind {
+                if matches!(key.code, KeyCode::Enter | KeyCode::Esc) {
+                    a.filtering = false;
+                } else {
+                    a.filter.handle_event(&Event::Key(key));
+                    a.selected = 0;
+                }
+                return Vec::new();
+            }
             if let ViewKind::Search(s) = &mut state.top_mut().kind {
                 if key.code == KeyCode::Enter {
                     return submit_search(state);
@@ -177,6 +250,7 @@ pub fn run(state: &mut State, command: Command) -> Vec<Effect> {
                     _ => PersonTab::Documents,
                 };
                 p.open_document = None;
+                p.revealed = false;
             }
             Vec::new()
         }
@@ -187,6 +261,49 @@ pub fn run(state: &mut State, command: Command) -> Vec<Effect> {
         | Command::Top
         | Command::Bottom => move_cursor(state, command, rows),
         Command::Open => open(state),
+        Command::Review => {
+            let mut effects = Vec::new();
+            review::open_queue(state, &mut effects);
+            effects
+        }
+        Command::Audit => {
+            let view = state.push(ViewKind::Audit(Box::new(AuditView {
+                records: Resource::Idle,
+                verified: None,
+                filter: Default::default(),
+                filtering: false,
+                selected: 0,
+            })));
+            let mut effects = Vec::new();
+            let req = start(state, view, Call::LoadAudit, &mut effects);
+            if let ViewKind::Audit(a) = &mut state.top_mut().kind {
+                a.records = Resource::Loading(req);
+            }
+            effects
+        }
+        Command::Filter => match &mut state.top_mut().kind {
+            ViewKind::Audit(a) => {
+                a.filtering = true;
+                Vec::new()
+            }
+            _ => review::cycle_filter(state),
+        },
+        Command::Approve | Command::Reject => {
+            if !state.profile.read_only {
+                review::ask(state, command == Command::Reject);
+            }
+            Vec::new()
+        }
+        Command::Zoom => {
+            if let ViewKind::Document(d) = &mut state.top_mut().kind {
+                d.zoom = !d.zoom;
+            }
+            Vec::new()
+        }
+        Command::Reveal => {
+            review::ask_reveal(state);
+            Vec::new()
+        }
         Command::Sort => {
             let view = state.top().id;
             let mut effects = Vec::new();
@@ -254,7 +371,12 @@ fn submit_search(state: &mut State) -> Vec<Effect> {
 }
 
 /// Registers a call and returns its request id.
-fn start(state: &mut State, view: ViewId, call: Call, effects: &mut Vec<Effect>) -> RequestId {
+pub(super) fn start(
+    state: &mut State,
+    view: ViewId,
+    call: Call,
+    effects: &mut Vec<Effect>,
+) -> RequestId {
     let req = state.next_id();
     state.requests.insert(
         req,
@@ -274,7 +396,7 @@ fn cancel(state: &mut State, req: RequestId, effects: &mut Vec<Effect>) {
 }
 
 /// Cancels every request of the views from `keep` up.
-fn cancel_views_above(state: &mut State, keep: usize) -> Vec<Effect> {
+pub(super) fn cancel_views_above(state: &mut State, keep: usize) -> Vec<Effect> {
     let ids: Vec<ViewId> = state.views.iter().skip(keep).map(|v| v.id).collect();
     let reqs: Vec<RequestId> = state
         .requests
@@ -323,13 +445,27 @@ fn back(state: &mut State) -> Vec<Effect> {
                 l.loading = None;
                 l.error = Some("Loading cancelled. Move down or press F5 to continue.".into());
             }
-            ViewKind::Employee(_) => {}
+            ViewKind::Queue(q) => {
+                q.list.loading = None;
+                q.list.error = Some("Loading cancelled. Press F5 to load again.".into());
+            }
+            ViewKind::Document(d) => {
+                if d.deciding.is_some() {
+                    d.deciding = None;
+                    d.notice = Some(
+                        "Stopped waiting for the decision. It may still have been made: press F5 to see the document's state."
+                            .into(),
+                    );
+                }
+            }
+            ViewKind::Employee(_) | ViewKind::Audit(_) => {}
         }
         return effects;
     }
     let depth = state.views.len();
     match &mut state.top_mut().kind {
         ViewKind::Person(p) if p.open_document.is_some() => p.open_document = None,
+        ViewKind::Document(d) if d.zoom => d.zoom = false,
         ViewKind::Search(s) => s.focus = SearchFocus::Results,
         _ if depth > 1 => {
             state.views.pop();
@@ -423,6 +559,21 @@ fn refresh(state: &mut State) -> Vec<Effect> {
                 }
             }
         }
+        ViewKind::Queue(q) => {
+            q.list = PagedList::default();
+            effects.extend(review::load_more(state, view));
+        }
+        ViewKind::Document(d) => {
+            let item = d.item.clone();
+            state.views.pop();
+            review::open_document(state, item, &mut effects);
+        }
+        ViewKind::Audit(_) => {
+            let req = start(state, view, Call::LoadAudit, &mut effects);
+            if let ViewKind::Audit(a) = &mut state.top_mut().kind {
+                a.records = Resource::Loading(req);
+            }
+        }
         ViewKind::Employee(_) => {}
     }
     effects
@@ -485,7 +636,20 @@ fn move_cursor(state: &mut State, command: Command, rows: usize) -> Vec<Effect> 
             keep_visible(l, rows);
             l.selected + 2 * rows >= l.rows.len()
         }
-        ViewKind::Employee(_) => false,
+        ViewKind::Queue(q) => {
+            q.list.selected = step(q.list.selected, q.list.rows.len(), command, rows);
+            keep_visible(&mut q.list, rows);
+            if q.list.selected + 2 * rows >= q.list.rows.len() {
+                return review::load_more(state, view);
+            }
+            false
+        }
+        ViewKind::Audit(a) => {
+            let len = a.visible().len();
+            a.selected = step(a.selected, len, command, rows);
+            false
+        }
+        ViewKind::Employee(_) | ViewKind::Document(_) => false,
     };
     // Page in ahead of the cursor, so scrolling rarely waits.
     if near_end {
@@ -511,6 +675,12 @@ fn open(state: &mut State) -> Vec<Effect> {
             }
             return effects;
         }
+        ViewKind::Queue(q) => {
+            if let Some(item) = q.list.rows.get(q.list.selected).cloned() {
+                review::open_document(state, item, &mut effects);
+            }
+            return effects;
+        }
         ViewKind::Person(p) if p.tab == PersonTab::Documents => {
             let Some(kind) = p.documents().get(p.document_row).map(|d| d.kind) else {
                 return effects;
@@ -533,6 +703,7 @@ fn open(state: &mut State) -> Vec<Effect> {
 fn open_person(state: &mut State, id: uuid::Uuid, title: String, effects: &mut Vec<Effect>) {
     let view = state.push(ViewKind::Person(Box::new(PersonView {
         id,
+        revealed: false,
         title,
         person: Resource::Idle,
         tab: PersonTab::Overview,
@@ -572,6 +743,10 @@ fn on_loaded(
     let Some(view) = state.view_mut(flight.view) else {
         return effects;
     };
+    if matches!(view.kind, ViewKind::Document(_)) {
+        review::on_document_loaded(state, flight.view, req, result, &mut effects);
+        return effects;
+    }
     let failed = |e: &BackendError| e.to_string();
     let mut open_single: Option<(uuid::Uuid, String)> = None;
     match (&mut view.kind, result) {
@@ -601,10 +776,14 @@ fn on_loaded(
                     "This person is not visible to your bank any more (no active administrator role).".into(),
                 );
             }
-            Ok(Payload::Document(file)) => {
+            Ok(Payload::Document { file, .. }) => {
                 if let Some((_, doc)) = &mut p.open_document {
                     *doc = Resource::Loaded(file);
                 }
+            }
+            Ok(Payload::Revealed) => p.revealed = true,
+            Err(e) if e.code() == Some("AUDIT_UNAVAILABLE") => {
+                state.last_error = Some(e.to_string());
             }
             Err(e) => {
                 if p.person == Resource::Loading(req) {
@@ -623,6 +802,18 @@ fn on_loaded(
             Payload::Employees(page) => Some(page),
             _ => None,
         }),
+        (ViewKind::Queue(q), result) => apply_page(&mut q.list, req, result, |p| match p {
+            Payload::Queue(page) => Some(page),
+            _ => None,
+        }),
+        (ViewKind::Audit(a), result) => match result {
+            Ok(Payload::Audit { records, verified }) => {
+                a.records = Resource::Loaded(records);
+                a.verified = Some(verified);
+            }
+            Err(e) => a.records = Resource::Failed(e.to_string()),
+            Ok(_) => {}
+        },
         _ => {}
     }
     if let Some((id, title)) = open_single {

@@ -7,6 +7,7 @@
 //! when the log cannot be written the action is refused (fail closed).
 
 mod record;
+pub mod show;
 mod verify;
 
 pub use record::{Event, Outcome, Record};
@@ -33,15 +34,38 @@ pub struct Actor {
 
 impl Actor {
     pub fn from_env(operator: Option<String>, profile: &str) -> Actor {
-        let os_user = std::env::var("USER").or_else(|_| std::env::var("LOGNAME")).unwrap_or_else(|_| "unknown".into());
+        let os_user = std::env::var("USER")
+            .or_else(|_| std::env::var("LOGNAME"))
+            .unwrap_or_else(|_| {
+                current_uid().map_or_else(|| "unknown".into(), |u| format!("uid {u}"))
+            });
         let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
             .map(|h| h.trim().to_string())
             .or_else(|_| std::env::var("HOSTNAME"))
             .unwrap_or_else(|_| "unknown".into());
-        let ssh_client =
-            std::env::var("SSH_CLIENT").ok().and_then(|s| s.split_whitespace().next().map(str::to_string));
-        Actor { operator, os_user, host, ssh_client, profile: profile.to_string() }
+        let ssh_client = std::env::var("SSH_CLIENT")
+            .ok()
+            .and_then(|s| s.split_whitespace().next().map(str::to_string));
+        Actor {
+            operator,
+            os_user,
+            host,
+            ssh_client,
+            profile: profile.to_string(),
+        }
     }
+}
+
+/// The real user id, read from /proc when the environment names no user.
+fn current_uid() -> Option<u32> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("Uid:"))?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -72,7 +96,10 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 impl AuditLog {
     /// Opens (creating if needed) the log at `path` and reads the hash of its last record.
     pub fn open(path: &Path, actor: Actor) -> Result<AuditLog, AuditError> {
-        let err = |source| AuditError { path: path.to_path_buf(), source };
+        let err = |source| AuditError {
+            path: path.to_path_buf(),
+            source,
+        };
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(err)?;
         }
@@ -92,7 +119,12 @@ impl AuditLog {
             }
         }
         let file = open_append(path).map_err(err)?;
-        Ok(AuditLog { path: path.to_path_buf(), file, last_hash, actor })
+        Ok(AuditLog {
+            path: path.to_path_buf(),
+            file,
+            last_hash,
+            actor,
+        })
     }
 
     pub fn path(&self) -> &Path {
@@ -104,7 +136,10 @@ impl AuditLog {
         let record = Record::seal(&self.actor, event, outcome, &self.last_hash);
         let mut line = serde_json::to_vec(&record).expect("records serialize");
         line.push(b'\n');
-        let err = |source| AuditError { path: self.path.clone(), source };
+        let err = |source| AuditError {
+            path: self.path.clone(),
+            source,
+        };
         self.file.write_all(&line).map_err(err)?;
         self.file.sync_data().map_err(err)?;
         self.last_hash = record.hash.clone();
@@ -115,7 +150,11 @@ impl AuditLog {
 fn open_append(path: &Path) -> std::io::Result<File> {
     use std::os::unix::fs::OpenOptionsExt;
     // Only the operator reads the trail: it names targets and reasons.
-    OpenOptions::new().create(true).append(true).mode(0o600).open(path)
+    OpenOptions::new()
+        .create(true)
+        .append(true)
+        .mode(0o600)
+        .open(path)
 }
 
 #[cfg(test)]
@@ -123,7 +162,8 @@ mod tests {
     use super::*;
 
     pub fn temp_path(tag: &str) -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("backoffice-audit-{tag}-{}", std::process::id()));
+        let dir =
+            std::env::temp_dir().join(format!("backoffice-audit-{tag}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         dir.join("audit.jsonl")
@@ -144,8 +184,13 @@ mod tests {
 
     #[test]
     fn an_unwritable_directory_fails_with_the_path() {
-        let e = AuditLog::open(Path::new("/proc/backoffice/audit.jsonl"), Actor::default()).err().unwrap();
-        assert!(e.to_string().contains("/proc/backoffice/audit.jsonl"), "{e}");
+        let e = AuditLog::open(Path::new("/proc/backoffice/audit.jsonl"), Actor::default())
+            .err()
+            .unwrap();
+        assert!(
+            e.to_string().contains("/proc/backoffice/audit.jsonl"),
+            "{e}"
+        );
         assert!(e.to_string().contains("nothing was sent"));
     }
 }

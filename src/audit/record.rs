@@ -23,7 +23,12 @@ pub struct Event {
 impl Event {
     #[cfg(test)]
     pub fn test(action: &str) -> Event {
-        Event { backend: "Test".into(), action: action.into(), correlation: "c".into(), ..Default::default() }
+        Event {
+            backend: "Test".into(),
+            action: action.into(),
+            correlation: "c".into(),
+            ..Default::default()
+        }
     }
 }
 
@@ -61,6 +66,29 @@ pub struct Record {
 }
 
 impl Record {
+    /// The words a filter matches against.
+    pub fn search_text(&self) -> String {
+        let outcome = match &self.outcome {
+            Outcome::Intent => "intent".to_string(),
+            Outcome::Ok => "ok".to_string(),
+            Outcome::Error {
+                message,
+                request_id,
+            } => format!("error {message} {}", request_id.as_deref().unwrap_or("")),
+        };
+        format!(
+            "{} {} {} {} {} {} {} {}",
+            self.time,
+            self.event.action,
+            self.event.targets.join(" "),
+            self.event.reason.as_deref().unwrap_or(""),
+            self.event.cpr_masked.as_deref().unwrap_or(""),
+            self.operator.as_deref().unwrap_or(""),
+            self.os_user,
+            outcome
+        )
+    }
+
     pub fn seal(actor: &Actor, event: Event, outcome: Outcome, prev: &str) -> Record {
         let mut r = Record {
             time: jiff::Timestamp::now().to_string(),

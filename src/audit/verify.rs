@@ -9,9 +9,13 @@ pub enum VerifyError {
     Unreadable { line: usize, detail: String },
     #[error("line {line}: its contents do not match its hash (the line was edited)")]
     Edited { line: usize },
-    #[error("line {line}: it does not follow line {prev_line} (a line was removed, inserted or moved here)")]
+    #[error(
+        "line {line}: it does not follow line {prev_line} (a line was removed, inserted or moved here)"
+    )]
     Broken { line: usize, prev_line: usize },
-    #[error("line 1: the first record does not start the chain (lines were removed from the start)")]
+    #[error(
+        "line 1: the first record does not start the chain (lines were removed from the start)"
+    )]
     BadStart,
     #[error("cannot read {path}: {detail}")]
     Io { path: String, detail: String },
@@ -21,9 +25,9 @@ impl VerifyError {
     /// The 1-based line the problem was found at.
     pub fn line(&self) -> Option<usize> {
         match self {
-            VerifyError::Unreadable { line, .. } | VerifyError::Edited { line } | VerifyError::Broken { line, .. } => {
-                Some(*line)
-            }
+            VerifyError::Unreadable { line, .. }
+            | VerifyError::Edited { line }
+            | VerifyError::Broken { line, .. } => Some(*line),
             VerifyError::BadStart => Some(1),
             VerifyError::Io { .. } => None,
         }
@@ -36,13 +40,22 @@ pub fn verify_lines<'a>(lines: impl Iterator<Item = &'a str>) -> Result<usize, V
     let mut count = 0;
     for (i, line) in lines.enumerate() {
         let n = i + 1;
-        let record: Record =
-            serde_json::from_str(line).map_err(|e| VerifyError::Unreadable { line: n, detail: e.to_string() })?;
+        let record: Record = serde_json::from_str(line).map_err(|e| VerifyError::Unreadable {
+            line: n,
+            detail: e.to_string(),
+        })?;
         if record.compute_hash() != record.hash {
             return Err(VerifyError::Edited { line: n });
         }
         if record.prev != prev_hash {
-            return Err(if n == 1 { VerifyError::BadStart } else { VerifyError::Broken { line: n, prev_line: n - 1 } });
+            return Err(if n == 1 {
+                VerifyError::BadStart
+            } else {
+                VerifyError::Broken {
+                    line: n,
+                    prev_line: n - 1,
+                }
+            });
         }
         prev_hash = record.hash;
         count += 1;
@@ -51,8 +64,10 @@ pub fn verify_lines<'a>(lines: impl Iterator<Item = &'a str>) -> Result<usize, V
 }
 
 pub fn verify_file(path: &Path) -> Result<usize, VerifyError> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| VerifyError::Io { path: path.display().to_string(), detail: e.to_string() })?;
+    let text = std::fs::read_to_string(path).map_err(|e| VerifyError::Io {
+        path: path.display().to_string(),
+        detail: e.to_string(),
+    })?;
     verify_lines(text.lines())
 }
 
@@ -66,9 +81,14 @@ mod tests {
         let path = temp_path(tag);
         let mut log = AuditLog::open(&path, Actor::default()).unwrap();
         for i in 0..n {
-            log.append(Event::test(&format!("action-{i}")), Outcome::Ok).unwrap();
+            log.append(Event::test(&format!("action-{i}")), Outcome::Ok)
+                .unwrap();
         }
-        let lines = std::fs::read_to_string(&path).unwrap().lines().map(String::from).collect();
+        let lines = std::fs::read_to_string(&path)
+            .unwrap()
+            .lines()
+            .map(String::from)
+            .collect();
         (path, lines)
     }
 
@@ -97,7 +117,13 @@ mod tests {
     fn a_deleted_line_is_named() {
         let (_, mut lines) = log_of(5, "delete");
         lines.remove(2);
-        assert_eq!(check(&lines), Err(VerifyError::Broken { line: 3, prev_line: 2 }));
+        assert_eq!(
+            check(&lines),
+            Err(VerifyError::Broken {
+                line: 3,
+                prev_line: 2
+            })
+        );
         let (_, mut lines) = log_of(3, "delete-first");
         lines.remove(0);
         assert_eq!(check(&lines), Err(VerifyError::BadStart));
@@ -107,22 +133,42 @@ mod tests {
     fn swapped_lines_are_named() {
         let (_, mut lines) = log_of(5, "swap");
         lines.swap(1, 2);
-        assert_eq!(check(&lines), Err(VerifyError::Broken { line: 2, prev_line: 1 }));
+        assert_eq!(
+            check(&lines),
+            Err(VerifyError::Broken {
+                line: 2,
+                prev_line: 1
+            })
+        );
     }
 
     #[test]
     fn an_inserted_line_is_named() {
         let (_, mut lines) = log_of(5, "insert");
         // Even a well-formed, self-consistent record does not belong in the chain.
-        let forged = Record::seal(&Actor::default(), Event::test("forged"), Outcome::Ok, GENESIS);
+        let forged = Record::seal(
+            &Actor::default(),
+            Event::test("forged"),
+            Outcome::Ok,
+            GENESIS,
+        );
         lines.insert(3, serde_json::to_string(&forged).unwrap());
-        assert_eq!(check(&lines), Err(VerifyError::Broken { line: 4, prev_line: 3 }));
+        assert_eq!(
+            check(&lines),
+            Err(VerifyError::Broken {
+                line: 4,
+                prev_line: 3
+            })
+        );
     }
 
     #[test]
     fn garbage_is_named() {
         let (_, mut lines) = log_of(2, "garbage");
         lines.push("not json".into());
-        assert!(matches!(check(&lines), Err(VerifyError::Unreadable { line: 3, .. })));
+        assert!(matches!(
+            check(&lines),
+            Err(VerifyError::Unreadable { line: 3, .. })
+        ));
     }
 }

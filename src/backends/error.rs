@@ -40,6 +40,8 @@ pub enum BackendError {
         backend: &'static str,
         request_id: String,
         messages: Vec<String>,
+        /// The first error's `extensions.code`, e.g. `DOCUMENT_CHANGED`.
+        code: Option<String>,
     },
     #[error("{backend} sent an answer that cannot be read ({detail}). [request {request_id}]")]
     Malformed {
@@ -80,6 +82,28 @@ impl BackendError {
         ) || matches!(self, BackendError::Http { status, .. } if *status >= 500)
     }
 
+    /// Worth resending unchanged: the request may not have arrived, or its answer was lost.
+    pub fn is_transient(&self) -> bool {
+        matches!(
+            self,
+            BackendError::Unreachable { .. } | BackendError::Timeout { .. }
+        ) || matches!(
+            self,
+            BackendError::Http {
+                status: 502..=504,
+                ..
+            }
+        )
+    }
+
+    /// The server's error code, for refusals that need specific handling.
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            BackendError::Rejected { code, .. } => code.as_deref(),
+            _ => None,
+        }
+    }
+
     /// A server message, made safe to show and log.
     pub fn server_message(raw: &str) -> String {
         let mut s = redact_cprs(raw.trim());
@@ -100,6 +124,7 @@ mod tests {
             backend: "Unioo",
             request_id: "ab12cd34".into(),
             messages: vec![BackendError::server_message("no user with ssn 2110620629")],
+            code: None,
         };
         let text = e.to_string();
         assert!(text.contains("[request ab12cd34]"), "{text}");

@@ -41,15 +41,44 @@ impl GraphqlClient {
         }
     }
 
-    /// Runs one operation. Partial data with `errors` counts as a failure: a compliance view
-    /// must not show half a person as if it were whole.
+    /// Runs one operation, resending the same bytes after a transient failure (connection
+    /// refused or broken, timeout, 502-504) with jittered, capped backoff.
+    ///
+    /// Only idempotent operations may come here: queries, and mutations that carry an
+    /// idempotency key (a resend then returns the first result instead of acting twice).
+    /// Partial data with `errors` counts as a failure: a compliance view must not show half a
+    /// person as if it were whole.
     pub async fn run<Q, V>(&self, op: cynic::Operation<Q, V>) -> Result<Q, BackendError>
     where
         Q: DeserializeOwned + 'static,
         V: Serialize,
     {
-        let request_id = new_request_id();
+        use backon::{ExponentialBuilder, Retryable};
         let name = op.operation_name.clone().unwrap_or_default();
+        let body = serde_json::to_vec(&op).expect("operations serialize");
+        let request_id = new_request_id();
+        let policy = ExponentialBuilder::default()
+            .with_min_delay(std::time::Duration::from_millis(200))
+            .with_max_delay(std::time::Duration::from_secs(2))
+            .with_max_times(3)
+            .with_jitter();
+        let attempt = || self.send_once::<Q>(&name, &request_id, body.clone());
+        attempt
+            .retry(policy)
+            .when(BackendError::is_transient)
+            .notify(|e, wait| {
+                tracing::warn!(backend = self.backend, operation = %name, request_id = %request_id, retry_in_ms = wait.as_millis() as u64, error = %e, "retrying")
+            })
+            .await
+    }
+
+    async fn send_once<Q: DeserializeOwned + 'static>(
+        &self,
+        name: &str,
+        request_id: &str,
+        body: Vec<u8>,
+    ) -> Result<Q, BackendError> {
+        let request_id = request_id.to_string();
         let started = Instant::now();
         let backend = self.backend;
         let sent = self
@@ -57,7 +86,8 @@ impl GraphqlClient {
             .post(self.url.clone())
             .bearer_auth(self.token.expose_secret())
             .header(REQUEST_ID_HEADER, &request_id)
-            .json(&op)
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body(body)
             .send()
             .await;
         let response = match sent {
@@ -97,13 +127,20 @@ impl GraphqlClient {
                 status: status.as_u16(),
             });
         }
-        let parsed: cynic::GraphQlResponse<Q> =
-            serde_json::from_slice(&body).map_err(|e| BackendError::Malformed {
+        let parsed: cynic::GraphQlResponse<Q, serde_json::Value> = serde_json::from_slice(&body)
+            .map_err(|e| BackendError::Malformed {
                 backend,
                 request_id: request_id.clone(),
                 detail: decode_detail(&e),
             })?;
         if let Some(errors) = parsed.errors.filter(|e| !e.is_empty()) {
+            let code = errors.iter().find_map(|e| {
+                e.extensions
+                    .as_ref()?
+                    .get("code")?
+                    .as_str()
+                    .map(str::to_string)
+            });
             let messages = errors
                 .iter()
                 .map(|e| BackendError::server_message(&e.message))
@@ -112,6 +149,7 @@ impl GraphqlClient {
                 backend,
                 request_id,
                 messages,
+                code,
             });
         }
         parsed.data.ok_or(BackendError::Malformed {

@@ -36,3 +36,16 @@ pub trait PeopleDirectory: Send + Sync {
     /// The bytes of a person's current document of that kind, if any.
     fn document(&self, user: Uuid, kind: DocumentKind) -> BoxFut<'_, Option<DocumentFile>>;
 }
+
+/// Reviewing legitimation documents: the pending queue and decisions on them.
+pub trait LegitimationReview: Send + Sync {
+    /// Pending documents, oldest first.
+    fn review_queue(
+        &self,
+        after: Option<String>,
+        kind: Option<DocumentKind>,
+        first: usize,
+    ) -> BoxFut<'_, Page<ReviewItem>>;
+    /// Approves or rejects; safe to resend with the same idempotency key.
+    fn decide(&self, decision: Decision) -> BoxFut<'_, ReviewItem>;
+}

@@ -3,7 +3,9 @@
 pub mod cpr;
 pub mod page;
 pub mod person;
+pub mod review;
 
 pub use cpr::{Cpr, CprError};
 pub use page::{Page, Sort, SortKey};
 pub use person::*;
+pub use review::*;

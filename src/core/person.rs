@@ -334,6 +334,9 @@ impl LegitimationState {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Legitimation {
+    /// Id and version, when the backend gives them (needed to decide on the document).
+    pub id: Option<uuid::Uuid>,
+    pub version: Option<i32>,
     pub kind: DocumentKind,
     pub state: LegitimationState,
     pub rejected_reason: Option<String>,

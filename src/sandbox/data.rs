@@ -404,7 +404,11 @@ impl World {
 
     /// The id a person's document of that kind has (whether or not one was submitted).
     pub fn document_id(&self, person: u32, photo: bool) -> Uuid {
-        let mut r = rng(self.seed, STREAM_DOCUMENT_ID, u64::from(person) * 2 + u64::from(photo));
+        let mut r = rng(
+            self.seed,
+            STREAM_DOCUMENT_ID,
+            u64::from(person) * 2 + u64::from(photo),
+        );
         uuid_from(&mut r)
     }
 

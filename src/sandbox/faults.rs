@@ -22,7 +22,9 @@ impl Faults {
 
     /// Whether the response to a just-committed mutation is to be lost.
     pub fn take_drop(&self) -> bool {
-        self.drop_after_commit.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1)).is_ok()
+        self.drop_after_commit
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+            .is_ok()
     }
 
     pub fn take_stall(&self) -> Option<std::time::Duration> {

@@ -97,7 +97,10 @@ impl Sandbox {
         let keys = Arc::new(auth::JwtKeys::random());
         let review = Arc::new(review::Review::default());
         let faults = Arc::new(faults::Faults::default());
-        let app = router(unioo::schema(world.clone(), review.clone(), faults.clone()), keys.clone());
+        let app = router(
+            unioo::schema(world.clone(), review.clone(), faults.clone()),
+            keys.clone(),
+        );
         let listener = tokio::net::TcpListener::bind(opts.listen).await?;
         let addr = listener.local_addr()?;
         let (tx, rx) = oneshot::channel();
@@ -136,7 +139,10 @@ async fn unioo_graphql(State(schema): State<unioo::UniooSchema>, req: GraphQLReq
 /// change was committed.
 fn lost_response() -> Response {
     let failing = futures_util::stream::once(async {
-        Err::<axum::body::Bytes, _>(std::io::Error::new(std::io::ErrorKind::ConnectionReset, "injected fault"))
+        Err::<axum::body::Bytes, _>(std::io::Error::new(
+            std::io::ErrorKind::ConnectionReset,
+            "injected fault",
+        ))
     });
     Response::new(axum::body::Body::from_stream(failing))
 }

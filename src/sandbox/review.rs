@@ -46,9 +46,13 @@ impl Refusal {
             Refusal::NotFound => "No document with that id.".into(),
             Refusal::WrongKind => "That document is of the other kind.".into(),
             Refusal::ReasonRequired => "A rejection needs a reason.".into(),
-            Refusal::AlreadyDecided(s) => format!("The document was already decided: it is {}.", s.api_name()),
+            Refusal::AlreadyDecided(s) => {
+                format!("The document was already decided: it is {}.", s.api_name())
+            }
             Refusal::Changed { expected, current } => {
-                format!("The document changed since you saw it (version {expected}, now {current}).")
+                format!(
+                    "The document changed since you saw it (version {expected}, now {current})."
+                )
             }
             Refusal::Expired(at) => format!("The document expired on {}.", at.strftime("%Y-%m-%d")),
             Refusal::KeyReused => "That idempotency key was used for a different decision.".into(),
@@ -100,7 +104,10 @@ impl Review {
     /// Applies recorded decisions to a generated person.
     pub fn apply(&self, p: &mut PersonRecord) {
         let inner = self.inner.lock().expect("review state");
-        for doc in [p.photo.as_mut(), p.social_security_card.as_mut()].into_iter().flatten() {
+        for doc in [p.photo.as_mut(), p.social_security_card.as_mut()]
+            .into_iter()
+            .flatten()
+        {
             if let Some(o) = inner.overrides.get(&doc.id) {
                 patch(doc, o);
             }
@@ -113,7 +120,12 @@ impl Review {
     }
 
     /// Pending documents, oldest first, optionally of one kind and at least `min_age` old.
-    pub fn pending(&self, world: &World, photo: Option<bool>, created_before: Option<Timestamp>) -> Vec<Pending> {
+    pub fn pending(
+        &self,
+        world: &World,
+        photo: Option<bool>,
+        created_before: Option<Timestamp>,
+    ) -> Vec<Pending> {
         let all = self.queue.get_or_init(|| {
             let mut q: Vec<Pending> = (0..world.people.len() as u32)
                 .flat_map(|i| {
@@ -121,7 +133,11 @@ impl Review {
                     [(p.photo, true), (p.social_security_card, false)]
                         .into_iter()
                         .filter_map(move |(d, photo)| {
-                            d.filter(|d| d.state == DocState::Pending).map(|d| Pending { person: i, photo, created: d.created })
+                            d.filter(|d| d.state == DocState::Pending).map(|d| Pending {
+                                person: i,
+                                photo,
+                                created: d.created,
+                            })
                         })
                         .collect::<Vec<_>>()
                 })
@@ -133,18 +149,34 @@ impl Review {
         all.iter()
             .filter(|p| photo.is_none_or(|k| k == p.photo))
             .filter(|p| created_before.is_none_or(|t| p.created <= t))
-            .filter(|p| !inner.overrides.contains_key(&world.document_id(p.person, p.photo)))
+            .filter(|p| {
+                !inner
+                    .overrides
+                    .contains_key(&world.document_id(p.person, p.photo))
+            })
             .copied()
             .collect()
     }
 
     /// Decides, atomically: replay check, then the document's current state, then commit.
-    pub fn decide(&self, world: &World, key: &str, req: Request, now: Timestamp) -> Result<DocumentRecord, Refusal> {
+    pub fn decide(
+        &self,
+        world: &World,
+        key: &str,
+        req: Request,
+        now: Timestamp,
+    ) -> Result<DocumentRecord, Refusal> {
         let mut inner = self.inner.lock().expect("review state");
-        let (person, photo) = world.document_owner(&req.document).ok_or(Refusal::NotFound)?;
+        let (person, photo) = world
+            .document_owner(&req.document)
+            .ok_or(Refusal::NotFound)?;
         let current = |inner: &Inner| -> Option<DocumentRecord> {
             let p = world.person(person);
-            let mut doc = if photo { p.photo } else { p.social_security_card }?;
+            let mut doc = if photo {
+                p.photo
+            } else {
+                p.social_security_card
+            }?;
             if let Some(o) = inner.overrides.get(&doc.id) {
                 patch(&mut doc, o);
             }
@@ -158,11 +190,20 @@ impl Review {
             return result.and_then(|()| current(&inner).ok_or(Refusal::NotFound));
         }
         let result = check(&req, photo, current(&inner), now);
-        inner.replies.insert(key.to_string(), (req.clone(), result.clone().map(|_| ())));
+        inner
+            .replies
+            .insert(key.to_string(), (req.clone(), result.clone().map(|_| ())));
         let doc = result?;
         let o = Override {
-            state: if req.verdict == Verdict::Approve { DocState::Approved } else { DocState::Rejected },
-            reason: req.reason.clone().filter(|_| req.verdict == Verdict::Reject),
+            state: if req.verdict == Verdict::Approve {
+                DocState::Approved
+            } else {
+                DocState::Rejected
+            },
+            reason: req
+                .reason
+                .clone()
+                .filter(|_| req.verdict == Verdict::Reject),
             decided: now,
             version: doc.version + 1,
         };
@@ -172,7 +213,12 @@ impl Review {
     }
 }
 
-fn check(req: &Request, photo: bool, doc: Option<DocumentRecord>, now: Timestamp) -> Result<DocumentRecord, Refusal> {
+fn check(
+    req: &Request,
+    photo: bool,
+    doc: Option<DocumentRecord>,
+    now: Timestamp,
+) -> Result<DocumentRecord, Refusal> {
     if req.photo != photo {
         return Err(Refusal::WrongKind);
     }
@@ -184,7 +230,10 @@ fn check(req: &Request, photo: bool, doc: Option<DocumentRecord>, now: Timestamp
         return Err(Refusal::AlreadyDecided(doc.state));
     }
     if doc.version != req.expected_version {
-        return Err(Refusal::Changed { expected: req.expected_version, current: doc.version });
+        return Err(Refusal::Changed {
+            expected: req.expected_version,
+            current: doc.version,
+        });
     }
     if let Some(exp) = doc.expires.filter(|e| *e < now) {
         return Err(Refusal::Expired(exp));
@@ -208,7 +257,9 @@ mod tests {
         let idx = (0..400)
             .find(|&i| {
                 let p = w.person(i);
-                p.photo.as_ref().is_some_and(|d| d.state == DocState::Pending && d.expires.is_some_and(|e| e > EPOCH_PLUS))
+                p.photo.as_ref().is_some_and(|d| {
+                    d.state == DocState::Pending && d.expires.is_some_and(|e| e > EPOCH_PLUS)
+                })
             })
             .unwrap();
         (w, Review::default(), idx)
@@ -231,20 +282,30 @@ mod tests {
         let (w, r, idx) = setup();
         let now = Timestamp::constant(1_794_000_000, 0);
         let before = r.pending(&w, Some(true), None).len();
-        let doc = r.decide(&w, "k1", req(&w, idx, Verdict::Reject, 1), now).unwrap();
+        let doc = r
+            .decide(&w, "k1", req(&w, idx, Verdict::Reject, 1), now)
+            .unwrap();
         assert_eq!((doc.state, doc.version), (DocState::Rejected, 2));
         assert_eq!(r.pending(&w, Some(true), None).len(), before - 1);
-        let again = r.decide(&w, "k1", req(&w, idx, Verdict::Reject, 1), now).unwrap();
+        let again = r
+            .decide(&w, "k1", req(&w, idx, Verdict::Reject, 1), now)
+            .unwrap();
         assert_eq!(again.version, 2);
         assert_eq!(r.decisions(), 1);
-        assert_eq!(r.decide(&w, "k1", req(&w, idx, Verdict::Approve, 1), now), Err(Refusal::KeyReused));
+        assert_eq!(
+            r.decide(&w, "k1", req(&w, idx, Verdict::Approve, 1), now),
+            Err(Refusal::KeyReused)
+        );
         assert_eq!(
             r.decide(&w, "k2", req(&w, idx, Verdict::Approve, 2), now),
             Err(Refusal::AlreadyDecided(DocState::Rejected))
         );
         let mut p = w.person(idx);
         r.apply(&mut p);
-        assert_eq!(p.photo.unwrap().rejected_reason.as_deref(), Some("Image is blurred"));
+        assert_eq!(
+            p.photo.unwrap().rejected_reason.as_deref(),
+            Some("Image is blurred")
+        );
     }
 
     #[test]
@@ -253,13 +314,22 @@ mod tests {
         let now = Timestamp::constant(1_794_000_000, 0);
         assert_eq!(
             r.decide(&w, "a", req(&w, idx, Verdict::Approve, 7), now),
-            Err(Refusal::Changed { expected: 7, current: 1 })
+            Err(Refusal::Changed {
+                expected: 7,
+                current: 1
+            })
         );
         let mut no_reason = req(&w, idx, Verdict::Reject, 1);
         no_reason.reason = Some("  ".into());
-        assert_eq!(r.decide(&w, "b", no_reason, now), Err(Refusal::ReasonRequired));
+        assert_eq!(
+            r.decide(&w, "b", no_reason, now),
+            Err(Refusal::ReasonRequired)
+        );
         let far = Timestamp::constant(4_000_000_000, 0);
-        assert!(matches!(r.decide(&w, "c", req(&w, idx, Verdict::Approve, 1), far), Err(Refusal::Expired(_))));
+        assert!(matches!(
+            r.decide(&w, "c", req(&w, idx, Verdict::Approve, 1), far),
+            Err(Refusal::Expired(_))
+        ));
         assert_eq!(r.decisions(), 0);
     }
 

@@ -8,8 +8,8 @@ use super::faults::Faults;
 use super::paging::{self, Window};
 use super::review::{self, Review, Verdict};
 use async_graphql::{
-    ComplexObject, Context, EmptySubscription, Enum, Error, ErrorExtensions, InputObject, Interface,
-    Object, Result, Scalar, ScalarType, Schema, SimpleObject, Value,
+    ComplexObject, Context, EmptySubscription, Enum, Error, ErrorExtensions, InputObject,
+    Interface, Object, Result, Scalar, ScalarType, Schema, SimpleObject, Value,
 };
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -423,16 +423,23 @@ impl Query {
         first: Option<i32>,
         after: Option<String>,
         kind: Option<DocumentKind>,
-        #[graphql(desc = "Only documents submitted at least this many days ago.")] min_age_days: Option<i32>,
+        #[graphql(desc = "Only documents submitted at least this many days ago.")]
+        min_age_days: Option<i32>,
     ) -> Result<ReviewQueueConnection> {
         let w = world(ctx);
         let review = ctx.data_unchecked::<Arc<Review>>();
         let created_before = match min_age_days {
             Some(d) if d < 0 => return Err(Error::new("`minAgeDays` cannot be negative")),
-            Some(d) => jiff::Timestamp::now().checked_sub(jiff::SignedDuration::from_hours(24 * i64::from(d))).ok(),
+            Some(d) => jiff::Timestamp::now()
+                .checked_sub(jiff::SignedDuration::from_hours(24 * i64::from(d)))
+                .ok(),
             None => None,
         };
-        let items = review.pending(w, kind.map(|k| k == DocumentKind::PhotoLegitimation), created_before);
+        let items = review.pending(
+            w,
+            kind.map(|k| k == DocumentKind::PhotoLegitimation),
+            created_before,
+        );
         let window = window(items.len(), first, after, None, None)?;
         Ok(ReviewQueueConnection { items, window })
     }
@@ -1226,7 +1233,11 @@ impl ReviewItem {
     fn new(doc: &data::DocumentRecord, person: u32, photo: bool) -> ReviewItem {
         ReviewItem {
             document_id: UuidScalar(doc.id),
-            kind: if photo { DocumentKind::PhotoLegitimation } else { DocumentKind::SocialSecurityCard },
+            kind: if photo {
+                DocumentKind::PhotoLegitimation
+            } else {
+                DocumentKind::SocialSecurityCard
+            },
             version: doc.version,
             state: doc.state.into(),
             created_time: dt(doc.created),
@@ -1256,7 +1267,11 @@ impl ReviewQueueConnection {
                 let p = self.items[pos];
                 let mut rec = w.person(p.person);
                 review.apply(&mut rec);
-                let doc = if p.photo { rec.photo } else { rec.social_security_card }?;
+                let doc = if p.photo {
+                    rec.photo
+                } else {
+                    rec.social_security_card
+                }?;
                 Some(ReviewItem::new(&doc, p.person, p.photo))
             })
             .collect()
@@ -1293,20 +1308,72 @@ pub struct Mutation;
 #[Object]
 impl Mutation {
     /// Sandbox contract: approve a pending photo legitimation.
-    async fn approve_photo_legitimation(&self, ctx: &Context<'_>, input: ApproveLegitimationInput) -> Result<LegitimationDecisionPayload> {
-        decide(ctx, input.idempotency_key, input.document_id, true, input.expected_version, Verdict::Approve, None).await
+    async fn approve_photo_legitimation(
+        &self,
+        ctx: &Context<'_>,
+        input: ApproveLegitimationInput,
+    ) -> Result<LegitimationDecisionPayload> {
+        decide(
+            ctx,
+            input.idempotency_key,
+            input.document_id,
+            true,
+            input.expected_version,
+            Verdict::Approve,
+            None,
+        )
+        .await
     }
     /// Sandbox contract: reject a pending photo legitimation, with a reason.
-    async fn reject_photo_legitimation(&self, ctx: &Context<'_>, input: RejectLegitimationInput) -> Result<LegitimationDecisionPayload> {
-        decide(ctx, input.idempotency_key, input.document_id, true, input.expected_version, Verdict::Reject, Some(input.reason)).await
+    async fn reject_photo_legitimation(
+        &self,
+        ctx: &Context<'_>,
+        input: RejectLegitimationInput,
+    ) -> Result<LegitimationDecisionPayload> {
+        decide(
+            ctx,
+            input.idempotency_key,
+            input.document_id,
+            true,
+            input.expected_version,
+            Verdict::Reject,
+            Some(input.reason),
+        )
+        .await
     }
     /// Sandbox contract: approve a pending social security card.
-    async fn approve_social_security_card(&self, ctx: &Context<'_>, input: ApproveLegitimationInput) -> Result<LegitimationDecisionPayload> {
-        decide(ctx, input.idempotency_key, input.document_id, false, input.expected_version, Verdict::Approve, None).await
+    async fn approve_social_security_card(
+        &self,
+        ctx: &Context<'_>,
+        input: ApproveLegitimationInput,
+    ) -> Result<LegitimationDecisionPayload> {
+        decide(
+            ctx,
+            input.idempotency_key,
+            input.document_id,
+            false,
+            input.expected_version,
+            Verdict::Approve,
+            None,
+        )
+        .await
     }
     /// Sandbox contract: reject a pending social security card, with a reason.
-    async fn reject_social_security_card(&self, ctx: &Context<'_>, input: RejectLegitimationInput) -> Result<LegitimationDecisionPayload> {
-        decide(ctx, input.idempotency_key, input.document_id, false, input.expected_version, Verdict::Reject, Some(input.reason)).await
+    async fn reject_social_security_card(
+        &self,
+        ctx: &Context<'_>,
+        input: RejectLegitimationInput,
+    ) -> Result<LegitimationDecisionPayload> {
+        decide(
+            ctx,
+            input.idempotency_key,
+            input.document_id,
+            false,
+            input.expected_version,
+            Verdict::Reject,
+            Some(input.reason),
+        )
+        .await
     }
 }
 
@@ -1322,9 +1389,16 @@ async fn decide(
     let w = world(ctx);
     let review = ctx.data_unchecked::<Arc<Review>>();
     if key.trim().is_empty() {
-        return Err(Error::new("`idempotencyKey` is required.").extend_with(|_, e| e.set("code", "IDEMPOTENCY_KEY_REQUIRED")));
+        return Err(Error::new("`idempotencyKey` is required.")
+            .extend_with(|_, e| e.set("code", "IDEMPOTENCY_KEY_REQUIRED")));
     }
-    let req = review::Request { document: document.0, photo, expected_version, verdict, reason };
+    let req = review::Request {
+        document: document.0,
+        photo,
+        expected_version,
+        verdict,
+        reason,
+    };
     match review.decide(w, &key, req, jiff::Timestamp::now()) {
         Ok(doc) => {
             let faults = ctx.data_unchecked::<Arc<Faults>>();
@@ -1336,9 +1410,15 @@ async fn decide(
             if let Some(stall) = faults.take_stall() {
                 tokio::time::sleep(stall).await;
             }
-            let (person, _) = w.document_owner(&doc.id).expect("a decided document has an owner");
-            Ok(LegitimationDecisionPayload { document: ReviewItem::new(&doc, person, photo) })
+            let (person, _) = w
+                .document_owner(&doc.id)
+                .expect("a decided document has an owner");
+            Ok(LegitimationDecisionPayload {
+                document: ReviewItem::new(&doc, person, photo),
+            })
         }
-        Err(refusal) => Err(Error::new(refusal.message()).extend_with(|_, e| e.set("code", refusal.code()))),
+        Err(refusal) => {
+            Err(Error::new(refusal.message()).extend_with(|_, e| e.set("code", refusal.code())))
+        }
     }
 }

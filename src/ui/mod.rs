@@ -10,6 +10,10 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout};
 
 pub fn draw(frame: &mut Frame, state: &State) {
+    if state.locked {
+        // Nothing personal while locked: only the profile and the way back.
+        return widgets::overlay::lock_screen(frame, state);
+    }
     let [header, body, status] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(1),
@@ -24,6 +28,9 @@ pub fn draw(frame: &mut Frame, state: &State) {
         ViewKind::Users(l) => panes::users::draw(frame, body, state, l),
         ViewKind::Employees(l) => panes::employees::draw(frame, body, state, l),
         ViewKind::Employee(e) => panes::employees::draw_detail(frame, body, state, e),
+        ViewKind::Queue(q) => panes::queue::draw(frame, body, state, q),
+        ViewKind::Document(d) => panes::document::draw(frame, body, state, d),
+        ViewKind::Audit(a) => panes::audit::draw(frame, body, state, a),
     }
     widgets::status::draw(frame, status, state);
     widgets::overlay::draw(frame, state);

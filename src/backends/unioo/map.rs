@@ -160,7 +160,7 @@ fn administrator(a: q::AdministratorDetail) -> Option<Administrator> {
     })
 }
 
-fn state(s: Option<q::LegitimationState>) -> LegitimationState {
+pub fn state(s: Option<q::LegitimationState>) -> LegitimationState {
     match s {
         Some(q::LegitimationState::Pending) => LegitimationState::Pending,
         Some(q::LegitimationState::Approved) => LegitimationState::Approved,
@@ -217,6 +217,8 @@ pub fn person(p: q::PersonDetail) -> Person {
             .filter_map(administrator)
             .collect(),
         photo_legitimation: p.current_photo_legitimation.map(|d| Legitimation {
+            id: Some(d.id),
+            version: Some(d.version),
             kind: DocumentKind::PhotoLegitimation,
             state: state(d.state),
             rejected_reason: d.rejected_reason,
@@ -235,6 +237,8 @@ pub fn person(p: q::PersonDetail) -> Person {
             file_extension: d.file.and_then(|f| f.file_extension),
         }),
         social_security_card: p.current_social_security_card.map(|d| Legitimation {
+            id: Some(d.id),
+            version: Some(d.version),
             kind: DocumentKind::SocialSecurityCard,
             state: state(d.state),
             rejected_reason: d.rejected_reason,

@@ -2,6 +2,7 @@
 
 mod map;
 pub mod queries;
+pub mod review;
 
 use super::graphql::GraphqlClient;
 use super::{BackendError, BoxFut, PeopleDirectory};

@@ -354,6 +354,8 @@ pub enum ExternalAdministratorRoles {
 
 #[derive(cynic::QueryFragment, Debug)]
 pub struct PhotoLegitimation {
+    pub id: uuid::Uuid,
+    pub version: i32,
     pub state: Option<LegitimationState>,
     pub rejected_reason: Option<String>,
     pub created_time: Option<jiff::Timestamp>,
@@ -365,6 +367,8 @@ pub struct PhotoLegitimation {
 
 #[derive(cynic::QueryFragment, Debug)]
 pub struct SocialSecurityCard {
+    pub id: uuid::Uuid,
+    pub version: i32,
     pub state: Option<LegitimationState>,
     pub rejected_reason: Option<String>,
     pub created_time: Option<jiff::Timestamp>,

@@ -1,6 +1,9 @@
 //! One module per pane.
 
+pub mod audit;
+pub mod document;
 pub mod employees;
 pub mod person;
+pub mod queue;
 pub mod search;
 pub mod users;

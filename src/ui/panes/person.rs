@@ -56,7 +56,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, v: &PersonView) {
     );
     let language = state.profile.language.as_str();
     match v.tab {
-        PersonTab::Overview => overview(frame, body, t, person),
+        PersonTab::Overview => overview(frame, body, t, person, v.revealed),
         PersonTab::Roles => roles(frame, body, t, person, v.role_row),
         PersonTab::Identity => identity(frame, body, t, person),
         PersonTab::Documents => documents(frame, body, t, v, language),
@@ -106,9 +106,13 @@ fn country(c: &Option<Country>) -> String {
         .unwrap_or_else(|| "—".into())
 }
 
-fn overview(frame: &mut Frame, area: Rect, t: &Theme, p: &Person) {
+fn overview(frame: &mut Frame, area: Rect, t: &Theme, p: &Person, revealed: bool) {
     let le = p.legal_entity.as_ref();
-    let ssn = cpr(p).map(|s| s.to_string()).unwrap_or_else(|| "—".into());
+    let ssn = match cpr(p) {
+        Some(Ssn::Danish(c)) if revealed => format!("{}  (revealed; audited)", c.reveal()),
+        Some(s) => format!("{s}  (R reveals)"),
+        None => "—".into(),
+    };
     let born = match cpr(p) {
         Some(Ssn::Danish(c)) => c.birth_date().to_string(),
         _ => "—".into(),

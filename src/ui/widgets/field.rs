@@ -30,3 +30,35 @@ pub fn flagged<'a>(
     }
     l
 }
+
+/// Narrow label columns, for side panels at 80 columns.
+pub const NARROW_WIDTH: usize = 15;
+
+pub fn narrow<'a>(t: &Theme, label: &str, value: impl Into<String>) -> Line<'a> {
+    narrow_styled(t, label, value, t.text())
+}
+
+pub fn narrow_styled<'a>(
+    t: &Theme,
+    label: &str,
+    value: impl Into<String>,
+    style: Style,
+) -> Line<'a> {
+    Line::from(vec![
+        Span::styled(format!("{label:<NARROW_WIDTH$}"), t.label()),
+        Span::styled(value.into(), style),
+    ])
+}
+
+pub fn narrow_flagged<'a>(
+    t: &Theme,
+    label: &str,
+    value: impl Into<String>,
+    flag: Option<&str>,
+) -> Line<'a> {
+    let mut l = narrow(t, label, value);
+    if let Some(f) = flag {
+        l.spans.push(Span::styled(format!("  ⚠ {f}"), t.danger()));
+    }
+    l
+}

@@ -2,7 +2,7 @@
 
 use crate::app::palette;
 use crate::app::registry::{self, Key, Scope};
-use crate::app::state::{Overlay, State};
+use crate::app::state::{Confirm, Overlay, State, ViewKind};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -13,7 +13,177 @@ pub fn draw(frame: &mut Frame, state: &State) {
         Overlay::None => {}
         Overlay::Help => help(frame, state),
         Overlay::Palette { input, selected } => palette(frame, state, input, *selected),
+        Overlay::Confirm(c) => confirm(frame, state, c),
+        Overlay::Reveal { reason, error } => reveal(frame, state, reason, error.as_deref()),
     }
+}
+
+/// Who and what a dialog is about: the document under review.
+fn subject(state: &State) -> Option<(String, String, String)> {
+    match &state.top().kind {
+        ViewKind::Document(d) => Some((
+            match d
+                .current()
+                .and_then(|c| c.type_name(&state.profile.language))
+            {
+                Some(t) => format!("{} ({t})", d.item.kind.label()),
+                None => d.item.kind.label().to_string(),
+            },
+            d.item.person.full_name(),
+            d.item
+                .cpr
+                .as_ref()
+                .map(|c| c.to_string())
+                .unwrap_or_else(|| "no CPR".into()),
+        )),
+        ViewKind::Person(p) => Some((
+            String::new(),
+            p.title.clone(),
+            p.person
+                .loaded()
+                .and_then(|x| x.legal_entity.as_ref()?.ssn.as_ref().map(|s| s.to_string()))
+                .unwrap_or_default(),
+        )),
+        _ => None,
+    }
+}
+
+fn dialog(frame: &mut Frame, title: &str, lines: Vec<Line>) -> Rect {
+    let height = lines.len() as u16 + 2;
+    let area = centered(frame.area(), 76, height);
+    frame.render_widget(Clear, area);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(title.to_string());
+    let inner = block.inner(area);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(ratatui::widgets::Wrap { trim: false }),
+        area,
+    );
+    inner
+}
+
+fn confirm(frame: &mut Frame, state: &State, c: &Confirm) {
+    let t = &state.theme;
+    let Some((what, who, cpr)) = subject(state) else {
+        return;
+    };
+    let backend = state.profile.backend;
+    let mut lines = Vec::new();
+    if !c.reject {
+        lines.push(Line::from(format!(
+            "Approve the {what} of {who}, CPR {cpr}?"
+        )));
+        lines.push(Line::from(format!(
+            "{backend} will mark it APPROVED. The decision is written to the audit log"
+        )));
+        lines.push(Line::from("before it is sent, and its outcome after."));
+        lines.push(Line::default());
+        lines.push(Line::from(vec![
+            Span::styled("Enter", t.key()),
+            Span::raw(" approves · "),
+            Span::styled("Esc", t.key()),
+            Span::raw(" cancels"),
+        ]));
+        dialog(frame, " Approve this document? ", lines);
+        return;
+    }
+    lines.push(Line::from(format!(
+        "Reject the {what} of {who}, CPR {cpr}?"
+    )));
+    lines.push(Line::from(format!(
+        "{backend} will mark it REJECTED, with this reason:"
+    )));
+    lines.push(Line::from(Span::styled(
+        "(↑↓ choose a reason; type to add details)",
+        t.dim(),
+    )));
+    let reasons = &state.profile.reject_reasons;
+    for (i, r) in reasons
+        .iter()
+        .map(String::as_str)
+        .chain(std::iter::once("Other: type it below"))
+        .enumerate()
+    {
+        let marker = if i == c.reason { "▸ " } else { "  " };
+        let line = Line::from(format!("{marker}{r}"));
+        lines.push(if i == c.reason {
+            line.style(t.selected())
+        } else {
+            line
+        });
+    }
+    lines.push(Line::from(vec![
+        Span::styled("Details: ", t.label()),
+        Span::raw(c.detail.value().to_string()),
+    ]));
+    if let Some(e) = &c.error {
+        lines.push(Line::from(Span::styled(e.clone(), t.danger())));
+    }
+    lines.push(Line::from(vec![
+        Span::styled("Enter", t.key()),
+        Span::raw(" rejects · "),
+        Span::styled("Esc", t.key()),
+        Span::raw(" cancels"),
+    ]));
+    let details_row = 3 + reasons.len() as u16 + 1;
+    let inner = dialog(frame, " Reject this document? ", lines);
+    frame.set_cursor_position((
+        inner.x + 9 + c.detail.visual_cursor() as u16,
+        inner.y + details_row,
+    ));
+}
+
+fn reveal(frame: &mut Frame, state: &State, reason: &tui_input::Input, error: Option<&str>) {
+    let t = &state.theme;
+    let who = subject(state).map(|s| s.1).unwrap_or_default();
+    let mut lines = vec![
+        Line::from(format!("Reveal the full CPR number of {who}?")),
+        Line::from("Why do you need it? Your reason is written to the audit log."),
+        Line::from(vec![
+            Span::styled("Reason: ", t.label()),
+            Span::raw(reason.value().to_string()),
+        ]),
+    ];
+    if let Some(e) = error {
+        lines.push(Line::from(Span::styled(e.to_string(), t.danger())));
+    }
+    lines.push(Line::from(vec![
+        Span::styled("Enter", t.key()),
+        Span::raw(" reveals until you leave this screen · "),
+        Span::styled("Esc", t.key()),
+        Span::raw(" cancels"),
+    ]));
+    let inner = dialog(frame, " Reveal CPR ", lines);
+    frame.set_cursor_position((inner.x + 8 + reason.visual_cursor() as u16, inner.y + 2));
+}
+
+/// The idle lock: the profile and how to unlock, nothing else.
+pub fn lock_screen(frame: &mut Frame, state: &State) {
+    let t = &state.theme;
+    let mins = state.profile.idle_lock.as_secs() / 60;
+    let lines = vec![
+        Line::from(Span::styled(
+            format!("backoffice · profile {}", state.profile.name),
+            t.title(),
+        )),
+        Line::default(),
+        Line::from(format!("Locked after {mins} minutes without input.")),
+        Line::from("Nothing is shown while locked; unfinished work is kept."),
+        Line::default(),
+        Line::from(vec![
+            Span::raw("Press "),
+            Span::styled("Enter", t.key()),
+            Span::raw(" to unlock."),
+        ]),
+    ];
+    let area = centered(frame.area(), 60, lines.len() as u16 + 2);
+    frame.render_widget(
+        Paragraph::new(lines).block(Block::default().borders(Borders::ALL).title(" Locked ")),
+        area,
+    );
 }
 
 fn centered(area: Rect, width: u16, height: u16) -> Rect {

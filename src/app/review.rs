@@ -1,0 +1,361 @@
+//! Review logic: the queue, the document view, the confirm dialog and decisions, reveals.
+//! Called from `update`; like it, free of I/O.
+
+use super::action::{Call, Effect, Payload, RequestId};
+use super::state::*;
+use crate::audit::Event;
+use crate::backends::BackendError;
+use crate::core::*;
+
+/// Codes that mean the document is no longer what the reviewer saw.
+const STALE: [&str; 3] = ["DOCUMENT_CHANGED", "ALREADY_DECIDED", "DOCUMENT_EXPIRED"];
+
+pub fn open_queue(state: &mut State, effects: &mut Vec<Effect>) {
+    if let Some(pos) = state
+        .views
+        .iter()
+        .position(|v| matches!(v.kind, ViewKind::Queue(_)))
+    {
+        effects.extend(super::update::cancel_views_above(state, pos + 1));
+        state.views.truncate(pos + 1);
+        return;
+    }
+    let view = state.push(ViewKind::Queue(QueueView::default()));
+    effects.extend(load_more(state, view));
+}
+
+/// Asks for the next page of the queue, unless one is on its way or it is complete.
+pub fn load_more(state: &mut State, view: ViewId) -> Vec<Effect> {
+    let call = match state.view_mut(view).map(|v| &mut v.kind) {
+        Some(ViewKind::Queue(q)) if q.list.loading.is_none() && !q.list.complete() => {
+            Call::ReviewQueue {
+                after: q.list.next_cursor.clone(),
+                kind: q.kind,
+            }
+        }
+        _ => return Vec::new(),
+    };
+    let mut effects = Vec::new();
+    let req = super::update::start(state, view, call, &mut effects);
+    if let Some(ViewKind::Queue(q)) = state.view_mut(view).map(|v| &mut v.kind) {
+        q.list.loading = Some(req);
+        q.list.error = None;
+    }
+    effects
+}
+
+/// `f`: all kinds → photo IDs → cards → all, reloading from the first page.
+pub fn cycle_filter(state: &mut State) -> Vec<Effect> {
+    let view = state.top().id;
+    let mut effects = Vec::new();
+    if let ViewKind::Queue(q) = &mut state.top_mut().kind {
+        q.kind = match q.kind {
+            None => Some(DocumentKind::PhotoLegitimation),
+            Some(DocumentKind::PhotoLegitimation) => Some(DocumentKind::SocialSecurityCard),
+            Some(DocumentKind::SocialSecurityCard) => None,
+        };
+        if let Some(old) = q.list.loading.take() {
+            effects.push(Effect::Cancel(old));
+        }
+        q.list = PagedList::default();
+    }
+    for e in &effects {
+        if let Effect::Cancel(r) = e {
+            state.requests.remove(r);
+        }
+    }
+    effects.extend(load_more(state, view));
+    effects
+}
+
+/// Opens a document from the queue: its person and its bytes load side by side.
+pub fn open_document(state: &mut State, item: ReviewItem, effects: &mut Vec<Effect>) {
+    let (user, kind) = (item.person.id, item.kind);
+    let view = state.push(ViewKind::Document(Box::new(DocumentView::new(item))));
+    let person = super::update::start(state, view, Call::Person(user), effects);
+    let file = super::update::start(state, view, Call::Document { user, kind }, effects);
+    if let Some(ViewKind::Document(d)) = state.view_mut(view).map(|v| &mut v.kind) {
+        d.person = Resource::Loading(person);
+        d.file = Resource::Loading(file);
+    }
+}
+
+/// `a` / `r`: the confirm dialog, only for a document still pending and not being decided.
+pub fn ask(state: &mut State, reject: bool) {
+    let ViewKind::Document(d) = &state.top().kind else {
+        return;
+    };
+    let pending = d.current().map_or(d.item.state, |c| c.state) == LegitimationState::Pending;
+    if d.deciding.is_some() || !pending {
+        if let ViewKind::Document(d) = &mut state.top_mut().kind {
+            d.notice = Some(if pending {
+                "A decision is already on its way.".into()
+            } else {
+                "This document is no longer pending: nothing to decide.".into()
+            });
+        }
+        return;
+    }
+    state.overlay = Overlay::Confirm(Confirm {
+        reject,
+        reason: 0,
+        detail: Default::default(),
+        error: None,
+    });
+}
+
+/// The reason a reject dialog stands for, or why it is not complete.
+pub fn reason(c: &Confirm, reasons: &[String]) -> Result<String, String> {
+    let detail = c.detail.value().trim();
+    match reasons.get(c.reason) {
+        Some(r) if detail.is_empty() => Ok(r.clone()),
+        Some(r) => Ok(format!("{r}: {detail}")),
+        None if detail.is_empty() => Err("Type the reason, or choose one from the list.".into()),
+        None => Ok(detail.to_string()),
+    }
+}
+
+/// Enter in the dialog: sends the decision (the runner audits it first).
+pub fn confirm(state: &mut State) -> Vec<Effect> {
+    let Overlay::Confirm(c) = &mut state.overlay else {
+        return Vec::new();
+    };
+    let verdict = if c.reject {
+        match reason(c, &state.profile.reject_reasons) {
+            Ok(reason) => Verdict::Reject { reason },
+            Err(e) => {
+                c.error = Some(e);
+                return Vec::new();
+            }
+        }
+    } else {
+        Verdict::Approve
+    };
+    state.overlay = Overlay::None;
+    let view = state.top().id;
+    let backend = state.profile.backend;
+    let ViewKind::Document(d) = &state.top().kind else {
+        return Vec::new();
+    };
+    let version = d
+        .current()
+        .and_then(|c| c.version)
+        .unwrap_or(d.item.version);
+    let decision = Decision {
+        document_id: d.item.document_id,
+        kind: d.item.kind,
+        expected_version: version,
+        idempotency_key: uuid::Uuid::new_v4().to_string(),
+        verdict,
+    };
+    let audit = Event {
+        backend: backend.to_string(),
+        action: decision.verdict.action().to_string(),
+        targets: vec![
+            format!("user:{}", d.item.person.id),
+            format!("document:{}", d.item.document_id),
+        ],
+        cpr_masked: d.item.cpr.as_ref().map(|c| c.to_string()),
+        reason: match &decision.verdict {
+            Verdict::Reject { reason } => Some(reason.clone()),
+            Verdict::Approve => None,
+        },
+        correlation: decision.idempotency_key.clone(),
+    };
+    let mut effects = Vec::new();
+    let req = super::update::start(state, view, Call::Decide { decision, audit }, &mut effects);
+    if let ViewKind::Document(d) = &mut state.top_mut().kind {
+        d.deciding = Some(req);
+        d.notice = None;
+    }
+    effects
+}
+
+/// `R`: asks why, unless there is no CPR here to reveal.
+pub fn ask_reveal(state: &mut State) {
+    let has_cpr = match &state.top().kind {
+        ViewKind::Person(p) => p
+            .person
+            .loaded()
+            .is_some_and(|p| p.legal_entity.as_ref().is_some_and(|l| l.ssn.is_some())),
+        ViewKind::Document(d) => d.item.cpr.is_some(),
+        _ => false,
+    };
+    if has_cpr {
+        state.overlay = Overlay::Reveal {
+            reason: Default::default(),
+            error: None,
+        };
+    }
+}
+
+/// Enter in the reveal prompt: the runner writes the audit record, then the number shows.
+pub fn confirm_reveal(state: &mut State) -> Vec<Effect> {
+    let Overlay::Reveal { reason, error } = &mut state.overlay else {
+        return Vec::new();
+    };
+    let why = reason.value().trim().to_string();
+    if why.len() < 4 {
+        *error = Some("Say why the full number is needed (a few words).".into());
+        return Vec::new();
+    }
+    state.overlay = Overlay::None;
+    let view = state.top().id;
+    let (targets, cpr) = match &state.top().kind {
+        ViewKind::Person(p) => (
+            vec![format!("user:{}", p.id)],
+            p.person
+                .loaded()
+                .and_then(|p| p.legal_entity.as_ref()?.ssn.as_ref().map(|s| s.to_string())),
+        ),
+        ViewKind::Document(d) => (
+            vec![
+                format!("user:{}", d.item.person.id),
+                format!("document:{}", d.item.document_id),
+            ],
+            d.item.cpr.as_ref().map(|s| s.to_string()),
+        ),
+        _ => return Vec::new(),
+    };
+    let audit = Event {
+        backend: state.profile.backend.to_string(),
+        action: "cpr.reveal".into(),
+        targets,
+        cpr_masked: cpr,
+        reason: Some(why),
+        correlation: uuid::Uuid::new_v4().to_string(),
+    };
+    let mut effects = Vec::new();
+    super::update::start(state, view, Call::Reveal { audit }, &mut effects);
+    effects
+}
+
+/// A result for the document view. Returns the next item to open after a decision, if any.
+pub fn on_document_loaded(
+    state: &mut State,
+    view: ViewId,
+    req: RequestId,
+    result: Result<Payload, BackendError>,
+    effects: &mut Vec<Effect>,
+) {
+    let Some(ViewKind::Document(d)) = state.view_mut(view).map(|v| &mut v.kind) else {
+        return;
+    };
+    match result {
+        Ok(Payload::Person(p)) => {
+            d.person = match p {
+                Some(p) => Resource::Loaded(p),
+                None => {
+                    Resource::Failed("This person is not visible to your bank any more.".into())
+                }
+            };
+        }
+        Ok(Payload::Document { file, image }) => {
+            d.file = Resource::Loaded(file);
+            d.image = image;
+        }
+        Ok(Payload::Revealed) => d.revealed = true,
+        Ok(Payload::Decided(item)) => {
+            d.deciding = None;
+            let decided = item.document_id;
+            next_after_decision(state, view, decided, effects);
+        }
+        Err(e) if d.deciding == Some(req) => {
+            d.deciding = None;
+            let stale = e.code().is_some_and(|c| STALE.contains(&c));
+            d.notice = Some(if stale {
+                format!(
+                    "{} Its current state is shown; nothing was changed.",
+                    first_message(&e)
+                )
+            } else {
+                e.to_string()
+            });
+            if stale {
+                // Show what the document is now.
+                let user = d.item.person.id;
+                let req = super::update::start(state, view, Call::Person(user), effects);
+                if let Some(ViewKind::Document(d)) = state.view_mut(view).map(|v| &mut v.kind) {
+                    d.person = Resource::Loading(req);
+                }
+                drop_from_queue(state, decided_id(state, view));
+            }
+        }
+        Err(e) => {
+            if d.person == Resource::Loading(req) {
+                d.person = Resource::Failed(e.to_string());
+            } else if d.file == Resource::Loading(req) {
+                d.file = Resource::Failed(e.to_string());
+            } else {
+                d.notice = Some(e.to_string());
+            }
+        }
+        Ok(_) => {}
+    }
+}
+
+fn first_message(e: &BackendError) -> String {
+    match e {
+        BackendError::Rejected { messages, .. } => messages.first().cloned().unwrap_or_default(),
+        e => e.to_string(),
+    }
+}
+
+fn decided_id(state: &State, view: ViewId) -> Option<uuid::Uuid> {
+    state
+        .views
+        .iter()
+        .find(|v| v.id == view)
+        .and_then(|v| match &v.kind {
+            ViewKind::Document(d) => Some(d.item.document_id),
+            _ => None,
+        })
+}
+
+/// Removes a document from the queue list; returns its former position.
+fn drop_from_queue(state: &mut State, id: Option<uuid::Uuid>) -> Option<usize> {
+    let id = id?;
+    state.views.iter_mut().find_map(|v| match &mut v.kind {
+        ViewKind::Queue(q) => {
+            let pos = q.list.rows.iter().position(|r| r.document_id == id)?;
+            q.list.rows.remove(pos);
+            if let Some(t) = &mut q.list.total {
+                *t = t.saturating_sub(1);
+            }
+            q.list.selected = pos.min(q.list.rows.len().saturating_sub(1));
+            Some(pos)
+        }
+        _ => None,
+    })
+}
+
+/// After a decision the queue moves on: the next document replaces this one.
+fn next_after_decision(
+    state: &mut State,
+    view: ViewId,
+    decided: uuid::Uuid,
+    effects: &mut Vec<Effect>,
+) {
+    let pos = drop_from_queue(state, Some(decided));
+    let next = state.views.iter().find_map(|v| match &v.kind {
+        ViewKind::Queue(q) => pos.and_then(|p| q.list.rows.get(p).cloned()),
+        _ => None,
+    });
+    // Close the decided document's view (and anything above it).
+    if let Some(at) = state.views.iter().position(|v| v.id == view) {
+        effects.extend(super::update::cancel_views_above(state, at));
+        state.views.truncate(at);
+    }
+    match next {
+        Some(item) => open_document(state, item, effects),
+        None => {
+            if let Some(ViewKind::Queue(q)) = state.views.last_mut().map(|v| &mut v.kind) {
+                q.list.error = Some(if q.list.complete() {
+                    "The queue is empty: every pending document has a decision.".into()
+                } else {
+                    "Decided. Move down to load more of the queue.".into()
+                });
+            }
+        }
+    }
+}
