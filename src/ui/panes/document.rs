@@ -179,7 +179,7 @@ fn person_facts(t: &Theme, p: &Person, lines: &mut Vec<Line<'static>>) {
         .unwrap_or_default();
     lines.push(narrow(t, "Citizenships", citizenships));
     match &p.pep {
-        Some(pep) if pep.is_exposed() => lines.push(field::styled(
+        Some(pep) if pep.is_exposed() => lines.push(narrow_styled(
             t,
             "Politically exposed",
             format!(
