@@ -7,10 +7,9 @@
 //! - peak RSS of a console process with 100,000 users paged in (sandbox in another process).
 
 use backoffice::app::action::{Action, Call, Effect, Payload};
-use backoffice::app::runner::perform;
+use backoffice::app::runner::{Backends, perform};
 use backoffice::app::state::{PagedList, ProfileInfo, State, ViewKind};
 use backoffice::app::update;
-use backoffice::backends::PeopleDirectory;
 use backoffice::backends::graphql::GraphqlClient;
 use backoffice::backends::unioo::{self, UniooClient};
 use backoffice::core::{Cpr, PersonSummary, Sort};
@@ -24,12 +23,7 @@ use std::io::{BufRead, Read, Write};
 use std::time::{Duration, Instant};
 
 fn profile() -> ProfileInfo {
-    ProfileInfo {
-        name: "bench".into(),
-        production: false,
-        backend: "Unioo",
-        language: "en".into(),
-    }
+    ProfileInfo::new("bench", "Unioo")
 }
 
 fn new_state(w: u16, h: u16) -> State {
@@ -50,12 +44,30 @@ fn client(url: &str, token: String) -> UniooClient {
     ))
 }
 
+/// What the runner uses: the client for people and review, and an audit log in `dir`.
+fn backends(url: &str, token: String, dir: &std::path::Path) -> Backends {
+    let c = std::sync::Arc::new(client(url, token));
+    let audit = backoffice::console::open_audit(Some(dir.join("audit.jsonl")), Default::default());
+    Backends {
+        people: c.clone(),
+        review: c,
+        audit,
+    }
+}
+
+fn scratch(tag: &str) -> std::path::PathBuf {
+    let d = std::env::temp_dir().join(format!("backoffice-bench-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
 fn draw(term: &mut Terminal<TestBackend>, state: &State) {
     term.draw(|f| backoffice::ui::draw(f, state)).unwrap();
 }
 
 /// Feeds an action and carries out its calls until nothing is pending.
-async fn settle(state: &mut State, dir: &dyn PeopleDirectory, action: Action) {
+async fn settle(state: &mut State, dir: &Backends, action: Action) {
     let mut queue = vec![action];
     while let Some(a) = queue.pop() {
         for e in update(state, a) {
@@ -107,9 +119,10 @@ fn rss_with_100k_users(rt: &tokio::runtime::Runtime) -> State {
         out.read_line(&mut json).unwrap();
     }
     let creds: serde_json::Value = serde_json::from_str(&json).unwrap();
-    let c = client(
+    let c = backends(
         creds["unioo"]["url"].as_str().unwrap(),
         creds["unioo"]["token"].as_str().unwrap().into(),
+        &scratch("rss"),
     );
     let before = vm_rss_kib();
     let mut state = new_state(200, 50);
@@ -214,7 +227,11 @@ fn first_frame_in_a_pty() {
 fn search_round_trip(rt: &tokio::runtime::Runtime) {
     let (times, _) = rt.block_on(async {
         let s = Sandbox::start(SandboxOptions::default()).await.unwrap();
-        let c = client(&s.unioo_url(), s.mint_unioo_token(TOKEN_TTL_SECS));
+        let c = backends(
+            &s.unioo_url(),
+            s.mint_unioo_token(TOKEN_TTL_SECS),
+            &scratch("search"),
+        );
         let cprs: Vec<Cpr> = s
             .world
             .people
@@ -285,6 +302,8 @@ fn main() {
     let big = rss_with_100k_users(&rt);
     first_frame_in_a_pty();
     search_round_trip(&rt);
+    confirm_to_next_document(&rt);
+    audit_costs();
 
     let mut c = Criterion::default().configure_from_args().sample_size(30);
     c.bench_function(
@@ -307,12 +326,13 @@ fn main() {
     let sandbox = rt
         .block_on(Sandbox::start(SandboxOptions::default()))
         .unwrap();
-    let c_dir = client(
+    let c_dir = backends(
         &sandbox.unioo_url(),
         sandbox.mint_unioo_token(TOKEN_TTL_SECS),
+        &scratch("person"),
     );
     let template = rt
-        .block_on(c_dir.users(None, Sort::default(), 100))
+        .block_on(c_dir.people.users(None, Sort::default(), 100))
         .unwrap()
         .items;
     for (w, h) in [(80u16, 24u16), (200, 50)] {
@@ -367,4 +387,137 @@ fn main() {
         },
     );
     c.final_summary();
+}
+
+/// From Enter in the confirm dialog to the next document painted: the decision (audit intent,
+/// HTTP, audit outcome), the next document's KYC and image loads, and the draw.
+fn confirm_to_next_document(rt: &tokio::runtime::Runtime) {
+    let (to_first_paint, to_complete) = rt.block_on(async {
+        let s = Sandbox::start(SandboxOptions::default()).await.unwrap();
+        let b = backends(
+            &s.unioo_url(),
+            s.mint_unioo_token(TOKEN_TTL_SECS),
+            &scratch("review"),
+        );
+        let mut state = new_state(80, 24);
+        let mut term = Terminal::new(TestBackend::new(80, 24)).unwrap();
+        let key = |c: KeyCode| Action::Key(KeyEvent::new(c, KeyModifiers::NONE));
+        settle(&mut state, &b, key(KeyCode::Esc)).await;
+        settle(&mut state, &b, key(KeyCode::Char('v'))).await;
+        settle(&mut state, &b, key(KeyCode::Enter)).await;
+        let (mut first, mut complete) = (Vec::new(), Vec::new());
+        for n in 0..200 {
+            let verdict = if n % 2 == 0 {
+                KeyCode::Char('a')
+            } else {
+                KeyCode::Char('r')
+            };
+            settle(&mut state, &b, key(verdict)).await;
+            let started = Instant::now();
+            // Enter: the decision goes out; its answer opens the next document.
+            let mut pending: Vec<(u64, Call)> = update(&mut state, key(KeyCode::Enter))
+                .into_iter()
+                .filter_map(|e| match e {
+                    Effect::Call { req, call } => Some((req, call)),
+                    _ => None,
+                })
+                .collect();
+            let mut painted = false;
+            while let Some((req, call)) = pending.pop() {
+                let result = perform(&b, call).await;
+                for e in update(&mut state, Action::Loaded { req, result }) {
+                    if let Effect::Call { req, call } = e {
+                        pending.insert(0, (req, call));
+                    }
+                }
+                if !painted
+                    && matches!(state.top().kind, ViewKind::Document(_))
+                    && pending.len() == 2
+                {
+                    draw(&mut term, &state);
+                    first.push(started.elapsed());
+                    painted = true;
+                }
+            }
+            draw(&mut term, &state);
+            complete.push(started.elapsed());
+            let ViewKind::Document(d) = &state.top().kind else {
+                panic!("the queue ran out")
+            };
+            if d.notice.is_some() {
+                // An expired document cannot be decided: move past it.
+                settle(&mut state, &b, key(KeyCode::Esc)).await;
+                settle(&mut state, &b, key(KeyCode::Down)).await;
+                settle(&mut state, &b, key(KeyCode::Enter)).await;
+            }
+        }
+        first.sort();
+        complete.sort();
+        (percentile(&first, 0.5), percentile(&complete, 0.5))
+    });
+    println!(
+        "confirm to next document: painted (header, loading) median {:.2} ms; with its image and KYC median {:.2} ms (n=200, audit fsync included)",
+        to_first_paint.as_secs_f64() * 1e3,
+        to_complete.as_secs_f64() * 1e3
+    );
+}
+
+/// Audit append (with fsync) per record, and `verify` over 100,000 records.
+fn audit_costs() {
+    use backoffice::audit::{Actor, AuditLog, Event, GENESIS, Outcome, Record, verify_file};
+    let dir = scratch("audit");
+    let mut log = AuditLog::open(&dir.join("append.jsonl"), Actor::default()).unwrap();
+    let mut times = Vec::new();
+    for i in 0..500 {
+        let event = Event {
+            action: "legitimation.approve".into(),
+            targets: vec![format!("document:{i}")],
+            correlation: i.to_string(),
+            ..Default::default()
+        };
+        let started = Instant::now();
+        log.append(event, Outcome::Ok).unwrap();
+        times.push(started.elapsed());
+    }
+    times.sort();
+    // 100,000 records written in one go (sealed the same way, without an fsync each).
+    let actor = Actor {
+        operator: Some("Jane Doe".into()),
+        os_user: "jdoe".into(),
+        host: "jump-1".into(),
+        ssh_client: None,
+        profile: "prod".into(),
+    };
+    let mut prev = GENESIS.to_string();
+    let mut text = String::new();
+    for i in 0..100_000 {
+        let event = Event {
+            backend: "Unioo".into(),
+            action: "legitimation.reject".into(),
+            targets: vec![format!("user:{i}"), format!("document:{i}")],
+            cpr_masked: Some("211062-****".into()),
+            reason: Some("Image is blurred".into()),
+            correlation: i.to_string(),
+        };
+        let r = Record::seal(&actor, event, Outcome::Ok, &prev);
+        prev = r.hash.clone();
+        text.push_str(&serde_json::to_string(&r).unwrap());
+        text.push('\n');
+    }
+    let big = dir.join("big.jsonl");
+    std::fs::write(&big, text).unwrap();
+    let mut verify = Vec::new();
+    for _ in 0..5 {
+        let started = Instant::now();
+        assert_eq!(verify_file(&big).unwrap(), 100_000);
+        verify.push(started.elapsed());
+    }
+    verify.sort();
+    println!(
+        "audit append with fsync: median {:.3} ms, p99 {:.3} ms per record (n=500); verify 100,000 records: median {:.0} ms (n=5)",
+        percentile(&times, 0.5).as_secs_f64() * 1e3,
+        percentile(&times, 0.99).as_secs_f64() * 1e3,
+        percentile(&verify, 0.5).as_secs_f64() * 1e3
+    );
+    let _ = std::fs::remove_dir_all(dir);
 }

@@ -64,12 +64,12 @@ pub enum Call {
     },
     /// Audited: intent before sending, outcome after.
     Decide {
-        decision: Decision,
-        audit: crate::audit::Event,
+        decision: Box<Decision>,
+        audit: Box<crate::audit::Event>,
     },
     /// Audited before the number is shown.
     Reveal {
-        audit: crate::audit::Event,
+        audit: Box<crate::audit::Event>,
     },
     LoadAudit,
 }

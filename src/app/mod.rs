@@ -6,6 +6,8 @@ pub mod registry;
 pub mod review;
 pub mod runner;
 pub mod state;
+#[cfg(test)]
+pub mod test_support;
 pub mod update;
 
 pub use action::{Action, Call, Effect, Payload, RequestId};

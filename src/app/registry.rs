@@ -269,10 +269,7 @@ mod tests {
 
     #[test]
     fn typing_keeps_printable_keys_for_the_field() {
-        let typing = Context {
-            scopes: &[Scope::Search],
-            typing: true,
-        };
+        let typing = SEARCH_INPUT;
         let browsing = Context {
             typing: false,
             ..typing
@@ -290,14 +287,8 @@ mod tests {
 
     #[test]
     fn scope_decides_what_a_key_means() {
-        let person = Context {
-            scopes: &[Scope::Person, Scope::Lists],
-            typing: false,
-        };
-        let search = Context {
-            scopes: &[Scope::Search, Scope::Lists],
-            typing: false,
-        };
+        let person = PERSON;
+        let search = SEARCH_RESULTS;
         let tab = press(KeyCode::Tab, KeyModifiers::NONE);
         assert_eq!(lookup(&tab, person), Some(Command::NextTab));
         assert_eq!(lookup(&tab, search), Some(Command::SwitchFocus));

@@ -163,7 +163,15 @@ pub fn confirm(state: &mut State) -> Vec<Effect> {
         correlation: decision.idempotency_key.clone(),
     };
     let mut effects = Vec::new();
-    let req = super::update::start(state, view, Call::Decide { decision, audit }, &mut effects);
+    let req = super::update::start(
+        state,
+        view,
+        Call::Decide {
+            decision: Box::new(decision),
+            audit: Box::new(audit),
+        },
+        &mut effects,
+    );
     if let ViewKind::Document(d) = &mut state.top_mut().kind {
         d.deciding = Some(req);
         d.notice = None;
@@ -226,7 +234,14 @@ pub fn confirm_reveal(state: &mut State) -> Vec<Effect> {
         correlation: uuid::Uuid::new_v4().to_string(),
     };
     let mut effects = Vec::new();
-    super::update::start(state, view, Call::Reveal { audit }, &mut effects);
+    super::update::start(
+        state,
+        view,
+        Call::Reveal {
+            audit: Box::new(audit),
+        },
+        &mut effects,
+    );
     effects
 }
 
@@ -357,5 +372,275 @@ fn next_after_decision(
                 });
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_support::*;
+    use super::*;
+    use crate::app::action::Action;
+    use crate::app::update::update;
+    use crossterm::event::KeyCode;
+    use std::time::Duration;
+
+    fn item(first: &str, n: u8) -> ReviewItem {
+        ReviewItem {
+            document_id: uuid::Uuid::from_bytes([n; 16]),
+            kind: DocumentKind::PhotoLegitimation,
+            version: 3,
+            state: LegitimationState::Pending,
+            created: None,
+            expires: None,
+            person: person(first),
+            cpr: Some(Ssn::Danish(
+                Cpr::parse_on("2110620629", jiff::civil::Date::constant(2026, 1, 1)).unwrap(),
+            )),
+        }
+    }
+
+    /// A state with the queue open on three documents and the first one opened.
+    fn reviewing() -> State {
+        let mut s = state();
+        key(&mut s, KeyCode::Esc);
+        let (req, call) = call_req(&key(&mut s, KeyCode::Char('v')));
+        assert_eq!(
+            call,
+            Call::ReviewQueue {
+                after: None,
+                kind: None
+            }
+        );
+        let page = Page {
+            items: vec![item("A", 1), item("B", 2), item("C", 3)],
+            total: 3,
+            next_cursor: None,
+        };
+        update(
+            &mut s,
+            Action::Loaded {
+                req,
+                result: Ok(Payload::Queue(page)),
+            },
+        );
+        let effects = key(&mut s, KeyCode::Enter);
+        let wanted: Vec<Call> = calls(&effects).into_iter().map(|(_, c)| c).collect();
+        assert!(
+            matches!(wanted[..], [Call::Person(_), Call::Document { .. }]),
+            "{wanted:?}"
+        );
+        s
+    }
+
+    fn document(s: &State) -> &DocumentView {
+        match &s.top().kind {
+            ViewKind::Document(d) => d,
+            k => panic!("{k:?}"),
+        }
+    }
+
+    #[test]
+    fn four_keys_from_queue_to_a_confirmed_rejection_then_the_next_document() {
+        let mut s = reviewing(); // v, Enter
+        assert!(key(&mut s, KeyCode::Char('r')).is_empty());
+        assert!(matches!(
+            s.overlay,
+            Overlay::Confirm(Confirm { reject: true, .. })
+        ));
+        let effects = key(&mut s, KeyCode::Enter);
+        let (req, call) = call_req(&effects);
+        let Call::Decide { decision, audit } = call else {
+            panic!("{call:?}")
+        };
+        assert_eq!(
+            decision.verdict,
+            Verdict::Reject {
+                reason: DEFAULT_REJECT_REASONS[0].into()
+            }
+        );
+        assert_eq!(decision.expected_version, 3);
+        assert_eq!(audit.action, "legitimation.reject");
+        assert_eq!(audit.cpr_masked.as_deref(), Some("211062-****"));
+        assert_eq!(audit.correlation, decision.idempotency_key);
+        assert_eq!(document(&s).deciding, Some(req));
+        let mut done = item("A", 1);
+        done.state = LegitimationState::Rejected;
+        let effects = update(
+            &mut s,
+            Action::Loaded {
+                req,
+                result: Ok(Payload::Decided(done)),
+            },
+        );
+        assert_eq!(
+            document(&s).item.person.first_name,
+            "B",
+            "the queue moves to the next document"
+        );
+        assert_eq!(calls(&effects).len(), 2);
+        let ViewKind::Queue(q) = &s.views[s.views.len() - 2].kind else {
+            panic!()
+        };
+        assert_eq!(q.list.rows.len(), 2);
+    }
+
+    #[test]
+    fn a_chosen_reason_with_details_and_other_needs_text() {
+        let mut s = reviewing();
+        key(&mut s, KeyCode::Char('r'));
+        key(&mut s, KeyCode::Down);
+        type_text(&mut s, "since May");
+        let (_, call) = call_req(&key(&mut s, KeyCode::Enter));
+        let Call::Decide { decision, audit } = call else {
+            panic!()
+        };
+        let reason = format!("{}: since May", DEFAULT_REJECT_REASONS[1]);
+        assert_eq!(
+            decision.verdict,
+            Verdict::Reject {
+                reason: reason.clone()
+            }
+        );
+        assert_eq!(audit.reason.as_deref(), Some(reason.as_str()));
+
+        let mut s = reviewing();
+        key(&mut s, KeyCode::Char('r'));
+        for _ in 0..10 {
+            key(&mut s, KeyCode::Down);
+        }
+        assert!(
+            key(&mut s, KeyCode::Enter).is_empty(),
+            "Other with no text sends nothing"
+        );
+        assert!(matches!(&s.overlay, Overlay::Confirm(c) if c.error.is_some()));
+        key(&mut s, KeyCode::Esc);
+        assert!(matches!(s.overlay, Overlay::None));
+        assert!(
+            s.requests
+                .keys()
+                .all(|r| !matches!(document(&s).deciding, Some(d) if d == *r))
+        );
+    }
+
+    #[test]
+    fn a_document_decided_meanwhile_shows_its_new_state_and_nothing_moves_on() {
+        let mut s = reviewing();
+        key(&mut s, KeyCode::Char('a'));
+        let (req, _) = call_req(&key(&mut s, KeyCode::Enter));
+        let err = BackendError::Rejected {
+            backend: "Unioo",
+            request_id: "r9".into(),
+            messages: vec!["The document was already decided: it is APPROVED.".into()],
+            code: Some("ALREADY_DECIDED".into()),
+        };
+        let effects = update(
+            &mut s,
+            Action::Loaded {
+                req,
+                result: Err(err),
+            },
+        );
+        let d = document(&s);
+        assert_eq!(d.item.person.first_name, "A", "stays on the document");
+        assert!(
+            d.notice.as_deref().unwrap().contains("already decided"),
+            "{:?}",
+            d.notice
+        );
+        assert!(
+            matches!(call_req(&effects).1, Call::Person(_)),
+            "reloads to show the current state"
+        );
+        let ViewKind::Queue(q) = &s.views[s.views.len() - 2].kind else {
+            panic!()
+        };
+        assert_eq!(q.list.rows.len(), 2, "no longer pending: out of the queue");
+    }
+
+    #[test]
+    fn read_only_profiles_cannot_decide() {
+        let mut s = reviewing();
+        s.profile.read_only = true;
+        assert!(key(&mut s, KeyCode::Char('a')).is_empty());
+        assert!(key(&mut s, KeyCode::Char('r')).is_empty());
+        assert!(matches!(s.overlay, Overlay::None));
+        key(&mut s, KeyCode::Char(':'));
+        type_text(&mut s, "approve");
+        assert!(key(&mut s, KeyCode::Enter).is_empty());
+        assert!(matches!(s.overlay, Overlay::None));
+        // And help does not list them.
+        let ctx = s.context();
+        assert!(crate::app::registry::available(ctx).all(|c| !c.mutating));
+    }
+
+    #[test]
+    fn reveal_asks_why_is_audited_and_lasts_until_the_view_changes() {
+        let mut s = reviewing();
+        key(&mut s, KeyCode::Char('R'));
+        assert!(matches!(s.overlay, Overlay::Reveal { .. }));
+        assert!(
+            key(&mut s, KeyCode::Enter).is_empty(),
+            "a reason is required"
+        );
+        type_text(&mut s, "customer on the phone");
+        let (req, call) = call_req(&key(&mut s, KeyCode::Enter));
+        let Call::Reveal { audit } = call else {
+            panic!()
+        };
+        assert_eq!(audit.action, "cpr.reveal");
+        assert_eq!(audit.cpr_masked.as_deref(), Some("211062-****"));
+        assert!(
+            !document(&s).revealed,
+            "not before the audit record is written"
+        );
+        update(
+            &mut s,
+            Action::Loaded {
+                req,
+                result: Ok(Payload::Revealed),
+            },
+        );
+        assert!(document(&s).revealed);
+        key(&mut s, KeyCode::Esc); // cancels the image and KYC loads still running
+        assert!(document(&s).revealed, "still this view");
+        key(&mut s, KeyCode::Esc); // leaves it
+        assert!(
+            s.views
+                .iter()
+                .all(|v| !matches!(&v.kind, ViewKind::Document(d) if d.revealed))
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_screen_locks_after_idling_and_keeps_drafts() {
+        let mut s = state();
+        s.profile.idle_lock = Duration::from_secs(15 * 60);
+        let tick = |s: &mut State| {
+            update(s, Action::Tick(tokio::time::Instant::now().into_std()));
+        };
+        s.now = tokio::time::Instant::now().into_std();
+        s.last_input = s.now;
+        type_text(&mut s, "2110");
+        let mut interval = tokio::time::interval(Duration::from_secs(1));
+        for _ in 0..(14 * 60) {
+            interval.tick().await;
+            tick(&mut s);
+        }
+        assert!(!s.locked, "not before 15 minutes");
+        for _ in 0..62 {
+            interval.tick().await;
+            tick(&mut s);
+        }
+        assert!(s.locked);
+        assert!(crate::app::update::tick_redraws(&s) || s.locked);
+        // Keys other than Enter do nothing while locked.
+        assert!(key(&mut s, KeyCode::Char('q')).is_empty());
+        assert!(!s.quit && s.locked);
+        key(&mut s, KeyCode::Enter);
+        assert!(!s.locked);
+        let ViewKind::Search(v) = &s.views[0].kind else {
+            panic!()
+        };
+        assert_eq!(v.input.value(), "2110", "the draft is kept");
     }
 }

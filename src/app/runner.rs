@@ -138,7 +138,7 @@ pub async fn perform(b: &Backends, call: Call) -> Result<Payload, BackendError> 
                 .await
                 .map_err(|e| audit_refusal(e.to_string()))?
                 .map_err(audit_refusal)?;
-            let result = b.review.decide(decision).await;
+            let result = b.review.decide(*decision).await;
             let outcome = match &result {
                 Ok(_) => Outcome::Ok,
                 Err(e) => Outcome::Error {

@@ -453,6 +453,15 @@ impl State {
         }
     }
 
+    /// Midnight UTC of `today`: what ages and expiry are judged against on screen, so a
+    /// screen drawn twice the same day is the same.
+    pub fn today_start(&self) -> jiff::Timestamp {
+        self.today
+            .to_zoned(jiff::tz::TimeZone::UTC)
+            .map(|z| z.timestamp())
+            .unwrap_or_else(|_| jiff::Timestamp::now())
+    }
+
     /// What the keys mean now, read-only profiles included.
     pub fn context(&self) -> Context {
         self.top().context().read_only(self.profile.read_only)

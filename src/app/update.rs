@@ -88,6 +88,7 @@ pub fn tick_redraws(state: &State) -> bool {
 }
 
 fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
+    let context = state.context();
     match &mut state.overlay {
         Overlay::Help => {
             if matches!(
@@ -103,11 +104,7 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             return Vec::new();
         }
         Overlay::Palette { input, selected } => {
-            let ctx = state
-                .views
-                .last()
-                .map(View::context)
-                .unwrap_or(registry::DETAIL);
+            let ctx = context;
             let matches = palette::matches(input.value(), ctx);
             match key.code {
                 KeyCode::Esc => state.overlay = Overlay::None,
@@ -845,70 +842,17 @@ fn apply_page<T>(
 
 #[cfg(test)]
 mod tests {
+    use super::super::test_support::*;
     use super::*;
     use crate::app::action::Call;
     use crossterm::event::KeyModifiers;
-    use jiff::civil::Date;
-    use std::time::{Duration, Instant};
-    use uuid::Uuid;
-
-    fn state() -> State {
-        let profile = ProfileInfo {
-            name: "t".into(),
-            production: false,
-            backend: "Unioo",
-            language: "en".into(),
-        };
-        State::new(
-            profile,
-            (80, 24),
-            Instant::now(),
-            Date::constant(2026, 11, 23),
-        )
-    }
-
-    fn key(s: &mut State, code: KeyCode) -> Vec<Effect> {
-        update(s, Action::Key(KeyEvent::new(code, KeyModifiers::NONE)))
-    }
-
-    fn ctrl(s: &mut State, c: char) -> Vec<Effect> {
-        update(
-            s,
-            Action::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)),
-        )
-    }
-
-    fn type_text(s: &mut State, text: &str) {
-        for c in text.chars() {
-            assert!(key(s, KeyCode::Char(c)).is_empty());
-        }
-    }
+    use std::time::Duration;
 
     fn search(s: &State) -> &SearchView {
         match &s.views[0].kind {
             ViewKind::Search(v) => v,
             _ => panic!("search is at the bottom"),
         }
-    }
-
-    fn person(first: &str) -> PersonSummary {
-        PersonSummary {
-            id: Uuid::new_v4(),
-            first_name: first.into(),
-            last_name: "Test".into(),
-            email: None,
-            organizations: vec![],
-        }
-    }
-
-    fn call_req(effects: &[Effect]) -> (RequestId, Call) {
-        effects
-            .iter()
-            .find_map(|e| match e {
-                Effect::Call { req, call } => Some((*req, call.clone())),
-                _ => None,
-            })
-            .expect("a call")
     }
 
     #[test]
@@ -1140,7 +1084,8 @@ mod tests {
         assert_eq!(s.health, Health::Down);
         assert!(s.last_error.as_deref().unwrap().contains("[request r1]"));
         assert!(matches!(&search(&s).results, Resource::Failed(m) if m.contains("did not answer")));
-        assert!(!tick_redraws(&s));
+        update(&mut s, Action::Tick(t0 + Duration::from_millis(300)));
+        assert!(!tick_redraws(&s), "nothing moves: no redraw");
     }
 
     #[test]

@@ -387,7 +387,7 @@ impl Query {
     async fn user_by_id(&self, ctx: &Context<'_>, user_id: UuidScalar) -> Vec<User> {
         let w = world(ctx);
         w.index_of(&user_id.0)
-            .map(|i| User::new(w, i))
+            .map(|i| user(ctx, i))
             .into_iter()
             .collect()
     }
@@ -398,7 +398,7 @@ impl Query {
         user_ids
             .iter()
             .filter_map(|id| w.index_of(&id.0))
-            .map(|i| User::new(w, i))
+            .map(|i| user(ctx, i))
             .collect()
     }
 
@@ -476,14 +476,6 @@ impl Query {
 
 pub struct User {
     rec: Arc<data::PersonRecord>,
-}
-
-impl User {
-    fn new(w: &World, idx: u32) -> User {
-        User {
-            rec: Arc::new(w.person(idx)),
-        }
-    }
 }
 
 #[Object]

@@ -90,3 +90,30 @@ fn a_bad_key_is_named_with_file_and_line() {
     );
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn audit_verify_names_the_tampered_line_and_fails() {
+    use backoffice::audit::{Actor, AuditLog, Event, Outcome};
+    let dir = std::env::temp_dir().join(format!("backoffice-cli-audit-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let path = dir.join("audit.jsonl");
+    let mut log = AuditLog::open(&path, Actor::default()).unwrap();
+    for i in 0..4 {
+        let event = Event {
+            action: format!("test.{i}"),
+            correlation: i.to_string(),
+            ..Default::default()
+        };
+        log.append(event, Outcome::Ok).unwrap();
+    }
+    drop(log);
+    let verify = || bin().args(["audit", "verify"]).arg(&path).output().unwrap();
+    assert!(verify().status.success());
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, text.replacen("test.2", "test.3", 1)).unwrap();
+    let out = verify();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("line 3") && err.contains("edited"), "{err}");
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -62,3 +62,61 @@ pub fn wait_until(what: &str, deadline: std::time::Duration, mut cond: impl FnMu
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
 }
+
+use backoffice::app::runner::{Audit, Backends};
+use std::sync::Arc;
+
+/// A scratch directory for one test (removed on drop).
+pub struct TempDir(pub std::path::PathBuf);
+
+impl TempDir {
+    pub fn new(tag: &str) -> TempDir {
+        static N: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+        let n = N.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let p =
+            std::env::temp_dir().join(format!("backoffice-it-{tag}-{}-{n}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&p);
+        std::fs::create_dir_all(&p).unwrap();
+        TempDir(p)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// What the console's runner uses, against this sandbox, auditing to `audit_log`.
+pub fn backends(s: &SandboxHandle, audit_log: &std::path::Path) -> Backends {
+    let c = Arc::new(client(s));
+    let actor = backoffice::audit::Actor {
+        operator: Some("Test Operator".into()),
+        os_user: "tester".into(),
+        host: "ci".into(),
+        ssh_client: None,
+        profile: "sandbox".into(),
+    };
+    Backends {
+        people: c.clone(),
+        review: c,
+        audit: backoffice::console::open_audit(Some(audit_log.to_path_buf()), actor),
+    }
+}
+
+/// Backends whose audit log cannot be written.
+pub fn backends_without_audit(s: &SandboxHandle) -> Backends {
+    let c = Arc::new(client(s));
+    Backends {
+        people: c.clone(),
+        review: c,
+        audit: backoffice::console::open_audit(
+            Some("/proc/backoffice-forbidden/audit.jsonl".into()),
+            Default::default(),
+        ),
+    }
+}
+
+pub fn audit_is_unavailable(b: &Backends) -> bool {
+    matches!(b.audit, Audit::Unavailable { .. })
+}

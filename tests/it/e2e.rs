@@ -38,6 +38,10 @@ mod tempdir {
 
 impl Console {
     fn start(tag: &str) -> Console {
+        Console::start_with(tag, &[])
+    }
+
+    fn start_with(tag: &str, args: &[&str]) -> Console {
         let pty = native_pty_system();
         let pair = pty
             .openpty(PtySize {
@@ -49,6 +53,7 @@ impl Console {
             .unwrap();
         let home = tempdir::Dir::new(tag);
         let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_backoffice"));
+        cmd.args(args);
         cmd.env("HOME", &home.0);
         cmd.env("XDG_CONFIG_HOME", home.0.join("config"));
         cmd.env("XDG_STATE_HOME", home.0.join("state"));
@@ -191,4 +196,72 @@ fn ends_restored_on(signal: nix::sys::signal::Signal) {
             .local_flags
             .contains(LocalFlags::ICANON | LocalFlags::ECHO)
     );
+}
+
+#[test]
+fn review_reject_then_approve_from_the_keyboard_and_the_audit_chain_verifies() {
+    use backoffice::sandbox::review::Review;
+    let world = World::generate(DEFAULT_SEED, DEFAULT_PEOPLE);
+    let queue = Review::default().pending(&world, None, None);
+    let names: Vec<String> = queue[..3]
+        .iter()
+        .map(|p| {
+            let r = world.person(p.person);
+            let doc = if p.photo {
+                r.photo
+            } else {
+                r.social_security_card
+            }
+            .unwrap();
+            assert!(
+                doc.expires.is_none_or(|e| e > jiff::Timestamp::now()),
+                "the first documents are decidable"
+            );
+            format!("{} {}", r.first_name, r.last_name)
+        })
+        .collect();
+    let audit_dir = tempdir::Dir::new("review-audit");
+    let log = audit_dir.0.join("audit.jsonl");
+    let mut c = Console::start_with("review", &["--audit-log", log.to_str().unwrap()]);
+    c.wait_for("Find a person by CPR number");
+    c.send("\x1b");
+    c.wait_for("/ edits the CPR");
+    c.send("v");
+    c.wait_for("Review queue:");
+    c.send("\r");
+    c.wait_for(&format!("of {}", names[0]));
+    c.wait_for("a approve");
+    c.send("r");
+    c.wait_for("Reject this document?");
+    c.send("\r");
+    c.wait_for(&format!("of {}", names[1]));
+    c.send("a");
+    c.wait_for("Approve this document?");
+    c.send("\r");
+    c.wait_for(&format!("of {}", names[2]));
+    c.send("q");
+    wait_until("the console to exit", DEADLINE, || {
+        c.child.try_wait().unwrap().is_some()
+    });
+
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_backoffice"))
+        .args(["audit", "verify"])
+        .arg(&log)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("4 records, chain intact"));
+    let shown = std::process::Command::new(env!("CARGO_BIN_EXE_backoffice"))
+        .args(["audit", "show"])
+        .arg(&log)
+        .args(["--action", "reject"])
+        .output()
+        .unwrap();
+    let shown = String::from_utf8_lossy(&shown.stdout);
+    assert_eq!(shown.lines().count(), 2, "{shown}");
+    assert!(shown.contains("Image is blurred or unreadable"), "{shown}");
 }

@@ -4,6 +4,7 @@
 mod cli;
 mod common;
 mod e2e;
+mod review;
 mod sandbox_api;
 mod snapshots;
 mod unioo_client;

@@ -1,9 +1,9 @@
 //! Every pane at 80x24 and 160x48, drawn by the real `ui::draw` from state built by `update`
 //! with data fetched over HTTP from the sandbox. No snapshot may hold an unmasked CPR.
 
-use crate::common::{client, sandbox};
+use crate::common::{TempDir, backends, client, sandbox};
 use backoffice::app::action::{Action, Call, Effect, Payload};
-use backoffice::app::runner::perform;
+use backoffice::app::runner::{Backends, perform};
 use backoffice::app::state::{ProfileInfo, State};
 use backoffice::app::update;
 use backoffice::backends::{BackendError, PeopleDirectory};
@@ -19,25 +19,18 @@ use std::time::{Duration, Instant};
 
 struct Harness<'a> {
     state: State,
-    dir: &'a dyn PeopleDirectory,
+    dir: &'a Backends,
     t0: Instant,
 }
 
 fn profile(production: bool) -> ProfileInfo {
-    ProfileInfo {
-        name: if production {
-            "prod-dk".into()
-        } else {
-            "sandbox".into()
-        },
-        production,
-        backend: "Unioo",
-        language: "en".into(),
-    }
+    let mut p = ProfileInfo::new(if production { "prod-dk" } else { "sandbox" }, "Unioo");
+    p.production = production;
+    p
 }
 
 impl<'a> Harness<'a> {
-    fn new(dir: &'a dyn PeopleDirectory, (w, h): (u16, u16)) -> Self {
+    fn new(dir: &'a Backends, (w, h): (u16, u16)) -> Self {
         let t0 = Instant::now();
         let state = State::new(profile(false), (w, h), t0, Date::constant(2026, 11, 23));
         Harness { state, dir, t0 }
@@ -135,8 +128,10 @@ async fn open_person(h: &mut Harness<'_>, s: &SandboxHandle, idx: u32) {
 async fn search_pane() {
     let s = sandbox(2_000).await;
     let c = client(&s);
+    let tmp = TempDir::new("snap-search");
+    let b = backends(&s, &tmp.0.join("audit.jsonl"));
     for size in SIZES {
-        let mut h = Harness::new(&c, size);
+        let mut h = Harness::new(&b, size);
         check("search_empty", size, h.render());
 
         h.text("511062-5629").await;
@@ -178,10 +173,11 @@ async fn search_pane() {
 #[tokio::test]
 async fn person_tabs() {
     let s = sandbox(2_000).await;
-    let c = client(&s);
+    let tmp = TempDir::new("snap-person");
+    let b = backends(&s, &tmp.0.join("audit.jsonl"));
     let idx = interesting(&s.world);
     for size in SIZES {
-        let mut h = Harness::new(&c, size);
+        let mut h = Harness::new(&b, size);
         open_person(&mut h, &s, idx).await;
         check("person_overview", size, h.render());
         h.key(KeyCode::Char('2')).await;
@@ -201,9 +197,10 @@ async fn person_tabs() {
 #[tokio::test]
 async fn person_failures_and_production_banner() {
     let s = sandbox(300).await;
-    let c = client(&s);
+    let tmp = TempDir::new("snap-fail");
+    let b = backends(&s, &tmp.0.join("audit.jsonl"));
     for size in SIZES {
-        let mut h = Harness::new(&c, size);
+        let mut h = Harness::new(&b, size);
         h.state.profile = profile(true);
         h.text(&s.world.people[1].cpr_text()).await;
         let calls = h.act_pending(Action::Key(KeyEvent::new(
@@ -227,9 +224,10 @@ async fn person_failures_and_production_banner() {
 #[tokio::test]
 async fn lists_and_palette() {
     let s = sandbox(2_000).await;
-    let c = client(&s);
+    let tmp = TempDir::new("snap-lists");
+    let b = backends(&s, &tmp.0.join("audit.jsonl"));
     for size in SIZES {
-        let mut h = Harness::new(&c, size);
+        let mut h = Harness::new(&b, size);
         h.key(KeyCode::Esc).await;
         h.key(KeyCode::Char('u')).await;
         check("users", size, h.render());
@@ -275,5 +273,148 @@ fn no_snapshot_holds_an_unmasked_cpr() {
         );
         scanned += 1;
     }
-    assert!(scanned >= 30, "only {scanned} snapshots found");
+    assert!(scanned >= 60, "only {scanned} snapshots found");
+}
+
+#[tokio::test]
+async fn review_panes_and_dialogs() {
+    let s = sandbox(2_000).await;
+    let tmp = TempDir::new("snap-review");
+    let b = backends(&s, &tmp.0.join("audit.jsonl"));
+    for size in SIZES {
+        let mut h = Harness::new(&b, size);
+        h.key(KeyCode::Esc).await;
+        h.key(KeyCode::Char('v')).await;
+        check("review_queue", size, h.render());
+        h.key(KeyCode::Char('f')).await;
+        check("review_queue_photo_ids", size, h.render());
+        h.key(KeyCode::Enter).await;
+        check("review_document", size, h.render());
+        h.key(KeyCode::Char('a')).await;
+        check("review_confirm_approve", size, h.render());
+        h.key(KeyCode::Esc).await;
+        h.key(KeyCode::Char('r')).await;
+        h.key(KeyCode::Down).await;
+        h.text("partly").await;
+        check("review_confirm_reject", size, h.render());
+        h.key(KeyCode::Esc).await;
+        h.key(KeyCode::Char('R')).await;
+        h.text("phone call").await;
+        check("reveal_prompt", size, h.render());
+        h.key(KeyCode::Esc).await;
+        h.key(KeyCode::Char('z')).await;
+        check("review_document_zoomed", size, h.render());
+        h.state.profile.read_only = true;
+        h.key(KeyCode::Char('z')).await;
+        check("review_document_read_only", size, h.render());
+        h.state.locked = true;
+        check("locked", size, h.render());
+    }
+}
+
+#[tokio::test]
+async fn audit_pane() {
+    use backoffice::audit::{Event, Outcome, Record};
+    let s = sandbox(50).await;
+    let tmp = TempDir::new("snap-audit");
+    let b = backends(&s, &tmp.0.join("audit.jsonl"));
+    let record = |n: u32, action: &str, outcome: Outcome, reason: Option<&str>| Record {
+        time: format!("2026-11-2{n}T09:1{n}:00.000000000Z"),
+        operator: Some("Jane Doe".into()),
+        os_user: "jdoe".into(),
+        host: "jump-1".into(),
+        ssh_client: Some("192.0.2.10".into()),
+        profile: "prod-dk".into(),
+        event: Event {
+            backend: "Unioo".into(),
+            action: action.into(),
+            targets: vec![format!("document:{n}")],
+            cpr_masked: Some("211062-****".into()),
+            reason: reason.map(String::from),
+            correlation: format!("c{n}"),
+        },
+        outcome,
+        prev: String::new(),
+        hash: String::new(),
+    };
+    let records = vec![
+        record(
+            1,
+            "legitimation.reject",
+            Outcome::Intent,
+            Some("Image is blurred"),
+        ),
+        record(
+            1,
+            "legitimation.reject",
+            Outcome::Ok,
+            Some("Image is blurred"),
+        ),
+        record(2, "cpr.reveal", Outcome::Ok, Some("customer on the phone")),
+        record(
+            3,
+            "legitimation.approve",
+            Outcome::Error {
+                message: "The document changed".into(),
+                request_id: Some("ab12".into()),
+            },
+            None,
+        ),
+    ];
+    for size in SIZES {
+        let mut h = Harness::new(&b, size);
+        h.key(KeyCode::Esc).await;
+        let calls = h.act_pending(Action::Key(KeyEvent::new(
+            KeyCode::Char(':'),
+            KeyModifiers::NONE,
+        )));
+        assert!(calls.is_empty());
+        h.text("audit").await;
+        let calls = h.act_pending(Action::Key(KeyEvent::new(
+            KeyCode::Enter,
+            KeyModifiers::NONE,
+        )));
+        assert_eq!(calls[0].1, Call::LoadAudit);
+        let verified =
+            Err("line 3: its contents do not match its hash (the line was edited)".to_string());
+        h.act(Action::Loaded {
+            req: calls[0].0,
+            result: Ok(Payload::Audit {
+                records: records.clone(),
+                verified,
+            }),
+        })
+        .await;
+        check("audit_pane", size, h.render());
+        h.key(KeyCode::Char('f')).await;
+        h.text("reveal").await;
+        check("audit_pane_filtered", size, h.render());
+    }
+}
+
+#[tokio::test]
+async fn a_revealed_cpr_shows_until_the_view_changes() {
+    let s = sandbox(300).await;
+    let tmp = TempDir::new("snap-reveal");
+    let b = backends(&s, &tmp.0.join("audit.jsonl"));
+    let mut h = Harness::new(&b, (80, 24));
+    let p = &s.world.people[4];
+    h.text(&p.cpr_text()).await;
+    h.key(KeyCode::Enter).await;
+    h.key(KeyCode::Char('R')).await;
+    h.text("fraud case 17").await;
+    h.key(KeyCode::Enter).await;
+    let mut term = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    term.draw(|f| backoffice::ui::draw(f, &h.state)).unwrap();
+    let shown = term.backend().to_string();
+    assert!(shown.contains(&p.cpr_text()), "revealed:\n{shown}");
+    h.key(KeyCode::Char('2')).await;
+    h.key(KeyCode::Char('1')).await;
+    assert!(
+        !h.render().contains(&p.cpr_text()),
+        "masked again after leaving the tab"
+    );
+    let audit = std::fs::read_to_string(tmp.0.join("audit.jsonl")).unwrap();
+    assert!(audit.contains("cpr.reveal") && audit.contains("fraud case 17"));
+    assert!(find_cprs(&audit).is_empty());
 }

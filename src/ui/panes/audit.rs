@@ -62,6 +62,20 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, a: &AuditView) {
         }
     }
     let rows = a.visible();
+    // At 80 columns the operator column gives way to the reason.
+    let wide = list.width >= 110;
+    let mut header = vec!["Time (UTC)", "Action", "Outcome", "CPR", "Reason"];
+    let mut widths = vec![
+        Constraint::Length(16),
+        Constraint::Length(20),
+        Constraint::Length(7),
+        Constraint::Length(11),
+        Constraint::Fill(1),
+    ];
+    if wide {
+        header.push("By");
+        widths.push(Constraint::Length(16));
+    }
     table::draw(
         frame,
         list,
@@ -70,15 +84,8 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, a: &AuditView) {
             " Audit trail: {} records (newest first) ",
             rows.len()
         )),
-        vec!["Time (UTC)", "Action", "Outcome", "CPR", "Reason", "By"],
-        &[
-            Constraint::Length(19),
-            Constraint::Length(20),
-            Constraint::Length(8),
-            Constraint::Length(11),
-            Constraint::Fill(1),
-            Constraint::Length(10),
-        ],
+        header,
+        &widths,
         rows.len(),
         Window {
             offset: table::offset_for(a.selected, list),
@@ -91,8 +98,8 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, a: &AuditView) {
                 Outcome::Ok => ("ok", t.ok()),
                 Outcome::Error { .. } => ("error", t.danger()),
             };
-            Row::new(vec![
-                Span::raw(r.time.get(..19).unwrap_or(&r.time).replace('T', " ")),
+            let mut cells = vec![
+                Span::raw(r.time.get(..16).unwrap_or(&r.time).replace('T', " ")),
                 Span::raw(r.event.action.clone()),
                 Span::styled(outcome, style),
                 Span::raw(r.event.cpr_masked.clone().unwrap_or_default()),
@@ -100,8 +107,13 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, a: &AuditView) {
                     Outcome::Error { message, .. } => message.clone(),
                     _ => r.event.reason.clone().unwrap_or_default(),
                 }),
-                Span::raw(r.operator.clone().unwrap_or_else(|| r.os_user.clone())),
-            ])
+            ];
+            if wide {
+                cells.push(Span::raw(
+                    r.operator.clone().unwrap_or_else(|| r.os_user.clone()),
+                ));
+            }
+            Row::new(cells)
         },
     );
 }

@@ -119,7 +119,7 @@ fn image(frame: &mut Frame, area: Rect, state: &State, d: &DocumentView, title: 
 
 fn facts(frame: &mut Frame, area: Rect, state: &State, d: &DocumentView) {
     let t = &state.theme;
-    let now = jiff::Timestamp::now();
+    let now = state.today_start();
     let current = d.current();
     let mut lines = vec![
         narrow(t, "Submitted", format::datetime(d.item.created)),
@@ -181,7 +181,7 @@ fn person_facts(t: &Theme, p: &Person, lines: &mut Vec<Line<'static>>) {
     match &p.pep {
         Some(pep) if pep.is_exposed() => lines.push(narrow_styled(
             t,
-            "Politically exposed",
+            "PEP",
             format!(
                 "{} — {}",
                 format::or_dash(pep.response.as_deref()),
@@ -191,10 +191,10 @@ fn person_facts(t: &Theme, p: &Person, lines: &mut Vec<Line<'static>>) {
         )),
         Some(pep) => lines.push(narrow(
             t,
-            "Politically exposed",
+            "PEP",
             format::or_dash(pep.response.as_deref()).to_string(),
         )),
-        None => lines.push(narrow(t, "Politically exposed", "not answered")),
+        None => lines.push(narrow(t, "PEP", "not answered")),
     }
     let eid = le.and_then(|l| l.eid_verified);
     lines.push(narrow_styled(

@@ -25,7 +25,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, q: &QueueView) {
         ),
         None => format!(" Review queue · {kind} "),
     };
-    let now = jiff::Timestamp::now();
+    let now = state.today_start();
     let l = &q.list;
     table::draw(
         frame,

@@ -1,0 +1,60 @@
+//! Helpers for `update` tests: a fresh state, key presses, and picking calls out of effects.
+
+use super::action::{Action, Call, Effect, RequestId};
+use super::state::{ProfileInfo, State};
+use super::update;
+use crate::core::PersonSummary;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use jiff::civil::Date;
+use std::time::Instant;
+use uuid::Uuid;
+
+pub fn state() -> State {
+    State::new(
+        ProfileInfo::new("t", "Unioo"),
+        (80, 24),
+        Instant::now(),
+        Date::constant(2026, 11, 23),
+    )
+}
+
+pub fn key(s: &mut State, code: KeyCode) -> Vec<Effect> {
+    update(s, Action::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+}
+
+pub fn ctrl(s: &mut State, c: char) -> Vec<Effect> {
+    update(
+        s,
+        Action::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)),
+    )
+}
+
+pub fn type_text(s: &mut State, text: &str) {
+    for c in text.chars() {
+        assert!(key(s, KeyCode::Char(c)).is_empty());
+    }
+}
+
+pub fn person(first: &str) -> PersonSummary {
+    PersonSummary {
+        id: Uuid::new_v4(),
+        first_name: first.into(),
+        last_name: "Test".into(),
+        email: None,
+        organizations: vec![],
+    }
+}
+
+pub fn calls(effects: &[Effect]) -> Vec<(RequestId, Call)> {
+    effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Call { req, call } => Some((*req, call.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+pub fn call_req(effects: &[Effect]) -> (RequestId, Call) {
+    calls(effects).into_iter().next().expect("a call")
+}

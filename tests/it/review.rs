@@ -1,0 +1,407 @@
+//! Legitimation review against the sandbox over HTTP: decisions, refusals, idempotency, lost
+//! responses, and the audit trail around every decision.
+
+use crate::common::*;
+use backoffice::app::action::{Call, Payload};
+use backoffice::app::runner::perform;
+use backoffice::audit::{Event, Outcome, Record, verify_file};
+use backoffice::backends::graphql::GraphqlClient;
+use backoffice::backends::http::HttpSettings;
+use backoffice::backends::unioo::{self, UniooClient};
+use backoffice::backends::{BackendError, LegitimationReview, PeopleDirectory};
+use backoffice::core::*;
+use backoffice::sandbox::TOKEN_TTL_SECS;
+use serde_json::json;
+use std::time::Duration;
+
+fn decision(item: &ReviewItem, verdict: Verdict) -> Decision {
+    Decision {
+        document_id: item.document_id,
+        kind: item.kind,
+        expected_version: item.version,
+        verdict,
+        idempotency_key: uuid::Uuid::new_v4().to_string(),
+    }
+}
+
+fn reject(reason: &str) -> Verdict {
+    Verdict::Reject {
+        reason: reason.into(),
+    }
+}
+
+/// The oldest pending documents that have not expired.
+async fn pending(c: &UniooClient, n: usize) -> Vec<ReviewItem> {
+    let now = jiff::Timestamp::now();
+    let page = c.review_queue(None, None, 100).await.unwrap();
+    page.items
+        .into_iter()
+        .filter(|i| !i.is_expired(now))
+        .take(n)
+        .collect()
+}
+
+async fn current(c: &UniooClient, item: &ReviewItem) -> Legitimation {
+    let p = c.person(item.person.id).await.unwrap().unwrap();
+    [p.photo_legitimation, p.social_security_card]
+        .into_iter()
+        .flatten()
+        .find(|d| d.id == Some(item.document_id))
+        .unwrap()
+}
+
+#[tokio::test]
+async fn approve_and_reject_change_the_document_and_leave_the_queue() {
+    let s = sandbox(1_000).await;
+    let c = client(&s);
+    let first = c.review_queue(None, None, 100).await.unwrap();
+    assert!(
+        first.items.windows(2).all(|w| w[0].created <= w[1].created),
+        "oldest first"
+    );
+    let items = pending(&c, 2).await;
+    let approved = c
+        .decide(decision(&items[0], Verdict::Approve))
+        .await
+        .unwrap();
+    assert_eq!(
+        (approved.state, approved.version),
+        (LegitimationState::Approved, items[0].version + 1)
+    );
+    let rejected = c
+        .decide(decision(&items[1], reject("Image is blurred")))
+        .await
+        .unwrap();
+    assert_eq!(rejected.state, LegitimationState::Rejected);
+    let doc = current(&c, &items[1]).await;
+    assert_eq!(doc.state, LegitimationState::Rejected);
+    assert_eq!(doc.rejected_reason.as_deref(), Some("Image is blurred"));
+    assert!(doc.decided.is_some());
+    let after = c.review_queue(None, None, 100).await.unwrap();
+    assert_eq!(after.total, first.total - 2);
+    assert!(after.items.iter().all(|i| i.document_id != items[0].document_id && i.document_id != items[1].document_id));
+    assert_eq!(s.review.decisions(), 2);
+}
+
+#[tokio::test]
+async fn a_document_decided_meanwhile_is_refused_not_overwritten() {
+    let s = sandbox(500).await;
+    let reviewer_a = client(&s);
+    let reviewer_b = client(&s);
+    let item = pending(&reviewer_a, 1).await.remove(0);
+    reviewer_b
+        .decide(decision(&item, Verdict::Approve))
+        .await
+        .unwrap();
+    // A still holds the old version and rejects: refused, says why, and is not retried.
+    let e = reviewer_a
+        .decide(decision(&item, reject("Name does not match")))
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), Some("ALREADY_DECIDED"), "{e}");
+    assert!(e.to_string().contains("APPROVED"), "{e}");
+    assert_eq!(
+        current(&reviewer_a, &item).await.state,
+        LegitimationState::Approved
+    );
+    assert_eq!(s.review.decisions(), 1);
+}
+
+#[tokio::test]
+async fn a_stale_version_is_refused_as_changed() {
+    let s = sandbox(500).await;
+    let c = client(&s);
+    let item = pending(&c, 1).await.remove(0);
+    let mut d = decision(&item, Verdict::Approve);
+    d.expected_version += 1;
+    let e = c.decide(d).await.unwrap_err();
+    assert_eq!(e.code(), Some("DOCUMENT_CHANGED"), "{e}");
+    assert_eq!(s.review.decisions(), 0);
+}
+
+#[tokio::test]
+async fn a_replayed_key_gives_one_decision_and_a_reused_key_is_refused() {
+    let s = sandbox(500).await;
+    let c = client(&s);
+    let item = pending(&c, 1).await.remove(0);
+    let d = decision(&item, reject("Part of the document is hidden"));
+    let first = c.decide(d.clone()).await.unwrap();
+    let replay = c.decide(d.clone()).await.unwrap();
+    assert_eq!(first, replay);
+    assert_eq!(s.review.decisions(), 1);
+    let other = Decision {
+        verdict: Verdict::Approve,
+        ..d
+    };
+    assert_eq!(
+        c.decide(other).await.unwrap_err().code(),
+        Some("IDEMPOTENCY_KEY_REUSED")
+    );
+}
+
+#[tokio::test]
+async fn a_connection_dropped_after_commit_ends_in_exactly_one_decision() {
+    let s = sandbox(500).await;
+    let c = client(&s);
+    let item = pending(&c, 1).await.remove(0);
+    s.faults.drop_next_responses_after_commit(1);
+    let done = c
+        .decide(decision(&item, Verdict::Approve))
+        .await
+        .expect("retried with the same key");
+    assert_eq!(done.state, LegitimationState::Approved);
+    assert_eq!(s.review.decisions(), 1);
+    assert_eq!(current(&c, &item).await.version, Some(item.version + 1));
+}
+
+#[tokio::test]
+async fn a_timeout_after_commit_is_retried_into_one_decision() {
+    let s = sandbox(500).await;
+    let settings = HttpSettings {
+        connect_timeout: Duration::from_secs(2),
+        timeout: Duration::from_millis(400),
+    };
+    let gql = GraphqlClient::new(
+        unioo::NAME,
+        s.unioo_url().parse().unwrap(),
+        secrecy::SecretString::from(s.mint_unioo_token(TOKEN_TTL_SECS)),
+        settings,
+    );
+    let c = UniooClient::new(gql);
+    let item = pending(&c, 1).await.remove(0);
+    s.faults.stall_next_response_after_commit(1_500);
+    let done = c
+        .decide(decision(&item, Verdict::Approve))
+        .await
+        .expect("the retry replays the key");
+    assert_eq!(done.state, LegitimationState::Approved);
+    assert_eq!(s.review.decisions(), 1);
+}
+
+#[tokio::test]
+async fn an_expired_document_cannot_be_decided() {
+    let s = sandbox(2_000).await;
+    let c = client(&s);
+    let now = jiff::Timestamp::now();
+    let mut after = None;
+    let expired = loop {
+        let page = c
+            .review_queue(after, Some(DocumentKind::PhotoLegitimation), 100)
+            .await
+            .unwrap();
+        if let Some(i) = page.items.iter().find(|i| i.is_expired(now)) {
+            break i.clone();
+        }
+        after = Some(
+            page.next_cursor
+                .expect("an expired pending document in the sandbox"),
+        );
+    };
+    let e = c
+        .decide(decision(&expired, Verdict::Approve))
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), Some("DOCUMENT_EXPIRED"), "{e}");
+}
+
+#[tokio::test]
+async fn raw_api_checks_reasons_kinds_and_age() {
+    let s = sandbox(500).await;
+    let auth = bearer(&s);
+    let c = client(&s);
+    let item = pending(&c, 1).await.remove(0);
+    let (mutation, wrong) = match item.kind {
+        DocumentKind::PhotoLegitimation => ("rejectPhotoLegitimation", "approveSocialSecurityCard"),
+        DocumentKind::SocialSecurityCard => {
+            ("rejectSocialSecurityCard", "approvePhotoLegitimation")
+        }
+    };
+    let q = format!(
+        "mutation($id: UUID!, $v: Int!) {{ {mutation}(input: {{documentId: $id, expectedVersion: $v, reason: \"  \", idempotencyKey: \"k1\"}}) {{ document {{ state }} }} }}"
+    );
+    let (_, body) = post(
+        &s.unioo_url(),
+        Some(&auth),
+        &q,
+        json!({"id": item.document_id, "v": item.version}),
+    )
+    .await;
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"], "REASON_REQUIRED",
+        "{body}"
+    );
+    let q = format!(
+        "mutation($id: UUID!, $v: Int!) {{ {wrong}(input: {{documentId: $id, expectedVersion: $v, idempotencyKey: \"k2\"}}) {{ document {{ state }} }} }}"
+    );
+    let (_, body) = post(
+        &s.unioo_url(),
+        Some(&auth),
+        &q,
+        json!({"id": item.document_id, "v": item.version}),
+    )
+    .await;
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"], "WRONG_DOCUMENT_KIND",
+        "{body}"
+    );
+    let count = |kind: &str, age: i32| {
+        format!("{{ reviewQueue(first: 1{kind}, minAgeDays: {age}) {{ totalCount }} }}")
+    };
+    let total = |b: serde_json::Value| b["data"]["reviewQueue"]["totalCount"].as_i64().unwrap();
+    let (_, all) = post(&s.unioo_url(), Some(&auth), &count("", 0), json!({})).await;
+    let (_, photos) = post(
+        &s.unioo_url(),
+        Some(&auth),
+        &count(", kind: PHOTO_LEGITIMATION", 0),
+        json!({}),
+    )
+    .await;
+    let (_, cards) = post(
+        &s.unioo_url(),
+        Some(&auth),
+        &count(", kind: SOCIAL_SECURITY_CARD", 0),
+        json!({}),
+    )
+    .await;
+    let (_, old) = post(&s.unioo_url(), Some(&auth), &count("", 1_000), json!({})).await;
+    let (all, photos, cards, old) = (total(all), total(photos), total(cards), total(old));
+    assert_eq!(all, photos + cards);
+    assert!(old > 0 && old < all, "{old} of {all}");
+    assert_eq!(s.review.decisions(), 0);
+}
+
+fn records(path: &std::path::Path) -> Vec<Record> {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+fn event(item: &ReviewItem, d: &Decision) -> Event {
+    Event {
+        backend: "Unioo".into(),
+        action: d.verdict.action().into(),
+        targets: vec![
+            format!("user:{}", item.person.id),
+            format!("document:{}", item.document_id),
+        ],
+        cpr_masked: item.cpr.as_ref().map(|c| c.to_string()),
+        reason: None,
+        correlation: d.idempotency_key.clone(),
+    }
+}
+
+#[tokio::test]
+async fn each_decision_is_audited_before_and_after_with_masked_cpr() {
+    let s = sandbox(500).await;
+    let tmp = TempDir::new("audit-ok");
+    let log = tmp.0.join("audit.jsonl");
+    let b = backends(&s, &log);
+    let c = client(&s);
+    let items = pending(&c, 2).await;
+    let ok = decision(&items[0], Verdict::Approve);
+    let result = perform(
+        &b,
+        Call::Decide {
+            decision: Box::new(ok.clone()),
+            audit: Box::new(event(&items[0], &ok)),
+        },
+    )
+    .await;
+    assert!(matches!(result, Ok(Payload::Decided(_))));
+    // A refusal (4xx) is recorded with the request id, and not retried.
+    let mut stale = decision(&items[1], Verdict::Approve);
+    stale.expected_version = 99;
+    let result = perform(
+        &b,
+        Call::Decide {
+            decision: Box::new(stale.clone()),
+            audit: Box::new(event(&items[1], &stale)),
+        },
+    )
+    .await;
+    let err = result.unwrap_err();
+    let rs = records(&log);
+    assert_eq!(rs.len(), 4);
+    assert_eq!(
+        (rs[0].outcome.clone(), rs[1].outcome.clone()),
+        (Outcome::Intent, Outcome::Ok)
+    );
+    assert_eq!(rs[0].event.correlation, rs[1].event.correlation);
+    assert_eq!(rs[2].outcome, Outcome::Intent);
+    match &rs[3].outcome {
+        Outcome::Error {
+            message,
+            request_id,
+        } => {
+            assert!(message.contains("changed"), "{message}");
+            assert_eq!(request_id.as_deref(), Some(err.request_id()));
+        }
+        o => panic!("{o:?}"),
+    }
+    assert_eq!(rs[0].operator.as_deref(), Some("Test Operator"));
+    assert_eq!(verify_file(&log).unwrap(), 4);
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert!(
+        backoffice::core::cpr::find_cprs(&text).is_empty(),
+        "a full CPR in the audit log"
+    );
+    assert_eq!(s.review.decisions(), 1);
+}
+
+#[tokio::test]
+async fn a_lost_response_is_audited_as_one_decision() {
+    let s = sandbox(500).await;
+    let tmp = TempDir::new("audit-drop");
+    let log = tmp.0.join("audit.jsonl");
+    let b = backends(&s, &log);
+    let item = pending(&client(&s), 1).await.remove(0);
+    s.faults.drop_next_responses_after_commit(1);
+    let d = decision(&item, Verdict::Approve);
+    let result = perform(
+        &b,
+        Call::Decide {
+            decision: Box::new(d.clone()),
+            audit: Box::new(event(&item, &d)),
+        },
+    )
+    .await;
+    assert!(matches!(result, Ok(Payload::Decided(_))));
+    let rs = records(&log);
+    assert_eq!(
+        rs.iter().map(|r| r.outcome.clone()).collect::<Vec<_>>(),
+        vec![Outcome::Intent, Outcome::Ok]
+    );
+    assert_eq!(s.review.decisions(), 1);
+}
+
+#[tokio::test]
+async fn an_unwritable_audit_log_means_nothing_is_sent() {
+    let s = sandbox(300).await;
+    let b = backends_without_audit(&s);
+    assert!(audit_is_unavailable(&b));
+    let item = pending(&client(&s), 1).await.remove(0);
+    let d = decision(&item, Verdict::Approve);
+    let err = perform(
+        &b,
+        Call::Decide {
+            decision: Box::new(d.clone()),
+            audit: Box::new(event(&item, &d)),
+        },
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(err.code(), Some("AUDIT_UNAVAILABLE"));
+    assert!(err.to_string().contains("nothing was sent"), "{err}");
+    assert_eq!(s.review.decisions(), 0);
+    let err = perform(
+        &b,
+        Call::Reveal {
+            audit: Box::new(event(&item, &d)),
+        },
+    )
+    .await
+    .unwrap_err();
+    assert!(matches!(err, BackendError::Rejected { .. }));
+}
