@@ -54,6 +54,23 @@ fn setup() -> anyhow::Result<(Guard, Terminal<CrosstermBackend<Stdout>>)> {
     Ok((guard, terminal))
 }
 
+/// A picker for kitty, sixel or iTerm2 images, asked of the terminal only when the environment
+/// says it is one that has them: over plain SSH nothing is probed and start-up never waits.
+/// Everywhere else images are drawn in halfblocks.
+fn graphics_picker() -> Option<ratatui_image::picker::Picker> {
+    let var = |k: &str| std::env::var(k).unwrap_or_default();
+    let term = var("TERM");
+    let likely = std::env::var_os("KITTY_WINDOW_ID").is_some()
+        || ["iTerm.app", "WezTerm", "ghostty"].contains(&var("TERM_PROGRAM").as_str())
+        || ["kitty", "foot", "mlterm"].iter().any(|t| term.contains(t));
+    if !likely || std::env::var_os("BACKOFFICE_NO_GRAPHICS").is_some() {
+        return None;
+    }
+    let mut options = ratatui_image::picker::cap_parser::QueryStdioOptions::default();
+    options.timeout = Duration::from_millis(300);
+    ratatui_image::picker::Picker::from_query_stdio_with_options(options).ok()
+}
+
 /// Runs the console until the user quits or a signal arrives.
 pub async fn run(
     mut state: State,
@@ -62,6 +79,9 @@ pub async fn run(
     let (_guard, mut terminal) = setup()?;
     let (tx, mut rx) = mpsc::unbounded_channel();
     let mut runner = runner_for(tx);
+    if let Some(p) = graphics_picker() {
+        state.picker = p;
+    }
     let size = terminal.size()?;
     state.size = (size.width, size.height);
     terminal.draw(|f| ui::draw(f, &state))?;
