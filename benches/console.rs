@@ -85,20 +85,12 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[((sorted.len() - 1) as f64 * p).round() as usize]
 }
 
-fn vm_hwm_kib() -> u64 {
+/// A `kB` figure from /proc/self/status (`VmRSS`, `VmHWM`).
+fn proc_status_kib(field: &str) -> u64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap();
     status
         .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches(" kB").trim().parse().ok())
-        .unwrap_or(0)
-}
-
-fn vm_rss_kib() -> u64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .find_map(|l| l.strip_prefix(field)?.strip_prefix(':'))
         .and_then(|v| v.trim().trim_end_matches(" kB").trim().parse().ok())
         .unwrap_or(0)
 }
@@ -124,7 +116,7 @@ fn rss_with_100k_users(rt: &tokio::runtime::Runtime) -> State {
         creds["unioo"]["token"].as_str().unwrap().into(),
         &scratch("rss"),
     );
-    let before = vm_rss_kib();
+    let before = proc_status_kib("VmRSS");
     let mut state = new_state(200, 50);
     let started = Instant::now();
     rt.block_on(async {
@@ -164,8 +156,8 @@ fn rss_with_100k_users(rt: &tokio::runtime::Runtime) -> State {
         l.rows.len(),
         started.elapsed().as_secs_f64(),
         before as f64 / 1024.0,
-        vm_rss_kib() as f64 / 1024.0,
-        vm_hwm_kib() as f64 / 1024.0
+        proc_status_kib("VmRSS") as f64 / 1024.0,
+        proc_status_kib("VmHWM") as f64 / 1024.0
     );
     let _ = child.kill();
     let _ = child.wait();

@@ -66,8 +66,10 @@ fn graphics_picker() -> Option<ratatui_image::picker::Picker> {
     if !likely || std::env::var_os("BACKOFFICE_NO_GRAPHICS").is_some() {
         return None;
     }
-    let mut options = ratatui_image::picker::cap_parser::QueryStdioOptions::default();
-    options.timeout = Duration::from_millis(300);
+    let options = ratatui_image::picker::cap_parser::QueryStdioOptions {
+        timeout: Duration::from_millis(300),
+        ..Default::default()
+    };
     ratatui_image::picker::Picker::from_query_stdio_with_options(options).ok()
 }
 

@@ -331,6 +331,23 @@ fn ordered<'a>(
     }
 }
 
+type Paging = (Option<i32>, Option<String>, Option<i32>, Option<String>);
+
+/// The sorted, filtered ids of a list and the page of them asked for.
+fn select(
+    by_name: &[u32],
+    by_id: &[u32],
+    order: Option<(Option<SortEnumType>, Option<SortEnumType>)>,
+    keep: impl Fn(u32) -> bool,
+    (first, after, last, before): Paging,
+) -> Result<(Vec<u32>, Window)> {
+    let ids: Vec<u32> = ordered(by_name, by_id, order)
+        .filter(|&i| keep(i))
+        .collect();
+    let window = window(ids.len(), first, after, last, before)?;
+    Ok((ids, window))
+}
+
 fn window(
     len: usize,
     first: Option<i32>,
@@ -372,14 +389,18 @@ impl Query {
         let order = order
             .and_then(|o| o.into_iter().next())
             .map(|o| (o.id, o.name));
-        let ids: Vec<u32> = ordered(&w.users_by_name, &w.users_by_id, order)
-            .filter(|&i| {
-                filter
-                    .as_ref()
-                    .is_none_or(|f| f.matches(w.people[i as usize].id))
-            })
-            .collect();
-        let window = window(ids.len(), first, after, last, before)?;
+        let matches = |i: u32| {
+            filter
+                .as_ref()
+                .is_none_or(|f| f.matches(w.people[i as usize].id))
+        };
+        let (ids, window) = select(
+            &w.users_by_name,
+            &w.users_by_id,
+            order,
+            matches,
+            (first, after, last, before),
+        )?;
         Ok(Some(UsersConnection { ids, window }))
     }
 
@@ -460,14 +481,18 @@ impl Query {
         let order = order
             .and_then(|o| o.into_iter().next())
             .map(|o| (o.id, o.name));
-        let ids: Vec<u32> = ordered(&w.employees_by_name, &w.employees_by_id, order)
-            .filter(|&i| {
-                filter
-                    .as_ref()
-                    .is_none_or(|f| f.matches(w.employees[i as usize].id))
-            })
-            .collect();
-        let window = window(ids.len(), first, after, last, before)?;
+        let matches = |i: u32| {
+            filter
+                .as_ref()
+                .is_none_or(|f| f.matches(w.employees[i as usize].id))
+        };
+        let (ids, window) = select(
+            &w.employees_by_name,
+            &w.employees_by_id,
+            order,
+            matches,
+            (first, after, last, before),
+        )?;
         Ok(Some(EmployeesConnection { ids, window }))
     }
 }

@@ -23,12 +23,31 @@ impl UniooClient {
     }
 }
 
-fn direction(descending: bool) -> Option<q::SortEnumType> {
-    Some(if descending {
+/// The `(id, name)` fields of a sort input: the chosen key gets the direction.
+fn order(sort: Sort) -> (Option<q::SortEnumType>, Option<q::SortEnumType>) {
+    let dir = Some(if sort.descending {
         q::SortEnumType::Desc
     } else {
         q::SortEnumType::Asc
-    })
+    });
+    match sort.key {
+        SortKey::Id => (dir, None),
+        SortKey::Name => (None, dir),
+    }
+}
+
+/// One page of a connection, mapped to core types.
+fn to_page<R, T>(
+    total: i32,
+    nodes: Option<Vec<R>>,
+    info: q::PageInfo,
+    f: impl Fn(R) -> T,
+) -> Page<T> {
+    Page {
+        items: nodes.unwrap_or_default().into_iter().map(f).collect(),
+        total: total.max(0) as usize,
+        next_cursor: info.has_next_page.then_some(info.end_cursor).flatten(),
+    }
 }
 
 impl PeopleDirectory for UniooClient {
@@ -61,37 +80,19 @@ impl PeopleDirectory for UniooClient {
         first: usize,
     ) -> BoxFut<'_, Page<PersonSummary>> {
         Box::pin(async move {
-            let order = match sort.key {
-                SortKey::Name => q::UserSortInput {
-                    id: None,
-                    name: direction(sort.descending),
-                },
-                SortKey::Id => q::UserSortInput {
-                    id: direction(sort.descending),
-                    name: None,
-                },
-            };
+            let (id, name) = order(sort);
             let vars = q::UsersPageVars {
                 first: Some(first as i32),
                 after,
-                order: Some(vec![order]),
+                order: Some(vec![q::UserSortInput { id, name }]),
             };
-            let conn = self.gql.run(q::UsersPage::build(vars)).await?.users;
-            let conn = conn.ok_or_else(|| missing("users"))?;
-            Ok(Page {
-                items: conn
-                    .nodes
-                    .unwrap_or_default()
-                    .into_iter()
-                    .map(map::summary)
-                    .collect(),
-                total: conn.total_count.max(0) as usize,
-                next_cursor: conn
-                    .page_info
-                    .has_next_page
-                    .then_some(conn.page_info.end_cursor)
-                    .flatten(),
-            })
+            let c = self
+                .gql
+                .run(q::UsersPage::build(vars))
+                .await?
+                .users
+                .ok_or_else(|| missing("users"))?;
+            Ok(to_page(c.total_count, c.nodes, c.page_info, map::summary))
         })
     }
 
@@ -102,37 +103,19 @@ impl PeopleDirectory for UniooClient {
         first: usize,
     ) -> BoxFut<'_, Page<Employee>> {
         Box::pin(async move {
-            let order = match sort.key {
-                SortKey::Name => q::EmployeeSortInput {
-                    id: None,
-                    name: direction(sort.descending),
-                },
-                SortKey::Id => q::EmployeeSortInput {
-                    id: direction(sort.descending),
-                    name: None,
-                },
-            };
+            let (id, name) = order(sort);
             let vars = q::EmployeesPageVars {
                 first: Some(first as i32),
                 after,
-                order: Some(vec![order]),
+                order: Some(vec![q::EmployeeSortInput { id, name }]),
             };
-            let conn = self.gql.run(q::EmployeesPage::build(vars)).await?.employees;
-            let conn = conn.ok_or_else(|| missing("employees"))?;
-            Ok(Page {
-                items: conn
-                    .nodes
-                    .unwrap_or_default()
-                    .into_iter()
-                    .map(map::employee)
-                    .collect(),
-                total: conn.total_count.max(0) as usize,
-                next_cursor: conn
-                    .page_info
-                    .has_next_page
-                    .then_some(conn.page_info.end_cursor)
-                    .flatten(),
-            })
+            let c = self
+                .gql
+                .run(q::EmployeesPage::build(vars))
+                .await?
+                .employees
+                .ok_or_else(|| missing("employees"))?;
+            Ok(to_page(c.total_count, c.nodes, c.page_info, map::employee))
         })
     }
 

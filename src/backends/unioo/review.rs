@@ -171,16 +171,13 @@ impl LegitimationReview for super::UniooClient {
                     DocumentKind::SocialSecurityCard => WireKind::SocialSecurityCard,
                 }),
             };
-            let conn = self.gql.run(ReviewQueue::build(vars)).await?.review_queue;
-            Ok(Page {
-                items: conn.nodes.into_iter().map(item).collect(),
-                total: conn.total_count.max(0) as usize,
-                next_cursor: conn
-                    .page_info
-                    .has_next_page
-                    .then_some(conn.page_info.end_cursor)
-                    .flatten(),
-            })
+            let c = self.gql.run(ReviewQueue::build(vars)).await?.review_queue;
+            Ok(super::to_page(
+                c.total_count,
+                Some(c.nodes),
+                c.page_info,
+                item,
+            ))
         })
     }
 
