@@ -86,12 +86,14 @@ pub struct SandboxArgs {
 #[derive(ValueEnum, Debug, Clone, Copy)]
 pub enum SdlApi {
     Unioo,
+    Healthmov,
 }
 
 impl SdlApi {
     pub fn sdl(self) -> String {
         match self {
             SdlApi::Unioo => crate::sandbox::unioo::sdl(),
+            SdlApi::Healthmov => crate::sandbox::healthmov::sdl(),
         }
     }
 }

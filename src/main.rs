@@ -43,6 +43,7 @@ async fn run_sandbox(opts: cli::SandboxArgs) -> anyhow::Result<()> {
         listen: opts.listen,
         seed: opts.seed,
         people: opts.people as usize,
+        ..Default::default()
     })
     .await?;
     println!("{}", serde_json::to_string_pretty(&handle.credentials())?);

@@ -22,7 +22,7 @@ pub const PHOTO_ID_PNG: &[u8] = include_bytes!("../../assets/sample-photo-id.png
 pub const SOCIAL_SECURITY_CARD_PNG: &[u8] =
     include_bytes!("../../assets/sample-social-security-card.png");
 
-const FIRST_NAMES: &[&str] = &[
+pub(super) const FIRST_NAMES: &[&str] = &[
     "Anne",
     "Mette",
     "Kirsten",
@@ -72,7 +72,7 @@ const FIRST_NAMES: &[&str] = &[
     "Gudrun",
     "Holger",
 ];
-const LAST_NAMES: &[&str] = &[
+pub(super) const LAST_NAMES: &[&str] = &[
     "Nielsen",
     "Jensen",
     "Hansen",
@@ -159,7 +159,7 @@ const COUNTRIES: &[(&str, &str, &str)] = &[
     ("US", "United States", "40.71,-74.01"),
     ("NL", "Netherlands", "52.37,4.90"),
 ];
-const ORG_WORDS: &[&str] = &[
+pub(super) const ORG_WORDS: &[&str] = &[
     "Nordhavn",
     "Vesterbro",
     "Fjordens",
@@ -238,7 +238,7 @@ pub struct World {
 }
 
 /// A stream of random numbers keyed by the world's seed and a purpose.
-fn rng(seed: u64, stream: u64, index: u64) -> fastrand::Rng {
+pub(super) fn rng(seed: u64, stream: u64, index: u64) -> fastrand::Rng {
     // splitmix-style mixing so that neighbouring indices give unrelated streams.
     let mut z = seed
         ^ stream.wrapping_mul(0x9E37_79B9_7F4A_7C15)

@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod data;
 pub mod faults;
+pub mod healthmov;
 pub mod paging;
 pub mod review;
 pub mod unioo;
@@ -22,6 +23,10 @@ pub struct SandboxOptions {
     pub listen: SocketAddr,
     pub seed: u64,
     pub people: usize,
+    /// Healthmov access tokens live this long (short, so clients exercise refresh).
+    pub healthmov_token_ttl_secs: i64,
+    /// Healthmov requests per client per second before 429 (0: no limit).
+    pub healthmov_rate_limit: u32,
 }
 
 impl Default for SandboxOptions {
@@ -30,6 +35,8 @@ impl Default for SandboxOptions {
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
             seed: data::DEFAULT_SEED,
             people: data::DEFAULT_PEOPLE,
+            healthmov_token_ttl_secs: 120,
+            healthmov_rate_limit: 20,
         }
     }
 }
@@ -42,10 +49,19 @@ pub struct Endpoint {
     pub token: String,
 }
 
+/// How to log in to the sandbox's Healthmov API.
+#[derive(Debug, Clone, Serialize)]
+pub struct LoginEndpoint {
+    pub url: String,
+    pub username: String,
+    pub password: String,
+}
+
 /// What `backoffice sandbox` prints.
 #[derive(Debug, Clone, Serialize)]
 pub struct Credentials {
     pub unioo: Endpoint,
+    pub healthmov: LoginEndpoint,
 }
 
 pub const TOKEN_TTL_SECS: i64 = 12 * 3600;
@@ -56,6 +72,7 @@ pub struct SandboxHandle {
     pub world: Arc<data::World>,
     pub review: Arc<review::Review>,
     pub faults: Arc<faults::Faults>,
+    pub healthmov: Arc<healthmov::Healthmov>,
     keys: Arc<auth::JwtKeys>,
     shutdown: Option<oneshot::Sender<()>>,
 }
@@ -70,11 +87,20 @@ impl SandboxHandle {
         self.keys.mint("sandbox-operator", ttl_secs)
     }
 
+    pub fn healthmov_url(&self) -> String {
+        format!("http://{}/healthmov/graphql", self.addr)
+    }
+
     pub fn credentials(&self) -> Credentials {
         Credentials {
             unioo: Endpoint {
                 url: self.unioo_url(),
                 token: self.mint_unioo_token(TOKEN_TTL_SECS),
+            },
+            healthmov: LoginEndpoint {
+                url: self.healthmov_url(),
+                username: self.healthmov.tokens.username.clone(),
+                password: self.healthmov.tokens.password.clone(),
             },
         }
     }
@@ -97,9 +123,21 @@ impl Sandbox {
         let keys = Arc::new(auth::JwtKeys::random());
         let review = Arc::new(review::Review::default());
         let faults = Arc::new(faults::Faults::default());
+        let healthmov = Arc::new(healthmov::Healthmov::new(
+            opts.seed,
+            opts.healthmov_token_ttl_secs,
+        ));
+        let hm = HealthmovState {
+            schema: healthmov::schema(healthmov.clone()),
+            healthmov: healthmov.clone(),
+            limit: Arc::new(healthmov::ratelimit::RateLimit::new(
+                opts.healthmov_rate_limit,
+            )),
+        };
         let app = router(
             unioo::schema(world.clone(), review.clone(), faults.clone()),
             keys.clone(),
+            hm,
         );
         let listener = tokio::net::TcpListener::bind(opts.listen).await?;
         let addr = listener.local_addr()?;
@@ -120,6 +158,7 @@ impl Sandbox {
             world,
             review,
             faults,
+            healthmov,
             keys,
             shutdown: Some(tx),
         })
@@ -147,10 +186,68 @@ fn lost_response() -> Response {
     Response::new(axum::body::Body::from_stream(failing))
 }
 
-fn router(schema: unioo::UniooSchema, keys: Arc<auth::JwtKeys>) -> Router {
+#[derive(Clone)]
+struct HealthmovState {
+    schema: healthmov::HealthmovSchema,
+    healthmov: Arc<healthmov::Healthmov>,
+    limit: Arc<healthmov::ratelimit::RateLimit>,
+}
+
+/// Rate limit first (429 with Retry-After), then the operation; a refused token is HTTP 401.
+async fn healthmov_graphql(
+    State(s): State<HealthmovState>,
+    headers: axum::http::HeaderMap,
+    req: GraphQLRequest,
+) -> Response {
+    use axum::http::{StatusCode, header};
+    let authorization = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|h| h.to_str().ok());
+    let caller = s.healthmov.tokens.caller(authorization);
+    let client = match &caller {
+        healthmov::auth::Caller::Valid { user, .. } => user.clone(),
+        _ => "anonymous".to_string(),
+    };
+    if let Err(wait) = s.limit.check(&client) {
+        let body = serde_json::json!({
+            "errors": [{ "message": format!("Too many requests: retry after {wait} s."), "extensions": { "code": "RATE_LIMITED" } }]
+        });
+        return (
+            StatusCode::TOO_MANY_REQUESTS,
+            [(header::RETRY_AFTER, wait.to_string())],
+            axum::Json(body),
+        )
+            .into_response();
+    }
+    let raw = authorization
+        .and_then(|h| h.strip_prefix("Bearer "))
+        .map(|t| t.trim().to_string());
+    let request = req
+        .into_inner()
+        .data(caller)
+        .data(healthmov::RawAuthorization(raw));
+    let response = s.schema.execute(request).await;
+    let refused = response.errors.iter().any(|e| {
+        e.extensions.as_ref().and_then(|x| x.get("code"))
+            == Some(&async_graphql::Value::from(healthmov::UNAUTHENTICATED))
+    });
+    let status = if refused {
+        StatusCode::UNAUTHORIZED
+    } else {
+        StatusCode::OK
+    };
+    (status, GraphQLResponse::from(response)).into_response()
+}
+
+fn router(schema: unioo::UniooSchema, keys: Arc<auth::JwtKeys>, hm: HealthmovState) -> Router {
     let unioo = Router::new()
         .route("/graphql", post(unioo_graphql))
         .with_state(schema)
         .layer(middleware::from_fn_with_state(keys, auth::require_bearer));
-    Router::new().nest("/unioo", unioo)
+    let healthmov = Router::new()
+        .route("/graphql", post(healthmov_graphql))
+        .with_state(hm);
+    Router::new()
+        .nest("/unioo", unioo)
+        .nest("/healthmov", healthmov)
 }

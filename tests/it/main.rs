@@ -4,6 +4,7 @@
 mod cli;
 mod common;
 mod e2e;
+mod healthmov_api;
 mod review;
 mod sandbox_api;
 mod snapshots;
