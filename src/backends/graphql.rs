@@ -72,6 +72,18 @@ impl GraphqlClient {
             .await
     }
 
+    /// Runs an operation that is not safe to resend (a mutation without an idempotency key):
+    /// one attempt, whatever happens.
+    pub async fn run_once<Q, V>(&self, op: cynic::Operation<Q, V>) -> Result<Q, BackendError>
+    where
+        Q: DeserializeOwned + 'static,
+        V: Serialize,
+    {
+        let name = op.operation_name.clone().unwrap_or_default();
+        let body = serde_json::to_vec(&op).expect("operations serialize");
+        self.send_once::<Q>(&name, &new_request_id(), body).await
+    }
+
     async fn send_once<Q: DeserializeOwned + 'static>(
         &self,
         name: &str,

@@ -49,3 +49,14 @@ pub trait LegitimationReview: Send + Sync {
     /// Approves or rejects; safe to resend with the same idempotency key.
     fn decide(&self, decision: Decision) -> BoxFut<'_, ReviewItem>;
 }
+
+/// Managing the bank's own staff.
+pub trait BankStaff: Send + Sync {
+    /// Creates an employee; not retried (the API takes no idempotency key).
+    fn create_employee(
+        &self,
+        email: String,
+        first_name: Option<String>,
+        last_name: Option<String>,
+    ) -> BoxFut<'_, Employee>;
+}

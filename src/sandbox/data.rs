@@ -232,8 +232,6 @@ pub struct World {
     by_cpr: HashMap<[u8; 10], Vec<u32>>,
     pub users_by_name: Vec<u32>,
     pub users_by_id: Vec<u32>,
-    pub employees_by_name: Vec<u32>,
-    pub employees_by_id: Vec<u32>,
     documents: HashMap<Uuid, (u32, bool)>,
 }
 
@@ -375,13 +373,7 @@ impl World {
         });
         let mut users_by_id: Vec<u32> = (0..people as u32).collect();
         users_by_id.sort_by_key(|&i| seeds[i as usize].id);
-        let mut employees_by_name: Vec<u32> = (0..employees.len() as u32).collect();
-        employees_by_name.sort_by(|&a, &b| {
-            let (a, b) = (&employees[a as usize], &employees[b as usize]);
-            (&a.last_name, &a.first_name, a.id).cmp(&(&b.last_name, &b.first_name, b.id))
-        });
-        let mut employees_by_id: Vec<u32> = (0..employees.len() as u32).collect();
-        employees_by_id.sort_by_key(|&i| employees[i as usize].id);
+
         let mut world = World {
             seed,
             documents: HashMap::new(),
@@ -392,8 +384,6 @@ impl World {
             by_cpr,
             users_by_name,
             users_by_id,
-            employees_by_name,
-            employees_by_id,
         };
         world.documents = (0..people as u32)
             .flat_map(|i| [(i, true), (i, false)])
@@ -846,6 +836,7 @@ impl AdminRecord {
     }
 }
 
+#[derive(Clone)]
 pub struct EmployeeRecord {
     pub id: Uuid,
     pub external_id: String,

@@ -7,6 +7,7 @@ pub mod faults;
 pub mod healthmov;
 pub mod paging;
 pub mod review;
+pub mod staff;
 pub mod unioo;
 
 use async_graphql_axum::{GraphQLRequest, GraphQLResponse};

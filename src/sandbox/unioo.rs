@@ -7,6 +7,7 @@ use super::data::{self, World};
 use super::faults::Faults;
 use super::paging::{self, Window};
 use super::review::{self, Review, Verdict};
+use super::staff::Staff;
 use async_graphql::{
     ComplexObject, Context, EmptySubscription, Enum, Error, ErrorExtensions, InputObject,
     Interface, Object, Result, Scalar, ScalarType, Schema, SimpleObject, Value,
@@ -22,7 +23,9 @@ pub const MAX_PAGE: usize = 100;
 pub const DEFAULT_PAGE: usize = 10;
 
 pub fn schema(world: Arc<World>, review: Arc<Review>, faults: Arc<Faults>) -> UniooSchema {
+    let staff = Arc::new(Staff::new(&world.employees));
     Schema::build(Query, Mutation, EmptySubscription)
+        .data(staff)
         .data(world)
         .data(review)
         .data(faults)
@@ -271,8 +274,10 @@ impl UsersConnection {
 }
 
 pub struct EmployeesConnection {
-    ids: Vec<u32>,
+    total: usize,
     window: Window,
+    /// The employees in the window, in order.
+    page: Vec<data::EmployeeRecord>,
 }
 
 #[derive(SimpleObject)]
@@ -286,31 +291,29 @@ impl EmployeesConnection {
     async fn page_info(&self) -> PageInfo {
         PageInfo::from(&self.window)
     }
-    async fn edges(&self, ctx: &Context<'_>) -> Option<Vec<EmployeesEdge>> {
-        let w = world(ctx);
+    async fn edges(&self) -> Option<Vec<EmployeesEdge>> {
         Some(
             self.window
                 .range
                 .clone()
-                .map(|pos| EmployeesEdge {
+                .zip(&self.page)
+                .map(|(pos, rec)| EmployeesEdge {
                     cursor: paging::cursor(pos),
-                    node: Employee::new(w, self.ids[pos]),
+                    node: Employee { rec: rec.clone() },
                 })
                 .collect(),
         )
     }
-    async fn nodes(&self, ctx: &Context<'_>) -> Option<Vec<Employee>> {
-        let w = world(ctx);
+    async fn nodes(&self) -> Option<Vec<Employee>> {
         Some(
-            self.window
-                .range
-                .clone()
-                .map(|pos| Employee::new(w, self.ids[pos]))
+            self.page
+                .iter()
+                .map(|rec| Employee { rec: rec.clone() })
                 .collect(),
         )
     }
     async fn total_count(&self) -> i32 {
-        self.ids.len() as i32
+        self.total as i32
     }
 }
 
@@ -477,23 +480,32 @@ impl Query {
         order: Option<Vec<EmployeeSortInput>>,
         #[graphql(name = "where")] filter: Option<EmployeeFilterInput>,
     ) -> Result<Option<EmployeesConnection>> {
-        let w = world(ctx);
+        let (list, by_name, by_id) = ctx.data_unchecked::<Arc<Staff>>().snapshot();
         let order = order
             .and_then(|o| o.into_iter().next())
             .map(|o| (o.id, o.name));
         let matches = |i: u32| {
             filter
                 .as_ref()
-                .is_none_or(|f| f.matches(w.employees[i as usize].id))
+                .is_none_or(|f| f.matches(list[i as usize].id))
         };
         let (ids, window) = select(
-            &w.employees_by_name,
-            &w.employees_by_id,
+            &by_name,
+            &by_id,
             order,
             matches,
             (first, after, last, before),
         )?;
-        Ok(Some(EmployeesConnection { ids, window }))
+        let page = window
+            .range
+            .clone()
+            .map(|pos| list[ids[pos] as usize].clone())
+            .collect();
+        Ok(Some(EmployeesConnection {
+            total: ids.len(),
+            window,
+            page,
+        }))
     }
 }
 
@@ -625,44 +637,36 @@ impl From<&data::CountryRecord> for Country {
 }
 
 pub struct Employee {
-    idx: u32,
-}
-
-impl Employee {
-    fn new(_w: &World, idx: u32) -> Employee {
-        Employee { idx }
-    }
+    rec: data::EmployeeRecord,
 }
 
 #[Object]
 impl Employee {
-    async fn id(&self, ctx: &Context<'_>) -> UuidScalar {
-        UuidScalar(world(ctx).employees[self.idx as usize].id)
+    async fn id(&self) -> UuidScalar {
+        UuidScalar(self.rec.id)
     }
-    async fn external_id(&self, ctx: &Context<'_>) -> Option<String> {
-        Some(world(ctx).employees[self.idx as usize].external_id.clone())
+    async fn external_id(&self) -> Option<&str> {
+        Some(&self.rec.external_id)
     }
-    async fn email(&self, ctx: &Context<'_>) -> Option<String> {
-        Some(world(ctx).employees[self.idx as usize].email.clone())
+    async fn email(&self) -> Option<&str> {
+        Some(&self.rec.email)
     }
-    async fn first_name(&self, ctx: &Context<'_>) -> Option<String> {
-        Some(world(ctx).employees[self.idx as usize].first_name.clone())
+    async fn first_name(&self) -> Option<&str> {
+        Some(&self.rec.first_name)
     }
-    async fn last_name(&self, ctx: &Context<'_>) -> Option<String> {
-        Some(world(ctx).employees[self.idx as usize].last_name.clone())
+    async fn last_name(&self) -> Option<&str> {
+        Some(&self.rec.last_name)
     }
-    async fn creation_date(&self, ctx: &Context<'_>) -> Option<DateTime> {
-        dt(world(ctx).employees[self.idx as usize].created)
+    async fn creation_date(&self) -> Option<DateTime> {
+        dt(self.rec.created)
     }
-    async fn last_login_time(&self, ctx: &Context<'_>) -> Option<DateTime> {
-        world(ctx).employees[self.idx as usize]
-            .last_login
-            .map(DateTime)
+    async fn last_login_time(&self) -> Option<DateTime> {
+        self.rec.last_login.map(DateTime)
     }
-    async fn roles(&self, ctx: &Context<'_>) -> Option<Vec<Option<BankEmployeeRole>>> {
-        let e = &world(ctx).employees[self.idx as usize];
+    async fn roles(&self) -> Option<Vec<Option<BankEmployeeRole>>> {
         Some(
-            e.roles
+            self.rec
+                .roles
                 .iter()
                 .map(|r| match *r {
                     "CAN_EDIT_EMPLOYEES" => Some(BankEmployeeRole::CanEditEmployees),
@@ -1320,10 +1324,37 @@ pub struct LegitimationDecisionPayload {
     document: ReviewItem,
 }
 
+#[derive(InputObject)]
+pub struct CreateEmployeeInput {
+    email: String,
+    first_name: Option<String>,
+    last_name: Option<String>,
+}
+
+#[derive(SimpleObject)]
+pub struct CreateEmployeePayload {
+    employee: Option<Employee>,
+}
+
 pub struct Mutation;
 
 #[Object]
 impl Mutation {
+    /// Creates a bank employee. Errors: 'Email is not valid', 'Email is already in use'.
+    async fn create_employee(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateEmployeeInput,
+    ) -> Result<Option<CreateEmployeePayload>> {
+        let staff = ctx.data_unchecked::<Arc<Staff>>();
+        let rec = staff
+            .create(input.email.trim(), input.first_name, input.last_name)
+            .map_err(Error::new)?;
+        Ok(Some(CreateEmployeePayload {
+            employee: Some(Employee { rec }),
+        }))
+    }
+
     /// Sandbox contract: approve a pending photo legitimation.
     async fn approve_photo_legitimation(
         &self,

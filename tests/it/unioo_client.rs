@@ -205,3 +205,37 @@ async fn errors_are_specific_and_carry_a_request_id() {
     assert!(e.backend_down(), "{e}");
     assert!(e.to_string().contains("cannot be reached"), "{e}");
 }
+
+#[tokio::test]
+async fn bank_employees_can_be_created_once_per_email() {
+    use backoffice::backends::BankStaff;
+    let s = sandbox(200).await;
+    let c = client(&s);
+    let before = c.employees(None, Sort::default(), 100).await.unwrap().total;
+    let e = c
+        .create_employee(
+            "new.hire@bank.example.com".into(),
+            Some("Nora".into()),
+            Some("Aabye".into()),
+        )
+        .await
+        .unwrap();
+    assert_eq!(e.full_name(), "Nora Aabye");
+    let page = c.employees(None, Sort::default(), 100).await.unwrap();
+    assert_eq!(page.total, before + 1);
+    assert_eq!(page.items[0].id, e.id, "sorted by name, Aabye comes first");
+    let dup = c
+        .create_employee("New.Hire@bank.example.com".into(), None, None)
+        .await
+        .unwrap_err();
+    assert!(dup.to_string().contains("Email is already in use"), "{dup}");
+    let bad = c
+        .create_employee("not an email".into(), None, None)
+        .await
+        .unwrap_err();
+    assert!(bad.to_string().contains("Email is not valid"), "{bad}");
+    assert_eq!(
+        c.employees(None, Sort::default(), 100).await.unwrap().total,
+        before + 1
+    );
+}

@@ -5,7 +5,7 @@ pub mod queries;
 pub mod review;
 
 use super::graphql::GraphqlClient;
-use super::{BackendError, BoxFut, PeopleDirectory};
+use super::{BackendError, BankStaff, BoxFut, PeopleDirectory};
 use crate::core::*;
 use cynic::QueryBuilder;
 use queries as q;
@@ -158,5 +158,32 @@ fn missing(field: &str) -> BackendError {
         backend: NAME,
         request_id: "-".into(),
         detail: format!("`{field}` was null"),
+    }
+}
+
+impl BankStaff for UniooClient {
+    fn create_employee(
+        &self,
+        email: String,
+        first_name: Option<String>,
+        last_name: Option<String>,
+    ) -> BoxFut<'_, Employee> {
+        Box::pin(async move {
+            use cynic::MutationBuilder;
+            let vars = q::CreateEmployeeVars {
+                input: q::CreateEmployeeInput {
+                    email,
+                    first_name,
+                    last_name,
+                },
+            };
+            // No idempotency key: a resend could create twice, so one attempt only.
+            let created = self.gql.run_once(q::CreateEmployee::build(vars)).await?;
+            created
+                .create_employee
+                .and_then(|p| p.employee)
+                .map(map::employee)
+                .ok_or_else(|| missing("createEmployee.employee"))
+        })
     }
 }

@@ -452,3 +452,29 @@ impl std::fmt::Debug for FileBytes {
             .finish_non_exhaustive()
     }
 }
+
+// ---- bank staff ----
+
+#[derive(cynic::InputObject, Debug)]
+pub struct CreateEmployeeInput {
+    pub email: String,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+}
+
+#[derive(cynic::QueryVariables, Debug)]
+pub struct CreateEmployeeVars {
+    pub input: CreateEmployeeInput,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(graphql_type = "Mutation", variables = "CreateEmployeeVars")]
+pub struct CreateEmployee {
+    #[arguments(input: $input)]
+    pub create_employee: Option<CreateEmployeePayload>,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+pub struct CreateEmployeePayload {
+    pub employee: Option<EmployeeRow>,
+}
