@@ -3,6 +3,10 @@
 
 fn main() {
     println!("cargo::rerun-if-changed=schemas/unioo.graphql");
+    println!("cargo::rerun-if-changed=schemas/healthmov.graphql");
+    cynic_codegen::register_schema("healthmov")
+        .from_sdl_file("schemas/healthmov.graphql")
+        .expect("schemas/healthmov.graphql is readable");
     cynic_codegen::register_schema("unioo")
         .from_sdl_file("schemas/unioo.graphql")
         .expect("schemas/unioo.graphql is readable")

@@ -1,15 +1,37 @@
 //! GraphQL over HTTP POST: bearer auth, HTTP and GraphQL errors mapped to [`BackendError`].
 
-use super::BackendError;
 use super::http::{HttpSettings, REQUEST_ID_HEADER, client, new_request_id};
+use super::{BackendError, BoxFut};
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Serialize, de::DeserializeOwned};
+use std::sync::Arc;
 use std::time::Instant;
+
+/// Where a client's bearer token comes from.
+pub trait TokenSource: Send + Sync {
+    /// The token to send now (logging in or refreshing first when needed); `None` sends no
+    /// Authorization header.
+    fn token(&self) -> BoxFut<'_, Option<SecretString>>;
+    /// After a 401: renew the token if this source can. `true` when one resend is worth it.
+    fn renew(&self) -> BoxFut<'_, bool>;
+}
+
+/// A fixed token (Unioo's bearer JWT), or none.
+pub struct StaticToken(pub Option<SecretString>);
+
+impl TokenSource for StaticToken {
+    fn token(&self) -> BoxFut<'_, Option<SecretString>> {
+        Box::pin(async move { Ok(self.0.clone()) })
+    }
+    fn renew(&self) -> BoxFut<'_, bool> {
+        Box::pin(async { Ok(false) })
+    }
+}
 
 pub struct GraphqlClient {
     backend: &'static str,
     url: reqwest::Url,
-    token: SecretString,
+    auth: Arc<dyn TokenSource>,
     http: reqwest::Client,
     settings: HttpSettings,
 }
@@ -32,12 +54,40 @@ impl GraphqlClient {
         token: SecretString,
         settings: HttpSettings,
     ) -> Self {
+        Self::with_auth(backend, url, Arc::new(StaticToken(Some(token))), settings)
+    }
+
+    pub fn with_auth(
+        backend: &'static str,
+        url: reqwest::Url,
+        auth: Arc<dyn TokenSource>,
+        settings: HttpSettings,
+    ) -> Self {
         GraphqlClient {
             backend,
             url,
-            token,
+            auth,
             http: client(settings),
             settings,
+        }
+    }
+
+    pub fn backend(&self) -> &'static str {
+        self.backend
+    }
+
+    /// One attempt, plus one resend when a 401 made the token source renew its token.
+    async fn authorized<Q: DeserializeOwned + 'static>(
+        &self,
+        name: &str,
+        request_id: &str,
+        body: &[u8],
+    ) -> Result<Q, BackendError> {
+        match self.send_once::<Q>(name, request_id, body.to_vec()).await {
+            Err(BackendError::Unauthorized { .. }) if self.auth.renew().await? => {
+                self.send_once::<Q>(name, request_id, body.to_vec()).await
+            }
+            other => other,
         }
     }
 
@@ -62,7 +112,7 @@ impl GraphqlClient {
             .with_max_delay(std::time::Duration::from_secs(2))
             .with_max_times(3)
             .with_jitter();
-        let attempt = || self.send_once::<Q>(&name, &request_id, body.clone());
+        let attempt = || self.authorized::<Q>(&name, &request_id, &body);
         attempt
             .retry(policy)
             .when(BackendError::is_transient)
@@ -81,7 +131,7 @@ impl GraphqlClient {
     {
         let name = op.operation_name.clone().unwrap_or_default();
         let body = serde_json::to_vec(&op).expect("operations serialize");
-        self.send_once::<Q>(&name, &new_request_id(), body).await
+        self.authorized::<Q>(&name, &new_request_id(), &body).await
     }
 
     async fn send_once<Q: DeserializeOwned + 'static>(
@@ -93,10 +143,11 @@ impl GraphqlClient {
         let request_id = request_id.to_string();
         let started = Instant::now();
         let backend = self.backend;
-        let sent = self
-            .http
-            .post(self.url.clone())
-            .bearer_auth(self.token.expose_secret())
+        let mut request = self.http.post(self.url.clone());
+        if let Some(token) = self.auth.token().await? {
+            request = request.bearer_auth(token.expose_secret());
+        }
+        let sent = request
             .header(REQUEST_ID_HEADER, &request_id)
             .header(reqwest::header::CONTENT_TYPE, "application/json")
             .body(body)

@@ -3,6 +3,7 @@
 
 pub mod error;
 pub mod graphql;
+pub mod healthmov;
 pub mod http;
 pub mod unioo;
 

@@ -5,6 +5,7 @@ mod cli;
 mod common;
 mod e2e;
 mod healthmov_api;
+mod healthmov_client;
 mod review;
 mod sandbox_api;
 mod snapshots;

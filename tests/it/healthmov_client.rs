@@ -1,0 +1,99 @@
+//! The Healthmov client's session against the sandbox: it stays logged in across token expiry,
+//! recovers from a session ended on the server, and says so when the password is refused.
+
+use backoffice::backends::BackendError;
+use backoffice::backends::healthmov::HealthmovClient;
+use backoffice::sandbox::{Sandbox, SandboxHandle, SandboxOptions};
+use secrecy::SecretString;
+
+async fn start(ttl: i64) -> SandboxHandle {
+    Sandbox::start(SandboxOptions {
+        people: 20,
+        healthmov_token_ttl_secs: ttl,
+        healthmov_rate_limit: 0,
+        ..Default::default()
+    })
+    .await
+    .unwrap()
+}
+
+fn client(s: &SandboxHandle, password: Option<&str>) -> HealthmovClient {
+    let c = s.credentials().healthmov;
+    let password = password.map(String::from).unwrap_or(c.password);
+    HealthmovClient::new(
+        c.url.parse().unwrap(),
+        c.username,
+        SecretString::from(password),
+        Default::default(),
+    )
+}
+
+#[tokio::test]
+async fn tokens_are_refreshed_before_they_expire_and_paging_works() {
+    let s = start(2).await;
+    let c = client(&s, None);
+    let first = c.companies(None).await.unwrap();
+    assert_eq!(first.items.len(), 5);
+    assert!(first.next_cursor.is_some());
+    // Each access token lives 2 s, inside the 30 s refresh margin: every call refreshes first
+    // and none needs a new login.
+    for _ in 0..4 {
+        c.companies(None)
+            .await
+            .expect("the session keeps itself valid");
+    }
+    let (logins, refreshes) = c.session.counts();
+    assert_eq!(logins, 1);
+    assert!(refreshes >= 4, "{refreshes} refreshes");
+    let mut after = None;
+    let mut seen = 0;
+    loop {
+        let p = c.companies(after).await.unwrap();
+        seen += p.items.len();
+        match p.next_cursor {
+            Some(n) => after = Some(n),
+            None => break,
+        }
+    }
+    assert_eq!(seen, 12);
+}
+
+#[tokio::test]
+async fn a_session_ended_on_the_server_is_renewed_once_by_logging_in_again() {
+    use backoffice::backends::graphql::TokenSource;
+    use secrecy::ExposeSecret;
+    let s = start(600).await;
+    let c = client(&s, None);
+    c.companies(None).await.unwrap();
+    // The session is ended behind the client's back: its next call gets a 401.
+    let token = c.session.token().await.unwrap().unwrap();
+    let auth = format!("Bearer {}", token.expose_secret());
+    let (_, body) = crate::common::post(
+        &s.healthmov_url(),
+        Some(&auth),
+        "mutation { logout { ok } }",
+        serde_json::json!({}),
+    )
+    .await;
+    assert_eq!(body["data"]["logout"]["ok"], true);
+    c.companies(None)
+        .await
+        .expect("refresh is refused, so it logs in again and resends once");
+    assert_eq!(c.session.counts(), (2, 1));
+}
+
+#[tokio::test]
+async fn a_refused_password_asks_to_log_in_again_without_looping() {
+    let s = start(600).await;
+    let c = client(&s, Some("wrong"));
+    let e = c.companies(None).await.unwrap_err();
+    assert!(
+        matches!(&e, BackendError::Unauthorized { detail, .. } if detail.contains("log in again")),
+        "{e}"
+    );
+    assert!(
+        !e.to_string().contains("wrong"),
+        "the password never appears in an error"
+    );
+    assert!(c.session.counts().0 <= 2, "{:?}", c.session.counts());
+}
