@@ -43,6 +43,12 @@ pub enum BackendError {
         /// The first error's `extensions.code`, e.g. `DOCUMENT_CHANGED`.
         code: Option<String>,
     },
+    #[error("{backend} is throttling requests (HTTP 429){}. [request {request_id}]", retry_after.map(|d| format!("; it asks to wait {} s", d.as_secs())).unwrap_or_default())]
+    Throttled {
+        backend: &'static str,
+        request_id: String,
+        retry_after: Option<std::time::Duration>,
+    },
     #[error("{backend} sent an answer that cannot be read ({detail}). [request {request_id}]")]
     Malformed {
         backend: &'static str,
@@ -69,6 +75,7 @@ impl BackendError {
             | BackendError::Unauthorized { request_id, .. }
             | BackendError::Http { request_id, .. }
             | BackendError::Rejected { request_id, .. }
+            | BackendError::Throttled { request_id, .. }
             | BackendError::Malformed { request_id, .. } => request_id,
         }
     }
@@ -78,7 +85,9 @@ impl BackendError {
     pub fn backend_down(&self) -> bool {
         matches!(
             self,
-            BackendError::Unreachable { .. } | BackendError::Timeout { .. }
+            BackendError::Unreachable { .. }
+                | BackendError::Timeout { .. }
+                | BackendError::Throttled { .. }
         ) || matches!(self, BackendError::Http { status, .. } if *status >= 500)
     }
 
@@ -86,7 +95,9 @@ impl BackendError {
     pub fn is_transient(&self) -> bool {
         matches!(
             self,
-            BackendError::Unreachable { .. } | BackendError::Timeout { .. }
+            BackendError::Unreachable { .. }
+                | BackendError::Timeout { .. }
+                | BackendError::Throttled { .. }
         ) || matches!(
             self,
             BackendError::Http {

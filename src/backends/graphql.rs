@@ -116,6 +116,11 @@ impl GraphqlClient {
         attempt
             .retry(policy)
             .when(BackendError::is_transient)
+            // A 429 says how long to wait: honour it, up to a cap.
+            .adjust(|e, backoff| match e {
+                BackendError::Throttled { retry_after: Some(d), .. } => Some((*d).min(MAX_RETRY_AFTER)),
+                _ => backoff,
+            })
             .notify(|e, wait| {
                 tracing::warn!(backend = self.backend, operation = %name, request_id = %request_id, retry_in_ms = wait.as_millis() as u64, error = %e, "retrying")
             })
@@ -158,6 +163,7 @@ impl GraphqlClient {
             Err(e) => return Err(self.transport_error(e, request_id)),
         };
         let status = response.status();
+        let retry_after = retry_after(response.headers());
         let body = response
             .bytes()
             .await
@@ -181,6 +187,13 @@ impl GraphqlClient {
                 backend,
                 request_id,
                 detail,
+            });
+        }
+        if status == reqwest::StatusCode::TOO_MANY_REQUESTS {
+            return Err(BackendError::Throttled {
+                backend,
+                request_id,
+                retry_after,
             });
         }
         if !status.is_success() {
@@ -251,6 +264,24 @@ impl GraphqlClient {
     }
 }
 
+/// The longest `Retry-After` honoured before giving up the wait.
+pub const MAX_RETRY_AFTER: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// `Retry-After` as seconds or as an HTTP date.
+fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<std::time::Duration> {
+    let v = headers
+        .get(reqwest::header::RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim();
+    if let Ok(secs) = v.parse::<u64>() {
+        return Some(std::time::Duration::from_secs(secs));
+    }
+    let when = jiff::fmt::rfc2822::parse(v).ok()?.timestamp();
+    let wait = when.duration_since(jiff::Timestamp::now());
+    Some(std::time::Duration::from_secs(wait.as_secs().max(0) as u64))
+}
+
 /// Says where decoding failed without quoting the body (it may hold personal data).
 fn decode_detail(e: &serde_json::Error) -> String {
     match e.classify() {
@@ -262,5 +293,24 @@ fn decode_detail(e: &serde_json::Error) -> String {
             )
         }
         _ => format!("not valid JSON at line {} column {}", e.line(), e.column()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_after_in_seconds_or_as_a_date() {
+        let mut h = reqwest::header::HeaderMap::new();
+        h.insert(reqwest::header::RETRY_AFTER, "7".parse().unwrap());
+        assert_eq!(retry_after(&h), Some(std::time::Duration::from_secs(7)));
+        let later = jiff::Timestamp::now() + jiff::SignedDuration::from_secs(120);
+        let date = jiff::fmt::rfc2822::to_string(&later.to_zoned(jiff::tz::TimeZone::UTC)).unwrap();
+        h.insert(reqwest::header::RETRY_AFTER, date.parse().unwrap());
+        let wait = retry_after(&h).unwrap().as_secs();
+        assert!((115..=120).contains(&wait), "{wait}");
+        h.insert(reqwest::header::RETRY_AFTER, "soon".parse().unwrap());
+        assert_eq!(retry_after(&h), None);
     }
 }

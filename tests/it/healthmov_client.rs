@@ -97,3 +97,27 @@ async fn a_refused_password_asks_to_log_in_again_without_looping() {
     );
     assert!(c.session.counts().0 <= 2, "{:?}", c.session.counts());
 }
+
+#[tokio::test]
+async fn a_429_is_waited_out_and_nothing_is_lost() {
+    let s = Sandbox::start(SandboxOptions {
+        people: 20,
+        healthmov_rate_limit: 2,
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let c = client(&s, None);
+    let started = std::time::Instant::now();
+    for _ in 0..6 {
+        c.companies(None)
+            .await
+            .expect("throttled calls are retried after Retry-After");
+    }
+    // Six calls (plus the login) at two a second cannot all fit in the first second.
+    assert!(
+        started.elapsed() >= std::time::Duration::from_millis(900),
+        "{:?}",
+        started.elapsed()
+    );
+}
