@@ -8,6 +8,7 @@ pub mod config;
 pub mod console;
 pub mod core;
 pub mod logging;
+pub mod onboarding;
 pub mod sandbox;
 pub mod tui;
 pub mod ui;

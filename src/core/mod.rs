@@ -4,6 +4,7 @@ pub mod cpr;
 pub mod page;
 pub mod person;
 pub mod review;
+pub mod validate;
 
 pub use cpr::{Cpr, CprError};
 pub use page::{Page, Sort, SortKey};

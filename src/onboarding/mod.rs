@@ -1,0 +1,3 @@
+//! Onboarding client companies' employees: the bulk import's parsing and validation.
+
+pub mod import;
