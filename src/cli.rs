@@ -43,6 +43,35 @@ pub enum Command {
     /// Read the audit log.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Onboard client companies' employees on Healthmov.
+    #[command(subcommand)]
+    Onboard(OnboardCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum OnboardCommand {
+    /// Import employees from a CSV file: every row is checked before anything is sent; rows
+    /// that do not go in are written to FILE.rejects.csv; a rerun sends only what is missing.
+    Import(ImportArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct ImportArgs {
+    /// The CSV file (header: employee_number,first_name,last_name,email,date_of_onboarding, and
+    /// optionally date_of_offboarding,phone,birthdate,external_id,department_id).
+    pub file: PathBuf,
+    /// The company's id.
+    #[arg(long)]
+    pub company: String,
+    /// The department for rows without a department_id.
+    #[arg(long)]
+    pub department: Option<String>,
+    /// Check the file and report; send nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Rows in flight at once.
+    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=32))]
+    pub concurrency: u16,
 }
 
 #[derive(Subcommand, Debug)]

@@ -49,6 +49,33 @@ pub struct Profile {
     /// The audit log file (default: the data directory's audit.jsonl).
     pub audit_log: Option<PathBuf>,
     pub unioo: Option<GraphqlBackend>,
+    pub healthmov: Option<LoginBackend>,
+}
+
+/// A backend that takes a username and password (Healthmov).
+#[derive(Debug, Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct LoginBackend {
+    pub url: String,
+    pub username: String,
+    pub password_env: Option<String>,
+    pub password_cmd: Option<String>,
+}
+
+impl LoginBackend {
+    /// The password from the environment or a command; never from the file.
+    pub fn password(&self) -> anyhow::Result<SecretString> {
+        let as_token = GraphqlBackend {
+            url: self.url.clone(),
+            token_env: self.password_env.clone(),
+            token_cmd: self.password_cmd.clone(),
+            connect_timeout_secs: None,
+            timeout_secs: None,
+        };
+        as_token
+            .token()
+            .map_err(|e| anyhow::anyhow!("{}", e.to_string().replace("token", "password")))
+    }
 }
 
 #[derive(Debug, Deserialize, Clone)]
@@ -150,6 +177,22 @@ impl Config {
             }
             if p.sandbox {
                 continue;
+            }
+            if let Some(h) = &p.healthmov {
+                let as_backend = GraphqlBackend {
+                    url: h.url.clone(),
+                    token_env: h.password_env.clone(),
+                    token_cmd: h.password_cmd.clone(),
+                    connect_timeout_secs: None,
+                    timeout_secs: None,
+                };
+                as_backend
+                    .validate(path, &at("healthmov"))
+                    .map_err(|e| ConfigError {
+                        message: e.message.replace("token", "password"),
+                        key: e.key.replace("token", "password"),
+                        ..e
+                    })?;
             }
             let Some(u) = &p.unioo else {
                 return Err(ConfigError::new(

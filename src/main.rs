@@ -20,6 +20,9 @@ fn main() -> std::process::ExitCode {
         match args.command {
             Some(cli::Command::Sandbox(opts)) => run_sandbox(opts).await,
             Some(cli::Command::Audit(cmd)) => return run_audit(cmd),
+            Some(cli::Command::Onboard(cli::OnboardCommand::Import(a))) => {
+                return backoffice::onboarding::cli::import(a, &args.console).await;
+            }
             None => backoffice::console::run(args.console).await,
         }
         .map(|()| std::process::ExitCode::SUCCESS)

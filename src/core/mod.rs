@@ -1,12 +1,14 @@
 //! Backend-neutral domain types and validation. No I/O.
 
 pub mod cpr;
+pub mod onboarding;
 pub mod page;
 pub mod person;
 pub mod review;
 pub mod validate;
 
 pub use cpr::{Cpr, CprError};
+pub use onboarding::NewEmployee;
 pub use page::{Page, Sort, SortKey};
 pub use person::*;
 pub use review::*;

@@ -1,11 +1,11 @@
 //! The bulk import's first phase: the header is checked, then every row is validated, before
 //! anything is sent. Bad rows are reported with their line number and what is wrong.
 
-use crate::core::validate;
+use crate::core::{NewEmployee, validate};
 use jiff::civil::Date;
 
 /// The columns a file may have; the first five are required.
-pub const COLUMNS: [&str; 9] = [
+pub const COLUMNS: [&str; 10] = [
     "employee_number",
     "first_name",
     "last_name",
@@ -15,6 +15,7 @@ pub const COLUMNS: [&str; 9] = [
     "phone",
     "birthdate",
     "external_id",
+    "department_id",
 ];
 const REQUIRED: usize = 5;
 
@@ -23,15 +24,11 @@ const REQUIRED: usize = 5;
 pub struct Row {
     /// The line in the file (the header is line 1).
     pub line: u64,
-    pub employee_number: String,
-    pub first_name: String,
-    pub last_name: String,
-    pub email: String,
-    pub onboarding: Date,
-    pub offboarding: Option<Date>,
-    pub phone: Option<String>,
-    pub birthdate: Option<Date>,
-    pub external_id: Option<String>,
+    pub employee: NewEmployee,
+    /// The department, when the file names one per row.
+    pub department: Option<String>,
+    /// The fields as they were in the file, for the rejects file.
+    pub record: Vec<String>,
 }
 
 /// A row that cannot be sent, and every reason why.
@@ -110,7 +107,7 @@ pub fn parse(input: impl std::io::Read) -> Result<Parsed, HeaderError> {
         };
         let fields: Vec<String> = record.iter().map(String::from).collect();
         match row(line, &header, &fields) {
-            Ok(r) => match seen.insert(r.employee_number.clone(), line) {
+            Ok(r) => match seen.insert(r.employee.employee_number.clone(), line) {
                 Some(first) => rejected.push(Rejected {
                     line,
                     record: fields,
@@ -193,15 +190,19 @@ fn row(line: u64, header: &[String], fields: &[String]) -> Result<Row, Vec<Strin
     match (reasons.is_empty(), on) {
         (true, Ok(Some(onboarding))) => Ok(Row {
             line,
-            employee_number: get("employee_number").into(),
-            first_name: get("first_name").into(),
-            last_name: get("last_name").into(),
-            email: get("email").into(),
-            onboarding,
-            offboarding: off.ok().flatten(),
-            phone: optional("phone"),
-            birthdate: born.ok().flatten(),
-            external_id: optional("external_id"),
+            employee: NewEmployee {
+                employee_number: get("employee_number").into(),
+                first_name: get("first_name").into(),
+                last_name: get("last_name").into(),
+                email: get("email").into(),
+                onboarding,
+                offboarding: off.ok().flatten(),
+                phone: optional("phone"),
+                birthdate: born.ok().flatten(),
+                external_id: optional("external_id"),
+            },
+            department: optional("department_id"),
+            record: fields.to_vec(),
         }),
         _ => Err(reasons),
     }

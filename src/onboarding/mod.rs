@@ -1,3 +1,5 @@
 //! Onboarding client companies' employees: the bulk import's parsing and validation.
 
+pub mod cli;
 pub mod import;
+pub mod upload;

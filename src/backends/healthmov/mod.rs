@@ -7,7 +7,7 @@ pub mod session;
 use super::graphql::GraphqlClient;
 use super::http::HttpSettings;
 use super::{BackendError, BoxFut};
-use crate::core::Page;
+use crate::core::{NewEmployee, Page};
 use cynic::QueryBuilder;
 use queries as q;
 use session::HealthmovSession;
@@ -29,6 +29,41 @@ pub struct CompanySummary {
 pub struct HealthmovClient {
     gql: GraphqlClient,
     pub session: Arc<HealthmovSession>,
+}
+
+/// Upserting one employee; the import talks to this, not to Healthmov directly.
+pub trait EmployeeUpsert: Send + Sync {
+    /// Creates or updates the employee with this number in `company`. Safe to resend: it is an
+    /// upsert keyed by company and employee number.
+    fn upsert(&self, company: &str, department: &str, employee: &NewEmployee)
+    -> BoxFut<'_, String>;
+}
+
+impl EmployeeUpsert for HealthmovClient {
+    fn upsert(&self, company: &str, department: &str, row: &NewEmployee) -> BoxFut<'_, String> {
+        use cynic::MutationBuilder;
+        let vars = q::UpsertEmployeeVars {
+            company_id: cynic::Id::new(company),
+            department_id: cynic::Id::new(department),
+            email: row.email.clone(),
+            phone_number: row.phone.clone(),
+            first_name: row.first_name.clone(),
+            last_name: row.last_name.clone(),
+            employee_number: row.employee_number.clone(),
+            date_of_onboarding: row.onboarding,
+            date_of_offboarding: row.offboarding,
+            external_id: row.external_id.clone(),
+            birthdate: row.birthdate,
+        };
+        Box::pin(async move {
+            let done = self.gql.run(q::UpsertEmployee::build(vars)).await?;
+            Ok(done
+                .create_or_update_employee
+                .and_then(|p| p.employee)
+                .map(|e| e.id)
+                .unwrap_or_default())
+        })
+    }
 }
 
 impl HealthmovClient {

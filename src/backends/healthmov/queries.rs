@@ -116,3 +116,53 @@ pub struct CompanyNode {
     pub date_of_onboarding: Option<jiff::civil::Date>,
     pub date_of_offboarding: Option<jiff::civil::Date>,
 }
+
+#[derive(cynic::QueryVariables, Debug)]
+pub struct UpsertEmployeeVars {
+    pub company_id: cynic::Id,
+    pub department_id: cynic::Id,
+    pub email: String,
+    pub phone_number: Option<String>,
+    pub first_name: String,
+    pub last_name: String,
+    pub employee_number: String,
+    pub date_of_onboarding: jiff::civil::Date,
+    pub date_of_offboarding: Option<jiff::civil::Date>,
+    pub external_id: Option<String>,
+    pub birthdate: Option<jiff::civil::Date>,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(
+    graphql_type = "Mutation",
+    schema = "healthmov",
+    variables = "UpsertEmployeeVars"
+)]
+pub struct UpsertEmployee {
+    #[arguments(
+        companyId: $company_id,
+        departmentId: $department_id,
+        email: $email,
+        phoneNumber: $phone_number,
+        firstName: $first_name,
+        lastName: $last_name,
+        employeeNumber: $employee_number,
+        dateOfOnboarding: $date_of_onboarding,
+        dateOfOffboarding: $date_of_offboarding,
+        externalId: $external_id,
+        birthdate: $birthdate
+    )]
+    pub create_or_update_employee: Option<EmployeePayload>,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(schema = "healthmov")]
+pub struct EmployeePayload {
+    pub employee: Option<EmployeeId>,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(graphql_type = "EmployeeNode", schema = "healthmov")]
+pub struct EmployeeId {
+    pub id: String,
+}

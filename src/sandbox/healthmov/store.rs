@@ -166,8 +166,9 @@ impl Store {
         self.members.iter().filter(move |m| m.parent == Some(of))
     }
 
+    /// Ids are handed out in increasing order, so the last one is the largest.
     fn next_id<T>(items: &[T], id: impl Fn(&T) -> u32) -> u32 {
-        items.iter().map(id).max().unwrap_or(0) + 1
+        items.last().map_or(0, id) + 1
     }
 
     /// Creates a company (`createCompany`), or with `upsert` updates the one with the same

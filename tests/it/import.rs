@@ -1,0 +1,255 @@
+//! Bulk import against the Healthmov sandbox: validation first, bounded concurrency, a rerun
+//! that sends nothing, resuming after a stop, and 429s that lose nothing.
+
+use backoffice::backends::healthmov::HealthmovClient;
+use backoffice::onboarding::import::parse;
+use backoffice::onboarding::upload::{Journal, Target, upload};
+use backoffice::sandbox::{Sandbox, SandboxHandle, SandboxOptions, healthmov};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// `rows` employees; with `bad_every`, one row in that many has a broken email.
+fn csv(rows: usize, bad_every: Option<usize>) -> (String, Vec<u64>) {
+    let mut s = String::from(
+        "employee_number,first_name,last_name,email,date_of_onboarding,date_of_offboarding,phone\n",
+    );
+    let mut bad = Vec::new();
+    for i in 0..rows {
+        let line = i as u64 + 2;
+        let broken = bad_every.is_some_and(|n| i % n == 3);
+        let email = if broken {
+            "not-an-email".to_string()
+        } else {
+            format!("e{i}@client.example.com")
+        };
+        if broken {
+            bad.push(line);
+        }
+        s.push_str(&format!(
+            "N{i:06},First{i},Last,{email},2025-02-01,,+4520{i:06}\n"
+        ));
+    }
+    (s, bad)
+}
+
+async fn sandbox(rate_limit: u32) -> (SandboxHandle, HealthmovClient) {
+    let s = Sandbox::start(SandboxOptions {
+        people: 20,
+        healthmov_rate_limit: rate_limit,
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let c = s.credentials().healthmov;
+    let client = HealthmovClient::new(
+        c.url.parse().unwrap(),
+        c.username,
+        secrecy::SecretString::from(c.password),
+        Default::default(),
+    );
+    (s, client)
+}
+
+fn in_company(s: &SandboxHandle, company: u32) -> usize {
+    let store = s.healthmov.store.lock().unwrap();
+    store
+        .members
+        .iter()
+        .filter(|m| {
+            m.company == company
+                && m.parent.is_none()
+                && m.employee_number
+                    .as_deref()
+                    .is_some_and(|n| n.starts_with('N'))
+        })
+        .count()
+}
+
+fn journal(tag: &str) -> (std::path::PathBuf, Journal) {
+    let p = std::env::temp_dir().join(format!(
+        "backoffice-import-{tag}-{}.imported",
+        std::process::id()
+    ));
+    let _ = std::fs::remove_file(&p);
+    let j = Journal::open(&p).unwrap();
+    (p, j)
+}
+
+#[tokio::test]
+async fn ten_thousand_rows_one_percent_bad_then_a_rerun_sends_nothing() {
+    let (s, client) = sandbox(0).await;
+    let (text, bad) = csv(10_000, Some(100));
+    let parsed = parse(text.as_bytes()).unwrap();
+    assert_eq!(
+        parsed.rejected.iter().map(|r| r.line).collect::<Vec<_>>(),
+        bad,
+        "exactly the bad rows, by line"
+    );
+    assert_eq!(parsed.rows.len(), 9_900);
+    let company = healthmov::global_id("CompanyNode", 2);
+    let department = {
+        let store = s.healthmov.store.lock().unwrap();
+        healthmov::global_id(
+            "DepartmentNode",
+            store
+                .departments
+                .iter()
+                .find(|d| d.company == 2)
+                .unwrap()
+                .id,
+        )
+    };
+    let (path, mut j) = journal("ten");
+    let stop = AtomicBool::new(false);
+    let first = upload(
+        &client,
+        Target {
+            company: &company,
+            department: Some(&department),
+        },
+        parsed.rows.clone(),
+        &mut j,
+        8,
+        &stop,
+        |_| {},
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        (first.sent, first.unchanged, first.failed.len()),
+        (9_900, 0, 0)
+    );
+    assert_eq!(in_company(&s, 2), 9_900);
+    let mut j = Journal::open(&path).unwrap();
+    let again = upload(
+        &client,
+        Target {
+            company: &company,
+            department: Some(&department),
+        },
+        parsed.rows,
+        &mut j,
+        8,
+        &stop,
+        |_| {},
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        (again.sent, again.unchanged),
+        (0, 9_900),
+        "a second run changes nothing"
+    );
+    let _ = std::fs::remove_file(path);
+}
+
+#[tokio::test]
+async fn an_import_stopped_half_way_is_completed_by_a_rerun_with_nothing_sent_twice() {
+    let (s, client) = sandbox(0).await;
+    let (text, _) = csv(2_000, None);
+    let rows = parse(text.as_bytes()).unwrap().rows;
+    let company = healthmov::global_id("CompanyNode", 3);
+    let department = {
+        let store = s.healthmov.store.lock().unwrap();
+        healthmov::global_id(
+            "DepartmentNode",
+            store
+                .departments
+                .iter()
+                .find(|d| d.company == 3)
+                .unwrap()
+                .id,
+        )
+    };
+    let (path, mut j) = journal("stop");
+    let stop = AtomicBool::new(false);
+    let first = upload(
+        &client,
+        Target {
+            company: &company,
+            department: Some(&department),
+        },
+        rows.clone(),
+        &mut j,
+        4,
+        &stop,
+        |p| {
+            if p.sent >= 700 {
+                stop.store(true, Ordering::SeqCst);
+            }
+        },
+    )
+    .await
+    .unwrap();
+    assert!(first.stopped);
+    assert!(first.sent >= 700 && first.sent < 2_000, "{}", first.sent);
+    let mut j = Journal::open(&path).unwrap();
+    let go = AtomicBool::new(false);
+    let second = upload(
+        &client,
+        Target {
+            company: &company,
+            department: Some(&department),
+        },
+        rows,
+        &mut j,
+        4,
+        &go,
+        |_| {},
+    )
+    .await
+    .unwrap();
+    assert!(!second.stopped);
+    assert_eq!(first.sent + second.sent, 2_000, "each row sent once");
+    assert_eq!(second.unchanged, first.sent);
+    assert_eq!(in_company(&s, 3), 2_000);
+    let _ = std::fs::remove_file(path);
+}
+
+#[tokio::test]
+async fn throttling_slows_the_import_but_loses_nothing() {
+    let (s, client) = sandbox(40).await;
+    let (text, _) = csv(120, None);
+    let rows = parse(text.as_bytes()).unwrap().rows;
+    let company = healthmov::global_id("CompanyNode", 4);
+    let department = {
+        let store = s.healthmov.store.lock().unwrap();
+        healthmov::global_id(
+            "DepartmentNode",
+            store
+                .departments
+                .iter()
+                .find(|d| d.company == 4)
+                .unwrap()
+                .id,
+        )
+    };
+    let (path, mut j) = journal("429");
+    let stop = AtomicBool::new(false);
+    let started = std::time::Instant::now();
+    let out = upload(
+        &client,
+        Target {
+            company: &company,
+            department: Some(&department),
+        },
+        rows,
+        &mut j,
+        8,
+        &stop,
+        |_| {},
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        (out.sent, out.failed.len()),
+        (120, 0),
+        "{:?}",
+        out.failed.first()
+    );
+    assert_eq!(in_company(&s, 4), 120);
+    assert!(
+        started.elapsed() >= std::time::Duration::from_secs(2),
+        "120 rows at 40 a second take time"
+    );
+    let _ = std::fs::remove_file(path);
+}
