@@ -27,14 +27,20 @@ pub struct JwtKeys {
     decoding: DecodingKey,
 }
 
+/// 32 random bytes for an HS256 key, made at start-up: tokens are good only for the sandbox
+/// that issued them.
+pub fn random_secret() -> Vec<u8> {
+    uuid::Uuid::new_v4()
+        .as_bytes()
+        .iter()
+        .chain(uuid::Uuid::new_v4().as_bytes())
+        .copied()
+        .collect()
+}
+
 impl JwtKeys {
     pub fn random() -> JwtKeys {
-        let secret: Vec<u8> = uuid::Uuid::new_v4()
-            .as_bytes()
-            .iter()
-            .chain(uuid::Uuid::new_v4().as_bytes())
-            .copied()
-            .collect();
+        let secret = random_secret();
         JwtKeys {
             encoding: EncodingKey::from_secret(&secret),
             decoding: DecodingKey::from_secret(&secret),

@@ -51,12 +51,7 @@ fn ts(secs: i64) -> jiff::Timestamp {
 
 impl Tokens {
     pub fn new(access_ttl_secs: i64) -> Tokens {
-        let secret: Vec<u8> = uuid::Uuid::new_v4()
-            .as_bytes()
-            .iter()
-            .chain(uuid::Uuid::new_v4().as_bytes())
-            .copied()
-            .collect();
+        let secret = crate::sandbox::auth::random_secret();
         Tokens {
             username: "hr@healthmov.example.com".into(),
             password: format!(
