@@ -91,6 +91,19 @@ impl BackendError {
         ) || matches!(self, BackendError::Http { status, .. } if *status >= 500)
     }
 
+    /// A short name for logs: server messages stay out of the log file.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            BackendError::Unreachable { .. } => "unreachable",
+            BackendError::Timeout { .. } => "timeout",
+            BackendError::Unauthorized { .. } => "unauthorized",
+            BackendError::Http { .. } => "http",
+            BackendError::Rejected { .. } => "rejected",
+            BackendError::Throttled { .. } => "throttled",
+            BackendError::Malformed { .. } => "malformed",
+        }
+    }
+
     /// Worth resending unchanged: the request may not have arrived, or its answer was lost.
     pub fn is_transient(&self) -> bool {
         matches!(

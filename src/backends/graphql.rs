@@ -122,7 +122,7 @@ impl GraphqlClient {
                 _ => backoff,
             })
             .notify(|e, wait| {
-                tracing::warn!(backend = self.backend, operation = %name, request_id = %request_id, retry_in_ms = wait.as_millis() as u64, error = %e, "retrying")
+                tracing::warn!(backend = self.backend, operation = %name, request_id = %request_id, retry_in_ms = wait.as_millis() as u64, error = e.kind(), "retrying")
             })
             .await
     }
