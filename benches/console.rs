@@ -50,7 +50,8 @@ fn backends(url: &str, token: String, dir: &std::path::Path) -> Backends {
     let audit = backoffice::console::open_audit(Some(dir.join("audit.jsonl")), Default::default());
     Backends {
         people: c.clone(),
-        review: c,
+        review: c.clone(),
+        staff: c,
         audit,
     }
 }

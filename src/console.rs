@@ -140,6 +140,7 @@ pub async fn run(args: ConsoleArgs) -> anyhow::Result<()> {
     let backends = Backends {
         people: setup.unioo.clone(),
         review: setup.unioo.clone(),
+        staff: setup.unioo.clone(),
         audit,
     };
     let mut state = State::new(

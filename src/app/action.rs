@@ -39,6 +39,7 @@ pub enum Payload {
         records: Vec<crate::audit::Record>,
         verified: Result<usize, String>,
     },
+    EmployeeCreated(Box<Employee>),
 }
 
 /// A backend call the runner makes on the app's behalf.
@@ -72,6 +73,13 @@ pub enum Call {
         audit: Box<crate::audit::Event>,
     },
     LoadAudit,
+    /// Audited: intent before sending, outcome after.
+    CreateEmployee {
+        email: String,
+        first_name: Option<String>,
+        last_name: Option<String>,
+        audit: Box<crate::audit::Event>,
+    },
 }
 
 impl Call {
@@ -87,6 +95,7 @@ impl Call {
             Call::Decide { .. } => "sending decision",
             Call::Reveal { .. } => "recording reveal",
             Call::LoadAudit => "reading audit log",
+            Call::CreateEmployee { .. } => "creating employee",
         }
     }
 }

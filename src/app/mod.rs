@@ -1,6 +1,8 @@
 //! The state machine: keys and results in, state changes and effects out (DESIGN section 2).
 
 pub mod action;
+pub mod form;
+pub mod forms;
 pub mod palette;
 pub mod registry;
 pub mod review;

@@ -35,6 +35,7 @@ pub enum Command {
     Zoom,
     Reveal,
     Filter,
+    New,
 }
 
 /// Where a command can be used.
@@ -55,6 +56,8 @@ pub enum Scope {
     Cpr,
     /// The audit trail pane.
     AuditTrail,
+    /// The bank employees list.
+    Staff,
 }
 
 /// A key as written in the registry and shown in help.
@@ -174,6 +177,7 @@ pub static REGISTRY: &[Spec] = &[
     Spec { command: Command::Reject, mutating: true, name: "reject", keys: &[k('r')], description: "Reject this document with a reason (asks to confirm)", scope: Scope::Document },
     Spec { command: Command::Zoom, mutating: false, name: "zoom", keys: &[k('z')], description: "Show the document image on the whole screen", scope: Scope::Document },
     Spec { command: Command::Reveal, mutating: false, name: "reveal", keys: &[k('R')], description: "Show the full CPR number (asks for a reason; audited)", scope: Scope::Cpr },
+    Spec { command: Command::New, mutating: true, name: "new-employee", keys: &[k('n')], description: "Create a bank employee (a form)", scope: Scope::Staff },
 ];
 
 pub fn spec(command: Command) -> &'static Spec {
@@ -229,6 +233,7 @@ pub const PAGED_LIST: Context = ctx(&[Scope::PagedLists, Scope::Lists], false);
 pub const QUEUE: Context = ctx(&[Scope::Queue, Scope::Lists], false);
 pub const DOCUMENT: Context = ctx(&[Scope::Document, Scope::Cpr], false);
 pub const AUDIT: Context = ctx(&[Scope::AuditTrail, Scope::Lists], false);
+pub const STAFF: Context = ctx(&[Scope::PagedLists, Scope::Lists, Scope::Staff], false);
 pub const DETAIL: Context = ctx(&[], false);
 pub const ALL_CONTEXTS: &[Context] = &[
     SEARCH_INPUT,
@@ -238,6 +243,7 @@ pub const ALL_CONTEXTS: &[Context] = &[
     QUEUE,
     DOCUMENT,
     AUDIT,
+    STAFF,
     DETAIL,
 ];
 

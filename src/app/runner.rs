@@ -6,7 +6,7 @@
 
 use super::action::{Action, Call, Effect, Payload, RequestId};
 use crate::audit::{AuditLog, Outcome};
-use crate::backends::{BackendError, LegitimationReview, PeopleDirectory};
+use crate::backends::{BackendError, BankStaff, LegitimationReview, PeopleDirectory};
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -18,6 +18,7 @@ use tokio::task::AbortHandle;
 pub struct Backends {
     pub people: Arc<dyn PeopleDirectory>,
     pub review: Arc<dyn LegitimationReview>,
+    pub staff: Arc<dyn BankStaff>,
     pub audit: Audit,
 }
 
@@ -100,6 +101,34 @@ fn audit_refusal(why: String) -> BackendError {
     }
 }
 
+/// Runs a mutation between its audit records: the intent is written (and fsynced) first, and
+/// if that fails nothing is sent; the outcome follows, with the request id of an error.
+async fn audited<T>(
+    log: &Audit,
+    event: &crate::audit::Event,
+    call: impl std::future::Future<Output = Result<T, BackendError>>,
+) -> Result<T, BackendError> {
+    let (intent_log, intent) = (log.clone(), event.clone());
+    tokio::task::spawn_blocking(move || intent_log.append(&intent, Outcome::Intent))
+        .await
+        .map_err(|e| audit_refusal(e.to_string()))?
+        .map_err(audit_refusal)?;
+    let result = call.await;
+    let outcome = match &result {
+        Ok(_) => Outcome::Ok,
+        Err(e) => Outcome::Error {
+            message: e.to_string(),
+            request_id: Some(e.request_id().to_string()),
+        },
+    };
+    let (outcome_log, event) = (log.clone(), event.clone());
+    let written = tokio::task::spawn_blocking(move || outcome_log.append(&event, outcome)).await;
+    if !matches!(written, Ok(Ok(()))) {
+        tracing::error!("the outcome of an audited action could not be written to the audit log");
+    }
+    result
+}
+
 pub async fn perform(b: &Backends, call: Call) -> Result<Payload, BackendError> {
     use super::state::PAGE_SIZE;
     Ok(match call {
@@ -132,27 +161,21 @@ pub async fn perform(b: &Backends, call: Call) -> Result<Payload, BackendError> 
             Payload::Queue(b.review.review_queue(after, kind, PAGE_SIZE).await?)
         }
         Call::Decide { decision, audit } => {
-            let log = b.audit.clone();
-            let intent = audit.clone();
-            tokio::task::spawn_blocking(move || log.append(&intent, Outcome::Intent))
-                .await
-                .map_err(|e| audit_refusal(e.to_string()))?
-                .map_err(audit_refusal)?;
-            let result = b.review.decide(*decision).await;
-            let outcome = match &result {
-                Ok(_) => Outcome::Ok,
-                Err(e) => Outcome::Error {
-                    message: e.to_string(),
-                    request_id: Some(e.request_id().to_string()),
-                },
-            };
-            let log = b.audit.clone();
-            let written = tokio::task::spawn_blocking(move || log.append(&audit, outcome)).await;
-            if !matches!(written, Ok(Ok(()))) {
-                tracing::error!("the outcome of a decision could not be written to the audit log");
-            }
-            Payload::Decided(result?)
+            Payload::Decided(audited(&b.audit, &audit, b.review.decide(*decision)).await?)
         }
+        Call::CreateEmployee {
+            email,
+            first_name,
+            last_name,
+            audit,
+        } => Payload::EmployeeCreated(Box::new(
+            audited(
+                &b.audit,
+                &audit,
+                b.staff.create_employee(email, first_name, last_name),
+            )
+            .await?,
+        )),
         Call::Reveal { audit } => {
             let log = b.audit.clone();
             tokio::task::spawn_blocking(move || {

@@ -174,6 +174,8 @@ pub struct PagedList<T> {
     pub next_cursor: Option<String>,
     pub loading: Option<RequestId>,
     pub error: Option<String>,
+    /// Good news for the footer (e.g. what was just created).
+    pub notice: Option<String>,
     pub selected: usize,
     /// First visible row; kept here because drawing is pure.
     pub offset: usize,
@@ -188,6 +190,7 @@ impl<T> Default for PagedList<T> {
             next_cursor: None,
             loading: None,
             error: None,
+            notice: None,
             selected: 0,
             offset: 0,
             sort: Sort::default(),
@@ -319,7 +322,8 @@ impl View {
             ViewKind::Search(s) if s.focus == SearchFocus::Input => registry::SEARCH_INPUT,
             ViewKind::Search(_) => registry::SEARCH_RESULTS,
             ViewKind::Person(_) => registry::PERSON,
-            ViewKind::Users(_) | ViewKind::Employees(_) => registry::PAGED_LIST,
+            ViewKind::Users(_) => registry::PAGED_LIST,
+            ViewKind::Employees(_) => registry::STAFF,
             ViewKind::Employee(_) => registry::DETAIL,
             ViewKind::Queue(_) => registry::QUEUE,
             ViewKind::Document(_) => registry::DOCUMENT,
@@ -346,6 +350,7 @@ pub enum Overlay {
         reason: Input,
         error: Option<String>,
     },
+    Form(super::form::Form),
 }
 
 /// The confirm dialog of a decision.

@@ -2,6 +2,7 @@
 //! the effects (backend calls, cancellations) for the runner to carry out.
 
 use super::action::{Action, Call, Effect, Payload, RequestId};
+use super::forms;
 use super::palette;
 use super::registry::{self, Command};
 use super::review;
@@ -89,6 +90,14 @@ pub fn tick_redraws(state: &State) -> bool {
 
 fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     let context = state.context();
+    // Ctrl-C quits from anywhere, dialogs and fields included.
+    if key.code == KeyCode::Char('c')
+        && key
+            .modifiers
+            .contains(crossterm::event::KeyModifiers::CONTROL)
+    {
+        return run(state, Command::Quit);
+    }
     match &mut state.overlay {
         Overlay::Help => {
             if matches!(
@@ -151,6 +160,7 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             }
             return Vec::new();
         }
+        Overlay::Form(_) => return forms::on_key(state, key),
         Overlay::None => {}
     }
     let ctx = state.context();
@@ -299,6 +309,12 @@ pub fn run(state: &mut State, command: Command) -> Vec<Effect> {
         }
         Command::Reveal => {
             review::ask_reveal(state);
+            Vec::new()
+        }
+        Command::New => {
+            if matches!(state.top().kind, ViewKind::Employees(_)) && !state.profile.read_only {
+                state.overlay = Overlay::Form(super::form::Form::bank_employee());
+            }
             Vec::new()
         }
         Command::Sort => {
@@ -494,7 +510,7 @@ fn open_list(state: &mut State, users: bool) -> Vec<Effect> {
 }
 
 /// Asks for the next page of a paged list, unless one is on its way or the list is complete.
-fn load_more(state: &mut State, view: ViewId) -> Vec<Effect> {
+pub(super) fn load_more(state: &mut State, view: ViewId) -> Vec<Effect> {
     let call = match state.view_mut(view).map(|v| &mut v.kind) {
         Some(ViewKind::Users(l)) if l.loading.is_none() && !l.complete() => Call::Users {
             after: l.next_cursor.clone(),
@@ -723,6 +739,9 @@ fn on_loaded(
     let Some(flight) = state.requests.remove(&req) else {
         return Vec::new();
     };
+    if matches!(&state.overlay, Overlay::Form(f) if f.sending == Some(req)) {
+        return forms::on_loaded(state, flight.view, result);
+    }
     match &result {
         Ok(_) => {
             state.health = Health::Ok;

@@ -97,6 +97,20 @@ impl std::fmt::Display for Ssn {
     }
 }
 
+/// `a***@example.com`: enough to recognise, not to reuse.
+pub fn mask_email(email: &str) -> String {
+    match email.split_once('@') {
+        Some((local, domain)) => {
+            let first: String = local.chars().take(1).collect();
+            format!(
+                "{first}{}@{domain}",
+                "*".repeat(local.chars().count().saturating_sub(1).max(3))
+            )
+        }
+        None => mask_identifier(email),
+    }
+}
+
 /// Keeps the first third of an identifier (at most 4 characters) and masks the rest.
 pub fn mask_identifier(raw: &str) -> String {
     let chars: Vec<char> = raw.trim().chars().collect();
@@ -466,6 +480,12 @@ mod tests {
                 RiskFlag::RecentRegistration
             ]
         );
+    }
+
+    #[test]
+    fn emails_are_masked_for_the_audit_trail() {
+        assert_eq!(mask_email("nora@bank.example.com"), "n***@bank.example.com");
+        assert_eq!(mask_email("ab@x.dk"), "a***@x.dk");
     }
 
     #[test]

@@ -43,8 +43,12 @@ impl Staff {
             return Err("Email is already in use");
         }
         let n = list.len() + 1;
+        // Derived from the email, so the same sandbox run gives the same ids.
+        let digest = <sha2::Sha256 as sha2::Digest>::digest(email.to_lowercase().as_bytes());
+        let mut bytes = [0u8; 16];
+        bytes.copy_from_slice(&digest[..16]);
         let e = EmployeeRecord {
-            id: uuid::Uuid::new_v4(),
+            id: uuid::Builder::from_random_bytes(bytes).into_uuid(),
             external_id: format!("EMP-{n:05}"),
             email: email.to_string(),
             first_name: first_name.unwrap_or_default(),

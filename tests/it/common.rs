@@ -99,7 +99,8 @@ pub fn backends(s: &SandboxHandle, audit_log: &std::path::Path) -> Backends {
     };
     Backends {
         people: c.clone(),
-        review: c,
+        review: c.clone(),
+        staff: c,
         audit: backoffice::console::open_audit(Some(audit_log.to_path_buf()), actor),
     }
 }
@@ -109,7 +110,8 @@ pub fn backends_without_audit(s: &SandboxHandle) -> Backends {
     let c = Arc::new(client(s));
     Backends {
         people: c.clone(),
-        review: c,
+        review: c.clone(),
+        staff: c,
         audit: backoffice::console::open_audit(
             Some("/proc/backoffice-forbidden/audit.jsonl".into()),
             Default::default(),

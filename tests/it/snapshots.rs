@@ -418,3 +418,26 @@ async fn a_revealed_cpr_shows_until_the_view_changes() {
     assert!(audit.contains("cpr.reveal") && audit.contains("fraud case 17"));
     assert!(find_cprs(&audit).is_empty());
 }
+
+#[tokio::test]
+async fn new_employee_form() {
+    let s = sandbox(300).await;
+    let tmp = TempDir::new("snap-form");
+    let b = backends(&s, &tmp.0.join("audit.jsonl"));
+    for size in SIZES {
+        let mut h = Harness::new(&b, size);
+        h.key(KeyCode::Esc).await;
+        h.key(KeyCode::Char('e')).await;
+        h.key(KeyCode::Char('n')).await;
+        h.text(&format!("nora{}@bank", size.0)).await;
+        h.key(KeyCode::Tab).await;
+        h.text("Nora").await;
+        check("form_new_employee_error", size, h.render());
+        h.key(KeyCode::BackTab).await;
+        h.text(".example.com").await;
+        h.key(KeyCode::Enter).await;
+        check("form_new_employee_confirm", size, h.render());
+        h.key(KeyCode::Enter).await;
+        check("employees_after_create", size, h.render());
+    }
+}

@@ -239,3 +239,45 @@ async fn bank_employees_can_be_created_once_per_email() {
         before + 1
     );
 }
+
+#[tokio::test]
+async fn creating_an_employee_is_audited_before_and_after() {
+    use backoffice::app::action::{Call, Payload};
+    use backoffice::app::runner::perform;
+    let s = sandbox(100).await;
+    let tmp = crate::common::TempDir::new("create-employee");
+    let log = tmp.0.join("audit.jsonl");
+    let b = crate::common::backends(&s, &log);
+    let audit = backoffice::audit::Event {
+        backend: "Unioo".into(),
+        action: "employee.create".into(),
+        correlation: "c1".into(),
+        ..Default::default()
+    };
+    let call = |email: &str| Call::CreateEmployee {
+        email: email.into(),
+        first_name: Some("Nora".into()),
+        last_name: None,
+        audit: Box::new(audit.clone()),
+    };
+    assert!(matches!(
+        perform(&b, call("nora@bank.example.com")).await,
+        Ok(Payload::EmployeeCreated(_))
+    ));
+    assert!(perform(&b, call("nora@bank.example.com")).await.is_err());
+    let text = std::fs::read_to_string(&log).unwrap();
+    let outcomes: Vec<&str> = text
+        .lines()
+        .map(|l| {
+            if l.contains("\"intent\"") {
+                "intent"
+            } else if l.contains("\"error\"") {
+                "error"
+            } else {
+                "ok"
+            }
+        })
+        .collect();
+    assert_eq!(outcomes, ["intent", "ok", "intent", "error"]);
+    assert_eq!(backoffice::audit::verify_file(&log).unwrap(), 4);
+}

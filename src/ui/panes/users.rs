@@ -26,6 +26,8 @@ pub fn footer<'a, T>(state: &State, l: &PagedList<T>) -> Line<'a> {
     let t = &state.theme;
     if let Some(e) = &l.error {
         Line::from(Span::styled(e.clone(), t.danger()))
+    } else if let Some(n) = &l.notice {
+        Line::from(Span::styled(n.clone(), t.ok()))
     } else if l.loading.is_some() {
         Line::from(Span::styled("Loading more…", t.warn()))
     } else {

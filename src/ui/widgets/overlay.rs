@@ -15,6 +15,63 @@ pub fn draw(frame: &mut Frame, state: &State) {
         Overlay::Palette { input, selected } => palette(frame, state, input, *selected),
         Overlay::Confirm(c) => confirm(frame, state, c),
         Overlay::Reveal { reason, error } => reveal(frame, state, reason, error.as_deref()),
+        Overlay::Form(f) => form(frame, state, f),
+    }
+}
+
+fn form(frame: &mut Frame, state: &State, f: &crate::app::form::Form) {
+    use crate::app::form::Stage;
+    let t = &state.theme;
+    let mut lines = Vec::new();
+    let mut cursor = None;
+    for (i, field) in f.fields.iter().enumerate() {
+        let label = format!("{}{}", field.label, if field.required { " *" } else { "" });
+        let focused = i == f.focus && f.stage == Stage::Editing;
+        let marker = if focused { "▸ " } else { "  " };
+        if focused {
+            cursor = Some((
+                lines.len() as u16,
+                (2 + 14 + field.input.visual_cursor()) as u16,
+            ));
+        }
+        lines.push(Line::from(vec![
+            Span::raw(marker),
+            Span::styled(format!("{label:<14}"), t.label()),
+            Span::raw(field.input.value().to_string()),
+        ]));
+        if let Some(e) = &field.error {
+            lines.push(Line::from(Span::styled(
+                format!("                {} {e}", field.label),
+                t.danger(),
+            )));
+        }
+    }
+    if let Some(e) = &f.error {
+        lines.push(Line::from(Span::styled(e.clone(), t.danger())));
+    }
+    lines.push(Line::default());
+    lines.push(match (f.stage, f.sending.is_some()) {
+        (_, true) => Line::from(Span::styled("Sending…", t.warn())),
+        (Stage::Editing, _) => Line::from(Span::styled(
+            "Tab/Shift-Tab move · Enter reviews · Esc closes",
+            t.dim(),
+        )),
+        (Stage::Confirming, _) => Line::from(vec![
+            Span::styled("Create this employee? ", t.title()),
+            Span::styled("Enter", t.key()),
+            Span::raw(" creates (audited) · "),
+            Span::styled("Esc", t.key()),
+            Span::raw(" edits"),
+        ]),
+        (Stage::DiscardAsked, _) => Line::from(vec![
+            Span::styled("Discard what you typed? ", t.warn()),
+            Span::styled("y", t.key()),
+            Span::raw(" discards · any other key keeps editing"),
+        ]),
+    });
+    let inner = dialog(frame, &format!(" {} ", f.title), lines);
+    if let Some((row, col)) = cursor {
+        frame.set_cursor_position((inner.x + col, inner.y + row));
     }
 }
 
