@@ -63,8 +63,12 @@ pub struct LoginBackend {
 }
 
 impl LoginBackend {
-    /// The password from the environment or a command; never from the file.
-    pub fn password(&self) -> anyhow::Result<SecretString> {
+    /// The password from the environment or a command; never from the file. `None` when
+    /// neither is set: the console asks for it.
+    pub fn password(&self) -> anyhow::Result<Option<SecretString>> {
+        if self.password_env.is_none() && self.password_cmd.is_none() {
+            return Ok(None);
+        }
         let as_token = GraphqlBackend {
             url: self.url.clone(),
             token_env: self.password_env.clone(),
@@ -74,6 +78,7 @@ impl LoginBackend {
         };
         as_token
             .token()
+            .map(Some)
             .map_err(|e| anyhow::anyhow!("{}", e.to_string().replace("token", "password")))
     }
 }
@@ -179,9 +184,15 @@ impl Config {
                 continue;
             }
             if let Some(h) = &p.healthmov {
+                // Neither env nor command: the console asks for the password.
+                let asks = h.password_env.is_none() && h.password_cmd.is_none();
                 let as_backend = GraphqlBackend {
                     url: h.url.clone(),
-                    token_env: h.password_env.clone(),
+                    token_env: if asks {
+                        Some("(asked for)".into())
+                    } else {
+                        h.password_env.clone()
+                    },
                     token_cmd: h.password_cmd.clone(),
                     connect_timeout_secs: None,
                     timeout_secs: None,

@@ -21,9 +21,7 @@ pub enum BackendError {
         request_id: String,
         secs: u64,
     },
-    #[error(
-        "{backend} refused the credentials: {detail}. Get a new token and restart. [request {request_id}]"
-    )]
+    #[error("{backend} refused the credentials: {detail}. [request {request_id}]")]
     Unauthorized {
         backend: &'static str,
         request_id: String,

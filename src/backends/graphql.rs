@@ -87,6 +87,16 @@ impl GraphqlClient {
             Err(BackendError::Unauthorized { .. }) if self.auth.renew().await? => {
                 self.send_once::<Q>(name, request_id, body.to_vec()).await
             }
+            // A fixed token cannot renew itself: say what to do.
+            Err(BackendError::Unauthorized {
+                backend,
+                request_id,
+                detail,
+            }) => Err(BackendError::Unauthorized {
+                backend,
+                request_id,
+                detail: format!("{detail}. Get a new token and restart"),
+            }),
             other => other,
         }
     }

@@ -61,3 +61,54 @@ pub trait BankStaff: Send + Sync {
         last_name: Option<String>,
     ) -> BoxFut<'_, Employee>;
 }
+
+/// Onboarding client companies, departments, employees and dependents (Healthmov).
+pub trait Onboarding: healthmov::EmployeeUpsert {
+    /// One page of companies (the API gives at most 5 a page).
+    fn companies(&self, after: Option<String>) -> BoxFut<'_, Page<Company>>;
+    fn departments(
+        &self,
+        company_id: String,
+        company: Locator,
+        after: Option<String>,
+    ) -> BoxFut<'_, Page<Department>>;
+    fn client_employees(
+        &self,
+        department: Department,
+        after: Option<String>,
+    ) -> BoxFut<'_, Page<ClientEmployee>>;
+    /// An employee, department or company with this external id, in that order.
+    fn find_external_id(&self, external_id: String) -> BoxFut<'_, Found>;
+    /// Creates (sent once) or creates-or-updates by external id (safe to resend).
+    fn save_company(&self, company: NewCompany, upsert: bool) -> BoxFut<'_, Company>;
+    /// Sent once: the API takes no key to make it safe to resend.
+    fn create_department(
+        &self,
+        company_id: String,
+        name: String,
+        external_id: Option<String>,
+    ) -> BoxFut<'_, Department>;
+    /// Upsert keyed by company and employee number; `dependents: None` leaves them as they are.
+    fn save_employee(
+        &self,
+        company_id: String,
+        department_id: String,
+        employee: NewEmployee,
+        dependents: Option<Vec<NewDependent>>,
+    ) -> BoxFut<'_, ClientEmployee>;
+    /// Adds or updates (by email) a dependent of the employee with `parent_email`; answers
+    /// with the employee.
+    fn save_dependent(
+        &self,
+        parent_email: String,
+        dependent: NewDependent,
+    ) -> BoxFut<'_, ClientEmployee>;
+    fn set_offboarding(
+        &self,
+        employee_id: String,
+        date: jiff::civil::Date,
+    ) -> BoxFut<'_, ClientEmployee>;
+    /// Logs in with a password typed by the operator (kept for re-logins).
+    fn log_in(&self, password: secrecy::SecretString) -> BoxFut<'_, ()>;
+    fn log_out(&self) -> BoxFut<'_, ()>;
+}

@@ -8,7 +8,10 @@ pub mod review;
 pub mod validate;
 
 pub use cpr::{Cpr, CprError};
-pub use onboarding::NewEmployee;
+pub use onboarding::{
+    ClientEmployee, Company, Department, Dependent, Found, Locator, NewCompany, NewDependent,
+    NewEmployee,
+};
 pub use page::{Page, Sort, SortKey};
 pub use person::*;
 pub use review::*;

@@ -17,3 +17,129 @@ pub struct NewEmployee {
     pub birthdate: Option<Date>,
     pub external_id: Option<String>,
 }
+
+/// How a company or department is reached again: the Healthmov API has no lookup by id, so by
+/// the caller's external id when it has one, else as the one edge after a cursor in its
+/// parent's list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Locator {
+    ExternalId(String),
+    /// After this cursor (`None`: the first).
+    After(Option<String>),
+}
+
+impl Locator {
+    /// By external id when there is one (stable when rows are added), else by position.
+    pub fn of(external_id: Option<&str>, after: Option<String>) -> Locator {
+        match external_id {
+            Some(x) if !x.is_empty() => Locator::ExternalId(x.to_string()),
+            _ => Locator::After(after),
+        }
+    }
+}
+
+/// A client company.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Company {
+    pub id: String,
+    pub name: String,
+    pub brand: Option<String>,
+    pub logo_url: Option<String>,
+    pub external_id: Option<String>,
+    pub country: Option<String>,
+    pub account_manager: Option<String>,
+    pub onboarding: Option<Date>,
+    pub offboarding: Option<Date>,
+    pub locator: Locator,
+}
+
+/// The fields of a create (or create-or-update, keyed by external id) of a company.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewCompany {
+    pub name: String,
+    pub logo_url: String,
+    pub external_id: Option<String>,
+    /// ISO 3166 alpha-3.
+    pub country: Option<String>,
+    pub account_manager: Option<String>,
+    pub onboarding: Option<Date>,
+    pub offboarding: Option<Date>,
+}
+
+/// A department of a client company.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Department {
+    pub id: String,
+    pub name: String,
+    pub external_id: Option<String>,
+    /// The company, when the department was reached through it (a search by external id
+    /// does not say which company a department belongs to).
+    pub company: Option<(String, Locator)>,
+    pub locator: Locator,
+}
+
+/// Someone covered through a client employee.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Dependent {
+    pub id: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub email: Option<String>,
+    pub external_id: Option<String>,
+    pub birthdate: Option<Date>,
+    pub onboarding: Option<Date>,
+    pub offboarding: Option<Date>,
+    pub onboarded_at: Option<Date>,
+    pub has_access: bool,
+}
+
+/// An employee of a client company, with their dependents.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClientEmployee {
+    pub id: String,
+    pub employee_number: Option<String>,
+    pub external_id: Option<String>,
+    pub email: Option<String>,
+    pub first_name: String,
+    pub last_name: String,
+    pub phone: Option<String>,
+    pub birthdate: Option<Date>,
+    pub onboarding: Option<Date>,
+    pub offboarding: Option<Date>,
+    /// When access actually began; `None` before the onboarding date.
+    pub onboarded_at: Option<Date>,
+    pub has_access: bool,
+    /// (all, onboarded, offboarded), as the API counts them.
+    pub dependent_counts: (u32, u32, u32),
+    pub dependents: Vec<Dependent>,
+}
+
+impl ClientEmployee {
+    pub fn full_name(&self) -> String {
+        format!("{} {}", self.first_name, self.last_name)
+            .trim()
+            .to_string()
+    }
+}
+
+/// A dependent as forms send it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewDependent {
+    pub first_name: String,
+    pub last_name: String,
+    pub birthdate: Date,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub external_id: Option<String>,
+    pub onboarding: Option<Date>,
+    pub offboarding: Option<Date>,
+}
+
+/// What a search by external id found.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Found {
+    Employee(Box<ClientEmployee>),
+    Department(Department),
+    Company(Company),
+    Nothing,
+}

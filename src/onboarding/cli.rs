@@ -20,12 +20,19 @@ async fn connect(args: &ConsoleArgs) -> anyhow::Result<(HealthmovClient, Option<
             .healthmov
             .as_ref()
             .with_context(|| format!("profile {name} has no [healthmov] section"))?;
-        let password = h
+        let password = match h
             .password()
-            .with_context(|| format!("profile {name}: getting the Healthmov password"))?;
+            .with_context(|| format!("profile {name}: getting the Healthmov password"))?
+        {
+            Some(p) => p,
+            None => secrecy::SecretString::from(
+                rpassword::prompt_password(format!("Healthmov password for {}: ", h.username))
+                    .context("reading the password")?,
+            ),
+        };
         let url = h.url.parse().context("the Healthmov url")?;
         return Ok((
-            HealthmovClient::new(url, h.username.clone(), password, Default::default()),
+            HealthmovClient::new(url, h.username.clone(), Some(password), Default::default()),
             None,
         ));
     }
@@ -37,7 +44,7 @@ async fn connect(args: &ConsoleArgs) -> anyhow::Result<(HealthmovClient, Option<
     let client = HealthmovClient::new(
         c.url.parse()?,
         c.username,
-        secrecy::SecretString::from(c.password),
+        Some(secrecy::SecretString::from(c.password)),
         Default::default(),
     );
     Ok((client, Some(s)))

@@ -1,12 +1,12 @@
 //! The Healthmov client's session against the sandbox: it stays logged in across token expiry,
 //! recovers from a session ended on the server, and says so when the password is refused.
 
-use backoffice::backends::BackendError;
 use backoffice::backends::healthmov::HealthmovClient;
+use backoffice::backends::{BackendError, Onboarding};
 use backoffice::sandbox::{Sandbox, SandboxHandle, SandboxOptions};
 use secrecy::SecretString;
 
-async fn start(ttl: i64) -> SandboxHandle {
+pub async fn start(ttl: i64) -> SandboxHandle {
     Sandbox::start(SandboxOptions {
         people: 20,
         healthmov_token_ttl_secs: ttl,
@@ -17,13 +17,13 @@ async fn start(ttl: i64) -> SandboxHandle {
     .unwrap()
 }
 
-fn client(s: &SandboxHandle, password: Option<&str>) -> HealthmovClient {
+pub fn client(s: &SandboxHandle, password: Option<&str>) -> HealthmovClient {
     let c = s.credentials().healthmov;
     let password = password.map(String::from).unwrap_or(c.password);
     HealthmovClient::new(
         c.url.parse().unwrap(),
         c.username,
-        SecretString::from(password),
+        Some(SecretString::from(password)),
         Default::default(),
     )
 }

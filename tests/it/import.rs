@@ -43,7 +43,7 @@ async fn sandbox(rate_limit: u32) -> (SandboxHandle, HealthmovClient) {
     let client = HealthmovClient::new(
         c.url.parse().unwrap(),
         c.username,
-        secrecy::SecretString::from(c.password),
+        Some(secrecy::SecretString::from(c.password)),
         Default::default(),
     );
     (s, client)

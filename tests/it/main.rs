@@ -6,6 +6,7 @@ mod common;
 mod e2e;
 mod healthmov_api;
 mod healthmov_client;
+mod healthmov_onboarding;
 mod import;
 mod review;
 mod sandbox_api;

@@ -103,16 +103,20 @@ pub struct PageInfo {
 #[derive(cynic::QueryFragment, Debug)]
 #[cynic(schema = "healthmov")]
 pub struct CompanyNodeEdge {
-    pub node: Option<CompanyNode>,
+    pub cursor: String,
+    pub node: Option<CompanyFields>,
 }
 
 #[derive(cynic::QueryFragment, Debug)]
-#[cynic(schema = "healthmov")]
-pub struct CompanyNode {
+#[cynic(graphql_type = "CompanyNode", schema = "healthmov")]
+pub struct CompanyFields {
     pub id: String,
     pub name: Option<String>,
+    pub brand: Option<String>,
+    pub logo_url: Option<String>,
     pub external_id: Option<String>,
     pub country_alpha3_code: Option<String>,
+    pub account_manager: Option<String>,
     pub date_of_onboarding: Option<jiff::civil::Date>,
     pub date_of_offboarding: Option<jiff::civil::Date>,
 }
@@ -130,6 +134,20 @@ pub struct UpsertEmployeeVars {
     pub date_of_offboarding: Option<jiff::civil::Date>,
     pub external_id: Option<String>,
     pub birthdate: Option<jiff::civil::Date>,
+    /// `None` leaves the employee's dependents as they are.
+    pub dependents: Option<Vec<DependentInput>>,
+}
+
+#[derive(cynic::InputObject, Debug, Clone)]
+#[cynic(graphql_type = "InputDependentObject", schema = "healthmov")]
+pub struct DependentInput {
+    pub first_name: String,
+    pub last_name: Option<String>,
+    pub birthdate: jiff::civil::Date,
+    pub external_id: Option<String>,
+    pub email: Option<String>,
+    pub date_of_onboarding: Option<jiff::civil::Date>,
+    pub date_of_offboarding: Option<jiff::civil::Date>,
 }
 
 #[derive(cynic::QueryFragment, Debug)]
@@ -152,12 +170,12 @@ pub struct UpsertEmployee {
         externalId: $external_id,
         birthdate: $birthdate
     )]
-    pub create_or_update_employee: Option<EmployeePayload>,
+    pub create_or_update_employee: Option<EmployeeIdPayload>,
 }
 
 #[derive(cynic::QueryFragment, Debug)]
-#[cynic(schema = "healthmov")]
-pub struct EmployeePayload {
+#[cynic(graphql_type = "EmployeePayload", schema = "healthmov")]
+pub struct EmployeeIdPayload {
     pub employee: Option<EmployeeId>,
 }
 
@@ -165,4 +183,419 @@ pub struct EmployeePayload {
 #[cynic(graphql_type = "EmployeeNode", schema = "healthmov")]
 pub struct EmployeeId {
     pub id: String,
+}
+
+// ---- What the onboarding panes read ----
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(graphql_type = "DepartmentNode", schema = "healthmov")]
+pub struct DepartmentFields {
+    pub id: String,
+    pub name: Option<String>,
+    pub external_id: Option<String>,
+}
+
+/// A dependent: the API gives dependents the employee type.
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(graphql_type = "EmployeeNode", schema = "healthmov")]
+pub struct DependentFields {
+    pub id: String,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub email: Option<String>,
+    pub external_id: Option<String>,
+    pub birthdate: Option<jiff::civil::Date>,
+    pub date_of_onboarding: Option<jiff::civil::Date>,
+    pub date_of_offboarding: Option<jiff::civil::Date>,
+    pub onboarded_at: Option<jiff::civil::Date>,
+    pub has_access: bool,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(graphql_type = "EmployeeNodeConnection", schema = "healthmov")]
+pub struct DependentConnection {
+    pub edges: Vec<Option<DependentEdge>>,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(graphql_type = "EmployeeNodeEdge", schema = "healthmov")]
+pub struct DependentEdge {
+    pub node: Option<DependentFields>,
+}
+
+/// Dependents shown with an employee; more than this is unheard of for one family.
+pub const DEPENDENTS_SHOWN: i32 = 50;
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(graphql_type = "EmployeeNode", schema = "healthmov")]
+pub struct EmployeeFields {
+    pub id: String,
+    pub employee_number: Option<String>,
+    pub external_id: Option<String>,
+    pub email: Option<String>,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub phone_number: Option<String>,
+    pub birthdate: Option<jiff::civil::Date>,
+    pub date_of_onboarding: Option<jiff::civil::Date>,
+    pub date_of_offboarding: Option<jiff::civil::Date>,
+    pub onboarded_at: Option<jiff::civil::Date>,
+    pub has_access: bool,
+    pub nb_dependents: Option<i32>,
+    pub nb_dependents_onboarded: Option<i32>,
+    pub nb_dependents_offboarded: Option<i32>,
+    #[arguments(first: 50)]
+    pub dependents: Option<DependentConnection>,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(graphql_type = "DepartmentNodeConnection", schema = "healthmov")]
+pub struct DepartmentConnection {
+    pub total_count: Option<i32>,
+    pub page_info: PageInfo,
+    pub edges: Vec<Option<DepartmentEdge>>,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(graphql_type = "DepartmentNodeEdge", schema = "healthmov")]
+pub struct DepartmentEdge {
+    pub cursor: String,
+    pub node: Option<DepartmentFields>,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(graphql_type = "EmployeeNodeConnection", schema = "healthmov")]
+pub struct EmployeeConnection {
+    pub total_count: Option<i32>,
+    pub page_info: PageInfo,
+    pub edges: Vec<Option<EmployeeEdge>>,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(graphql_type = "EmployeeNodeEdge", schema = "healthmov")]
+pub struct EmployeeEdge {
+    pub node: Option<EmployeeFields>,
+}
+
+/// Where a company or department is: the API has no lookup by id, so a parent is reached by
+/// its external id (`search…`) or as the one edge after a cursor in its parent's list.
+/// Only the variables a query uses are sent.
+#[derive(cynic::QueryVariables, Debug, Default)]
+pub struct LocateVars {
+    pub first: i32,
+    pub after: Option<String>,
+    pub company_ext: String,
+    pub company_after: Option<String>,
+    pub department_ext: String,
+    pub department_after: Option<String>,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(
+    graphql_type = "CompanyNode",
+    schema = "healthmov",
+    variables = "LocateVars"
+)]
+pub struct CompanyDepartments {
+    pub id: String,
+    #[arguments(first: $first, after: $after)]
+    pub departments: Option<DepartmentConnection>,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(graphql_type = "Query", schema = "healthmov", variables = "LocateVars")]
+pub struct DepartmentsOfCompanyByExternalId {
+    #[arguments(externalId: $company_ext)]
+    pub search_company: Option<CompanyDepartments>,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(graphql_type = "Query", schema = "healthmov", variables = "LocateVars")]
+pub struct DepartmentsOfCompanyAt {
+    #[arguments(first: 1, after: $company_after)]
+    pub companies: Option<CompanyDepartmentsConnection>,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(
+    graphql_type = "CompanyNodeConnection",
+    schema = "healthmov",
+    variables = "LocateVars"
+)]
+pub struct CompanyDepartmentsConnection {
+    pub edges: Vec<Option<CompanyDepartmentsEdge>>,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(
+    graphql_type = "CompanyNodeEdge",
+    schema = "healthmov",
+    variables = "LocateVars"
+)]
+pub struct CompanyDepartmentsEdge {
+    pub node: Option<CompanyDepartments>,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(
+    graphql_type = "DepartmentNode",
+    schema = "healthmov",
+    variables = "LocateVars"
+)]
+pub struct DepartmentEmployees {
+    pub id: String,
+    #[arguments(first: $first, after: $after)]
+    pub employees: Option<EmployeeConnection>,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(graphql_type = "Query", schema = "healthmov", variables = "LocateVars")]
+pub struct EmployeesOfDepartmentByExternalId {
+    #[arguments(externalId: $department_ext)]
+    pub search_department: Option<DepartmentEmployees>,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(
+    graphql_type = "CompanyNode",
+    schema = "healthmov",
+    variables = "LocateVars"
+)]
+pub struct CompanyDepartmentPick {
+    pub id: String,
+    #[arguments(first: 1, after: $department_after)]
+    pub departments: Option<DepartmentPickConnection>,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(
+    graphql_type = "DepartmentNodeConnection",
+    schema = "healthmov",
+    variables = "LocateVars"
+)]
+pub struct DepartmentPickConnection {
+    pub edges: Vec<Option<DepartmentPickEdge>>,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(
+    graphql_type = "DepartmentNodeEdge",
+    schema = "healthmov",
+    variables = "LocateVars"
+)]
+pub struct DepartmentPickEdge {
+    pub node: Option<DepartmentEmployees>,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(graphql_type = "Query", schema = "healthmov", variables = "LocateVars")]
+pub struct EmployeesInCompanyByExternalId {
+    #[arguments(externalId: $company_ext)]
+    pub search_company: Option<CompanyDepartmentPick>,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(graphql_type = "Query", schema = "healthmov", variables = "LocateVars")]
+pub struct EmployeesInCompanyAt {
+    #[arguments(first: 1, after: $company_after)]
+    pub companies: Option<CompanyPickConnection>,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(
+    graphql_type = "CompanyNodeConnection",
+    schema = "healthmov",
+    variables = "LocateVars"
+)]
+pub struct CompanyPickConnection {
+    pub edges: Vec<Option<CompanyPickEdge>>,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(
+    graphql_type = "CompanyNodeEdge",
+    schema = "healthmov",
+    variables = "LocateVars"
+)]
+pub struct CompanyPickEdge {
+    pub node: Option<CompanyDepartmentPick>,
+}
+
+#[derive(cynic::QueryVariables, Debug)]
+pub struct FindVars {
+    pub external_id: String,
+}
+
+/// Anything with this external id: one request for the three searches.
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(graphql_type = "Query", schema = "healthmov", variables = "FindVars")]
+pub struct FindByExternalId {
+    #[arguments(externalId: $external_id)]
+    pub search_employee: Option<EmployeeFields>,
+    #[arguments(externalId: $external_id)]
+    pub search_department: Option<DepartmentFields>,
+    #[arguments(externalId: $external_id)]
+    pub search_company: Option<CompanyFields>,
+}
+
+// ---- Onboarding writes ----
+
+#[derive(cynic::QueryVariables, Debug)]
+pub struct CompanyVars {
+    pub company_name: String,
+    pub logo_url: String,
+    pub external_id: Option<String>,
+    pub country_alpha3_code: Option<String>,
+    pub account_manager: Option<String>,
+    pub date_of_onboarding: Option<jiff::civil::Date>,
+    pub date_of_offboarding: Option<jiff::civil::Date>,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(graphql_type = "CompanyPayload", schema = "healthmov")]
+pub struct CompanyPayload {
+    pub company: Option<CompanyFields>,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(
+    graphql_type = "Mutation",
+    schema = "healthmov",
+    variables = "CompanyVars"
+)]
+pub struct CreateCompany {
+    #[arguments(
+        companyName: $company_name,
+        logoUrl: $logo_url,
+        externalId: $external_id,
+        countryAlpha3Code: $country_alpha3_code,
+        accountManager: $account_manager
+    )]
+    pub create_company: Option<CompanyPayload>,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(
+    graphql_type = "Mutation",
+    schema = "healthmov",
+    variables = "CompanyVars"
+)]
+pub struct CreateOrUpdateCompany {
+    #[arguments(
+        companyName: $company_name,
+        logoUrl: $logo_url,
+        externalId: $external_id,
+        dateOfOnboarding: $date_of_onboarding,
+        dateOfOffboarding: $date_of_offboarding,
+        countryAlpha3Code: $country_alpha3_code,
+        accountManager: $account_manager
+    )]
+    pub create_or_update_company: Option<CompanyPayload>,
+}
+
+#[derive(cynic::QueryVariables, Debug)]
+pub struct DepartmentVars {
+    pub company_id: cynic::Id,
+    pub department_name: String,
+    pub external_id: Option<String>,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(graphql_type = "DepartmentPayload", schema = "healthmov")]
+pub struct DepartmentPayload {
+    pub department: Option<DepartmentFields>,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(
+    graphql_type = "Mutation",
+    schema = "healthmov",
+    variables = "DepartmentVars"
+)]
+pub struct CreateDepartment {
+    #[arguments(companyId: $company_id, departmentName: $department_name, externalId: $external_id)]
+    pub create_department: Option<DepartmentPayload>,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(graphql_type = "EmployeePayload", schema = "healthmov")]
+pub struct EmployeePayload {
+    pub employee: Option<EmployeeFields>,
+}
+
+/// The same upsert as the import's, answering with the whole employee for the detail pane.
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(
+    graphql_type = "Mutation",
+    schema = "healthmov",
+    variables = "UpsertEmployeeVars"
+)]
+pub struct SaveEmployee {
+    #[arguments(
+        companyId: $company_id,
+        departmentId: $department_id,
+        email: $email,
+        phoneNumber: $phone_number,
+        firstName: $first_name,
+        lastName: $last_name,
+        employeeNumber: $employee_number,
+        dateOfOnboarding: $date_of_onboarding,
+        dateOfOffboarding: $date_of_offboarding,
+        dependents: $dependents,
+        externalId: $external_id,
+        birthdate: $birthdate
+    )]
+    pub create_or_update_employee: Option<EmployeePayload>,
+}
+
+#[derive(cynic::QueryVariables, Debug)]
+pub struct DependentVars {
+    pub birthdate: jiff::civil::Date,
+    pub parent_email: String,
+    pub dependent_email: String,
+    pub dependent_first_name: String,
+    pub dependent_last_name: String,
+    pub dependent_phone: Option<String>,
+    pub external_id: Option<String>,
+    pub date_of_onboarding: Option<jiff::civil::Date>,
+    pub date_of_offboarding: Option<jiff::civil::Date>,
+}
+
+/// Answers with the parent employee.
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(
+    graphql_type = "Mutation",
+    schema = "healthmov",
+    variables = "DependentVars"
+)]
+pub struct AddOrUpdateDependent {
+    #[arguments(
+        birthdate: $birthdate,
+        parentEmail: $parent_email,
+        dependentEmail: $dependent_email,
+        dependentFirstName: $dependent_first_name,
+        dependentLastName: $dependent_last_name,
+        dependentPhone: $dependent_phone,
+        externalId: $external_id,
+        dateOfOnboarding: $date_of_onboarding,
+        dateOfOffboarding: $date_of_offboarding
+    )]
+    pub add_or_update_dependent: Option<EmployeePayload>,
+}
+
+#[derive(cynic::QueryVariables, Debug)]
+pub struct OffboardingVars {
+    pub employee_id: cynic::Id,
+    pub date_of_offboarding: jiff::civil::Date,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(
+    graphql_type = "Mutation",
+    schema = "healthmov",
+    variables = "OffboardingVars"
+)]
+pub struct SetOffboardingDate {
+    #[arguments(employeeId: $employee_id, dateOfOffboarding: $date_of_offboarding)]
+    pub set_offboarding_date: Option<EmployeePayload>,
 }

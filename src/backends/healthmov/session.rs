@@ -15,6 +15,8 @@ use tokio::sync::Mutex;
 /// Refresh when the access token has less than this left.
 pub const REFRESH_MARGIN_SECS: i64 = 30;
 
+const REFUSED: &str = "the username or password was refused; log in again with the right ones";
+
 struct Tokens {
     access: SecretString,
     expires: jiff::Timestamp,
@@ -23,7 +25,8 @@ struct Tokens {
 
 pub struct HealthmovSession {
     username: String,
-    password: SecretString,
+    /// `None` until the operator types it (when config names no env or command).
+    password: std::sync::Mutex<Option<SecretString>>,
     url: reqwest::Url,
     settings: HttpSettings,
     /// For login and refresh, which carry no access token.
@@ -31,6 +34,8 @@ pub struct HealthmovSession {
     tokens: Mutex<Option<Tokens>>,
     logins: AtomicU32,
     refreshes: AtomicU32,
+    /// The last password was refused: say so until a new one is typed.
+    refused_password: std::sync::atomic::AtomicBool,
 }
 
 fn refused(detail: &str) -> BackendError {
@@ -61,7 +66,7 @@ impl HealthmovSession {
     pub fn new(
         url: reqwest::Url,
         username: String,
-        password: SecretString,
+        password: Option<SecretString>,
         settings: HttpSettings,
     ) -> Self {
         let anonymous = GraphqlClient::with_auth(
@@ -72,13 +77,14 @@ impl HealthmovSession {
         );
         HealthmovSession {
             username,
-            password,
+            password: std::sync::Mutex::new(password),
             url,
             settings,
             anonymous,
             tokens: Mutex::new(None),
             logins: AtomicU32::new(0),
             refreshes: AtomicU32::new(0),
+            refused_password: Default::default(),
         }
     }
 
@@ -91,16 +97,33 @@ impl HealthmovSession {
     }
 
     async fn login(&self) -> Result<Tokens, BackendError> {
+        let password = self
+            .password
+            .lock()
+            .map_err(|_| refused("the password store is unusable"))?
+            .clone()
+            .ok_or_else(|| {
+                refused(if self.refused_password.load(Ordering::Relaxed) {
+                    REFUSED
+                } else {
+                    "not logged in: type the Healthmov password"
+                })
+            })?;
         self.logins.fetch_add(1, Ordering::Relaxed);
         let vars = q::LoginVars {
             username: self.username.clone(),
-            password: self.password.expose_secret().to_string(),
+            password: password.expose_secret().to_string(),
         };
         match self.anonymous.run_once(q::Login::build(vars)).await {
             Ok(l) => tokens(l.login),
-            Err(e) if e.code() == Some("INVALID_CREDENTIALS") => Err(refused(
-                "the username or password was refused; log in again with the right ones",
-            )),
+            Err(e) if e.code() == Some("INVALID_CREDENTIALS") => {
+                // A refused password is not tried again by itself.
+                if let Ok(mut p) = self.password.lock() {
+                    *p = None;
+                }
+                self.refused_password.store(true, Ordering::Relaxed);
+                Err(refused(REFUSED))
+            }
             Err(e) => Err(e),
         }
     }
@@ -123,6 +146,23 @@ impl HealthmovSession {
         }
         *current = Some(self.login().await?);
         Ok(())
+    }
+
+    /// Logs in with a password the operator typed; kept for later re-logins if accepted.
+    pub async fn log_in(&self, password: SecretString) -> Result<(), BackendError> {
+        *self
+            .password
+            .lock()
+            .map_err(|_| refused("the password store is unusable"))? = Some(password);
+        self.refused_password.store(false, Ordering::Relaxed);
+        let mut t = self.tokens.lock().await;
+        *t = Some(self.login().await?);
+        Ok(())
+    }
+
+    /// The user name logged in as, for the login prompt.
+    pub fn username(&self) -> &str {
+        &self.username
     }
 
     /// Ends the session on the server (on quit). Nothing to do when never logged in.
