@@ -52,6 +52,7 @@ fn backends(url: &str, token: String, dir: &std::path::Path) -> Backends {
         people: c.clone(),
         review: c.clone(),
         staff: c,
+        onboarding: None,
         audit,
     }
 }

@@ -4,6 +4,7 @@ use crate::app::runner::{Audit, Backends, Runner};
 use crate::app::state::{ProfileInfo, State};
 use crate::audit::{Actor, AuditLog};
 use crate::backends::graphql::GraphqlClient;
+use crate::backends::healthmov::HealthmovClient;
 use crate::backends::http::HttpSettings;
 use crate::backends::unioo;
 use crate::cli::ConsoleArgs;
@@ -18,6 +19,8 @@ use std::time::{Duration, Instant};
 pub struct Setup {
     pub profile: ProfileInfo,
     pub unioo: Arc<unioo::UniooClient>,
+    /// Healthmov, when the profile has it (always with the sandbox).
+    pub healthmov: Option<Arc<HealthmovClient>>,
     pub audit_path: Option<std::path::PathBuf>,
     pub operator: Option<String>,
     /// Kept alive while the console runs when the embedded sandbox serves it.
@@ -99,8 +102,27 @@ pub async fn connect(args: &ConsoleArgs) -> anyhow::Result<Setup> {
             };
             let url = backend.url.parse().context("the Unioo url")?;
             let client = GraphqlClient::new(unioo::NAME, url, token, settings);
+            let healthmov = match &profile.healthmov {
+                Some(h) => {
+                    // No env or command: the console asks for the password when needed.
+                    let password = h.password().with_context(|| {
+                        format!("profile {name}: getting the Healthmov password")
+                    })?;
+                    let url = h.url.parse().context("the Healthmov url")?;
+                    Some(Arc::new(HealthmovClient::new(
+                        url,
+                        h.username.clone(),
+                        password,
+                        settings,
+                    )))
+                }
+                None => None,
+            };
+            let mut info = profile_info(name, &profile, args);
+            info.healthmov_user = profile.healthmov.as_ref().map(|h| h.username.clone());
             Ok(Setup {
-                profile: profile_info(name, &profile, args),
+                healthmov,
+                profile: info,
                 audit_path: args.audit_log.clone().or(profile.audit_log.clone()),
                 operator: profile.operator.clone(),
                 unioo: Arc::new(unioo::UniooClient::new(client)),
@@ -117,7 +139,16 @@ pub async fn connect(args: &ConsoleArgs) -> anyhow::Result<Setup> {
             let client = GraphqlClient::new(unioo::NAME, url, token, HttpSettings::default());
             let mut info = profile_info(name, &profile, args);
             info.production = false;
+            let hm = handle.credentials().healthmov;
+            info.healthmov_user = Some(hm.username.clone());
+            let healthmov = HealthmovClient::new(
+                hm.url.parse().context("the sandbox Healthmov url")?,
+                hm.username,
+                Some(SecretString::from(hm.password)),
+                HttpSettings::default(),
+            );
             Ok(Setup {
+                healthmov: Some(Arc::new(healthmov)),
                 profile: info,
                 audit_path: args.audit_log.clone().or(profile.audit_log.clone()),
                 operator: profile.operator.clone(),
@@ -141,6 +172,10 @@ pub async fn run(args: ConsoleArgs) -> anyhow::Result<()> {
         people: setup.unioo.clone(),
         review: setup.unioo.clone(),
         staff: setup.unioo.clone(),
+        onboarding: setup
+            .healthmov
+            .clone()
+            .map(|h| h as Arc<dyn crate::backends::Onboarding>),
         audit,
     };
     let mut state = State::new(
@@ -156,6 +191,13 @@ pub async fn run(args: ConsoleArgs) -> anyhow::Result<()> {
         ));
     }
     let result = crate::tui::run(state, |tx| Runner::new(backends.clone(), tx)).await;
+    if let Some(h) = &setup.healthmov {
+        // Ends the Healthmov session on quit; a slow server does not hold the exit up.
+        let out = tokio::time::timeout(Duration::from_secs(3), h.session.logout()).await;
+        if !matches!(out, Ok(Ok(()))) {
+            tracing::warn!("Healthmov logout did not complete");
+        }
+    }
     drop(setup.sandbox);
     result
 }

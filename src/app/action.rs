@@ -18,6 +18,11 @@ pub enum Action {
         req: RequestId,
         result: Result<Payload, BackendError>,
     },
+    /// A running import's progress (its final result arrives as `Loaded`).
+    ImportProgress {
+        req: RequestId,
+        progress: crate::onboarding::upload::Progress,
+    },
 }
 
 #[derive(Debug)]
@@ -40,6 +45,32 @@ pub enum Payload {
         verified: Result<usize, String>,
     },
     EmployeeCreated(Box<Employee>),
+    Companies(Page<Company>),
+    Departments(Page<Department>),
+    ClientEmployees(Page<ClientEmployee>),
+    Found(Found),
+    Onboarded(Changed),
+    LoggedIn,
+    /// A CSV file read and checked; nothing sent yet.
+    ImportChecked(Box<crate::onboarding::run::Checked>),
+    Imported(crate::onboarding::run::Report),
+}
+
+/// A password typed by the operator. Compares equal only to itself, for tests of `update`.
+#[derive(Clone)]
+pub struct Password(pub secrecy::SecretString);
+
+impl PartialEq for Password {
+    fn eq(&self, other: &Self) -> bool {
+        use secrecy::ExposeSecret;
+        self.0.expose_secret() == other.0.expose_secret()
+    }
+}
+
+impl std::fmt::Debug for Password {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Password(***)")
+    }
 }
 
 /// A backend call the runner makes on the app's behalf.
@@ -73,6 +104,37 @@ pub enum Call {
         audit: Box<crate::audit::Event>,
     },
     LoadAudit,
+    Companies {
+        after: Option<String>,
+    },
+    Departments {
+        company_id: String,
+        company: Locator,
+        after: Option<String>,
+    },
+    ClientEmployees {
+        department: Box<Department>,
+        after: Option<String>,
+    },
+    FindExternalId(String),
+    /// Audited: intent before sending, outcome after.
+    Onboard {
+        change: Box<Change>,
+        audit: Box<crate::audit::Event>,
+    },
+    HealthmovLogin(Password),
+    /// Reads and checks a CSV file; sends nothing.
+    CheckImport {
+        path: std::path::PathBuf,
+        department_given: bool,
+    },
+    /// Audited as one action; progress comes as `Action::ImportProgress`.
+    Import {
+        checked: Box<crate::onboarding::run::Checked>,
+        company_id: String,
+        department_id: Option<String>,
+        audit: Box<crate::audit::Event>,
+    },
     /// Audited: intent before sending, outcome after.
     CreateEmployee {
         email: String,
@@ -96,13 +158,26 @@ impl Call {
             Call::Reveal { .. } => "recording reveal",
             Call::LoadAudit => "reading audit log",
             Call::CreateEmployee { .. } => "creating employee",
+            Call::Companies { .. } => "loading companies",
+            Call::Departments { .. } => "loading departments",
+            Call::ClientEmployees { .. } => "loading employees",
+            Call::FindExternalId(_) => "looking up external id",
+            Call::Onboard { .. } => "saving",
+            Call::HealthmovLogin(_) => "logging in to Healthmov",
+            Call::CheckImport { .. } => "checking the file",
+            Call::Import { .. } => "importing",
         }
     }
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
-    Call { req: RequestId, call: Call },
+    Call {
+        req: RequestId,
+        call: Call,
+    },
     Cancel(RequestId),
+    /// Asks a running import to stop after the rows in flight (its report still arrives).
+    Stop(RequestId),
     Quit,
 }

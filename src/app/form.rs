@@ -5,6 +5,10 @@ use tui_input::Input;
 
 pub type Check = fn(&str) -> Result<(), String>;
 
+/// Checks across fields (offboarding after onboarding, say): the label of each field in
+/// error, and why.
+pub type Rule = fn(&Form) -> Vec<(&'static str, String)>;
+
 #[derive(Debug)]
 pub struct Field {
     pub label: &'static str,
@@ -12,6 +16,8 @@ pub struct Field {
     pub required: bool,
     pub check: Option<Check>,
     pub error: Option<String>,
+    /// The value before editing, for the confirm step of an update.
+    pub original: Option<String>,
 }
 
 impl Field {
@@ -22,7 +28,23 @@ impl Field {
             required,
             check,
             error: None,
+            original: None,
         }
+    }
+
+    /// Pre-filled with the current value (an update).
+    pub fn with_value(mut self, value: Option<&str>) -> Field {
+        let v = value.unwrap_or_default();
+        self.input = Input::new(v.to_string());
+        self.original = Some(v.to_string());
+        self
+    }
+
+    /// Whether the value differs from the one it was opened with.
+    pub fn changed(&self) -> bool {
+        self.original
+            .as_deref()
+            .is_some_and(|o| o.trim() != self.input.value().trim())
     }
 
     fn validate(&mut self) -> bool {
@@ -45,10 +67,32 @@ pub enum Stage {
     DiscardAsked,
 }
 
-/// What the form creates.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What the form creates or changes, with what it needs to know to send it.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FormKind {
     BankEmployee,
+    /// `upsert`: create-or-update keyed by external id.
+    Company {
+        upsert: bool,
+    },
+    Department {
+        company_id: String,
+    },
+    /// `new`: onboarding (with an optional dependent); else an update that leaves the
+    /// dependents as they are.
+    ClientEmployee {
+        company_id: String,
+        department_id: String,
+        new: bool,
+    },
+    Dependent {
+        parent_email: String,
+    },
+    Offboarding {
+        employee_id: String,
+        /// For the check: offboarding may not come before it.
+        onboarding: Option<jiff::civil::Date>,
+    },
 }
 
 #[derive(Debug)]
@@ -62,6 +106,9 @@ pub struct Form {
     pub error: Option<String>,
     /// A request on its way.
     pub sending: Option<super::action::RequestId>,
+    pub rule: Option<Rule>,
+    /// The confirm step's question, e.g. "Create this employee?".
+    pub question: &'static str,
 }
 
 impl Form {
@@ -78,6 +125,50 @@ impl Form {
             stage: Stage::Editing,
             error: None,
             sending: None,
+            rule: None,
+            question: "Create this employee?",
+        }
+    }
+
+    pub fn new(
+        kind: FormKind,
+        title: &'static str,
+        question: &'static str,
+        fields: Vec<Field>,
+    ) -> Form {
+        Form {
+            kind,
+            title,
+            fields,
+            focus: 0,
+            stage: Stage::Editing,
+            error: None,
+            sending: None,
+            rule: None,
+            question,
+        }
+    }
+
+    pub fn with_rule(mut self, rule: Rule) -> Form {
+        self.rule = Some(rule);
+        self
+    }
+
+    /// Fields whose value differs from the one the form opened with (updates).
+    pub fn changes(&self) -> impl Iterator<Item = &Field> {
+        self.fields.iter().filter(|f| f.changed())
+    }
+
+    /// The cross-field errors for fields that are otherwise fine; `only`: just this field.
+    fn apply_rule(&mut self, only: Option<usize>) {
+        let Some(rule) = self.rule else { return };
+        for (label, why) in rule(self) {
+            if let Some(i) = self.fields.iter().position(|f| f.label == label)
+                && only.is_none_or(|o| o == i)
+                && self.fields[i].error.is_none()
+            {
+                self.fields[i].error = Some(why);
+            }
         }
     }
 
@@ -97,7 +188,9 @@ impl Form {
 
     /// Validates the field being left, then moves (wrapping).
     pub fn move_focus(&mut self, forward: bool) {
-        self.fields[self.focus].validate();
+        if self.fields[self.focus].validate() {
+            self.apply_rule(Some(self.focus));
+        }
         let n = self.fields.len();
         self.focus = if forward {
             (self.focus + 1) % n
@@ -108,8 +201,11 @@ impl Form {
 
     /// Validates every field; focuses the first bad one.
     pub fn validate_all(&mut self) -> bool {
-        let results: Vec<bool> = self.fields.iter_mut().map(Field::validate).collect();
-        match results.iter().position(|ok| !ok) {
+        self.fields.iter_mut().for_each(|f| {
+            f.validate();
+        });
+        self.apply_rule(None);
+        match self.fields.iter().position(|f| f.error.is_some()) {
             Some(i) => {
                 self.focus = i;
                 false

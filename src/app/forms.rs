@@ -49,7 +49,7 @@ fn send(state: &mut State) -> Vec<Effect> {
     let Overlay::Form(form) = &state.overlay else {
         return Vec::new();
     };
-    let call = match form.kind {
+    let call = match &form.kind {
         FormKind::BankEmployee => {
             let email = form.value("Email").unwrap_or_default();
             let audit = Event {
@@ -67,6 +67,13 @@ fn send(state: &mut State) -> Vec<Effect> {
                 audit: Box::new(audit),
             }
         }
+        _ => match super::onboarding::forms::change(form) {
+            Some((change, audit)) => Call::Onboard {
+                change: Box::new(change),
+                audit: Box::new(audit),
+            },
+            None => return Vec::new(),
+        },
     };
     let mut effects = Vec::new();
     let req = super::update::start(state, view, call, &mut effects);
@@ -102,11 +109,23 @@ pub fn on_loaded(
             }
             effects
         }
+        Ok(Payload::Onboarded(changed)) => {
+            state.overlay = Overlay::None;
+            super::onboarding::on_changed(state, view, changed)
+        }
         Err(e) => {
+            let login = matches!(e, BackendError::Unauthorized { .. });
             if let Overlay::Form(form) = &mut state.overlay {
                 form.sending = None;
                 form.stage = Stage::Editing;
-                form.error = Some(e.to_string());
+                form.error = Some(if login {
+                    "Not sent: log in first, then press Enter to send again.".into()
+                } else {
+                    e.to_string()
+                });
+            }
+            if login {
+                super::onboarding::prompt::ask_login(state, view, &e);
             }
             Vec::new()
         }

@@ -36,6 +36,13 @@ pub enum Command {
     Reveal,
     Filter,
     New,
+    Onboarding,
+    FindExternalId,
+    Edit,
+    AddDependent,
+    EditDependent,
+    Offboard,
+    Import,
 }
 
 /// Where a command can be used.
@@ -58,6 +65,16 @@ pub enum Scope {
     AuditTrail,
     /// The bank employees list.
     Staff,
+    /// Healthmov client companies.
+    Companies,
+    /// A company's departments.
+    Departments,
+    /// A department's employees.
+    ClientEmployees,
+    /// One client employee and their dependents.
+    ClientEmployee,
+    /// Lists and details of client employees.
+    ClientStaff,
 }
 
 /// A key as written in the registry and shown in help.
@@ -155,6 +172,8 @@ pub static REGISTRY: &[Spec] = &[
     Spec { command: Command::Employees, mutating: false, name: "employees", keys: &[k('e')], description: "List the bank's employees", scope: Scope::Everywhere },
     Spec { command: Command::Review, mutating: false, name: "review", keys: &[k('v')], description: "Open the review queue of pending documents", scope: Scope::Everywhere },
     Spec { command: Command::Audit, mutating: false, name: "audit", keys: &[], description: "Show the audit trail", scope: Scope::Everywhere },
+    Spec { command: Command::Onboarding, mutating: false, name: "companies", keys: &[k('o')], description: "Onboarding: client companies (Healthmov)", scope: Scope::Everywhere },
+    Spec { command: Command::FindExternalId, mutating: false, name: "external-id", keys: &[k('x')], description: "Find on Healthmov by external id", scope: Scope::Everywhere },
     Spec { command: Command::Refresh, mutating: false, name: "refresh", keys: &[code(KeyCode::F(5)), ctrl('r')], description: "Load this screen again", scope: Scope::Everywhere },
     Spec { command: Command::SwitchFocus, mutating: false, name: "focus", keys: &[code(KeyCode::Tab)], description: "Move between the CPR field and the results", scope: Scope::Search },
     Spec { command: Command::NextTab, mutating: false, name: "next-tab", keys: &[code(KeyCode::Tab), code(KeyCode::Right), k('l')], description: "Next tab", scope: Scope::Person },
@@ -178,6 +197,16 @@ pub static REGISTRY: &[Spec] = &[
     Spec { command: Command::Zoom, mutating: false, name: "zoom", keys: &[k('z')], description: "Show the document image on the whole screen", scope: Scope::Document },
     Spec { command: Command::Reveal, mutating: false, name: "reveal", keys: &[k('R')], description: "Show the full CPR number (asks for a reason; audited)", scope: Scope::Cpr },
     Spec { command: Command::New, mutating: true, name: "new-employee", keys: &[k('n')], description: "Create a bank employee (a form)", scope: Scope::Staff },
+    Spec { command: Command::New, mutating: true, name: "new-company", keys: &[k('n')], description: "Create a client company (a form)", scope: Scope::Companies },
+    Spec { command: Command::Edit, mutating: true, name: "edit-company", keys: &[k('E')], description: "Create or update a company by external id (a form)", scope: Scope::Companies },
+    Spec { command: Command::New, mutating: true, name: "new-department", keys: &[k('n')], description: "Create a department in this company (a form)", scope: Scope::Departments },
+    Spec { command: Command::New, mutating: true, name: "new-client-employee", keys: &[k('n')], description: "Onboard an employee, with a dependent (a form)", scope: Scope::ClientEmployees },
+    Spec { command: Command::Edit, mutating: true, name: "edit-employee", keys: &[k('E')], description: "Update this employee (a form)", scope: Scope::ClientStaff },
+    Spec { command: Command::AddDependent, mutating: true, name: "add-dependent", keys: &[k('d')], description: "Add a dependent to this employee (a form)", scope: Scope::ClientEmployee },
+    Spec { command: Command::EditDependent, mutating: true, name: "edit-dependent", keys: &[k('D')], description: "Update the selected dependent (a form)", scope: Scope::ClientEmployee },
+    Spec { command: Command::Offboard, mutating: true, name: "offboard", keys: &[k('O')], description: "Set this employee's offboarding date (a form)", scope: Scope::ClientStaff },
+    Spec { command: Command::Import, mutating: true, name: "import", keys: &[k('I')], description: "Import employees from a CSV file, with progress", scope: Scope::Departments },
+    Spec { command: Command::Import, mutating: true, name: "import-here", keys: &[k('I')], description: "Import employees from a CSV file into this department", scope: Scope::ClientEmployees },
 ];
 
 pub fn spec(command: Command) -> &'static Spec {
@@ -235,6 +264,16 @@ pub const DOCUMENT: Context = ctx(&[Scope::Document, Scope::Cpr], false);
 pub const AUDIT: Context = ctx(&[Scope::AuditTrail, Scope::Lists], false);
 pub const STAFF: Context = ctx(&[Scope::PagedLists, Scope::Lists, Scope::Staff], false);
 pub const DETAIL: Context = ctx(&[], false);
+pub const COMPANIES: Context = ctx(&[Scope::Companies, Scope::Lists], false);
+pub const DEPARTMENTS: Context = ctx(&[Scope::Departments, Scope::Lists], false);
+pub const CLIENT_EMPLOYEES: Context = ctx(
+    &[Scope::ClientEmployees, Scope::ClientStaff, Scope::Lists],
+    false,
+);
+pub const CLIENT_EMPLOYEE: Context = ctx(
+    &[Scope::ClientEmployee, Scope::ClientStaff, Scope::Lists],
+    false,
+);
 pub const ALL_CONTEXTS: &[Context] = &[
     SEARCH_INPUT,
     SEARCH_RESULTS,
@@ -245,6 +284,10 @@ pub const ALL_CONTEXTS: &[Context] = &[
     AUDIT,
     STAFF,
     DETAIL,
+    COMPANIES,
+    DEPARTMENTS,
+    CLIENT_EMPLOYEES,
+    CLIENT_EMPLOYEE,
 ];
 
 /// The command a key runs here, if any.

@@ -6,9 +6,11 @@
 
 use super::action::{Action, Call, Effect, Payload, RequestId};
 use crate::audit::{AuditLog, Outcome};
-use crate::backends::{BackendError, BankStaff, LegitimationReview, PeopleDirectory};
+use crate::backends::{BackendError, BankStaff, LegitimationReview, Onboarding, PeopleDirectory};
+use crate::core::{Change, Changed};
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use tokio::sync::mpsc::UnboundedSender;
 use tokio::task::AbortHandle;
@@ -19,8 +21,13 @@ pub struct Backends {
     pub people: Arc<dyn PeopleDirectory>,
     pub review: Arc<dyn LegitimationReview>,
     pub staff: Arc<dyn BankStaff>,
+    /// Healthmov, when the profile has it.
+    pub onboarding: Option<Arc<dyn Onboarding>>,
     pub audit: Audit,
 }
+
+/// Rows sent at once by an import started in the console.
+pub const IMPORT_CONCURRENCY: usize = 8;
 
 /// The audit log, or why it cannot be written (then every audited action is refused).
 #[derive(Clone)]
@@ -54,6 +61,8 @@ pub struct Runner {
     backends: Backends,
     tx: UnboundedSender<Action>,
     tasks: HashMap<RequestId, AbortHandle>,
+    /// Running imports: asked to stop, they finish the rows in flight and report.
+    stops: HashMap<RequestId, Arc<AtomicBool>>,
 }
 
 impl Runner {
@@ -62,6 +71,7 @@ impl Runner {
             backends,
             tx,
             tasks: HashMap::new(),
+            stops: HashMap::new(),
         }
     }
 
@@ -70,16 +80,45 @@ impl Runner {
             Effect::Call { req, call } => {
                 let backends = self.backends.clone();
                 let tx = self.tx.clone();
-                let handle = tokio::spawn(async move {
-                    let result = perform(&backends, call).await;
-                    let _ = tx.send(Action::Loaded { req, result });
-                });
+                let handle = if let Call::Import {
+                    checked,
+                    company_id,
+                    department_id,
+                    audit,
+                } = call
+                {
+                    let stop = Arc::new(AtomicBool::new(false));
+                    self.stops.insert(req, stop.clone());
+                    tokio::spawn(async move {
+                        let progress = tx.clone();
+                        let run = import(&backends, *checked, company_id, department_id, &stop, {
+                            move |p| {
+                                let _ = progress.send(Action::ImportProgress {
+                                    req,
+                                    progress: p.clone(),
+                                });
+                            }
+                        });
+                        let result = audited(&backends.audit, &audit, run).await;
+                        let _ = tx.send(Action::Loaded { req, result });
+                    })
+                } else {
+                    tokio::spawn(async move {
+                        let result = perform(&backends, call).await;
+                        let _ = tx.send(Action::Loaded { req, result });
+                    })
+                };
                 self.tasks.retain(|_, h| !h.is_finished());
                 self.tasks.insert(req, handle.abort_handle());
             }
             Effect::Cancel(req) => {
                 if let Some(h) = self.tasks.remove(&req) {
                     h.abort();
+                }
+            }
+            Effect::Stop(req) => {
+                if let Some(s) = self.stops.remove(&req) {
+                    s.store(true, Ordering::SeqCst);
                 }
             }
             Effect::Quit => {
@@ -176,6 +215,50 @@ pub async fn perform(b: &Backends, call: Call) -> Result<Payload, BackendError> 
             )
             .await?,
         )),
+        Call::Companies { after } => Payload::Companies(healthmov(b)?.companies(after).await?),
+        Call::Departments {
+            company_id,
+            company,
+            after,
+        } => Payload::Departments(
+            healthmov(b)?
+                .departments(company_id, company, after)
+                .await?,
+        ),
+        Call::ClientEmployees { department, after } => {
+            Payload::ClientEmployees(healthmov(b)?.client_employees(*department, after).await?)
+        }
+        Call::FindExternalId(id) => Payload::Found(healthmov(b)?.find_external_id(id).await?),
+        Call::Onboard { change, audit } => {
+            let o = healthmov(b)?;
+            Payload::Onboarded(audited(&b.audit, &audit, onboard(&**o, *change)).await?)
+        }
+        Call::HealthmovLogin(password) => {
+            healthmov(b)?.log_in(password.0).await?;
+            Payload::LoggedIn
+        }
+        Call::CheckImport {
+            path,
+            department_given,
+        } => {
+            let checked = tokio::task::spawn_blocking(move || {
+                crate::onboarding::run::check(&path, department_given)
+            })
+            .await
+            .map_err(|e| audit_refusal(e.to_string()))?
+            .map_err(|e| BackendError::Local {
+                what: "Import",
+                detail: format!("{e:#}"),
+            })?;
+            Payload::ImportChecked(Box::new(checked))
+        }
+        // Run by `Runner::run`, which streams its progress.
+        Call::Import { .. } => {
+            return Err(BackendError::Local {
+                what: "Import",
+                detail: "an import runs only from the console's runner".into(),
+            });
+        }
         Call::Reveal { audit } => {
             let log = b.audit.clone();
             tokio::task::spawn_blocking(move || {
@@ -214,4 +297,70 @@ pub async fn perform(b: &Backends, call: Call) -> Result<Payload, BackendError> 
             }
         }
     })
+}
+
+fn healthmov(b: &Backends) -> Result<&Arc<dyn Onboarding>, BackendError> {
+    b.onboarding.as_ref().ok_or_else(|| BackendError::Local {
+        what: "Healthmov",
+        detail: "this profile has no [healthmov] section in the config".into(),
+    })
+}
+
+async fn onboard(o: &dyn Onboarding, change: Change) -> Result<Changed, BackendError> {
+    Ok(match change {
+        Change::Company { company, upsert } => {
+            Changed::Company(Box::new(o.save_company(company, upsert).await?))
+        }
+        Change::Department {
+            company_id,
+            name,
+            external_id,
+        } => Changed::Department(o.create_department(company_id, name, external_id).await?),
+        Change::Employee {
+            company_id,
+            department_id,
+            employee,
+            dependents,
+        } => Changed::Employee(Box::new(
+            o.save_employee(company_id, department_id, employee, dependents)
+                .await?,
+        )),
+        Change::Dependent {
+            parent_email,
+            dependent,
+        } => Changed::Employee(Box::new(o.save_dependent(parent_email, dependent).await?)),
+        Change::Offboarding { employee_id, date } => {
+            Changed::Employee(Box::new(o.set_offboarding(employee_id, date).await?))
+        }
+    })
+}
+
+async fn import(
+    b: &Backends,
+    checked: crate::onboarding::run::Checked,
+    company: String,
+    department: Option<String>,
+    stop: &AtomicBool,
+    on_progress: impl FnMut(&crate::onboarding::upload::Progress),
+) -> Result<Payload, BackendError> {
+    let client = healthmov(b)?.clone();
+    let target = crate::onboarding::upload::Target {
+        company: &company,
+        department: department.as_deref(),
+    };
+    let upsert: &dyn crate::backends::healthmov::EmployeeUpsert = &*client;
+    let report = crate::onboarding::run::run(
+        upsert,
+        checked,
+        target,
+        IMPORT_CONCURRENCY,
+        stop,
+        on_progress,
+    )
+    .await
+    .map_err(|e| BackendError::Local {
+        what: "Import",
+        detail: format!("{e:#}"),
+    })?;
+    Ok(Payload::Imported(report))
 }

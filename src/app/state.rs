@@ -27,6 +27,8 @@ pub struct ProfileInfo {
     pub read_only: bool,
     /// Offered first when rejecting a document.
     pub reject_reasons: Vec<String>,
+    /// The Healthmov user, when the profile has Healthmov (for the login prompt).
+    pub healthmov_user: Option<String>,
     /// Lock the screen after this long without a key.
     pub idle_lock: Duration,
 }
@@ -56,6 +58,7 @@ impl ProfileInfo {
                 .map(|r| r.to_string())
                 .collect(),
             idle_lock: MAX_IDLE_LOCK,
+            healthmov_user: None,
         }
     }
 }
@@ -283,6 +286,32 @@ impl AuditView {
     }
 }
 
+/// A company's departments.
+#[derive(Debug)]
+pub struct DepartmentsView {
+    pub company: Company,
+    pub list: PagedList<Department>,
+}
+
+/// A department's employees.
+#[derive(Debug)]
+pub struct ClientEmployeesView {
+    pub department: Department,
+    pub list: PagedList<ClientEmployee>,
+}
+
+/// One client employee with their dependents.
+#[derive(Debug)]
+pub struct ClientEmployeeView {
+    pub employee: ClientEmployee,
+    /// Where the employee works, when reached through the lists (a search does not say).
+    pub company_id: Option<String>,
+    pub department_id: Option<String>,
+    pub dependent_row: usize,
+    /// What was just saved.
+    pub notice: Option<String>,
+}
+
 #[derive(Debug)]
 pub enum ViewKind {
     Search(SearchView),
@@ -293,6 +322,10 @@ pub enum ViewKind {
     Queue(QueueView),
     Document(Box<DocumentView>),
     Audit(Box<AuditView>),
+    Companies(PagedList<Company>),
+    Departments(Box<DepartmentsView>),
+    ClientEmployees(Box<ClientEmployeesView>),
+    ClientEmployee(Box<ClientEmployeeView>),
 }
 
 #[derive(Debug)]
@@ -314,6 +347,10 @@ impl View {
                 format!("{} of {}", d.item.kind.label(), d.item.person.full_name())
             }
             ViewKind::Audit(_) => "Audit trail".into(),
+            ViewKind::Companies(_) => "Companies".into(),
+            ViewKind::Departments(d) => d.company.name.clone(),
+            ViewKind::ClientEmployees(e) => e.department.name.clone(),
+            ViewKind::ClientEmployee(e) => e.employee.full_name(),
         }
     }
 
@@ -332,6 +369,10 @@ impl View {
                 ..registry::AUDIT
             },
             ViewKind::Audit(_) => registry::AUDIT,
+            ViewKind::Companies(_) => registry::COMPANIES,
+            ViewKind::Departments(_) => registry::DEPARTMENTS,
+            ViewKind::ClientEmployees(_) => registry::CLIENT_EMPLOYEES,
+            ViewKind::ClientEmployee(_) => registry::CLIENT_EMPLOYEE,
         }
     }
 }
@@ -351,6 +392,68 @@ pub enum Overlay {
         error: Option<String>,
     },
     Form(super::form::Form),
+    /// One line to type: an external id, a file to import, a password.
+    Prompt(Prompt),
+    /// A bulk import: the check's result, then progress, then the report.
+    Import(Box<ImportRun>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum PromptKind {
+    FindExternalId,
+    /// A CSV file to import into this company (and department, for rows that name none).
+    ImportFile {
+        company_id: String,
+        department_id: Option<String>,
+        into: String,
+    },
+    /// The Healthmov password; then `view` is loaded again.
+    Login {
+        username: String,
+        view: ViewId,
+    },
+}
+
+#[derive(Debug)]
+pub struct Prompt {
+    pub kind: PromptKind,
+    pub input: Input,
+    pub error: Option<String>,
+    pub sending: Option<RequestId>,
+}
+
+impl Prompt {
+    pub fn new(kind: PromptKind) -> Prompt {
+        Prompt {
+            kind,
+            input: Input::default(),
+            error: None,
+            sending: None,
+        }
+    }
+}
+
+#[derive(Debug)]
+pub enum ImportStage {
+    Checking(RequestId),
+    /// Checked: Enter starts it.
+    Ready(Box<crate::onboarding::run::Checked>),
+    Running {
+        req: RequestId,
+        progress: Option<crate::onboarding::upload::Progress>,
+        stopping: bool,
+    },
+    Done(crate::onboarding::run::Report),
+    Failed(String),
+}
+
+#[derive(Debug)]
+pub struct ImportRun {
+    pub path: std::path::PathBuf,
+    pub company_id: String,
+    pub department_id: Option<String>,
+    pub into: String,
+    pub stage: ImportStage,
 }
 
 /// The confirm dialog of a decision.
@@ -391,6 +494,8 @@ pub struct State {
     pub picker: ratatui_image::picker::Picker,
     /// Set by a tick that changed what is on screen.
     pub tick_changed: bool,
+    /// Healthmov asks for its password: drawn over everything, the rest is kept beneath.
+    pub login: Option<Prompt>,
     next_id: u64,
 }
 
@@ -412,6 +517,7 @@ impl State {
             last_input: now,
             picker: ratatui_image::picker::Picker::halfblocks(),
             tick_changed: false,
+            login: None,
             next_id: 1,
         };
         let search = ViewKind::Search(SearchView {

@@ -3,6 +3,7 @@
 
 use super::action::{Action, Call, Effect, Payload, RequestId};
 use super::forms;
+use super::onboarding;
 use super::palette;
 use super::registry::{self, Command};
 use super::review;
@@ -61,6 +62,9 @@ fn dispatch(state: &mut State, action: Action) -> Vec<Effect> {
                 match &mut v.kind {
                     ViewKind::Users(l) => keep_visible(l, rows),
                     ViewKind::Employees(l) => keep_visible(l, rows),
+                    ViewKind::Companies(l) => keep_visible(l, rows),
+                    ViewKind::Departments(d) => keep_visible(&mut d.list, rows),
+                    ViewKind::ClientEmployees(e) => keep_visible(&mut e.list, rows),
                     _ => {}
                 }
             }
@@ -80,6 +84,10 @@ fn dispatch(state: &mut State, action: Action) -> Vec<Effect> {
             Vec::new()
         }
         Action::Loaded { req, result } => on_loaded(state, req, result),
+        Action::ImportProgress { req, progress } => {
+            onboarding::on_import_progress(state, req, progress);
+            Vec::new()
+        }
     }
 }
 
@@ -90,6 +98,10 @@ pub fn tick_redraws(state: &State) -> bool {
 
 fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     let context = state.context();
+    // A running import takes Ctrl-C as "stop the import", not "quit".
+    if matches!(state.overlay, Overlay::Import(_)) {
+        return onboarding::on_import_key(state, key);
+    }
     // Ctrl-C quits from anywhere, dialogs and fields included.
     if key.code == KeyCode::Char('c')
         && key
@@ -97,6 +109,9 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             .contains(crossterm::event::KeyModifiers::CONTROL)
     {
         return run(state, Command::Quit);
+    }
+    if state.login.is_some() {
+        return onboarding::on_login_key(state, key);
     }
     match &mut state.overlay {
         Overlay::Help => {
@@ -161,6 +176,8 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             return Vec::new();
         }
         Overlay::Form(_) => return forms::on_key(state, key),
+        Overlay::Prompt(_) => return onboarding::on_prompt_key(state, key),
+        Overlay::Import(_) => return onboarding::on_import_key(state, key),
         Overlay::None => {}
     }
     let ctx = state.context();
@@ -311,12 +328,20 @@ pub fn run(state: &mut State, command: Command) -> Vec<Effect> {
             review::ask_reveal(state);
             Vec::new()
         }
-        Command::New => {
-            if matches!(state.top().kind, ViewKind::Employees(_)) && !state.profile.read_only {
+        Command::New if matches!(state.top().kind, ViewKind::Employees(_)) => {
+            if !state.profile.read_only {
                 state.overlay = Overlay::Form(super::form::Form::bank_employee());
             }
             Vec::new()
         }
+        Command::Onboarding => onboarding::open_companies(state),
+        Command::New
+        | Command::FindExternalId
+        | Command::Edit
+        | Command::AddDependent
+        | Command::EditDependent
+        | Command::Offboard
+        | Command::Import => onboarding::run(state, command),
         Command::Sort => {
             let view = state.top().id;
             let mut effects = Vec::new();
@@ -472,6 +497,9 @@ fn back(state: &mut State) -> Vec<Effect> {
                 }
             }
             ViewKind::Employee(_) | ViewKind::Audit(_) => {}
+            kind => {
+                onboarding::cancelled(kind);
+            }
         }
         return effects;
     }
@@ -588,11 +616,12 @@ fn refresh(state: &mut State) -> Vec<Effect> {
             }
         }
         ViewKind::Employee(_) => {}
+        _ => effects.extend(onboarding::refresh(state).unwrap_or_default()),
     }
     effects
 }
 
-fn step(selected: usize, len: usize, command: Command, page: usize) -> usize {
+pub(super) fn step(selected: usize, len: usize, command: Command, page: usize) -> usize {
     if len == 0 {
         return 0;
     }
@@ -608,7 +637,7 @@ fn step(selected: usize, len: usize, command: Command, page: usize) -> usize {
     }
 }
 
-fn keep_visible<T>(l: &mut PagedList<T>, rows: usize) {
+pub(super) fn keep_visible<T>(l: &mut PagedList<T>, rows: usize) {
     if l.selected < l.offset {
         l.offset = l.selected;
     } else if l.selected >= l.offset + rows {
@@ -663,6 +692,7 @@ fn move_cursor(state: &mut State, command: Command, rows: usize) -> Vec<Effect> 
             false
         }
         ViewKind::Employee(_) | ViewKind::Document(_) => false,
+        _ => return onboarding::move_cursor(state, command, rows).unwrap_or_default(),
     };
     // Page in ahead of the cursor, so scrolling rarely waits.
     if near_end {
@@ -693,6 +723,9 @@ fn open(state: &mut State) -> Vec<Effect> {
                 review::open_document(state, item, &mut effects);
             }
             return effects;
+        }
+        ViewKind::Companies(_) | ViewKind::Departments(_) | ViewKind::ClientEmployees(_) => {
+            return onboarding::open(state).unwrap_or_default();
         }
         ViewKind::Person(p) if p.tab == PersonTab::Documents => {
             let Some(kind) = p.documents().get(p.document_row).map(|d| d.kind) else {
@@ -742,6 +775,15 @@ fn on_loaded(
     if matches!(&state.overlay, Overlay::Form(f) if f.sending == Some(req)) {
         return forms::on_loaded(state, flight.view, result);
     }
+    let mut result = Some(result);
+    if let Some(effects) = onboarding::on_prompt_loaded(state, req, &mut result)
+        .or_else(|| onboarding::on_import_loaded(state, req, &mut result))
+    {
+        return effects;
+    }
+    let Some(result) = result else {
+        return Vec::new();
+    };
     match &result {
         Ok(_) => {
             state.health = Health::Ok;
@@ -762,6 +804,15 @@ fn on_loaded(
     if matches!(view.kind, ViewKind::Document(_)) {
         review::on_document_loaded(state, flight.view, req, result, &mut effects);
         return effects;
+    }
+    if matches!(
+        view.kind,
+        ViewKind::Companies(_)
+            | ViewKind::Departments(_)
+            | ViewKind::ClientEmployees(_)
+            | ViewKind::ClientEmployee(_)
+    ) {
+        return onboarding::on_loaded(state, flight.view, req, result);
     }
     let failed = |e: &BackendError| e.to_string();
     let mut open_single: Option<(uuid::Uuid, String)> = None;

@@ -47,6 +47,9 @@ pub enum BackendError {
         request_id: String,
         retry_after: Option<std::time::Duration>,
     },
+    /// Something on this machine failed before anything was sent (a file, the audit log).
+    #[error("{what}: {detail}")]
+    Local { what: &'static str, detail: String },
     #[error("{backend} sent an answer that cannot be read ({detail}). [request {request_id}]")]
     Malformed {
         backend: &'static str,
@@ -75,6 +78,7 @@ impl BackendError {
             | BackendError::Rejected { request_id, .. }
             | BackendError::Throttled { request_id, .. }
             | BackendError::Malformed { request_id, .. } => request_id,
+            BackendError::Local { .. } => "-",
         }
     }
 
@@ -99,6 +103,7 @@ impl BackendError {
             BackendError::Rejected { .. } => "rejected",
             BackendError::Throttled { .. } => "throttled",
             BackendError::Malformed { .. } => "malformed",
+            BackendError::Local { .. } => "local",
         }
     }
 

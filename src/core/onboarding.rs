@@ -143,3 +143,41 @@ pub enum Found {
     Company(Company),
     Nothing,
 }
+
+/// One change an onboarding form sends.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Change {
+    /// `upsert`: create-or-update keyed by external id; else create.
+    Company {
+        company: NewCompany,
+        upsert: bool,
+    },
+    Department {
+        company_id: String,
+        name: String,
+        external_id: Option<String>,
+    },
+    /// `dependents: None` leaves an existing employee's dependents as they are.
+    Employee {
+        company_id: String,
+        department_id: String,
+        employee: NewEmployee,
+        dependents: Option<Vec<NewDependent>>,
+    },
+    Dependent {
+        parent_email: String,
+        dependent: NewDependent,
+    },
+    Offboarding {
+        employee_id: String,
+        date: Date,
+    },
+}
+
+/// What a change answered with.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Changed {
+    Company(Box<Company>),
+    Department(Department),
+    Employee(Box<ClientEmployee>),
+}

@@ -1,7 +1,6 @@
 //! `backoffice onboard import`.
 
-use super::import::{self, Rejected};
-use super::upload::{self, Journal};
+use super::{run, upload};
 use crate::backends::healthmov::HealthmovClient;
 use crate::cli::{ConsoleArgs, ImportArgs};
 use crate::sandbox::{Sandbox, SandboxHandle, SandboxOptions};
@@ -52,39 +51,24 @@ async fn connect(args: &ConsoleArgs) -> anyhow::Result<(HealthmovClient, Option<
 
 pub async fn import(args: ImportArgs, console: &ConsoleArgs) -> anyhow::Result<ExitCode> {
     let path = &args.file;
-    let file =
-        std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
-    let parsed = import::parse(file).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
-    let mut rejected: Vec<Rejected> = parsed.rejected;
-    let (rows, homeless): (Vec<_>, Vec<_>) = parsed
-        .rows
-        .into_iter()
-        .partition(|r| r.department.is_some() || args.department.is_some());
-    rejected.extend(homeless.into_iter().map(|r| Rejected {
-        line: r.line,
-        record: r.record,
-        reasons: vec!["department_id is required (or give --department)".into()],
-    }));
-    rejected.sort_by_key(|r| r.line);
-    for r in &rejected {
+    let checked = run::check(path, args.department.is_some())?;
+    for r in &checked.rejected {
         eprintln!("line {}: {}", r.line, r.reasons.join("; "));
     }
-    let rejects_path = path.with_extension("rejects.csv");
     if args.dry_run {
         println!(
             "{}: {} rows valid, {} rejected; nothing sent (dry run)",
             path.display(),
-            rows.len(),
-            rejected.len()
+            checked.rows.len(),
+            checked.rejected.len()
         );
-        return Ok(if rejected.is_empty() {
+        return Ok(if checked.rejected.is_empty() {
             ExitCode::SUCCESS
         } else {
             ExitCode::from(1)
         });
     }
     let (client, _sandbox) = connect(console).await?;
-    let mut journal = Journal::open(&Journal::path_for(path)).context("the import journal")?;
     let stop = Arc::new(AtomicBool::new(false));
     let on_signal = stop.clone();
     tokio::spawn(async move {
@@ -99,11 +83,10 @@ pub async fn import(args: ImportArgs, console: &ConsoleArgs) -> anyhow::Result<E
         company: &args.company,
         department: args.department.as_deref(),
     };
-    let outcome = upload::upload(
+    let report = run::run(
         &client,
+        checked,
         target,
-        rows,
-        &mut journal,
         usize::from(args.concurrency),
         &stop,
         |p| {
@@ -116,39 +99,19 @@ pub async fn import(args: ImportArgs, console: &ConsoleArgs) -> anyhow::Result<E
             }
         },
     )
-    .await
-    .context("writing the import journal")?;
+    .await?;
     if live {
         eprintln!();
     }
     let _ = client.session.logout().await;
-    let bad = rejected.len() + outcome.failed.len();
-    if bad > 0 {
-        upload::write_rejects(&rejects_path, &parsed.header, &rejected, &outcome.failed)
-            .with_context(|| format!("writing {}", rejects_path.display()))?;
+    for (line, why) in report.bad.iter().filter(|b| b.1.starts_with("not sent")) {
+        eprintln!("line {line}: {why}");
     }
-    for (row, why) in &outcome.failed {
-        eprintln!("line {}: not sent: {why}", row.line);
-    }
-    let mut summary = format!(
-        "{}: {} sent, {} unchanged since an earlier import, {} rejected",
-        path.display(),
-        outcome.sent,
-        outcome.unchanged,
-        bad
-    );
-    if bad > 0 {
-        summary.push_str(&format!(" (see {})", rejects_path.display()));
-    }
-    if outcome.sent == 0 && bad == 0 && !outcome.stopped {
-        summary.push_str("; nothing to do: every row is already in");
-    }
-    println!("{summary}");
-    if outcome.stopped {
-        eprintln!("Stopped before the end: run the same command again to import the rest.");
+    println!("{}", report.summary(path));
+    if report.stopped {
         return Ok(ExitCode::from(130));
     }
-    Ok(if bad == 0 {
+    Ok(if report.bad.is_empty() {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)

@@ -2,4 +2,5 @@
 
 pub mod cli;
 pub mod import;
+pub mod run;
 pub mod upload;

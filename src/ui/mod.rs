@@ -31,6 +31,14 @@ pub fn draw(frame: &mut Frame, state: &State) {
         ViewKind::Queue(q) => panes::queue::draw(frame, body, state, q),
         ViewKind::Document(d) => panes::document::draw(frame, body, state, d),
         ViewKind::Audit(a) => panes::audit::draw(frame, body, state, a),
+        ViewKind::Companies(l) => panes::onboarding::draw_companies(frame, body, state, l),
+        ViewKind::Departments(d) => panes::onboarding::draw_departments(frame, body, state, d),
+        ViewKind::ClientEmployees(e) => {
+            panes::onboarding::draw_client_employees(frame, body, state, e)
+        }
+        ViewKind::ClientEmployee(e) => {
+            panes::onboarding::draw_client_employee(frame, body, state, e)
+        }
     }
     widgets::status::draw(frame, status, state);
     widgets::overlay::draw(frame, state);

@@ -101,8 +101,20 @@ pub fn backends(s: &SandboxHandle, audit_log: &std::path::Path) -> Backends {
         people: c.clone(),
         review: c.clone(),
         staff: c,
+        onboarding: Some(Arc::new(healthmov(s))),
         audit: backoffice::console::open_audit(Some(audit_log.to_path_buf()), actor),
     }
+}
+
+/// A Healthmov client logged in to this sandbox.
+pub fn healthmov(s: &SandboxHandle) -> backoffice::backends::healthmov::HealthmovClient {
+    let c = s.credentials().healthmov;
+    backoffice::backends::healthmov::HealthmovClient::new(
+        c.url.parse().unwrap(),
+        c.username,
+        Some(secrecy::SecretString::from(c.password)),
+        Default::default(),
+    )
 }
 
 /// Backends whose audit log cannot be written.
@@ -112,6 +124,7 @@ pub fn backends_without_audit(s: &SandboxHandle) -> Backends {
         people: c.clone(),
         review: c.clone(),
         staff: c,
+        onboarding: Some(Arc::new(healthmov(s))),
         audit: backoffice::console::open_audit(
             Some("/proc/backoffice-forbidden/audit.jsonl".into()),
             Default::default(),

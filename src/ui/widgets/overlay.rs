@@ -2,7 +2,9 @@
 
 use crate::app::palette;
 use crate::app::registry::{self, Key, Scope};
-use crate::app::state::{Confirm, Overlay, State, ViewKind};
+use crate::app::state::{
+    Confirm, ImportRun, ImportStage, Overlay, Prompt, PromptKind, State, ViewKind,
+};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -16,50 +18,223 @@ pub fn draw(frame: &mut Frame, state: &State) {
         Overlay::Confirm(c) => confirm(frame, state, c),
         Overlay::Reveal { reason, error } => reveal(frame, state, reason, error.as_deref()),
         Overlay::Form(f) => form(frame, state, f),
+        Overlay::Prompt(p) => prompt(frame, state, p),
+        Overlay::Import(run) => import(frame, state, run),
     }
+    if let Some(p) = &state.login {
+        prompt(frame, state, p);
+    }
+}
+
+fn prompt(frame: &mut Frame, state: &State, p: &Prompt) {
+    let t = &state.theme;
+    let (title, ask, label, secret) = match &p.kind {
+        PromptKind::FindExternalId => (
+            " Find by external id (Healthmov) ".to_string(),
+            "A company, department or employee, by the id your own systems gave it.".to_string(),
+            "External id: ",
+            false,
+        ),
+        PromptKind::ImportFile { into, .. } => (
+            " Import employees from CSV ".to_string(),
+            format!("Into {into}. The file is checked first; nothing is sent until you confirm."),
+            "File: ",
+            false,
+        ),
+        PromptKind::Login { username, .. } => (
+            " Log in to Healthmov ".to_string(),
+            format!("The Healthmov session has ended. Password for {username}:"),
+            "Password: ",
+            true,
+        ),
+    };
+    // A password is never drawn, not even masked to its length.
+    let shown = if secret {
+        String::new()
+    } else {
+        p.input.value().to_string()
+    };
+    let mut lines = vec![
+        Line::from(ask),
+        Line::from(vec![Span::styled(label, t.label()), Span::raw(shown)]),
+    ];
+    if let Some(e) = &p.error {
+        lines.push(Line::from(Span::styled(e.clone(), t.danger())));
+    }
+    lines.push(match p.sending {
+        Some(_) => Line::from(Span::styled("Working…", t.warn())),
+        None => Line::from(vec![
+            Span::styled("Enter", t.key()),
+            Span::raw(" goes · "),
+            Span::styled("Esc", t.key()),
+            Span::raw(" cancels"),
+        ]),
+    });
+    let inner = dialog(frame, &title, lines);
+    let col = if secret {
+        0
+    } else {
+        p.input.visual_cursor() as u16
+    };
+    frame.set_cursor_position((inner.x + label.len() as u16 + col, inner.y + 1));
+}
+
+fn import(frame: &mut Frame, state: &State, run: &ImportRun) {
+    let t = &state.theme;
+    let file = run.path.display().to_string();
+    let mut lines = vec![Line::from(vec![
+        Span::styled("File: ", t.label()),
+        Span::raw(file),
+    ])];
+    lines.push(Line::from(vec![
+        Span::styled("Into: ", t.label()),
+        Span::raw(run.into.clone()),
+    ]));
+    let bad_lines = |bad: Vec<(u64, String)>, lines: &mut Vec<Line>| {
+        for (line, why) in bad.iter().take(5) {
+            lines.push(Line::from(Span::styled(
+                format!("  line {line}: {why}"),
+                t.danger(),
+            )));
+        }
+        if bad.len() > 5 {
+            lines.push(Line::from(format!("  … and {} more", bad.len() - 5)));
+        }
+    };
+    match &run.stage {
+        ImportStage::Checking(_) => {
+            lines.push(Line::from(Span::styled("Checking every row…", t.warn())))
+        }
+        ImportStage::Ready(c) => {
+            lines.push(Line::from(format!(
+                "{} rows valid, {} rejected. Nothing sent yet.",
+                c.rows.len(),
+                c.rejected.len()
+            )));
+            bad_lines(
+                c.rejected
+                    .iter()
+                    .map(|r| (r.line, r.reasons.join("; ")))
+                    .collect(),
+                &mut lines,
+            );
+            lines.push(Line::from(vec![
+                Span::styled("Enter", t.key()),
+                Span::raw(" imports the valid rows (audited) · "),
+                Span::styled("Esc", t.key()),
+                Span::raw(" cancels"),
+            ]));
+        }
+        ImportStage::Running {
+            progress, stopping, ..
+        } => {
+            lines.push(Line::from(match progress {
+                Some(p) => p.bar(30),
+                None => "Starting…".into(),
+            }));
+            lines.push(Line::from(Span::styled(
+                if *stopping {
+                    "Stopping after the rows in flight…"
+                } else {
+                    "Esc or Ctrl-c stops after the rows in flight; running it again does the rest."
+                },
+                t.dim(),
+            )));
+        }
+        ImportStage::Done(r) => {
+            lines.push(Line::from(Span::styled(
+                r.summary(&run.path),
+                if r.bad.is_empty() { t.ok() } else { t.warn() },
+            )));
+            bad_lines(r.bad.clone(), &mut lines);
+            lines.push(Line::from(Span::styled("Enter or Esc closes", t.dim())));
+        }
+        ImportStage::Failed(e) => {
+            lines.push(Line::from(Span::styled(e.clone(), t.danger())));
+            lines.push(Line::from(Span::styled("Enter or Esc closes", t.dim())));
+        }
+    }
+    dialog(frame, " Import employees (Healthmov) ", lines);
 }
 
 fn form(frame: &mut Frame, state: &State, f: &crate::app::form::Form) {
     use crate::app::form::Stage;
     let t = &state.theme;
-    let mut lines = Vec::new();
-    let mut cursor = None;
-    for (i, field) in f.fields.iter().enumerate() {
-        let label = format!("{}{}", field.label, if field.required { " *" } else { "" });
-        let focused = i == f.focus && f.stage == Stage::Editing;
-        let marker = if focused { "▸ " } else { "  " };
-        if focused {
-            cursor = Some((
-                lines.len() as u16,
-                (2 + 14 + field.input.visual_cursor()) as u16,
-            ));
-        }
-        lines.push(Line::from(vec![
-            Span::raw(marker),
-            Span::styled(format!("{label:<14}"), t.label()),
-            Span::raw(field.input.value().to_string()),
-        ]));
-        if let Some(e) = &field.error {
-            lines.push(Line::from(Span::styled(
-                format!("                {} {e}", field.label),
-                t.danger(),
-            )));
-        }
-    }
+    // One group of lines per field: the field, then its error (cut to one line).
+    let width = usize::from(frame.area().width.min(76).saturating_sub(2));
+    let label_width = f
+        .fields
+        .iter()
+        .map(|x| x.label.len() + 2)
+        .max()
+        .unwrap_or(14)
+        .max(14);
+    let groups: Vec<Vec<Line>> = f
+        .fields
+        .iter()
+        .enumerate()
+        .map(|(i, field)| {
+            let label = format!("{}{}", field.label, if field.required { " *" } else { "" });
+            let focused = i == f.focus && f.stage == Stage::Editing;
+            let marker = if focused { "▸ " } else { "  " };
+            let mut value = vec![Span::raw(field.input.value().to_string())];
+            if f.stage == Stage::Confirming && field.changed() {
+                value.push(Span::styled(
+                    format!(
+                        "  (was {})",
+                        match field.original.as_deref() {
+                            Some("") | None => "empty",
+                            Some(o) => o,
+                        }
+                    ),
+                    t.warn(),
+                ));
+            }
+            let mut lines = vec![Line::from(
+                [
+                    vec![
+                        Span::raw(marker),
+                        Span::styled(format!("{label:<label_width$}"), t.label()),
+                    ],
+                    value,
+                ]
+                .concat(),
+            )];
+            if let Some(e) = &field.error {
+                let text: String = format!("{:pad$}{} {e}", "", field.label, pad = label_width + 2)
+                    .chars()
+                    .take(width)
+                    .collect();
+                lines.push(Line::from(Span::styled(text, t.danger())));
+            }
+            lines
+        })
+        .collect();
+    let mut tail = Vec::new();
     if let Some(e) = &f.error {
-        lines.push(Line::from(Span::styled(e.clone(), t.danger())));
+        tail.push(Line::from(Span::styled(e.clone(), t.danger())));
     }
-    lines.push(Line::default());
-    lines.push(match (f.stage, f.sending.is_some()) {
+    let unchanged = f.stage == Stage::Confirming
+        && f.fields.iter().any(|x| x.original.is_some())
+        && f.changes().next().is_none();
+    tail.push(Line::default());
+    tail.push(match (f.stage, f.sending.is_some()) {
         (_, true) => Line::from(Span::styled("Sending…", t.warn())),
         (Stage::Editing, _) => Line::from(Span::styled(
             "Tab/Shift-Tab move · Enter reviews · Esc closes",
             t.dim(),
         )),
         (Stage::Confirming, _) => Line::from(vec![
-            Span::styled("Create this employee? ", t.title()),
+            Span::styled(
+                format!(
+                    "{}{} ",
+                    if unchanged { "Nothing changed. " } else { "" },
+                    f.question
+                ),
+                t.title(),
+            ),
             Span::styled("Enter", t.key()),
-            Span::raw(" creates (audited) · "),
+            Span::raw(" sends (audited) · "),
             Span::styled("Esc", t.key()),
             Span::raw(" edits"),
         ]),
@@ -69,7 +244,47 @@ fn form(frame: &mut Frame, state: &State, f: &crate::app::form::Form) {
             Span::raw(" discards · any other key keeps editing"),
         ]),
     });
-    let inner = dialog(frame, &format!(" {} ", f.title), lines);
+    // Tall forms scroll: the fields around the focus that fit above the footer.
+    let room = usize::from(frame.area().height.saturating_sub(2)).saturating_sub(tail.len());
+    let (mut first, mut last) = (f.focus, f.focus);
+    let mut used = groups.get(f.focus).map_or(0, Vec::len);
+    loop {
+        let down = groups.get(last + 1).map(Vec::len);
+        let up = first.checked_sub(1).map(|i| groups[i].len());
+        match (down, up) {
+            (Some(n), _) if used + n <= room => {
+                last += 1;
+                used += n;
+            }
+            (_, Some(n)) if used + n <= room => {
+                first -= 1;
+                used += n;
+            }
+            _ => break,
+        }
+    }
+    let mut lines = Vec::new();
+    let mut cursor = None;
+    for (i, g) in groups
+        .into_iter()
+        .enumerate()
+        .skip(first)
+        .take(last + 1 - first)
+    {
+        if i == f.focus && f.stage == Stage::Editing {
+            let col = 2 + label_width + f.fields[i].input.visual_cursor();
+            cursor = Some((lines.len() as u16, col as u16));
+        }
+        lines.extend(g);
+    }
+    lines.extend(tail);
+    let more = match (first > 0, last + 1 < f.fields.len()) {
+        (true, true) => " ↑↓ more",
+        (true, false) => " ↑ more",
+        (false, true) => " ↓ more",
+        (false, false) => "",
+    };
+    let inner = dialog(frame, &format!(" {}{more} ", f.title), lines);
     if let Some((row, col)) = cursor {
         frame.set_cursor_position((inner.x + col, inner.y + row));
     }
@@ -291,6 +506,9 @@ fn help(frame: &mut Frame, state: &State) {
             t.dim(),
         )));
     }
+    if lines.len() + 2 > usize::from(frame.area().height) {
+        compact_everywhere(&mut lines, state);
+    }
     let height = lines.len() as u16 + 2;
     let area = centered(frame.area(), 72, height);
     frame.render_widget(Clear, area);
@@ -298,6 +516,41 @@ fn help(frame: &mut Frame, state: &State) {
         .borders(Borders::ALL)
         .title(" Keys (Esc closes) ");
     frame.render_widget(Paragraph::new(lines).block(block), area);
+}
+
+/// On a short terminal the keys that work everywhere are listed run together, so every key
+/// still shows.
+fn compact_everywhere(lines: &mut Vec<Line<'static>>, state: &State) {
+    let t = &state.theme;
+    let ctx = state.top().context();
+    let Some(at) = lines
+        .iter()
+        .position(|l| l.spans.first().is_some_and(|s| s.content == "Everywhere"))
+    else {
+        return;
+    };
+    lines.truncate(at + 1);
+    let mut row: Vec<Span> = Vec::new();
+    let mut width = 0;
+    for s in registry::available(ctx).filter(|s| s.scope == Scope::Everywhere) {
+        let key = s
+            .keys
+            .iter()
+            .find(|k| !(ctx.typing && k.types_text()))
+            .map(Key::label)
+            .unwrap_or_else(|| format!(":{}", s.name));
+        let item = format!("{key} {}", s.name);
+        if width + item.len() + 3 > 68 && !row.is_empty() {
+            lines.push(Line::from(std::mem::take(&mut row)));
+            width = 0;
+        }
+        row.push(Span::styled(format!("  {key}"), t.key()));
+        row.push(Span::raw(format!(" {}", s.name)));
+        width += item.len() + 2;
+    }
+    if !row.is_empty() {
+        lines.push(Line::from(row));
+    }
 }
 
 fn palette(frame: &mut Frame, state: &State, input: &tui_input::Input, selected: usize) {

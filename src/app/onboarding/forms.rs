@@ -1,0 +1,433 @@
+//! The onboarding forms: what each asks, how its fields are checked, and the change it sends.
+
+use crate::app::form::{Field, Form, FormKind};
+use crate::audit::Event;
+use crate::core::validate;
+use crate::core::*;
+
+fn date_check(v: &str) -> Result<(), String> {
+    validate::date(v).map(|_| ())
+}
+
+fn date_of(form: &Form, label: &str) -> Option<jiff::civil::Date> {
+    form.value(label).and_then(|v| validate::date(&v).ok())
+}
+
+/// Offboarding must not come before onboarding.
+fn dates_in_order(form: &Form) -> Vec<(&'static str, String)> {
+    let on = date_of(form, ONBOARDING);
+    let off = date_of(form, OFFBOARDING);
+    match (on, off) {
+        (Some(on), off) => validate::offboarding_after_onboarding(on, off)
+            .err()
+            .map(|e| vec![(OFFBOARDING, e)])
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    }
+}
+
+const ONBOARDING: &str = "Onboarding";
+const OFFBOARDING: &str = "Offboarding";
+const DEP_FIRST: &str = "Dependent first";
+const DEP_LAST: &str = "Dependent last";
+const DEP_BIRTH: &str = "Dependent born";
+const DEP_EMAIL: &str = "Dependent email";
+
+fn url_check(v: &str) -> Result<(), String> {
+    match reqwest::Url::parse(v) {
+        Ok(u) if matches!(u.scheme(), "https" | "http") => Ok(()),
+        _ => Err("is not a web address (https://…)".into()),
+    }
+}
+
+fn company_fields(c: Option<&Company>) -> Vec<Field> {
+    let mut fields = vec![
+        Field::new("Name", true, None),
+        Field::new("Logo URL", true, Some(url_check)),
+        Field::new("External id", c.is_some(), None),
+        Field::new("Country", false, Some(validate::country_alpha3)),
+        Field::new("Account manager", false, None),
+    ];
+    if let Some(c) = c {
+        let values = [
+            Some(c.name.clone()),
+            c.logo_url.clone(),
+            c.external_id.clone(),
+            c.country.clone(),
+            c.account_manager.clone(),
+        ];
+        fields = fields
+            .into_iter()
+            .zip(values)
+            .map(|(f, x)| f.with_value(x.as_deref()))
+            .collect();
+    }
+    fields
+}
+
+/// `n` on the companies list.
+pub fn new_company() -> Form {
+    Form::new(
+        FormKind::Company { upsert: false },
+        "New client company (Healthmov)",
+        "Create this company?",
+        company_fields(None),
+    )
+}
+
+/// `E` on the companies list: create-or-update, keyed by the external id, with dates.
+pub fn edit_company(c: Option<&Company>) -> Form {
+    let mut fields = company_fields(c);
+    fields[2].required = true;
+    let date = |d: Option<jiff::civil::Date>| d.map(|d| d.to_string());
+    fields.push(
+        Field::new(ONBOARDING, false, Some(date_check))
+            .with_value(c.and_then(|c| date(c.onboarding)).as_deref()),
+    );
+    fields.push(
+        Field::new(OFFBOARDING, false, Some(date_check))
+            .with_value(c.and_then(|c| date(c.offboarding)).as_deref()),
+    );
+    Form::new(
+        FormKind::Company { upsert: true },
+        "Create or update a company (by external id)",
+        "Save this company?",
+        fields,
+    )
+    .with_rule(dates_in_order)
+}
+
+pub fn new_department(company_id: &str) -> Form {
+    Form::new(
+        FormKind::Department {
+            company_id: company_id.into(),
+        },
+        "New department (Healthmov)",
+        "Create this department?",
+        vec![
+            Field::new("Name", true, None),
+            Field::new("External id", false, None),
+        ],
+    )
+}
+
+/// A dependent's birth date is needed once any of its fields is filled.
+fn employee_rules(form: &Form) -> Vec<(&'static str, String)> {
+    let mut errors = dates_in_order(form);
+    let any_dependent = [DEP_FIRST, DEP_LAST, DEP_BIRTH, DEP_EMAIL]
+        .iter()
+        .any(|l| form.value(l).is_some());
+    if any_dependent {
+        for label in [DEP_FIRST, DEP_BIRTH] {
+            if form.value(label).is_none() {
+                errors.push((label, "is required for a dependent".into()));
+            }
+        }
+    }
+    if let Some(b) = date_of(form, "Birthdate")
+        && b > jiff::Zoned::now().date()
+    {
+        errors.push(("Birthdate", "is in the future".into()));
+    }
+    errors
+}
+
+/// `n` on a department's employees (with one optional dependent), or `E` on an employee
+/// (the dependents are left as they are: `d`/`D` change them).
+pub fn client_employee(
+    company_id: &str,
+    department_id: &str,
+    current: Option<&ClientEmployee>,
+) -> Form {
+    let date = |d: Option<jiff::civil::Date>| d.map(|d| d.to_string());
+    let mut fields = vec![
+        Field::new("Employee no.", true, None),
+        Field::new("First name", true, None),
+        Field::new("Last name", true, None),
+        Field::new("Email", true, Some(validate::email)),
+        Field::new("Phone", false, Some(validate::phone_e164)),
+        Field::new("Birthdate", false, Some(date_check)),
+        Field::new(ONBOARDING, true, Some(date_check)),
+        Field::new(OFFBOARDING, false, Some(date_check)),
+        Field::new("External id", false, None),
+    ];
+    if let Some(e) = current {
+        let values = [
+            e.employee_number.clone(),
+            Some(e.first_name.clone()),
+            Some(e.last_name.clone()),
+            e.email.clone(),
+            e.phone.clone(),
+            date(e.birthdate),
+            date(e.onboarding),
+            date(e.offboarding),
+            e.external_id.clone(),
+        ];
+        fields = fields
+            .into_iter()
+            .zip(values)
+            .map(|(f, v)| f.with_value(v.as_deref()))
+            .collect();
+    } else {
+        fields.extend([
+            Field::new(DEP_FIRST, false, None),
+            Field::new(DEP_LAST, false, None),
+            Field::new(DEP_BIRTH, false, Some(date_check)),
+            Field::new(DEP_EMAIL, false, Some(validate::email)),
+        ]);
+    }
+    let (title, question) = match current {
+        None => ("Onboard an employee (Healthmov)", "Onboard this employee?"),
+        Some(_) => ("Update employee (Healthmov)", "Save these changes?"),
+    };
+    Form::new(
+        FormKind::ClientEmployee {
+            company_id: company_id.into(),
+            department_id: department_id.into(),
+            new: current.is_none(),
+        },
+        title,
+        question,
+        fields,
+    )
+    .with_rule(employee_rules)
+}
+
+/// `d` (new) or `D` (the selected one) on an employee. Healthmov keys dependents by email.
+pub fn dependent(parent_email: &str, current: Option<&Dependent>) -> Form {
+    let date = |d: Option<jiff::civil::Date>| d.map(|d| d.to_string());
+    let mut fields = vec![
+        Field::new("First name", true, None),
+        Field::new("Last name", true, None),
+        Field::new("Birthdate", true, Some(date_check)),
+        Field::new("Email", true, Some(validate::email)),
+        Field::new("Phone", false, Some(validate::phone_e164)),
+        Field::new("External id", false, None),
+        Field::new(ONBOARDING, false, Some(date_check)),
+        Field::new(OFFBOARDING, false, Some(date_check)),
+    ];
+    if let Some(d) = current {
+        let values = [
+            Some(d.first_name.clone()),
+            Some(d.last_name.clone()),
+            date(d.birthdate),
+            d.email.clone(),
+            None,
+            d.external_id.clone(),
+            date(d.onboarding),
+            date(d.offboarding),
+        ];
+        fields = fields
+            .into_iter()
+            .zip(values)
+            .map(|(f, v)| f.with_value(v.as_deref()))
+            .collect();
+    }
+    Form::new(
+        FormKind::Dependent {
+            parent_email: parent_email.into(),
+        },
+        if current.is_some() {
+            "Update dependent (Healthmov)"
+        } else {
+            "Add a dependent (Healthmov)"
+        },
+        "Save this dependent?",
+        fields,
+    )
+    .with_rule(dates_in_order)
+}
+
+/// `O` on an employee: the last day of access. Checked against the onboarding date.
+pub fn offboarding(e: &ClientEmployee) -> Form {
+    Form::new(
+        FormKind::Offboarding {
+            employee_id: e.id.clone(),
+            onboarding: e.onboarding,
+        },
+        "Set the offboarding date (Healthmov)",
+        "Set this offboarding date?",
+        vec![
+            Field::new(OFFBOARDING, true, Some(date_check))
+                .with_value(e.offboarding.map(|d| d.to_string()).as_deref()),
+        ],
+    )
+    .with_rule(offboarding_after_known_onboarding)
+}
+
+fn offboarding_after_known_onboarding(form: &Form) -> Vec<(&'static str, String)> {
+    match (&form.kind, date_of(form, OFFBOARDING)) {
+        (
+            FormKind::Offboarding {
+                onboarding: Some(on),
+                ..
+            },
+            Some(off),
+        ) => validate::offboarding_after_onboarding(*on, Some(off))
+            .err()
+            .map(|e| vec![(OFFBOARDING, e)])
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    }
+}
+
+fn event(action: &str, targets: Vec<String>) -> Event {
+    Event {
+        backend: "Healthmov".into(),
+        action: action.into(),
+        targets,
+        correlation: uuid::Uuid::new_v4().to_string(),
+        ..Default::default()
+    }
+}
+
+fn masked_email(email: &str) -> String {
+    format!("email:{}", mask_email(email))
+}
+
+/// The change a validated form sends, and its audit event (masked values only).
+pub fn change(form: &Form) -> Option<(Change, Event)> {
+    let v = |l: &str| form.value(l);
+    let d = |l: &str| date_of(form, l);
+    Some(match &form.kind {
+        FormKind::BankEmployee => return None,
+        FormKind::Company { upsert } => {
+            let company = NewCompany {
+                name: v("Name")?,
+                logo_url: v("Logo URL")?,
+                external_id: v("External id"),
+                country: v("Country").map(|c| c.to_uppercase()),
+                account_manager: v("Account manager"),
+                onboarding: d(ONBOARDING),
+                offboarding: d(OFFBOARDING),
+            };
+            let ev = event(
+                if *upsert {
+                    "company.upsert"
+                } else {
+                    "company.create"
+                },
+                vec![format!(
+                    "company:{}",
+                    company
+                        .external_id
+                        .clone()
+                        .unwrap_or_else(|| company.name.clone())
+                )],
+            );
+            (
+                Change::Company {
+                    company,
+                    upsert: *upsert,
+                },
+                ev,
+            )
+        }
+        FormKind::Department { company_id } => {
+            let ev = event(
+                "department.create",
+                vec![
+                    format!("company:{company_id}"),
+                    format!("department:{}", v("External id").unwrap_or(v("Name")?)),
+                ],
+            );
+            (
+                Change::Department {
+                    company_id: company_id.clone(),
+                    name: v("Name")?,
+                    external_id: v("External id"),
+                },
+                ev,
+            )
+        }
+        FormKind::ClientEmployee {
+            company_id,
+            department_id,
+            new,
+        } => {
+            let employee = NewEmployee {
+                employee_number: v("Employee no.")?,
+                first_name: v("First name")?,
+                last_name: v("Last name")?,
+                email: v("Email")?,
+                onboarding: d(ONBOARDING)?,
+                offboarding: d(OFFBOARDING),
+                phone: v("Phone"),
+                birthdate: d("Birthdate"),
+                external_id: v("External id"),
+            };
+            let dependents = match (new, v(DEP_FIRST)) {
+                (true, Some(first)) => Some(vec![NewDependent {
+                    first_name: first,
+                    last_name: v(DEP_LAST).unwrap_or_default(),
+                    birthdate: d(DEP_BIRTH)?,
+                    email: v(DEP_EMAIL),
+                    phone: None,
+                    external_id: None,
+                    onboarding: None,
+                    offboarding: None,
+                }]),
+                _ => None,
+            };
+            let ev = event(
+                if *new {
+                    "employee.onboard"
+                } else {
+                    "employee.update"
+                },
+                vec![
+                    format!("company:{company_id}"),
+                    format!("employee-number:{}", employee.employee_number),
+                    masked_email(&employee.email),
+                ],
+            );
+            (
+                Change::Employee {
+                    company_id: company_id.clone(),
+                    department_id: department_id.clone(),
+                    employee,
+                    dependents,
+                },
+                ev,
+            )
+        }
+        FormKind::Dependent { parent_email } => {
+            let dependent = NewDependent {
+                first_name: v("First name")?,
+                last_name: v("Last name")?,
+                birthdate: d("Birthdate")?,
+                email: v("Email"),
+                phone: v("Phone"),
+                external_id: v("External id"),
+                onboarding: d(ONBOARDING),
+                offboarding: d(OFFBOARDING),
+            };
+            let ev = event(
+                "dependent.save",
+                vec![
+                    format!("parent-{}", masked_email(parent_email)),
+                    masked_email(dependent.email.as_deref().unwrap_or_default()),
+                ],
+            );
+            (
+                Change::Dependent {
+                    parent_email: parent_email.clone(),
+                    dependent,
+                },
+                ev,
+            )
+        }
+        FormKind::Offboarding { employee_id, .. } => {
+            let date = d(OFFBOARDING)?;
+            let mut ev = event("employee.offboard", vec![format!("employee:{employee_id}")]);
+            ev.reason = Some(format!("offboarding {date}"));
+            (
+                Change::Offboarding {
+                    employee_id: employee_id.clone(),
+                    date,
+                },
+                ev,
+            )
+        }
+    })
+}

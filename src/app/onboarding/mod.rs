@@ -1,0 +1,421 @@
+//! Onboarding on Healthmov: companies → departments → employees → one employee with their
+//! dependents, the forms that change them, lookups by external id, the bulk import and the
+//! login prompt. Free of I/O, like the rest of `app`.
+
+pub mod forms;
+mod import;
+pub(super) mod prompt;
+
+pub use import::{on_import_key, on_import_loaded, on_import_progress};
+pub use prompt::{on_login_key, on_prompt_key, on_prompt_loaded};
+
+use super::action::{Call, Effect, Payload, RequestId};
+use super::registry::Command;
+use super::state::*;
+use super::update::{start, step};
+use crate::backends::BackendError;
+use crate::core::*;
+
+/// `o`: the companies list (the one already open, if any).
+pub fn open_companies(state: &mut State) -> Vec<Effect> {
+    if let Some(pos) = state
+        .views
+        .iter()
+        .position(|v| matches!(v.kind, ViewKind::Companies(_)))
+    {
+        let effects = super::update::cancel_views_above(state, pos + 1);
+        state.views.truncate(pos + 1);
+        return effects;
+    }
+    let view = state.push(ViewKind::Companies(PagedList::default()));
+    load_more(state, view)
+}
+
+fn open_departments(state: &mut State, company: Company) -> Vec<Effect> {
+    let view = state.push(ViewKind::Departments(Box::new(DepartmentsView {
+        company,
+        list: PagedList::default(),
+    })));
+    load_more(state, view)
+}
+
+fn open_employees(state: &mut State, department: Department) -> Vec<Effect> {
+    let view = state.push(ViewKind::ClientEmployees(Box::new(ClientEmployeesView {
+        department,
+        list: PagedList::default(),
+    })));
+    load_more(state, view)
+}
+
+fn open_employee(
+    state: &mut State,
+    employee: ClientEmployee,
+    company_id: Option<String>,
+    department_id: Option<String>,
+) {
+    state.push(ViewKind::ClientEmployee(Box::new(ClientEmployeeView {
+        employee,
+        company_id,
+        department_id,
+        dependent_row: 0,
+        notice: None,
+    })));
+}
+
+/// The next page of an onboarding list, unless one is on its way or it is complete.
+pub fn load_more(state: &mut State, view: ViewId) -> Vec<Effect> {
+    let call = match state.view_mut(view).map(|v| &mut v.kind) {
+        Some(ViewKind::Companies(l)) if l.loading.is_none() && !l.complete() => Call::Companies {
+            after: l.next_cursor.clone(),
+        },
+        Some(ViewKind::Departments(d)) if d.list.loading.is_none() && !d.list.complete() => {
+            Call::Departments {
+                company_id: d.company.id.clone(),
+                company: d.company.locator.clone(),
+                after: d.list.next_cursor.clone(),
+            }
+        }
+        Some(ViewKind::ClientEmployees(e)) if e.list.loading.is_none() && !e.list.complete() => {
+            Call::ClientEmployees {
+                department: Box::new(e.department.clone()),
+                after: e.list.next_cursor.clone(),
+            }
+        }
+        _ => return Vec::new(),
+    };
+    let mut effects = Vec::new();
+    let req = start(state, view, call, &mut effects);
+    if let Some(v) = state.view_mut(view) {
+        match &mut v.kind {
+            ViewKind::Companies(l) => mark_loading(l, req),
+            ViewKind::Departments(d) => mark_loading(&mut d.list, req),
+            ViewKind::ClientEmployees(e) => mark_loading(&mut e.list, req),
+            _ => {}
+        }
+    }
+    effects
+}
+
+fn mark_loading<T>(l: &mut PagedList<T>, req: RequestId) {
+    l.loading = Some(req);
+    l.error = None;
+}
+
+/// Starts a list again from its first page, with a notice for its footer.
+pub fn reload(state: &mut State, view: ViewId, notice: Option<String>) -> Vec<Effect> {
+    fn reset<T>(l: &mut PagedList<T>, notice: Option<String>) {
+        *l = PagedList {
+            notice,
+            ..Default::default()
+        };
+    }
+    match state.view_mut(view).map(|v| &mut v.kind) {
+        Some(ViewKind::Companies(l)) => reset(l, notice),
+        Some(ViewKind::Departments(d)) => reset(&mut d.list, notice),
+        Some(ViewKind::ClientEmployees(e)) => reset(&mut e.list, notice),
+        _ => return Vec::new(),
+    }
+    load_more(state, view)
+}
+
+/// Up, down, paging: returns the effects of paging in ahead of the cursor.
+pub fn move_cursor(state: &mut State, command: Command, rows: usize) -> Option<Vec<Effect>> {
+    let view = state.top().id;
+    fn moved<T>(l: &mut PagedList<T>, command: Command, rows: usize) -> bool {
+        l.selected = step(l.selected, l.rows.len(), command, rows);
+        super::update::keep_visible(l, rows);
+        l.selected + 2 * rows >= l.rows.len()
+    }
+    let near_end = match &mut state.top_mut().kind {
+        ViewKind::Companies(l) => moved(l, command, rows),
+        ViewKind::Departments(d) => moved(&mut d.list, command, rows),
+        ViewKind::ClientEmployees(e) => moved(&mut e.list, command, rows),
+        ViewKind::ClientEmployee(e) => {
+            e.dependent_row = step(e.dependent_row, e.employee.dependents.len(), command, rows);
+            false
+        }
+        _ => return None,
+    };
+    Some(if near_end {
+        load_more(state, view)
+    } else {
+        Vec::new()
+    })
+}
+
+/// Enter on an onboarding list: one level down.
+pub fn open(state: &mut State) -> Option<Vec<Effect>> {
+    match &state.top().kind {
+        ViewKind::Companies(l) => {
+            let c = l.rows.get(l.selected).cloned()?;
+            Some(open_departments(state, c))
+        }
+        ViewKind::Departments(d) => {
+            let dept = d.list.rows.get(d.list.selected).cloned()?;
+            Some(open_employees(state, dept))
+        }
+        ViewKind::ClientEmployees(e) => {
+            let employee = e.list.rows.get(e.list.selected).cloned()?;
+            let company = e.department.company.as_ref().map(|c| c.0.clone());
+            let department = Some(e.department.id.clone());
+            open_employee(state, employee, company, department);
+            Some(Vec::new())
+        }
+        _ => None,
+    }
+}
+
+/// F5 on an onboarding view.
+pub fn refresh(state: &mut State) -> Option<Vec<Effect>> {
+    let view = state.top().id;
+    match &state.top().kind {
+        ViewKind::Companies(_) | ViewKind::Departments(_) | ViewKind::ClientEmployees(_) => {
+            Some(reload(state, view, None))
+        }
+        ViewKind::ClientEmployee(e) => {
+            // No lookup by id: by external id when there is one.
+            let id = e.employee.external_id.clone()?;
+            let mut effects = Vec::new();
+            start(state, view, Call::FindExternalId(id), &mut effects);
+            Some(effects)
+        }
+        _ => None,
+    }
+}
+
+/// Esc while an onboarding list loads.
+pub fn cancelled(kind: &mut ViewKind) -> bool {
+    let l: &mut dyn Cancel = match kind {
+        ViewKind::Companies(l) => l,
+        ViewKind::Departments(d) => &mut d.list,
+        ViewKind::ClientEmployees(e) => &mut e.list,
+        ViewKind::ClientEmployee(_) => return true,
+        _ => return false,
+    };
+    l.cancel();
+    true
+}
+
+trait Cancel {
+    fn cancel(&mut self);
+}
+
+impl<T> Cancel for PagedList<T> {
+    fn cancel(&mut self) {
+        self.loading = None;
+        self.error = Some("Loading cancelled. Move down or press F5 to continue.".into());
+    }
+}
+
+/// The onboarding commands: forms, import, lookups.
+pub fn run(state: &mut State, command: Command) -> Vec<Effect> {
+    if command == Command::FindExternalId {
+        state.overlay = Overlay::Prompt(Prompt::new(PromptKind::FindExternalId));
+        return Vec::new();
+    }
+    if state.profile.read_only {
+        return Vec::new();
+    }
+    let form = match (&mut state.top_mut().kind, command) {
+        (ViewKind::Companies(_), Command::New) => forms::new_company(),
+        (ViewKind::Companies(l), Command::Edit) => forms::edit_company(l.rows.get(l.selected)),
+        (ViewKind::Departments(d), Command::New) => forms::new_department(&d.company.id),
+        (ViewKind::Departments(d), Command::Import) => {
+            state.overlay = Overlay::Prompt(Prompt::new(PromptKind::ImportFile {
+                company_id: d.company.id.clone(),
+                department_id: None,
+                into: d.company.name.clone(),
+            }));
+            return Vec::new();
+        }
+        (ViewKind::ClientEmployees(e), Command::New | Command::Import | Command::Edit) => {
+            let Some((company_id, _)) = e.department.company.clone() else {
+                e.list.error = Some(
+                    "Healthmov does not say which company a department found by external id belongs to: open it from its company (o) to add employees."
+                        .into(),
+                );
+                return Vec::new();
+            };
+            let department_id = e.department.id.clone();
+            match command {
+                Command::Import => {
+                    state.overlay = Overlay::Prompt(Prompt::new(PromptKind::ImportFile {
+                        company_id,
+                        department_id: Some(department_id),
+                        into: e.department.name.clone(),
+                    }));
+                    return Vec::new();
+                }
+                Command::Edit => match e.list.rows.get(e.list.selected) {
+                    Some(current) => {
+                        forms::client_employee(&company_id, &department_id, Some(current))
+                    }
+                    None => return Vec::new(),
+                },
+                _ => forms::client_employee(&company_id, &department_id, None),
+            }
+        }
+        (ViewKind::ClientEmployees(e), Command::Offboard) => match e.list.rows.get(e.list.selected)
+        {
+            Some(current) => forms::offboarding(current),
+            None => return Vec::new(),
+        },
+        (ViewKind::ClientEmployee(v), command) => {
+            let parent_email = v.employee.email.clone().unwrap_or_default();
+            match command {
+                Command::Offboard => forms::offboarding(&v.employee),
+                Command::AddDependent => forms::dependent(&parent_email, None),
+                Command::EditDependent => match v.employee.dependents.get(v.dependent_row) {
+                    Some(d) => forms::dependent(&parent_email, Some(d)),
+                    None => return Vec::new(),
+                },
+                Command::Edit => match (&v.company_id, &v.department_id) {
+                    (Some(c), Some(d)) => forms::client_employee(c, d, Some(&v.employee)),
+                    _ => {
+                        v.notice = Some(
+                            "Healthmov does not say where an employee found by external id works: open them from their department to edit."
+                                .into(),
+                        );
+                        return Vec::new();
+                    }
+                },
+                _ => return Vec::new(),
+            }
+        }
+        _ => return Vec::new(),
+    };
+    state.overlay = Overlay::Form(form);
+    Vec::new()
+}
+
+/// A page or a lookup for an onboarding view.
+pub fn on_loaded(
+    state: &mut State,
+    view: ViewId,
+    req: RequestId,
+    result: Result<Payload, BackendError>,
+) -> Vec<Effect> {
+    if let Err(e @ BackendError::Unauthorized { .. }) = &result {
+        prompt::ask_login(state, view, e);
+    }
+    let Some(v) = state.view_mut(view) else {
+        return Vec::new();
+    };
+    fn page<T>(l: &mut PagedList<T>, req: RequestId, result: Result<Option<Page<T>>, String>) {
+        if l.loading != Some(req) {
+            return;
+        }
+        l.loading = None;
+        match result {
+            Ok(Some(p)) => {
+                l.rows.extend(p.items);
+                l.total = Some(p.total);
+                l.next_cursor = p.next_cursor;
+            }
+            Ok(None) => {}
+            Err(e) => l.error = Some(e),
+        }
+    }
+    let err = |e: BackendError| e.to_string();
+    match (&mut v.kind, result) {
+        (ViewKind::Companies(l), r) => page(
+            l,
+            req,
+            r.map(|p| match p {
+                Payload::Companies(p) => Some(p),
+                _ => None,
+            })
+            .map_err(err),
+        ),
+        (ViewKind::Departments(d), r) => page(
+            &mut d.list,
+            req,
+            r.map(|p| match p {
+                Payload::Departments(p) => Some(p),
+                _ => None,
+            })
+            .map_err(err),
+        ),
+        (ViewKind::ClientEmployees(e), r) => page(
+            &mut e.list,
+            req,
+            r.map(|p| match p {
+                Payload::ClientEmployees(p) => Some(p),
+                _ => None,
+            })
+            .map_err(err),
+        ),
+        // F5 on an employee: the fresh record by external id.
+        (ViewKind::ClientEmployee(v), r) => match r {
+            Ok(Payload::Found(Found::Employee(e))) => {
+                v.employee = *e;
+                v.dependent_row = v
+                    .dependent_row
+                    .min(v.employee.dependents.len().saturating_sub(1));
+                v.notice = None;
+            }
+            Ok(_) => v.notice = Some("Not found any more in Healthmov.".into()),
+            Err(e) => v.notice = Some(e.to_string()),
+        },
+        _ => {}
+    }
+    fill(state, view)
+}
+
+/// Pages in until the list reaches two screens past the cursor (companies come five a page).
+fn fill(state: &mut State, view: ViewId) -> Vec<Effect> {
+    let rows = list_rows(state.size.1);
+    fn short<T>(l: &PagedList<T>, rows: usize) -> bool {
+        l.error.is_none() && l.selected + 2 * rows > l.rows.len()
+    }
+    let wanted = match state.view_mut(view).map(|v| &v.kind) {
+        Some(ViewKind::Companies(l)) => short(l, rows),
+        Some(ViewKind::Departments(d)) => short(&d.list, rows),
+        Some(ViewKind::ClientEmployees(e)) => short(&e.list, rows),
+        _ => false,
+    };
+    if wanted {
+        load_more(state, view)
+    } else {
+        Vec::new()
+    }
+}
+
+/// A form's change went through: show it where it belongs.
+pub fn on_changed(state: &mut State, view: ViewId, changed: Changed) -> Vec<Effect> {
+    let notice = match &changed {
+        Changed::Company(c) => format!("Saved company {}", c.name),
+        Changed::Department(d) => format!("Created department {}", d.name),
+        Changed::Employee(e) => format!(
+            "Saved {} ({} dependent{})",
+            e.full_name(),
+            e.dependents.len(),
+            if e.dependents.len() == 1 { "" } else { "s" }
+        ),
+    };
+    match (state.view_mut(view).map(|v| &mut v.kind), changed) {
+        (Some(ViewKind::ClientEmployee(v)), Changed::Employee(e)) => {
+            v.employee = *e;
+            v.notice = Some(notice);
+            Vec::new()
+        }
+        (Some(_), _) => reload(state, view, Some(notice)),
+        (None, _) => Vec::new(),
+    }
+}
+
+/// What a lookup by external id found: open it. `None` when it found nothing.
+pub fn open_found(state: &mut State, found: Found) -> Option<Vec<Effect>> {
+    Some(match found {
+        Found::Employee(e) => {
+            open_employee(state, *e, None, None);
+            Vec::new()
+        }
+        Found::Department(d) => open_employees(state, d),
+        Found::Company(c) => open_departments(state, c),
+        Found::Nothing => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests;

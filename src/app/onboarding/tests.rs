@@ -1,0 +1,1 @@
+//! Tests of the onboarding logic, key by key.

@@ -1,0 +1,321 @@
+//! Onboarding on Healthmov: companies, a company's departments, a department's employees, and
+//! one employee with their dependents.
+
+use super::users::split;
+use crate::app::state::{
+    ClientEmployeeView, ClientEmployeesView, DepartmentsView, PagedList, State,
+};
+use crate::core::{ClientEmployee, Company, Department, Dependent};
+use crate::ui::format;
+use crate::ui::widgets::field;
+use crate::ui::widgets::table::{self, Window};
+use jiff::civil::Date;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Row};
+
+fn day(d: Option<Date>) -> String {
+    d.map_or_else(|| "—".into(), |d| d.to_string())
+}
+
+fn title<T>(what: &str, l: &PagedList<T>) -> String {
+    match l.total {
+        Some(total) => format!(
+            " {what}: {} · {} loaded ",
+            format::count(total),
+            format::count(l.rows.len())
+        ),
+        None => format!(" {what} "),
+    }
+}
+
+/// The footer: an error, news, loading, or the keys that matter here.
+fn footer<'a, T>(state: &State, l: &PagedList<T>, keys: &'static str) -> Line<'a> {
+    let t = &state.theme;
+    if let Some(e) = &l.error {
+        Line::from(Span::styled(e.clone(), t.danger()))
+    } else if let Some(n) = &l.notice {
+        Line::from(Span::styled(n.clone(), t.ok()))
+    } else if l.loading.is_some() {
+        Line::from(Span::styled("Loading more…", t.warn()))
+    } else if state.profile.read_only {
+        Line::from(Span::styled(
+            "Enter opens · x finds by external id · Esc back",
+            t.dim(),
+        ))
+    } else {
+        Line::from(Span::styled(keys, t.dim()))
+    }
+}
+
+fn window<T>(l: &PagedList<T>) -> Window {
+    Window {
+        offset: l.offset,
+        selected: Some(l.selected),
+    }
+}
+
+pub fn draw_companies(frame: &mut Frame, area: Rect, state: &State, l: &PagedList<Company>) {
+    let t = &state.theme;
+    let [table_area, footer_area] = split(area);
+    let wide = area.width >= 120;
+    let mut header = vec![
+        "Company",
+        "External id",
+        "Country",
+        "Onboarding",
+        "Offboarding",
+    ];
+    let mut widths = vec![
+        Constraint::Fill(1),
+        Constraint::Length(12),
+        Constraint::Length(7),
+        Constraint::Length(10),
+        Constraint::Length(11),
+    ];
+    if wide {
+        header.push("Account manager");
+        widths.push(Constraint::Length(24));
+    }
+    table::draw(
+        frame,
+        table_area,
+        t,
+        Block::default()
+            .borders(Borders::ALL)
+            .title(title("Client companies", l)),
+        header,
+        &widths,
+        l.rows.len(),
+        window(l),
+        |i| {
+            let c = &l.rows[i];
+            let mut cells = vec![
+                c.name.clone(),
+                c.external_id.clone().unwrap_or_default(),
+                c.country.clone().unwrap_or_default(),
+                day(c.onboarding),
+                day(c.offboarding),
+            ];
+            if wide {
+                cells.push(c.account_manager.clone().unwrap_or_default());
+            }
+            Row::new(cells)
+        },
+    );
+    frame.render_widget(
+        Paragraph::new(footer(
+            state,
+            l,
+            "Enter departments · n new · E create/update · x external id · Esc",
+        )),
+        footer_area,
+    );
+}
+
+pub fn draw_departments(frame: &mut Frame, area: Rect, state: &State, d: &DepartmentsView) {
+    let t = &state.theme;
+    let [table_area, footer_area] = split(area);
+    let l = &d.list;
+    table::draw(
+        frame,
+        table_area,
+        t,
+        Block::default()
+            .borders(Borders::ALL)
+            .title(title(&format!("Departments of {}", d.company.name), l)),
+        vec!["Department", "External id", "Id"],
+        &[
+            Constraint::Fill(1),
+            Constraint::Length(16),
+            Constraint::Length(28),
+        ],
+        l.rows.len(),
+        window(l),
+        |i| {
+            let x: &Department = &l.rows[i];
+            Row::new(vec![
+                x.name.clone(),
+                x.external_id.clone().unwrap_or_default(),
+                x.id.clone(),
+            ])
+        },
+    );
+    frame.render_widget(
+        Paragraph::new(footer(
+            state,
+            l,
+            "Enter employees · n new department · I import CSV · Esc back",
+        )),
+        footer_area,
+    );
+}
+
+fn access(e: &ClientEmployee) -> &'static str {
+    match (e.has_access, e.onboarded_at.is_some()) {
+        (true, _) => "yes",
+        (false, false) => "not yet",
+        (false, true) => "ended",
+    }
+}
+
+pub fn draw_client_employees(
+    frame: &mut Frame,
+    area: Rect,
+    state: &State,
+    v: &ClientEmployeesView,
+) {
+    let t = &state.theme;
+    let [table_area, footer_area] = split(area);
+    let l = &v.list;
+    let wide = area.width >= 120;
+    let mut header = vec!["Name", "No.", "Onboarding", "Offboarding", "Access", "Dep."];
+    let mut widths = vec![
+        Constraint::Fill(1),
+        Constraint::Length(9),
+        Constraint::Length(10),
+        Constraint::Length(11),
+        Constraint::Length(7),
+        Constraint::Length(4),
+    ];
+    if wide {
+        header.extend(["External id", "Email"]);
+        widths.extend([Constraint::Length(12), Constraint::Fill(1)]);
+    }
+    table::draw(
+        frame,
+        table_area,
+        t,
+        Block::default()
+            .borders(Borders::ALL)
+            .title(title(&format!("Employees of {}", v.department.name), l)),
+        header,
+        &widths,
+        l.rows.len(),
+        window(l),
+        |i| {
+            let e = &l.rows[i];
+            let mut cells = vec![
+                e.full_name(),
+                e.employee_number.clone().unwrap_or_default(),
+                day(e.onboarding),
+                day(e.offboarding),
+                access(e).to_string(),
+                e.dependent_counts.0.to_string(),
+            ];
+            if wide {
+                cells.push(e.external_id.clone().unwrap_or_default());
+                cells.push(e.email.clone().unwrap_or_default());
+            }
+            Row::new(cells)
+        },
+    );
+    frame.render_widget(
+        Paragraph::new(footer(
+            state,
+            l,
+            "Enter opens · n onboard · E edit · O offboard · I import · Esc",
+        )),
+        footer_area,
+    );
+}
+
+fn dependent_row(d: &Dependent) -> Row<'static> {
+    Row::new(vec![
+        format!("{} {}", d.first_name, d.last_name)
+            .trim()
+            .to_string(),
+        day(d.birthdate),
+        day(d.onboarding),
+        day(d.offboarding),
+        if d.has_access { "yes" } else { "no" }.to_string(),
+    ])
+}
+
+pub fn draw_client_employee(frame: &mut Frame, area: Rect, state: &State, v: &ClientEmployeeView) {
+    let t = &state.theme;
+    let e = &v.employee;
+    let (all, on, off) = e.dependent_counts;
+    let mut lines = vec![
+        field::line(t, "Name", e.full_name()),
+        field::line(
+            t,
+            "Employee number",
+            format::or_dash(e.employee_number.as_deref()),
+        ),
+        field::line(t, "External id", format::or_dash(e.external_id.as_deref())),
+        field::line(t, "Email", format::or_dash(e.email.as_deref())),
+        field::line(t, "Phone", format::or_dash(e.phone.as_deref())),
+        field::line(t, "Birthdate", day(e.birthdate)),
+        field::line(t, "Onboarding date", day(e.onboarding)),
+        field::line(t, "Offboarding date", day(e.offboarding)),
+        field::styled(
+            t,
+            "Onboarded at",
+            match e.onboarded_at {
+                Some(d) => d.to_string(),
+                None => "not yet: no access before the onboarding date".into(),
+            },
+            if e.onboarded_at.is_some() {
+                t.text()
+            } else {
+                t.warn()
+            },
+        ),
+        field::styled(
+            t,
+            "Access today",
+            access(e),
+            if e.has_access { t.ok() } else { t.warn() },
+        ),
+        field::line(
+            t,
+            "Dependents",
+            format!("{all} ({on} onboarded, {off} offboarded)"),
+        ),
+    ];
+    let note = match (&v.notice, state.profile.read_only) {
+        (Some(n), _) => Line::from(Span::styled(n.clone(), t.ok())),
+        (None, true) => Line::from(Span::styled("F5 reloads · Esc back", t.dim())),
+        (None, false) => Line::from(Span::styled(
+            "d add dependent · D edit selected · E edit · O offboard · Esc",
+            t.dim(),
+        )),
+    };
+    lines.push(note);
+    let details_height = lines.len() as u16 + 2;
+    let [top, bottom] =
+        Layout::vertical([Constraint::Length(details_height), Constraint::Min(3)]).areas(area);
+    frame.render_widget(
+        Paragraph::new(lines).block(
+            Block::default()
+                .borders(Borders::ALL)
+                .title(" Client employee (Healthmov) "),
+        ),
+        top,
+    );
+    let deps = &e.dependents;
+    table::draw(
+        frame,
+        bottom,
+        t,
+        Block::default()
+            .borders(Borders::ALL)
+            .title(format!(" Dependents: {} ", deps.len())),
+        vec!["Name", "Born", "Onboarding", "Offboarding", "Access"],
+        &[
+            Constraint::Fill(1),
+            Constraint::Length(10),
+            Constraint::Length(10),
+            Constraint::Length(11),
+            Constraint::Length(6),
+        ],
+        deps.len(),
+        Window {
+            offset: table::offset_for(v.dependent_row, bottom),
+            selected: (!deps.is_empty()).then_some(v.dependent_row),
+        },
+        |i| dependent_row(&deps[i]),
+    );
+}
