@@ -40,7 +40,7 @@ pub fn phone_e164(value: &str) -> Result<(), String> {
 
 /// An ISO 3166-1 alpha-3 code that exists (DNK, SWE, …).
 pub fn country_alpha3(value: &str) -> Result<(), String> {
-    isocountry::CountryCode::for_alpha3(value.trim())
+    isocountry::CountryCode::for_alpha3(&value.trim().to_uppercase())
         .map(|_| ())
         .map_err(|_| "is not an ISO 3166 alpha-3 country code (e.g. DNK)".into())
 }
