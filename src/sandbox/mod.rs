@@ -28,6 +28,8 @@ pub struct SandboxOptions {
     pub healthmov_token_ttl_secs: i64,
     /// Healthmov requests per client per second before 429 (0: no limit).
     pub healthmov_rate_limit: u32,
+    /// The day Healthmov judges access on; `None`: today (tests fix it for stable screens).
+    pub healthmov_today: Option<jiff::civil::Date>,
 }
 
 impl Default for SandboxOptions {
@@ -38,6 +40,7 @@ impl Default for SandboxOptions {
             people: data::DEFAULT_PEOPLE,
             healthmov_token_ttl_secs: 120,
             healthmov_rate_limit: 20,
+            healthmov_today: None,
         }
     }
 }
@@ -127,6 +130,7 @@ impl Sandbox {
         let healthmov = Arc::new(healthmov::Healthmov::new(
             opts.seed,
             opts.healthmov_token_ttl_secs,
+            opts.healthmov_today,
         ));
         let hm = HealthmovState {
             schema: healthmov::schema(healthmov.clone()),

@@ -9,6 +9,8 @@ use secrecy::SecretString;
 pub async fn sandbox(people: usize) -> SandboxHandle {
     Sandbox::start(SandboxOptions {
         people,
+        // Healthmov judges access on a fixed day, so screens stay the same over time.
+        healthmov_today: Some(jiff::civil::date(2026, 11, 23)),
         ..Default::default()
     })
     .await

@@ -441,3 +441,54 @@ async fn new_employee_form() {
         check("employees_after_create", size, h.render());
     }
 }
+
+#[tokio::test]
+async fn onboarding_panes() {
+    let s = sandbox(50).await;
+    let tmp = TempDir::new("snap-onboarding");
+    let b = backends(&s, &tmp.0.join("audit.jsonl"));
+    let csv = tmp.0.join("staff.csv");
+    std::fs::write(
+        &csv,
+        "employee_number,first_name,last_name,email,date_of_onboarding\n\
+         501,Ida,Holm,ida.holm@client.example.com,2026-12-01\n\
+         502,Ole,Berg,not-an-email,2026-12-01\n",
+    )
+    .unwrap();
+    for size in SIZES {
+        let mut h = Harness::new(&b, size);
+        h.key(KeyCode::Esc).await;
+        h.key(KeyCode::Char('o')).await;
+        check("onboarding_companies", size, h.render());
+        h.key(KeyCode::Down).await;
+        h.key(KeyCode::Enter).await;
+        check("onboarding_departments", size, h.render());
+        h.key(KeyCode::Enter).await;
+        check("onboarding_employees", size, h.render());
+        h.key(KeyCode::Enter).await;
+        check("onboarding_employee", size, h.render());
+        h.key(KeyCode::Esc).await;
+        h.key(KeyCode::Char('n')).await;
+        h.text("9").await;
+        h.key(KeyCode::Tab).await;
+        h.key(KeyCode::Tab).await;
+        h.key(KeyCode::Tab).await;
+        h.text("maja@").await;
+        h.key(KeyCode::Tab).await;
+        h.text("2030").await;
+        h.key(KeyCode::Tab).await;
+        check("onboarding_employee_form_errors", size, h.render());
+        h.key(KeyCode::Esc).await;
+        h.key(KeyCode::Char('y')).await;
+        h.key(KeyCode::Char('I')).await;
+        h.text(&csv.display().to_string()).await;
+        h.key(KeyCode::Enter).await;
+        let text = h.render().replace(&tmp.0.display().to_string(), "<tmp>");
+        check("onboarding_import_checked", size, text);
+        h.key(KeyCode::Esc).await;
+        h.key(KeyCode::Char('x')).await;
+        h.text("NOPE-1").await;
+        h.key(KeyCode::Enter).await;
+        check("onboarding_find_nothing", size, h.render());
+    }
+}

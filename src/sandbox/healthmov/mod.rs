@@ -29,9 +29,12 @@ pub struct Healthmov {
 }
 
 impl Healthmov {
-    pub fn new(seed: u64, access_ttl_secs: i64) -> Healthmov {
+    /// `today`: a fixed day to judge access on (tests), else the real one.
+    pub fn new(seed: u64, access_ttl_secs: i64, today: Option<Date>) -> Healthmov {
+        let mut store = generate(seed);
+        store.today = today;
         Healthmov {
-            store: Mutex::new(generate(seed)),
+            store: Mutex::new(store),
             tokens: auth::Tokens::new(access_ttl_secs),
         }
     }
@@ -478,7 +481,7 @@ pub struct EmployeeNode {
 
 impl EmployeeNode {
     fn new(store: &Store, m: &Member) -> EmployeeNode {
-        let today = today();
+        let today = store.today.unwrap_or_else(today);
         let deps: Vec<&Member> = store.dependents(m.id).collect();
         EmployeeNode {
             id: global_id("EmployeeNode", m.id),

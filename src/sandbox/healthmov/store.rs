@@ -58,6 +58,8 @@ impl Member {
 
 #[derive(Default)]
 pub struct Store {
+    /// The day access is judged on; `None`: the real today.
+    pub today: Option<Date>,
     pub companies: Vec<Company>,
     pub departments: Vec<Department>,
     pub members: Vec<Member>,

@@ -106,9 +106,10 @@ fn import(frame: &mut Frame, state: &State, run: &ImportRun) {
             lines.push(Line::from(Span::styled("Checking every row…", t.warn())))
         }
         ImportStage::Ready(c) => {
+            let n = c.rows.len();
             lines.push(Line::from(format!(
-                "{} rows valid, {} rejected. Nothing sent yet.",
-                c.rows.len(),
+                "{n} row{} valid, {} rejected. Nothing sent yet.",
+                if n == 1 { "" } else { "s" },
                 c.rejected.len()
             )));
             bad_lines(
