@@ -265,3 +265,71 @@ fn review_reject_then_approve_from_the_keyboard_and_the_audit_chain_verifies() {
     assert_eq!(shown.lines().count(), 2, "{shown}");
     assert!(shown.contains("Image is blurred or unreadable"), "{shown}");
 }
+
+#[test]
+fn onboard_a_department_and_an_employee_with_a_dependent_then_find_them_by_external_id() {
+    let audit_dir = tempdir::Dir::new("onboard-audit");
+    let log = audit_dir.0.join("audit.jsonl");
+    let mut c = Console::start_with("onboard", &["--audit-log", log.to_str().unwrap()]);
+    c.wait_for("Find a person by CPR number");
+    c.send("\x1b");
+    c.wait_for("/ edits the CPR");
+    c.send("o");
+    c.wait_for("Client companies: 12");
+    c.send("\r");
+    c.wait_for("Departments of");
+    // A new department, through the form and its confirm step.
+    c.send("n");
+    c.wait_for("New department (Healthmov)");
+    c.send("Klinik\tKLINIK-E2E\r");
+    c.wait_for("Create this department?");
+    c.send("\r");
+    c.wait_for("Created department Klinik");
+    c.send("G\r");
+    c.wait_for("Employees of Klinik: 0");
+    // An employee with one dependent; a bad email is caught when leaving the field.
+    c.send("n");
+    c.wait_for("Onboard an employee (Healthmov)");
+    c.send("E2E-1\tMaja\tLund\tmaja@\t");
+    c.wait_for("Email is not an email address");
+    c.send("\x1b[Z");
+    for _ in 0.."maja@".len() {
+        c.send("\x7f");
+    }
+    c.send("maja.lund@klinik.example.com\t\t\t2026-02-01\t\tEXT-E2E-1\tElla\tLund\t2018-03-09\r");
+    c.wait_for("Onboard this employee?");
+    c.send("\r");
+    c.wait_for("Saved Maja Lund (1 dependent)");
+    // Found again from anywhere by external id: the employee, then the department.
+    c.send("/");
+    c.wait_for("Find a person by CPR number");
+    c.send("\x1b");
+    c.wait_for("/ edits the CPR");
+    c.send("x");
+    c.wait_for("Find by external id");
+    c.send("EXT-E2E-1\r");
+    c.wait_for("Client employee (Healthmov)");
+    c.wait_for("maja.lund@klinik.example.com");
+    c.wait_for("Ella Lund");
+    c.wait_for("1 (1 onboarded, 0 offboarded)");
+    c.send("x");
+    c.send("KLINIK-E2E\r");
+    c.wait_for("Employees of Klinik: 1");
+    c.wait_for("Maja Lund");
+    c.send("q");
+    wait_until("the console to exit", DEADLINE, || {
+        c.child.try_wait().unwrap().is_some()
+    });
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_backoffice"))
+        .args(["audit", "verify"])
+        .arg(&log)
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("4 records, chain intact"));
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert!(text.contains("department.create") && text.contains("employee.onboard"));
+    assert!(
+        !text.contains("maja.lund@klinik"),
+        "the audit log holds the email masked"
+    );
+}
