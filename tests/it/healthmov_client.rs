@@ -121,3 +121,87 @@ async fn a_429_is_waited_out_and_nothing_is_lost() {
         started.elapsed()
     );
 }
+
+/// The console over a Healthmov client that has no password yet (the profile names no env or
+/// command): the first list asks for it, a wrong one is refused with the reason, the right one
+/// logs in and the list loads.
+#[tokio::test]
+async fn the_console_asks_for_the_password_and_again_when_it_is_refused() {
+    use backoffice::app::action::{Action, Effect};
+    use backoffice::app::runner::{Backends, perform};
+    use backoffice::app::state::{ProfileInfo, State, ViewKind};
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use std::sync::Arc;
+
+    let s = start(600).await;
+    let creds = s.credentials().healthmov;
+    let asks = HealthmovClient::new(
+        creds.url.parse().unwrap(),
+        creds.username.clone(),
+        None,
+        Default::default(),
+    );
+    let unioo = Arc::new(crate::common::client(&s));
+    let b = Backends {
+        people: unioo.clone(),
+        review: unioo.clone(),
+        staff: unioo,
+        onboarding: Some(Arc::new(asks)),
+        audit: backoffice::console::open_audit(None, Default::default()),
+    };
+    let mut profile = ProfileInfo::new("t", "Unioo");
+    profile.healthmov_user = Some(creds.username.clone());
+    let mut st = State::new(
+        profile,
+        (80, 24),
+        std::time::Instant::now(),
+        jiff::civil::date(2026, 11, 23),
+    );
+    async fn act(st: &mut State, b: &Backends, a: Action) {
+        let mut queue = vec![a];
+        while let Some(a) = queue.pop() {
+            for e in backoffice::app::update(st, a) {
+                if let Effect::Call { req, call } = e {
+                    queue.push(Action::Loaded {
+                        req,
+                        result: perform(b, call).await,
+                    });
+                }
+            }
+        }
+    }
+    async fn keys(st: &mut State, b: &Backends, text: &str) {
+        for c in text.chars() {
+            let code = match c {
+                '\r' => KeyCode::Enter,
+                '\x1b' => KeyCode::Esc,
+                c => KeyCode::Char(c),
+            };
+            act(st, b, Action::Key(KeyEvent::new(code, KeyModifiers::NONE))).await;
+        }
+    }
+    keys(&mut st, &b, "\x1bo").await;
+    let login = st.login.as_ref().expect("the login prompt opens");
+    assert!(
+        login
+            .error
+            .as_deref()
+            .unwrap()
+            .contains("type the Healthmov password"),
+        "{:?}",
+        login.error
+    );
+    keys(&mut st, &b, "wrong\r").await;
+    let login = st.login.as_ref().expect("still asking");
+    assert!(
+        login.error.as_deref().unwrap().contains("refused"),
+        "{:?}",
+        login.error
+    );
+    keys(&mut st, &b, &format!("{}\r", creds.password)).await;
+    assert!(st.login.is_none());
+    let ViewKind::Companies(l) = &st.top().kind else {
+        panic!("the companies list")
+    };
+    assert_eq!(l.rows.len(), 12, "loaded after logging in");
+}

@@ -253,3 +253,78 @@ async fn throttling_slows_the_import_but_loses_nothing() {
     );
     let _ = std::fs::remove_file(path);
 }
+
+/// The console's runner streams the import's progress and ends with its report; the run is
+/// audited as one action, and a second run of the same file sends nothing.
+#[tokio::test]
+async fn the_console_runner_streams_progress_and_reports() {
+    use backoffice::app::action::{Action, Call, Effect, Payload};
+    use backoffice::app::runner::Runner;
+    let s = Sandbox::start(SandboxOptions {
+        people: 20,
+        healthmov_rate_limit: 0,
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let tmp = crate::common::TempDir::new("runner-import");
+    let file = tmp.0.join("staff.csv");
+    let (text, bad) = csv(300, Some(100));
+    std::fs::write(&file, text).unwrap();
+    let b = crate::common::backends(&s, &tmp.0.join("audit.jsonl"));
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let mut runner = Runner::new(b.clone(), tx);
+    let company = healthmov::global_id("CompanyNode", 1);
+    let department = healthmov::global_id("DepartmentNode", 1);
+    for round in 0..2 {
+        let checked = backoffice::onboarding::run::check(&file, true).unwrap();
+        assert_eq!(checked.rejected.len(), bad.len());
+        runner.run(Effect::Call {
+            req: 7,
+            call: Call::Import {
+                checked: Box::new(checked),
+                company_id: company.clone(),
+                department_id: Some(department.clone()),
+                audit: Box::new(backoffice::audit::Event {
+                    backend: "Healthmov".into(),
+                    action: "employees.import".into(),
+                    correlation: format!("c{round}"),
+                    ..Default::default()
+                }),
+            },
+        });
+        let mut progress = 0;
+        let report = loop {
+            match rx.recv().await.unwrap() {
+                Action::ImportProgress {
+                    req: 7,
+                    progress: p,
+                } => {
+                    assert!(p.sent + p.failed <= p.total);
+                    progress += 1;
+                }
+                Action::Loaded {
+                    req: 7,
+                    result: Ok(Payload::Imported(r)),
+                } => break r,
+                other => panic!("{other:?}"),
+            }
+        };
+        let lines: Vec<u64> = report.bad.iter().map(|b| b.0).collect();
+        assert_eq!(lines, bad, "exactly the bad lines are reported");
+        if round == 0 {
+            assert_eq!(report.sent, 297);
+            assert_eq!(progress, 297, "one progress report a row");
+        } else {
+            assert_eq!((report.sent, report.unchanged), (0, 297), "{report:?}");
+        }
+        assert!(report.rejects.as_ref().unwrap().exists());
+    }
+    assert_eq!(in_company(&s, 1), 297);
+    let audit = std::fs::read_to_string(tmp.0.join("audit.jsonl")).unwrap();
+    assert_eq!(
+        audit.matches("employees.import").count(),
+        4,
+        "intent and outcome, twice"
+    );
+}
