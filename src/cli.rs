@@ -70,7 +70,7 @@ pub struct ImportArgs {
     #[arg(long)]
     pub dry_run: bool,
     /// Rows in flight at once.
-    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=32))]
+    #[arg(long, default_value_t = crate::onboarding::upload::CONCURRENCY, value_parser = clap::value_parser!(u16).range(1..=32))]
     pub concurrency: u16,
 }
 
@@ -107,6 +107,9 @@ pub struct SandboxArgs {
     /// How many people to generate.
     #[arg(long, default_value_t = crate::sandbox::data::DEFAULT_PEOPLE as u32, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     pub people: u32,
+    /// Healthmov requests a client may make per second before 429 (0: no limit).
+    #[arg(long, default_value_t = 20)]
+    pub healthmov_rate_limit: u32,
     /// Print an API's GraphQL schema (SDL) and exit.
     #[arg(long, value_name = "API")]
     pub print_sdl: Option<SdlApi>,

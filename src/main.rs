@@ -46,6 +46,7 @@ async fn run_sandbox(opts: cli::SandboxArgs) -> anyhow::Result<()> {
         listen: opts.listen,
         seed: opts.seed,
         people: opts.people as usize,
+        healthmov_rate_limit: opts.healthmov_rate_limit,
         ..Default::default()
     })
     .await?;

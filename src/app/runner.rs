@@ -27,7 +27,7 @@ pub struct Backends {
 }
 
 /// Rows sent at once by an import started in the console.
-pub const IMPORT_CONCURRENCY: usize = 8;
+pub const IMPORT_CONCURRENCY: usize = crate::onboarding::upload::CONCURRENCY as usize;
 
 /// The audit log, or why it cannot be written (then every audited action is refused).
 #[derive(Clone)]

@@ -12,6 +12,10 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
+/// Rows in flight at once, unless told otherwise: enough to hide the round trip, few enough
+/// to stay well inside a per-client rate limit's burst.
+pub const CONCURRENCY: u16 = 8;
+
 /// Rows already in: one hash a line, appended and fsynced as each row succeeds.
 pub struct Journal {
     file: std::fs::File,

@@ -32,6 +32,7 @@ impl Healthmov {
     /// `today`: a fixed day to judge access on (tests), else the real one.
     pub fn new(seed: u64, access_ttl_secs: i64, today: Option<Date>) -> Healthmov {
         let mut store = generate(seed);
+        store.reindex();
         store.today = today;
         Healthmov {
             store: Mutex::new(store),
@@ -472,17 +473,15 @@ pub struct EmployeeNode {
     onboarded_at: Option<DateScalar>,
     /// Sandbox contract: whether the person can use the service today.
     has_access: bool,
-    nb_dependents: Option<i32>,
-    nb_dependents_onboarded: Option<i32>,
-    nb_dependents_offboarded: Option<i32>,
     #[graphql(skip)]
     key: u32,
+    #[graphql(skip)]
+    today: Date,
 }
 
 impl EmployeeNode {
     fn new(store: &Store, m: &Member) -> EmployeeNode {
         let today = store.today.unwrap_or_else(today);
-        let deps: Vec<&Member> = store.dependents(m.id).collect();
         EmployeeNode {
             id: global_id("EmployeeNode", m.id),
             employee_number: m.employee_number.clone(),
@@ -496,24 +495,29 @@ impl EmployeeNode {
             date_of_offboarding: date(m.offboarding),
             onboarded_at: date(m.onboarded_at(today)),
             has_access: m.has_access(today),
-            nb_dependents: Some(deps.len() as i32),
-            nb_dependents_onboarded: Some(
-                deps.iter()
-                    .filter(|d| d.onboarded_at(today).is_some())
-                    .count() as i32,
-            ),
-            nb_dependents_offboarded: Some(
-                deps.iter()
-                    .filter(|d| d.offboarding.is_some_and(|o| o < today))
-                    .count() as i32,
-            ),
             key: m.id,
+            today,
         }
+    }
+
+    /// Counted only when asked for: a scan of all members.
+    fn count_dependents(&self, ctx: &Context<'_>, keep: impl Fn(&Member) -> bool) -> i32 {
+        let store = healthmov(ctx).store.lock().expect("store");
+        store.dependents(self.key).filter(|d| keep(d)).count() as i32
     }
 }
 
 #[ComplexObject]
 impl EmployeeNode {
+    async fn nb_dependents(&self, ctx: &Context<'_>) -> Option<i32> {
+        Some(self.count_dependents(ctx, |_| true))
+    }
+    async fn nb_dependents_onboarded(&self, ctx: &Context<'_>) -> Option<i32> {
+        Some(self.count_dependents(ctx, |d| d.onboarded_at(self.today).is_some()))
+    }
+    async fn nb_dependents_offboarded(&self, ctx: &Context<'_>) -> Option<i32> {
+        Some(self.count_dependents(ctx, |d| d.offboarding.is_some_and(|o| o < self.today)))
+    }
     async fn dependents(
         &self,
         ctx: &Context<'_>,

@@ -60,6 +60,9 @@ impl Member {
 pub struct Store {
     /// The day access is judged on; `None`: the real today.
     pub today: Option<Date>,
+    /// (company, employee number) → member id: the upsert's key, so a bulk import of many
+    /// thousands stays fast.
+    numbers: std::collections::HashMap<(u32, String), u32>,
     pub companies: Vec<Company>,
     pub departments: Vec<Department>,
     pub members: Vec<Member>,
@@ -160,8 +163,23 @@ impl Store {
         self.companies.iter().find(|c| c.id == id)
     }
 
+    /// Members are kept in increasing id order (ids are handed out that way).
     pub fn member(&self, id: u32) -> Option<&Member> {
-        self.members.iter().find(|m| m.id == id)
+        self.position(id).map(|i| &self.members[i])
+    }
+
+    fn position(&self, id: u32) -> Option<usize> {
+        self.members.binary_search_by_key(&id, |m| m.id).ok()
+    }
+
+    /// Rebuilds the employee-number index (after members were added directly).
+    pub fn reindex(&mut self) {
+        self.numbers = self
+            .members
+            .iter()
+            .filter(|m| m.parent.is_none())
+            .filter_map(|m| Some(((m.company, m.employee_number.clone()?), m.id)))
+            .collect();
     }
 
     pub fn dependents(&self, of: u32) -> impl Iterator<Item = &Member> {
@@ -255,11 +273,8 @@ impl Store {
             }
             check_dates(d.onboarding, d.offboarding)?;
         }
-        let pos = self.members.iter().position(|m| {
-            m.parent.is_none()
-                && m.company == e.company
-                && m.employee_number.as_deref() == Some(&e.employee_number)
-        });
+        let key = (e.company, e.employee_number.clone());
+        let pos = self.numbers.get(&key).and_then(|id| self.position(*id));
         let id = pos.map_or_else(
             || Self::next_id(&self.members, |m| m.id),
             |i| self.members[i].id,
@@ -281,7 +296,10 @@ impl Store {
         };
         match pos {
             Some(i) => self.members[i] = member.clone(),
-            None => self.members.push(member.clone()),
+            None => {
+                self.numbers.insert(key, member.id);
+                self.members.push(member.clone())
+            }
         }
         if let Some(deps) = e.dependents {
             self.members.retain(|m| m.parent != Some(id));

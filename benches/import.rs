@@ -1,0 +1,186 @@
+//! Bulk import figures, measured the way an operator runs it: `backoffice onboard import`
+//! (release build) against a sandbox in its own process, so the importer's memory is its own.
+//!
+//! Prints: rows per second with no rate limit and with the sandbox's default one (median of
+//! runs), and the importer's peak RSS during a 100,000-row import.
+//!
+//! `cargo bench --bench import` (set `IMPORT_QUICK=1` for a short run).
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_backoffice");
+
+struct Sandbox {
+    child: Child,
+    healthmov: serde_json::Value,
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn sandbox(rate_limit: u32) -> Sandbox {
+    let mut child = Command::new(BIN)
+        .args(["sandbox", "--people", "100", "--healthmov-rate-limit"])
+        .arg(rate_limit.to_string())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the sandbox starts");
+    let mut json = String::new();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    for line in lines.by_ref() {
+        let line = line.unwrap();
+        json.push_str(&line);
+        if line == "}" {
+            break;
+        }
+    }
+    let creds: serde_json::Value = serde_json::from_str(&json).expect("credentials JSON");
+    Sandbox {
+        child,
+        healthmov: creds["healthmov"].clone(),
+    }
+}
+
+fn config(dir: &Path, s: &Sandbox) -> PathBuf {
+    let path = dir.join("config.toml");
+    let text = format!(
+        "[profiles.bench]\n\
+         [profiles.bench.unioo]\nurl = \"http://127.0.0.1:1/graphql\"\ntoken_env = \"BENCH_UNUSED\"\n\
+         [profiles.bench.healthmov]\nurl = \"{}\"\nusername = \"{}\"\npassword_env = \"BENCH_HEALTHMOV_PASSWORD\"\n",
+        s.healthmov["url"].as_str().unwrap(),
+        s.healthmov["username"].as_str().unwrap(),
+    );
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+fn csv(path: &Path, rows: usize, tag: &str) {
+    let mut f = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
+    writeln!(
+        f,
+        "employee_number,first_name,last_name,email,date_of_onboarding,phone"
+    )
+    .unwrap();
+    for i in 0..rows {
+        writeln!(
+            f,
+            "{tag}{i:07},First{i},Last,{tag}{i}@client.example.com,2026-02-01,+4520{i:06}"
+        )
+        .unwrap();
+    }
+}
+
+/// Peak resident set of a running process, in kB (`VmHWM`).
+fn peak_rss_kb(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()
+}
+
+/// Runs one import; returns (seconds, peak RSS in kB).
+fn import(config: &Path, file: &Path, s: &Sandbox) -> (f64, u64) {
+    let started = Instant::now();
+    let mut child = Command::new(BIN)
+        .arg("--config")
+        .arg(config)
+        .args(["onboard", "import"])
+        .arg(file)
+        .args([
+            "--company",
+            "Q29tcGFueU5vZGU6MQ==",
+            "--department",
+            "RGVwYXJ0bWVudE5vZGU6MQ==",
+        ])
+        .env(
+            "BENCH_HEALTHMOV_PASSWORD",
+            s.healthmov["password"].as_str().unwrap(),
+        )
+        .env("BENCH_UNUSED", "-")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut peak = 0;
+    while child.try_wait().unwrap().is_none() {
+        peak = peak.max(peak_rss_kb(child.id()).unwrap_or(0));
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let secs = started.elapsed().as_secs_f64();
+    let out = child.wait_with_output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success() && text.contains("0 rejected"),
+        "{text}"
+    );
+    (secs, peak)
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+fn throughput(label: &str, rate_limit: u32, rows: usize, runs: usize, dir: &Path) {
+    let s = sandbox(rate_limit);
+    let cfg = config(dir, &s);
+    let rates: Vec<f64> = (0..runs)
+        .map(|r| {
+            let file = dir.join(format!("{label}-{r}.csv"));
+            csv(&file, rows, &format!("{label}{r}"));
+            let (secs, _) = import(&cfg, &file, &s);
+            rows as f64 / secs
+        })
+        .collect();
+    println!(
+        "import {label:<22} {rows:>6} rows × {runs}: median {:>7.0} rows/s (runs: {})",
+        median(rates.clone()),
+        rates
+            .iter()
+            .map(|r| format!("{r:.0}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+}
+
+fn main() {
+    if std::env::args().any(|a| a == "--list") {
+        return;
+    }
+    let quick = std::env::var_os("IMPORT_QUICK").is_some();
+    let dir = std::env::temp_dir().join(format!("backoffice-import-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (big, runs) = if quick { (2_000, 3) } else { (10_000, 5) };
+    throughput("no-rate-limit", 0, big, runs, &dir);
+    throughput(
+        "default-limit-20-per-s",
+        20,
+        if quick { 60 } else { 300 },
+        3,
+        &dir,
+    );
+    let s = sandbox(0);
+    let cfg = config(&dir, &s);
+    let rows = if quick { 10_000 } else { 100_000 };
+    let file = dir.join("peak.csv");
+    csv(&file, rows, "P");
+    let (secs, peak) = import(&cfg, &file, &s);
+    println!(
+        "import peak RSS        {rows:>6} rows: {:.1} MB ({:.0} rows/s)",
+        peak as f64 / 1024.0,
+        rows as f64 / secs
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
