@@ -27,15 +27,13 @@ pub struct Row {
     pub employee: NewEmployee,
     /// The department, when the file names one per row.
     pub department: Option<String>,
-    /// The fields as they were in the file, for the rejects file.
-    pub record: Vec<String>,
 }
 
 /// A row that cannot be sent, and every reason why.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Rejected {
     pub line: u64,
-    /// The row as it was in the file, for the rejects file.
+    /// The row as it was in the file, for the rejects file (empty: read it again from there).
     pub record: Vec<String>,
     pub reasons: Vec<String>,
 }
@@ -202,7 +200,6 @@ fn row(line: u64, header: &[String], fields: &[String]) -> Result<Row, Vec<Strin
                 external_id: optional("external_id"),
             },
             department: optional("department_id"),
-            record: fields.to_vec(),
         }),
         _ => Err(reasons),
     }

@@ -31,7 +31,7 @@ pub fn check(path: &Path, department_given: bool) -> anyhow::Result<Checked> {
         .partition(|r| r.department.is_some() || department_given);
     rejected.extend(homeless.into_iter().map(|r| Rejected {
         line: r.line,
-        record: r.record,
+        record: Vec::new(),
         reasons: vec!["department_id is required (or give --department)".into()],
     }));
     rejected.sort_by_key(|r| r.line);
@@ -122,8 +122,14 @@ pub async fn run(
         None
     } else {
         let path = rejects_path(&checked.path);
-        upload::write_rejects(&path, &checked.header, &checked.rejected, &outcome.failed)
-            .with_context(|| format!("writing {}", path.display()))?;
+        upload::write_rejects(
+            &path,
+            &checked.path,
+            &checked.header,
+            &checked.rejected,
+            &outcome.failed,
+        )
+        .with_context(|| format!("writing {}", path.display()))?;
         Some(path)
     };
     Ok(Report {

@@ -19,11 +19,14 @@ pub const CONCURRENCY: u16 = 8;
 /// Rows already in: one hash a line, appended and fsynced as each row succeeds.
 pub struct Journal {
     file: std::fs::File,
-    done: HashSet<String>,
+    done: HashSet<Key>,
 }
 
+/// A row's SHA-256: 32 bytes in memory (a large import holds one a row), hex in the file.
+pub type Key = [u8; 32];
+
 /// What identifies a row's content for a company: the same row twice is the same hash.
-pub fn row_key(company: &str, department: &str, row: &Row) -> String {
+pub fn row_key(company: &str, department: &str, row: &Row) -> Key {
     let e = &row.employee;
     let text = format!(
         "{company}\u{1f}{department}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{:?}\u{1f}{:?}\u{1f}{:?}\u{1f}{:?}",
@@ -37,10 +40,23 @@ pub fn row_key(company: &str, department: &str, row: &Row) -> String {
         e.birthdate,
         e.external_id
     );
-    Sha256::digest(text.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    Sha256::digest(text.as_bytes()).into()
+}
+
+fn hex(key: &Key) -> String {
+    key.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn unhex(line: &str) -> Option<Key> {
+    let line = line.trim();
+    let mut key = [0u8; 32];
+    if line.len() != 64 {
+        return None;
+    }
+    for (i, k) in key.iter_mut().enumerate() {
+        *k = u8::from_str_radix(line.get(2 * i..2 * i + 2)?, 16).ok()?;
+    }
+    Some(key)
 }
 
 impl Journal {
@@ -52,22 +68,36 @@ impl Journal {
         let mut done = HashSet::new();
         if path.exists() {
             for line in std::io::BufReader::new(std::fs::File::open(path)?).lines() {
-                done.insert(line?.trim().to_string());
+                // A line cut short by a crash is ignored: that row is simply sent again.
+                if let Some(key) = unhex(&line?) {
+                    done.insert(key);
+                }
             }
         }
-        let file = std::fs::OpenOptions::new()
+        let mut file = std::fs::OpenOptions::new()
             .create(true)
             .append(true)
             .open(path)?;
+        // After a cut-short last line, new keys start on a line of their own.
+        if file.metadata()?.len() > 0 {
+            use std::io::{Read, Seek, SeekFrom};
+            let mut last = [0u8; 1];
+            let mut r = std::fs::File::open(path)?;
+            r.seek(SeekFrom::End(-1))?;
+            r.read_exact(&mut last)?;
+            if last[0] != b'\n' {
+                writeln!(file)?;
+            }
+        }
         Ok(Journal { file, done })
     }
 
-    pub fn contains(&self, key: &str) -> bool {
+    pub fn contains(&self, key: &Key) -> bool {
         self.done.contains(key)
     }
 
-    fn record(&mut self, key: String) -> std::io::Result<()> {
-        writeln!(self.file, "{key}")?;
+    fn record(&mut self, key: Key) -> std::io::Result<()> {
+        writeln!(self.file, "{}", hex(&key))?;
         self.file.sync_data()?;
         self.done.insert(key);
         Ok(())
@@ -153,7 +183,7 @@ pub async fn upload(
             .or(default_department.map(String::from))
             .unwrap_or_default()
     };
-    let todo: Vec<(Row, String)> = rows
+    let todo: Vec<(Row, Key)> = rows
         .into_iter()
         .filter_map(|r| {
             let key = row_key(company, &department(&r), &r);
@@ -201,18 +231,15 @@ pub async fn upload(
 }
 
 /// Writes the rows that did not go in next to the input: the original columns, then the line
-/// and the reason.
+/// and the reason. Rows are not kept in memory as written, so their columns are read again
+/// from `input`.
 pub fn write_rejects(
     path: &Path,
+    input: &Path,
     header: &[String],
     rejected: &[Rejected],
     failed: &[(Row, String)],
 ) -> std::io::Result<usize> {
-    let mut w = csv::Writer::from_path(path)?;
-    let mut head = header.to_vec();
-    head.extend(["line".to_string(), "reason".to_string()]);
-    w.write_record(&head)?;
-    let mut n = 0;
     let mut all: Vec<(u64, Vec<String>, String)> = rejected
         .iter()
         .map(|r| (r.line, r.record.clone(), r.reasons.join("; ")))
@@ -220,9 +247,32 @@ pub fn write_rejects(
     all.extend(
         failed
             .iter()
-            .map(|(r, why)| (r.line, r.record.clone(), why.clone())),
+            .map(|(r, why)| (r.line, Vec::new(), why.clone())),
     );
     all.sort_by_key(|x| x.0);
+    let wanted: std::collections::HashMap<u64, usize> = all
+        .iter()
+        .enumerate()
+        .filter(|(_, x)| x.1.is_empty())
+        .map(|(i, x)| (x.0, i))
+        .collect();
+    if !wanted.is_empty() {
+        let mut reader = csv::ReaderBuilder::new()
+            .flexible(true)
+            .from_path(input)
+            .map_err(std::io::Error::other)?;
+        // Lines as `import::parse` numbers them: the header is line 1.
+        for (i, record) in reader.records().enumerate() {
+            if let (Some(&at), Ok(record)) = (wanted.get(&(i as u64 + 2)), record) {
+                all[at].1 = record.iter().map(String::from).collect();
+            }
+        }
+    }
+    let mut w = csv::Writer::from_path(path)?;
+    let mut head = header.to_vec();
+    head.extend(["line".to_string(), "reason".to_string()]);
+    w.write_record(&head)?;
+    let mut n = 0;
     for (line, mut record, reason) in all {
         record.resize(header.len(), String::new());
         record.extend([line.to_string(), reason]);
@@ -231,4 +281,60 @@ pub fn write_rejects(
     }
     w.flush()?;
     Ok(n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rejects_hold_the_original_columns_read_again_from_the_input() {
+        let dir = std::env::temp_dir().join(format!("backoffice-rejects-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let input = dir.join("in.csv");
+        std::fs::write(
+            &input,
+            "employee_number,first_name,last_name,email,date_of_onboarding\n\
+             1,Ann,Lee,ann@x.example.com,2026-01-01\n\
+             2,Bo,Lee,bad,2026-01-01\n\
+             3,Cy,Lee,cy@x.example.com,2026-01-01\n",
+        )
+        .unwrap();
+        let parsed = super::super::import::parse(std::fs::File::open(&input).unwrap()).unwrap();
+        let failed = vec![(parsed.rows[1].clone(), "refused by the server".to_string())];
+        let out = dir.join("rejects.csv");
+        let n = write_rejects(&out, &input, &parsed.header, &parsed.rejected, &failed).unwrap();
+        assert_eq!(n, 2);
+        let text = std::fs::read_to_string(&out).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(
+            lines,
+            vec![
+                "employee_number,first_name,last_name,email,date_of_onboarding,line,reason",
+                "2,Bo,Lee,bad,2026-01-01,3,email is not an email address (name@example.com)",
+                "3,Cy,Lee,cy@x.example.com,2026-01-01,4,refused by the server",
+            ]
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_journal_line_cut_short_is_ignored_and_the_rest_kept() {
+        let dir = std::env::temp_dir().join(format!("backoffice-journal-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("j.imported");
+        let key = [7u8; 32];
+        std::fs::write(&path, format!("{}\n0707", hex(&key))).unwrap();
+        let mut j = Journal::open(&path).unwrap();
+        assert!(j.contains(&key));
+        assert_eq!(j.done.len(), 1);
+        j.record([9u8; 32]).unwrap();
+        drop(j);
+        let j = Journal::open(&path).unwrap();
+        assert!(
+            j.contains(&[9u8; 32]),
+            "the next key is not glued to the cut line"
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }
