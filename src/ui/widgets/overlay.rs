@@ -137,7 +137,7 @@ fn import(frame: &mut Frame, state: &State, run: &ImportRun) {
                 if *stopping {
                     "Stopping after the rows in flight…"
                 } else {
-                    "Esc or Ctrl-c stops after the rows in flight; running it again does the rest."
+                    "Esc or Ctrl-c stops after the rows in flight; run it again for the rest."
                 },
                 t.dim(),
             )));
@@ -322,7 +322,13 @@ fn subject(state: &State) -> Option<(String, String, String)> {
 }
 
 fn dialog(frame: &mut Frame, title: &str, lines: Vec<Line>) -> Rect {
-    let height = lines.len() as u16 + 2;
+    // Long lines wrap: count the rows they take, so the last ones are not cut off.
+    let inner_width = usize::from(frame.area().width.min(76).saturating_sub(2)).max(1);
+    let rows: usize = lines
+        .iter()
+        .map(|l| l.width().div_ceil(inner_width).max(1))
+        .sum();
+    let height = rows as u16 + 2;
     let area = centered(frame.area(), 76, height);
     frame.render_widget(Clear, area);
     let block = Block::default()
