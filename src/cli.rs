@@ -119,6 +119,7 @@ pub struct SandboxArgs {
 pub enum SdlApi {
     Unioo,
     Healthmov,
+    Vasco,
 }
 
 impl SdlApi {
@@ -126,6 +127,7 @@ impl SdlApi {
         match self {
             SdlApi::Unioo => crate::sandbox::unioo::sdl(),
             SdlApi::Healthmov => crate::sandbox::healthmov::sdl(),
+            SdlApi::Vasco => crate::sandbox::vasco::sdl(),
         }
     }
 }

@@ -9,6 +9,7 @@ pub mod paging;
 pub mod review;
 pub mod staff;
 pub mod unioo;
+pub mod vasco;
 
 use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
 use axum::response::{IntoResponse, Response};
@@ -66,6 +67,7 @@ pub struct LoginEndpoint {
 pub struct Credentials {
     pub unioo: Endpoint,
     pub healthmov: LoginEndpoint,
+    pub vasco: Endpoint,
 }
 
 pub const TOKEN_TTL_SECS: i64 = 12 * 3600;
@@ -77,6 +79,7 @@ pub struct SandboxHandle {
     pub review: Arc<review::Review>,
     pub faults: Arc<faults::Faults>,
     pub healthmov: Arc<healthmov::Healthmov>,
+    pub vasco: Arc<vasco::Vasco>,
     keys: Arc<auth::JwtKeys>,
     shutdown: Option<oneshot::Sender<()>>,
 }
@@ -95,6 +98,10 @@ impl SandboxHandle {
         format!("http://{}/healthmov/graphql", self.addr)
     }
 
+    pub fn vasco_url(&self) -> String {
+        format!("http://{}/vasco/graphql", self.addr)
+    }
+
     pub fn credentials(&self) -> Credentials {
         Credentials {
             unioo: Endpoint {
@@ -105,6 +112,10 @@ impl SandboxHandle {
                 url: self.healthmov_url(),
                 username: self.healthmov.tokens.username.clone(),
                 password: self.healthmov.tokens.password.clone(),
+            },
+            vasco: Endpoint {
+                url: self.vasco_url(),
+                token: self.vasco.token.clone(),
             },
         }
     }
@@ -139,10 +150,12 @@ impl Sandbox {
                 opts.healthmov_rate_limit,
             )),
         };
+        let vasco = Arc::new(vasco::Vasco::new(opts.seed));
         let app = router(
             unioo::schema(world.clone(), review.clone(), faults.clone()),
             keys.clone(),
             hm,
+            vasco.clone(),
         );
         let listener = tokio::net::TcpListener::bind(opts.listen).await?;
         let addr = listener.local_addr()?;
@@ -164,6 +177,7 @@ impl Sandbox {
             review,
             faults,
             healthmov,
+            vasco,
             keys,
             shutdown: Some(tx),
         })
@@ -244,7 +258,44 @@ async fn healthmov_graphql(
     (status, GraphQLResponse::from(response)).into_response()
 }
 
-fn router(schema: unioo::UniooSchema, keys: Arc<auth::JwtKeys>, hm: HealthmovState) -> Router {
+#[derive(Clone)]
+struct VascoState {
+    schema: vasco::VascoSchema,
+    vasco: Arc<vasco::Vasco>,
+}
+
+/// The bearer token first (HTTP 401 with a JSON error), then the operation.
+async fn vasco_graphql(
+    State(s): State<VascoState>,
+    headers: axum::http::HeaderMap,
+    req: GraphQLRequest,
+) -> Response {
+    use axum::http::{StatusCode, header};
+    let presented = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|h| h.to_str().ok())
+        .and_then(|h| h.strip_prefix("Bearer "));
+    if presented.map(str::trim) != Some(s.vasco.token.as_str()) {
+        let body = serde_json::json!({
+            "errors": [{ "message": "Missing or invalid bearer token.", "extensions": { "code": "UNAUTHENTICATED" } }]
+        });
+        return (StatusCode::UNAUTHORIZED, axum::Json(body)).into_response();
+    }
+    GraphQLResponse::from(s.schema.execute(req.into_inner()).await).into_response()
+}
+
+fn router(
+    schema: unioo::UniooSchema,
+    keys: Arc<auth::JwtKeys>,
+    hm: HealthmovState,
+    v: Arc<vasco::Vasco>,
+) -> Router {
+    let vasco = Router::new()
+        .route("/graphql", post(vasco_graphql))
+        .with_state(VascoState {
+            schema: vasco::schema(v.clone()),
+            vasco: v,
+        });
     let unioo = Router::new()
         .route("/graphql", post(unioo_graphql))
         .with_state(schema)
@@ -255,4 +306,5 @@ fn router(schema: unioo::UniooSchema, keys: Arc<auth::JwtKeys>, hm: HealthmovSta
     Router::new()
         .nest("/unioo", unioo)
         .nest("/healthmov", healthmov)
+        .nest("/vasco", vasco)
 }

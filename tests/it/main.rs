@@ -12,3 +12,4 @@ mod review;
 mod sandbox_api;
 mod snapshots;
 mod unioo_client;
+mod vasco_api;
