@@ -6,9 +6,11 @@ pub mod graphql;
 pub mod healthmov;
 pub mod http;
 pub mod unioo;
+pub mod vasco;
 
 pub use error::BackendError;
 
+use crate::core::platform::{PlatformChange, PlatformUser};
 use crate::core::*;
 use std::future::Future;
 use std::pin::Pin;
@@ -111,4 +113,13 @@ pub trait Onboarding: healthmov::EmployeeUpsert {
     /// Logs in with a password typed by the operator (kept for re-logins).
     fn log_in(&self, password: secrecy::SecretString) -> BoxFut<'_, ()>;
     fn log_out(&self) -> BoxFut<'_, ()>;
+}
+
+/// Users of an investment platform (VASCO) and their lifecycle.
+pub trait FundPlatform: Send + Sync {
+    /// Users from `offset`, a page at a time (the API gives no total).
+    fn platform_users(&self, offset: usize) -> BoxFut<'_, Page<PlatformUser>>;
+    /// Activations and deactivations are safe to resend (an "already" answer is success);
+    /// creating is sent once.
+    fn change_platform_user(&self, change: PlatformChange) -> BoxFut<'_, PlatformUser>;
 }

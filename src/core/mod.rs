@@ -4,6 +4,7 @@ pub mod cpr;
 pub mod onboarding;
 pub mod page;
 pub mod person;
+pub mod platform;
 pub mod review;
 pub mod validate;
 

@@ -13,3 +13,4 @@ mod sandbox_api;
 mod snapshots;
 mod unioo_client;
 mod vasco_api;
+mod vasco_client;
