@@ -53,6 +53,7 @@ fn backends(url: &str, token: String, dir: &std::path::Path) -> Backends {
         review: c.clone(),
         staff: c,
         onboarding: None,
+        platform: None,
         audit,
     }
 }

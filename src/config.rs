@@ -50,6 +50,8 @@ pub struct Profile {
     pub audit_log: Option<PathBuf>,
     pub unioo: Option<GraphqlBackend>,
     pub healthmov: Option<LoginBackend>,
+    /// The VASCO platform API (GraphQL, bearer token).
+    pub vasco: Option<GraphqlBackend>,
 }
 
 /// A backend that takes a username and password (Healthmov).
@@ -204,6 +206,9 @@ impl Config {
                         key: e.key.replace("token", "password"),
                         ..e
                     })?;
+            }
+            if let Some(v) = &p.vasco {
+                v.validate(path, &at("vasco"))?;
             }
             let Some(u) = &p.unioo else {
                 return Err(ConfigError::new(

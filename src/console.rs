@@ -7,6 +7,7 @@ use crate::backends::graphql::GraphqlClient;
 use crate::backends::healthmov::HealthmovClient;
 use crate::backends::http::HttpSettings;
 use crate::backends::unioo;
+use crate::backends::vasco::{self, VascoClient};
 use crate::cli::ConsoleArgs;
 use crate::config::{Config, Environment, Profile};
 use crate::sandbox::{Sandbox, SandboxHandle, SandboxOptions};
@@ -21,6 +22,8 @@ pub struct Setup {
     pub unioo: Arc<unioo::UniooClient>,
     /// Healthmov, when the profile has it (always with the sandbox).
     pub healthmov: Option<Arc<HealthmovClient>>,
+    /// VASCO, when the profile has it (always with the sandbox).
+    pub vasco: Option<Arc<VascoClient>>,
     pub audit_path: Option<std::path::PathBuf>,
     pub operator: Option<String>,
     /// Kept alive while the console runs when the embedded sandbox serves it.
@@ -118,10 +121,26 @@ pub async fn connect(args: &ConsoleArgs) -> anyhow::Result<Setup> {
                 }
                 None => None,
             };
+            let vasco = match &profile.vasco {
+                Some(v) => {
+                    let token = v
+                        .token()
+                        .with_context(|| format!("profile {name}: getting the VASCO token"))?;
+                    let url = v.url.parse().context("the VASCO url")?;
+                    Some(Arc::new(VascoClient::new(GraphqlClient::new(
+                        vasco::NAME,
+                        url,
+                        token,
+                        settings,
+                    ))))
+                }
+                None => None,
+            };
             let mut info = profile_info(name, &profile, args);
             info.healthmov_user = profile.healthmov.as_ref().map(|h| h.username.clone());
             Ok(Setup {
                 healthmov,
+                vasco,
                 profile: info,
                 audit_path: args.audit_log.clone().or(profile.audit_log.clone()),
                 operator: profile.operator.clone(),
@@ -147,7 +166,15 @@ pub async fn connect(args: &ConsoleArgs) -> anyhow::Result<Setup> {
                 Some(SecretString::from(hm.password)),
                 HttpSettings::default(),
             );
+            let v = handle.credentials().vasco;
+            let vasco = VascoClient::new(GraphqlClient::new(
+                vasco::NAME,
+                v.url.parse().context("the sandbox VASCO url")?,
+                SecretString::from(v.token),
+                HttpSettings::default(),
+            ));
             Ok(Setup {
+                vasco: Some(Arc::new(vasco)),
                 healthmov: Some(Arc::new(healthmov)),
                 profile: info,
                 audit_path: args.audit_log.clone().or(profile.audit_log.clone()),
@@ -176,6 +203,10 @@ pub async fn run(args: ConsoleArgs) -> anyhow::Result<()> {
             .healthmov
             .clone()
             .map(|h| h as Arc<dyn crate::backends::Onboarding>),
+        platform: setup
+            .vasco
+            .clone()
+            .map(|v| v as Arc<dyn crate::backends::FundPlatform>),
         audit,
     };
     let mut state = State::new(

@@ -51,6 +51,8 @@ pub enum Payload {
     Found(Found),
     Onboarded(Changed),
     LoggedIn,
+    PlatformUsers(Page<crate::core::platform::PlatformUser>),
+    PlatformChanged(Box<crate::core::platform::PlatformUser>),
     /// A CSV file read and checked; nothing sent yet.
     ImportChecked(Box<crate::onboarding::run::Checked>),
     Imported(crate::onboarding::run::Report),
@@ -123,6 +125,14 @@ pub enum Call {
         audit: Box<crate::audit::Event>,
     },
     HealthmovLogin(Password),
+    PlatformUsers {
+        offset: usize,
+    },
+    /// Audited: intent before sending, outcome after.
+    ChangePlatformUser {
+        change: Box<crate::core::platform::PlatformChange>,
+        audit: Box<crate::audit::Event>,
+    },
     /// Reads and checks a CSV file; sends nothing.
     CheckImport {
         path: std::path::PathBuf,
@@ -164,6 +174,8 @@ impl Call {
             Call::FindExternalId(_) => "looking up external id",
             Call::Onboard { .. } => "saving",
             Call::HealthmovLogin(_) => "logging in to Healthmov",
+            Call::PlatformUsers { .. } => "loading platform users",
+            Call::ChangePlatformUser { .. } => "saving",
             Call::CheckImport { .. } => "checking the file",
             Call::Import { .. } => "importing",
         }

@@ -67,6 +67,29 @@ pub enum Stage {
     DiscardAsked,
 }
 
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PlatformForm {
+    Activate {
+        id: String,
+        email: String,
+    },
+    Deactivate {
+        id: String,
+        email: String,
+    },
+    /// The groups seen so far, as (id, name): the API has no list of them.
+    MoveGroup {
+        id: String,
+        email: String,
+        groups: Vec<(String, String)>,
+    },
+    Edit {
+        id: String,
+        email: String,
+    },
+    Create,
+}
+
 /// What the form creates or changes, with what it needs to know to send it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FormKind {
@@ -88,6 +111,8 @@ pub enum FormKind {
     Dependent {
         parent_email: String,
     },
+    /// A platform user's lifecycle or details (VASCO).
+    Platform(PlatformForm),
     Offboarding {
         employee_id: String,
         /// For the check: offboarding may not come before it.
@@ -109,6 +134,8 @@ pub struct Form {
     pub rule: Option<Rule>,
     /// The confirm step's question, e.g. "Create this employee?".
     pub question: &'static str,
+    /// Who or what the form is about, shown above the fields.
+    pub subject: Option<String>,
 }
 
 impl Form {
@@ -127,6 +154,7 @@ impl Form {
             sending: None,
             rule: None,
             question: "Create this employee?",
+            subject: None,
         }
     }
 
@@ -146,7 +174,13 @@ impl Form {
             sending: None,
             rule: None,
             question,
+            subject: None,
         }
+    }
+
+    pub fn about(mut self, subject: String) -> Form {
+        self.subject = Some(subject);
+        self
     }
 
     pub fn with_rule(mut self, rule: Rule) -> Form {
@@ -188,6 +222,9 @@ impl Form {
 
     /// Validates the field being left, then moves (wrapping).
     pub fn move_focus(&mut self, forward: bool) {
+        if self.fields.is_empty() {
+            return;
+        }
         if self.fields[self.focus].validate() {
             self.apply_rule(Some(self.focus));
         }

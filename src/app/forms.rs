@@ -20,6 +20,10 @@ pub fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         (Stage::DiscardAsked, KeyCode::Char('y')) => state.overlay = Overlay::None,
         (Stage::DiscardAsked, _) => form.stage = Stage::Editing,
         (Stage::Confirming, KeyCode::Enter) => return send(state),
+        // A form with nothing to type is only a question: Esc answers no.
+        (Stage::Confirming, KeyCode::Esc) if form.fields.is_empty() => {
+            state.overlay = Overlay::None
+        }
         (Stage::Confirming, KeyCode::Esc) => form.stage = Stage::Editing,
         (Stage::Confirming, _) => {}
         (Stage::Editing, KeyCode::Esc) if form.has_input() => form.stage = Stage::DiscardAsked,
@@ -67,6 +71,13 @@ fn send(state: &mut State) -> Vec<Effect> {
                 audit: Box::new(audit),
             }
         }
+        FormKind::Platform(p) => match super::platform::change(form, p) {
+            Some((change, audit)) => Call::ChangePlatformUser {
+                change: Box::new(change),
+                audit: Box::new(audit),
+            },
+            None => return Vec::new(),
+        },
         _ => match super::onboarding::forms::change(form) {
             Some((change, audit)) => Call::Onboard {
                 change: Box::new(change),
@@ -108,6 +119,10 @@ pub fn on_loaded(
                 effects.extend(super::update::load_more(state, view));
             }
             effects
+        }
+        Ok(Payload::PlatformChanged(user)) => {
+            state.overlay = Overlay::None;
+            super::platform::on_changed(state, view, *user)
         }
         Ok(Payload::Onboarded(changed)) => {
             state.overlay = Overlay::None;

@@ -5,6 +5,7 @@ pub mod form;
 pub mod forms;
 pub mod onboarding;
 pub mod palette;
+pub mod platform;
 pub mod registry;
 pub mod review;
 pub mod runner;

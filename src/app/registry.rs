@@ -43,6 +43,10 @@ pub enum Command {
     EditDependent,
     Offboard,
     Import,
+    Platform,
+    Activate,
+    Deactivate,
+    MoveGroup,
 }
 
 /// Where a command can be used.
@@ -75,6 +79,10 @@ pub enum Scope {
     ClientEmployee,
     /// Lists and details of client employees.
     ClientStaff,
+    /// VASCO platform users, list and detail.
+    Platform,
+    /// The VASCO users list.
+    PlatformList,
 }
 
 /// A key as written in the registry and shown in help.
@@ -173,6 +181,7 @@ pub static REGISTRY: &[Spec] = &[
     Spec { command: Command::Review, mutating: false, name: "review", keys: &[k('v')], description: "Open the review queue of pending documents", scope: Scope::Everywhere },
     Spec { command: Command::Audit, mutating: false, name: "audit", keys: &[], description: "Show the audit trail", scope: Scope::Everywhere },
     Spec { command: Command::Onboarding, mutating: false, name: "companies", keys: &[k('o')], description: "Onboarding: client companies (Healthmov)", scope: Scope::Everywhere },
+    Spec { command: Command::Platform, mutating: false, name: "platform-users", keys: &[k('p')], description: "Platform users (VASCO), pending first", scope: Scope::Everywhere },
     Spec { command: Command::FindExternalId, mutating: false, name: "external-id", keys: &[k('x')], description: "Find on Healthmov by external id", scope: Scope::Everywhere },
     Spec { command: Command::Refresh, mutating: false, name: "refresh", keys: &[code(KeyCode::F(5)), ctrl('r')], description: "Load this screen again", scope: Scope::Everywhere },
     Spec { command: Command::SwitchFocus, mutating: false, name: "focus", keys: &[code(KeyCode::Tab)], description: "Move between the CPR field and the results", scope: Scope::Search },
@@ -206,6 +215,11 @@ pub static REGISTRY: &[Spec] = &[
     Spec { command: Command::EditDependent, mutating: true, name: "edit-dependent", keys: &[k('D')], description: "Update the selected dependent (a form)", scope: Scope::ClientEmployee },
     Spec { command: Command::Offboard, mutating: true, name: "offboard", keys: &[k('O')], description: "Set this employee's offboarding date (a form)", scope: Scope::ClientStaff },
     Spec { command: Command::Import, mutating: true, name: "import", keys: &[k('I')], description: "Import employees from a CSV file, with progress", scope: Scope::Departments },
+    Spec { command: Command::Activate, mutating: true, name: "activate", keys: &[k('a')], description: "Activate this platform user (asks to confirm)", scope: Scope::Platform },
+    Spec { command: Command::Deactivate, mutating: true, name: "deactivate", keys: &[k('d')], description: "Deactivate this platform user, with a comment", scope: Scope::Platform },
+    Spec { command: Command::MoveGroup, mutating: true, name: "user-group", keys: &[k('m')], description: "Move this platform user to another user group", scope: Scope::Platform },
+    Spec { command: Command::Edit, mutating: true, name: "edit-platform-user", keys: &[k('E')], description: "Edit this platform user's name and mobile", scope: Scope::Platform },
+    Spec { command: Command::New, mutating: true, name: "new-platform-user", keys: &[k('n')], description: "Create a platform user (a form)", scope: Scope::PlatformList },
     Spec { command: Command::Import, mutating: true, name: "import-here", keys: &[k('I')], description: "Import employees from a CSV file into this department", scope: Scope::ClientEmployees },
 ];
 
@@ -274,6 +288,9 @@ pub const CLIENT_EMPLOYEE: Context = ctx(
     &[Scope::ClientEmployee, Scope::ClientStaff, Scope::Lists],
     false,
 );
+pub const PLATFORM_USERS: Context =
+    ctx(&[Scope::Platform, Scope::PlatformList, Scope::Lists], false);
+pub const PLATFORM_USER: Context = ctx(&[Scope::Platform, Scope::Lists], false);
 pub const ALL_CONTEXTS: &[Context] = &[
     SEARCH_INPUT,
     SEARCH_RESULTS,
@@ -288,6 +305,8 @@ pub const ALL_CONTEXTS: &[Context] = &[
     DEPARTMENTS,
     CLIENT_EMPLOYEES,
     CLIENT_EMPLOYEE,
+    PLATFORM_USERS,
+    PLATFORM_USER,
 ];
 
 /// The command a key runs here, if any.

@@ -23,6 +23,8 @@ pub struct Backends {
     pub staff: Arc<dyn BankStaff>,
     /// Healthmov, when the profile has it.
     pub onboarding: Option<Arc<dyn Onboarding>>,
+    /// VASCO, when the profile has it.
+    pub platform: Option<Arc<dyn crate::backends::FundPlatform>>,
     pub audit: Audit,
 }
 
@@ -233,6 +235,15 @@ pub async fn perform(b: &Backends, call: Call) -> Result<Payload, BackendError> 
             let o = healthmov(b)?;
             Payload::Onboarded(audited(&b.audit, &audit, onboard(&**o, *change)).await?)
         }
+        Call::PlatformUsers { offset } => {
+            Payload::PlatformUsers(vasco(b)?.platform_users(offset).await?)
+        }
+        Call::ChangePlatformUser { change, audit } => {
+            let v = vasco(b)?;
+            Payload::PlatformChanged(Box::new(
+                audited(&b.audit, &audit, v.change_platform_user(*change)).await?,
+            ))
+        }
         Call::HealthmovLogin(password) => {
             healthmov(b)?.log_in(password.0).await?;
             Payload::LoggedIn
@@ -296,6 +307,13 @@ pub async fn perform(b: &Backends, call: Call) -> Result<Payload, BackendError> 
                 verified: read.1,
             }
         }
+    })
+}
+
+fn vasco(b: &Backends) -> Result<&Arc<dyn crate::backends::FundPlatform>, BackendError> {
+    b.platform.as_ref().ok_or_else(|| BackendError::Local {
+        what: "VASCO",
+        detail: "this profile has no [vasco] section in the config".into(),
     })
 }
 

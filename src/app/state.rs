@@ -312,6 +312,15 @@ pub struct ClientEmployeeView {
     pub notice: Option<String>,
 }
 
+/// One platform user with their accounts.
+#[derive(Debug)]
+pub struct PlatformUserView {
+    pub user: crate::core::platform::PlatformUser,
+    /// What was just done, or why it was refused.
+    pub notice: Option<String>,
+    pub account_row: usize,
+}
+
 #[derive(Debug)]
 pub enum ViewKind {
     Search(SearchView),
@@ -326,6 +335,9 @@ pub enum ViewKind {
     Departments(Box<DepartmentsView>),
     ClientEmployees(Box<ClientEmployeesView>),
     ClientEmployee(Box<ClientEmployeeView>),
+    /// VASCO users: pending first.
+    PlatformUsers(PagedList<crate::core::platform::PlatformUser>),
+    PlatformUser(Box<PlatformUserView>),
 }
 
 #[derive(Debug)]
@@ -351,6 +363,8 @@ impl View {
             ViewKind::Departments(d) => d.company.name.clone(),
             ViewKind::ClientEmployees(e) => e.department.name.clone(),
             ViewKind::ClientEmployee(e) => e.employee.full_name(),
+            ViewKind::PlatformUsers(_) => "Platform users".into(),
+            ViewKind::PlatformUser(u) => u.user.full_name(),
         }
     }
 
@@ -373,6 +387,8 @@ impl View {
             ViewKind::Departments(_) => registry::DEPARTMENTS,
             ViewKind::ClientEmployees(_) => registry::CLIENT_EMPLOYEES,
             ViewKind::ClientEmployee(_) => registry::CLIENT_EMPLOYEE,
+            ViewKind::PlatformUsers(_) => registry::PLATFORM_USERS,
+            ViewKind::PlatformUser(_) => registry::PLATFORM_USER,
         }
     }
 }

@@ -5,6 +5,7 @@ use super::action::{Action, Call, Effect, Payload, RequestId};
 use super::forms;
 use super::onboarding;
 use super::palette;
+use super::platform;
 use super::registry::{self, Command};
 use super::review;
 use super::state::*;
@@ -63,6 +64,7 @@ fn dispatch(state: &mut State, action: Action) -> Vec<Effect> {
                     ViewKind::Users(l) => keep_visible(l, rows),
                     ViewKind::Employees(l) => keep_visible(l, rows),
                     ViewKind::Companies(l) => keep_visible(l, rows),
+                    ViewKind::PlatformUsers(l) => keep_visible(l, rows),
                     ViewKind::Departments(d) => keep_visible(&mut d.list, rows),
                     ViewKind::ClientEmployees(e) => keep_visible(&mut e.list, rows),
                     _ => {}
@@ -335,6 +337,18 @@ pub fn run(state: &mut State, command: Command) -> Vec<Effect> {
             Vec::new()
         }
         Command::Onboarding => onboarding::open_companies(state),
+        Command::Platform => platform::open(state),
+        Command::Activate | Command::Deactivate | Command::MoveGroup => {
+            platform::run(state, command)
+        }
+        Command::New | Command::Edit
+            if matches!(
+                state.top().kind,
+                ViewKind::PlatformUsers(_) | ViewKind::PlatformUser(_)
+            ) =>
+        {
+            platform::run(state, command)
+        }
         Command::New
         | Command::FindExternalId
         | Command::Edit
@@ -496,7 +510,11 @@ fn back(state: &mut State) -> Vec<Effect> {
                     );
                 }
             }
-            ViewKind::Employee(_) | ViewKind::Audit(_) => {}
+            ViewKind::Employee(_) | ViewKind::Audit(_) | ViewKind::PlatformUser(_) => {}
+            ViewKind::PlatformUsers(l) => {
+                l.loading = None;
+                l.error = Some("Loading cancelled. Press F5 to load again.".into());
+            }
             kind => {
                 onboarding::cancelled(kind);
             }
@@ -616,7 +634,10 @@ fn refresh(state: &mut State) -> Vec<Effect> {
             }
         }
         ViewKind::Employee(_) => {}
-        _ => effects.extend(onboarding::refresh(state).unwrap_or_default()),
+        _ => {
+            let more = platform::refresh(state).or_else(|| onboarding::refresh(state));
+            effects.extend(more.unwrap_or_default())
+        }
     }
     effects
 }
@@ -692,7 +713,11 @@ fn move_cursor(state: &mut State, command: Command, rows: usize) -> Vec<Effect> 
             false
         }
         ViewKind::Employee(_) | ViewKind::Document(_) => false,
-        _ => return onboarding::move_cursor(state, command, rows).unwrap_or_default(),
+        _ => {
+            return platform::move_cursor(state, command, rows)
+                .or_else(|| onboarding::move_cursor(state, command, rows))
+                .unwrap_or_default();
+        }
     };
     // Page in ahead of the cursor, so scrolling rarely waits.
     if near_end {
@@ -727,6 +752,7 @@ fn open(state: &mut State) -> Vec<Effect> {
         ViewKind::Companies(_) | ViewKind::Departments(_) | ViewKind::ClientEmployees(_) => {
             return onboarding::open(state).unwrap_or_default();
         }
+        ViewKind::PlatformUsers(_) => return platform::open_user(state).unwrap_or_default(),
         ViewKind::Person(p) if p.tab == PersonTab::Documents => {
             let Some(kind) = p.documents().get(p.document_row).map(|d| d.kind) else {
                 return effects;
@@ -804,6 +830,12 @@ fn on_loaded(
     if matches!(view.kind, ViewKind::Document(_)) {
         review::on_document_loaded(state, flight.view, req, result, &mut effects);
         return effects;
+    }
+    if matches!(
+        view.kind,
+        ViewKind::PlatformUsers(_) | ViewKind::PlatformUser(_)
+    ) {
+        return platform::on_loaded(state, flight.view, req, result);
     }
     if matches!(
         view.kind,

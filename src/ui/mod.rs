@@ -39,6 +39,8 @@ pub fn draw(frame: &mut Frame, state: &State) {
         ViewKind::ClientEmployee(e) => {
             panes::onboarding::draw_client_employee(frame, body, state, e)
         }
+        ViewKind::PlatformUsers(l) => panes::platform::draw_list(frame, body, state, l),
+        ViewKind::PlatformUser(u) => panes::platform::draw_user(frame, body, state, u),
     }
     widgets::status::draw(frame, status, state);
     widgets::overlay::draw(frame, state);

@@ -104,6 +104,7 @@ pub fn backends(s: &SandboxHandle, audit_log: &std::path::Path) -> Backends {
         review: c.clone(),
         staff: c,
         onboarding: Some(Arc::new(healthmov(s))),
+        platform: Some(Arc::new(crate::vasco_client::client(s))),
         audit: backoffice::console::open_audit(Some(audit_log.to_path_buf()), actor),
     }
 }
@@ -127,6 +128,7 @@ pub fn backends_without_audit(s: &SandboxHandle) -> Backends {
         review: c.clone(),
         staff: c,
         onboarding: Some(Arc::new(healthmov(s))),
+        platform: Some(Arc::new(crate::vasco_client::client(s))),
         audit: backoffice::console::open_audit(
             Some("/proc/backoffice-forbidden/audit.jsonl".into()),
             Default::default(),

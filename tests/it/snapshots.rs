@@ -486,3 +486,21 @@ async fn onboarding_panes() {
         check("onboarding_find_nothing", size, h.render());
     }
 }
+
+#[tokio::test]
+async fn platform_panes() {
+    let s = sandbox(20).await;
+    let tmp = TempDir::new("snap-platform");
+    let b = backends(&s, &tmp.0.join("audit.jsonl"));
+    for size in SIZES {
+        let mut h = Harness::new(&b, size);
+        h.key(KeyCode::Esc).await;
+        h.key(KeyCode::Char('p')).await;
+        check("platform_users", size, h.render());
+        h.key(KeyCode::Enter).await;
+        check("platform_user", size, h.render());
+        h.key(KeyCode::Char('d')).await;
+        h.key(KeyCode::Enter).await;
+        check("platform_deactivate_needs_reason", size, h.render());
+    }
+}

@@ -5,6 +5,7 @@ pub mod document;
 pub mod employees;
 pub mod onboarding;
 pub mod person;
+pub mod platform;
 pub mod queue;
 pub mod search;
 pub mod users;

@@ -215,10 +215,13 @@ fn form(frame: &mut Frame, state: &State, f: &crate::app::form::Form) {
     if let Some(e) = &f.error {
         tail.push(Line::from(Span::styled(e.clone(), t.danger())));
     }
+    let question_only = f.fields.is_empty();
     let unchanged = f.stage == Stage::Confirming
         && f.fields.iter().any(|x| x.original.is_some())
         && f.changes().next().is_none();
-    tail.push(Line::default());
+    if !question_only {
+        tail.push(Line::default());
+    }
     tail.push(match (f.stage, f.sending.is_some()) {
         (_, true) => Line::from(Span::styled("Sending…", t.warn())),
         (Stage::Editing, _) => Line::from(Span::styled(
@@ -237,7 +240,7 @@ fn form(frame: &mut Frame, state: &State, f: &crate::app::form::Form) {
             Span::styled("Enter", t.key()),
             Span::raw(" sends (audited) · "),
             Span::styled("Esc", t.key()),
-            Span::raw(" edits"),
+            Span::raw(if question_only { " cancels" } else { " edits" }),
         ]),
         (Stage::DiscardAsked, _) => Line::from(vec![
             Span::styled("Discard what you typed? ", t.warn()),
@@ -246,7 +249,8 @@ fn form(frame: &mut Frame, state: &State, f: &crate::app::form::Form) {
         ]),
     });
     // Tall forms scroll: the fields around the focus that fit above the footer.
-    let room = usize::from(frame.area().height.saturating_sub(2)).saturating_sub(tail.len());
+    let room = usize::from(frame.area().height.saturating_sub(2))
+        .saturating_sub(tail.len() + usize::from(f.subject.is_some()));
     let (mut first, mut last) = (f.focus, f.focus);
     let mut used = groups.get(f.focus).map_or(0, Vec::len);
     loop {
@@ -265,6 +269,9 @@ fn form(frame: &mut Frame, state: &State, f: &crate::app::form::Form) {
         }
     }
     let mut lines = Vec::new();
+    if let Some(s) = &f.subject {
+        lines.push(Line::from(Span::styled(s.clone(), t.title())));
+    }
     let mut cursor = None;
     for (i, g) in groups
         .into_iter()

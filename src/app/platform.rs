@@ -1,0 +1,397 @@
+//! VASCO platform users: the list (pending first, so approvals are not missed), one user with
+//! their accounts, and the lifecycle forms. Free of I/O.
+
+use super::action::{Call, Effect, Payload, RequestId};
+use super::form::{Field, Form, FormKind, PlatformForm, Stage};
+use super::registry::Command;
+use super::state::*;
+use super::update::{keep_visible, start, step};
+use crate::audit::Event;
+use crate::backends::BackendError;
+use crate::core::platform::*;
+use crate::core::{mask_email, validate};
+
+/// `p`: the users list (the one already open, if any).
+pub fn open(state: &mut State) -> Vec<Effect> {
+    if let Some(pos) = state
+        .views
+        .iter()
+        .position(|v| matches!(v.kind, ViewKind::PlatformUsers(_)))
+    {
+        let effects = super::update::cancel_views_above(state, pos + 1);
+        state.views.truncate(pos + 1);
+        return effects;
+    }
+    let view = state.push(ViewKind::PlatformUsers(PagedList::default()));
+    load_more(state, view)
+}
+
+/// The API has no filter, so every page is loaded (pending users can be anywhere).
+pub fn load_more(state: &mut State, view: ViewId) -> Vec<Effect> {
+    let offset = match state.view_mut(view).map(|v| &mut v.kind) {
+        Some(ViewKind::PlatformUsers(l)) if l.loading.is_none() && !l.complete() => l
+            .next_cursor
+            .as_deref()
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(0),
+        _ => return Vec::new(),
+    };
+    let mut effects = Vec::new();
+    let req = start(state, view, Call::PlatformUsers { offset }, &mut effects);
+    if let Some(ViewKind::PlatformUsers(l)) = state.view_mut(view).map(|v| &mut v.kind) {
+        l.loading = Some(req);
+        l.error = None;
+    }
+    effects
+}
+
+fn rank(u: &PlatformUser) -> u8 {
+    match u.state {
+        UserState::Pending => 0,
+        UserState::Active => 1,
+        UserState::Inactive => 2,
+    }
+}
+
+pub fn on_loaded(
+    state: &mut State,
+    view: ViewId,
+    req: RequestId,
+    result: Result<Payload, BackendError>,
+) -> Vec<Effect> {
+    let Some(ViewKind::PlatformUsers(l)) = state.view_mut(view).map(|v| &mut v.kind) else {
+        return Vec::new();
+    };
+    if l.loading != Some(req) {
+        return Vec::new();
+    }
+    l.loading = None;
+    match result {
+        Ok(Payload::PlatformUsers(page)) => {
+            let selected = l.rows.get(l.selected).map(|u| u.id.clone());
+            l.rows.extend(page.items);
+            // Pending first; the cursor stays on the user it was on.
+            l.rows.sort_by_key(rank);
+            if let Some(id) = selected {
+                l.selected = l.rows.iter().position(|u| u.id == id).unwrap_or(0);
+            }
+            l.total = Some(page.total);
+            l.next_cursor = page.next_cursor;
+            load_more(state, view)
+        }
+        Ok(_) => Vec::new(),
+        Err(e) => {
+            l.error = Some(e.to_string());
+            Vec::new()
+        }
+    }
+}
+
+pub fn move_cursor(state: &mut State, command: Command, rows: usize) -> Option<Vec<Effect>> {
+    match &mut state.top_mut().kind {
+        ViewKind::PlatformUsers(l) => {
+            l.selected = step(l.selected, l.rows.len(), command, rows);
+            keep_visible(l, rows);
+        }
+        ViewKind::PlatformUser(u) => {
+            u.account_row = step(u.account_row, u.user.accounts.len(), command, rows);
+        }
+        _ => return None,
+    }
+    Some(Vec::new())
+}
+
+/// Enter on the list: the user with their accounts.
+pub fn open_user(state: &mut State) -> Option<Vec<Effect>> {
+    let ViewKind::PlatformUsers(l) = &state.top().kind else {
+        return None;
+    };
+    let user = l.rows.get(l.selected).cloned()?;
+    state.push(ViewKind::PlatformUser(Box::new(PlatformUserView {
+        user,
+        notice: None,
+        account_row: 0,
+    })));
+    Some(Vec::new())
+}
+
+pub fn refresh(state: &mut State) -> Option<Vec<Effect>> {
+    let view = state.top().id;
+    match &mut state.top_mut().kind {
+        ViewKind::PlatformUsers(l) => {
+            *l = PagedList::default();
+            Some(load_more(state, view))
+        }
+        _ => None,
+    }
+}
+
+/// The user the keys act on: the detail's, or the list's selected one.
+fn current(state: &State) -> Option<&PlatformUser> {
+    match &state.top().kind {
+        ViewKind::PlatformUsers(l) => l.rows.get(l.selected),
+        ViewKind::PlatformUser(u) => Some(&u.user),
+        _ => None,
+    }
+}
+
+/// Every group seen on the loaded users: the API has no list of groups.
+fn known_groups(state: &State) -> Vec<(String, String)> {
+    let mut groups: Vec<(String, String)> = state
+        .views
+        .iter()
+        .flat_map(|v| match &v.kind {
+            ViewKind::PlatformUsers(l) => l.rows.iter().collect::<Vec<_>>(),
+            ViewKind::PlatformUser(u) => vec![&u.user],
+            _ => Vec::new(),
+        })
+        .filter_map(|u| u.group.as_ref())
+        .map(|g| (g.id.clone(), g.name.clone()))
+        .collect();
+    groups.sort();
+    groups.dedup();
+    groups
+}
+
+fn persona_check(v: &str) -> Result<(), String> {
+    match v {
+        "customer" | "distributed_customer" => Ok(()),
+        _ => Err("is customer or distributed_customer".into()),
+    }
+}
+
+/// The lifecycle commands open their form (a question, for activation).
+pub fn run(state: &mut State, command: Command) -> Vec<Effect> {
+    if state.profile.read_only {
+        return Vec::new();
+    }
+    let user = current(state).cloned();
+    let form = match (command, user) {
+        (Command::New, _) => Form::new(
+            FormKind::Platform(PlatformForm::Create),
+            "New platform user (VASCO)",
+            "Create this user? They start pending.",
+            vec![
+                Field::new("First name", true, None),
+                Field::new("Last name", true, None),
+                Field::new("Email", true, Some(validate::email)),
+                Field::new("Mobile", false, Some(validate::phone_e164)),
+                Field::new("Persona", true, Some(persona_check)).with_value(Some("customer")),
+                Field::new("Company name", false, None),
+            ],
+        ),
+        (Command::Activate, Some(u)) => {
+            if u.state == UserState::Active {
+                return note(state, format!("{} is already active.", u.full_name()));
+            }
+            let mut f = Form::new(
+                FormKind::Platform(PlatformForm::Activate {
+                    id: u.id.clone(),
+                    email: u.email.clone(),
+                }),
+                "Activate platform user (VASCO)",
+                if u.state == UserState::Pending {
+                    "Approve this pending user? They can then log in."
+                } else {
+                    "Reactivate this user? They can then log in again."
+                },
+                Vec::new(),
+            );
+            f.stage = Stage::Confirming;
+            f
+        }
+        (Command::Deactivate, Some(u)) => {
+            if u.state == UserState::Inactive {
+                return note(state, format!("{} is already inactive.", u.full_name()));
+            }
+            Form::new(
+                FormKind::Platform(PlatformForm::Deactivate {
+                    id: u.id.clone(),
+                    email: u.email.clone(),
+                }),
+                "Deactivate platform user (VASCO)",
+                "Deactivate this user? They can no longer log in.",
+                vec![Field::new("Why", true, None)],
+            )
+        }
+        (Command::MoveGroup, Some(u)) => {
+            let groups = known_groups(state);
+            Form::new(
+                FormKind::Platform(PlatformForm::MoveGroup {
+                    id: u.id.clone(),
+                    email: u.email.clone(),
+                    groups,
+                }),
+                "Move to another user group (VASCO)",
+                "Move this user?",
+                vec![
+                    Field::new("Group", true, None)
+                        .with_value(u.group.as_ref().map(|g| g.name.as_str())),
+                ],
+            )
+            .with_rule(group_rule)
+        }
+        (Command::Edit, Some(u)) => Form::new(
+            FormKind::Platform(PlatformForm::Edit {
+                id: u.id.clone(),
+                email: u.email.clone(),
+            }),
+            "Edit platform user (VASCO)",
+            "Save these changes?",
+            vec![
+                Field::new("First name", true, None).with_value(Some(&u.first_name)),
+                Field::new("Last name", true, None).with_value(Some(&u.last_name)),
+                Field::new("Mobile", false, Some(validate::phone_e164))
+                    .with_value(u.mobile.as_deref()),
+            ],
+        ),
+        _ => return Vec::new(),
+    };
+    let form = match current(state) {
+        Some(u) if command != Command::New => form.about(format!(
+            "{} <{}> · {}",
+            u.full_name(),
+            u.email,
+            u.state.label()
+        )),
+        _ => form,
+    };
+    state.overlay = Overlay::Form(form);
+    Vec::new()
+}
+
+fn note(state: &mut State, text: String) -> Vec<Effect> {
+    match &mut state.top_mut().kind {
+        ViewKind::PlatformUser(u) => u.notice = Some(text),
+        ViewKind::PlatformUsers(l) => l.notice = Some(text),
+        _ => {}
+    }
+    Vec::new()
+}
+
+/// The group typed must be one seen (by name or id); the error lists them.
+fn group_rule(form: &Form) -> Vec<(&'static str, String)> {
+    let FormKind::Platform(PlatformForm::MoveGroup { groups, .. }) = &form.kind else {
+        return Vec::new();
+    };
+    let typed = form.value("Group").unwrap_or_default();
+    if group_id(groups, &typed).is_some() {
+        return Vec::new();
+    }
+    let names: Vec<&str> = groups.iter().map(|g| g.1.as_str()).collect();
+    vec![("Group", format!("is one of: {}", names.join(", ")))]
+}
+
+fn group_id(groups: &[(String, String)], typed: &str) -> Option<String> {
+    groups
+        .iter()
+        .find(|(id, name)| id == typed || name.eq_ignore_ascii_case(typed.trim()))
+        .map(|g| g.0.clone())
+}
+
+fn event(action: &str, id: &str, email: &str) -> Event {
+    Event {
+        backend: "VASCO".into(),
+        action: action.into(),
+        targets: vec![
+            format!("vasco-user:{id}"),
+            format!("email:{}", mask_email(email)),
+        ],
+        correlation: uuid::Uuid::new_v4().to_string(),
+        ..Default::default()
+    }
+}
+
+/// The change a confirmed form sends, and its audit event (masked values only).
+pub fn change(form: &Form, kind: &PlatformForm) -> Option<(PlatformChange, Event)> {
+    let v = |l: &str| form.value(l);
+    Some(match kind {
+        PlatformForm::Create => {
+            let email = v("Email")?;
+            let ev = event("platform-user.create", "new", &email);
+            (
+                PlatformChange::Create(NewPlatformUser {
+                    first_name: v("First name")?,
+                    last_name: v("Last name")?,
+                    email,
+                    mobile: v("Mobile"),
+                    persona: v("Persona")?,
+                    corporate_name: v("Company name"),
+                }),
+                ev,
+            )
+        }
+        PlatformForm::Activate { id, email } => (
+            PlatformChange::Activate { id: id.clone() },
+            event("platform-user.activate", id, email),
+        ),
+        PlatformForm::Deactivate { id, email } => {
+            let comment = v("Why")?;
+            let mut ev = event("platform-user.deactivate", id, email);
+            ev.reason = Some(comment.clone());
+            (
+                PlatformChange::Deactivate {
+                    id: id.clone(),
+                    comment,
+                },
+                ev,
+            )
+        }
+        PlatformForm::MoveGroup { id, email, groups } => {
+            let group = group_id(groups, &v("Group")?)?;
+            let mut ev = event("platform-user.group", id, email);
+            ev.reason = Some(format!("to group {group}"));
+            (
+                PlatformChange::Update {
+                    id: id.clone(),
+                    first_name: None,
+                    last_name: None,
+                    mobile: None,
+                    group_id: Some(group),
+                },
+                ev,
+            )
+        }
+        PlatformForm::Edit { id, email } => (
+            PlatformChange::Update {
+                id: id.clone(),
+                first_name: v("First name"),
+                last_name: v("Last name"),
+                mobile: Some(v("Mobile").unwrap_or_default()),
+                group_id: None,
+            },
+            event("platform-user.update", id, email),
+        ),
+    })
+}
+
+/// A change went through: the user is shown as they are now, in the detail and the list.
+pub fn on_changed(state: &mut State, view: ViewId, user: PlatformUser) -> Vec<Effect> {
+    let notice = format!("{} is {} now.", user.full_name(), user.state.label());
+    let mut created = true;
+    for v in &mut state.views {
+        match &mut v.kind {
+            ViewKind::PlatformUser(u) if u.user.id == user.id => {
+                u.user = user.clone();
+                u.notice = Some(notice.clone());
+                created = false;
+            }
+            ViewKind::PlatformUsers(l) => {
+                if let Some(row) = l.rows.iter_mut().find(|r| r.id == user.id) {
+                    *row = user.clone();
+                    created = false;
+                } else {
+                    l.rows.insert(0, user.clone());
+                }
+                l.rows.sort_by_key(rank);
+                l.notice = Some(notice.clone());
+            }
+            _ => {}
+        }
+    }
+    let _ = (view, created);
+    Vec::new()
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,184 @@
+//! VASCO platform users: the list (pending first) and one user with their accounts.
+
+use super::users::split;
+use crate::app::state::{PagedList, PlatformUserView, State};
+use crate::core::platform::{PlatformUser, UserState};
+use crate::ui::format;
+use crate::ui::widgets::field;
+use crate::ui::widgets::table::{self, Window};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Row};
+
+fn state_style(state: &State, s: UserState) -> Style {
+    let t = &state.theme;
+    match s {
+        UserState::Pending => t.warn(),
+        UserState::Active => t.ok(),
+        UserState::Inactive => t.dim(),
+    }
+}
+
+pub fn draw_list(frame: &mut Frame, area: Rect, state: &State, l: &PagedList<PlatformUser>) {
+    let t = &state.theme;
+    let [table_area, footer_area] = split(area);
+    let pending = l
+        .rows
+        .iter()
+        .filter(|u| u.state == UserState::Pending)
+        .count();
+    let wide = area.width >= 120;
+    let mut header = vec!["State", "Name", "Email", "Group"];
+    let mut widths = vec![
+        Constraint::Length(8),
+        Constraint::Percentage(28),
+        Constraint::Fill(1),
+        Constraint::Length(18),
+    ];
+    if wide {
+        header.extend(["Accounts", "Accepted"]);
+        widths.extend([Constraint::Length(8), Constraint::Length(10)]);
+    }
+    let title = format!(
+        " Platform users (VASCO): {} · {pending} pending{} ",
+        format::count(l.rows.len()),
+        if l.loading.is_some() {
+            " · loading"
+        } else {
+            ""
+        }
+    );
+    table::draw(
+        frame,
+        table_area,
+        t,
+        Block::default().borders(Borders::ALL).title(title),
+        header,
+        &widths,
+        l.rows.len(),
+        Window {
+            offset: l.offset,
+            selected: Some(l.selected),
+        },
+        |i| {
+            let u = &l.rows[i];
+            let mut cells = vec![
+                ratatui::widgets::Cell::from(u.state.label()).style(state_style(state, u.state)),
+                u.full_name().into(),
+                u.email.clone().into(),
+                u.group
+                    .as_ref()
+                    .map(|g| g.name.clone())
+                    .unwrap_or_default()
+                    .into(),
+            ];
+            if wide {
+                cells.push(u.accounts.len().to_string().into());
+                cells.push(format::date(u.accepted_at).into());
+            }
+            Row::new(cells)
+        },
+    );
+    let footer = if let Some(e) = &l.error {
+        Line::from(Span::styled(e.clone(), t.danger()))
+    } else if let Some(n) = &l.notice {
+        Line::from(Span::styled(n.clone(), t.ok()))
+    } else if state.profile.read_only {
+        Line::from(Span::styled("Enter opens · Esc back", t.dim()))
+    } else {
+        Line::from(Span::styled(
+            "Enter opens · a activate · d deactivate · m group · n new · Esc",
+            t.dim(),
+        ))
+    };
+    frame.render_widget(Paragraph::new(footer), footer_area);
+}
+
+pub fn draw_user(frame: &mut Frame, area: Rect, state: &State, v: &PlatformUserView) {
+    let t = &state.theme;
+    let u = &v.user;
+    let mut lines = vec![
+        field::line(t, "Name", u.full_name()),
+        field::line(t, "Email", u.email.clone()),
+        field::line(t, "Mobile", format::or_dash(u.mobile.as_deref())),
+        field::styled(t, "State", u.state.label(), state_style(state, u.state)),
+        field::line(t, "Accepted", format::datetime(u.accepted_at)),
+        field::line(
+            t,
+            "Deactivated because",
+            format::or_dash(u.inactive_comment.as_deref()),
+        ),
+        field::line(
+            t,
+            "User group",
+            u.group
+                .as_ref()
+                .map(|g| format!("{} ({})", g.name, g.persona))
+                .unwrap_or_else(|| "—".into()),
+        ),
+        field::line(t, "Last login", format::datetime(u.last_login)),
+        field::line(t, "Id", u.id.clone()),
+    ];
+    lines.push(match (&v.notice, state.profile.read_only) {
+        (Some(n), _) => Line::from(Span::styled(n.clone(), t.ok())),
+        (None, true) => Line::from(Span::styled("Esc back", t.dim())),
+        (None, false) => Line::from(Span::styled(
+            "a activate · d deactivate · m move group · E edit · Esc back",
+            t.dim(),
+        )),
+    });
+    let [top, bottom] = Layout::vertical([
+        Constraint::Length(lines.len() as u16 + 2),
+        Constraint::Min(3),
+    ])
+    .areas(area);
+    frame.render_widget(
+        Paragraph::new(lines).block(
+            Block::default()
+                .borders(Borders::ALL)
+                .title(" Platform user (VASCO) "),
+        ),
+        top,
+    );
+    table::draw(
+        frame,
+        bottom,
+        t,
+        Block::default()
+            .borders(Borders::ALL)
+            .title(format!(" Accounts: {} ", u.accounts.len())),
+        vec!["Account", "Kind", "KYC", "KYC expires"],
+        &[
+            Constraint::Fill(1),
+            Constraint::Length(10),
+            Constraint::Length(18),
+            Constraint::Length(11),
+        ],
+        u.accounts.len(),
+        Window {
+            offset: table::offset_for(v.account_row, bottom),
+            selected: (!u.accounts.is_empty()).then_some(v.account_row),
+        },
+        |i| {
+            let a = &u.accounts[i];
+            let kyc = ratatui::widgets::Cell::from(a.kyc_label.clone()).style(
+                match a.kyc_code.as_str() {
+                    "VALIDATED" | "COMPLETED" => t.ok(),
+                    "REFUSED" | "Expired" => t.danger(),
+                    _ => t.warn(),
+                },
+            );
+            Row::new(vec![
+                a.label.clone().into(),
+                a.kind.clone().into(),
+                kyc,
+                a.kyc_expires
+                    .map(|d| d.to_string())
+                    .unwrap_or_else(|| "—".into())
+                    .into(),
+            ])
+        },
+    );
+}
