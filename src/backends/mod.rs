@@ -6,6 +6,7 @@ pub mod graphql;
 pub mod healthmov;
 pub mod http;
 pub mod unioo;
+pub mod upvest;
 pub mod vasco;
 
 pub use error::BackendError;
