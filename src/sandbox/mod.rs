@@ -6,6 +6,7 @@ pub mod data;
 pub mod faults;
 pub mod healthmov;
 pub mod paging;
+pub mod ratelimit;
 pub mod review;
 pub mod staff;
 pub mod unioo;
@@ -146,7 +147,7 @@ impl Sandbox {
         let hm = HealthmovState {
             schema: healthmov::schema(healthmov.clone()),
             healthmov: healthmov.clone(),
-            limit: Arc::new(healthmov::ratelimit::RateLimit::new(
+            limit: Arc::new(ratelimit::RateLimit::new(
                 opts.healthmov_rate_limit,
             )),
         };
@@ -209,7 +210,7 @@ fn lost_response() -> Response {
 struct HealthmovState {
     schema: healthmov::HealthmovSchema,
     healthmov: Arc<healthmov::Healthmov>,
-    limit: Arc<healthmov::ratelimit::RateLimit>,
+    limit: Arc<ratelimit::RateLimit>,
 }
 
 /// Rate limit first (429 with Retry-After), then the operation; a refused token is HTTP 401.

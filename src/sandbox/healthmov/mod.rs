@@ -3,7 +3,7 @@
 //! companies a page, login/refresh/logout, and a per-client rate limit answering 429.
 
 pub mod auth;
-pub mod ratelimit;
+
 pub mod store;
 
 use async_graphql::{
