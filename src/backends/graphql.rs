@@ -246,31 +246,7 @@ impl GraphqlClient {
     }
 
     fn transport_error(&self, e: reqwest::Error, request_id: String) -> BackendError {
-        let backend = self.backend;
-        if e.is_timeout() {
-            let secs = if e.is_connect() {
-                self.settings.connect_timeout
-            } else {
-                self.settings.timeout
-            };
-            BackendError::Timeout {
-                backend,
-                request_id,
-                secs: secs.as_secs(),
-            }
-        } else if e.is_connect() {
-            BackendError::Unreachable {
-                backend,
-                request_id,
-                detail: "connection refused or no route".into(),
-            }
-        } else {
-            BackendError::Unreachable {
-                backend,
-                request_id,
-                detail: "the connection broke".into(),
-            }
-        }
+        super::http::transport_error(self.backend, self.settings, e, request_id)
     }
 }
 
@@ -278,7 +254,7 @@ impl GraphqlClient {
 pub const MAX_RETRY_AFTER: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// `Retry-After` as seconds or as an HTTP date.
-fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<std::time::Duration> {
+pub(crate) fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<std::time::Duration> {
     let v = headers
         .get(reqwest::header::RETRY_AFTER)?
         .to_str()
@@ -293,7 +269,7 @@ fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<std::time::Durati
 }
 
 /// Says where decoding failed without quoting the body (it may hold personal data).
-fn decode_detail(e: &serde_json::Error) -> String {
+pub(crate) fn decode_detail(e: &serde_json::Error) -> String {
     match e.classify() {
         serde_json::error::Category::Data => {
             format!(

@@ -38,3 +38,37 @@ pub fn client(settings: HttpSettings) -> reqwest::Client {
 pub fn new_request_id() -> String {
     uuid::Uuid::new_v4().simple().to_string()[..12].to_string()
 }
+
+/// A request that got no answer, worded by what went wrong.
+pub fn transport_error(
+    backend: &'static str,
+    settings: HttpSettings,
+    e: reqwest::Error,
+    request_id: String,
+) -> super::BackendError {
+    use super::BackendError;
+    if e.is_timeout() {
+        let secs = if e.is_connect() {
+            settings.connect_timeout
+        } else {
+            settings.timeout
+        };
+        BackendError::Timeout {
+            backend,
+            request_id,
+            secs: secs.as_secs(),
+        }
+    } else if e.is_connect() {
+        BackendError::Unreachable {
+            backend,
+            request_id,
+            detail: "connection refused or no route".into(),
+        }
+    } else {
+        BackendError::Unreachable {
+            backend,
+            request_id,
+            detail: "the connection broke".into(),
+        }
+    }
+}

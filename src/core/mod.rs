@@ -1,6 +1,7 @@
 //! Backend-neutral domain types and validation. No I/O.
 
 pub mod cpr;
+pub mod investing;
 pub mod onboarding;
 pub mod page;
 pub mod person;

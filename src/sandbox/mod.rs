@@ -10,6 +10,7 @@ pub mod ratelimit;
 pub mod review;
 pub mod staff;
 pub mod unioo;
+pub mod upvest;
 pub mod vasco;
 
 use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
@@ -32,6 +33,10 @@ pub struct SandboxOptions {
     pub healthmov_rate_limit: u32,
     /// The day Healthmov judges access on; `None`: today (tests fix it for stable screens).
     pub healthmov_today: Option<jiff::civil::Date>,
+    /// Upvest requests per client per second before 429 (0: no limit).
+    pub upvest_rate_limit: u32,
+    /// Upvest access tokens live this long.
+    pub upvest_token_ttl_secs: i64,
 }
 
 impl Default for SandboxOptions {
@@ -43,6 +48,8 @@ impl Default for SandboxOptions {
             healthmov_token_ttl_secs: 120,
             healthmov_rate_limit: 20,
             healthmov_today: None,
+            upvest_rate_limit: 50,
+            upvest_token_ttl_secs: 1800,
         }
     }
 }
@@ -63,12 +70,25 @@ pub struct LoginEndpoint {
     pub password: String,
 }
 
+/// How to reach the sandbox's Upvest API: OAuth2 client credentials and a signing key.
+#[derive(Debug, Clone, Serialize)]
+pub struct UpvestEndpoint {
+    pub url: String,
+    pub client_id: String,
+    pub client_secret: String,
+    /// The id of the registered signing key (`keyid` in signatures).
+    pub key_id: String,
+    /// A PKCS#8 PEM Ed25519 private key registered with the sandbox (mode 0600).
+    pub private_key_path: std::path::PathBuf,
+}
+
 /// What `backoffice sandbox` prints.
 #[derive(Debug, Clone, Serialize)]
 pub struct Credentials {
     pub unioo: Endpoint,
     pub healthmov: LoginEndpoint,
     pub vasco: Endpoint,
+    pub upvest: UpvestEndpoint,
 }
 
 pub const TOKEN_TTL_SECS: i64 = 12 * 3600;
@@ -81,6 +101,7 @@ pub struct SandboxHandle {
     pub faults: Arc<faults::Faults>,
     pub healthmov: Arc<healthmov::Healthmov>,
     pub vasco: Arc<vasco::Vasco>,
+    pub upvest: Arc<upvest::Upvest>,
     keys: Arc<auth::JwtKeys>,
     shutdown: Option<oneshot::Sender<()>>,
 }
@@ -103,6 +124,10 @@ impl SandboxHandle {
         format!("http://{}/vasco/graphql", self.addr)
     }
 
+    pub fn upvest_url(&self) -> String {
+        format!("http://{}/upvest", self.addr)
+    }
+
     pub fn credentials(&self) -> Credentials {
         Credentials {
             unioo: Endpoint {
@@ -117,6 +142,13 @@ impl SandboxHandle {
             vasco: Endpoint {
                 url: self.vasco_url(),
                 token: self.vasco.token.clone(),
+            },
+            upvest: UpvestEndpoint {
+                url: self.upvest_url(),
+                client_id: self.upvest.auth.client_id.clone(),
+                client_secret: self.upvest.auth.client_secret.clone(),
+                key_id: self.upvest.auth.key_id.clone(),
+                private_key_path: self.upvest.auth.key_path.clone(),
             },
         }
     }
@@ -147,17 +179,22 @@ impl Sandbox {
         let hm = HealthmovState {
             schema: healthmov::schema(healthmov.clone()),
             healthmov: healthmov.clone(),
-            limit: Arc::new(ratelimit::RateLimit::new(
-                opts.healthmov_rate_limit,
-            )),
+            limit: Arc::new(ratelimit::RateLimit::new(opts.healthmov_rate_limit)),
         };
         let vasco = Arc::new(vasco::Vasco::new(opts.seed));
+        let upvest = Arc::new(upvest::Upvest::new(
+            opts.seed,
+            40,
+            opts.upvest_rate_limit,
+            opts.upvest_token_ttl_secs,
+        )?);
         let app = router(
             unioo::schema(world.clone(), review.clone(), faults.clone()),
             keys.clone(),
             hm,
             vasco.clone(),
-        );
+        )
+        .nest("/upvest", upvest::router(upvest.clone()));
         let listener = tokio::net::TcpListener::bind(opts.listen).await?;
         let addr = listener.local_addr()?;
         let (tx, rx) = oneshot::channel();
@@ -179,6 +216,7 @@ impl Sandbox {
             faults,
             healthmov,
             vasco,
+            upvest,
             keys,
             shutdown: Some(tx),
         })

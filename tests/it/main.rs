@@ -12,5 +12,6 @@ mod review;
 mod sandbox_api;
 mod snapshots;
 mod unioo_client;
+mod upvest;
 mod vasco_api;
 mod vasco_client;

@@ -342,7 +342,7 @@ async fn each_decision_is_audited_before_and_after_with_masked_cpr() {
     }
     assert_eq!(rs[0].operator.as_deref(), Some("Test Operator"));
     assert_eq!(verify_file(&log).unwrap(), 4);
-    let text = std::fs::read_to_string(&log).unwrap();
+    let text = crate::common::audit_content(&log);
     assert!(
         backoffice::core::cpr::find_cprs(&text).is_empty(),
         "a full CPR in the audit log"

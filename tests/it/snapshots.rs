@@ -414,7 +414,7 @@ async fn a_revealed_cpr_shows_until_the_view_changes() {
         !h.render().contains(&p.cpr_text()),
         "masked again after leaving the tab"
     );
-    let audit = std::fs::read_to_string(tmp.0.join("audit.jsonl")).unwrap();
+    let audit = crate::common::audit_content(&tmp.0.join("audit.jsonl"));
     assert!(audit.contains("cpr.reveal") && audit.contains("fraud case 17"));
     assert!(find_cprs(&audit).is_empty());
 }

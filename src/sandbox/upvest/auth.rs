@@ -1,0 +1,135 @@
+//! Who may call the Upvest sandbox: one registered client (id, secret) with two signing keys
+//! (Ed25519 and ECDSA P-521), OAuth2 client-credentials tokens with scopes, and the nonces
+//! already seen.
+
+use crate::backends::upvest::signature::{SigningKey, VerifyingKey};
+use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+pub struct Auth {
+    pub client_id: String,
+    pub client_secret: String,
+    /// key id → public key.
+    pub keys: HashMap<String, VerifyingKey>,
+    /// The Ed25519 key's id and its private key file (PKCS#8 PEM, mode 0600).
+    pub key_id: String,
+    pub key_path: PathBuf,
+    /// The P-521 key, for tests of the second algorithm.
+    pub p521_key_id: String,
+    pub p521_key_pem: String,
+    pub token_ttl_secs: i64,
+    tokens: Mutex<HashMap<String, (i64, Vec<String>)>>,
+    nonces: Mutex<HashSet<String>>,
+    dir: PathBuf,
+}
+
+impl Drop for Auth {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn random_hex() -> String {
+    crate::sandbox::auth::random_secret()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+pub const SCOPES: [&str; 6] = [
+    "users:read",
+    "users:admin",
+    "checks:read",
+    "checks:admin",
+    "taxes:read",
+    "taxes:admin",
+];
+
+impl Auth {
+    /// Generates the client and its keys; the Ed25519 private key goes to a 0600 file.
+    pub fn new(token_ttl_secs: i64) -> std::io::Result<Auth> {
+        let ed = SigningKey::generate_ed25519();
+        let p521 = SigningKey::generate_p521();
+        let (key_id, p521_key_id) = (
+            uuid::Uuid::new_v4().to_string(),
+            uuid::Uuid::new_v4().to_string(),
+        );
+        let dir = std::env::temp_dir().join(format!(
+            "backoffice-sandbox-{}-{}",
+            std::process::id(),
+            &random_hex()[..8]
+        ));
+        std::fs::create_dir_all(&dir)?;
+        let key_path = dir.join("upvest-signing-key.pem");
+        write_private(&key_path, &ed.to_pem(None))?;
+        Ok(Auth {
+            client_id: uuid::Uuid::new_v4().to_string(),
+            client_secret: random_hex(),
+            keys: HashMap::from([
+                (key_id.clone(), ed.verifying_key()),
+                (p521_key_id.clone(), p521.verifying_key()),
+            ]),
+            key_id,
+            key_path,
+            p521_key_id,
+            p521_key_pem: p521.to_pem(None),
+            token_ttl_secs,
+            tokens: Mutex::new(HashMap::new()),
+            nonces: Mutex::new(HashSet::new()),
+            dir,
+        })
+    }
+
+    /// A token for the asked scopes, if the client and secret match and every scope exists.
+    pub fn issue(
+        &self,
+        client_id: &str,
+        secret: &str,
+        scope: &str,
+    ) -> Result<(String, Vec<String>), &'static str> {
+        if client_id != self.client_id || secret != self.client_secret {
+            return Err("invalid client credentials");
+        }
+        let scopes: Vec<String> = scope.split_whitespace().map(String::from).collect();
+        if scopes.is_empty() || !scopes.iter().all(|s| SCOPES.contains(&s.as_str())) {
+            return Err("unknown scope");
+        }
+        let token = format!("upvest-at-{}", random_hex());
+        let expires = jiff::Timestamp::now().as_second() + self.token_ttl_secs;
+        self.tokens
+            .lock()
+            .expect("tokens")
+            .insert(token.clone(), (expires, scopes.clone()));
+        Ok((token, scopes))
+    }
+
+    /// The scopes of a valid, unexpired token.
+    pub fn scopes(&self, token: &str) -> Option<Vec<String>> {
+        let now = jiff::Timestamp::now().as_second();
+        let tokens = self.tokens.lock().expect("tokens");
+        tokens
+            .get(token)
+            .filter(|(exp, _)| *exp > now)
+            .map(|(_, s)| s.clone())
+    }
+
+    pub fn first_use(&self, nonce: &str) -> bool {
+        self.nonces
+            .lock()
+            .expect("nonces")
+            .insert(nonce.to_string())
+    }
+}
+
+fn write_private(path: &std::path::Path, pem: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut o = std::fs::OpenOptions::new();
+    o.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        o.mode(0o600);
+    }
+    o.open(path)?.write_all(pem.as_bytes())
+}
