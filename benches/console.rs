@@ -54,6 +54,7 @@ fn backends(url: &str, token: String, dir: &std::path::Path) -> Backends {
         staff: c,
         onboarding: None,
         platform: None,
+        end_users: None,
         audit,
     }
 }

@@ -52,6 +52,77 @@ pub struct Profile {
     pub healthmov: Option<LoginBackend>,
     /// The VASCO platform API (GraphQL, bearer token).
     pub vasco: Option<GraphqlBackend>,
+    /// The Upvest Investment API (REST, client credentials and signed requests).
+    pub upvest: Option<UpvestBackend>,
+}
+
+/// Upvest: OAuth2 client credentials, and the key that signs every request.
+#[derive(Debug, Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct UpvestBackend {
+    pub url: String,
+    pub client_id: String,
+    pub client_secret_env: Option<String>,
+    pub client_secret_cmd: Option<String>,
+    /// The registered signing key's id.
+    pub key_id: String,
+    /// A PKCS#8 PEM private key (Ed25519 or ECDSA P-521), readable by its owner only.
+    pub private_key_path: PathBuf,
+    /// For an encrypted key.
+    pub passphrase_env: Option<String>,
+    pub passphrase_cmd: Option<String>,
+}
+
+fn secret(env: &Option<String>, cmd: &Option<String>, what: &str) -> anyhow::Result<SecretString> {
+    GraphqlBackend {
+        url: String::new(),
+        token_env: env.clone(),
+        token_cmd: cmd.clone(),
+        connect_timeout_secs: None,
+        timeout_secs: None,
+    }
+    .token()
+    .map_err(|e| anyhow::anyhow!("{}", e.to_string().replace("token", what)))
+}
+
+impl UpvestBackend {
+    pub fn client_secret(&self) -> anyhow::Result<SecretString> {
+        secret(
+            &self.client_secret_env,
+            &self.client_secret_cmd,
+            "client_secret",
+        )
+    }
+
+    /// The signing key, refused when others can read it.
+    pub fn signing_key(&self) -> anyhow::Result<crate::backends::upvest::signature::SigningKey> {
+        let path = &self.private_key_path;
+        let meta = std::fs::metadata(path)
+            .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            if meta.permissions().mode() & 0o077 != 0 {
+                anyhow::bail!(
+                    "{} can be read by others: run chmod 600 on it",
+                    path.display()
+                );
+            }
+        }
+        let pem = std::fs::read_to_string(path)
+            .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
+        let passphrase = if self.passphrase_env.is_some() || self.passphrase_cmd.is_some() {
+            Some(secret(
+                &self.passphrase_env,
+                &self.passphrase_cmd,
+                "passphrase",
+            )?)
+        } else {
+            None
+        };
+        crate::backends::upvest::signature::SigningKey::from_pem(&pem, passphrase.as_ref())
+            .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
+    }
 }
 
 /// A backend that takes a username and password (Healthmov).
@@ -209,6 +280,21 @@ impl Config {
             }
             if let Some(v) = &p.vasco {
                 v.validate(path, &at("vasco"))?;
+            }
+            if let Some(u) = &p.upvest {
+                GraphqlBackend {
+                    url: u.url.clone(),
+                    token_env: u.client_secret_env.clone(),
+                    token_cmd: u.client_secret_cmd.clone(),
+                    connect_timeout_secs: None,
+                    timeout_secs: None,
+                }
+                .validate(path, &at("upvest"))
+                .map_err(|e| ConfigError {
+                    message: e.message.replace("token", "client_secret"),
+                    key: e.key.replace("token", "client_secret"),
+                    ..e
+                })?;
             }
             let Some(u) = &p.unioo else {
                 return Err(ConfigError::new(

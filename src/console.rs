@@ -24,6 +24,8 @@ pub struct Setup {
     pub healthmov: Option<Arc<HealthmovClient>>,
     /// VASCO, when the profile has it (always with the sandbox).
     pub vasco: Option<Arc<VascoClient>>,
+    /// Upvest, when the profile has it (always with the sandbox).
+    pub upvest: Option<Arc<crate::backends::upvest::UpvestClient>>,
     pub audit_path: Option<std::path::PathBuf>,
     pub operator: Option<String>,
     /// Kept alive while the console runs when the embedded sandbox serves it.
@@ -136,11 +138,25 @@ pub async fn connect(args: &ConsoleArgs) -> anyhow::Result<Setup> {
                 }
                 None => None,
             };
+            let upvest = match &profile.upvest {
+                Some(u) => Some(Arc::new(crate::backends::upvest::UpvestClient::new(
+                    u.url.clone(),
+                    u.client_id.clone(),
+                    u.client_secret()
+                        .with_context(|| format!("profile {name}: the Upvest client secret"))?,
+                    u.key_id.clone(),
+                    u.signing_key()
+                        .with_context(|| format!("profile {name}: the Upvest signing key"))?,
+                    settings,
+                ))),
+                None => None,
+            };
             let mut info = profile_info(name, &profile, args);
             info.healthmov_user = profile.healthmov.as_ref().map(|h| h.username.clone());
             Ok(Setup {
                 healthmov,
                 vasco,
+                upvest,
                 profile: info,
                 audit_path: args.audit_log.clone().or(profile.audit_log.clone()),
                 operator: profile.operator.clone(),
@@ -173,7 +189,20 @@ pub async fn connect(args: &ConsoleArgs) -> anyhow::Result<Setup> {
                 SecretString::from(v.token),
                 HttpSettings::default(),
             ));
+            let u = handle.credentials().upvest;
+            let key =
+                std::fs::read_to_string(&u.private_key_path).context("the sandbox's Upvest key")?;
+            let upvest = crate::backends::upvest::UpvestClient::new(
+                u.url,
+                u.client_id,
+                SecretString::from(u.client_secret),
+                u.key_id,
+                crate::backends::upvest::signature::SigningKey::from_pem(&key, None)
+                    .map_err(|e| anyhow::anyhow!("the sandbox's Upvest key: {e}"))?,
+                HttpSettings::default(),
+            );
             Ok(Setup {
+                upvest: Some(Arc::new(upvest)),
                 vasco: Some(Arc::new(vasco)),
                 healthmov: Some(Arc::new(healthmov)),
                 profile: info,
@@ -207,6 +236,10 @@ pub async fn run(args: ConsoleArgs) -> anyhow::Result<()> {
             .vasco
             .clone()
             .map(|v| v as Arc<dyn crate::backends::FundPlatform>),
+        end_users: setup
+            .upvest
+            .clone()
+            .map(|u| u as Arc<dyn crate::backends::EndUsers>),
         audit,
     };
     let mut state = State::new(

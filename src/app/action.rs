@@ -52,6 +52,10 @@ pub enum Payload {
     Onboarded(Changed),
     LoggedIn,
     PlatformUsers(Page<crate::core::platform::PlatformUser>),
+    EndUsers(Page<crate::core::investing::EndUser>),
+    EndUserDetail(Box<crate::core::investing::EndUserDetail>),
+    /// A change went through; the user as they are now, when the API says.
+    EndUserChanged(Option<Box<crate::core::investing::EndUser>>),
     PlatformChanged(Box<crate::core::platform::PlatformUser>),
     /// A CSV file read and checked; nothing sent yet.
     ImportChecked(Box<crate::onboarding::run::Checked>),
@@ -128,6 +132,15 @@ pub enum Call {
     PlatformUsers {
         offset: usize,
     },
+    EndUsers {
+        offset: usize,
+    },
+    EndUser(String),
+    /// Audited: intent before sending, outcome after.
+    ChangeEndUser {
+        change: Box<crate::core::investing::EndUserChange>,
+        audit: Box<crate::audit::Event>,
+    },
     /// Audited: intent before sending, outcome after.
     ChangePlatformUser {
         change: Box<crate::core::platform::PlatformChange>,
@@ -175,6 +188,9 @@ impl Call {
             Call::Onboard { .. } => "saving",
             Call::HealthmovLogin(_) => "logging in to Healthmov",
             Call::PlatformUsers { .. } => "loading platform users",
+            Call::EndUsers { .. } => "loading end users",
+            Call::EndUser(_) => "loading end user",
+            Call::ChangeEndUser { .. } => "sending",
             Call::ChangePlatformUser { .. } => "saving",
             Call::CheckImport { .. } => "checking the file",
             Call::Import { .. } => "importing",

@@ -68,6 +68,13 @@ pub enum Stage {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EndUserForm {
+    Create { idempotency_key: String },
+    Offboard { id: String, name: String },
+    RequestChange { id: String, idempotency_key: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PlatformForm {
     Activate {
         id: String,
@@ -113,6 +120,9 @@ pub enum FormKind {
     },
     /// A platform user's lifecycle or details (VASCO).
     Platform(PlatformForm),
+    /// An end user (Upvest); the idempotency key is made when the form opens, so a
+    /// resend after a failure is the same request.
+    EndUser(EndUserForm),
     Offboarding {
         employee_id: String,
         /// For the check: offboarding may not come before it.

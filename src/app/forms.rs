@@ -71,6 +71,13 @@ fn send(state: &mut State) -> Vec<Effect> {
                 audit: Box::new(audit),
             }
         }
+        FormKind::EndUser(e) => match super::investors::change(form, e) {
+            Some((change, audit)) => Call::ChangeEndUser {
+                change: Box::new(change),
+                audit: Box::new(audit),
+            },
+            None => return Vec::new(),
+        },
         FormKind::Platform(p) => match super::platform::change(form, p) {
             Some((change, audit)) => Call::ChangePlatformUser {
                 change: Box::new(change),
@@ -120,6 +127,10 @@ pub fn on_loaded(
             }
             effects
         }
+        Ok(Payload::EndUserChanged(user)) => {
+            state.overlay = Overlay::None;
+            super::investors::on_changed(state, view, user.map(|u| *u))
+        }
         Ok(Payload::PlatformChanged(user)) => {
             state.overlay = Overlay::None;
             super::platform::on_changed(state, view, *user)
@@ -131,6 +142,18 @@ pub fn on_loaded(
         Err(e) => {
             let login = matches!(e, BackendError::Unauthorized { .. });
             if let Overlay::Form(form) = &mut state.overlay {
+                // Refused: nothing went in, so the next try is a new request with a new key.
+                // (After a timeout the key stays: the first try may have gone in.)
+                if matches!(e, BackendError::Rejected { .. })
+                    && let FormKind::EndUser(
+                        super::form::EndUserForm::Create { idempotency_key }
+                        | super::form::EndUserForm::RequestChange {
+                            idempotency_key, ..
+                        },
+                    ) = &mut form.kind
+                {
+                    *idempotency_key = uuid::Uuid::new_v4().to_string();
+                }
                 form.sending = None;
                 form.stage = Stage::Editing;
                 form.error = Some(if login {

@@ -3,6 +3,7 @@
 pub mod action;
 pub mod form;
 pub mod forms;
+pub mod investors;
 pub mod onboarding;
 pub mod palette;
 pub mod platform;

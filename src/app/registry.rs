@@ -47,6 +47,8 @@ pub enum Command {
     Activate,
     Deactivate,
     MoveGroup,
+    EndUsers,
+    RequestChange,
 }
 
 /// Where a command can be used.
@@ -83,6 +85,10 @@ pub enum Scope {
     Platform,
     /// The VASCO users list.
     PlatformList,
+    /// Upvest end users, list and detail.
+    Investors,
+    /// The Upvest end users list.
+    InvestorList,
 }
 
 /// A key as written in the registry and shown in help.
@@ -182,6 +188,7 @@ pub static REGISTRY: &[Spec] = &[
     Spec { command: Command::Audit, mutating: false, name: "audit", keys: &[], description: "Show the audit trail", scope: Scope::Everywhere },
     Spec { command: Command::Onboarding, mutating: false, name: "companies", keys: &[k('o')], description: "Onboarding: client companies (Healthmov)", scope: Scope::Everywhere },
     Spec { command: Command::Platform, mutating: false, name: "platform-users", keys: &[k('p')], description: "Platform users (VASCO), pending first", scope: Scope::Everywhere },
+    Spec { command: Command::EndUsers, mutating: false, name: "end-users", keys: &[k('U')], description: "Investment end users (Upvest)", scope: Scope::Everywhere },
     Spec { command: Command::FindExternalId, mutating: false, name: "external-id", keys: &[k('x')], description: "Find on Healthmov by external id", scope: Scope::Everywhere },
     Spec { command: Command::Refresh, mutating: false, name: "refresh", keys: &[code(KeyCode::F(5)), ctrl('r')], description: "Load this screen again", scope: Scope::Everywhere },
     Spec { command: Command::SwitchFocus, mutating: false, name: "focus", keys: &[code(KeyCode::Tab)], description: "Move between the CPR field and the results", scope: Scope::Search },
@@ -220,6 +227,9 @@ pub static REGISTRY: &[Spec] = &[
     Spec { command: Command::MoveGroup, mutating: true, name: "user-group", keys: &[k('m')], description: "Move this platform user to another user group", scope: Scope::Platform },
     Spec { command: Command::Edit, mutating: true, name: "edit-platform-user", keys: &[k('E')], description: "Edit this platform user's name and mobile", scope: Scope::Platform },
     Spec { command: Command::New, mutating: true, name: "new-platform-user", keys: &[k('n')], description: "Create a platform user (a form)", scope: Scope::PlatformList },
+    Spec { command: Command::Offboard, mutating: true, name: "offboard-end-user", keys: &[k('O')], description: "Offboard this end user, with a reason (asks to confirm)", scope: Scope::Investors },
+    Spec { command: Command::RequestChange, mutating: true, name: "data-change", keys: &[k('c')], description: "Ask Upvest to change this end user's data (a form)", scope: Scope::Investors },
+    Spec { command: Command::New, mutating: true, name: "new-end-user", keys: &[k('n')], description: "Create an end user (a form)", scope: Scope::InvestorList },
     Spec { command: Command::Import, mutating: true, name: "import-here", keys: &[k('I')], description: "Import employees from a CSV file into this department", scope: Scope::ClientEmployees },
 ];
 
@@ -291,6 +301,11 @@ pub const CLIENT_EMPLOYEE: Context = ctx(
 pub const PLATFORM_USERS: Context =
     ctx(&[Scope::Platform, Scope::PlatformList, Scope::Lists], false);
 pub const PLATFORM_USER: Context = ctx(&[Scope::Platform, Scope::Lists], false);
+pub const END_USERS: Context = ctx(
+    &[Scope::Investors, Scope::InvestorList, Scope::Lists],
+    false,
+);
+pub const END_USER: Context = ctx(&[Scope::Investors], false);
 pub const ALL_CONTEXTS: &[Context] = &[
     SEARCH_INPUT,
     SEARCH_RESULTS,
@@ -307,6 +322,8 @@ pub const ALL_CONTEXTS: &[Context] = &[
     CLIENT_EMPLOYEE,
     PLATFORM_USERS,
     PLATFORM_USER,
+    END_USERS,
+    END_USER,
 ];
 
 /// The command a key runs here, if any.

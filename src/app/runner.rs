@@ -25,6 +25,8 @@ pub struct Backends {
     pub onboarding: Option<Arc<dyn Onboarding>>,
     /// VASCO, when the profile has it.
     pub platform: Option<Arc<dyn crate::backends::FundPlatform>>,
+    /// Upvest, when the profile has it.
+    pub end_users: Option<Arc<dyn crate::backends::EndUsers>>,
     pub audit: Audit,
 }
 
@@ -235,6 +237,16 @@ pub async fn perform(b: &Backends, call: Call) -> Result<Payload, BackendError> 
             let o = healthmov(b)?;
             Payload::Onboarded(audited(&b.audit, &audit, onboard(&**o, *change)).await?)
         }
+        Call::EndUsers { offset } => Payload::EndUsers(upvest(b)?.end_users(offset).await?),
+        Call::EndUser(id) => Payload::EndUserDetail(Box::new(upvest(b)?.end_user(id).await?)),
+        Call::ChangeEndUser { change, audit } => {
+            let u = upvest(b)?;
+            Payload::EndUserChanged(
+                audited(&b.audit, &audit, u.change_end_user(*change))
+                    .await?
+                    .map(Box::new),
+            )
+        }
         Call::PlatformUsers { offset } => {
             Payload::PlatformUsers(vasco(b)?.platform_users(offset).await?)
         }
@@ -307,6 +319,13 @@ pub async fn perform(b: &Backends, call: Call) -> Result<Payload, BackendError> 
                 verified: read.1,
             }
         }
+    })
+}
+
+fn upvest(b: &Backends) -> Result<&Arc<dyn crate::backends::EndUsers>, BackendError> {
+    b.end_users.as_ref().ok_or_else(|| BackendError::Local {
+        what: "Upvest",
+        detail: "this profile has no [upvest] section in the config".into(),
     })
 }
 

@@ -321,6 +321,14 @@ pub struct PlatformUserView {
     pub account_row: usize,
 }
 
+/// One Upvest end user with their checks and tax residencies.
+#[derive(Debug)]
+pub struct EndUserView {
+    pub user: crate::core::investing::EndUser,
+    pub detail: Resource<Box<crate::core::investing::EndUserDetail>>,
+    pub notice: Option<String>,
+}
+
 #[derive(Debug)]
 pub enum ViewKind {
     Search(SearchView),
@@ -338,6 +346,9 @@ pub enum ViewKind {
     /// VASCO users: pending first.
     PlatformUsers(PagedList<crate::core::platform::PlatformUser>),
     PlatformUser(Box<PlatformUserView>),
+    /// Upvest end users.
+    EndUsers(PagedList<crate::core::investing::EndUser>),
+    EndUser(Box<EndUserView>),
 }
 
 #[derive(Debug)]
@@ -365,6 +376,8 @@ impl View {
             ViewKind::ClientEmployee(e) => e.employee.full_name(),
             ViewKind::PlatformUsers(_) => "Platform users".into(),
             ViewKind::PlatformUser(u) => u.user.full_name(),
+            ViewKind::EndUsers(_) => "End users".into(),
+            ViewKind::EndUser(u) => u.user.full_name(),
         }
     }
 
@@ -389,6 +402,8 @@ impl View {
             ViewKind::ClientEmployee(_) => registry::CLIENT_EMPLOYEE,
             ViewKind::PlatformUsers(_) => registry::PLATFORM_USERS,
             ViewKind::PlatformUser(_) => registry::PLATFORM_USER,
+            ViewKind::EndUsers(_) => registry::END_USERS,
+            ViewKind::EndUser(_) => registry::END_USER,
         }
     }
 }

@@ -3,6 +3,7 @@
 
 use super::action::{Action, Call, Effect, Payload, RequestId};
 use super::forms;
+use super::investors;
 use super::onboarding;
 use super::palette;
 use super::platform;
@@ -65,6 +66,7 @@ fn dispatch(state: &mut State, action: Action) -> Vec<Effect> {
                     ViewKind::Employees(l) => keep_visible(l, rows),
                     ViewKind::Companies(l) => keep_visible(l, rows),
                     ViewKind::PlatformUsers(l) => keep_visible(l, rows),
+                    ViewKind::EndUsers(l) => keep_visible(l, rows),
                     ViewKind::Departments(d) => keep_visible(&mut d.list, rows),
                     ViewKind::ClientEmployees(e) => keep_visible(&mut e.list, rows),
                     _ => {}
@@ -338,6 +340,16 @@ pub fn run(state: &mut State, command: Command) -> Vec<Effect> {
         }
         Command::Onboarding => onboarding::open_companies(state),
         Command::Platform => platform::open(state),
+        Command::EndUsers => investors::open(state),
+        Command::RequestChange => investors::run(state, command),
+        Command::New | Command::Offboard
+            if matches!(
+                state.top().kind,
+                ViewKind::EndUsers(_) | ViewKind::EndUser(_)
+            ) =>
+        {
+            investors::run(state, command)
+        }
         Command::Activate | Command::Deactivate | Command::MoveGroup => {
             platform::run(state, command)
         }
@@ -510,7 +522,14 @@ fn back(state: &mut State) -> Vec<Effect> {
                     );
                 }
             }
-            ViewKind::Employee(_) | ViewKind::Audit(_) | ViewKind::PlatformUser(_) => {}
+            ViewKind::Employee(_)
+            | ViewKind::Audit(_)
+            | ViewKind::PlatformUser(_)
+            | ViewKind::EndUser(_) => {}
+            ViewKind::EndUsers(l) => {
+                l.loading = None;
+                l.error = Some("Loading cancelled. Move down or press F5 to continue.".into());
+            }
             ViewKind::PlatformUsers(l) => {
                 l.loading = None;
                 l.error = Some("Loading cancelled. Press F5 to load again.".into());
@@ -635,7 +654,9 @@ fn refresh(state: &mut State) -> Vec<Effect> {
         }
         ViewKind::Employee(_) => {}
         _ => {
-            let more = platform::refresh(state).or_else(|| onboarding::refresh(state));
+            let more = platform::refresh(state)
+                .or_else(|| investors::refresh(state))
+                .or_else(|| onboarding::refresh(state));
             effects.extend(more.unwrap_or_default())
         }
     }
@@ -715,6 +736,7 @@ fn move_cursor(state: &mut State, command: Command, rows: usize) -> Vec<Effect> 
         ViewKind::Employee(_) | ViewKind::Document(_) => false,
         _ => {
             return platform::move_cursor(state, command, rows)
+                .or_else(|| investors::move_cursor(state, command, rows))
                 .or_else(|| onboarding::move_cursor(state, command, rows))
                 .unwrap_or_default();
         }
@@ -753,6 +775,7 @@ fn open(state: &mut State) -> Vec<Effect> {
             return onboarding::open(state).unwrap_or_default();
         }
         ViewKind::PlatformUsers(_) => return platform::open_user(state).unwrap_or_default(),
+        ViewKind::EndUsers(_) => return investors::open_user(state).unwrap_or_default(),
         ViewKind::Person(p) if p.tab == PersonTab::Documents => {
             let Some(kind) = p.documents().get(p.document_row).map(|d| d.kind) else {
                 return effects;
@@ -836,6 +859,9 @@ fn on_loaded(
         ViewKind::PlatformUsers(_) | ViewKind::PlatformUser(_)
     ) {
         return platform::on_loaded(state, flight.view, req, result);
+    }
+    if matches!(view.kind, ViewKind::EndUsers(_) | ViewKind::EndUser(_)) {
+        return investors::on_loaded(state, flight.view, req, result);
     }
     if matches!(
         view.kind,

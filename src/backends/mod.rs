@@ -124,3 +124,15 @@ pub trait FundPlatform: Send + Sync {
     /// creating is sent once.
     fn change_platform_user(&self, change: PlatformChange) -> BoxFut<'_, PlatformUser>;
 }
+
+/// End users of an investment API (Upvest).
+pub trait EndUsers: Send + Sync {
+    fn end_users(&self, offset: usize) -> BoxFut<'_, Page<crate::core::investing::EndUser>>;
+    /// The user with their checks and tax residencies.
+    fn end_user(&self, id: String) -> BoxFut<'_, crate::core::investing::EndUserDetail>;
+    /// Creating and asking for data changes carry an idempotency key, kept across resends.
+    fn change_end_user(
+        &self,
+        change: crate::core::investing::EndUserChange,
+    ) -> BoxFut<'_, Option<crate::core::investing::EndUser>>;
+}

@@ -60,3 +60,28 @@ pub struct TaxResidency {
     #[serde(default)]
     pub missing_tin_reason: Option<String>,
 }
+
+/// An end user with what the detail pane shows beside them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EndUserDetail {
+    pub user: EndUser,
+    pub checks: Vec<EndUserCheck>,
+    pub tax_residencies: Vec<TaxResidency>,
+}
+
+/// A change to an end user; each carries the idempotency key its resends reuse.
+#[derive(Debug, Clone, PartialEq)]
+pub enum EndUserChange {
+    Create {
+        user: NewEndUser,
+        idempotency_key: String,
+    },
+    /// Accepted at once; the user goes OFFBOARDING, then OFFBOARDED.
+    Offboard { id: String },
+    /// Only the fields to change.
+    RequestChange {
+        id: String,
+        fields: serde_json::Map<String, serde_json::Value>,
+        idempotency_key: String,
+    },
+}

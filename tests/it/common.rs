@@ -105,6 +105,7 @@ pub fn backends(s: &SandboxHandle, audit_log: &std::path::Path) -> Backends {
         staff: c,
         onboarding: Some(Arc::new(healthmov(s))),
         platform: Some(Arc::new(crate::vasco_client::client(s))),
+        end_users: Some(Arc::new(crate::upvest::client(s))),
         audit: backoffice::console::open_audit(Some(audit_log.to_path_buf()), actor),
     }
 }
@@ -129,6 +130,7 @@ pub fn backends_without_audit(s: &SandboxHandle) -> Backends {
         staff: c,
         onboarding: Some(Arc::new(healthmov(s))),
         platform: Some(Arc::new(crate::vasco_client::client(s))),
+        end_users: Some(Arc::new(crate::upvest::client(s))),
         audit: backoffice::console::open_audit(
             Some("/proc/backoffice-forbidden/audit.jsonl".into()),
             Default::default(),

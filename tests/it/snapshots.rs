@@ -504,3 +504,20 @@ async fn platform_panes() {
         check("platform_deactivate_needs_reason", size, h.render());
     }
 }
+
+#[tokio::test]
+async fn end_user_panes() {
+    let s = sandbox(20).await;
+    let tmp = TempDir::new("snap-end-users");
+    let b = backends(&s, &tmp.0.join("audit.jsonl"));
+    for size in SIZES {
+        let mut h = Harness::new(&b, size);
+        h.key(KeyCode::Esc).await;
+        h.key(KeyCode::Char('U')).await;
+        check("end_users", size, h.render());
+        h.key(KeyCode::Enter).await;
+        check("end_user", size, h.render());
+        h.key(KeyCode::Char('O')).await;
+        check("end_user_offboard", size, h.render());
+    }
+}

@@ -404,3 +404,45 @@ fn error(
         },
     }
 }
+
+impl super::EndUsers for UpvestClient {
+    fn end_users(&self, offset: usize) -> super::BoxFut<'_, Page<EndUser>> {
+        Box::pin(self.users(offset))
+    }
+
+    fn end_user(&self, id: String) -> super::BoxFut<'_, EndUserDetail> {
+        Box::pin(async move {
+            let (user, checks, tax_residencies) =
+                tokio::try_join!(self.user(&id), self.checks(&id), self.tax_residencies(&id))?;
+            Ok(EndUserDetail {
+                user,
+                checks,
+                tax_residencies,
+            })
+        })
+    }
+
+    fn change_end_user(&self, change: EndUserChange) -> super::BoxFut<'_, Option<EndUser>> {
+        Box::pin(async move {
+            match change {
+                EndUserChange::Create {
+                    user,
+                    idempotency_key,
+                } => self.create(&user, &idempotency_key).await.map(Some),
+                EndUserChange::Offboard { id } => {
+                    self.offboard(&id).await?;
+                    self.user(&id).await.map(Some)
+                }
+                EndUserChange::RequestChange {
+                    id,
+                    fields,
+                    idempotency_key,
+                } => {
+                    self.request_change(&id, &serde_json::Value::Object(fields), &idempotency_key)
+                        .await?;
+                    Ok(None)
+                }
+            }
+        })
+    }
+}

@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod document;
 pub mod employees;
+pub mod investors;
 pub mod onboarding;
 pub mod person;
 pub mod platform;

@@ -1,0 +1,511 @@
+//! Upvest end users: the list, one user with their checks and tax residencies, and the
+//! audited changes (create, offboard with a reason, data change requests). Free of I/O.
+
+use super::action::{Call, Effect, Payload, RequestId};
+use super::form::{EndUserForm, Field, Form, FormKind};
+use super::registry::Command;
+use super::state::*;
+use super::update::{keep_visible, start, step};
+use crate::audit::Event;
+use crate::backends::BackendError;
+use crate::core::investing::*;
+
+/// `U`: the end users list (the one already open, if any).
+pub fn open(state: &mut State) -> Vec<Effect> {
+    if let Some(pos) = state
+        .views
+        .iter()
+        .position(|v| matches!(v.kind, ViewKind::EndUsers(_)))
+    {
+        let effects = super::update::cancel_views_above(state, pos + 1);
+        state.views.truncate(pos + 1);
+        return effects;
+    }
+    let view = state.push(ViewKind::EndUsers(PagedList::default()));
+    load_more(state, view)
+}
+
+pub fn load_more(state: &mut State, view: ViewId) -> Vec<Effect> {
+    let offset = match state.view_mut(view).map(|v| &mut v.kind) {
+        Some(ViewKind::EndUsers(l)) if l.loading.is_none() && !l.complete() => l
+            .next_cursor
+            .as_deref()
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(0),
+        _ => return Vec::new(),
+    };
+    let mut effects = Vec::new();
+    let req = start(state, view, Call::EndUsers { offset }, &mut effects);
+    if let Some(ViewKind::EndUsers(l)) = state.view_mut(view).map(|v| &mut v.kind) {
+        l.loading = Some(req);
+        l.error = None;
+    }
+    effects
+}
+
+pub fn on_loaded(
+    state: &mut State,
+    view: ViewId,
+    req: RequestId,
+    result: Result<Payload, BackendError>,
+) -> Vec<Effect> {
+    match state.view_mut(view).map(|v| &mut v.kind) {
+        Some(ViewKind::EndUsers(l)) if l.loading == Some(req) => {
+            l.loading = None;
+            match result {
+                Ok(Payload::EndUsers(p)) => {
+                    l.rows.extend(p.items);
+                    l.total = Some(p.total);
+                    l.next_cursor = p.next_cursor;
+                }
+                Ok(_) => {}
+                Err(e) => l.error = Some(e.to_string()),
+            }
+        }
+        Some(ViewKind::EndUser(u)) => match result {
+            Ok(Payload::EndUserDetail(d)) => {
+                u.user = d.user.clone();
+                u.detail = Resource::Loaded(d);
+            }
+            Ok(_) => {}
+            Err(e) => u.detail = Resource::Failed(e.to_string()),
+        },
+        _ => {}
+    }
+    Vec::new()
+}
+
+pub fn move_cursor(state: &mut State, command: Command, rows: usize) -> Option<Vec<Effect>> {
+    let view = state.top().id;
+    let ViewKind::EndUsers(l) = &mut state.top_mut().kind else {
+        return None;
+    };
+    l.selected = step(l.selected, l.rows.len(), command, rows);
+    keep_visible(l, rows);
+    Some(if l.selected + 2 * rows >= l.rows.len() {
+        load_more(state, view)
+    } else {
+        Vec::new()
+    })
+}
+
+/// Enter on the list: the user, with checks and tax residencies loading.
+pub fn open_user(state: &mut State) -> Option<Vec<Effect>> {
+    let ViewKind::EndUsers(l) = &state.top().kind else {
+        return None;
+    };
+    let user = l.rows.get(l.selected).cloned()?;
+    let id = user.id.clone();
+    let view = state.push(ViewKind::EndUser(Box::new(EndUserView {
+        user,
+        detail: Resource::Idle,
+        notice: None,
+    })));
+    Some(load_detail(state, view, id))
+}
+
+fn load_detail(state: &mut State, view: ViewId, id: String) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    let req = start(state, view, Call::EndUser(id), &mut effects);
+    if let Some(ViewKind::EndUser(u)) = state.view_mut(view).map(|v| &mut v.kind) {
+        u.detail = Resource::Loading(req);
+    }
+    effects
+}
+
+pub fn refresh(state: &mut State) -> Option<Vec<Effect>> {
+    let view = state.top().id;
+    match &mut state.top_mut().kind {
+        ViewKind::EndUsers(l) => {
+            *l = PagedList::default();
+            Some(load_more(state, view))
+        }
+        ViewKind::EndUser(u) => {
+            let id = u.user.id.clone();
+            Some(load_detail(state, view, id))
+        }
+        _ => None,
+    }
+}
+
+fn current(state: &State) -> Option<&EndUser> {
+    match &state.top().kind {
+        ViewKind::EndUsers(l) => l.rows.get(l.selected),
+        ViewKind::EndUser(u) => Some(&u.user),
+        _ => None,
+    }
+}
+
+fn iso2(v: &str) -> Result<(), String> {
+    if v.len() == 2 && v.bytes().all(|b| b.is_ascii_alphabetic()) {
+        Ok(())
+    } else {
+        Err("is a two-letter ISO 3166 code (e.g. DE)".into())
+    }
+}
+
+fn date(v: &str) -> Result<(), String> {
+    crate::core::validate::date(v).map(|_| ())
+}
+
+/// "Not a P.O. box or c/o address", as Upvest requires.
+fn street(v: &str) -> Result<(), String> {
+    let l = v.to_lowercase().replace(['.', ' '], "");
+    if l.contains("pobox") || l.contains("postfach") || l.starts_with("c/o") {
+        Err("must be a street address, not a P.O. box or c/o".into())
+    } else {
+        Ok(())
+    }
+}
+
+fn address_fields(a: Option<&EndUserAddress>) -> Vec<Field> {
+    vec![
+        Field::new("Street", true, Some(street)).with_value(a.map(|a| a.address_line1.as_str())),
+        Field::new("Postcode", true, None).with_value(a.map(|a| a.postcode.as_str())),
+        Field::new("City", true, None).with_value(a.map(|a| a.city.as_str())),
+        Field::new("Country", true, Some(iso2)).with_value(a.map(|a| a.country.as_str())),
+    ]
+}
+
+fn fresh_key() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
+pub fn run(state: &mut State, command: Command) -> Vec<Effect> {
+    if state.profile.read_only {
+        return Vec::new();
+    }
+    let user = current(state).cloned();
+    let form = match (command, user) {
+        (Command::New, _) => {
+            let mut fields = vec![
+                Field::new("First name", true, None),
+                Field::new("Last name", true, None),
+                Field::new("Birth date", true, Some(date)),
+                Field::new("Nationality", true, Some(iso2)),
+            ];
+            fields.extend(address_fields(None));
+            Form::new(
+                FormKind::EndUser(EndUserForm::Create {
+                    idempotency_key: fresh_key(),
+                }),
+                "New end user (Upvest)",
+                "Create this end user?",
+                fields,
+            )
+        }
+        (Command::Offboard, Some(u)) => {
+            if u.status.starts_with("OFFBOARD") {
+                return note(state, format!("{} is already {}.", u.full_name(), u.status));
+            }
+            Form::new(
+                FormKind::EndUser(EndUserForm::Offboard {
+                    id: u.id.clone(),
+                    name: u.full_name(),
+                }),
+                "Offboard end user (Upvest)",
+                "Offboard? Upvest closes the user's accounts; this cannot be undone here.",
+                vec![Field::new("Reason", true, None)],
+            )
+            .about(format!(
+                "{} · {} · {}",
+                u.full_name(),
+                u.birth_date,
+                u.status
+            ))
+        }
+        (Command::RequestChange, Some(u)) => {
+            let mut fields = vec![
+                Field::new("First name", true, None).with_value(Some(&u.first_name)),
+                Field::new("Last name", true, None).with_value(Some(&u.last_name)),
+            ];
+            fields.extend(address_fields(Some(&u.address)));
+            Form::new(
+                FormKind::EndUser(EndUserForm::RequestChange {
+                    id: u.id.clone(),
+                    idempotency_key: fresh_key(),
+                }),
+                "Data change request (Upvest)",
+                "Ask Upvest to make these changes?",
+                fields,
+            )
+            .about(u.full_name())
+        }
+        _ => return Vec::new(),
+    };
+    state.overlay = Overlay::Form(form);
+    Vec::new()
+}
+
+fn note(state: &mut State, text: String) -> Vec<Effect> {
+    match &mut state.top_mut().kind {
+        ViewKind::EndUser(u) => u.notice = Some(text),
+        ViewKind::EndUsers(l) => l.notice = Some(text),
+        _ => {}
+    }
+    Vec::new()
+}
+
+fn event(action: &str, target: String) -> Event {
+    Event {
+        backend: "Upvest".into(),
+        action: action.into(),
+        targets: vec![target],
+        correlation: uuid::Uuid::new_v4().to_string(),
+        ..Default::default()
+    }
+}
+
+fn address(form: &Form) -> Option<EndUserAddress> {
+    Some(EndUserAddress {
+        address_line1: form.value("Street")?,
+        address_line2: None,
+        postcode: form.value("Postcode")?,
+        city: form.value("City")?,
+        country: form.value("Country")?.to_uppercase(),
+        state: None,
+    })
+}
+
+/// The change a confirmed form sends, and its audit event (ids only, no names).
+pub fn change(form: &Form, kind: &EndUserForm) -> Option<(EndUserChange, Event)> {
+    Some(match kind {
+        EndUserForm::Create { idempotency_key } => (
+            EndUserChange::Create {
+                user: NewEndUser {
+                    first_name: form.value("First name")?,
+                    last_name: form.value("Last name")?,
+                    birth_date: form.value("Birth date")?,
+                    nationalities: vec![form.value("Nationality")?.to_uppercase()],
+                    address: address(form)?,
+                },
+                idempotency_key: idempotency_key.clone(),
+            },
+            event(
+                "end-user.create",
+                format!("idempotency-key:{idempotency_key}"),
+            ),
+        ),
+        EndUserForm::Offboard { id, .. } => {
+            let mut ev = event("end-user.offboard", format!("upvest-user:{id}"));
+            ev.reason = form.value("Reason");
+            (EndUserChange::Offboard { id: id.clone() }, ev)
+        }
+        EndUserForm::RequestChange {
+            id,
+            idempotency_key,
+        } => {
+            // Only what changed is asked for; the address goes whole when any part changed.
+            let mut fields = serde_json::Map::new();
+            for (label, key) in [("First name", "first_name"), ("Last name", "last_name")] {
+                if form.fields.iter().any(|f| f.label == label && f.changed()) {
+                    fields.insert(key.into(), form.value(label)?.into());
+                }
+            }
+            let address_changed = form.fields.iter().any(|f| {
+                ["Street", "Postcode", "City", "Country"].contains(&f.label) && f.changed()
+            });
+            if address_changed {
+                fields.insert("address".into(), serde_json::to_value(address(form)?).ok()?);
+            }
+            let mut ev = event("end-user.data-change", format!("upvest-user:{id}"));
+            ev.reason = Some(format!(
+                "fields: {}",
+                fields.keys().cloned().collect::<Vec<_>>().join(", ")
+            ));
+            (
+                EndUserChange::RequestChange {
+                    id: id.clone(),
+                    fields,
+                    idempotency_key: idempotency_key.clone(),
+                },
+                ev,
+            )
+        }
+    })
+}
+
+pub fn on_changed(state: &mut State, view: ViewId, user: Option<EndUser>) -> Vec<Effect> {
+    let Some(user) = user else {
+        // A data change request: accepted, applied by Upvest later.
+        return note(
+            state,
+            "Change requested: Upvest applies it after its checks.".into(),
+        );
+    };
+    let text = format!("{} is {} now.", user.full_name(), user.status);
+    let mut found = false;
+    for v in &mut state.views {
+        match &mut v.kind {
+            ViewKind::EndUser(u) if u.user.id == user.id => {
+                u.user = user.clone();
+                u.notice = Some(text.clone());
+                found = true;
+            }
+            ViewKind::EndUsers(l) => {
+                match l.rows.iter_mut().find(|r| r.id == user.id) {
+                    Some(r) => *r = user.clone(),
+                    None => l.rows.push(user.clone()),
+                }
+                l.notice = Some(text.clone());
+            }
+            _ => {}
+        }
+    }
+    let _ = (view, found);
+    Vec::new()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::Action;
+    use crate::app::form::Stage;
+    use crate::app::test_support::*;
+    use crate::app::update::update;
+    use crate::core::Page;
+    use crossterm::event::KeyCode;
+
+    fn user(id: &str, status: &str) -> EndUser {
+        EndUser {
+            id: id.into(),
+            first_name: "Erika".into(),
+            last_name: "Mustermann".into(),
+            birth_date: "1990-04-01".into(),
+            nationalities: vec!["DE".into()],
+            address: EndUserAddress {
+                address_line1: "Torstraße 9".into(),
+                address_line2: None,
+                postcode: "10119".into(),
+                city: "Berlin".into(),
+                country: "DE".into(),
+                state: None,
+            },
+            status: status.into(),
+            created_at: "2026-10-01T08:00:00.000Z".into(),
+        }
+    }
+
+    fn listed() -> State {
+        let mut s = state();
+        key(&mut s, KeyCode::Esc);
+        let (req, call) = call_req(&key(&mut s, KeyCode::Char('U')));
+        assert_eq!(call, Call::EndUsers { offset: 0 });
+        update(
+            &mut s,
+            Action::Loaded {
+                req,
+                result: Ok(Payload::EndUsers(Page {
+                    items: vec![user("u1", "ACTIVE"), user("u2", "OFFBOARDED")],
+                    total: 2,
+                    next_cursor: None,
+                })),
+            },
+        );
+        s
+    }
+
+    fn form(s: &State) -> &Form {
+        match &s.overlay {
+            Overlay::Form(f) => f,
+            o => panic!("{o:?}"),
+        }
+    }
+
+    #[test]
+    fn offboarding_asks_a_reason_and_the_already_offboarded_are_not_asked() {
+        let mut s = listed();
+        key(&mut s, KeyCode::Down);
+        key(&mut s, KeyCode::Char('O'));
+        assert!(matches!(s.overlay, Overlay::None));
+        key(&mut s, KeyCode::Up);
+        key(&mut s, KeyCode::Char('O'));
+        key(&mut s, KeyCode::Enter);
+        assert_eq!(form(&s).fields[0].error.as_deref(), Some("is required"));
+        type_text(&mut s, "client left");
+        key(&mut s, KeyCode::Enter);
+        assert_eq!(form(&s).stage, Stage::Confirming);
+        let (_, call) = call_req(&key(&mut s, KeyCode::Enter));
+        let Call::ChangeEndUser { change, audit } = call else {
+            panic!()
+        };
+        assert_eq!(*change, EndUserChange::Offboard { id: "u1".into() });
+        assert_eq!(audit.reason.as_deref(), Some("client left"));
+        assert_eq!(audit.targets, vec!["upvest-user:u1".to_string()]);
+    }
+
+    #[test]
+    fn a_data_change_sends_only_what_changed_and_keeps_its_key_until_refused() {
+        let mut s = listed();
+        key(&mut s, KeyCode::Char('c'));
+        for _ in 0..5 {
+            key(&mut s, KeyCode::Tab);
+        }
+        key(&mut s, KeyCode::Backspace);
+        key(&mut s, KeyCode::Backspace);
+        type_text(&mut s, "XX");
+        key(&mut s, KeyCode::Tab);
+        key(&mut s, KeyCode::Enter);
+        assert!(
+            form(&s).fields[5].error.is_none(),
+            "{:?}",
+            form(&s).fields[5].error
+        );
+        let (req, call) = call_req(&key(&mut s, KeyCode::Enter));
+        let Call::ChangeEndUser { change, .. } = call else {
+            panic!()
+        };
+        let EndUserChange::RequestChange {
+            fields,
+            idempotency_key,
+            ..
+        } = *change
+        else {
+            panic!()
+        };
+        assert_eq!(fields.keys().collect::<Vec<_>>(), vec!["address"]);
+        assert_eq!(fields["address"]["country"], "XX");
+        // A refusal: back to editing with a fresh key for the next try.
+        update(
+            &mut s,
+            Action::Loaded {
+                req,
+                result: Err(BackendError::Rejected {
+                    backend: "Upvest",
+                    request_id: "r".into(),
+                    messages: vec!["bad".into()],
+                    code: None,
+                }),
+            },
+        );
+        let FormKind::EndUser(EndUserForm::RequestChange {
+            idempotency_key: next,
+            ..
+        }) = &form(&s).kind
+        else {
+            panic!()
+        };
+        assert_ne!(*next, idempotency_key);
+    }
+
+    #[test]
+    fn creating_checks_dates_codes_and_the_street() {
+        let mut s = listed();
+        key(&mut s, KeyCode::Char('n'));
+        for t in [
+            "Erika",
+            "Mustermann",
+            "1990-13-01",
+            "Deutschland",
+            "Postfach 12",
+        ] {
+            type_text(&mut s, t);
+            key(&mut s, KeyCode::Tab);
+        }
+        let f = form(&s);
+        assert!(f.fields[2].error.as_deref().unwrap().contains("not a date"));
+        assert!(f.fields[3].error.as_deref().unwrap().contains("two-letter"));
+        assert!(f.fields[4].error.as_deref().unwrap().contains("P.O. box"));
+        assert!(s.requests.is_empty());
+    }
+}
