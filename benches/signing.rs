@@ -1,0 +1,93 @@
+//! Per-request signing cost of each scheme the clients use. `cargo bench --bench signing`
+//! prints criterion's estimates and a median of 1,000 timed runs for each:
+//! Upvest Ed25519 and ECDSA P-521 (signature base plus signature, as one request costs),
+//! and the sandbox's verification of each.
+
+use backoffice::backends::upvest::signature::{self, SigningKey};
+use criterion::Criterion;
+use std::collections::HashMap;
+use std::hint::black_box;
+use std::time::Instant;
+
+fn headers() -> HashMap<&'static str, String> {
+    let body = br#"{"first_name":"Erika","last_name":"Mustermann"}"#;
+    HashMap::from([
+        ("accept", "application/json".to_string()),
+        ("authorization", "Bearer token".to_string()),
+        ("content-length", body.len().to_string()),
+        ("content-type", "application/json".to_string()),
+        ("content-digest", signature::content_digest(body)),
+        ("idempotency-key", uuid::Uuid::new_v4().to_string()),
+        ("upvest-client-id", uuid::Uuid::new_v4().to_string()),
+    ])
+}
+
+fn sign_once(key: &SigningKey, h: &HashMap<&'static str, String>) -> (String, String) {
+    let get = |n: &str| h.get(n).cloned();
+    signature::sign(
+        &signature::Request {
+            method: "POST",
+            path: "/users",
+            query: "",
+            header: &get,
+        },
+        key,
+        "key-1",
+        1_800_000_000,
+    )
+}
+
+fn median_micros(mut f: impl FnMut()) -> f64 {
+    let mut times: Vec<f64> = (0..1000)
+        .map(|_| {
+            let t = Instant::now();
+            f();
+            t.elapsed().as_secs_f64() * 1e6
+        })
+        .collect();
+    times.sort_by(f64::total_cmp);
+    times[times.len() / 2]
+}
+
+fn main() {
+    if std::env::args().any(|a| a == "--list") {
+        return;
+    }
+    let mut c = Criterion::default().configure_from_args();
+    let h = headers();
+    for (name, key) in [
+        ("ed25519", SigningKey::generate_ed25519()),
+        ("p521", SigningKey::generate_p521()),
+    ] {
+        c.bench_function(&format!("upvest sign {name}"), |b| {
+            b.iter(|| black_box(sign_once(&key, &h)))
+        });
+        let (input, sig) = sign_once(&key, &h);
+        let mut signed = h.clone();
+        signed.insert("signature-input", input);
+        signed.insert("signature", sig);
+        let vk = key.verifying_key();
+        let verify = || {
+            let get = |n: &str| signed.get(n).cloned();
+            let r = signature::Request {
+                method: "POST",
+                path: "/users",
+                query: "",
+                header: &get,
+            };
+            let body = br#"{"first_name":"Erika","last_name":"Mustermann"}"#;
+            signature::verify(&r, body, |_| Some(vk.clone()), 1_800_000_001, |_| true)
+        };
+        assert_eq!(verify(), Ok(()));
+        println!(
+            "upvest {name}: sign median {:.1} µs, verify median {:.1} µs (1,000 runs)",
+            median_micros(|| {
+                black_box(sign_once(&key, &h));
+            }),
+            median_micros(|| {
+                black_box(verify()).ok();
+            })
+        );
+    }
+    c.final_summary();
+}
