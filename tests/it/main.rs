@@ -3,6 +3,7 @@
 
 mod cli;
 mod common;
+mod contracts;
 mod e2e;
 mod healthmov_api;
 mod healthmov_client;

@@ -407,10 +407,9 @@ async fn checks(
     };
     let kyc = json!({
         "id": derived_id(&format!("{id}/kyc")),
-        "created_at": user.created_at,
-        "updated_at": user.updated_at,
         "user_id": id,
         "type": "KYC",
+        "data_download_link": format!("https://files.example.com/kyc/{id}.pdf"),
         "status": "PASSED",
         "check_confirmed_at": user.created_at,
         "document_type": "ID_CARD",
