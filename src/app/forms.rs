@@ -129,11 +129,11 @@ pub fn on_loaded(
         }
         Ok(Payload::EndUserChanged(user)) => {
             state.overlay = Overlay::None;
-            super::investors::on_changed(state, view, user.map(|u| *u))
+            super::investors::on_changed(state, user.map(|u| *u))
         }
         Ok(Payload::PlatformChanged(user)) => {
             state.overlay = Overlay::None;
-            super::platform::on_changed(state, view, *user)
+            super::platform::on_changed(state, *user)
         }
         Ok(Payload::Onboarded(changed)) => {
             state.overlay = Overlay::None;

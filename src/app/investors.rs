@@ -325,7 +325,7 @@ pub fn change(form: &Form, kind: &EndUserForm) -> Option<(EndUserChange, Event)>
     })
 }
 
-pub fn on_changed(state: &mut State, view: ViewId, user: Option<EndUser>) -> Vec<Effect> {
+pub fn on_changed(state: &mut State, user: Option<EndUser>) -> Vec<Effect> {
     let Some(user) = user else {
         // A data change request: accepted, applied by Upvest later.
         return note(
@@ -334,13 +334,11 @@ pub fn on_changed(state: &mut State, view: ViewId, user: Option<EndUser>) -> Vec
         );
     };
     let text = format!("{} is {} now.", user.full_name(), user.status);
-    let mut found = false;
     for v in &mut state.views {
         match &mut v.kind {
             ViewKind::EndUser(u) if u.user.id == user.id => {
                 u.user = user.clone();
                 u.notice = Some(text.clone());
-                found = true;
             }
             ViewKind::EndUsers(l) => {
                 match l.rows.iter_mut().find(|r| r.id == user.id) {
@@ -352,7 +350,6 @@ pub fn on_changed(state: &mut State, view: ViewId, user: Option<EndUser>) -> Vec
             _ => {}
         }
     }
-    let _ = (view, found);
     Vec::new()
 }
 

@@ -366,20 +366,17 @@ pub fn change(form: &Form, kind: &PlatformForm) -> Option<(PlatformChange, Event
 }
 
 /// A change went through: the user is shown as they are now, in the detail and the list.
-pub fn on_changed(state: &mut State, view: ViewId, user: PlatformUser) -> Vec<Effect> {
+pub fn on_changed(state: &mut State, user: PlatformUser) -> Vec<Effect> {
     let notice = format!("{} is {} now.", user.full_name(), user.state.label());
-    let mut created = true;
     for v in &mut state.views {
         match &mut v.kind {
             ViewKind::PlatformUser(u) if u.user.id == user.id => {
                 u.user = user.clone();
                 u.notice = Some(notice.clone());
-                created = false;
             }
             ViewKind::PlatformUsers(l) => {
                 if let Some(row) = l.rows.iter_mut().find(|r| r.id == user.id) {
                     *row = user.clone();
-                    created = false;
                 } else {
                     l.rows.insert(0, user.clone());
                 }
@@ -389,7 +386,6 @@ pub fn on_changed(state: &mut State, view: ViewId, user: PlatformUser) -> Vec<Ef
             _ => {}
         }
     }
-    let _ = (view, created);
     Vec::new()
 }
 

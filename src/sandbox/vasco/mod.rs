@@ -375,6 +375,7 @@ impl RootMutation {
         with_email: Option<bool>,
         distributor_advisor_id: Option<ID>,
     ) -> Result<Option<User>> {
+        // Accepted as the API documents them; the sandbox sends no email and has no advisors.
         let _ = (tos_acknowledged, with_email, distributor_advisor_id);
         let corporate_name = first_account_information.and_then(|f| {
             (f.first_account_type == FirstAccountType::CorporateAccount).then(|| {
