@@ -12,13 +12,7 @@ use crate::core::investing::*;
 
 /// `U`: the end users list (the one already open, if any).
 pub fn open(state: &mut State) -> Vec<Effect> {
-    if let Some(pos) = state
-        .views
-        .iter()
-        .position(|v| matches!(v.kind, ViewKind::EndUsers(_)))
-    {
-        let effects = super::update::cancel_views_above(state, pos + 1);
-        state.views.truncate(pos + 1);
+    if let Some(effects) = super::update::return_to(state, |k| matches!(k, ViewKind::EndUsers(_))) {
         return effects;
     }
     let view = state.push(ViewKind::EndUsers(PagedList::default()));
@@ -150,8 +144,7 @@ fn date(v: &str) -> Result<(), String> {
 
 /// "Not a P.O. box or c/o address", as Upvest requires.
 fn street(v: &str) -> Result<(), String> {
-    let l = v.to_lowercase().replace(['.', ' '], "");
-    if l.contains("pobox") || l.contains("postfach") || l.starts_with("c/o") {
+    if crate::core::validate::is_po_box(v) {
         Err("must be a street address, not a P.O. box or c/o".into())
     } else {
         Ok(())

@@ -13,13 +13,9 @@ use crate::core::{mask_email, validate};
 
 /// `p`: the users list (the one already open, if any).
 pub fn open(state: &mut State) -> Vec<Effect> {
-    if let Some(pos) = state
-        .views
-        .iter()
-        .position(|v| matches!(v.kind, ViewKind::PlatformUsers(_)))
+    if let Some(effects) =
+        super::update::return_to(state, |k| matches!(k, ViewKind::PlatformUsers(_)))
     {
-        let effects = super::update::cancel_views_above(state, pos + 1);
-        state.views.truncate(pos + 1);
         return effects;
     }
     let view = state.push(ViewKind::PlatformUsers(PagedList::default()));

@@ -11,13 +11,8 @@ use crate::core::*;
 const STALE: [&str; 3] = ["DOCUMENT_CHANGED", "ALREADY_DECIDED", "DOCUMENT_EXPIRED"];
 
 pub fn open_queue(state: &mut State, effects: &mut Vec<Effect>) {
-    if let Some(pos) = state
-        .views
-        .iter()
-        .position(|v| matches!(v.kind, ViewKind::Queue(_)))
-    {
-        effects.extend(super::update::cancel_views_above(state, pos + 1));
-        state.views.truncate(pos + 1);
+    if let Some(back) = super::update::return_to(state, |k| matches!(k, ViewKind::Queue(_))) {
+        effects.extend(back);
         return;
     }
     let view = state.push(ViewKind::Queue(QueueView::default()));

@@ -459,6 +459,15 @@ fn cancel(state: &mut State, req: RequestId, effects: &mut Vec<Effect>) {
     effects.push(Effect::Cancel(req));
 }
 
+/// Goes back to the open view that `is` matches, closing those above it; `None` when there
+/// is none (open a new one then). Lists are reused rather than stacked twice.
+pub(super) fn return_to(state: &mut State, is: impl Fn(&ViewKind) -> bool) -> Option<Vec<Effect>> {
+    let pos = state.views.iter().position(|v| is(&v.kind))?;
+    let effects = cancel_views_above(state, pos + 1);
+    state.views.truncate(pos + 1);
+    Some(effects)
+}
+
 /// Cancels every request of the views from `keep` up.
 pub(super) fn cancel_views_above(state: &mut State, keep: usize) -> Vec<Effect> {
     let ids: Vec<ViewId> = state.views.iter().skip(keep).map(|v| v.id).collect();
@@ -554,15 +563,12 @@ fn back(state: &mut State) -> Vec<Effect> {
 }
 
 fn open_list(state: &mut State, users: bool) -> Vec<Effect> {
-    // Reuse an open list rather than stacking a second one.
-    if let Some(pos) = state.views.iter().position(|v| {
+    if let Some(effects) = return_to(state, |k| {
         matches!(
-            (&v.kind, users),
+            (k, users),
             (ViewKind::Users(_), true) | (ViewKind::Employees(_), false)
         )
     }) {
-        let effects = cancel_views_above(state, pos + 1);
-        state.views.truncate(pos + 1);
         return effects;
     }
     let kind = if users {

@@ -45,6 +45,12 @@ pub fn country_alpha3(value: &str) -> Result<(), String> {
         .map_err(|_| "is not an ISO 3166 alpha-3 country code (e.g. DNK)".into())
 }
 
+/// Whether an address line is a P.O. box or c/o address (Upvest refuses those).
+pub fn is_po_box(line: &str) -> bool {
+    let l = line.to_lowercase().replace(['.', ' '], "");
+    l.contains("pobox") || l.contains("postbox") || l.contains("postfach") || l.starts_with("c/o")
+}
+
 /// A calendar date written YYYY-MM-DD.
 pub fn date(value: &str) -> Result<Date, String> {
     value

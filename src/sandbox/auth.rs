@@ -27,6 +27,11 @@ pub struct JwtKeys {
     decoding: DecodingKey,
 }
 
+/// A random secret as 64 hex characters (sandbox tokens and client secrets).
+pub fn random_hex() -> String {
+    random_secret().iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// 32 random bytes for an HS256 key, made at start-up: tokens are good only for the sandbox
 /// that issued them.
 pub fn random_secret() -> Vec<u8> {

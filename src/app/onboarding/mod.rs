@@ -18,13 +18,8 @@ use crate::core::*;
 
 /// `o`: the companies list (the one already open, if any).
 pub fn open_companies(state: &mut State) -> Vec<Effect> {
-    if let Some(pos) = state
-        .views
-        .iter()
-        .position(|v| matches!(v.kind, ViewKind::Companies(_)))
+    if let Some(effects) = super::update::return_to(state, |k| matches!(k, ViewKind::Companies(_)))
     {
-        let effects = super::update::cancel_views_above(state, pos + 1);
-        state.views.truncate(pos + 1);
         return effects;
     }
     let view = state.push(ViewKind::Companies(PagedList::default()));

@@ -30,12 +30,7 @@ impl Drop for Auth {
     }
 }
 
-fn random_hex() -> String {
-    crate::sandbox::auth::random_secret()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
+use crate::sandbox::auth::random_hex;
 
 pub const SCOPES: [&str; 6] = [
     "users:read",

@@ -97,10 +97,7 @@ fn postcode(v: &str) -> bool {
 }
 
 /// "Must not be a P.O. box or c/o address."
-fn po_box(line: &str) -> bool {
-    let l = line.to_lowercase().replace(['.', ' '], "");
-    l.contains("pobox") || l.contains("postbox") || l.contains("postfach") || l.starts_with("c/o")
-}
+use crate::core::validate::is_po_box as po_box;
 
 fn check_address(field: &str, a: &Address) -> Result<(), Problem> {
     let bad = |what: &str| Err(problem(400, "bad_request", format!("`{field}.{what}`")));

@@ -25,10 +25,7 @@ pub struct Vasco {
 
 impl Vasco {
     pub fn new(seed: u64) -> Vasco {
-        let token: String = crate::sandbox::auth::random_secret()
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
+        let token = crate::sandbox::auth::random_hex();
         Vasco {
             store: Mutex::new(store::generate(seed)),
             token: format!("vasco-{token}"),
