@@ -1,6 +1,7 @@
 //! Clients that speak each backend's wire format and map it to core types. The app talks to
 //! the capability traits here, never to a particular API.
 
+pub mod bunq;
 pub mod error;
 pub mod graphql;
 pub mod healthmov;
@@ -135,4 +136,21 @@ pub trait EndUsers: Send + Sync {
         &self,
         change: crate::core::investing::EndUserChange,
     ) -> BoxFut<'_, Option<crate::core::investing::EndUser>>;
+}
+
+/// End users of a bank (bunq): read them, and change their status and details.
+pub trait BankUsers: Send + Sync {
+    /// Newest first, a page at a time; `older_id` continues; `loaded` is how many are shown.
+    fn bank_users(
+        &self,
+        older_id: Option<String>,
+        loaded: usize,
+    ) -> BoxFut<'_, Page<crate::core::banking::BankUser>>;
+    fn bank_user(&self, id: u64) -> BoxFut<'_, crate::core::banking::BankUser>;
+    /// Safe to resend: an update sets values.
+    fn update_bank_user(
+        &self,
+        id: u64,
+        update: crate::core::banking::BankUserUpdate,
+    ) -> BoxFut<'_, crate::core::banking::BankUser>;
 }

@@ -1,5 +1,6 @@
 //! Backend-neutral domain types and validation. No I/O.
 
+pub mod banking;
 pub mod cpr;
 pub mod investing;
 pub mod onboarding;

@@ -2,6 +2,7 @@
 //! with deterministic fake data. The binary and the tests start it the same way.
 
 pub mod auth;
+pub mod bunq;
 pub mod data;
 pub mod faults;
 pub mod healthmov;
@@ -37,6 +38,10 @@ pub struct SandboxOptions {
     pub upvest_rate_limit: u32,
     /// Upvest access tokens live this long.
     pub upvest_token_ttl_secs: i64,
+    /// bunq's rate-limit window (3 s, as bunq's; 0 turns the limits off).
+    pub bunq_rate_window_ms: u64,
+    /// A bunq session ends after this long without a request.
+    pub bunq_session_timeout_secs: i64,
 }
 
 impl Default for SandboxOptions {
@@ -50,6 +55,8 @@ impl Default for SandboxOptions {
             healthmov_today: None,
             upvest_rate_limit: 50,
             upvest_token_ttl_secs: 1800,
+            bunq_rate_window_ms: 3000,
+            bunq_session_timeout_secs: 604_800,
         }
     }
 }
@@ -82,6 +89,13 @@ pub struct UpvestEndpoint {
     pub private_key_path: std::path::PathBuf,
 }
 
+/// How to reach the sandbox's bunq API: its base URL (ending in `/v1`) and an API key.
+#[derive(Debug, Clone, Serialize)]
+pub struct BunqEndpoint {
+    pub url: String,
+    pub api_key: String,
+}
+
 /// What `backoffice sandbox` prints.
 #[derive(Debug, Clone, Serialize)]
 pub struct Credentials {
@@ -89,6 +103,7 @@ pub struct Credentials {
     pub healthmov: LoginEndpoint,
     pub vasco: Endpoint,
     pub upvest: UpvestEndpoint,
+    pub bunq: BunqEndpoint,
 }
 
 pub const TOKEN_TTL_SECS: i64 = 12 * 3600;
@@ -102,6 +117,7 @@ pub struct SandboxHandle {
     pub healthmov: Arc<healthmov::Healthmov>,
     pub vasco: Arc<vasco::Vasco>,
     pub upvest: Arc<upvest::Upvest>,
+    pub bunq: Arc<bunq::Bunq>,
     keys: Arc<auth::JwtKeys>,
     shutdown: Option<oneshot::Sender<()>>,
 }
@@ -128,6 +144,11 @@ impl SandboxHandle {
         format!("http://{}/upvest", self.addr)
     }
 
+    /// The bunq API's base URL, `/v1` included, as bunq gives it.
+    pub fn bunq_url(&self) -> String {
+        format!("http://{}/bunq/v1", self.addr)
+    }
+
     pub fn credentials(&self) -> Credentials {
         Credentials {
             unioo: Endpoint {
@@ -149,6 +170,10 @@ impl SandboxHandle {
                 client_secret: self.upvest.auth.client_secret.clone(),
                 key_id: self.upvest.auth.key_id.clone(),
                 private_key_path: self.upvest.auth.key_path.clone(),
+            },
+            bunq: BunqEndpoint {
+                url: self.bunq_url(),
+                api_key: self.bunq.api_key.clone(),
             },
         }
     }
@@ -188,13 +213,20 @@ impl Sandbox {
             opts.upvest_rate_limit,
             opts.upvest_token_ttl_secs,
         )?);
+        let bunq = Arc::new(bunq::Bunq::new(
+            &world,
+            60,
+            opts.bunq_rate_window_ms,
+            opts.bunq_session_timeout_secs,
+        ));
         let app = router(
             unioo::schema(world.clone(), review.clone(), faults.clone()),
             keys.clone(),
             hm,
             vasco.clone(),
         )
-        .nest("/upvest", upvest::router(upvest.clone()));
+        .nest("/upvest", upvest::router(upvest.clone()))
+        .nest("/bunq", bunq::router(bunq.clone()));
         let listener = tokio::net::TcpListener::bind(opts.listen).await?;
         let addr = listener.local_addr()?;
         let (tx, rx) = oneshot::channel();
@@ -217,6 +249,7 @@ impl Sandbox {
             healthmov,
             vasco,
             upvest,
+            bunq,
             keys,
             shutdown: Some(tx),
         })

@@ -1,6 +1,7 @@
 //! Integration tests: over real HTTP against the in-process sandbox, snapshots of every pane,
 //! and the real binary in a pseudo-terminal. One test binary, so the crate links once.
 
+mod bunq;
 mod cli;
 mod common;
 mod contracts;
