@@ -120,6 +120,13 @@ fn error(status: u16, description: &str) -> Response {
         .into_response()
 }
 
+/// Why a request was turned away: the HTTP status and the error description.
+struct Refused(u16, String);
+
+fn refused(status: u16, why: &str) -> Refused {
+    Refused(status, why.to_string())
+}
+
 fn header<'a>(h: &'a HeaderMap, name: &str) -> Option<&'a str> {
     h.get(name).and_then(|v| v.to_str().ok())
 }
@@ -153,7 +160,7 @@ async fn guard(State(b): State<Arc<Bunq>>, req: Request, next: Next) -> Response
     let response = match axum::body::to_bytes(body, 1 << 20).await {
         Err(_) => error(400, "The request body is too large."),
         Ok(body) => match admit(&b, &parts.method, parts.uri.path(), &parts.headers, &body) {
-            Err(refused) => refused,
+            Err(Refused(status, why)) => error(status, &why),
             Ok(caller) => {
                 parts.extensions.insert(caller);
                 next.run(Request::from_parts(parts, axum::body::Body::from(body)))
@@ -170,15 +177,15 @@ fn admit(
     path: &str,
     headers: &HeaderMap,
     body: &[u8],
-) -> Result<Caller, Response> {
+) -> Result<Caller, Refused> {
     for required in ["cache-control", "user-agent"] {
         if header(headers, required).is_none() {
-            return Err(error(400, &format!("The header {required} is required.")));
+            return Err(refused(400, &format!("The header {required} is required.")));
         }
     }
     let endpoint = endpoint(path);
     if let Err(limit) = b.limit.check(method, &endpoint) {
-        return Err(error(
+        return Err(refused(
             429,
             &format!(
                 "Too many requests. You can do a maximum of {} calls per {} second to this endpoint.",
@@ -193,7 +200,7 @@ fn admit(
             session: None,
         });
     }
-    let unauthorised = || error(401, "Insufficient authorisation.");
+    let unauthorised = || refused(401, "Insufficient authorisation.");
     let token = header(headers, CLIENT_AUTH).ok_or_else(unauthorised)?;
     let now = jiff::Timestamp::now().as_second();
     let mut a = b.auth.lock().expect("sessions");
@@ -230,7 +237,7 @@ fn admit(
             .ok_or_else(unauthorised)?
             .client_key;
         if let Err(e) = signing::verify(key, body, presented) {
-            return Err(error(466, &format!("Request signature refused: {e}.")));
+            return Err(refused(466, &format!("Request signature refused: {e}.")));
         }
     }
     Ok(caller)
@@ -259,8 +266,10 @@ async fn sign_response(b: &Bunq, response: Response, request_id: Option<String>)
     Response::from_parts(parts, axum::body::Body::from(body))
 }
 
-fn json_body(body: &[u8]) -> Result<Value, Response> {
-    serde_json::from_slice(body).map_err(|_| error(400, "The request body is not valid JSON."))
+/// The body as JSON, or the 400 to answer.
+fn json_body(body: &[u8]) -> Result<Value, Box<Response>> {
+    serde_json::from_slice(body)
+        .map_err(|_| Box::new(error(400, "The request body is not valid JSON.")))
 }
 
 fn token_object(id: u64, token: &str) -> Value {
@@ -271,7 +280,7 @@ fn token_object(id: u64, token: &str) -> Value {
 async fn installation(State(b): State<Arc<Bunq>>, body: Bytes) -> Response {
     let v = match json_body(&body) {
         Ok(v) => v,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let Some(pem) = v["client_public_key"].as_str() else {
         return error(400, "client_public_key is required.");
@@ -319,7 +328,7 @@ async fn device_server(
 ) -> Response {
     let v = match json_body(&body) {
         Ok(v) => v,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     if v["description"].as_str().is_none_or(str::is_empty) {
         return error(400, "description is required.");
@@ -346,7 +355,7 @@ async fn session_server(
 ) -> Response {
     let v = match json_body(&body) {
         Ok(v) => v,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     if v["secret"].as_str() != Some(b.api_key.as_str()) {
         return error(
@@ -420,11 +429,11 @@ async fn list_users(State(b): State<Arc<Bunq>>, Query(q): Query<PageQuery>) -> R
     let id = |v: &Option<String>| match v.as_deref().map(str::parse::<u64>) {
         None => Ok(None),
         Some(Ok(n)) => Ok(Some(n)),
-        Some(Err(_)) => Err(error(400, "older_id and newer_id must be whole numbers.")),
+        Some(Err(_)) => Err(()),
     };
     let (older, newer) = match (id(&q.older_id), id(&q.newer_id)) {
         (Ok(o), Ok(n)) => (o, n),
-        (Err(r), _) | (_, Err(r)) => return r,
+        _ => return error(400, "older_id and newer_id must be whole numbers."),
     };
     let store = b.store.lock().expect("store");
     let ids = store.page(count, older, newer);
