@@ -55,6 +55,7 @@ fn backends(url: &str, token: String, dir: &std::path::Path) -> Backends {
         onboarding: None,
         platform: None,
         end_users: None,
+        bank_users: None,
         audit,
     }
 }

@@ -54,6 +54,24 @@ pub struct Profile {
     pub vasco: Option<GraphqlBackend>,
     /// The Upvest Investment API (REST, client credentials and signed requests).
     pub upvest: Option<UpvestBackend>,
+    /// The bunq public API (REST, API key, RSA-signed requests).
+    pub bunq: Option<BunqBackend>,
+}
+
+/// bunq: the API key opens installation, device and session, kept in the state directory.
+#[derive(Debug, Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct BunqBackend {
+    /// The base URL, `/v1` included (e.g. https://public-api.sandbox.bunq.com/v1).
+    pub url: String,
+    pub api_key_env: Option<String>,
+    pub api_key_cmd: Option<String>,
+}
+
+impl BunqBackend {
+    pub fn api_key(&self) -> anyhow::Result<SecretString> {
+        secret(&self.api_key_env, &self.api_key_cmd, "api_key")
+    }
 }
 
 /// Upvest: OAuth2 client credentials, and the key that signs every request.
@@ -293,6 +311,21 @@ impl Config {
                 .map_err(|e| ConfigError {
                     message: e.message.replace("token", "client_secret"),
                     key: e.key.replace("token", "client_secret"),
+                    ..e
+                })?;
+            }
+            if let Some(b) = &p.bunq {
+                GraphqlBackend {
+                    url: b.url.clone(),
+                    token_env: b.api_key_env.clone(),
+                    token_cmd: b.api_key_cmd.clone(),
+                    connect_timeout_secs: None,
+                    timeout_secs: None,
+                }
+                .validate(path, &at("bunq"))
+                .map_err(|e| ConfigError {
+                    message: e.message.replace("token", "api_key"),
+                    key: e.key.replace("token", "api_key"),
                     ..e
                 })?;
             }

@@ -3,6 +3,7 @@
 use crate::app::runner::{Audit, Backends, Runner};
 use crate::app::state::{ProfileInfo, State};
 use crate::audit::{Actor, AuditLog};
+use crate::backends::bunq::BunqClient;
 use crate::backends::graphql::GraphqlClient;
 use crate::backends::healthmov::HealthmovClient;
 use crate::backends::http::HttpSettings;
@@ -26,6 +27,8 @@ pub struct Setup {
     pub vasco: Option<Arc<VascoClient>>,
     /// Upvest, when the profile has it (always with the sandbox).
     pub upvest: Option<Arc<crate::backends::upvest::UpvestClient>>,
+    /// bunq, when the profile has it (always with the sandbox).
+    pub bunq: Option<Arc<BunqClient>>,
     pub audit_path: Option<std::path::PathBuf>,
     pub operator: Option<String>,
     /// Kept alive while the console runs when the embedded sandbox serves it.
@@ -151,9 +154,20 @@ pub async fn connect(args: &ConsoleArgs) -> anyhow::Result<Setup> {
                 ))),
                 None => None,
             };
+            let bunq = match &profile.bunq {
+                Some(b) => Some(Arc::new(BunqClient::new(
+                    b.url.clone(),
+                    b.api_key()
+                        .with_context(|| format!("profile {name}: the bunq API key"))?,
+                    crate::logging::state_dir().map(|d| d.join(format!("bunq-{name}.json"))),
+                    settings,
+                ))),
+                None => None,
+            };
             let mut info = profile_info(name, &profile, args);
             info.healthmov_user = profile.healthmov.as_ref().map(|h| h.username.clone());
             Ok(Setup {
+                bunq,
                 healthmov,
                 vasco,
                 upvest,
@@ -201,7 +215,16 @@ pub async fn connect(args: &ConsoleArgs) -> anyhow::Result<Setup> {
                     .map_err(|e| anyhow::anyhow!("the sandbox's Upvest key: {e}"))?,
                 HttpSettings::default(),
             );
+            let b = handle.credentials().bunq;
+            // A sandbox's installation dies with it: nothing is worth keeping on disk.
+            let bunq = BunqClient::new(
+                b.url,
+                SecretString::from(b.api_key),
+                None,
+                HttpSettings::default(),
+            );
             Ok(Setup {
+                bunq: Some(Arc::new(bunq)),
                 upvest: Some(Arc::new(upvest)),
                 vasco: Some(Arc::new(vasco)),
                 healthmov: Some(Arc::new(healthmov)),
@@ -240,6 +263,10 @@ pub async fn run(args: ConsoleArgs) -> anyhow::Result<()> {
             .upvest
             .clone()
             .map(|u| u as Arc<dyn crate::backends::EndUsers>),
+        bank_users: setup
+            .bunq
+            .clone()
+            .map(|b| b as Arc<dyn crate::backends::BankUsers>),
         audit,
     };
     let mut state = State::new(

@@ -57,6 +57,10 @@ pub enum Payload {
     /// A change went through; the user as they are now, when the API says.
     EndUserChanged(Option<Box<crate::core::investing::EndUser>>),
     PlatformChanged(Box<crate::core::platform::PlatformUser>),
+    BankUsers(Page<crate::core::banking::BankUser>),
+    BankUser(Box<crate::core::banking::BankUser>),
+    /// A bunq update went through; the user as bunq now has them.
+    BankUserChanged(Box<crate::core::banking::BankUser>),
     /// A CSV file read and checked; nothing sent yet.
     ImportChecked(Box<crate::onboarding::run::Checked>),
     Imported(crate::onboarding::run::Report),
@@ -136,6 +140,17 @@ pub enum Call {
         offset: usize,
     },
     EndUser(String),
+    BankUsers {
+        older_id: Option<String>,
+        loaded: usize,
+    },
+    BankUser(u64),
+    /// Audited: intent before sending, outcome after.
+    ChangeBankUser {
+        id: u64,
+        update: Box<crate::core::banking::BankUserUpdate>,
+        audit: Box<crate::audit::Event>,
+    },
     /// Audited: intent before sending, outcome after.
     ChangeEndUser {
         change: Box<crate::core::investing::EndUserChange>,
@@ -191,6 +206,9 @@ impl Call {
             Call::EndUsers { .. } => "loading end users",
             Call::EndUser(_) => "loading end user",
             Call::ChangeEndUser { .. } => "sending",
+            Call::BankUsers { .. } => "loading bunq users",
+            Call::BankUser(_) => "loading bunq user",
+            Call::ChangeBankUser { .. } => "sending to bunq",
             Call::ChangePlatformUser { .. } => "saving",
             Call::CheckImport { .. } => "checking the file",
             Call::Import { .. } => "importing",

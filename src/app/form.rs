@@ -74,6 +74,14 @@ pub enum EndUserForm {
     RequestChange { id: String, idempotency_key: String },
 }
 
+/// A bunq user's status or details; each is one `PUT`, safe to resend.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BankUserForm {
+    Block { id: u64 },
+    Status { id: u64 },
+    Edit { id: u64 },
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PlatformForm {
     Activate {
@@ -123,6 +131,7 @@ pub enum FormKind {
     /// An end user (Upvest); the idempotency key is made when the form opens, so a
     /// resend after a failure is the same request.
     EndUser(EndUserForm),
+    BankUser(BankUserForm),
     Offboarding {
         employee_id: String,
         /// For the check: offboarding may not come before it.
@@ -224,10 +233,13 @@ impl Form {
             .filter(|v| !v.is_empty())
     }
 
+    /// Whether anything was typed: a pre-filled field counts only once changed, so Esc on
+    /// an untouched update form closes it without asking.
     pub fn has_input(&self) -> bool {
-        self.fields
-            .iter()
-            .any(|f| !f.input.value().trim().is_empty())
+        self.fields.iter().any(|f| match f.original {
+            Some(_) => f.changed(),
+            None => !f.input.value().trim().is_empty(),
+        })
     }
 
     /// Validates the field being left, then moves (wrapping).

@@ -78,6 +78,20 @@ fn send(state: &mut State) -> Vec<Effect> {
             },
             None => return Vec::new(),
         },
+        FormKind::BankUser(k) => match super::banking::change(form, k) {
+            Some((id, update, audit)) => Call::ChangeBankUser {
+                id,
+                update: Box::new(update),
+                audit: Box::new(audit),
+            },
+            None => {
+                if let Overlay::Form(form) = &mut state.overlay {
+                    form.stage = Stage::Editing;
+                    form.error = Some("Nothing changed: there is nothing to send.".into());
+                }
+                return Vec::new();
+            }
+        },
         FormKind::Platform(p) => match super::platform::change(form, p) {
             Some((change, audit)) => Call::ChangePlatformUser {
                 change: Box::new(change),
@@ -130,6 +144,10 @@ pub fn on_loaded(
         Ok(Payload::EndUserChanged(user)) => {
             state.overlay = Overlay::None;
             super::investors::on_changed(state, user.map(|u| *u))
+        }
+        Ok(Payload::BankUserChanged(user)) => {
+            state.overlay = Overlay::None;
+            super::banking::on_changed(state, *user)
         }
         Ok(Payload::PlatformChanged(user)) => {
             state.overlay = Overlay::None;

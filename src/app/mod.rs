@@ -1,6 +1,7 @@
 //! The state machine: keys and results in, state changes and effects out (DESIGN section 2).
 
 pub mod action;
+pub mod banking;
 pub mod form;
 pub mod forms;
 pub mod investors;

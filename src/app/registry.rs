@@ -49,6 +49,9 @@ pub enum Command {
     MoveGroup,
     EndUsers,
     RequestChange,
+    BankUsers,
+    Block,
+    SetStatus,
 }
 
 /// Where a command can be used.
@@ -89,6 +92,8 @@ pub enum Scope {
     Investors,
     /// The Upvest end users list.
     InvestorList,
+    /// bunq users, list and detail.
+    Banking,
 }
 
 /// A key as written in the registry and shown in help.
@@ -189,6 +194,7 @@ pub static REGISTRY: &[Spec] = &[
     Spec { command: Command::Onboarding, mutating: false, name: "companies", keys: &[k('o')], description: "Onboarding: client companies (Healthmov)", scope: Scope::Everywhere },
     Spec { command: Command::Platform, mutating: false, name: "platform-users", keys: &[k('p')], description: "Platform users (VASCO), pending first", scope: Scope::Everywhere },
     Spec { command: Command::EndUsers, mutating: false, name: "end-users", keys: &[k('U')], description: "Investment end users (Upvest)", scope: Scope::Everywhere },
+    Spec { command: Command::BankUsers, mutating: false, name: "bunq-users", keys: &[k('B')], description: "Bank end users (bunq)", scope: Scope::Everywhere },
     Spec { command: Command::FindExternalId, mutating: false, name: "external-id", keys: &[k('x')], description: "Find on Healthmov by external id", scope: Scope::Everywhere },
     Spec { command: Command::Refresh, mutating: false, name: "refresh", keys: &[code(KeyCode::F(5)), ctrl('r')], description: "Load this screen again", scope: Scope::Everywhere },
     Spec { command: Command::SwitchFocus, mutating: false, name: "focus", keys: &[code(KeyCode::Tab)], description: "Move between the CPR field and the results", scope: Scope::Search },
@@ -230,6 +236,9 @@ pub static REGISTRY: &[Spec] = &[
     Spec { command: Command::Offboard, mutating: true, name: "offboard-end-user", keys: &[k('O')], description: "Offboard this end user, with a reason (asks to confirm)", scope: Scope::Investors },
     Spec { command: Command::RequestChange, mutating: true, name: "data-change", keys: &[k('c')], description: "Ask Upvest to change this end user's data (a form)", scope: Scope::Investors },
     Spec { command: Command::New, mutating: true, name: "new-end-user", keys: &[k('n')], description: "Create an end user (a form)", scope: Scope::InvestorList },
+    Spec { command: Command::Block, mutating: true, name: "block", keys: &[k('b')], description: "Block this bunq user, with a reason (asks to confirm)", scope: Scope::Banking },
+    Spec { command: Command::SetStatus, mutating: true, name: "status", keys: &[k('t')], description: "Set this bunq user's status and sub-status (a form)", scope: Scope::Banking },
+    Spec { command: Command::Edit, mutating: true, name: "edit-bunq-user", keys: &[k('E')], description: "Edit this bunq user's details (a form)", scope: Scope::Banking },
     Spec { command: Command::Import, mutating: true, name: "import-here", keys: &[k('I')], description: "Import employees from a CSV file into this department", scope: Scope::ClientEmployees },
 ];
 
@@ -306,6 +315,8 @@ pub const END_USERS: Context = ctx(
     false,
 );
 pub const END_USER: Context = ctx(&[Scope::Investors], false);
+pub const BANK_USERS: Context = ctx(&[Scope::Banking, Scope::Lists], false);
+pub const BANK_USER: Context = ctx(&[Scope::Banking], false);
 pub const ALL_CONTEXTS: &[Context] = &[
     SEARCH_INPUT,
     SEARCH_RESULTS,
@@ -324,6 +335,8 @@ pub const ALL_CONTEXTS: &[Context] = &[
     PLATFORM_USER,
     END_USERS,
     END_USER,
+    BANK_USERS,
+    BANK_USER,
 ];
 
 /// The command a key runs here, if any.

@@ -27,6 +27,7 @@ pub struct Backends {
     pub platform: Option<Arc<dyn crate::backends::FundPlatform>>,
     /// Upvest, when the profile has it.
     pub end_users: Option<Arc<dyn crate::backends::EndUsers>>,
+    pub bank_users: Option<Arc<dyn crate::backends::BankUsers>>,
     pub audit: Audit,
 }
 
@@ -247,6 +248,16 @@ pub async fn perform(b: &Backends, call: Call) -> Result<Payload, BackendError> 
                     .map(Box::new),
             )
         }
+        Call::BankUsers { older_id, loaded } => {
+            Payload::BankUsers(bunq(b)?.bank_users(older_id, loaded).await?)
+        }
+        Call::BankUser(id) => Payload::BankUser(Box::new(bunq(b)?.bank_user(id).await?)),
+        Call::ChangeBankUser { id, update, audit } => {
+            let u = bunq(b)?;
+            Payload::BankUserChanged(Box::new(
+                audited(&b.audit, &audit, u.update_bank_user(id, *update)).await?,
+            ))
+        }
         Call::PlatformUsers { offset } => {
             Payload::PlatformUsers(vasco(b)?.platform_users(offset).await?)
         }
@@ -319,6 +330,13 @@ pub async fn perform(b: &Backends, call: Call) -> Result<Payload, BackendError> 
                 verified: read.1,
             }
         }
+    })
+}
+
+fn bunq(b: &Backends) -> Result<&Arc<dyn crate::backends::BankUsers>, BackendError> {
+    b.bank_users.as_ref().ok_or_else(|| BackendError::Local {
+        what: "bunq",
+        detail: "this profile has no [bunq] section in the config".into(),
     })
 }
 

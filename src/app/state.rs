@@ -329,6 +329,14 @@ pub struct EndUserView {
     pub notice: Option<String>,
 }
 
+/// One bunq user: as listed, or loading when opened by id.
+#[derive(Debug)]
+pub struct BankUserView {
+    pub id: u64,
+    pub user: Resource<Box<crate::core::banking::BankUser>>,
+    pub notice: Option<String>,
+}
+
 #[derive(Debug)]
 pub enum ViewKind {
     Search(SearchView),
@@ -349,6 +357,9 @@ pub enum ViewKind {
     /// Upvest end users.
     EndUsers(PagedList<crate::core::investing::EndUser>),
     EndUser(Box<EndUserView>),
+    /// bunq users, newest first.
+    BankUsers(PagedList<crate::core::banking::BankUser>),
+    BankUser(Box<BankUserView>),
 }
 
 #[derive(Debug)]
@@ -378,6 +389,11 @@ impl View {
             ViewKind::PlatformUser(u) => u.user.full_name(),
             ViewKind::EndUsers(_) => "End users".into(),
             ViewKind::EndUser(u) => u.user.full_name(),
+            ViewKind::BankUsers(_) => "bunq users".into(),
+            ViewKind::BankUser(u) => match &u.user {
+                Resource::Loaded(user) => user.full_name(),
+                _ => format!("bunq user {}", u.id),
+            },
         }
     }
 
@@ -404,6 +420,8 @@ impl View {
             ViewKind::PlatformUser(_) => registry::PLATFORM_USER,
             ViewKind::EndUsers(_) => registry::END_USERS,
             ViewKind::EndUser(_) => registry::END_USER,
+            ViewKind::BankUsers(_) => registry::BANK_USERS,
+            ViewKind::BankUser(_) => registry::BANK_USER,
         }
     }
 }

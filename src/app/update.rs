@@ -2,6 +2,7 @@
 //! the effects (backend calls, cancellations) for the runner to carry out.
 
 use super::action::{Action, Call, Effect, Payload, RequestId};
+use super::banking;
 use super::forms;
 use super::investors;
 use super::onboarding;
@@ -341,6 +342,16 @@ pub fn run(state: &mut State, command: Command) -> Vec<Effect> {
         Command::Onboarding => onboarding::open_companies(state),
         Command::Platform => platform::open(state),
         Command::EndUsers => investors::open(state),
+        Command::BankUsers => banking::open(state),
+        Command::Block | Command::SetStatus => banking::run(state, command),
+        Command::Edit
+            if matches!(
+                state.top().kind,
+                ViewKind::BankUsers(_) | ViewKind::BankUser(_)
+            ) =>
+        {
+            banking::run(state, command)
+        }
         Command::RequestChange => investors::run(state, command),
         Command::New | Command::Offboard
             if matches!(
@@ -535,6 +546,15 @@ fn back(state: &mut State) -> Vec<Effect> {
             | ViewKind::Audit(_)
             | ViewKind::PlatformUser(_)
             | ViewKind::EndUser(_) => {}
+            ViewKind::BankUser(u) => {
+                if matches!(u.user, Resource::Loading(_)) {
+                    u.user = Resource::Failed("Loading cancelled. Press F5 to load again.".into());
+                }
+            }
+            ViewKind::BankUsers(l) => {
+                l.loading = None;
+                l.error = Some("Loading cancelled. Move down or press F5 to continue.".into());
+            }
             ViewKind::EndUsers(l) => {
                 l.loading = None;
                 l.error = Some("Loading cancelled. Move down or press F5 to continue.".into());
@@ -662,6 +682,7 @@ fn refresh(state: &mut State) -> Vec<Effect> {
         _ => {
             let more = platform::refresh(state)
                 .or_else(|| investors::refresh(state))
+                .or_else(|| banking::refresh(state))
                 .or_else(|| onboarding::refresh(state));
             effects.extend(more.unwrap_or_default())
         }
@@ -743,6 +764,7 @@ fn move_cursor(state: &mut State, command: Command, rows: usize) -> Vec<Effect> 
         _ => {
             return platform::move_cursor(state, command, rows)
                 .or_else(|| investors::move_cursor(state, command, rows))
+                .or_else(|| banking::move_cursor(state, command, rows))
                 .or_else(|| onboarding::move_cursor(state, command, rows))
                 .unwrap_or_default();
         }
@@ -782,6 +804,7 @@ fn open(state: &mut State) -> Vec<Effect> {
         }
         ViewKind::PlatformUsers(_) => return platform::open_user(state).unwrap_or_default(),
         ViewKind::EndUsers(_) => return investors::open_user(state).unwrap_or_default(),
+        ViewKind::BankUsers(_) => return banking::open_user(state).unwrap_or_default(),
         ViewKind::Person(p) if p.tab == PersonTab::Documents => {
             let Some(kind) = p.documents().get(p.document_row).map(|d| d.kind) else {
                 return effects;
@@ -865,6 +888,9 @@ fn on_loaded(
         ViewKind::PlatformUsers(_) | ViewKind::PlatformUser(_)
     ) {
         return platform::on_loaded(state, flight.view, req, result);
+    }
+    if matches!(view.kind, ViewKind::BankUsers(_) | ViewKind::BankUser(_)) {
+        return banking::on_loaded(state, flight.view, req, result);
     }
     if matches!(view.kind, ViewKind::EndUsers(_) | ViewKind::EndUser(_)) {
         return investors::on_loaded(state, flight.view, req, result);

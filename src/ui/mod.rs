@@ -43,6 +43,8 @@ pub fn draw(frame: &mut Frame, state: &State) {
         ViewKind::PlatformUser(u) => panes::platform::draw_user(frame, body, state, u),
         ViewKind::EndUsers(l) => panes::investors::draw_list(frame, body, state, l),
         ViewKind::EndUser(u) => panes::investors::draw_user(frame, body, state, u),
+        ViewKind::BankUsers(l) => panes::banking::draw_list(frame, body, state, l),
+        ViewKind::BankUser(u) => panes::banking::draw_user(frame, body, state, u),
     }
     widgets::status::draw(frame, status, state);
     widgets::overlay::draw(frame, state);

@@ -106,6 +106,7 @@ pub fn backends(s: &SandboxHandle, audit_log: &std::path::Path) -> Backends {
         onboarding: Some(Arc::new(healthmov(s))),
         platform: Some(Arc::new(crate::vasco_client::client(s))),
         end_users: Some(Arc::new(crate::upvest::client(s))),
+        bank_users: Some(Arc::new(crate::bunq::client(s, None))),
         audit: backoffice::console::open_audit(Some(audit_log.to_path_buf()), actor),
     }
 }
@@ -131,6 +132,7 @@ pub fn backends_without_audit(s: &SandboxHandle) -> Backends {
         onboarding: Some(Arc::new(healthmov(s))),
         platform: Some(Arc::new(crate::vasco_client::client(s))),
         end_users: Some(Arc::new(crate::upvest::client(s))),
+        bank_users: Some(Arc::new(crate::bunq::client(s, None))),
         audit: backoffice::console::open_audit(
             Some("/proc/backoffice-forbidden/audit.jsonl".into()),
             Default::default(),

@@ -149,6 +149,7 @@ async fn the_console_asks_for_the_password_and_again_when_it_is_refused() {
         onboarding: Some(Arc::new(asks)),
         platform: None,
         end_users: None,
+        bank_users: None,
         audit: backoffice::console::open_audit(None, Default::default()),
     };
     let mut profile = ProfileInfo::new("t", "Unioo");

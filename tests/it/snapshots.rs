@@ -521,3 +521,23 @@ async fn end_user_panes() {
         check("end_user_offboard", size, h.render());
     }
 }
+
+#[tokio::test]
+async fn bank_user_panes() {
+    let s = sandbox(20).await;
+    let tmp = TempDir::new("snap-bank-users");
+    let b = backends(&s, &tmp.0.join("audit.jsonl"));
+    for size in SIZES {
+        let mut h = Harness::new(&b, size);
+        h.key(KeyCode::Esc).await;
+        h.key(KeyCode::Char('B')).await;
+        check("bank_users", size, h.render());
+        h.key(KeyCode::Enter).await;
+        check("bank_user", size, h.render());
+        h.key(KeyCode::Char('t')).await;
+        check("bank_user_status", size, h.render());
+        h.key(KeyCode::Esc).await;
+        h.key(KeyCode::Char('E')).await;
+        check("bank_user_edit", size, h.render());
+    }
+}

@@ -290,7 +290,10 @@ pub fn change(form: &Form) -> Option<(Change, Event)> {
     let v = |l: &str| form.value(l);
     let d = |l: &str| date_of(form, l);
     Some(match &form.kind {
-        FormKind::BankEmployee | FormKind::Platform(_) | FormKind::EndUser(_) => return None,
+        FormKind::BankEmployee
+        | FormKind::Platform(_)
+        | FormKind::EndUser(_)
+        | FormKind::BankUser(_) => return None,
         FormKind::Company { upsert } => {
             let company = NewCompany {
                 name: v("Name")?,

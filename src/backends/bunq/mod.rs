@@ -408,27 +408,6 @@ impl BunqClient {
         find(envelope_items(&v, &a)?, "Id", &a)?;
         self.user(id).await
     }
-
-    /// Ends the session on bunq's side (on quit); the installation and device stay.
-    pub async fn log_out(&self) -> Result<(), BackendError> {
-        let mut s = self.state.lock().await;
-        let (Some(session), Some(i)) = (s.session.take(), s.installation.clone()) else {
-            return Ok(());
-        };
-        self.save(&s);
-        drop(s);
-        let server = signing::public_from_pem(&i.server_public_key).ok();
-        self.send(
-            reqwest::Method::DELETE,
-            &format!("/session/{}", session.id),
-            None,
-            Some(&session.token),
-            None,
-            server.as_ref(),
-        )
-        .await
-        .map(|_| ())
-    }
 }
 
 struct SessionKeys {

@@ -88,7 +88,8 @@ impl Store {
                 "all_nationality": ["DK"],
                 "language": "da_DK",
                 "region": "da_DK",
-                "gender": GENDERS[n % 3],
+                // A CPR's last digit: odd for men, even for women.
+                "gender": if p.ssn.ends_with(['1', '3', '5', '7', '9']) { GENDERS[0] } else { GENDERS[1] },
                 "version_terms_of_service": "1.8",
                 "status": status,
                 "sub_status": sub_status,

@@ -1,6 +1,7 @@
 //! One module per pane.
 
 pub mod audit;
+pub mod banking;
 pub mod document;
 pub mod employees;
 pub mod investors;

@@ -161,12 +161,13 @@ fn import(frame: &mut Frame, state: &State, run: &ImportRun) {
 fn form(frame: &mut Frame, state: &State, f: &crate::app::form::Form) {
     use crate::app::form::Stage;
     let t = &state.theme;
-    // One group of lines per field: the field, then its error (cut to one line).
-    let width = usize::from(frame.area().width.min(76).saturating_sub(2));
+    // One group of lines per field: the field, then its error, wrapped here so that the
+    // scrolling below counts the rows it takes. Room for the label, " *" and a space.
+    let width = usize::from(frame.area().width.min(76).saturating_sub(2)).max(20);
     let label_width = f
         .fields
         .iter()
-        .map(|x| x.label.len() + 2)
+        .map(|x| x.label.chars().count() + 3)
         .max()
         .unwrap_or(14)
         .max(14);
@@ -202,11 +203,14 @@ fn form(frame: &mut Frame, state: &State, f: &crate::app::form::Form) {
                 .concat(),
             )];
             if let Some(e) = &field.error {
-                let text: String = format!("{:pad$}{} {e}", "", field.label, pad = label_width + 2)
-                    .chars()
-                    .take(width)
-                    .collect();
-                lines.push(Line::from(Span::styled(text, t.danger())));
+                let indent = label_width + 2;
+                let text = format!("{} {e}", field.label);
+                for row in wrap_words(&text, width.saturating_sub(indent).max(10)) {
+                    lines.push(Line::from(Span::styled(
+                        format!("{:indent$}{row}", ""),
+                        t.danger(),
+                    )));
+                }
             }
             lines
         })
@@ -296,6 +300,21 @@ fn form(frame: &mut Frame, state: &State, f: &crate::app::form::Form) {
     if let Some((row, col)) = cursor {
         frame.set_cursor_position((inner.x + col, inner.y + row));
     }
+}
+
+/// Splits at spaces into rows of at most `width` characters (a longer word gets its own row).
+fn wrap_words(text: &str, width: usize) -> Vec<String> {
+    let mut rows: Vec<String> = Vec::new();
+    for word in text.split(' ') {
+        match rows.last_mut() {
+            Some(row) if row.chars().count() + 1 + word.chars().count() <= width => {
+                row.push(' ');
+                row.push_str(word);
+            }
+            _ => rows.push(word.to_string()),
+        }
+    }
+    rows
 }
 
 /// Who and what a dialog is about: the document under review.

@@ -1,0 +1,183 @@
+//! bunq users: the list (newest first) and one user. Tax numbers are shown masked.
+
+use super::users::split;
+use crate::app::state::{BankUserView, PagedList, Resource, State};
+use crate::core::banking::BankUser;
+use crate::ui::format;
+use crate::ui::widgets::field;
+use crate::ui::widgets::table::{self, Window};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Wrap};
+
+fn status_style(state: &State, status: &str) -> Style {
+    let t = &state.theme;
+    match status {
+        "ACTIVE" => t.ok(),
+        "BLOCKED" | "DENIED" => t.danger(),
+        "SIGNUP" | "RECOVERY" => t.warn(),
+        _ => t.dim(),
+    }
+}
+
+pub fn draw_list(frame: &mut Frame, area: Rect, state: &State, l: &PagedList<BankUser>) {
+    let t = &state.theme;
+    let [table_area, footer_area] = split(area);
+    let wide = area.width >= 120;
+    let mut header = vec!["Status", "Name", "Born", "Id"];
+    let mut widths = vec![
+        Constraint::Length(24),
+        Constraint::Fill(1),
+        Constraint::Length(10),
+        Constraint::Length(7),
+    ];
+    if wide {
+        header.extend(["Email", "City"]);
+        widths.extend([Constraint::Length(36), Constraint::Length(14)]);
+    }
+    let title = match l.total {
+        Some(_) => format!(" bunq users: {} loaded ", format::count(l.rows.len())),
+        None => " bunq users ".into(),
+    };
+    table::draw(
+        frame,
+        table_area,
+        t,
+        Block::default().borders(Borders::ALL).title(title),
+        header,
+        &widths,
+        l.rows.len(),
+        Window {
+            offset: l.offset,
+            selected: Some(l.selected),
+        },
+        |i| {
+            let u = &l.rows[i];
+            let mut cells = vec![
+                Cell::from(u.status_text()).style(status_style(state, &u.status)),
+                u.full_name().into(),
+                u.date_of_birth.clone().into(),
+                u.id.to_string().into(),
+            ];
+            if wide {
+                cells.push(u.email().unwrap_or_default().to_string().into());
+                cells.push(
+                    u.address_main
+                        .as_ref()
+                        .map(|a| a.city.clone())
+                        .unwrap_or_default()
+                        .into(),
+                );
+            }
+            Row::new(cells)
+        },
+    );
+    let footer = if let Some(e) = &l.error {
+        Line::from(Span::styled(e.clone(), t.danger()))
+    } else if let Some(n) = &l.notice {
+        Line::from(Span::styled(n.clone(), t.ok()))
+    } else if l.loading.is_some() {
+        Line::from(Span::styled("Loading…", t.dim()))
+    } else if state.profile.read_only {
+        Line::from(Span::styled("Enter opens · Esc back", t.dim()))
+    } else {
+        Line::from(Span::styled(
+            "Enter opens · b block · t status · E edit · Esc back",
+            t.dim(),
+        ))
+    };
+    frame.render_widget(Paragraph::new(footer), footer_area);
+}
+
+fn user_lines<'a>(state: &State, u: &BankUser) -> Vec<Line<'a>> {
+    let t = &state.theme;
+    let address = |a: &Option<crate::core::banking::BankAddress>| {
+        a.as_ref()
+            .map(|a| a.one_line())
+            .unwrap_or_else(|| "—".into())
+    };
+    let tax = u
+        .tax_resident
+        .iter()
+        .map(|r| format!("{} {} ({})", r.country, r.tax_number.masked(), r.status))
+        .collect::<Vec<_>>()
+        .join(", ");
+    vec![
+        field::line(t, "Name", u.full_name()),
+        field::styled(t, "Status", u.status_text(), status_style(state, &u.status)),
+        field::line(t, "Email", u.email().unwrap_or("—").to_string()),
+        field::line(t, "Phone", u.phone().unwrap_or("—").to_string()),
+        field::line(
+            t,
+            "Born",
+            format!(
+                "{} in {}, {}",
+                u.date_of_birth, u.place_of_birth, u.country_of_birth
+            ),
+        ),
+        field::line(
+            t,
+            "Nationality",
+            format!("{} (all: {})", u.nationality, u.all_nationality.join(", ")),
+        ),
+        field::line(
+            t,
+            "Tax residency",
+            if tax.is_empty() { "—".into() } else { tax },
+        ),
+        field::line(t, "Address", address(&u.address_main)),
+        field::line(t, "Postal", address(&u.address_postal)),
+        field::line(
+            t,
+            "Language",
+            format!("{} · region {} · {}", u.language, u.region, u.gender),
+        ),
+        field::line(
+            t,
+            "Session",
+            format!("logs out after {} s idle", u.session_timeout),
+        ),
+        field::line(
+            t,
+            "Daily limit",
+            u.daily_limit_without_confirmation_login
+                .as_ref()
+                .map(|a| format!("{} {}", a.value, a.currency))
+                .unwrap_or_else(|| "—".into()),
+        ),
+        field::line(
+            t,
+            "Updated",
+            u.updated.get(..19).unwrap_or_default().to_string(),
+        ),
+        field::line(t, "Id", u.id.to_string()),
+    ]
+}
+
+pub fn draw_user(frame: &mut Frame, area: Rect, state: &State, v: &BankUserView) {
+    let t = &state.theme;
+    let mut lines = match &v.user {
+        Resource::Loaded(u) => user_lines(state, u),
+        Resource::Loading(_) | Resource::Idle => {
+            vec![Line::from(Span::styled("Loading…", t.dim()))]
+        }
+        Resource::Failed(e) => vec![Line::from(Span::styled(e.clone(), t.danger()))],
+    };
+    lines.push(Line::default());
+    lines.push(match (&v.notice, state.profile.read_only) {
+        (Some(n), _) => Line::from(Span::styled(n.clone(), t.ok())),
+        (None, true) => Line::from(Span::styled("F5 reloads · Esc back", t.dim())),
+        (None, false) => Line::from(Span::styled(
+            "b block · t status · E edit · F5 reloads · Esc back",
+            t.dim(),
+        )),
+    });
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(Block::default().borders(Borders::ALL).title(" bunq user ")),
+        area,
+    );
+}
