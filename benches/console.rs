@@ -248,16 +248,21 @@ fn search_round_trip(rt: &tokio::runtime::Runtime) {
             );
             debug_assert!(effects.is_empty());
             // What the runner does for the search call.
-            let result = perform(&c, Call::FindByCpr(cpr)).await;
-            let rows = match result {
-                Ok(Payload::Search(rows)) => rows,
+            let query = backoffice::search::Query::Cpr(cpr);
+            let call = Call::Search {
+                source: backoffice::search::Source::Unioo,
+                query: query.clone(),
+            };
+            let result = perform(&c, call).await;
+            let hits = match result {
+                Ok(Payload::Hits(answer)) => answer.hits,
                 other => panic!("{other:?}"),
             };
-            black_box(&rows);
+            black_box(&hits);
             let mut state2 = new_state(80, 24);
             if let ViewKind::Search(v) = &mut state2.views[0].kind {
-                v.results = backoffice::app::state::Resource::Loaded(rows);
-                v.submitted = Some(cpr);
+                v.results = hits;
+                v.submitted = Some(query);
             }
             draw(&mut term, &state2);
             times.push(started.elapsed());

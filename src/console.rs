@@ -276,6 +276,7 @@ pub async fn run(args: ConsoleArgs) -> anyhow::Result<()> {
         crate::core::cpr::today(),
     );
     state.theme = crate::ui::theme::Theme::from_env();
+    state.profile.search_sources = backends.sources().configured();
     if let Audit::Unavailable { why, .. } = &backends.audit {
         state.last_error = Some(format!(
             "Audit log: {why}. Decisions and reveals are refused."

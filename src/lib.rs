@@ -10,5 +10,6 @@ pub mod core;
 pub mod logging;
 pub mod onboarding;
 pub mod sandbox;
+pub mod search;
 pub mod tui;
 pub mod ui;

@@ -27,7 +27,8 @@ pub enum Action {
 
 #[derive(Debug)]
 pub enum Payload {
-    Search(Vec<PersonSummary>),
+    /// One backend's answer to a search.
+    Hits(crate::search::sources::Answer),
     Person(Option<Box<Person>>),
     Users(Page<PersonSummary>),
     Employees(Page<Employee>),
@@ -86,7 +87,11 @@ impl std::fmt::Debug for Password {
 /// A backend call the runner makes on the app's behalf.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Call {
-    FindByCpr(Cpr),
+    /// One backend's part in a search.
+    Search {
+        source: crate::search::Source,
+        query: crate::search::Query,
+    },
     Person(Uuid),
     Users {
         after: Option<String>,
@@ -186,7 +191,7 @@ impl Call {
     /// What the status bar says while it runs.
     pub fn describe(&self) -> &'static str {
         match self {
-            Call::FindByCpr(_) => "searching",
+            Call::Search { .. } => "searching",
             Call::Person(_) => "loading person",
             Call::Users { .. } => "loading users",
             Call::Employees { .. } => "loading employees",

@@ -98,6 +98,17 @@ pub fn open_user(state: &mut State) -> Option<Vec<Effect>> {
     Some(load_detail(state, view, id))
 }
 
+/// One user by record (from the search), their checks and tax residencies loading.
+pub fn open_record(state: &mut State, user: EndUser) -> Vec<Effect> {
+    let id = user.id.clone();
+    let view = state.push(ViewKind::EndUser(Box::new(EndUserView {
+        user,
+        detail: Resource::Idle,
+        notice: None,
+    })));
+    load_detail(state, view, id)
+}
+
 fn load_detail(state: &mut State, view: ViewId, id: String) -> Vec<Effect> {
     let mut effects = Vec::new();
     let req = start(state, view, Call::EndUser(id), &mut effects);

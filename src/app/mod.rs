@@ -11,6 +11,7 @@ pub mod platform;
 pub mod registry;
 pub mod review;
 pub mod runner;
+pub mod search;
 pub mod state;
 #[cfg(test)]
 pub mod test_support;

@@ -186,7 +186,7 @@ pub static REGISTRY: &[Spec] = &[
     Spec { command: Command::Help, mutating: false, name: "help", keys: &[k('?'), code(KeyCode::F(1))], description: "Show the keys for this screen", scope: Scope::Everywhere },
     Spec { command: Command::Palette, mutating: false, name: "palette", keys: &[k(':'), ctrl('p')], description: "Run a command by name", scope: Scope::Everywhere },
     Spec { command: Command::Back, mutating: false, name: "back", keys: &[code(KeyCode::Esc)], description: "Cancel the running request, or go back", scope: Scope::Everywhere },
-    Spec { command: Command::Search, mutating: false, name: "search", keys: &[k('/')], description: "Find a person by CPR number", scope: Scope::Everywhere },
+    Spec { command: Command::Search, mutating: false, name: "search", keys: &[k('/')], description: "Find a person in every backend: CPR, name, email or id", scope: Scope::Everywhere },
     Spec { command: Command::Users, mutating: false, name: "users", keys: &[k('u')], description: "List all users", scope: Scope::Everywhere },
     Spec { command: Command::Employees, mutating: false, name: "employees", keys: &[k('e')], description: "List the bank's employees", scope: Scope::Everywhere },
     Spec { command: Command::Review, mutating: false, name: "review", keys: &[k('v')], description: "Open the review queue of pending documents", scope: Scope::Everywhere },

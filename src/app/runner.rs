@@ -176,7 +176,7 @@ async fn audited<T>(
 pub async fn perform(b: &Backends, call: Call) -> Result<Payload, BackendError> {
     use super::state::PAGE_SIZE;
     Ok(match call {
-        Call::FindByCpr(cpr) => Payload::Search(b.people.find_by_cpr(cpr).await?),
+        Call::Search { source, query } => Payload::Hits(b.sources().search(source, &query).await?),
         Call::Person(id) => Payload::Person(b.people.person(id).await?.map(Box::new)),
         Call::Users { after, sort } => {
             Payload::Users(b.people.users(after, sort, PAGE_SIZE).await?)
@@ -418,4 +418,17 @@ async fn import(
         detail: format!("{e:#}"),
     })?;
     Ok(Payload::Imported(report))
+}
+
+impl Backends {
+    /// What a search can ask.
+    pub fn sources(&self) -> crate::search::sources::Sources<'_> {
+        crate::search::sources::Sources {
+            people: &*self.people,
+            onboarding: self.onboarding.as_deref().map(|o| o as _),
+            platform: self.platform.as_deref(),
+            end_users: self.end_users.as_deref(),
+            bank_users: self.bank_users.as_deref(),
+        }
+    }
 }

@@ -31,6 +31,8 @@ pub struct ProfileInfo {
     pub healthmov_user: Option<String>,
     /// Lock the screen after this long without a key.
     pub idle_lock: Duration,
+    /// The backends `/` searches (Unioo always; the rest when configured).
+    pub search_sources: Vec<crate::search::Source>,
 }
 
 /// Reasons offered when the profile names none.
@@ -59,6 +61,7 @@ impl ProfileInfo {
                 .collect(),
             idle_lock: MAX_IDLE_LOCK,
             healthmov_user: None,
+            search_sources: vec![crate::search::Source::Unioo],
         }
     }
 }
@@ -101,12 +104,50 @@ pub enum SearchFocus {
 pub struct SearchView {
     pub input: Input,
     pub focus: SearchFocus,
-    /// Why the typed number was refused, shown under the field.
+    /// Why what was typed was refused, shown under the field.
     pub error: Option<String>,
-    /// The number last searched: the field shows it masked once submitted.
-    pub submitted: Option<Cpr>,
-    pub results: Resource<Vec<PersonSummary>>,
+    /// What was last searched: the field shows it (a CPR masked) once submitted.
+    pub submitted: Option<crate::search::Query>,
+    /// One entry per backend asked, in the order asked.
+    pub sources: Vec<SourceSearch>,
+    /// Every backend's hits so far, the same person's together.
+    pub results: Vec<crate::search::Hit>,
     pub selected: usize,
+}
+
+impl SearchView {
+    /// The requests of backends still searching.
+    pub fn pending(&self) -> impl Iterator<Item = RequestId> + '_ {
+        self.sources
+            .iter()
+            .filter(|s| s.outcome == Outcome::Pending)
+            .map(|s| s.req)
+    }
+}
+
+/// One backend's part in a search.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SourceSearch {
+    pub source: crate::search::Source,
+    pub req: RequestId,
+    pub started: Instant,
+    pub outcome: Outcome,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    Pending,
+    Found {
+        hits: usize,
+        /// Only the first users were listed and matched.
+        capped: bool,
+        took: Duration,
+    },
+    Failed {
+        why: String,
+        took: Duration,
+    },
+    Cancelled,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -574,7 +615,8 @@ impl State {
             focus: SearchFocus::Input,
             error: None,
             submitted: None,
-            results: Resource::Idle,
+            sources: Vec::new(),
+            results: Vec::new(),
             selected: 0,
         });
         s.push(search);

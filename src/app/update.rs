@@ -10,6 +10,7 @@ use super::palette;
 use super::platform;
 use super::registry::{self, Command};
 use super::review;
+use super::search;
 use super::state::*;
 use crate::backends::BackendError;
 use crate::core::*;
@@ -200,7 +201,7 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             }
             if let ViewKind::Search(s) = &mut state.top_mut().kind {
                 if key.code == KeyCode::Enter {
-                    return submit_search(state);
+                    return search::submit(state);
                 }
                 if s.input.handle_event(&Event::Key(key)).is_some() {
                     s.error = None;
@@ -412,39 +413,6 @@ pub fn run(state: &mut State, command: Command) -> Vec<Effect> {
     }
 }
 
-fn submit_search(state: &mut State) -> Vec<Effect> {
-    let today = state.today;
-    let view = state.top().id;
-    let ViewKind::Search(s) = &mut state.top_mut().kind else {
-        return Vec::new();
-    };
-    match Cpr::parse_on(s.input.value(), today) {
-        Err(e) => {
-            s.error = Some(e.to_string());
-            Vec::new()
-        }
-        Ok(cpr) => {
-            // The full number leaves the screen once submitted; the field shows it masked.
-            s.input = Default::default();
-            s.submitted = Some(cpr);
-            s.error = None;
-            let mut effects: Vec<Effect> = match s.results {
-                Resource::Loading(old) => vec![Effect::Cancel(old)],
-                _ => Vec::new(),
-            };
-            if let Some(Effect::Cancel(old)) = effects.first() {
-                state.requests.remove(old);
-            }
-            let req = start(state, view, Call::FindByCpr(cpr), &mut effects);
-            if let ViewKind::Search(s) = &mut state.top_mut().kind {
-                s.results = Resource::Loading(req);
-                s.selected = 0;
-            }
-            effects
-        }
-    }
-}
-
 /// Registers a call and returns its request id.
 pub(super) fn start(
     state: &mut State,
@@ -510,7 +478,7 @@ fn back(state: &mut State) -> Vec<Effect> {
             cancel(state, *r, &mut effects);
         }
         match &mut state.top_mut().kind {
-            ViewKind::Search(s) => s.results = Resource::Failed("Search cancelled.".into()),
+            ViewKind::Search(s) => search::cancelled(s),
             ViewKind::Person(p) => {
                 if p.person.is_loading() {
                     p.person = Resource::Failed("Cancelled. Press F5 to load again.".into());
@@ -655,14 +623,7 @@ fn refresh(state: &mut State) -> Vec<Effect> {
             };
             effects.extend(load_more(state, view));
         }
-        ViewKind::Search(s) => {
-            if let Some(cpr) = s.submitted {
-                let req = start(state, view, Call::FindByCpr(cpr), &mut effects);
-                if let ViewKind::Search(s) = &mut state.top_mut().kind {
-                    s.results = Resource::Loading(req);
-                }
-            }
-        }
+        ViewKind::Search(_) => effects.extend(search::again(state)),
         ViewKind::Queue(q) => {
             q.list = PagedList::default();
             effects.extend(review::load_more(state, view));
@@ -718,8 +679,7 @@ fn move_cursor(state: &mut State, command: Command, rows: usize) -> Vec<Effect> 
     let view = state.top().id;
     let near_end = match &mut state.top_mut().kind {
         ViewKind::Search(s) => {
-            let len = s.results.loaded().map_or(0, Vec::len);
-            s.selected = step(s.selected, len, command, rows);
+            s.selected = step(s.selected, s.results.len(), command, rows);
             false
         }
         ViewKind::Person(p) => {
@@ -781,11 +741,12 @@ fn open(state: &mut State) -> Vec<Effect> {
     let view = state.top().id;
     let mut effects = Vec::new();
     let target = match &mut state.top_mut().kind {
-        ViewKind::Search(s) => s
-            .results
-            .loaded()
-            .and_then(|r| r.get(s.selected))
-            .map(|p| (p.id, p.full_name())),
+        ViewKind::Search(s) => {
+            return match s.results.get(s.selected).cloned() {
+                Some(hit) => search::open_hit(state, hit),
+                None => effects,
+            };
+        }
         ViewKind::Users(l) => l.rows.get(l.selected).map(|p| (p.id, p.full_name())),
         ViewKind::Employees(l) => {
             if let Some(e) = l.rows.get(l.selected).cloned() {
@@ -824,7 +785,12 @@ fn open(state: &mut State) -> Vec<Effect> {
     effects
 }
 
-fn open_person(state: &mut State, id: uuid::Uuid, title: String, effects: &mut Vec<Effect>) {
+pub(super) fn open_person(
+    state: &mut State,
+    id: uuid::Uuid,
+    title: String,
+    effects: &mut Vec<Effect>,
+) {
     let view = state.push(ViewKind::Person(Box::new(PersonView {
         id,
         revealed: false,
@@ -889,6 +855,9 @@ fn on_loaded(
     ) {
         return platform::on_loaded(state, flight.view, req, result);
     }
+    if matches!(view.kind, ViewKind::Search(_)) {
+        return search::on_loaded(state, flight.view, req, result);
+    }
     if matches!(view.kind, ViewKind::BankUsers(_) | ViewKind::BankUser(_)) {
         return banking::on_loaded(state, flight.view, req, result);
     }
@@ -905,24 +874,7 @@ fn on_loaded(
         return onboarding::on_loaded(state, flight.view, req, result);
     }
     let failed = |e: &BackendError| e.to_string();
-    let mut open_single: Option<(uuid::Uuid, String)> = None;
     match (&mut view.kind, result) {
-        (ViewKind::Search(s), result) if s.results == Resource::Loading(req) => match result {
-            Ok(Payload::Search(rows)) => {
-                if rows.len() == 1 {
-                    open_single = Some((rows[0].id, rows[0].full_name()));
-                }
-                s.focus = if rows.is_empty() {
-                    SearchFocus::Input
-                } else {
-                    SearchFocus::Results
-                };
-                s.results = Resource::Loaded(rows);
-                s.selected = 0;
-            }
-            Ok(_) => {}
-            Err(e) => s.results = Resource::Failed(failed(&e)),
-        },
         (ViewKind::Person(p), result) => match result {
             Ok(Payload::Person(Some(person))) if p.person == Resource::Loading(req) => {
                 p.title = person.full_name();
@@ -973,9 +925,6 @@ fn on_loaded(
         },
         _ => {}
     }
-    if let Some((id, title)) = open_single {
-        open_person(state, id, title, &mut effects);
-    }
     effects
 }
 
@@ -1007,6 +956,25 @@ mod tests {
     use crate::app::action::Call;
     use crossterm::event::KeyModifiers;
     use std::time::Duration;
+
+    /// Unioo's answer: these people.
+    fn found(people: &[PersonSummary]) -> Result<Payload, BackendError> {
+        Ok(Payload::Hits(crate::search::sources::Answer {
+            hits: people
+                .iter()
+                .map(|p| crate::search::Hit {
+                    source: crate::search::Source::Unioo,
+                    name: p.full_name(),
+                    email: None,
+                    cpr: None,
+                    detail: String::new(),
+                    target: crate::search::Target::UniooPerson(p.id),
+                    group: 0,
+                })
+                .collect(),
+            capped: false,
+        }))
+    }
 
     fn search(s: &State) -> &SearchView {
         match &s.views[0].kind {
@@ -1040,12 +1008,19 @@ mod tests {
         type_text(&mut s, "2110620629");
         let effects = key(&mut s, KeyCode::Enter);
         let (_, call) = call_req(&effects);
-        let Call::FindByCpr(cpr) = call else {
+        let Call::Search {
+            query: crate::search::Query::Cpr(cpr),
+            ..
+        } = call
+        else {
             panic!("{call:?}")
         };
         assert_eq!(cpr.reveal(), "211062-0629");
         assert_eq!(search(&s).input.value(), "");
-        assert_eq!(search(&s).submitted.unwrap().masked(), "211062-****");
+        assert_eq!(
+            search(&s).submitted.as_ref().unwrap().shown(),
+            "211062-****"
+        );
     }
 
     #[test]
@@ -1058,7 +1033,7 @@ mod tests {
             &mut s,
             Action::Loaded {
                 req,
-                result: Ok(Payload::Search(vec![p.clone()])),
+                result: found(std::slice::from_ref(&p)),
             },
         );
         assert_eq!(call_req(&effects).1, Call::Person(p.id));
@@ -1076,7 +1051,7 @@ mod tests {
             &mut s,
             Action::Loaded {
                 req,
-                result: Ok(Payload::Search(vec![person("A"), person("B")])),
+                result: found(&[person("A"), person("B")]),
             },
         );
         assert!(effects.is_empty());
@@ -1102,22 +1077,23 @@ mod tests {
             &mut s,
             Action::Loaded {
                 req: old,
-                result: Ok(Payload::Search(vec![person("Old")])),
+                result: found(&[person("Old")]),
             },
         );
-        assert_eq!(search(&s).results, Resource::Loading(new));
+        assert!(search(&s).results.is_empty());
+        assert_eq!(search(&s).sources[0].req, new);
         // Esc cancels the running one.
         assert_eq!(key(&mut s, KeyCode::Esc), vec![Effect::Cancel(new)]);
-        assert!(matches!(search(&s).results, Resource::Failed(_)));
+        assert_eq!(search(&s).sources[0].outcome, Outcome::Cancelled);
         update(
             &mut s,
             Action::Loaded {
                 req: new,
-                result: Ok(Payload::Search(vec![person("Late")])),
+                result: found(&[person("Late")]),
             },
         );
         assert!(
-            matches!(search(&s).results, Resource::Failed(_)),
+            search(&s).results.is_empty(),
             "a cancelled result never lands"
         );
     }
@@ -1243,7 +1219,9 @@ mod tests {
         );
         assert_eq!(s.health, Health::Down);
         assert!(s.last_error.as_deref().unwrap().contains("[request r1]"));
-        assert!(matches!(&search(&s).results, Resource::Failed(m) if m.contains("did not answer")));
+        assert!(
+            matches!(&search(&s).sources[0].outcome, Outcome::Failed { why, .. } if why.contains("did not answer"))
+        );
         update(&mut s, Action::Tick(t0 + Duration::from_millis(300)));
         assert!(!tick_redraws(&s), "nothing moves: no redraw");
     }

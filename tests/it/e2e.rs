@@ -119,12 +119,16 @@ fn type_a_cpr_see_the_person_and_roles_quit_and_the_terminal_is_restored() {
     let org = world.organization(person.orgs[0]).name;
 
     let mut c = Console::start("cpr");
-    c.wait_for("Find a person by CPR number");
+    c.wait_for("Find a person in every backend");
     assert!(c.screen.lock().unwrap().screen().alternate_screen());
     c.send(&person.ssn);
     c.wait_for(&person.ssn);
     c.send("\r");
-    c.wait_for(&format!("{} {}", person.first_name, person.last_name));
+    // One person in every backend asked: it opens by itself once all have answered.
+    c.wait_for(&format!(
+        "Search › {} {}",
+        person.first_name, person.last_name
+    ));
     let masked = format!("{}-****", &person.ssn[..6]);
     c.wait_for(&masked);
     assert!(
@@ -172,7 +176,7 @@ fn sigterm_and_sighup_restore_the_terminal() {
 
 fn ends_restored_on(signal: nix::sys::signal::Signal) {
     let mut c = Console::start(signal.as_str());
-    c.wait_for("Find a person by CPR number");
+    c.wait_for("Find a person in every backend");
     c.send("0101");
     c.wait_for("0101");
     let pid = c.child.process_id().expect("pid") as i32;
@@ -223,9 +227,9 @@ fn review_reject_then_approve_from_the_keyboard_and_the_audit_chain_verifies() {
     let audit_dir = tempdir::Dir::new("review-audit");
     let log = audit_dir.0.join("audit.jsonl");
     let mut c = Console::start_with("review", &["--audit-log", log.to_str().unwrap()]);
-    c.wait_for("Find a person by CPR number");
+    c.wait_for("Find a person in every backend");
     c.send("\x1b");
-    c.wait_for("/ edits the CPR");
+    c.wait_for("/ new search");
     c.send("v");
     c.wait_for("Review queue:");
     c.send("\r");
@@ -271,9 +275,9 @@ fn onboard_a_department_and_an_employee_with_a_dependent_then_find_them_by_exter
     let audit_dir = tempdir::Dir::new("onboard-audit");
     let log = audit_dir.0.join("audit.jsonl");
     let mut c = Console::start_with("onboard", &["--audit-log", log.to_str().unwrap()]);
-    c.wait_for("Find a person by CPR number");
+    c.wait_for("Find a person in every backend");
     c.send("\x1b");
-    c.wait_for("/ edits the CPR");
+    c.wait_for("/ new search");
     c.send("o");
     c.wait_for("Client companies: 12");
     c.send("\r");
@@ -302,9 +306,9 @@ fn onboard_a_department_and_an_employee_with_a_dependent_then_find_them_by_exter
     c.wait_for("Saved Maja Lund (1 dependent)");
     // Found again from anywhere by external id: the employee, then the department.
     c.send("/");
-    c.wait_for("Find a person by CPR number");
+    c.wait_for("Find a person in every backend");
     c.send("\x1b");
-    c.wait_for("/ edits the CPR");
+    c.wait_for("/ new search");
     c.send("x");
     c.wait_for("Find by external id");
     c.send("EXT-E2E-1\r");

@@ -6,6 +6,7 @@ mod cli;
 mod common;
 mod contracts;
 mod e2e;
+mod federated;
 mod healthmov_api;
 mod healthmov_client;
 mod healthmov_onboarding;

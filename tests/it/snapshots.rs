@@ -11,6 +11,8 @@ use backoffice::core::cpr::find_cprs;
 use backoffice::core::{Cpr, Sort};
 use backoffice::sandbox::SandboxHandle;
 use backoffice::sandbox::data::World;
+use backoffice::search::sources::Answer;
+use backoffice::search::{Hit, Source, Target};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use jiff::civil::Date;
 use ratatui::Terminal;
@@ -160,9 +162,24 @@ async fn search_pane() {
         let mut rows = c.users(None, Sort::default(), 3).await.unwrap().items;
         rows.iter_mut()
             .for_each(|r| r.organizations = vec!["Byens Roklub".into()]);
+        let hits = rows
+            .iter()
+            .map(|p| Hit {
+                source: Source::Unioo,
+                name: p.full_name(),
+                email: p.email.clone(),
+                cpr: None,
+                detail: format!("administrator: {}", p.organizations.join(", ")),
+                target: Target::UniooPerson(p.id),
+                group: 0,
+            })
+            .collect();
         h.act(Action::Loaded {
             req,
-            result: Ok(Payload::Search(rows)),
+            result: Ok(Payload::Hits(Answer {
+                hits,
+                capped: false,
+            })),
         })
         .await;
         h.key(KeyCode::Down).await;
@@ -539,5 +556,36 @@ async fn bank_user_panes() {
         h.key(KeyCode::Esc).await;
         h.key(KeyCode::Char('E')).await;
         check("bank_user_edit", size, h.render());
+    }
+}
+
+#[tokio::test]
+async fn federated_search() {
+    let s = sandbox(2_000).await;
+    let tmp = TempDir::new("snap-federated");
+    let b = backends(&s, &tmp.0.join("audit.jsonl"));
+    // The third bunq user is a Unioo person too: the same CPR and email.
+    let bunq_user = b
+        .bank_users
+        .as_ref()
+        .unwrap()
+        .bank_user(2003)
+        .await
+        .unwrap();
+    let cpr = bunq_user.cpr().unwrap().reveal();
+    for size in SIZES {
+        let mut h = Harness::new(&b, size);
+        h.state.profile.search_sources = b.sources().configured();
+        h.text(&cpr).await;
+        h.key(KeyCode::Enter).await;
+        check("federated_cpr", size, h.render());
+        h.key(KeyCode::Char('/')).await;
+        h.text("Madsen").await;
+        h.key(KeyCode::Enter).await;
+        check("federated_name", size, h.render());
+        h.key(KeyCode::Char('/')).await;
+        h.text("nobody@example.com").await;
+        h.key(KeyCode::Enter).await;
+        check("federated_nothing", size, h.render());
     }
 }

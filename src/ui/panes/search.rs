@@ -1,30 +1,63 @@
-//! The SSN search pane: a CPR field validated before any request, and the results.
+//! The search pane: one field for a CPR, a name, an email or an id; each backend's progress
+//! (searching, slow, found, failed); and every hit with its source, the same person's
+//! together.
 
-use crate::app::state::{Overlay, Resource, SearchFocus, SearchView, State};
+use crate::app::search::SLOW_AFTER;
+use crate::app::state::{Outcome, Overlay, SearchFocus, SearchView, SourceSearch, State};
+use crate::ui::theme::Theme;
 use crate::ui::widgets::table::{self, Window};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Row};
+use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row};
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &State, s: &SearchView) {
     let t = &state.theme;
-    let [field_area, results_area] =
-        Layout::vertical([Constraint::Length(4), Constraint::Min(3)]).areas(area);
+    let failures: Vec<&SourceSearch> = s
+        .sources
+        .iter()
+        .filter(|x| matches!(x.outcome, Outcome::Failed { .. }))
+        .collect();
+    let progress_rows = if s.sources.is_empty() {
+        0
+    } else {
+        1 + failures.len() as u16
+    };
+    let [field_area, progress_area, results_area] = Layout::vertical([
+        Constraint::Length(4),
+        Constraint::Length(progress_rows),
+        Constraint::Min(3),
+    ])
+    .areas(area);
+    draw_field(frame, field_area, state, s);
+    if progress_rows > 0 {
+        let mut lines = vec![progress_line(state, s)];
+        lines.extend(failures.iter().map(|x| match &x.outcome {
+            Outcome::Failed { why, .. } => {
+                Line::from(Span::styled(format!(" ✗ {why}"), t.danger()))
+            }
+            _ => Line::default(),
+        }));
+        frame.render_widget(Paragraph::new(lines), progress_area);
+    }
+    draw_results(frame, results_area, state, s);
+}
+
+fn draw_field(frame: &mut Frame, area: Rect, state: &State, s: &SearchView) {
+    let t = &state.theme;
     let typing = s.focus == SearchFocus::Input;
     let block = Block::default()
         .borders(Borders::ALL)
-        .title(" Find a person by CPR number ")
+        .title(" Find a person in every backend: CPR, name, email or id ")
         .border_style(if typing { t.border_focused() } else { t.dim() });
-    let inner = block.inner(field_area);
-    frame.render_widget(block, field_area);
-
-    let label = "CPR: ";
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let label = "Find: ";
     let value = if s.input.value().is_empty() {
-        // Once submitted, the number is shown masked only.
+        // Once submitted, a CPR is shown masked only.
         match (&s.submitted, typing) {
-            (Some(c), _) => Span::styled(c.masked(), t.dim()),
-            (None, true) => Span::styled("DDMMYY-SSSS", t.dim()),
+            (Some(q), _) => Span::styled(q.shown(), t.dim()),
+            (None, true) => Span::styled("DDMMYY-SSSS, Ida Holm, ida@example.com, 2058", t.dim()),
             (None, false) => Span::raw(""),
         }
     } else {
@@ -37,7 +70,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, s: &SearchView) {
             t.dim(),
         )),
         None => Line::from(Span::styled(
-            "/ edits the CPR · u users · e employees · ? help",
+            "/ new search · Enter opens · u users · e employees · ? help",
             t.dim(),
         )),
     };
@@ -52,74 +85,140 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, s: &SearchView) {
         let x = inner.x + label.len() as u16 + s.input.visual_cursor() as u16;
         frame.set_cursor_position((x.min(inner.right().saturating_sub(1)), inner.y));
     }
+}
 
+fn secs(d: std::time::Duration) -> String {
+    if d.as_millis() < 1000 {
+        format!("{} ms", d.as_millis())
+    } else {
+        format!("{:.1} s", d.as_secs_f64())
+    }
+}
+
+/// `Unioo 1 · 40 ms  bunq searching…  Upvest ✗`: each backend asked, as it stands.
+fn progress_line<'a>(state: &State, s: &SearchView) -> Line<'a> {
+    let t = &state.theme;
+    let mut spans = vec![Span::styled(" ", t.dim())];
+    for x in &s.sources {
+        let name = x.source.name();
+        let (text, style) = match &x.outcome {
+            Outcome::Pending => {
+                let waited = state.now.saturating_duration_since(x.started);
+                if waited >= SLOW_AFTER {
+                    (format!("{name} slow, {}…", secs(waited)), t.warn())
+                } else {
+                    (format!("{name} searching…"), t.dim())
+                }
+            }
+            Outcome::Found { hits, capped, took } => (
+                format!(
+                    "{name} {hits}{} · {}",
+                    if *capped { " in the first 1,000" } else { "" },
+                    secs(*took)
+                ),
+                if *hits > 0 { t.ok() } else { t.dim() },
+            ),
+            Outcome::Failed { took, .. } => {
+                (format!("{name} failed · {}", secs(*took)), t.danger())
+            }
+            Outcome::Cancelled => (format!("{name} stopped"), t.dim()),
+        };
+        spans.push(Span::styled(text, style));
+        spans.push(Span::raw("  "));
+    }
+    Line::from(spans)
+}
+
+fn draw_results(frame: &mut Frame, area: Rect, state: &State, s: &SearchView) {
+    let t = &state.theme;
+    let typing = s.focus == SearchFocus::Input;
     let title = " Results ";
-    match &s.results {
-        Resource::Idle => table::message(
-            frame,
-            results_area,
-            title,
-            vec![
-                Line::from("Type a CPR number (DDMMYY-SSSS or ten digits) and press Enter."),
+    let waiting = s.sources.iter().any(|x| x.outcome == Outcome::Pending);
+    if s.results.is_empty() {
+        let lines = match &s.submitted {
+            None => vec![
+                Line::from("Type a CPR number, a name, an email or an id and press Enter."),
                 Line::from(Span::styled(
-                    "The number is checked before anything is sent.",
+                    "Every backend that can search by it is asked at once; a CPR is checked first.",
                     t.dim(),
                 )),
             ],
-        ),
-        Resource::Loading(_) => table::message(
-            frame,
-            results_area,
-            title,
-            vec![Line::from(Span::styled("Searching…", t.warn()))],
-        ),
-        Resource::Failed(e) => table::message(
-            frame,
-            results_area,
-            title,
-            vec![Line::from(Span::styled(e.clone(), t.danger()))],
-        ),
-        Resource::Loaded(rows) if rows.is_empty() => {
-            let who = s.submitted.map(|c| c.masked()).unwrap_or_default();
-            table::message(
-                frame,
-                results_area,
-                title,
-                vec![Line::from(format!(
-                    "No person with CPR {who} is visible to your bank."
-                ))],
-            );
-        }
-        Resource::Loaded(rows) => {
-            let block = Block::default()
-                .borders(Borders::ALL)
-                .title(format!(" Results: {} (Enter opens) ", rows.len()))
-                .border_style(if typing { t.dim() } else { t.border_focused() });
-            table::draw(
-                frame,
-                results_area,
-                t,
-                block,
-                vec!["Name", "Email", "Organizations"],
-                &[
-                    Constraint::Percentage(30),
-                    Constraint::Percentage(35),
-                    Constraint::Percentage(35),
-                ],
-                rows.len(),
-                Window {
-                    offset: table::offset_for(s.selected, results_area),
-                    selected: (!typing).then_some(s.selected),
-                },
-                |i| {
-                    let p = &rows[i];
-                    Row::new(vec![
-                        p.full_name(),
-                        p.email.clone().unwrap_or_default(),
-                        p.organizations.join(", "),
-                    ])
-                },
-            );
-        }
+            Some(_) if waiting => vec![Line::from(Span::styled("Searching…", t.warn()))],
+            Some(q) => vec![Line::from(format!(
+                "Nothing found for {} {} in {}.",
+                q.kind(),
+                q.shown(),
+                s.sources
+                    .iter()
+                    .map(|x| x.source.name())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))],
+        };
+        table::message(frame, area, title, lines);
+        return;
     }
+    let wide = area.width >= 120;
+    let mut header = vec!["Source", "Name", "CPR", "What"];
+    let mut widths = vec![
+        Constraint::Length(11),
+        Constraint::Length(22),
+        Constraint::Length(11),
+        Constraint::Fill(1),
+    ];
+    if wide {
+        header.insert(3, "Email");
+        widths.insert(3, Constraint::Length(36));
+    }
+    let people = s
+        .results
+        .iter()
+        .map(|h| h.group)
+        .collect::<std::collections::HashSet<_>>()
+        .len();
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(format!(
+            " Results: {} in {} {} (Enter opens){} ",
+            s.results.len(),
+            people,
+            if people == 1 { "person" } else { "people" },
+            if waiting { " · more coming" } else { "" }
+        ))
+        .border_style(if typing { t.dim() } else { t.border_focused() });
+    table::draw(
+        frame,
+        area,
+        t,
+        block,
+        header,
+        &widths,
+        s.results.len(),
+        Window {
+            offset: table::offset_for(s.selected, area),
+            selected: (!typing).then_some(s.selected),
+        },
+        |i| row(t, s, i, wide),
+    );
+}
+
+fn row<'a>(t: &Theme, s: &SearchView, i: usize, wide: bool) -> Row<'a> {
+    let h = &s.results[i];
+    // The same person's later hits are marked as belonging to the first.
+    let same_as_above = i > 0 && s.results[i - 1].group == h.group;
+    let source = if same_as_above {
+        format!("└ {}", h.source.name())
+    } else {
+        h.source.name().to_string()
+    };
+    let mut cells = vec![
+        Cell::from(source).style(t.label()),
+        Cell::from(h.name.clone()),
+        Cell::from(h.cpr.map(|c| c.masked()).unwrap_or_default()),
+        Cell::from(h.detail.clone()),
+    ];
+    if wide {
+        cells.insert(3, Cell::from(h.email.clone().unwrap_or_default()));
+    }
+    Row::new(cells)
 }

@@ -1,0 +1,318 @@
+//! The search pane's logic: one query fanned out to every configured backend that can look
+//! for it, each answer merged in as it arrives, a backend's slowness or failure shown beside
+//! its name without holding up the others. Free of I/O.
+
+use super::action::{Call, Effect, Payload, RequestId};
+use super::state::*;
+use super::update::start;
+use crate::backends::BackendError;
+use crate::search::{Hit, Source, Target, classify, merge};
+use std::time::Duration;
+
+/// A backend still searching after this long is shown as slow.
+pub const SLOW_AFTER: Duration = Duration::from_secs(2);
+
+/// Enter in the field: classify, then ask each backend that can search by it.
+pub fn submit(state: &mut State) -> Vec<Effect> {
+    let today = state.today;
+    let view = state.top().id;
+    let sources = state.profile.search_sources.clone();
+    let ViewKind::Search(s) = &mut state.top_mut().kind else {
+        return Vec::new();
+    };
+    let query = match classify(s.input.value(), today) {
+        Ok(q) => q,
+        Err(e) => {
+            s.error = Some(e);
+            return Vec::new();
+        }
+    };
+    let asked: Vec<Source> = sources
+        .into_iter()
+        .filter(|src| src.can_search(&query))
+        .collect();
+    if asked.is_empty() {
+        s.error = Some(format!(
+            "No backend in this profile can search by {}.",
+            query.kind()
+        ));
+        return Vec::new();
+    }
+    // What was typed leaves the field (a CPR is shown masked from now on).
+    s.input = Default::default();
+    s.error = None;
+    s.submitted = Some(query.clone());
+    s.results.clear();
+    s.selected = 0;
+    let old: Vec<RequestId> = s.pending().collect();
+    s.sources.clear();
+    let mut effects = Vec::new();
+    for r in old {
+        state.requests.remove(&r);
+        effects.push(Effect::Cancel(r));
+    }
+    let now = state.now;
+    for source in asked {
+        let call = Call::Search {
+            source,
+            query: query.clone(),
+        };
+        let req = start(state, view, call, &mut effects);
+        if let ViewKind::Search(s) = &mut state.top_mut().kind {
+            s.sources.push(SourceSearch {
+                source,
+                req,
+                started: now,
+                outcome: Outcome::Pending,
+            });
+        }
+    }
+    effects
+}
+
+/// F5: the last search again.
+pub fn again(state: &mut State) -> Vec<Effect> {
+    let ViewKind::Search(s) = &mut state.top_mut().kind else {
+        return Vec::new();
+    };
+    let Some(q) = &s.submitted else {
+        return Vec::new();
+    };
+    // Re-typed as it was: `classify` reads a masked CPR back only from the number itself.
+    let text = match q {
+        crate::search::Query::Cpr(c) => c.reveal(),
+        other => other.shown(),
+    };
+    s.input = tui_input::Input::new(text);
+    submit(state)
+}
+
+/// Esc while backends are still searching: they stop, and say so.
+pub fn cancelled(s: &mut SearchView) {
+    for src in &mut s.sources {
+        if src.outcome == Outcome::Pending {
+            src.outcome = Outcome::Cancelled;
+        }
+    }
+}
+
+/// One backend answered. The only hit, once every backend has answered, opens at once.
+pub fn on_loaded(
+    state: &mut State,
+    view: ViewId,
+    req: RequestId,
+    result: Result<Payload, BackendError>,
+) -> Vec<Effect> {
+    let now = state.now;
+    let on_top = state.top().id == view;
+    let Some(ViewKind::Search(s)) = state.view_mut(view).map(|v| &mut v.kind) else {
+        return Vec::new();
+    };
+    let Some(src) = s.sources.iter_mut().find(|x| x.req == req) else {
+        return Vec::new();
+    };
+    let took = now.saturating_duration_since(src.started);
+    match result {
+        Ok(Payload::Hits(answer)) => {
+            src.outcome = Outcome::Found {
+                hits: answer.hits.len(),
+                capped: answer.capped,
+                took,
+            };
+            merge(&mut s.results, answer.hits);
+        }
+        Ok(_) => {}
+        Err(e) => {
+            src.outcome = Outcome::Failed {
+                why: e.to_string(),
+                took,
+            }
+        }
+    }
+    if !s.results.is_empty() && s.input.value().is_empty() {
+        s.focus = SearchFocus::Results;
+    }
+    let done = s.sources.iter().all(|x| x.outcome != Outcome::Pending);
+    match (done && on_top, s.results.as_slice()) {
+        (true, [only]) => {
+            let only = only.clone();
+            open_hit(state, only)
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// Enter on a hit: its record, in its own backend's pane.
+pub fn open_hit(state: &mut State, hit: Hit) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    match hit.target {
+        Target::UniooPerson(id) => super::update::open_person(state, id, hit.name, &mut effects),
+        Target::BankUser(id) => effects = super::banking::open_id(state, id),
+        Target::EndUser(u) => effects = super::investors::open_record(state, *u),
+        Target::PlatformUser(u) => {
+            state.push(ViewKind::PlatformUser(Box::new(PlatformUserView {
+                user: *u,
+                notice: None,
+                account_row: 0,
+            })));
+        }
+        Target::Healthmov(found) => {
+            effects = super::onboarding::open_found(state, *found).unwrap_or_default()
+        }
+    }
+    effects
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::Action;
+    use crate::app::test_support::*;
+    use crate::app::update::update;
+    use crate::search::sources::Answer;
+    use crossterm::event::KeyCode;
+
+    fn hit(source: Source, name: &str, cpr: Option<&str>, target: Target) -> Hit {
+        Hit {
+            source,
+            name: name.into(),
+            email: None,
+            cpr: cpr.map(|c| crate::core::Cpr::parse(c).unwrap()),
+            detail: String::new(),
+            target,
+            group: 0,
+        }
+    }
+
+    fn searching(sources: &[Source], text: &str) -> (State, Vec<(RequestId, Call)>) {
+        let mut s = state();
+        s.profile.search_sources = sources.to_vec();
+        type_text(&mut s, text);
+        let c = calls(&key(&mut s, KeyCode::Enter));
+        (s, c)
+    }
+
+    fn view(s: &State) -> &SearchView {
+        match &s.views[0].kind {
+            ViewKind::Search(v) => v,
+            _ => panic!(),
+        }
+    }
+
+    #[test]
+    fn a_cpr_goes_to_the_backends_that_know_cprs_and_answers_merge_as_they_come() {
+        let all = Source::ALL;
+        let (mut s, calls) = searching(&all, "070761-4285");
+        let asked: Vec<Source> = calls
+            .iter()
+            .map(|(_, c)| match c {
+                Call::Search { source, .. } => *source,
+                c => panic!("{c:?}"),
+            })
+            .collect();
+        assert_eq!(asked, vec![Source::Unioo, Source::Bunq]);
+        assert_eq!(view(&s).input.value(), "", "the number leaves the field");
+        // bunq answers first; Unioo later; the same CPR makes them one person.
+        update(
+            &mut s,
+            Action::Loaded {
+                req: calls[1].0,
+                result: Ok(Payload::Hits(Answer {
+                    hits: vec![hit(
+                        Source::Bunq,
+                        "Ida Holm",
+                        Some("0707614285"),
+                        Target::BankUser(2001),
+                    )],
+                    capped: false,
+                })),
+            },
+        );
+        assert_eq!(view(&s).results.len(), 1);
+        assert_eq!(view(&s).focus, SearchFocus::Results);
+        assert!(
+            matches!(s.top().kind, ViewKind::Search(_)),
+            "Unioo is still out"
+        );
+        let effects = update(
+            &mut s,
+            Action::Loaded {
+                req: calls[0].0,
+                result: Ok(Payload::Hits(Answer {
+                    hits: vec![hit(
+                        Source::Unioo,
+                        "Ida Holm",
+                        Some("070761-4285"),
+                        Target::UniooPerson(uuid::Uuid::nil()),
+                    )],
+                    capped: false,
+                })),
+            },
+        );
+        assert!(effects.is_empty(), "two hits: nothing opens by itself");
+        let v = view(&s);
+        assert_eq!(
+            v.results.iter().map(|h| h.group).collect::<Vec<_>>(),
+            [0, 0]
+        );
+        assert!(
+            v.sources
+                .iter()
+                .all(|x| matches!(x.outcome, Outcome::Found { hits: 1, .. }))
+        );
+    }
+
+    #[test]
+    fn a_failing_backend_is_shown_and_the_others_still_answer() {
+        let (mut s, calls) = searching(&Source::ALL, "Ida Holm");
+        assert_eq!(
+            calls.len(),
+            3,
+            "Healthmov looks up external ids, never a name with a space"
+        );
+        update(
+            &mut s,
+            Action::Loaded {
+                req: calls[0].0,
+                result: Err(BackendError::Unreachable {
+                    backend: "bunq",
+                    request_id: "r1".into(),
+                    detail: "connection refused".into(),
+                }),
+            },
+        );
+        update(
+            &mut s,
+            Action::Loaded {
+                req: calls[1].0,
+                result: Ok(Payload::Hits(Answer {
+                    hits: vec![hit(Source::Upvest, "Ida Holm", None, Target::BankUser(1))],
+                    capped: true,
+                })),
+            },
+        );
+        let v = view(&s);
+        assert!(
+            matches!(&v.sources[0].outcome, Outcome::Failed { why, .. } if why.contains("bunq cannot be reached"))
+        );
+        assert!(matches!(
+            v.sources[1].outcome,
+            Outcome::Found { capped: true, .. }
+        ));
+        assert_eq!(v.results.len(), 1);
+        // Esc stops the rest, and says so.
+        key(&mut s, KeyCode::Esc);
+        assert_eq!(view(&s).sources[2].outcome, Outcome::Cancelled);
+        assert!(s.requests.is_empty());
+    }
+
+    #[test]
+    fn a_kind_no_backend_can_search_is_refused_before_sending() {
+        let (s, calls) = searching(&[Source::Unioo], "ida@example.com");
+        assert!(calls.is_empty());
+        assert_eq!(
+            view(&s).error.as_deref(),
+            Some("No backend in this profile can search by email.")
+        );
+    }
+}
