@@ -252,18 +252,21 @@ async fn a_429_is_waited_out_and_no_change_is_lost() {
     );
 }
 
-/// A session made by hand, for requests the client would never send.
-struct Raw {
+/// A session made by hand, for requests the client would never send, keeping the answers
+/// that opened it.
+pub struct Raw {
     http: reqwest::Client,
     base: String,
     key: rsa::PrivateKey,
-    installation: String,
-    session: String,
+    pub installation: String,
+    pub session: String,
     server: rsa::PublicKey,
+    /// The `/installation`, `/device-server` and `/session-server` answers.
+    pub opened: Vec<Value>,
 }
 
 impl Raw {
-    async fn open(s: &SandboxHandle) -> Raw {
+    pub async fn open(s: &SandboxHandle) -> Raw {
         let http = reqwest::Client::new();
         let base = s.bunq_url();
         let key = signing::generate();
@@ -301,6 +304,7 @@ impl Raw {
             installation: installation.clone(),
             session: String::new(),
             server,
+            opened: vec![v.clone()],
         };
         let secret = s.bunq.api_key.clone();
         let device = json!({ "description": "it", "secret": secret }).to_string();
@@ -308,17 +312,19 @@ impl Raw {
             .send("POST", "/device-server", &device, &installation, true)
             .await;
         assert_eq!(r.0, 200, "{}", r.1);
+        raw.opened.push(r.1);
         let session = json!({ "secret": secret }).to_string();
         let r = raw
             .send("POST", "/session-server", &session, &installation, true)
             .await;
         assert_eq!(r.0, 200, "{}", r.1);
         raw.session = token(r.1["Response"].as_array().unwrap());
+        raw.opened.push(r.1);
         raw
     }
 
     /// Status and body; the server signature is checked on every answer.
-    async fn send(
+    pub async fn send(
         &self,
         method: &str,
         path: &str,

@@ -7,6 +7,7 @@ use backoffice::core::investing::{EndUserAddress, NewEndUser};
 use backoffice::sandbox::SandboxHandle;
 use serde_json::{Value, json};
 
+const BUNQ_SPEC: &str = "../shared/specs/bunq/bunq-openapi.json";
 const UPVEST_SPEC: &str = "../shared/specs/upvest/upvest-openapi-1.9.0.yaml";
 
 /// OpenAPI 3.0 → JSON Schema (draft 4): `nullable: true` admits null.
@@ -31,11 +32,36 @@ fn nullable_to_null(v: &mut Value) {
     }
 }
 
-struct Spec {
-    doc: Value,
+pub struct Spec {
+    pub doc: Value,
+}
+
+/// bunq's spec names no required fields and never forbids others: checks here are strict,
+/// so that a field the spec does not know (a typo, an invented one) fails.
+fn no_unknown_fields(v: &mut Value) {
+    match v {
+        Value::Object(o) => {
+            if o.contains_key("properties") && !o.contains_key("additionalProperties") {
+                o.insert("additionalProperties".into(), Value::Bool(false));
+            }
+            o.values_mut().for_each(no_unknown_fields);
+        }
+        Value::Array(a) => a.iter_mut().for_each(no_unknown_fields),
+        _ => {}
+    }
 }
 
 impl Spec {
+    /// bunq's whole official spec, strict (see [`no_unknown_fields`]).
+    pub fn bunq() -> Spec {
+        let text =
+            std::fs::read_to_string(BUNQ_SPEC).expect("the shared specs are beside the project");
+        let mut doc: Value = serde_json::from_str(&text).expect("the spec is JSON");
+        nullable_to_null(&mut doc);
+        no_unknown_fields(&mut doc);
+        Spec { doc }
+    }
+
     fn upvest() -> Spec {
         let text =
             std::fs::read_to_string(UPVEST_SPEC).expect("the shared specs are beside the project");
@@ -45,7 +71,7 @@ impl Spec {
     }
 
     /// Validates `instance` against the schema at `pointer` (refs resolve in the whole spec).
-    fn check(&self, pointer: &str, instance: &Value) {
+    pub fn check(&self, pointer: &str, instance: &Value) {
         assert!(
             self.doc.pointer(pointer.trim_start_matches('#')).is_some(),
             "no schema at {pointer}"
@@ -75,7 +101,7 @@ fn uri(pointer: &str) -> String {
     pointer.replace('{', "%7B").replace('}', "%7D")
 }
 
-fn response(path: &str, method: &str, status: u16) -> String {
+pub fn response(path: &str, method: &str, status: u16) -> String {
     format!(
         "#/paths/{}/{method}/responses/{status}/content/application~1json/schema",
         path.replace('~', "~0").replace('/', "~1")
@@ -86,7 +112,7 @@ fn problem(status: u16) -> String {
     format!("#/components/responses/ResponseError{status}/content/application~1problem+json/schema")
 }
 
-fn request(path: &str, method: &str) -> String {
+pub fn request(path: &str, method: &str) -> String {
     format!(
         "#/paths/{}/{method}/requestBody/content/application~1json/schema",
         path.replace('/', "~1")

@@ -2,6 +2,7 @@
 //! and the real binary in a pseudo-terminal. One test binary, so the crate links once.
 
 mod bunq;
+mod bunq_contracts;
 mod cli;
 mod common;
 mod contracts;

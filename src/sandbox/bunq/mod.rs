@@ -61,7 +61,21 @@ pub struct Bunq {
     pub forge_signatures: AtomicBool,
     /// Tests: answer every request this many milliseconds late.
     pub delay_ms: std::sync::atomic::AtomicU64,
+    /// The last requests, for contract checks: what clients send.
+    pub seen: Mutex<std::collections::VecDeque<Seen>>,
 }
+
+/// One request as it arrived: method, path, header names and body.
+#[derive(Debug, Clone)]
+pub struct Seen {
+    pub method: String,
+    pub path: String,
+    pub headers: Vec<String>,
+    pub body: Vec<u8>,
+}
+
+/// Requests kept in [`Bunq::seen`].
+const SEEN: usize = 100;
 
 /// One server key per process: RSA key generation is slow, and every sandbox in a test run
 /// may share it.
@@ -91,6 +105,7 @@ impl Bunq {
             session_timeout_secs,
             forge_signatures: AtomicBool::new(false),
             delay_ms: Default::default(),
+            seen: Default::default(),
         }
     }
 
@@ -166,7 +181,10 @@ async fn guard(State(b): State<Arc<Bunq>>, req: Request, next: Next) -> Response
     let (mut parts, body) = req.into_parts();
     let response = match axum::body::to_bytes(body, 1 << 20).await {
         Err(_) => error(400, "The request body is too large."),
-        Ok(body) => match admit(&b, &parts.method, parts.uri.path(), &parts.headers, &body) {
+        Ok(body) => match {
+            remember(&b, &parts, &body);
+            admit(&b, &parts.method, parts.uri.path(), &parts.headers, &body)
+        } {
             Err(Refused(status, why)) => error(status, &why),
             Ok(caller) => {
                 parts.extensions.insert(caller);
@@ -176,6 +194,19 @@ async fn guard(State(b): State<Arc<Bunq>>, req: Request, next: Next) -> Response
         },
     };
     sign_response(&b, response, request_id).await
+}
+
+fn remember(b: &Bunq, parts: &axum::http::request::Parts, body: &[u8]) {
+    let mut seen = b.seen.lock().expect("seen");
+    if seen.len() == SEEN {
+        seen.pop_front();
+    }
+    seen.push_back(Seen {
+        method: parts.method.to_string(),
+        path: parts.uri.path().to_string(),
+        headers: parts.headers.keys().map(|k| k.to_string()).collect(),
+        body: body.to_vec(),
+    });
 }
 
 fn admit(
@@ -395,7 +426,8 @@ async fn session_server(
     operator.insert("session_timeout".into(), b.session_timeout_secs.into());
     envelope(vec![
         json!({ "Id": { "id": id } }),
-        token_object(id, &token),
+        // The spec's SessionServerToken has no timestamps, unlike the installation's token.
+        json!({ "Token": { "id": id, "token": token } }),
         json!({ "UserPerson": operator }),
     ])
 }

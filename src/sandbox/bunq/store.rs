@@ -29,7 +29,7 @@ fn epoch() -> jiff::Timestamp {
 fn address(street: &str, house: &str, postal: &str, city: &str) -> Value {
     json!({
         "street": street, "house_number": house, "postal_code": postal,
-        "city": city, "country": "DK", "province": null, "is_user_address_updated": false
+        "city": city, "country": "DK", "is_user_address_updated": false
     })
 }
 
@@ -174,7 +174,6 @@ impl Store {
             }
             let v = if k.starts_with("address_") {
                 let mut a = v;
-                a["province"] = Value::Null;
                 a["is_user_address_updated"] = Value::Bool(true);
                 a
             } else {
