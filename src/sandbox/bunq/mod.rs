@@ -179,19 +179,18 @@ async fn guard(State(b): State<Arc<Bunq>>, req: Request, next: Next) -> Response
     }
     let request_id = header(req.headers(), REQUEST_ID).map(String::from);
     let (mut parts, body) = req.into_parts();
-    let response = match axum::body::to_bytes(body, 1 << 20).await {
-        Err(_) => error(400, "The request body is too large."),
-        Ok(body) => match {
-            remember(&b, &parts, &body);
-            admit(&b, &parts.method, parts.uri.path(), &parts.headers, &body)
-        } {
-            Err(Refused(status, why)) => error(status, &why),
-            Ok(caller) => {
-                parts.extensions.insert(caller);
-                next.run(Request::from_parts(parts, axum::body::Body::from(body)))
-                    .await
-            }
-        },
+    let Ok(body) = axum::body::to_bytes(body, 1 << 20).await else {
+        let too_large = error(400, "The request body is too large.");
+        return sign_response(&b, too_large, request_id).await;
+    };
+    remember(&b, &parts, &body);
+    let response = match admit(&b, &parts.method, parts.uri.path(), &parts.headers, &body) {
+        Err(Refused(status, why)) => error(status, &why),
+        Ok(caller) => {
+            parts.extensions.insert(caller);
+            next.run(Request::from_parts(parts, axum::body::Body::from(body)))
+                .await
+        }
     };
     sign_response(&b, response, request_id).await
 }
