@@ -215,7 +215,7 @@ impl Sandbox {
         )?);
         let bunq = Arc::new(bunq::Bunq::new(
             &world,
-            60,
+            bunq::USERS,
             opts.bunq_rate_window_ms,
             opts.bunq_session_timeout_secs,
         ));

@@ -177,19 +177,17 @@ pub fn merge(results: &mut Vec<Hit>, new: Vec<Hit>) {
         };
         results.push(hit);
     }
-    // Groups in the order they were first found, each group's hits together.
+    // Groups in the order they were first found, each group's hits together and in a fixed
+    // order of backends, so rows do not swap as answers come in.
     let first_seen = |g: usize, rs: &[Hit]| rs.iter().position(|r| r.group == g);
-    let order: Vec<(usize, usize)> = results
+    let rank = |s: Source| Source::ALL.iter().position(|x| *x == s).unwrap_or(0);
+    let keys: Vec<(usize, usize)> = results
         .iter()
-        .map(|r| (first_seen(r.group, results).unwrap_or(0), r.group))
+        .map(|r| (first_seen(r.group, results).unwrap_or(0), rank(r.source)))
         .collect();
-    let mut indexed: Vec<(usize, Hit)> = order
-        .into_iter()
-        .map(|(p, _)| p)
-        .zip(results.drain(..))
-        .collect();
-    indexed.sort_by_key(|(p, _)| *p);
-    results.extend(indexed.into_iter().map(|(_, h)| h));
+    let mut keyed: Vec<((usize, usize), Hit)> = keys.into_iter().zip(results.drain(..)).collect();
+    keyed.sort_by_key(|(k, _)| *k);
+    results.extend(keyed.into_iter().map(|(_, h)| h));
 }
 
 #[cfg(test)]
@@ -288,6 +286,11 @@ mod tests {
                 (Source::Bunq, 2),
             ]
         );
+        // Within a person, backends keep one order whoever answered first.
+        let mut late = Vec::new();
+        merge(&mut late, vec![hit(Source::Bunq, "a@x.dk", None)]);
+        merge(&mut late, vec![hit(Source::Unioo, "a@x.dk", None)]);
+        assert_eq!(late[0].source, Source::Unioo);
         // A hit that links two groups joins them.
         merge(
             &mut r,

@@ -337,3 +337,54 @@ fn onboard_a_department_and_an_employee_with_a_dependent_then_find_them_by_exter
         "the audit log holds the email masked"
     );
 }
+
+#[test]
+fn find_one_person_in_unioo_and_bunq_by_cpr_and_block_the_bunq_user() {
+    let world = World::generate(DEFAULT_SEED, DEFAULT_PEOPLE);
+    let store =
+        backoffice::sandbox::bunq::store::Store::generate(&world, backoffice::sandbox::bunq::USERS);
+    let user = &store.users[&2003];
+    assert_eq!(user["status"], "ACTIVE");
+    let tax = user["tax_resident"][0]["tax_number"].as_str().unwrap();
+    let cpr = format!("{}-{}", &tax[..6], &tax[6..]);
+    let name = format!(
+        "{} {}",
+        user["first_name"].as_str().unwrap(),
+        user["last_name"].as_str().unwrap()
+    );
+
+    let audit_dir = tempdir::Dir::new("bunq-audit");
+    let log = audit_dir.0.join("audit.jsonl");
+    let mut c = Console::start_with("bunq", &["--audit-log", log.to_str().unwrap()]);
+    c.wait_for("Find a person in every backend");
+    c.send(&cpr);
+    c.send("\r");
+    // Unioo and bunq both know the number: one person, two rows, the CPR masked.
+    c.wait_for("Results: 2 in 1 person");
+    c.wait_for("└ bunq");
+    c.wait_for(&format!("{}-****", &cpr[..6]));
+    assert!(!c.contents().contains(&cpr), "the full CPR left the screen");
+    c.send("j\r");
+    c.wait_for(&format!("Search › {name}"));
+    c.wait_for("bunq user");
+    c.send("b");
+    c.wait_for("Block bunq user");
+    c.send("Account takeover reported\r");
+    c.wait_for("Block this user?");
+    c.send("\r");
+    c.wait_for(&format!("{name} is BLOCKED now."));
+    c.send("q");
+    wait_until("the console to exit", DEADLINE, || {
+        c.child.try_wait().unwrap().is_some()
+    });
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_backoffice"))
+        .args(["audit", "verify"])
+        .arg(&log)
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("2 records, chain intact"));
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert!(text.contains("bank-user.block") && text.contains("bunq-user:2003"));
+    assert!(text.contains("Account takeover reported"));
+    assert!(!text.contains(tax), "no CPR in the audit log");
+}

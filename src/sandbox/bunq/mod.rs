@@ -27,6 +27,9 @@ pub const SERVER_SIGNATURE: &str = "x-bunq-server-signature";
 pub const REQUEST_ID: &str = "x-bunq-client-request-id";
 pub const RESPONSE_ID: &str = "x-bunq-client-response-id";
 
+/// Users in the sandbox's bunq (drawn from the Unioo people).
+pub const USERS: usize = 60;
+
 /// Largest `count` bunq accepts.
 pub const MAX_COUNT: usize = 200;
 
