@@ -1,7 +1,8 @@
 //! Per-request signing cost of each scheme the clients use. `cargo bench --bench signing`
 //! prints criterion's estimates and a median of 1,000 timed runs for each:
 //! Upvest Ed25519 and ECDSA P-521 (signature base plus signature, as one request costs),
-//! and the sandbox's verification of each.
+//! and the sandbox's verification of each; bunq's RSA-2048 PKCS#1 v1.5 body signature and the
+//! check of a server signature.
 
 use backoffice::backends::upvest::signature::{self, SigningKey};
 use criterion::Criterion;
@@ -89,5 +90,24 @@ fn main() {
             })
         );
     }
+    // bunq: RSA-2048 PKCS#1 v1.5 with SHA-256 over the body (a block, as the console sends it).
+    use backoffice::backends::bunq::signing as bunq;
+    let key = bunq::generate();
+    let public = key.to_public_key();
+    let body = br#"{"status":"BLOCKED","sub_status":"NONE"}"#;
+    c.bench_function("bunq sign rsa2048", |b| {
+        b.iter(|| black_box(bunq::sign(&key, body)))
+    });
+    let sig = bunq::sign(&key, body);
+    assert_eq!(bunq::verify(&public, body, Some(&sig)), Ok(()));
+    println!(
+        "bunq rsa2048: sign median {:.1} µs, verify median {:.1} µs (1,000 runs)",
+        median_micros(|| {
+            black_box(bunq::sign(&key, body));
+        }),
+        median_micros(|| {
+            black_box(bunq::verify(&public, body, Some(&sig))).ok();
+        })
+    );
     c.final_summary();
 }

@@ -183,57 +183,96 @@ pub async fn connect(args: &ConsoleArgs) -> anyhow::Result<Setup> {
             let handle = Sandbox::start(SandboxOptions::default())
                 .await
                 .context("starting the embedded sandbox")?;
-            let token = SecretString::from(handle.mint_unioo_token(crate::sandbox::TOKEN_TTL_SECS));
-            let url = handle.unioo_url().parse().context("the sandbox url")?;
-            let client = GraphqlClient::new(unioo::NAME, url, token, HttpSettings::default());
+            let c = SandboxClients::new(&handle)?;
             let mut info = profile_info(name, &profile, args);
             info.production = false;
-            let hm = handle.credentials().healthmov;
-            info.healthmov_user = Some(hm.username.clone());
-            let healthmov = HealthmovClient::new(
-                hm.url.parse().context("the sandbox Healthmov url")?,
-                hm.username,
-                Some(SecretString::from(hm.password)),
-                HttpSettings::default(),
-            );
-            let v = handle.credentials().vasco;
-            let vasco = VascoClient::new(GraphqlClient::new(
-                vasco::NAME,
-                v.url.parse().context("the sandbox VASCO url")?,
-                SecretString::from(v.token),
-                HttpSettings::default(),
-            ));
-            let u = handle.credentials().upvest;
-            let key =
-                std::fs::read_to_string(&u.private_key_path).context("the sandbox's Upvest key")?;
-            let upvest = crate::backends::upvest::UpvestClient::new(
-                u.url,
-                u.client_id,
-                SecretString::from(u.client_secret),
-                u.key_id,
-                crate::backends::upvest::signature::SigningKey::from_pem(&key, None)
-                    .map_err(|e| anyhow::anyhow!("the sandbox's Upvest key: {e}"))?,
-                HttpSettings::default(),
-            );
-            let b = handle.credentials().bunq;
-            // A sandbox's installation dies with it: nothing is worth keeping on disk.
-            let bunq = BunqClient::new(
-                b.url,
-                SecretString::from(b.api_key),
-                None,
-                HttpSettings::default(),
-            );
+            info.healthmov_user = Some(handle.credentials().healthmov.username);
             Ok(Setup {
-                bunq: Some(Arc::new(bunq)),
-                upvest: Some(Arc::new(upvest)),
-                vasco: Some(Arc::new(vasco)),
-                healthmov: Some(Arc::new(healthmov)),
+                bunq: Some(c.bunq),
+                upvest: Some(c.upvest),
+                vasco: Some(c.vasco),
+                healthmov: Some(c.healthmov),
                 profile: info,
                 audit_path: args.audit_log.clone().or(profile.audit_log.clone()),
                 operator: profile.operator.clone(),
-                unioo: Arc::new(unioo::UniooClient::new(client)),
+                unioo: c.unioo,
                 sandbox: Some(handle),
             })
+        }
+    }
+}
+
+/// A client for each of the sandbox's APIs, with the credentials it prints.
+pub struct SandboxClients {
+    pub unioo: Arc<unioo::UniooClient>,
+    pub healthmov: Arc<HealthmovClient>,
+    pub vasco: Arc<VascoClient>,
+    pub upvest: Arc<crate::backends::upvest::UpvestClient>,
+    pub bunq: Arc<BunqClient>,
+}
+
+impl SandboxClients {
+    pub fn new(handle: &SandboxHandle) -> anyhow::Result<SandboxClients> {
+        let creds = handle.credentials();
+        let settings = HttpSettings::default();
+        let unioo = GraphqlClient::new(
+            unioo::NAME,
+            creds.unioo.url.parse().context("the sandbox url")?,
+            SecretString::from(creds.unioo.token),
+            settings,
+        );
+        let hm = creds.healthmov;
+        let healthmov = HealthmovClient::new(
+            hm.url.parse().context("the sandbox Healthmov url")?,
+            hm.username,
+            Some(SecretString::from(hm.password)),
+            settings,
+        );
+        let vasco = VascoClient::new(GraphqlClient::new(
+            vasco::NAME,
+            creds.vasco.url.parse().context("the sandbox VASCO url")?,
+            SecretString::from(creds.vasco.token),
+            settings,
+        ));
+        let u = creds.upvest;
+        let key =
+            std::fs::read_to_string(&u.private_key_path).context("the sandbox's Upvest key")?;
+        let upvest = crate::backends::upvest::UpvestClient::new(
+            u.url,
+            u.client_id,
+            SecretString::from(u.client_secret),
+            u.key_id,
+            crate::backends::upvest::signature::SigningKey::from_pem(&key, None)
+                .map_err(|e| anyhow::anyhow!("the sandbox's Upvest key: {e}"))?,
+            settings,
+        );
+        // A sandbox's bunq installation dies with it: nothing is worth keeping on disk.
+        let bunq = BunqClient::new(
+            creds.bunq.url,
+            SecretString::from(creds.bunq.api_key),
+            None,
+            settings,
+        );
+        Ok(SandboxClients {
+            unioo: Arc::new(unioo::UniooClient::new(unioo)),
+            healthmov: Arc::new(healthmov),
+            vasco: Arc::new(vasco),
+            upvest: Arc::new(upvest),
+            bunq: Arc::new(bunq),
+        })
+    }
+
+    /// As the console's runner uses them; `audit` where changes are recorded.
+    pub fn backends(&self, audit: Audit) -> Backends {
+        Backends {
+            people: self.unioo.clone(),
+            review: self.unioo.clone(),
+            staff: self.unioo.clone(),
+            onboarding: Some(self.healthmov.clone()),
+            platform: Some(self.vasco.clone()),
+            end_users: Some(self.upvest.clone()),
+            bank_users: Some(self.bunq.clone()),
+            audit,
         }
     }
 }
