@@ -219,6 +219,32 @@ impl Call {
             Call::Import { .. } => "importing",
         }
     }
+
+    /// The backend this call goes to, for its health; `None` for work on this machine.
+    pub fn backend(&self) -> Option<&'static str> {
+        use crate::backends::{bunq, healthmov, unioo, upvest, vasco};
+        Some(match self {
+            Call::Search { source, .. } => source.name(),
+            Call::Person(_)
+            | Call::Users { .. }
+            | Call::Employees { .. }
+            | Call::Document { .. }
+            | Call::ReviewQueue { .. }
+            | Call::Decide { .. }
+            | Call::CreateEmployee { .. } => unioo::NAME,
+            Call::Companies { .. }
+            | Call::Departments { .. }
+            | Call::ClientEmployees { .. }
+            | Call::FindExternalId(_)
+            | Call::Onboard { .. }
+            | Call::HealthmovLogin(_)
+            | Call::Import { .. } => healthmov::NAME,
+            Call::PlatformUsers { .. } | Call::ChangePlatformUser { .. } => vasco::NAME,
+            Call::EndUsers { .. } | Call::EndUser(_) | Call::ChangeEndUser { .. } => upvest::NAME,
+            Call::BankUsers { .. } | Call::BankUser(_) | Call::ChangeBankUser { .. } => bunq::NAME,
+            Call::Reveal { .. } | Call::LoadAudit | Call::CheckImport { .. } => return None,
+        })
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

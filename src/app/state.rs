@@ -86,13 +86,54 @@ impl<T> Resource<T> {
     }
 }
 
+/// How a backend did on its last answer (slow is also judged live, from what is in flight).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Health {
-    Unknown,
     Ok,
+    /// Answered, but took longer than [`SLOW_AFTER`].
+    Slow,
+    /// Asked us to wait (HTTP 429).
+    Throttled,
+    /// Unreachable, timed out, or failing on its side (5xx).
     Down,
     AuthFailed,
 }
+
+impl Health {
+    pub fn word(self) -> &'static str {
+        match self {
+            Health::Ok => "ok",
+            Health::Slow => "slow",
+            Health::Throttled => "throttled",
+            Health::Down => "down",
+            Health::AuthFailed => "auth failed",
+        }
+    }
+}
+
+/// Each backend's health as last seen.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct BackendHealth(Vec<(&'static str, Health)>);
+
+impl BackendHealth {
+    pub fn insert(&mut self, backend: &'static str, h: Health) {
+        match self.0.iter_mut().find(|(b, _)| *b == backend) {
+            Some(entry) => entry.1 = h,
+            None => self.0.push((backend, h)),
+        }
+    }
+
+    pub fn get(&self, backend: &str) -> Option<Health> {
+        self.0.iter().find(|(b, _)| *b == backend).map(|(_, h)| *h)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&'static str, Health)> + '_ {
+        self.0.iter().copied()
+    }
+}
+
+/// A backend whose request runs longer than this is shown as slow.
+pub const SLOW_AFTER: Duration = Duration::from_secs(2);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SearchFocus {
@@ -561,6 +602,8 @@ pub struct InFlight {
     pub view: ViewId,
     pub started: Instant,
     pub what: &'static str,
+    /// Where it went, for that backend's health.
+    pub backend: Option<&'static str>,
 }
 
 #[derive(Debug)]
@@ -570,7 +613,8 @@ pub struct State {
     pub views: Vec<View>,
     pub overlay: Overlay,
     pub requests: HashMap<RequestId, InFlight>,
-    pub health: Health,
+    /// Each backend's health, in the order first heard from.
+    pub health: BackendHealth,
     pub last_error: Option<String>,
     pub now: Instant,
     pub today: Date,
@@ -596,7 +640,7 @@ impl State {
             views: Vec::new(),
             overlay: Overlay::None,
             requests: HashMap::new(),
-            health: Health::Unknown,
+            health: BackendHealth::default(),
             last_error: None,
             now,
             today,
@@ -621,6 +665,23 @@ impl State {
         });
         s.push(search);
         s
+    }
+
+    /// Each backend's health now: as last answered, or slow while a request to it has been
+    /// waiting longer than [`SLOW_AFTER`].
+    pub fn health_now(&self) -> Vec<(&'static str, Health)> {
+        let mut out: Vec<(&'static str, Health)> = self.health.iter().collect();
+        for r in self.requests.values() {
+            let Some(b) = r.backend else { continue };
+            let waiting = self.now.saturating_duration_since(r.started) >= SLOW_AFTER;
+            match out.iter_mut().find(|(x, _)| *x == b) {
+                Some((_, h)) if waiting && *h == Health::Ok => *h = Health::Slow,
+                Some(_) => {}
+                None if waiting => out.push((b, Health::Slow)),
+                None => {}
+            }
+        }
+        out
     }
 
     pub fn next_id(&mut self) -> u64 {

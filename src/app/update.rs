@@ -413,6 +413,17 @@ pub fn run(state: &mut State, command: Command) -> Vec<Effect> {
     }
 }
 
+/// What an answer says about its backend: a refusal still means the backend is up.
+fn health_after(result: &Result<Payload, BackendError>, took: std::time::Duration) -> Health {
+    match result {
+        Err(BackendError::Unauthorized { .. }) => Health::AuthFailed,
+        Err(BackendError::Throttled { .. }) => Health::Throttled,
+        Err(e) if e.backend_down() => Health::Down,
+        _ if took >= SLOW_AFTER => Health::Slow,
+        _ => Health::Ok,
+    }
+}
+
 /// Registers a call and returns its request id.
 pub(super) fn start(
     state: &mut State,
@@ -427,6 +438,7 @@ pub(super) fn start(
             view,
             started: state.now,
             what: call.describe(),
+            backend: call.backend(),
         },
     );
     effects.push(Effect::Call { req, call });
@@ -828,18 +840,12 @@ fn on_loaded(
     let Some(result) = result else {
         return Vec::new();
     };
-    match &result {
-        Ok(_) => {
-            state.health = Health::Ok;
-        }
-        Err(e) => {
-            state.health = match e {
-                BackendError::Unauthorized { .. } => Health::AuthFailed,
-                e if e.backend_down() => Health::Down,
-                _ => Health::Ok,
-            };
-            state.last_error = Some(e.to_string());
-        }
+    if let Some(backend) = flight.backend {
+        let took = state.now.saturating_duration_since(flight.started);
+        state.health.insert(backend, health_after(&result, took));
+    }
+    if let Err(e) = &result {
+        state.last_error = Some(e.to_string());
     }
     let mut effects = Vec::new();
     let Some(view) = state.view_mut(flight.view) else {
@@ -1196,6 +1202,57 @@ mod tests {
     }
 
     #[test]
+    fn each_backend_has_its_own_health_and_a_long_wait_shows_as_slow() {
+        use crate::search::Source;
+        let mut s = state();
+        s.profile.search_sources = Source::ALL.to_vec();
+        let t0 = s.now;
+        type_text(&mut s, "Ida Holm");
+        let c = calls(&key(&mut s, KeyCode::Enter));
+        // bunq, Upvest, VASCO asked. Upvest answers, VASCO is down, bunq keeps everyone waiting.
+        let answer = |req| Action::Loaded {
+            req,
+            result: Ok(Payload::Hits(crate::search::sources::Answer {
+                hits: Vec::new(),
+                capped: false,
+            })),
+        };
+        update(&mut s, answer(c[1].0));
+        update(
+            &mut s,
+            Action::Loaded {
+                req: c[2].0,
+                result: Err(BackendError::Throttled {
+                    backend: "VASCO",
+                    request_id: "r".into(),
+                    retry_after: None,
+                }),
+            },
+        );
+        assert_eq!(
+            s.health_now(),
+            vec![("Upvest", Health::Ok), ("VASCO", Health::Throttled)]
+        );
+        update(&mut s, Action::Tick(t0 + Duration::from_millis(2500)));
+        assert_eq!(
+            s.health_now(),
+            vec![
+                ("Upvest", Health::Ok),
+                ("VASCO", Health::Throttled),
+                ("bunq", Health::Slow)
+            ]
+        );
+        update(&mut s, answer(c[0].0));
+        assert_eq!(s.health.get("bunq"), Some(Health::Slow), "answered, late");
+        assert!(
+            s.last_error
+                .as_deref()
+                .unwrap()
+                .contains("VASCO is throttling")
+        );
+    }
+
+    #[test]
     fn the_spinner_waits_100_ms_and_errors_set_health() {
         let mut s = state();
         let t0 = s.now;
@@ -1217,7 +1274,7 @@ mod tests {
                 result: Err(err),
             },
         );
-        assert_eq!(s.health, Health::Down);
+        assert_eq!(s.health.get("Unioo"), Some(Health::Down));
         assert!(s.last_error.as_deref().unwrap().contains("[request r1]"));
         assert!(
             matches!(&search(&s).sources[0].outcome, Outcome::Failed { why, .. } if why.contains("did not answer"))

@@ -145,7 +145,9 @@ pub fn on_prompt_loaded(
         return Some(match result.take()? {
             Ok(_) => {
                 state.login = None;
-                state.health = Health::Ok;
+                state
+                    .health
+                    .insert(crate::backends::healthmov::NAME, Health::Ok);
                 match state.views.iter().any(|v| v.id == view) {
                     true => super::reload(state, view, Some("Logged in to Healthmov.".into())),
                     false => Vec::new(),

@@ -1,21 +1,62 @@
-//! The bottom line: backend health, what is running (after 100 ms) or the last error, key hints.
+//! The bottom line: each backend's health, what is running (after 100 ms) or the last error,
+//! key hints.
 
 use crate::app::registry::{Command, keys_label};
 use crate::app::state::{Health, State};
+use crate::ui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
+fn style(t: &Theme, h: Health) -> Style {
+    match h {
+        Health::Ok => t.ok(),
+        Health::Slow | Health::Throttled => t.warn(),
+        Health::Down | Health::AuthFailed => t.danger(),
+    }
+}
+
+/// `Unioo ok` for one backend; on a narrow screen the healthy ones are counted, not named:
+/// `5 backends ok`, or `bunq slow · VASCO down · 3 more ok`.
+fn health_spans(state: &State, wide: bool) -> Vec<Span<'static>> {
+    let t = &state.theme;
+    let all = state.health_now();
+    if all.is_empty() {
+        return vec![Span::styled("…", t.dim())];
+    }
+    let named: Vec<(&str, Health)> = if wide || all.len() == 1 {
+        all.clone()
+    } else {
+        all.iter()
+            .copied()
+            .filter(|(_, h)| *h != Health::Ok)
+            .collect()
+    };
+    let healthy = all.len() - named.len();
+    let mut spans = Vec::new();
+    for (i, (b, h)) in named.iter().enumerate() {
+        if i > 0 {
+            spans.push(Span::raw(" · "));
+        }
+        spans.push(Span::raw(format!("{b} ")));
+        spans.push(Span::styled(h.word(), style(t, *h)));
+    }
+    match (healthy, spans.is_empty()) {
+        (0, _) => {}
+        (n, true) => spans.push(Span::styled(format!("{n} backends ok"), t.ok())),
+        (n, false) => {
+            spans.push(Span::raw(" · "));
+            spans.push(Span::styled(format!("{n} more ok"), t.ok()));
+        }
+    }
+    spans
+}
+
 pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     let t = &state.theme;
-    let (word, style) = match state.health {
-        Health::Unknown => ("…", t.dim()),
-        Health::Ok => ("ok", t.ok()),
-        Health::Down => ("down", t.danger()),
-        Health::AuthFailed => ("auth failed", t.danger()),
-    };
-    let left = Line::from(vec![
+    let mut left = vec![
         Span::styled(
             format!(" {} ", state.profile.name),
             if state.profile.production {
@@ -24,10 +65,11 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
                 t.title()
             },
         ),
-        Span::raw(format!("│ {}: ", state.profile.backend)),
-        Span::styled(word, style),
-        Span::raw(" │ "),
-    ]);
+        Span::raw("│ "),
+    ];
+    left.extend(health_spans(state, area.width >= 120));
+    left.push(Span::raw(" │ "));
+    let left = Line::from(left);
     let middle = if let Some(r) = state.slow_request() {
         let secs = state.now.saturating_duration_since(r.started).as_secs_f32();
         Line::from(vec![
