@@ -15,6 +15,67 @@ pub struct Config {
     pub default_profile: Option<String>,
     #[serde(default)]
     pub profiles: BTreeMap<String, Profile>,
+    /// Key overrides: an action's name (as in the `:` palette) → a key or a list of keys;
+    /// `[]` or `""` unbinds it.
+    #[serde(default)]
+    pub keys: BTreeMap<String, KeyBinding>,
+    /// Colour overrides for the 16-colour theme (`NO_COLOR` still turns colour off).
+    #[serde(default)]
+    pub theme: ThemeColours,
+}
+
+#[derive(Debug, Deserialize, Clone)]
+#[serde(untagged)]
+pub enum KeyBinding {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl KeyBinding {
+    pub fn keys(&self) -> Vec<String> {
+        match self {
+            KeyBinding::One(k) => vec![k.clone()],
+            KeyBinding::Many(ks) => ks.clone(),
+        }
+    }
+}
+
+/// Colour names (`red`, `lightcyan`, `#ff8800`, `208`) for each role; unset ones keep the
+/// built-in 16-colour choice.
+#[derive(Debug, Deserialize, Clone, Default, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ThemeColours {
+    pub label: Option<String>,
+    pub key: Option<String>,
+    pub ok: Option<String>,
+    pub warn: Option<String>,
+    pub danger: Option<String>,
+    pub dim: Option<String>,
+    pub header: Option<String>,
+    pub border: Option<String>,
+}
+
+impl Config {
+    /// The keymap the config asks for; an unknown action, a bad key or a conflict is an error
+    /// naming the file and the key.
+    pub fn keymap(&self, path: &Path) -> Result<crate::app::keymap::Keymap, ConfigError> {
+        let bindings = self
+            .keys
+            .iter()
+            .map(|(k, v)| (k.clone(), v.keys()))
+            .collect();
+        crate::app::keymap::Keymap::with(&bindings).map_err(|e| ConfigError::new(path, "keys", e))
+    }
+
+    /// The theme the config asks for (colour off when `no_color`).
+    pub fn theme(
+        &self,
+        path: &Path,
+        no_color: bool,
+    ) -> Result<crate::ui::theme::Theme, ConfigError> {
+        crate::ui::theme::Theme::with(&self.theme, no_color)
+            .map_err(|(role, e)| ConfigError::new(path, format!("theme.{role}"), e))
+    }
 }
 
 #[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq, Default)]

@@ -35,6 +35,26 @@ pub struct Setup {
     pub sandbox: Option<SandboxHandle>,
 }
 
+/// The config file in use: `--config`, else the default path when it exists.
+fn config_path(args: &ConsoleArgs) -> Option<std::path::PathBuf> {
+    args.config
+        .clone()
+        .or_else(|| crate::config::default_path().filter(|p| p.exists()))
+}
+
+/// Keys and colours: the config's `[keys]` and `[theme]` when there is a config (with
+/// `--sandbox` too), else the defaults. `NO_COLOR` always turns colour off.
+pub fn keys_and_theme(
+    args: &ConsoleArgs,
+) -> anyhow::Result<(crate::app::keymap::Keymap, crate::ui::theme::Theme)> {
+    let no_color = crate::ui::theme::no_color_env();
+    let Some(path) = config_path(args) else {
+        return Ok((Default::default(), crate::ui::theme::Theme::from_env()));
+    };
+    let config = Config::load(&path)?;
+    Ok((config.keymap(&path)?, config.theme(&path, no_color)?))
+}
+
 /// The profile to use: `--sandbox`, no config file, or a profile with `sandbox = true` give
 /// the embedded sandbox.
 pub fn choose_profile(args: &ConsoleArgs) -> anyhow::Result<Option<(String, Profile)>> {
@@ -279,6 +299,8 @@ impl SandboxClients {
 
 pub async fn run(args: ConsoleArgs) -> anyhow::Result<()> {
     let _log = crate::logging::init(None);
+    // Bad keys or colours stop start-up with the reason, before anything connects.
+    let (keymap, theme) = keys_and_theme(&args)?;
     let setup = connect(&args).await?;
     tracing::info!(profile = %setup.profile.name, sandbox = setup.sandbox.is_some(), "console starting");
     let actor = Actor::from_env(setup.operator.clone(), &setup.profile.name);
@@ -314,7 +336,7 @@ pub async fn run(args: ConsoleArgs) -> anyhow::Result<()> {
         Instant::now(),
         crate::core::cpr::today(),
     );
-    state.theme = crate::ui::theme::Theme::from_env();
+    (state.keymap, state.theme) = (keymap, theme);
     state.profile.search_sources = backends.sources().configured();
     if let Audit::Unavailable { why, .. } = &backends.audit {
         state.last_error = Some(format!(

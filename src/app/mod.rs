@@ -5,6 +5,7 @@ pub mod banking;
 pub mod form;
 pub mod forms;
 pub mod investors;
+pub mod keymap;
 pub mod onboarding;
 pub mod palette;
 pub mod platform;

@@ -197,7 +197,7 @@ pub static REGISTRY: &[Spec] = &[
     Spec { command: Command::BankUsers, mutating: false, name: "bunq-users", keys: &[k('B')], description: "Bank end users (bunq)", scope: Scope::Everywhere },
     Spec { command: Command::FindExternalId, mutating: false, name: "external-id", keys: &[k('x')], description: "Find on Healthmov by external id", scope: Scope::Everywhere },
     Spec { command: Command::Refresh, mutating: false, name: "refresh", keys: &[code(KeyCode::F(5)), ctrl('r')], description: "Load this screen again", scope: Scope::Everywhere },
-    Spec { command: Command::SwitchFocus, mutating: false, name: "focus", keys: &[code(KeyCode::Tab)], description: "Move between the CPR field and the results", scope: Scope::Search },
+    Spec { command: Command::SwitchFocus, mutating: false, name: "focus", keys: &[code(KeyCode::Tab)], description: "Move between the search field and the results", scope: Scope::Search },
     Spec { command: Command::NextTab, mutating: false, name: "next-tab", keys: &[code(KeyCode::Tab), code(KeyCode::Right), k('l')], description: "Next tab", scope: Scope::Person },
     Spec { command: Command::PrevTab, mutating: false, name: "previous-tab", keys: &[code(KeyCode::BackTab), code(KeyCode::Left), k('h')], description: "Previous tab", scope: Scope::Person },
     Spec { command: Command::Tab1, mutating: false, name: "overview", keys: &[k('1')], description: "Overview and KYC", scope: Scope::Person },
@@ -247,16 +247,6 @@ pub fn spec(command: Command) -> &'static Spec {
         .iter()
         .find(|s| s.command == command)
         .expect("every command is registered")
-}
-
-/// The keys of a command, as shown in help and hints: "q, Ctrl-c".
-pub fn keys_label(command: Command) -> String {
-    spec(command)
-        .keys
-        .iter()
-        .map(Key::label)
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 /// What the focused screen offers, which decides which commands apply.
@@ -339,17 +329,9 @@ pub const ALL_CONTEXTS: &[Context] = &[
     BANK_USER,
 ];
 
-/// The command a key runs here, if any.
+/// The command a key runs here with the default keys, if any.
 pub fn lookup(ev: &KeyEvent, ctx: Context) -> Option<Command> {
-    REGISTRY
-        .iter()
-        .filter(|s| ctx.allows(s))
-        .find(|s| {
-            s.keys
-                .iter()
-                .any(|key| key.matches(ev) && !(ctx.typing && key.types_text()))
-        })
-        .map(|s| s.command)
+    super::keymap::Keymap::default().lookup(ev, ctx)
 }
 
 /// The commands available here, in registry order.

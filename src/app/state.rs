@@ -621,6 +621,8 @@ pub struct State {
     pub size: (u16, u16),
     pub quit: bool,
     pub theme: crate::ui::theme::Theme,
+    /// The keys bound: defaults with the config's `[keys]`.
+    pub keymap: super::keymap::Keymap,
     /// Locked after idling: nothing personal is drawn until the operator unlocks.
     pub locked: bool,
     pub last_input: Instant,
@@ -647,6 +649,7 @@ impl State {
             size,
             quit: false,
             theme: Default::default(),
+            keymap: Default::default(),
             locked: false,
             last_input: now,
             picker: ratatui_image::picker::Picker::halfblocks(),

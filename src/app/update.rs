@@ -8,7 +8,7 @@ use super::investors;
 use super::onboarding;
 use super::palette;
 use super::platform;
-use super::registry::{self, Command};
+use super::registry::Command;
 use super::review;
 use super::search;
 use super::state::*;
@@ -187,7 +187,7 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         Overlay::None => {}
     }
     let ctx = state.context();
-    match registry::lookup(&key, ctx) {
+    match state.keymap.lookup(&key, ctx) {
         Some(command) => run(state, command),
         None if ctx.typing => {
             if let ViewKind::Audit(a) = &mut state.top_mut().kind {

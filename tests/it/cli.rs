@@ -117,3 +117,39 @@ fn audit_verify_names_the_tampered_line_and_fails() {
     assert!(err.contains("line 3") && err.contains("edited"), "{err}");
     let _ = std::fs::remove_dir_all(dir);
 }
+
+fn write_config(dir: &std::path::Path, keys: &str) -> std::path::PathBuf {
+    std::fs::create_dir_all(dir).unwrap();
+    let path = dir.join("config.toml");
+    std::fs::write(
+        &path,
+        format!(
+            "default_profile = \"demo\"\n\n[profiles.demo]\nsandbox = true\n\n[keys]\n{keys}\n"
+        ),
+    )
+    .unwrap();
+    path
+}
+
+#[test]
+fn a_key_conflict_in_the_config_stops_start_up_naming_both_actions() {
+    let dir = std::env::temp_dir().join(format!("backoffice-keys-{}", std::process::id()));
+    let path = write_config(&dir, "bunq-users = \"u\"");
+    let out = bin()
+        .arg("--config")
+        .arg(&path)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("the key u is bound to both users and bunq-users"),
+        "{err}"
+    );
+    assert!(err.contains("keys"), "the config key is named: {err}");
+    let path = write_config(&dir, "teleport = \"t\"");
+    let out = bin().arg("--config").arg(&path).output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no action is named \"teleport\""));
+    std::fs::remove_dir_all(dir).unwrap();
+}

@@ -42,6 +42,10 @@ impl Console {
     }
 
     fn start_with(tag: &str, args: &[&str]) -> Console {
+        Console::start_env(tag, args, &[])
+    }
+
+    fn start_env(tag: &str, args: &[&str], env: &[(&str, &str)]) -> Console {
         let pty = native_pty_system();
         let pair = pty
             .openpty(PtySize {
@@ -59,6 +63,10 @@ impl Console {
         cmd.env("XDG_STATE_HOME", home.0.join("state"));
         cmd.env("TERM", "xterm-256color");
         cmd.env_remove("BACKOFFICE_CONFIG");
+        cmd.env_remove("NO_COLOR");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
         let child = pair.slave.spawn_command(cmd).unwrap();
         drop(pair.slave);
         let mut reader = pair.master.try_clone_reader().unwrap();
@@ -387,4 +395,61 @@ fn find_one_person_in_unioo_and_bunq_by_cpr_and_block_the_bunq_user() {
     assert!(text.contains("bank-user.block") && text.contains("bunq-user:2003"));
     assert!(text.contains("Account takeover reported"));
     assert!(!text.contains(tax), "no CPR in the audit log");
+}
+
+#[test]
+fn a_rebound_key_works_the_old_one_does_nothing_and_no_color_means_no_colour() {
+    let dir = tempdir::Dir::new("keys-config");
+    let config = dir.0.join("config.toml");
+    std::fs::write(
+        &config,
+        "default_profile = \"demo\"\n[profiles.demo]\nsandbox = true\n[keys]\nbunq-users = \"ctrl-b\"\n",
+    )
+    .unwrap();
+    let mut c = Console::start_env(
+        "keys",
+        &["--config", config.to_str().unwrap()],
+        &[("NO_COLOR", "1")],
+    );
+    c.wait_for("Find a person in every backend");
+    c.send("\x1b");
+    c.wait_for("/ new search");
+    c.send("B");
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(
+        !c.contents().contains("bunq users"),
+        "B is not bound any more"
+    );
+    c.send("?");
+    c.wait_for("Ctrl-b");
+    c.send("\x1b");
+    // Esc alone: followed at once by another key it reads as Alt.
+    wait_until("the help to close", DEADLINE, || {
+        !c.contents().contains("Keys (Esc closes)")
+    });
+    c.send("\x02");
+    c.wait_for("bunq users: 60 loaded");
+    {
+        let parser = c.screen.lock().unwrap();
+        let screen = parser.screen();
+        for row in 0..24 {
+            for col in 0..80 {
+                let cell = screen.cell(row, col).unwrap();
+                assert_eq!(
+                    cell.fgcolor(),
+                    vt100::Color::Default,
+                    "colour at {row},{col}"
+                );
+                assert_eq!(
+                    cell.bgcolor(),
+                    vt100::Color::Default,
+                    "colour at {row},{col}"
+                );
+            }
+        }
+    }
+    c.send("q");
+    wait_until("the console to exit", DEADLINE, || {
+        c.child.try_wait().unwrap().is_some()
+    });
 }

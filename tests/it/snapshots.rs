@@ -589,3 +589,60 @@ async fn federated_search() {
         check("federated_nothing", size, h.render());
     }
 }
+
+/// Cells drawn with a colour (foreground or background).
+fn coloured_cells(state: &State) -> usize {
+    let (w, h) = state.size;
+    let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
+    term.draw(|f| backoffice::ui::draw(f, state)).unwrap();
+    term.backend()
+        .buffer()
+        .content()
+        .iter()
+        .filter(|c| c.fg != ratatui::style::Color::Reset || c.bg != ratatui::style::Color::Reset)
+        .count()
+}
+
+#[tokio::test]
+async fn no_color_draws_every_pane_without_colour() {
+    let s = sandbox(2_000).await;
+    let tmp = TempDir::new("snap-no-color");
+    let b = backends(&s, &tmp.0.join("audit.jsonl"));
+    let mut h = Harness::new(&b, (80, 24));
+    h.state.profile.search_sources = b.sources().configured();
+    let mut screens = Vec::new();
+    let mut look = |h: &mut Harness<'_>, name: &str| {
+        h.state.theme.no_color = false;
+        let coloured = coloured_cells(&h.state);
+        h.state.theme.no_color = true;
+        screens.push((name.to_string(), coloured, coloured_cells(&h.state)));
+    };
+    h.text("Madsen").await;
+    h.key(KeyCode::Enter).await;
+    look(&mut h, "search");
+    for (key, name) in [
+        ('B', "bunq users"),
+        ('U', "end users"),
+        ('p', "platform users"),
+        ('o', "companies"),
+        ('v', "review queue"),
+    ] {
+        h.key(KeyCode::Esc).await;
+        h.key(KeyCode::Char(key)).await;
+        look(&mut h, name);
+        h.key(KeyCode::Enter).await;
+        look(&mut h, &format!("{name}: one"));
+    }
+    h.key(KeyCode::Esc).await;
+    h.key(KeyCode::Char('?')).await;
+    look(&mut h, "help");
+    for (name, with_colour, without) in &screens {
+        assert!(*with_colour > 0, "{name} has colour normally");
+        if name == "review queue: one" {
+            // The document image (halfblocks) is content: its colours are the picture.
+            assert!(without < with_colour, "{name}: only the image keeps colour");
+            continue;
+        }
+        assert_eq!(*without, 0, "{name} under NO_COLOR");
+    }
+}

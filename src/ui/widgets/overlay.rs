@@ -513,11 +513,14 @@ fn help(frame: &mut Frame, state: &State) {
     for (heading, here) in [("This screen", true), ("Everywhere", false)] {
         lines.push(Line::from(Span::styled(heading, t.title())));
         for s in registry::available(ctx).filter(|s| (s.scope != Scope::Everywhere) == here) {
-            let mut k = keys(s.keys);
+            let bound = state.keymap.keys(s);
+            let mut k = keys(bound);
+            if k.is_empty() {
+                k = format!(":{}", s.name);
+            }
             if ctx.typing {
                 // Printable keys type into the field while it has focus.
-                k = s
-                    .keys
+                k = bound
                     .iter()
                     .filter(|k| !k.types_text())
                     .map(Key::label)
@@ -566,8 +569,9 @@ fn compact_everywhere(lines: &mut Vec<Line<'static>>, state: &State) {
     let mut row: Vec<Span> = Vec::new();
     let mut width = 0;
     for s in registry::available(ctx).filter(|s| s.scope == Scope::Everywhere) {
-        let key = s
-            .keys
+        let key = state
+            .keymap
+            .keys(s)
             .iter()
             .find(|k| !(ctx.typing && k.types_text()))
             .map(Key::label)
@@ -611,7 +615,7 @@ fn palette(frame: &mut Frame, state: &State, input: &tui_input::Input, selected:
             let line = Line::from(vec![
                 Span::styled(format!("{:<14}", s.name), t.key()),
                 Span::raw(format!("{:<36}", s.description)),
-                Span::styled(keys(s.keys), t.dim()),
+                Span::styled(keys(state.keymap.keys(s)), t.dim()),
             ]);
             if i == selected {
                 line.style(t.selected())

@@ -1,7 +1,7 @@
 //! The bottom line: each backend's health, what is running (after 100 ms) or the last error,
 //! key hints.
 
-use crate::app::registry::{Command, keys_label};
+use crate::app::registry::Command;
 use crate::app::state::{Health, State};
 use crate::ui::theme::Theme;
 use ratatui::Frame;
@@ -77,7 +77,10 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
                 format!("{} {}… {secs:.1}s", state.spinner(), r.what),
                 t.warn(),
             ),
-            Span::styled(format!("  {} cancels", keys_label(Command::Back)), t.dim()),
+            Span::styled(
+                format!("  {} cancels", state.keymap.label(Command::Back)),
+                t.dim(),
+            ),
         ])
     } else if let Some(e) = &state.last_error {
         Line::from(Span::styled(e.clone(), t.danger()))
