@@ -26,7 +26,7 @@ pub struct ConsoleArgs {
     #[arg(long, global = true)]
     pub profile: Option<String>,
     /// Ignore the config and use the embedded sandbox.
-    #[arg(long)]
+    #[arg(long, global = true)]
     pub sandbox: bool,
     /// Show and allow no mutating action, whatever the profile says.
     #[arg(long)]
@@ -46,6 +46,21 @@ pub enum Command {
     /// Onboard client companies' employees on Healthmov.
     #[command(subcommand)]
     Onboard(OnboardCommand),
+    /// Read users, a person, employees or documents, as the console shows them. Exit codes:
+    /// 3 not found, 4 credentials refused, 5 backend down, 1 other errors.
+    #[command(subcommand)]
+    Get(crate::scripts::Get),
+    /// Search every configured backend for a CPR number, a name, an email or an id. Exit
+    /// codes as for `get`; 3 when nothing is found.
+    Search {
+        text: String,
+        #[arg(long, value_enum, default_value = "json")]
+        output: crate::scripts::Output,
+    },
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions { shell: clap_complete::Shell },
+    /// Print the man page (roff).
+    Man,
 }
 
 #[derive(Subcommand, Debug)]

@@ -35,6 +35,34 @@ pub struct Setup {
     pub sandbox: Option<SandboxHandle>,
 }
 
+impl Setup {
+    /// The backends as the runner uses them; `audit` where changes are recorded.
+    pub fn backends(&self, audit: Audit) -> Backends {
+        Backends {
+            people: self.unioo.clone(),
+            review: self.unioo.clone(),
+            staff: self.unioo.clone(),
+            onboarding: self
+                .healthmov
+                .clone()
+                .map(|h| h as Arc<dyn crate::backends::Onboarding>),
+            platform: self
+                .vasco
+                .clone()
+                .map(|v| v as Arc<dyn crate::backends::FundPlatform>),
+            end_users: self
+                .upvest
+                .clone()
+                .map(|u| u as Arc<dyn crate::backends::EndUsers>),
+            bank_users: self
+                .bunq
+                .clone()
+                .map(|b| b as Arc<dyn crate::backends::BankUsers>),
+            audit,
+        }
+    }
+}
+
 /// The config file in use: `--config`, else the default path when it exists.
 fn config_path(args: &ConsoleArgs) -> Option<std::path::PathBuf> {
     args.config
@@ -308,28 +336,7 @@ pub async fn run(args: ConsoleArgs) -> anyhow::Result<()> {
     if let Audit::Unavailable { .. } = &audit {
         tracing::error!("audit log unavailable: decisions and reveals will be refused");
     }
-    let backends = Backends {
-        people: setup.unioo.clone(),
-        review: setup.unioo.clone(),
-        staff: setup.unioo.clone(),
-        onboarding: setup
-            .healthmov
-            .clone()
-            .map(|h| h as Arc<dyn crate::backends::Onboarding>),
-        platform: setup
-            .vasco
-            .clone()
-            .map(|v| v as Arc<dyn crate::backends::FundPlatform>),
-        end_users: setup
-            .upvest
-            .clone()
-            .map(|u| u as Arc<dyn crate::backends::EndUsers>),
-        bank_users: setup
-            .bunq
-            .clone()
-            .map(|b| b as Arc<dyn crate::backends::BankUsers>),
-        audit,
-    };
+    let backends = setup.backends(audit);
     let mut state = State::new(
         setup.profile,
         (80, 24),

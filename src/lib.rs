@@ -10,6 +10,7 @@ pub mod core;
 pub mod logging;
 pub mod onboarding;
 pub mod sandbox;
+pub mod scripts;
 pub mod search;
 pub mod tui;
 pub mod ui;

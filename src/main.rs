@@ -23,6 +23,24 @@ fn main() -> std::process::ExitCode {
             Some(cli::Command::Onboard(cli::OnboardCommand::Import(a))) => {
                 return backoffice::onboarding::cli::import(a, &args.console).await;
             }
+            Some(cli::Command::Get(cmd)) => {
+                return Ok(script(backoffice::scripts::get(cmd, &args.console).await));
+            }
+            Some(cli::Command::Search { text, output }) => {
+                return Ok(script(
+                    backoffice::scripts::search(&text, output, &args.console).await,
+                ));
+            }
+            Some(cli::Command::Completions { shell }) => {
+                let mut cmd = <cli::Cli as clap::CommandFactory>::command();
+                clap_complete::generate(shell, &mut cmd, "backoffice", &mut std::io::stdout());
+                Ok(())
+            }
+            Some(cli::Command::Man) => {
+                let cmd = <cli::Cli as clap::CommandFactory>::command();
+                clap_mangen::Man::new(cmd).render(&mut std::io::stdout())?;
+                Ok(())
+            }
             None => backoffice::console::run(args.console).await,
         }
         .map(|()| std::process::ExitCode::SUCCESS)
@@ -32,6 +50,17 @@ fn main() -> std::process::ExitCode {
         Err(e) => {
             eprintln!("backoffice: {e:#}");
             std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+/// A script's result: the error on stderr, and an exit code a script can test.
+fn script(result: anyhow::Result<()>) -> std::process::ExitCode {
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("backoffice: {e:#}");
+            std::process::ExitCode::from(backoffice::scripts::exit_code(&e))
         }
     }
 }

@@ -153,3 +153,160 @@ fn a_key_conflict_in_the_config_stops_start_up_naming_both_actions() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("no action is named \"teleport\""));
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+/// Runs `backoffice ARGS` with `env`; (exit code, stdout as JSON or Null, stderr).
+fn run(args: &[&str], env: &[(&str, &str)]) -> (i32, serde_json::Value, String) {
+    let mut c = bin();
+    c.args(args).stdin(Stdio::null());
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    let out = c.output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+    (
+        out.status.code().unwrap_or(-1),
+        serde_json::from_str(&stdout).unwrap_or(serde_json::Value::Null),
+        String::from_utf8_lossy(&out.stderr).to_string(),
+    )
+}
+
+fn valid(schema: serde_json::Value, v: &serde_json::Value) {
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let errors: Vec<String> = validator.iter_errors(v).map(|e| e.to_string()).collect();
+    assert!(errors.is_empty(), "{errors:?}\n{v:#}");
+}
+
+#[test]
+fn get_and_search_print_json_a_script_can_rely_on() {
+    use backoffice::sandbox::data::{DEFAULT_PEOPLE, DEFAULT_SEED, World};
+    let world = World::generate(DEFAULT_SEED, DEFAULT_PEOPLE);
+    let store =
+        backoffice::sandbox::bunq::store::Store::generate(&world, backoffice::sandbox::bunq::USERS);
+    let tax = store.users[&2003]["tax_resident"][0]["tax_number"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let cpr = format!("{}-{}", &tax[..6], &tax[6..]);
+
+    let (code, person, err) = run(
+        &["--sandbox", "get", "person", &cpr, "--output", "json"],
+        &[],
+    );
+    assert_eq!(code, 0, "{err}");
+    valid(
+        serde_json::json!({
+            "type": "object",
+            "required": ["id", "first_name", "last_name", "cpr", "administrators", "documents"],
+            "properties": {
+                "id": {"type": "string", "format": "uuid"},
+                "cpr": {"type": "string", "pattern": "^[0-9]{6}-\\*{4}$"},
+                "administrators": {"type": "array", "items": {"type": "object", "required": ["kind", "roles"]}},
+                "documents": {"type": "array", "items": {"type": "object", "required": ["kind", "state"]}}
+            }
+        }),
+        &person,
+    );
+    assert!(
+        !person.to_string().contains(&tax),
+        "no full CPR in the output"
+    );
+
+    let (code, found, err) = run(&["--sandbox", "search", &cpr], &[]);
+    assert_eq!(code, 0, "{err}");
+    valid(
+        serde_json::json!({
+            "type": "object",
+            "required": ["query", "backends", "results"],
+            "properties": {
+                "query": {"type": "object", "required": ["kind", "text"], "properties": {"kind": {"const": "CPR"}}},
+                "backends": {"type": "array", "minItems": 2, "items": {"type": "object", "required": ["source", "took_ms"]}},
+                "results": {"type": "array", "minItems": 2, "items": {"type": "object", "required": ["source", "person", "name", "id"]}}
+            }
+        }),
+        &found,
+    );
+    let sources: Vec<&str> = found["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["source"].as_str().unwrap())
+        .collect();
+    assert_eq!(sources, vec!["Unioo", "bunq"]);
+    assert_eq!(
+        found["results"][0]["person"], found["results"][1]["person"],
+        "one person"
+    );
+
+    let (code, users, err) = run(
+        &[
+            "--sandbox",
+            "get",
+            "users",
+            "--first",
+            "3",
+            "--output",
+            "json",
+        ],
+        &[],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(users["users"].as_array().unwrap().len(), 3);
+    assert!(users["next_cursor"].is_string());
+    let (code, docs, err) = run(
+        &["--sandbox", "get", "documents", &cpr, "--output", "json"],
+        &[],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(docs["documents"].is_array());
+}
+
+#[tokio::test]
+async fn scripts_exit_with_a_code_for_not_found_refused_credentials_and_a_backend_down() {
+    let (code, _, err) =
+        tokio::task::spawn_blocking(|| run(&["--sandbox", "get", "person", "010101-0000"], &[]))
+            .await
+            .unwrap();
+    assert_eq!(code, 3, "{err}");
+    assert!(err.contains("no person with CPR 010101-****"), "{err}");
+    assert!(!err.contains("010101-0000"));
+
+    let s = crate::common::sandbox(50).await;
+    let dir = std::env::temp_dir().join(format!("backoffice-scripts-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let config = |url: &str| {
+        let path = dir.join(format!("c{}.toml", url.len()));
+        std::fs::write(
+            &path,
+            format!(
+                "[profiles.p]\n[profiles.p.unioo]\nurl = \"{url}\"\ntoken_env = \"UNIOO_TOKEN\"\n"
+            ),
+        )
+        .unwrap();
+        path
+    };
+    let refused = config(&s.unioo_url());
+    let (code, _, err) = tokio::task::spawn_blocking(move || {
+        let args = ["--config", refused.to_str().unwrap(), "get", "users"];
+        run(&args, &[("UNIOO_TOKEN", "not-a-token")])
+    })
+    .await
+    .unwrap();
+    assert_eq!(code, 4, "{err}");
+    assert!(err.contains("refused the credentials"), "{err}");
+
+    let dead = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let down = config(&format!(
+        "http://{}/unioo/graphql/x",
+        dead.local_addr().unwrap()
+    ));
+    drop(dead);
+    let (code, _, err) = tokio::task::spawn_blocking(move || {
+        let args = ["--config", down.to_str().unwrap(), "search", "0101014000"];
+        run(&args, &[("UNIOO_TOKEN", "t")])
+    })
+    .await
+    .unwrap();
+    assert_eq!(code, 5, "{err}");
+    assert!(err.contains("cannot be reached"), "{err}");
+    std::fs::remove_dir_all(dir).unwrap();
+}

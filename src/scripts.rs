@@ -1,0 +1,424 @@
+//! `backoffice get …` and `backoffice search …`: the console's lookups from a shell, with the
+//! same clients and config. Results go to stdout (JSON or a table); errors to stderr, with an
+//! exit code a script can test. CPR numbers are masked here as on screen.
+
+use crate::app::runner::{Audit, Backends};
+use crate::backends::BackendError;
+use crate::core::{Cpr, Person, PersonSummary, Sort};
+use crate::search::{Query, Source, classify, merge};
+use serde_json::{Value, json};
+
+/// Exit codes, for scripts.
+pub const NOT_FOUND: u8 = 3;
+pub const AUTH_FAILED: u8 = 4;
+pub const BACKEND_DOWN: u8 = 5;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Output {
+    Json,
+    Table,
+}
+
+/// Nothing matched: exit [`NOT_FOUND`].
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct NotFound(pub String);
+
+/// The exit code for an error: not found, refused credentials, a backend down, or 1.
+pub fn exit_code(e: &anyhow::Error) -> u8 {
+    if e.downcast_ref::<NotFound>().is_some() {
+        return NOT_FOUND;
+    }
+    match e.downcast_ref::<BackendError>() {
+        Some(BackendError::Unauthorized { .. }) => AUTH_FAILED,
+        Some(b) if b.backend_down() => BACKEND_DOWN,
+        _ => 1,
+    }
+}
+
+#[derive(clap::Subcommand, Debug)]
+pub enum Get {
+    /// Users with administrator roles in your bank's organizations.
+    Users {
+        #[arg(long, default_value_t = 50)]
+        first: usize,
+        /// Continue after this cursor (printed as next_cursor).
+        #[arg(long)]
+        after: Option<String>,
+        #[arg(long, value_enum, default_value = "table")]
+        output: Output,
+    },
+    /// One person, by CPR number or id.
+    Person {
+        who: String,
+        #[arg(long, value_enum, default_value = "table")]
+        output: Output,
+    },
+    /// The bank's employees.
+    Employees {
+        #[arg(long, default_value_t = 50)]
+        first: usize,
+        #[arg(long)]
+        after: Option<String>,
+        #[arg(long, value_enum, default_value = "table")]
+        output: Output,
+    },
+    /// A person's legitimation documents (kind, state, dates), by CPR number or id.
+    Documents {
+        who: String,
+        #[arg(long, value_enum, default_value = "table")]
+        output: Output,
+    },
+}
+
+/// The backends of the chosen profile (or the sandbox), for reads only.
+async fn connect(
+    args: &crate::cli::ConsoleArgs,
+) -> anyhow::Result<(Backends, crate::console::Setup)> {
+    let setup = crate::console::connect(args).await?;
+    let backends = setup.backends(Audit::Unavailable {
+        path: None,
+        why: "scripts only read".into(),
+    });
+    Ok((backends, setup))
+}
+
+pub async fn get(cmd: Get, args: &crate::cli::ConsoleArgs) -> anyhow::Result<()> {
+    let (b, _setup) = connect(args).await?;
+    let (value, output, table): (Value, Output, String) = match cmd {
+        Get::Users {
+            first,
+            after,
+            output,
+        } => {
+            let page = b.people.users(after, Sort::default(), first).await?;
+            let rows: Vec<Value> = page.items.iter().map(summary_json).collect();
+            let t = table(
+                &["Id", "Name", "Email", "Organizations"],
+                page.items
+                    .iter()
+                    .map(|p| {
+                        vec![
+                            p.id.to_string(),
+                            p.full_name(),
+                            p.email.clone().unwrap_or_default(),
+                            p.organizations.join(", "),
+                        ]
+                    })
+                    .collect(),
+            );
+            let v = json!({ "total": page.total, "next_cursor": page.next_cursor, "users": rows });
+            (v, output, t)
+        }
+        Get::Employees {
+            first,
+            after,
+            output,
+        } => {
+            let page = b.people.employees(after, Sort::default(), first).await?;
+            let rows: Vec<Value> = page
+                .items
+                .iter()
+                .map(|e| {
+                    json!({
+                        "id": e.id, "first_name": e.first_name, "last_name": e.last_name,
+                        "email": e.email, "external_id": e.external_id, "roles": e.roles,
+                    })
+                })
+                .collect();
+            let t = table(
+                &["Id", "Name", "Email", "Roles"],
+                page.items
+                    .iter()
+                    .map(|e| {
+                        vec![
+                            e.id.to_string(),
+                            e.full_name(),
+                            e.email.clone().unwrap_or_default(),
+                            e.roles.join(", "),
+                        ]
+                    })
+                    .collect(),
+            );
+            let v =
+                json!({ "total": page.total, "next_cursor": page.next_cursor, "employees": rows });
+            (v, output, t)
+        }
+        Get::Person { who, output } => {
+            let p = person(&b, &who).await?;
+            let v = person_json(&p);
+            let t = table(
+                &["Field", "Value"],
+                [
+                    ("Id", p.id.to_string()),
+                    ("Name", p.full_name()),
+                    ("CPR", cpr_of(&p).unwrap_or_default()),
+                    ("Email", p.email.clone().unwrap_or_default()),
+                    ("Phone", p.phone.clone().unwrap_or_default()),
+                    (
+                        "PEP",
+                        p.pep
+                            .as_ref()
+                            .and_then(|x| x.response.clone())
+                            .unwrap_or_default(),
+                    ),
+                    ("Organizations", organizations(&p).join(", ")),
+                ]
+                .into_iter()
+                .map(|(k, v)| vec![k.to_string(), v])
+                .collect(),
+            );
+            (v, output, t)
+        }
+        Get::Documents { who, output } => {
+            let p = person(&b, &who).await?;
+            let docs = documents_json(&p);
+            let t = table(
+                &["Kind", "State", "Submitted", "Decided", "Reason"],
+                docs.iter()
+                    .map(|d| {
+                        ["kind", "state", "submitted", "decided", "rejected_reason"]
+                            .iter()
+                            .map(|k| d[k].as_str().unwrap_or_default().to_string())
+                            .collect()
+                    })
+                    .collect(),
+            );
+            (json!({ "person": p.id, "documents": docs }), output, t)
+        }
+    };
+    print(&value, output, &table);
+    Ok(())
+}
+
+fn print(value: &Value, output: Output, table: &str) {
+    match output {
+        Output::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(value).expect("JSON serialises")
+        ),
+        Output::Table => print!("{table}"),
+    }
+}
+
+/// A person by CPR number (exactly one match) or by id.
+async fn person(b: &Backends, who: &str) -> anyhow::Result<Person> {
+    let id = match uuid::Uuid::parse_str(who.trim()) {
+        Ok(id) => id,
+        Err(_) => {
+            let cpr = Cpr::parse_on(who, crate::core::cpr::today()).map_err(|e| {
+                anyhow::anyhow!("{who:?} is neither an id nor a valid CPR number: {e}")
+            })?;
+            let found = b.people.find_by_cpr(cpr).await?;
+            match found.as_slice() {
+                [] => {
+                    return Err(NotFound(format!(
+                        "no person with CPR {} is visible",
+                        cpr.masked()
+                    ))
+                    .into());
+                }
+                [one] => one.id,
+                many => anyhow::bail!(
+                    "{} people share CPR {}: give the id, one of {}",
+                    many.len(),
+                    cpr.masked(),
+                    many.iter()
+                        .map(|p| p.id.to_string())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            }
+        }
+    };
+    b.people
+        .person(id)
+        .await?
+        .ok_or_else(|| NotFound(format!("no person with id {id} is visible")).into())
+}
+
+fn summary_json(p: &PersonSummary) -> Value {
+    json!({
+        "id": p.id, "first_name": p.first_name, "last_name": p.last_name,
+        "email": p.email, "organizations": p.organizations,
+    })
+}
+
+fn cpr_of(p: &Person) -> Option<String> {
+    match p.legal_entity.as_ref()?.ssn.as_ref()? {
+        crate::core::Ssn::Danish(c) => Some(c.masked()),
+        crate::core::Ssn::Other { masked } => Some(masked.clone()),
+    }
+}
+
+fn organizations(p: &Person) -> Vec<String> {
+    p.administrators
+        .iter()
+        .filter_map(|a| a.organization.as_ref().map(|o| o.name.clone()))
+        .collect()
+}
+
+fn time(t: &Option<jiff::Timestamp>) -> Value {
+    t.map(|t| Value::String(t.to_string()))
+        .unwrap_or(Value::Null)
+}
+
+fn documents_json(p: &Person) -> Vec<Value> {
+    [&p.photo_legitimation, &p.social_security_card]
+        .into_iter()
+        .flatten()
+        .map(|d| {
+            json!({
+                "id": d.id, "kind": d.kind.label(), "state": d.state.label(),
+                "submitted": time(&d.created), "decided": time(&d.decided),
+                "expires": time(&d.expires), "rejected_reason": d.rejected_reason,
+            })
+        })
+        .collect()
+}
+
+fn person_json(p: &Person) -> Value {
+    json!({
+        "id": p.id,
+        "first_name": p.first_name,
+        "last_name": p.last_name,
+        "cpr": cpr_of(p),
+        "email": p.email,
+        "phone": p.phone,
+        "address": p.address.as_ref().map(|a| format!("{} {}, {} {}", a.street, a.house, a.postal_code, a.city)),
+        "pep": p.pep.as_ref().map(|x| json!({ "response": x.response, "reason": x.reason })),
+        "administrators": p.administrators.iter().map(|a| json!({
+            "organization": a.organization.as_ref().map(|o| o.name.clone()),
+            "kind": a.kind.label(),
+            "roles": a.roles.iter().filter(|r| r.is_active()).map(|r| r.label()).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+        "documents": documents_json(p),
+    })
+}
+
+/// Columns padded to their widest cell.
+fn table(headers: &[&str], rows: Vec<Vec<String>>) -> String {
+    let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
+    for r in &rows {
+        for (w, c) in widths.iter_mut().zip(r) {
+            *w = (*w).max(c.chars().count());
+        }
+    }
+    let line = |cells: Vec<String>| {
+        let padded: Vec<String> = cells
+            .iter()
+            .zip(&widths)
+            .map(|(c, w)| format!("{c:<w$}"))
+            .collect();
+        format!("{}\n", padded.join("  ").trim_end())
+    };
+    let mut out = line(headers.iter().map(|h| h.to_string()).collect());
+    for r in rows {
+        out.push_str(&line(r));
+    }
+    out
+}
+
+/// `backoffice search TEXT`: every configured backend that can search by it, at once.
+pub async fn search(
+    text: &str,
+    output: Output,
+    args: &crate::cli::ConsoleArgs,
+) -> anyhow::Result<()> {
+    let query = classify(text, crate::core::cpr::today()).map_err(|e| anyhow::anyhow!(e))?;
+    let (b, _setup) = connect(args).await?;
+    let sources = b.sources();
+    let asked: Vec<Source> = sources
+        .configured()
+        .into_iter()
+        .filter(|s| s.can_search(&query))
+        .collect();
+    if asked.is_empty() {
+        anyhow::bail!("no backend in this profile can search by {}", query.kind());
+    }
+    let started = std::time::Instant::now();
+    let answers = futures_util::future::join_all(asked.iter().map(|s| {
+        let q = query.clone();
+        async move {
+            let r = sources.search(*s, &q).await;
+            (*s, r, started.elapsed())
+        }
+    }))
+    .await;
+    let mut results = Vec::new();
+    let mut report = Vec::new();
+    let mut failures = Vec::new();
+    for (source, r, took) in answers {
+        match r {
+            Ok(a) => {
+                report.push(json!({ "source": source.name(), "found": a.hits.len(), "capped": a.capped, "took_ms": took.as_millis() }));
+                merge(&mut results, a.hits);
+            }
+            Err(e) => {
+                report.push(json!({ "source": source.name(), "error": e.to_string(), "took_ms": took.as_millis() }));
+                failures.push(e);
+            }
+        }
+    }
+    let hits: Vec<Value> = results
+        .iter()
+        .map(|h| {
+            json!({
+                "source": h.source.name(), "person": h.group, "name": h.name, "email": h.email,
+                "cpr": h.cpr.map(|c| c.masked()), "detail": h.detail, "id": target_id(&h.target),
+            })
+        })
+        .collect();
+    let value = json!({ "query": { "kind": query.kind(), "text": query.shown() }, "backends": report, "results": hits });
+    let t = table(
+        &["Person", "Source", "Name", "CPR", "What"],
+        results
+            .iter()
+            .map(|h| {
+                vec![
+                    h.group.to_string(),
+                    h.source.name().to_string(),
+                    h.name.clone(),
+                    h.cpr.map(|c| c.masked()).unwrap_or_default(),
+                    h.detail.clone(),
+                ]
+            })
+            .collect(),
+    );
+    print(&value, output, &t);
+    // Every backend failed: say why (the first failure decides the exit code).
+    if failures.len() == asked.len()
+        && let Some(e) = failures.into_iter().next()
+    {
+        return Err(e.into());
+    }
+    if results.is_empty() {
+        return Err(NotFound(format!(
+            "nothing found for {} {}",
+            query.kind(),
+            shown(&query)
+        ))
+        .into());
+    }
+    Ok(())
+}
+
+fn shown(q: &Query) -> String {
+    q.shown()
+}
+
+fn target_id(t: &crate::search::Target) -> String {
+    use crate::search::Target;
+    match t {
+        Target::UniooPerson(id) => id.to_string(),
+        Target::BankUser(id) => id.to_string(),
+        Target::EndUser(u) => u.id.clone(),
+        Target::PlatformUser(u) => u.id.clone(),
+        Target::Healthmov(f) => match f.as_ref() {
+            crate::core::Found::Employee(e) => e.id.clone(),
+            crate::core::Found::Department(d) => d.id.clone(),
+            crate::core::Found::Company(c) => c.id.clone(),
+            crate::core::Found::Nothing => String::new(),
+        },
+    }
+}
