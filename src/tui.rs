@@ -137,7 +137,16 @@ fn apply(state: &mut State, runner: &mut Runner, action: Action) -> bool {
     }
     let effects = update(state, action);
     for e in effects {
-        runner.run(e);
+        match e {
+            // The clipboard is the terminal's: OSC 52 goes out with the next frame's bytes.
+            Effect::Copy(clip) => {
+                use std::io::Write;
+                let mut out = stdout();
+                let _ = out.write_all(crate::app::copy::osc52(&clip.0).as_bytes());
+                let _ = out.flush();
+            }
+            e => runner.run(e),
+        }
     }
     !is_tick || crate::app::update::tick_redraws(state)
 }

@@ -27,6 +27,11 @@ pub enum Action {
 
 #[derive(Debug)]
 pub enum Payload {
+    /// A sheet written.
+    Exported {
+        path: std::path::PathBuf,
+        rows: usize,
+    },
     /// One backend's answer to a search.
     Hits(crate::search::sources::Answer),
     Person(Option<Box<Person>>),
@@ -119,6 +124,12 @@ pub enum Call {
         audit: Box<crate::audit::Event>,
     },
     LoadAudit,
+    /// Writes a sheet to a file.
+    Export {
+        path: std::path::PathBuf,
+        format: super::export::Format,
+        sheet: Box<super::export::Sheet>,
+    },
     Companies {
         after: Option<String>,
     },
@@ -200,6 +211,7 @@ impl Call {
             Call::Decide { .. } => "sending decision",
             Call::Reveal { .. } => "recording reveal",
             Call::LoadAudit => "reading audit log",
+            Call::Export { .. } => "exporting",
             Call::CreateEmployee { .. } => "creating employee",
             Call::Companies { .. } => "loading companies",
             Call::Departments { .. } => "loading departments",
@@ -242,8 +254,21 @@ impl Call {
             Call::PlatformUsers { .. } | Call::ChangePlatformUser { .. } => vasco::NAME,
             Call::EndUsers { .. } | Call::EndUser(_) | Call::ChangeEndUser { .. } => upvest::NAME,
             Call::BankUsers { .. } | Call::BankUser(_) | Call::ChangeBankUser { .. } => bunq::NAME,
-            Call::Reveal { .. } | Call::LoadAudit | Call::CheckImport { .. } => return None,
+            Call::Reveal { .. }
+            | Call::LoadAudit
+            | Call::CheckImport { .. }
+            | Call::Export { .. } => return None,
         })
+    }
+}
+
+/// A value for the clipboard; never printed in logs (it may be a revealed CPR).
+#[derive(Clone, PartialEq)]
+pub struct Clip(pub String);
+
+impl std::fmt::Debug for Clip {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Clip({} chars)", self.0.chars().count())
     }
 }
 
@@ -254,6 +279,8 @@ pub enum Effect {
         call: Call,
     },
     Cancel(RequestId),
+    /// Put this on the clipboard (the terminal writes OSC 52).
+    Copy(Clip),
     /// Asks a running import to stop after the rows in flight (its report still arrives).
     Stop(RequestId),
     Quit,

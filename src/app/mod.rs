@@ -2,6 +2,8 @@
 
 pub mod action;
 pub mod banking;
+pub mod copy;
+pub mod export;
 pub mod form;
 pub mod forms;
 pub mod investors;

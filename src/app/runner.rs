@@ -126,6 +126,8 @@ impl Runner {
                     s.store(true, Ordering::SeqCst);
                 }
             }
+            // The terminal's part, not a backend's.
+            Effect::Copy(_) => {}
             Effect::Quit => {
                 for (_, h) in self.tasks.drain() {
                     h.abort();
@@ -292,6 +294,26 @@ pub async fn perform(b: &Backends, call: Call) -> Result<Payload, BackendError> 
                 what: "Import",
                 detail: "an import runs only from the console's runner".into(),
             });
+        }
+        Call::Export {
+            path,
+            format,
+            sheet,
+        } => {
+            let written = tokio::task::spawn_blocking(move || {
+                let rows = super::export::write(&path, format, &sheet)?;
+                Ok::<_, std::io::Error>((std::path::absolute(&path).unwrap_or(path), rows))
+            })
+            .await
+            .map_err(|e| BackendError::Local {
+                what: "Export",
+                detail: e.to_string(),
+            })?;
+            let (path, rows) = written.map_err(|e| BackendError::Local {
+                what: "Export",
+                detail: e.to_string(),
+            })?;
+            Payload::Exported { path, rows }
         }
         Call::Reveal { audit } => {
             let log = b.audit.clone();

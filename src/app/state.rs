@@ -630,6 +630,10 @@ pub struct State {
     pub picker: ratatui_image::picker::Picker,
     /// Set by a tick that changed what is on screen.
     pub tick_changed: bool,
+    /// A short confirmation in the status bar, until the instant given.
+    pub toast: Option<(String, Instant)>,
+    /// A CPR copy waiting for its audit record.
+    pub copy_after: Option<(RequestId, super::action::Clip)>,
     /// Healthmov asks for its password: drawn over everything, the rest is kept beneath.
     pub login: Option<Prompt>,
     next_id: u64,
@@ -654,6 +658,8 @@ impl State {
             last_input: now,
             picker: ratatui_image::picker::Picker::halfblocks(),
             tick_changed: false,
+            toast: None,
+            copy_after: None,
             login: None,
             next_id: 1,
         };

@@ -86,7 +86,12 @@ fn dispatch(state: &mut State, action: Action) -> Vec<Effect> {
                 state.locked = true;
                 state.overlay_before_lock();
             }
-            state.tick_changed = lock || state.slow_request().is_some();
+            // A toast that has had its time goes, and the screen is drawn without it.
+            let toast_ended = state.toast.as_ref().is_some_and(|(_, until)| now >= *until);
+            if toast_ended {
+                state.toast = None;
+            }
+            state.tick_changed = lock || toast_ended || state.slow_request().is_some();
             Vec::new()
         }
         Action::Loaded { req, result } => on_loaded(state, req, result),
@@ -141,6 +146,14 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
                 KeyCode::Up => *selected = selected.saturating_sub(1),
                 KeyCode::Down => *selected = (*selected + 1).min(matches.len().saturating_sub(1)),
                 KeyCode::Enter => {
+                    // `export csv PATH`: a command with arguments.
+                    let typed = input.value().trim().to_string();
+                    if let Some(args) = typed.strip_prefix("export")
+                        && (args.is_empty() || args.starts_with(' '))
+                    {
+                        state.overlay = Overlay::None;
+                        return super::export::run(state, args.trim());
+                    }
                     let chosen = matches.get(*selected).map(|s| s.command);
                     state.overlay = Overlay::None;
                     if let Some(c) = chosen {
@@ -344,6 +357,8 @@ pub fn run(state: &mut State, command: Command) -> Vec<Effect> {
         Command::Platform => platform::open(state),
         Command::EndUsers => investors::open(state),
         Command::BankUsers => banking::open(state),
+        Command::Copy => super::copy::run(state),
+        Command::Export => super::export::run(state, ""),
         Command::Block | Command::SetStatus => banking::run(state, command),
         Command::Edit
             if matches!(
@@ -846,6 +861,13 @@ fn on_loaded(
     }
     if let Err(e) = &result {
         state.last_error = Some(e.to_string());
+    }
+    if state.copy_after.as_ref().is_some_and(|(r, _)| *r == req) {
+        return super::copy::on_audited(state, req, result.is_ok());
+    }
+    if let Ok(Payload::Exported { path, rows }) = &result {
+        super::copy::toast(state, format!("Exported {rows} rows to {}", path.display()));
+        return Vec::new();
     }
     let mut effects = Vec::new();
     let Some(view) = state.view_mut(flight.view) else {

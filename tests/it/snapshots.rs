@@ -646,3 +646,106 @@ async fn no_color_draws_every_pane_without_colour() {
         assert_eq!(*without, 0, "{name} under NO_COLOR");
     }
 }
+
+#[tokio::test]
+async fn export_writes_what_the_screen_shows_with_cprs_masked() {
+    let s = sandbox(2_000).await;
+    let tmp = TempDir::new("export");
+    let b = backends(&s, &tmp.0.join("audit.jsonl"));
+    let user = b
+        .bank_users
+        .as_ref()
+        .unwrap()
+        .bank_user(2003)
+        .await
+        .unwrap();
+    let cpr = user.cpr().unwrap();
+    let mut h = Harness::new(&b, (80, 24));
+    h.state.profile.search_sources = b.sources().configured();
+    h.text(&cpr.reveal()).await;
+    h.key(KeyCode::Enter).await;
+    let screen = h.render();
+    for (fmt, name) in [("csv", "found.csv"), ("json", "found.json")] {
+        let path = tmp.0.join(name);
+        h.key(KeyCode::Char(':')).await;
+        h.text(&format!("export {fmt} {}", path.display())).await;
+        h.key(KeyCode::Enter).await;
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains(&cpr.masked()), "{text}");
+        assert!(!text.contains(&cpr.reveal()) && !text.contains(&cpr.reveal().replace('-', "")));
+        for name in [&user.full_name(), "Unioo", "bunq"] {
+            assert!(
+                text.contains(name) && screen.contains(name),
+                "{name}: {text}"
+            );
+        }
+        let toast = h.render();
+        assert!(toast.contains("Exported 2 rows to"), "{toast}");
+    }
+    let csv = std::fs::read_to_string(tmp.0.join("found.csv")).unwrap();
+    assert_eq!(
+        csv.lines().count(),
+        3,
+        "a header and the two rows on screen: {csv}"
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(tmp.0.join("found.json")).unwrap()).unwrap();
+    assert_eq!(json[1]["Source"], "bunq");
+    // A bad format or a screen with nothing to export says so, and writes nothing.
+    h.key(KeyCode::Char(':')).await;
+    h.text("export xml").await;
+    h.key(KeyCode::Enter).await;
+    let shown = h.render();
+    assert!(shown.contains("\"xml\" is not a format"), "{shown}");
+}
+
+/// Applies a key and carries out its calls, keeping every clipboard copy asked for.
+async fn key_copies(h: &mut Harness<'_>, code: KeyCode) -> Vec<String> {
+    let mut copies = Vec::new();
+    let mut queue = vec![Action::Key(KeyEvent::new(code, KeyModifiers::NONE))];
+    while let Some(a) = queue.pop() {
+        for e in update(&mut h.state, a) {
+            match e {
+                Effect::Call { req, call } => {
+                    let result = perform(h.dir, call).await;
+                    queue.push(Action::Loaded { req, result });
+                }
+                Effect::Copy(c) => copies.push(c.0),
+                _ => {}
+            }
+        }
+    }
+    copies
+}
+
+#[tokio::test]
+async fn a_cpr_is_copied_only_once_revealed_and_that_copy_is_audited() {
+    let s = sandbox(300).await;
+    let tmp = TempDir::new("copy-cpr");
+    let b = backends(&s, &tmp.0.join("audit.jsonl"));
+    let mut h = Harness::new(&b, (80, 24));
+    let p = &s.world.people[4];
+    h.text(&p.cpr_text()).await;
+    h.key(KeyCode::Enter).await;
+    let copied = key_copies(&mut h, KeyCode::Char('y')).await;
+    assert_eq!(
+        copied,
+        vec![p.id.to_string()],
+        "masked: the id, not the CPR"
+    );
+    h.key(KeyCode::Char('R')).await;
+    h.text("fraud case 18").await;
+    h.key(KeyCode::Enter).await;
+    let copied = key_copies(&mut h, KeyCode::Char('y')).await;
+    assert_eq!(copied, vec![p.cpr_text()]);
+    let mut term = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    term.draw(|f| backoffice::ui::draw(f, &h.state)).unwrap();
+    assert!(
+        term.backend()
+            .to_string()
+            .contains("Copied the CPR number (audited)")
+    );
+    let audit = crate::common::audit_content(&tmp.0.join("audit.jsonl"));
+    assert!(audit.contains("cpr.copy"), "{audit}");
+    assert!(find_cprs(&audit).is_empty());
+}

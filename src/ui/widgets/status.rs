@@ -54,6 +54,16 @@ fn health_spans(state: &State, wide: bool) -> Vec<Span<'static>> {
     spans
 }
 
+/// The quit key that works even in a text field (Ctrl-c unless rebound).
+fn quit_key(state: &State) -> String {
+    let keys = state.keymap.keys(crate::app::registry::spec(Command::Quit));
+    keys.iter()
+        .find(|k| !k.types_text())
+        .or(keys.first())
+        .map(|k| k.label())
+        .unwrap_or_else(|| ":quit".into())
+}
+
 pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
     let t = &state.theme;
     let mut left = vec![
@@ -82,19 +92,26 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
                 t.dim(),
             ),
         ])
+    } else if let Some((text, _)) = &state.toast {
+        Line::from(Span::styled(text.clone(), t.ok()))
     } else if let Some(e) = &state.last_error {
         Line::from(Span::styled(e.clone(), t.danger()))
     } else {
         Line::default()
     };
-    let hints = Line::from(vec![
-        Span::styled("?", t.key()),
-        Span::raw(" help "),
-        Span::styled(":", t.key()),
-        Span::raw(" commands "),
-        Span::styled("Ctrl-c", t.key()),
-        Span::raw(" quit "),
-    ]);
+    // On a narrow screen a message needs the room more than the hints do.
+    let hints = if middle.width() > 0 && area.width < 120 {
+        Line::default()
+    } else {
+        Line::from(vec![
+            Span::styled("?", t.key()),
+            Span::raw(" help "),
+            Span::styled(":", t.key()),
+            Span::raw(" commands "),
+            Span::styled(quit_key(state), t.key()),
+            Span::raw(" quit "),
+        ])
+    };
     let [a, b, c] = Layout::horizontal([
         Constraint::Length(left.width() as u16),
         Constraint::Min(10),

@@ -1,0 +1,288 @@
+//! `:export csv|json [PATH]`: the current table or detail, as shown (masked values stay
+//! masked), to a file; the runner writes it and the toast says where. Free of I/O.
+
+use super::action::{Call, Effect};
+use super::state::*;
+use crate::core::cpr::Cpr;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Csv,
+    Json,
+}
+
+/// A table as the screen shows it: column names and rows of text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sheet {
+    pub name: &'static str,
+    pub headers: Vec<&'static str>,
+    pub rows: Vec<Vec<String>>,
+}
+
+fn masked(c: &Option<Cpr>) -> String {
+    c.map(|c| c.masked()).unwrap_or_default()
+}
+
+fn fields(name: &'static str, pairs: Vec<(&str, String)>) -> Sheet {
+    Sheet {
+        name,
+        headers: vec!["Field", "Value"],
+        rows: pairs
+            .into_iter()
+            .map(|(k, v)| vec![k.to_string(), v])
+            .collect(),
+    }
+}
+
+/// What this screen shows, as a sheet; `None` where there is no table or detail.
+pub fn sheet(state: &State) -> Option<Sheet> {
+    let opt = |s: &Option<String>| s.clone().unwrap_or_default();
+    Some(match &state.top().kind {
+        ViewKind::Search(s) => Sheet {
+            name: "search",
+            headers: vec!["Person", "Source", "Name", "CPR", "Email", "What"],
+            rows: s
+                .results
+                .iter()
+                .map(|h| {
+                    vec![
+                        h.group.to_string(),
+                        h.source.name().into(),
+                        h.name.clone(),
+                        masked(&h.cpr),
+                        opt(&h.email),
+                        h.detail.clone(),
+                    ]
+                })
+                .collect(),
+        },
+        ViewKind::Users(l) => Sheet {
+            name: "users",
+            headers: vec!["Id", "Name", "Email", "Organizations"],
+            rows: l
+                .rows
+                .iter()
+                .map(|p| {
+                    vec![
+                        p.id.to_string(),
+                        p.full_name(),
+                        opt(&p.email),
+                        p.organizations.join(", "),
+                    ]
+                })
+                .collect(),
+        },
+        ViewKind::Employees(l) => Sheet {
+            name: "employees",
+            headers: vec!["Id", "Name", "Email", "Roles"],
+            rows: l
+                .rows
+                .iter()
+                .map(|e| {
+                    vec![
+                        e.id.to_string(),
+                        e.full_name(),
+                        opt(&e.email),
+                        e.roles.join(", "),
+                    ]
+                })
+                .collect(),
+        },
+        ViewKind::Queue(q) => Sheet {
+            name: "review-queue",
+            headers: vec!["Document", "Kind", "Person", "CPR", "Submitted"],
+            rows: q
+                .list
+                .rows
+                .iter()
+                .map(|i| {
+                    vec![
+                        i.document_id.to_string(),
+                        i.kind.label().into(),
+                        i.person.full_name(),
+                        i.cpr.as_ref().map(|c| c.to_string()).unwrap_or_default(),
+                        i.created.map(|t| t.to_string()).unwrap_or_default(),
+                    ]
+                })
+                .collect(),
+        },
+        ViewKind::BankUsers(l) => Sheet {
+            name: "bunq-users",
+            headers: vec!["Id", "Status", "Name", "Born", "Email"],
+            rows: l
+                .rows
+                .iter()
+                .map(|u| {
+                    vec![
+                        u.id.to_string(),
+                        u.status_text(),
+                        u.full_name(),
+                        u.date_of_birth.clone(),
+                        u.email().unwrap_or_default().into(),
+                    ]
+                })
+                .collect(),
+        },
+        ViewKind::BankUser(v) => {
+            let u = v.user.loaded()?;
+            fields(
+                "bunq-user",
+                vec![
+                    ("Id", u.id.to_string()),
+                    ("Name", u.full_name()),
+                    ("Status", u.status_text()),
+                    ("Email", u.email().unwrap_or_default().into()),
+                    ("Born", u.date_of_birth.clone()),
+                    ("Nationality", u.nationality.clone()),
+                    (
+                        "Tax residency",
+                        u.tax_resident
+                            .iter()
+                            .map(|t| format!("{} {}", t.country, t.tax_number.masked()))
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                    ),
+                    (
+                        "Address",
+                        u.address_main
+                            .as_ref()
+                            .map(|a| a.one_line())
+                            .unwrap_or_default(),
+                    ),
+                ],
+            )
+        }
+        ViewKind::EndUsers(l) => Sheet {
+            name: "end-users",
+            headers: vec!["Id", "Status", "Name", "Born", "City"],
+            rows: l
+                .rows
+                .iter()
+                .map(|u| {
+                    vec![
+                        u.id.clone(),
+                        u.status.clone(),
+                        u.full_name(),
+                        u.birth_date.clone(),
+                        u.address.city.clone(),
+                    ]
+                })
+                .collect(),
+        },
+        ViewKind::PlatformUsers(l) => Sheet {
+            name: "platform-users",
+            headers: vec!["Id", "State", "Name", "Email"],
+            rows: l
+                .rows
+                .iter()
+                .map(|u| {
+                    vec![
+                        u.id.clone(),
+                        u.state.label().into(),
+                        u.full_name(),
+                        u.email.clone(),
+                    ]
+                })
+                .collect(),
+        },
+        ViewKind::Person(p) => {
+            let x = p.person.loaded()?;
+            // Masked even when revealed on screen: a file outlives the screen.
+            let cpr = x
+                .legal_entity
+                .as_ref()
+                .and_then(|l| l.ssn.as_ref())
+                .map(|s| s.to_string())
+                .unwrap_or_default();
+            fields(
+                "person",
+                vec![
+                    ("Id", x.id.to_string()),
+                    ("Name", x.full_name()),
+                    ("CPR", cpr),
+                    ("Email", opt(&x.email)),
+                    ("Phone", opt(&x.phone)),
+                    (
+                        "Organizations",
+                        x.administrators
+                            .iter()
+                            .filter_map(|a| a.organization.as_ref().map(|o| o.name.clone()))
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                    ),
+                ],
+            )
+        }
+        _ => return None,
+    })
+}
+
+/// `export [csv|json] [PATH]`.
+pub fn run(state: &mut State, args: &str) -> Vec<Effect> {
+    let mut words = args.split_whitespace();
+    let (format, path) = match (words.next(), words.next()) {
+        (None, _) => (Format::Csv, None),
+        (Some("csv"), p) => (Format::Csv, p),
+        (Some("json"), p) => (Format::Json, p),
+        (Some(other), _) => {
+            super::copy::toast(
+                state,
+                format!("Export: {other:?} is not a format: csv or json."),
+            );
+            return Vec::new();
+        }
+    };
+    let Some(sheet) = sheet(state) else {
+        super::copy::toast(state, "Nothing to export on this screen.".into());
+        return Vec::new();
+    };
+    let path = path.map(std::path::PathBuf::from).unwrap_or_else(|| {
+        let stamp = jiff::Timestamp::now().strftime("%Y%m%d-%H%M%S");
+        let ext = if format == Format::Csv { "csv" } else { "json" };
+        std::path::PathBuf::from(format!("backoffice-{}-{stamp}.{ext}", sheet.name))
+    });
+    let view = state.top().id;
+    let mut effects = Vec::new();
+    super::update::start(
+        state,
+        view,
+        Call::Export {
+            path,
+            format,
+            sheet: Box::new(sheet),
+        },
+        &mut effects,
+    );
+    effects
+}
+
+/// Writes the sheet (the runner's part); the number of rows written.
+pub fn write(path: &std::path::Path, format: Format, sheet: &Sheet) -> std::io::Result<usize> {
+    let bytes = match format {
+        Format::Csv => {
+            let mut w = csv::Writer::from_writer(Vec::new());
+            w.write_record(&sheet.headers)?;
+            for r in &sheet.rows {
+                w.write_record(r)?;
+            }
+            w.into_inner().map_err(|e| e.into_error())?
+        }
+        Format::Json => {
+            let rows: Vec<serde_json::Map<String, serde_json::Value>> = sheet
+                .rows
+                .iter()
+                .map(|r| {
+                    sheet
+                        .headers
+                        .iter()
+                        .zip(r)
+                        .map(|(h, v)| (h.to_string(), serde_json::Value::String(v.clone())))
+                        .collect()
+                })
+                .collect();
+            serde_json::to_vec_pretty(&rows).map_err(std::io::Error::other)?
+        }
+    };
+    std::fs::write(path, bytes)?;
+    Ok(sheet.rows.len())
+}
