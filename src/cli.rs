@@ -34,6 +34,13 @@ pub struct ConsoleArgs {
     /// The audit log file (overrides the profile's audit_log).
     #[arg(long, global = true, value_name = "PATH")]
     pub audit_log: Option<PathBuf>,
+    /// With the embedded sandbox: inject a fault into one of its APIs (as `sandbox --fault`).
+    #[arg(
+        long = "sandbox-fault",
+        global = true,
+        value_name = "API:FAULT[@SHARE]"
+    )]
+    pub sandbox_faults: Vec<String>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -125,6 +132,11 @@ pub struct SandboxArgs {
     /// Healthmov requests a client may make per second before 429 (0: no limit).
     #[arg(long, default_value_t = 20)]
     pub healthmov_rate_limit: u32,
+    /// Inject a fault into one API, e.g. `bunq:500@0.3` (30% answer 500), `unioo:latency=800`,
+    /// `upvest:429=date:5`, `vasco:429=garbage`, `healthmov:hang`, `bunq:drop-after`,
+    /// `unioo:drop-before`, `vasco:truncated`, `upvest:malformed`. Repeatable.
+    #[arg(long = "fault", value_name = "API:FAULT[@SHARE]")]
+    pub faults: Vec<String>,
     /// Print an API's GraphQL schema (SDL) and exit.
     #[arg(long, value_name = "API")]
     pub print_sdl: Option<SdlApi>,

@@ -155,6 +155,7 @@ pub async fn connect(args: &ConsoleArgs) -> anyhow::Result<Setup> {
             let settings = HttpSettings {
                 connect_timeout: Duration::from_secs(backend.connect_timeout_secs.unwrap_or(5)),
                 timeout: Duration::from_secs(backend.timeout_secs.unwrap_or(20)),
+                ..Default::default()
             };
             let url = backend.url.parse().context("the Unioo url")?;
             let client = GraphqlClient::new(unioo::NAME, url, token, settings);
@@ -228,9 +229,12 @@ pub async fn connect(args: &ConsoleArgs) -> anyhow::Result<Setup> {
         }
         chosen => {
             let (name, profile) = chosen.unwrap_or_else(|| ("sandbox".into(), Profile::default()));
-            let handle = Sandbox::start(SandboxOptions::default())
-                .await
-                .context("starting the embedded sandbox")?;
+            let handle = Sandbox::start(SandboxOptions {
+                faults: args.sandbox_faults.clone(),
+                ..Default::default()
+            })
+            .await
+            .context("starting the embedded sandbox")?;
             let c = SandboxClients::new(&handle)?;
             let mut info = profile_info(name, &profile, args);
             info.production = false;

@@ -76,6 +76,7 @@ async fn run_sandbox(opts: cli::SandboxArgs) -> anyhow::Result<()> {
         seed: opts.seed,
         people: opts.people as usize,
         healthmov_rate_limit: opts.healthmov_rate_limit,
+        faults: opts.faults,
         ..Default::default()
     })
     .await?;

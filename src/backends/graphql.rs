@@ -123,14 +123,18 @@ impl GraphqlClient {
             .with_max_times(3)
             .with_jitter();
         let attempt = || self.authorized::<Q>(&name, &request_id, &body);
+        // A server that let a whole request time out gets one more try, not three: a hung
+        // backend should fail in about twice the timeout, not four times.
+        let timeouts = std::sync::atomic::AtomicU32::new(0);
         attempt
             .retry(policy)
-            .when(BackendError::is_transient)
-            // A 429 says how long to wait: honour it, up to a cap.
-            .adjust(|e, backoff| match e {
-                BackendError::Throttled { retry_after: Some(d), .. } => Some((*d).min(MAX_RETRY_AFTER)),
-                _ => backoff,
+            .when(|e| {
+                let timed_out = matches!(e, BackendError::Timeout { .. })
+                    && timeouts.fetch_add(1, std::sync::atomic::Ordering::Relaxed) >= 1;
+                e.is_transient() && !timed_out
             })
+            // A 429 says how long to wait: honour it, up to a cap.
+            .adjust(|e, backoff| super::http::retry_wait(e, backoff, self.settings.retry_after_cap))
             .notify(|e, wait| {
                 tracing::warn!(backend = self.backend, operation = %name, request_id = %request_id, retry_in_ms = wait.as_millis() as u64, error = e.kind(), "retrying")
             })

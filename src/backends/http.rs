@@ -7,6 +7,8 @@ pub struct HttpSettings {
     pub connect_timeout: Duration,
     /// Whole request, connect to last byte.
     pub timeout: Duration,
+    /// A 429 asking to wait longer than this is not waited out: the error says how long.
+    pub retry_after_cap: Duration,
 }
 
 impl Default for HttpSettings {
@@ -14,6 +16,7 @@ impl Default for HttpSettings {
         HttpSettings {
             connect_timeout: Duration::from_secs(5),
             timeout: Duration::from_secs(20),
+            retry_after_cap: Duration::from_secs(30),
         }
     }
 }
@@ -32,6 +35,26 @@ pub fn client(settings: HttpSettings) -> reqwest::Client {
         .pool_idle_timeout(Duration::from_secs(60))
         .build()
         .expect("the HTTP client configuration is valid")
+}
+
+/// The wait before resending after `e`: a 429's Retry-After up to `cap` (longer: `None`,
+/// give up and say so), else the backoff's own delay.
+pub fn retry_wait(
+    e: &super::BackendError,
+    backoff: Option<Duration>,
+    cap: Duration,
+) -> Option<Duration> {
+    match e {
+        super::BackendError::Throttled {
+            retry_after: Some(d),
+            ..
+        } if *d > cap => None,
+        super::BackendError::Throttled {
+            retry_after: Some(d),
+            ..
+        } => backoff.map(|_| *d),
+        _ => backoff,
+    }
 }
 
 /// A short random id for one request: short enough to read out over the phone.

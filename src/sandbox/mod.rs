@@ -42,6 +42,8 @@ pub struct SandboxOptions {
     pub bunq_rate_window_ms: u64,
     /// A bunq session ends after this long without a request.
     pub bunq_session_timeout_secs: i64,
+    /// Faults to inject, as `--fault` takes them (`bunq:500@0.3`, `unioo:latency=800`).
+    pub faults: Vec<String>,
 }
 
 impl Default for SandboxOptions {
@@ -57,6 +59,7 @@ impl Default for SandboxOptions {
             upvest_token_ttl_secs: 1800,
             bunq_rate_window_ms: 3000,
             bunq_session_timeout_secs: 604_800,
+            faults: Vec::new(),
         }
     }
 }
@@ -118,6 +121,8 @@ pub struct SandboxHandle {
     pub vasco: Arc<vasco::Vasco>,
     pub upvest: Arc<upvest::Upvest>,
     pub bunq: Arc<bunq::Bunq>,
+    /// Each API's injected faults (off unless set).
+    pub api_faults: Arc<faults::ApiFaults>,
     keys: Arc<auth::JwtKeys>,
     shutdown: Option<oneshot::Sender<()>>,
 }
@@ -219,14 +224,27 @@ impl Sandbox {
             opts.bunq_rate_window_ms,
             opts.bunq_session_timeout_secs,
         ));
+        let api_faults = Arc::new(faults::ApiFaults::default());
+        for spec in &opts.faults {
+            api_faults
+                .set(spec)
+                .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
+        }
         let app = router(
             unioo::schema(world.clone(), review.clone(), faults.clone()),
             keys.clone(),
             hm,
             vasco.clone(),
+            &api_faults,
         )
-        .nest("/upvest", upvest::router(upvest.clone()))
-        .nest("/bunq", bunq::router(bunq.clone()));
+        .nest(
+            "/upvest",
+            faulty(upvest::router(upvest.clone()), "upvest", &api_faults),
+        )
+        .nest(
+            "/bunq",
+            faulty(bunq::router(bunq.clone()), "bunq", &api_faults),
+        );
         let listener = tokio::net::TcpListener::bind(opts.listen).await?;
         let addr = listener.local_addr()?;
         let (tx, rx) = oneshot::channel();
@@ -250,6 +268,7 @@ impl Sandbox {
             vasco,
             upvest,
             bunq,
+            api_faults,
             keys,
             shutdown: Some(tx),
         })
@@ -356,11 +375,18 @@ async fn vasco_graphql(
     GraphQLResponse::from(s.schema.execute(req.into_inner()).await).into_response()
 }
 
+/// One API's routes behind its fault switch.
+fn faulty(r: Router, api: &'static str, f: &Arc<faults::ApiFaults>) -> Router {
+    r.layer(middleware::from_fn_with_state(f.clone(), faults::inject))
+        .layer(axum::Extension(api))
+}
+
 fn router(
     schema: unioo::UniooSchema,
     keys: Arc<auth::JwtKeys>,
     hm: HealthmovState,
     v: Arc<vasco::Vasco>,
+    f: &Arc<faults::ApiFaults>,
 ) -> Router {
     let vasco = Router::new()
         .route("/graphql", post(vasco_graphql))
@@ -376,7 +402,7 @@ fn router(
         .route("/graphql", post(healthmov_graphql))
         .with_state(hm);
     Router::new()
-        .nest("/unioo", unioo)
-        .nest("/healthmov", healthmov)
-        .nest("/vasco", vasco)
+        .nest("/unioo", faulty(unioo, "unioo", f))
+        .nest("/healthmov", faulty(healthmov, "healthmov", f))
+        .nest("/vasco", faulty(vasco, "vasco", f))
 }

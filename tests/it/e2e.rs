@@ -453,3 +453,50 @@ fn a_rebound_key_works_the_old_one_does_nothing_and_no_color_means_no_colour() {
         c.child.try_wait().unwrap().is_some()
     });
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn while_a_backend_hangs_keys_still_work_and_the_request_ends_at_its_deadline() {
+    let s = crate::common::sandbox(500).await;
+    s.api_faults
+        .unioo
+        .arm(backoffice::sandbox::faults::Fault::Hang, 1.0, None);
+    let dir = tempdir::Dir::new("hang-config");
+    let config = dir.0.join("config.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "default_profile = \"hung\"\n[profiles.hung]\n[profiles.hung.unioo]\nurl = \"{}\"\ntoken_env = \"UNIOO_TOKEN\"\ntimeout_secs = 3\n",
+            s.unioo_url()
+        ),
+    )
+    .unwrap();
+    let token = s.mint_unioo_token(backoffice::sandbox::TOKEN_TTL_SECS);
+    let cpr = s.world.people[3].cpr_text();
+    tokio::task::spawn_blocking(move || {
+        let mut c = Console::start_env(
+            "hang",
+            &["--config", config.to_str().unwrap()],
+            &[("UNIOO_TOKEN", &token)],
+        );
+        c.wait_for("Find a person in every backend");
+        c.send(&cpr);
+        c.send("\r");
+        c.wait_for("searching…");
+        // The backend hangs; the console does not (F1: the field has the focus).
+        c.send("\x1bOP");
+        c.wait_for("Keys (Esc closes)");
+        c.send("\x1b");
+        wait_until("the help to close", DEADLINE, || {
+            !c.contents().contains("Keys (Esc closes)")
+        });
+        c.wait_for("Unioo failed");
+        c.wait_for("did not answer within 3 s");
+        c.wait_for("Unioo down");
+        c.send("\x03");
+        wait_until("the console to exit", DEADLINE, || {
+            c.child.try_wait().unwrap().is_some()
+        });
+    })
+    .await
+    .unwrap();
+}

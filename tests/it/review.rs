@@ -160,6 +160,7 @@ async fn a_timeout_after_commit_is_retried_into_one_decision() {
     let settings = HttpSettings {
         connect_timeout: Duration::from_secs(2),
         timeout: Duration::from_millis(400),
+        ..Default::default()
     };
     let gql = GraphqlClient::new(
         unioo::NAME,

@@ -33,7 +33,7 @@ pub fn client(s: &SandboxHandle) -> UpvestClient {
     )
 }
 
-fn new_user(line1: &str) -> NewEndUser {
+pub fn new_user(line1: &str) -> NewEndUser {
     NewEndUser {
         first_name: "Erika".into(),
         last_name: "Mustermann".into(),

@@ -27,6 +27,8 @@ const SESSION_MARGIN_SECS: i64 = 30;
 const RATE_WINDOW: Duration = Duration::from_secs(3);
 /// Tries after a 429 before giving up.
 const THROTTLE_TRIES: u32 = 4;
+/// Resends after a broken connection or a timeout.
+const TRANSPORT_TRIES: u64 = 2;
 
 pub struct BunqClient {
     /// Ends in `/v1`.
@@ -302,6 +304,7 @@ impl BunqClient {
     ) -> Result<Answer, BackendError> {
         let mut reopened = false;
         let mut throttled = 0;
+        let mut broken = 0;
         loop {
             let mut s = self.state.lock().await;
             let opened = match self.session(&mut s).await {
@@ -334,13 +337,29 @@ impl BunqClient {
                         s.session = None;
                     }
                 }
-                Err(BackendError::Throttled { retry_after, .. }) if throttled < THROTTLE_TRIES => {
+                Err(BackendError::Throttled { retry_after, .. })
+                    if throttled < THROTTLE_TRIES
+                        && retry_after.is_none_or(|d| d <= self.settings.retry_after_cap) =>
+                {
                     throttled += 1;
                     self.throttled.fetch_add(1, Ordering::Relaxed);
-                    let wait = retry_after
-                        .unwrap_or(RATE_WINDOW)
-                        .min(super::graphql::MAX_RETRY_AFTER);
+                    let wait = retry_after.unwrap_or(RATE_WINDOW);
                     tokio::time::sleep(wait + Duration::from_millis(fastrand::u64(0..250))).await;
+                }
+                // A broken connection or a timeout: the request may or may not have gone
+                // in; resending sets the same values, so it is safe.
+                Err(e @ (BackendError::Unreachable { .. } | BackendError::Timeout { .. }))
+                    if broken < TRANSPORT_TRIES =>
+                {
+                    broken += 1;
+                    tracing::warn!(
+                        backend = NAME,
+                        request_id = e.request_id(),
+                        "resending after {}",
+                        e.kind()
+                    );
+                    tokio::time::sleep(Duration::from_millis(200 * broken + fastrand::u64(0..200)))
+                        .await;
                 }
                 other => return other,
             }

@@ -249,13 +249,7 @@ impl UpvestClient {
         attempt
             .retry(policy)
             .when(BackendError::is_transient)
-            .adjust(|e, backoff| match e {
-                BackendError::Throttled {
-                    retry_after: Some(d),
-                    ..
-                } => Some((*d).min(super::graphql::MAX_RETRY_AFTER)),
-                _ => backoff,
-            })
+            .adjust(|e, backoff| super::http::retry_wait(e, backoff, self.settings.retry_after_cap))
             .await
     }
 
