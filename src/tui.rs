@@ -81,13 +81,16 @@ pub async fn run(
     let (_guard, mut terminal) = setup()?;
     let (tx, mut rx) = mpsc::unbounded_channel();
     let mut runner = runner_for(tx);
-    if let Some(p) = graphics_picker() {
-        state.picker = p;
-    }
     let size = terminal.size()?;
     state.size = (size.width, size.height);
     terminal.draw(|f| ui::draw(f, &state))?;
     tracing::info!("first frame drawn");
+    // The graphics probe waits for the terminal's answer (at most 300 ms over a slow link):
+    // asked only once the first screen is up, and before keys are read, so no key is taken.
+    if let Some(p) = graphics_picker() {
+        state.picker = p;
+        terminal.draw(|f| ui::draw(f, &state))?;
+    }
 
     let mut events = EventStream::new();
     let mut tick = tokio::time::interval(Duration::from_millis(100));

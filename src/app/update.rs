@@ -694,11 +694,14 @@ pub(super) fn step(selected: usize, len: usize, command: Command, page: usize) -
     }
 }
 
+/// Keeps the selected row on screen. Leaving the window scrolls it by half a page, not by a
+/// row: over a slow link one redraw of the table every few moves beats one every move.
 pub(super) fn keep_visible<T>(l: &mut PagedList<T>, rows: usize) {
+    let half = (rows / 2).max(1);
     if l.selected < l.offset {
-        l.offset = l.selected;
+        l.offset = l.selected.saturating_sub(half - 1);
     } else if l.selected >= l.offset + rows {
-        l.offset = l.selected + 1 - rows;
+        l.offset = (l.selected + half + 1).saturating_sub(rows).min(l.selected);
     }
 }
 

@@ -285,6 +285,9 @@ pub fn parse_input(header: &str) -> Result<Input, Refusal> {
     })
 }
 
+/// A signature created longer ago than this is refused, whatever its `expires`.
+pub const MAX_AGE_SECS: i64 = 300;
+
 /// Checks a request's signature as Upvest does: what must be covered is covered, the time
 /// window holds, the digest matches the body, and the key verifies the base.
 pub fn verify(
@@ -311,6 +314,10 @@ pub fn verify(
     }
     if input.created > now + 5 {
         return Err(Refusal::Future);
+    }
+    // Older signatures are refused outright, so a verifier need remember nonces only this long.
+    if input.created < now - MAX_AGE_SECS {
+        return Err(Refusal::Expired);
     }
     if input.expires.is_some_and(|e| e <= now) {
         return Err(Refusal::Expired);

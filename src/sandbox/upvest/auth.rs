@@ -2,8 +2,8 @@
 //! (Ed25519 and ECDSA P-521), OAuth2 client-credentials tokens with scopes, and the nonces
 //! already seen.
 
-use crate::backends::upvest::signature::{SigningKey, VerifyingKey};
-use std::collections::{HashMap, HashSet};
+use crate::backends::upvest::signature::{self, SigningKey, VerifyingKey};
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Mutex;
 
@@ -20,7 +20,8 @@ pub struct Auth {
     pub p521_key_pem: String,
     pub token_ttl_secs: i64,
     tokens: Mutex<HashMap<String, (i64, Vec<String>)>>,
-    nonces: Mutex<HashSet<String>>,
+    /// Nonce → when it was first seen (unix seconds).
+    nonces: Mutex<HashMap<String, i64>>,
     dir: PathBuf,
 }
 
@@ -71,7 +72,7 @@ impl Auth {
             p521_key_pem: p521.to_pem(None),
             token_ttl_secs,
             tokens: Mutex::new(HashMap::new()),
-            nonces: Mutex::new(HashSet::new()),
+            nonces: Mutex::new(HashMap::new()),
             dir,
         })
     }
@@ -109,11 +110,13 @@ impl Auth {
             .map(|(_, s)| s.clone())
     }
 
+    /// Whether this nonce is new; nonces are forgotten once their signatures are too old to
+    /// be accepted anyway, so the set does not grow without end.
     pub fn first_use(&self, nonce: &str) -> bool {
-        self.nonces
-            .lock()
-            .expect("nonces")
-            .insert(nonce.to_string())
+        let now = jiff::Timestamp::now().as_second();
+        let mut seen = self.nonces.lock().expect("nonces");
+        seen.retain(|_, at| *at >= now - signature::MAX_AGE_SECS - 5);
+        seen.insert(nonce.to_string(), now).is_none()
     }
 }
 

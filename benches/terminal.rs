@@ -1,0 +1,275 @@
+//! What a slow link and a bad day cost: bytes written to the terminal per cursor move in a
+//! 200-row table at 80x24 and per pane switch (the real crossterm backend, counting bytes);
+//! the time for a keystroke to be handled and drawn while a backend hangs; and RSS before and
+//! after a soak (paging and searching against the sandbox in a loop).
+//! `cargo bench --bench terminal [-- --soak-secs N]` (default 180 s).
+
+use backoffice::app::action::{Action, Effect};
+use backoffice::app::runner::{Audit, Backends, perform};
+use backoffice::app::state::{ProfileInfo, State};
+use backoffice::app::update;
+use backoffice::console::SandboxClients;
+use backoffice::sandbox::faults::Fault;
+use backoffice::sandbox::{Sandbox, SandboxOptions};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::backend::CrosstermBackend;
+use ratatui::layout::Rect;
+use ratatui::{Terminal, TerminalOptions, Viewport};
+use std::cell::Cell;
+use std::io::Write;
+use std::rc::Rc;
+use std::time::{Duration, Instant};
+
+/// Counts the bytes the backend writes.
+#[derive(Clone, Default)]
+struct Counter(Rc<Cell<usize>>);
+
+impl Write for Counter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.set(self.0.get() + buf.len());
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+fn terminal(c: &Counter) -> Terminal<CrosstermBackend<Counter>> {
+    Terminal::with_options(
+        CrosstermBackend::new(c.clone()),
+        TerminalOptions {
+            viewport: Viewport::Fixed(Rect::new(0, 0, 80, 24)),
+        },
+    )
+    .expect("a terminal on a counter")
+}
+
+fn key(code: KeyCode) -> Action {
+    Action::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+fn new_state(backends: &Backends) -> State {
+    let mut s = State::new(
+        ProfileInfo::new("bench", "Unioo"),
+        (80, 24),
+        Instant::now(),
+        backoffice::core::cpr::today(),
+    );
+    s.profile.search_sources = backends.sources().configured();
+    s
+}
+
+async fn settle(state: &mut State, b: &Backends, action: Action) {
+    let mut queue = vec![action];
+    while let Some(a) = queue.pop() {
+        for e in update(state, a) {
+            if let Effect::Call { req, call } = e {
+                queue.push(Action::Loaded {
+                    req,
+                    result: perform(b, call).await,
+                });
+            }
+        }
+    }
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+fn rss_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .unwrap_or_default()
+        .lines()
+        .find(|l| l.starts_with("VmRSS:"))
+        .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+        .unwrap_or(0)
+}
+
+fn backends(clients: &SandboxClients) -> Backends {
+    clients.backends(Audit::Unavailable {
+        path: None,
+        why: "bench".into(),
+    })
+}
+
+async fn bytes_per_move_and_switch(b: &Backends) {
+    let mut state = new_state(b);
+    settle(&mut state, b, key(KeyCode::Esc)).await;
+    settle(&mut state, b, key(KeyCode::Char('u'))).await;
+    // Two hundred rows loaded (the list pages as the cursor nears the end).
+    while matches!(&state.top().kind, backoffice::app::state::ViewKind::Users(l) if l.rows.len() < 200)
+    {
+        settle(&mut state, b, key(KeyCode::End)).await;
+    }
+    settle(&mut state, b, key(KeyCode::Home)).await;
+    let counter = Counter::default();
+    let mut term = terminal(&counter);
+    term.draw(|f| backoffice::ui::draw(f, &state)).unwrap();
+    let full = counter.0.replace(0);
+    // Moves within the visible rows, then moves that scroll the table by a row each.
+    let (mut within, mut scrolling) = (Vec::new(), Vec::new());
+    for _ in 0..200 {
+        let before = match &state.top().kind {
+            backoffice::app::state::ViewKind::Users(l) => l.offset,
+            _ => 0,
+        };
+        settle(&mut state, b, key(KeyCode::Down)).await;
+        let after = match &state.top().kind {
+            backoffice::app::state::ViewKind::Users(l) => l.offset,
+            _ => 0,
+        };
+        term.draw(|f| backoffice::ui::draw(f, &state)).unwrap();
+        let n = counter.0.replace(0) as f64;
+        if before == after {
+            within.push(n)
+        } else {
+            scrolling.push(n)
+        }
+    }
+    let moves = [within.clone(), scrolling.clone()].concat();
+    settle(&mut state, b, key(KeyCode::Char('B'))).await;
+    term.draw(|f| backoffice::ui::draw(f, &state)).unwrap();
+    let switch = counter.0.replace(0);
+    settle(&mut state, b, key(KeyCode::Char('u'))).await;
+    term.draw(|f| backoffice::ui::draw(f, &state)).unwrap();
+    let back = counter.0.replace(0);
+    println!(
+        "bytes to the terminal at 80x24: first frame {full}; cursor move in a 200-row table: median {:.0} over all {} moves; {:.0} when the table does not scroll (n={}), {:.0} when it scrolls half a page (n={}); pane switch users → bunq users {switch}, and back {back}",
+        median(moves.clone()),
+        moves.len(),
+        median(within.clone()),
+        within.len(),
+        median(scrolling.clone()),
+        scrolling.len()
+    );
+}
+
+/// Keys typed while the only backend asked hangs: each handled and drawn.
+async fn keystrokes_while_hung(
+    clients: &SandboxClients,
+    handle: &backoffice::sandbox::SandboxHandle,
+) {
+    let b = backends(clients);
+    handle.api_faults.unioo.arm(Fault::Hang, 1.0, None);
+    let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
+    let mut runner = backoffice::app::runner::Runner::new(b.clone(), tx);
+    let mut state = new_state(&b);
+    state.profile.search_sources = vec![backoffice::search::Source::Unioo];
+    for c in "0101014000".chars() {
+        update(&mut state, key(KeyCode::Char(c)));
+    }
+    for e in update(&mut state, key(KeyCode::Enter)) {
+        runner.run(e);
+    }
+    let counter = Counter::default();
+    let mut term = terminal(&counter);
+    let mut times = Vec::new();
+    for i in 0..500 {
+        let code = if i % 2 == 0 {
+            KeyCode::Char('7')
+        } else {
+            KeyCode::Backspace
+        };
+        let t = Instant::now();
+        for e in update(&mut state, key(code)) {
+            runner.run(e);
+        }
+        term.draw(|f| backoffice::ui::draw(f, &state)).unwrap();
+        times.push(t.elapsed().as_secs_f64() * 1e6);
+        tokio::task::yield_now().await;
+    }
+    assert!(
+        state.requests.values().count() == 1,
+        "the search is still hanging"
+    );
+    println!(
+        "keystroke handled and drawn while Unioo hangs: median {:.1} µs (n=500)",
+        median(times)
+    );
+    handle.api_faults.unioo.clear();
+    runner.run(Effect::Quit);
+}
+
+/// Searching and paging in a loop; RSS before and after.
+async fn soak(b: &Backends, secs: u64) {
+    let queries = ["Madsen", "Jensen", "2010", "0101014000", "Nielsen"];
+    let mut state = new_state(b);
+    // Warm: the first of each kind of screen and session.
+    for q in queries {
+        search(&mut state, b, q).await;
+    }
+    let start = rss_kib();
+    let until = Instant::now() + Duration::from_secs(secs);
+    let mut rounds = 0;
+    let mut samples = vec![start];
+    while Instant::now() < until {
+        for q in queries {
+            search(&mut state, b, q).await;
+        }
+        settle(&mut state, b, key(KeyCode::Esc)).await;
+        settle(&mut state, b, key(KeyCode::Char('u'))).await;
+        for _ in 0..10 {
+            settle(&mut state, b, key(KeyCode::PageDown)).await;
+        }
+        settle(&mut state, b, key(KeyCode::Char('/'))).await;
+        rounds += 1;
+        if rounds % 20 == 0 {
+            samples.push(rss_kib());
+        }
+    }
+    let end = rss_kib();
+    println!(
+        "soak {secs} s ({rounds} rounds of 5 searches and 10 pages): RSS at start {:.1} MB, after {:.1} MB; samples (MB): {}",
+        start as f64 / 1024.0,
+        end as f64 / 1024.0,
+        samples
+            .iter()
+            .map(|k| format!("{:.1}", *k as f64 / 1024.0))
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
+}
+
+async fn search(state: &mut State, b: &Backends, q: &str) {
+    settle(state, b, key(KeyCode::Char('/'))).await;
+    settle(state, b, key(KeyCode::Esc)).await;
+    settle(state, b, key(KeyCode::Char('/'))).await;
+    for c in q.chars() {
+        settle(state, b, key(KeyCode::Char(c))).await;
+    }
+    settle(state, b, key(KeyCode::Enter)).await;
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if args.iter().any(|a| a == "--list") {
+        return;
+    }
+    let soak_secs = args
+        .iter()
+        .position(|a| a == "--soak-secs")
+        .and_then(|i| args.get(i + 1)?.parse().ok())
+        .unwrap_or(180);
+    let rt = tokio::runtime::Runtime::new().expect("a runtime");
+    rt.block_on(async {
+        println!(
+            "RSS at start of the process: {:.1} MB",
+            rss_kib() as f64 / 1024.0
+        );
+        let handle = Sandbox::start(SandboxOptions {
+            bunq_rate_window_ms: 0,
+            healthmov_rate_limit: 0,
+            upvest_rate_limit: 0,
+            ..Default::default()
+        })
+        .await
+        .expect("sandbox");
+        let clients = SandboxClients::new(&handle).expect("clients");
+        let b = backends(&clients);
+        bytes_per_move_and_switch(&b).await;
+        keystrokes_while_hung(&clients, &handle).await;
+        soak(&b, soak_secs).await;
+    });
+}
