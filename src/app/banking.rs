@@ -575,6 +575,43 @@ mod tests {
     }
 
     #[test]
+    fn production_asks_for_the_profile_name_before_the_first_change_only() {
+        let mut s = listed();
+        s.profile.production = true;
+        key(&mut s, KeyCode::Char('b'));
+        let Overlay::Prompt(p) = &s.overlay else {
+            panic!("{:?}", s.overlay)
+        };
+        assert!(matches!(p.kind, PromptKind::ProductionGate { .. }));
+        type_text(&mut s, "prod");
+        key(&mut s, KeyCode::Enter);
+        let Overlay::Prompt(p) = &s.overlay else {
+            panic!()
+        };
+        assert!(
+            p.error
+                .as_deref()
+                .unwrap()
+                .contains("not the profile's name")
+        );
+        for _ in 0..4 {
+            key(&mut s, KeyCode::Backspace);
+        }
+        type_text(&mut s, "t");
+        key(&mut s, KeyCode::Enter);
+        assert!(
+            matches!(&s.overlay, Overlay::Form(f) if f.title == "Block bunq user"),
+            "the change asked for goes on"
+        );
+        key(&mut s, KeyCode::Esc);
+        key(&mut s, KeyCode::Char('t'));
+        assert!(
+            matches!(&s.overlay, Overlay::Form(_)),
+            "asked once a session"
+        );
+    }
+
+    #[test]
     fn read_only_profiles_get_no_forms() {
         let mut s = listed();
         s.profile.read_only = true;

@@ -543,6 +543,10 @@ pub enum PromptKind {
         username: String,
         view: ViewId,
     },
+    /// A production profile: its name typed before the session's first change, then `then`.
+    ProductionGate {
+        then: super::registry::Command,
+    },
 }
 
 #[derive(Debug)]
@@ -632,6 +636,8 @@ pub struct State {
     pub tick_changed: bool,
     /// A short confirmation in the status bar, until the instant given.
     pub toast: Option<(String, Instant)>,
+    /// In a production profile: the operator typed its name, so changes may be made.
+    pub production_unlocked: bool,
     /// A CPR copy waiting for its audit record.
     pub copy_after: Option<(RequestId, super::action::Clip)>,
     /// Healthmov asks for its password: drawn over everything, the rest is kept beneath.
@@ -660,6 +666,7 @@ impl State {
             tick_changed: false,
             toast: None,
             copy_after: None,
+            production_unlocked: false,
             login: None,
             next_id: 1,
         };

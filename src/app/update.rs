@@ -8,7 +8,7 @@ use super::investors;
 use super::onboarding;
 use super::palette;
 use super::platform;
-use super::registry::Command;
+use super::registry::{self, Command};
 use super::review;
 use super::search;
 use super::state::*;
@@ -238,6 +238,15 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
 
 /// Runs a command from the registry (by key or from the palette).
 pub fn run(state: &mut State, command: Command) -> Vec<Effect> {
+    // Production: the first change of the session waits for the profile's name.
+    if state.profile.production
+        && !state.production_unlocked
+        && !state.profile.read_only
+        && registry::spec(command).mutating
+    {
+        state.overlay = Overlay::Prompt(Prompt::new(PromptKind::ProductionGate { then: command }));
+        return Vec::new();
+    }
     let rows = list_rows(state.size.1);
     match command {
         Command::Quit => {

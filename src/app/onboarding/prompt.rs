@@ -78,6 +78,7 @@ pub fn on_prompt_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             if text.is_empty() {
                 p.error = Some(match p.kind {
                     PromptKind::ImportFile { .. } => "Type the path of a CSV file.".into(),
+                    PromptKind::ProductionGate { .. } => "Type the profile's name.".into(),
                     _ => "Type an external id.".into(),
                 });
                 return Vec::new();
@@ -110,6 +111,20 @@ pub fn on_prompt_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
                     }));
                 }
                 PromptKind::Login { .. } => {}
+                PromptKind::ProductionGate { then } => {
+                    if text != state.profile.name {
+                        if let Overlay::Prompt(p) = &mut state.overlay {
+                            p.error = Some(format!(
+                                "That is not the profile's name. Type {} to go on, or Esc.",
+                                state.profile.name
+                            ));
+                        }
+                        return Vec::new();
+                    }
+                    state.production_unlocked = true;
+                    state.overlay = Overlay::None;
+                    return super::super::update::run(state, then);
+                }
             }
             return effects;
         }

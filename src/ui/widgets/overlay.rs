@@ -41,6 +41,15 @@ fn prompt(frame: &mut Frame, state: &State, p: &Prompt) {
             "File: ",
             false,
         ),
+        PromptKind::ProductionGate { .. } => (
+            " Production ".to_string(),
+            format!(
+                "This is {}, a production profile: changes are real. Type its name to allow changes in this session.",
+                state.profile.name
+            ),
+            "Profile: ",
+            false,
+        ),
         PromptKind::Login { username, .. } => (
             " Log in to Healthmov ".to_string(),
             format!("The Healthmov session has ended. Password for {username}:"),
