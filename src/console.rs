@@ -329,11 +329,35 @@ impl SandboxClients {
     }
 }
 
-pub async fn run(args: ConsoleArgs) -> anyhow::Result<()> {
+/// The console; `:profile NAME` ends a session and starts the next on that profile, in the
+/// same process and terminal.
+pub async fn run(mut args: ConsoleArgs) -> anyhow::Result<()> {
     let _log = crate::logging::init(None);
+    loop {
+        match session(&args).await? {
+            Some(next) => {
+                tracing::info!(profile = %next, "switching profile");
+                args.profile = Some(next);
+                args.sandbox = false;
+            }
+            None => return Ok(()),
+        }
+    }
+}
+
+/// The config's profile names (none without a config file).
+fn profile_names(args: &ConsoleArgs) -> Vec<String> {
+    config_path(args)
+        .and_then(|p| Config::load(&p).ok())
+        .map(|c| c.profiles.keys().cloned().collect())
+        .unwrap_or_default()
+}
+
+/// One session on one profile; `Some(name)` to go on with another.
+async fn session(args: &ConsoleArgs) -> anyhow::Result<Option<String>> {
     // Bad keys or colours stop start-up with the reason, before anything connects.
-    let (keymap, theme) = keys_and_theme(&args)?;
-    let setup = connect(&args).await?;
+    let (keymap, theme) = keys_and_theme(args)?;
+    let setup = connect(args).await?;
     tracing::info!(profile = %setup.profile.name, sandbox = setup.sandbox.is_some(), "console starting");
     let actor = Actor::from_env(setup.operator.clone(), &setup.profile.name);
     let audit = open_audit(setup.audit_path.clone(), actor);
@@ -349,6 +373,7 @@ pub async fn run(args: ConsoleArgs) -> anyhow::Result<()> {
     );
     (state.keymap, state.theme) = (keymap, theme);
     state.profile.search_sources = backends.sources().configured();
+    state.profile.profiles = profile_names(args);
     if let Audit::Unavailable { why, .. } = &backends.audit {
         state.last_error = Some(format!(
             "Audit log: {why}. Decisions and reveals are refused."

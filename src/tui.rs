@@ -73,11 +73,12 @@ fn graphics_picker() -> Option<ratatui_image::picker::Picker> {
     ratatui_image::picker::Picker::from_query_stdio_with_options(options).ok()
 }
 
-/// Runs the console until the user quits or a signal arrives.
+/// Runs the console until the user quits or a signal arrives; `Some(profile)` when the user
+/// asked to switch to it.
 pub async fn run(
     mut state: State,
     mut runner_for: impl FnMut(mpsc::UnboundedSender<Action>) -> Runner,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<Option<String>> {
     let (_guard, mut terminal) = setup()?;
     let (tx, mut rx) = mpsc::unbounded_channel();
     let mut runner = runner_for(tx);
@@ -128,7 +129,7 @@ pub async fn run(
         }
     }
     runner.run(Effect::Quit);
-    Ok(())
+    Ok(state.switch_to.take())
 }
 
 /// Feeds one action to `update`, hands its effects to the runner, and says whether to redraw.

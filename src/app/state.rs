@@ -33,6 +33,8 @@ pub struct ProfileInfo {
     pub idle_lock: Duration,
     /// The backends `/` searches (Unioo always; the rest when configured).
     pub search_sources: Vec<crate::search::Source>,
+    /// The config's profiles, for `:profile NAME`.
+    pub profiles: Vec<String>,
 }
 
 /// Reasons offered when the profile names none.
@@ -62,6 +64,7 @@ impl ProfileInfo {
             idle_lock: MAX_IDLE_LOCK,
             healthmov_user: None,
             search_sources: vec![crate::search::Source::Unioo],
+            profiles: Vec::new(),
         }
     }
 }
@@ -636,6 +639,8 @@ pub struct State {
     pub tick_changed: bool,
     /// A short confirmation in the status bar, until the instant given.
     pub toast: Option<(String, Instant)>,
+    /// `:profile NAME`: the console starts again on that profile once this state ends.
+    pub switch_to: Option<String>,
     /// In a production profile: the operator typed its name, so changes may be made.
     pub production_unlocked: bool,
     /// A CPR copy waiting for its audit record.
@@ -667,6 +672,7 @@ impl State {
             toast: None,
             copy_after: None,
             production_unlocked: false,
+            switch_to: None,
             login: None,
             next_id: 1,
         };

@@ -154,6 +154,10 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
                         state.overlay = Overlay::None;
                         return super::export::run(state, args.trim());
                     }
+                    if let Some(name) = typed.strip_prefix("profile ") {
+                        state.overlay = Overlay::None;
+                        return switch_profile(state, name.trim());
+                    }
                     let chosen = matches.get(*selected).map(|s| s.command);
                     state.overlay = Overlay::None;
                     if let Some(c) = chosen {
@@ -368,6 +372,7 @@ pub fn run(state: &mut State, command: Command) -> Vec<Effect> {
         Command::BankUsers => banking::open(state),
         Command::Copy => super::copy::run(state),
         Command::Export => super::export::run(state, ""),
+        Command::Profile => switch_profile(state, ""),
         Command::Block | Command::SetStatus => banking::run(state, command),
         Command::Edit
             if matches!(
@@ -435,6 +440,26 @@ pub fn run(state: &mut State, command: Command) -> Vec<Effect> {
             effects
         }
     }
+}
+
+/// `:profile NAME`: ends this session and starts one on that profile (the terminal stays).
+fn switch_profile(state: &mut State, name: &str) -> Vec<Effect> {
+    let names = state.profile.profiles.join(", ");
+    let toast = if state.profile.profiles.is_empty() {
+        "No other profile: there is no config file with profiles.".to_string()
+    } else if name.is_empty() {
+        format!("Profiles: {names}. Type :profile NAME.")
+    } else if name == state.profile.name {
+        format!("Already on {name}.")
+    } else if !state.profile.profiles.iter().any(|p| p == name) {
+        format!("No profile {name:?}; there are {names}.")
+    } else {
+        state.switch_to = Some(name.to_string());
+        state.quit = true;
+        return vec![Effect::Quit];
+    };
+    super::copy::toast(state, toast);
+    Vec::new()
 }
 
 /// What an answer says about its backend: a refusal still means the backend is up.

@@ -500,3 +500,27 @@ async fn while_a_backend_hangs_keys_still_work_and_the_request_ends_at_its_deadl
     .await
     .unwrap();
 }
+
+#[test]
+fn profile_switches_without_restarting() {
+    let dir = tempdir::Dir::new("profiles-config");
+    let config = dir.0.join("config.toml");
+    std::fs::write(
+        &config,
+        "default_profile = \"demo\"\n[profiles.demo]\nsandbox = true\n[profiles.training]\nsandbox = true\nread_only = true\n",
+    )
+    .unwrap();
+    let mut c = Console::start_with("profiles", &["--config", config.to_str().unwrap()]);
+    c.wait_for("profile: demo");
+    c.send("\x1b");
+    c.wait_for("/ new search");
+    c.send(":profile nowhere\r");
+    c.wait_for("No profile \"nowhere\"; there are demo, training.");
+    c.send(":profile training\r");
+    c.wait_for("profile: training");
+    c.wait_for("Find a person in every backend");
+    c.send("\x03");
+    wait_until("the console to exit", DEADLINE, || {
+        c.child.try_wait().unwrap().is_some()
+    });
+}
