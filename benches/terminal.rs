@@ -1,7 +1,8 @@
 //! What a slow link and a bad day cost: bytes written to the terminal per cursor move in a
 //! 200-row table at 80x24 and per pane switch (the real crossterm backend, counting bytes);
 //! the time for a keystroke to be handled and drawn while a backend hangs; and RSS before and
-//! after a soak (paging and searching against the sandbox in a loop).
+//! after a soak (paging and searching in a loop against a sandbox in its own process, so the
+//! figure is the console's own memory).
 //! `cargo bench --bench terminal [-- --soak-secs N]` (default 180 s).
 
 use backoffice::app::action::{Action, Effect};
@@ -192,6 +193,28 @@ async fn keystrokes_while_hung(
     runner.run(Effect::Quit);
 }
 
+/// `backoffice sandbox` in its own process, and clients for it.
+fn sandbox_process() -> (std::process::Child, SandboxClients) {
+    use std::io::BufRead;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_backoffice"))
+        .args(["sandbox", "--healthmov-rate-limit", "0"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("the sandbox starts");
+    let mut json = String::new();
+    let mut lines = std::io::BufReader::new(child.stdout.take().expect("stdout")).lines();
+    for line in lines.by_ref() {
+        let line = line.expect("a line");
+        json.push_str(&line);
+        if line == "}" {
+            break;
+        }
+    }
+    let creds = serde_json::from_str(&json).expect("credentials JSON");
+    (child, SandboxClients::from_credentials(creds).expect("clients"))
+}
+
 /// Searching and paging in a loop; RSS before and after.
 async fn soak(b: &Backends, secs: u64) {
     let queries = ["Madsen", "Jensen", "2010", "0101014000", "Nielsen"];
@@ -270,6 +293,10 @@ fn main() {
         let b = backends(&clients);
         bytes_per_move_and_switch(&b).await;
         keystrokes_while_hung(&clients, &handle).await;
-        soak(&b, soak_secs).await;
+        drop(handle);
+        let (mut child, far) = sandbox_process();
+        soak(&backends(&far), soak_secs).await;
+        let _ = child.kill();
+        let _ = child.wait();
     });
 }

@@ -265,7 +265,11 @@ pub struct SandboxClients {
 
 impl SandboxClients {
     pub fn new(handle: &SandboxHandle) -> anyhow::Result<SandboxClients> {
-        let creds = handle.credentials();
+        SandboxClients::from_credentials(handle.credentials())
+    }
+
+    /// From what `backoffice sandbox` prints (a sandbox in another process).
+    pub fn from_credentials(creds: crate::sandbox::Credentials) -> anyhow::Result<SandboxClients> {
         let settings = HttpSettings::default();
         let unioo = GraphqlClient::new(
             unioo::NAME,

@@ -65,7 +65,7 @@ impl Default for SandboxOptions {
 }
 
 /// How to reach one sandbox API.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct Endpoint {
     pub url: String,
     /// A bearer token valid for [`TOKEN_TTL_SECS`].
@@ -73,7 +73,7 @@ pub struct Endpoint {
 }
 
 /// How to log in to the sandbox's Healthmov API.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct LoginEndpoint {
     pub url: String,
     pub username: String,
@@ -81,7 +81,7 @@ pub struct LoginEndpoint {
 }
 
 /// How to reach the sandbox's Upvest API: OAuth2 client credentials and a signing key.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct UpvestEndpoint {
     pub url: String,
     pub client_id: String,
@@ -93,14 +93,14 @@ pub struct UpvestEndpoint {
 }
 
 /// How to reach the sandbox's bunq API: its base URL (ending in `/v1`) and an API key.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct BunqEndpoint {
     pub url: String,
     pub api_key: String,
 }
 
 /// What `backoffice sandbox` prints.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct Credentials {
     pub unioo: Endpoint,
     pub healthmov: LoginEndpoint,
