@@ -212,7 +212,10 @@ fn sandbox_process() -> (std::process::Child, SandboxClients) {
         }
     }
     let creds = serde_json::from_str(&json).expect("credentials JSON");
-    (child, SandboxClients::from_credentials(creds).expect("clients"))
+    (
+        child,
+        SandboxClients::from_credentials(creds).expect("clients"),
+    )
 }
 
 /// Searching and paging in a loop; RSS before and after.

@@ -77,7 +77,7 @@ pub fn run(state: &mut State) -> Vec<Effect> {
     }
     match focused(state) {
         Some((label, value)) => {
-            toast(state, format!("Copied the {label} {value}"));
+            toast(state, format!("Copied {label} {value}"));
             vec![Effect::Copy(Clip(value))]
         }
         None => {
@@ -146,13 +146,7 @@ mod tests {
         );
         let effects = key(&mut s, KeyCode::Char('y'));
         assert_eq!(effects, vec![Effect::Copy(Clip(p.id.to_string()))]);
-        assert!(
-            s.toast
-                .as_ref()
-                .unwrap()
-                .0
-                .starts_with("Copied the user id")
-        );
+        assert!(s.toast.as_ref().unwrap().0.starts_with("Copied user id"));
         // The toast goes after its time.
         let later = s.now + TOAST_FOR;
         update(&mut s, Action::Tick(later));

@@ -239,7 +239,7 @@ pub fn run(state: &mut State, args: &str) -> Vec<Effect> {
     let path = path.map(std::path::PathBuf::from).unwrap_or_else(|| {
         let stamp = jiff::Timestamp::now().strftime("%Y%m%d-%H%M%S");
         let ext = if format == Format::Csv { "csv" } else { "json" };
-        std::path::PathBuf::from(format!("backoffice-{}-{stamp}.{ext}", sheet.name))
+        std::path::PathBuf::from(format!("{}-{stamp}.{ext}", sheet.name))
     });
     let view = state.top().id;
     let mut effects = Vec::new();

@@ -903,7 +903,15 @@ fn on_loaded(
         return super::copy::on_audited(state, req, result.is_ok());
     }
     if let Ok(Payload::Exported { path, rows }) = &result {
-        super::copy::toast(state, format!("Exported {rows} rows to {}", path.display()));
+        // Where it went, shortest first: relative to the working directory when inside it.
+        let shown = std::env::current_dir()
+            .ok()
+            .and_then(|d| path.strip_prefix(d).ok().map(std::path::Path::to_path_buf))
+            .unwrap_or_else(|| path.clone());
+        super::copy::toast(
+            state,
+            format!("Exported {rows} rows to {}", shown.display()),
+        );
         return Vec::new();
     }
     let mut effects = Vec::new();
