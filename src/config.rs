@@ -117,6 +117,9 @@ pub struct Profile {
     pub upvest: Option<UpvestBackend>,
     /// The bunq public API (REST, API key, RSA-signed requests).
     pub bunq: Option<BunqBackend>,
+    /// With `sandbox = true`: faults to inject, as `--sandbox-fault` takes them.
+    #[serde(default)]
+    pub sandbox_faults: Vec<String>,
 }
 
 /// bunq: the API key opens installation, device and session, kept in the state directory.
@@ -127,6 +130,8 @@ pub struct BunqBackend {
     pub url: String,
     pub api_key_env: Option<String>,
     pub api_key_cmd: Option<String>,
+    pub connect_timeout_secs: Option<u64>,
+    pub timeout_secs: Option<u64>,
 }
 
 impl BunqBackend {
@@ -150,6 +155,8 @@ pub struct UpvestBackend {
     /// For an encrypted key.
     pub passphrase_env: Option<String>,
     pub passphrase_cmd: Option<String>,
+    pub connect_timeout_secs: Option<u64>,
+    pub timeout_secs: Option<u64>,
 }
 
 fn secret(env: &Option<String>, cmd: &Option<String>, what: &str) -> anyhow::Result<SecretString> {
@@ -212,6 +219,8 @@ pub struct LoginBackend {
     pub username: String,
     pub password_env: Option<String>,
     pub password_cmd: Option<String>,
+    pub connect_timeout_secs: Option<u64>,
+    pub timeout_secs: Option<u64>,
 }
 
 impl LoginBackend {

@@ -141,6 +141,17 @@ fn profile_info(name: String, p: &Profile, args: &ConsoleArgs) -> ProfileInfo {
     info
 }
 
+/// A backend's own timeouts where its section gives them, else the profile's (Unioo's).
+fn timeouts(base: HttpSettings, connect: Option<u64>, total: Option<u64>) -> HttpSettings {
+    HttpSettings {
+        connect_timeout: connect
+            .map(Duration::from_secs)
+            .unwrap_or(base.connect_timeout),
+        timeout: total.map(Duration::from_secs).unwrap_or(base.timeout),
+        ..base
+    }
+}
+
 pub async fn connect(args: &ConsoleArgs) -> anyhow::Result<Setup> {
     let chosen = choose_profile(args)?;
     match chosen {
@@ -170,7 +181,7 @@ pub async fn connect(args: &ConsoleArgs) -> anyhow::Result<Setup> {
                         url,
                         h.username.clone(),
                         password,
-                        settings,
+                        timeouts(settings, h.connect_timeout_secs, h.timeout_secs),
                     )))
                 }
                 None => None,
@@ -185,7 +196,7 @@ pub async fn connect(args: &ConsoleArgs) -> anyhow::Result<Setup> {
                         vasco::NAME,
                         url,
                         token,
-                        settings,
+                        timeouts(settings, v.connect_timeout_secs, v.timeout_secs),
                     ))))
                 }
                 None => None,
@@ -199,7 +210,7 @@ pub async fn connect(args: &ConsoleArgs) -> anyhow::Result<Setup> {
                     u.key_id.clone(),
                     u.signing_key()
                         .with_context(|| format!("profile {name}: the Upvest signing key"))?,
-                    settings,
+                    timeouts(settings, u.connect_timeout_secs, u.timeout_secs),
                 ))),
                 None => None,
             };
@@ -209,7 +220,7 @@ pub async fn connect(args: &ConsoleArgs) -> anyhow::Result<Setup> {
                     b.api_key()
                         .with_context(|| format!("profile {name}: the bunq API key"))?,
                     crate::logging::state_dir().map(|d| d.join(format!("bunq-{name}.json"))),
-                    settings,
+                    timeouts(settings, b.connect_timeout_secs, b.timeout_secs),
                 ))),
                 None => None,
             };
@@ -230,7 +241,7 @@ pub async fn connect(args: &ConsoleArgs) -> anyhow::Result<Setup> {
         chosen => {
             let (name, profile) = chosen.unwrap_or_else(|| ("sandbox".into(), Profile::default()));
             let handle = Sandbox::start(SandboxOptions {
-                faults: args.sandbox_faults.clone(),
+                faults: [profile.sandbox_faults.clone(), args.sandbox_faults.clone()].concat(),
                 ..Default::default()
             })
             .await
