@@ -197,7 +197,13 @@ async fn keystrokes_while_hung(
 fn sandbox_process() -> (std::process::Child, SandboxClients) {
     use std::io::BufRead;
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_backoffice"))
-        .args(["sandbox", "--healthmov-rate-limit", "0"])
+        .args([
+            "sandbox",
+            "--healthmov-rate-limit",
+            "0",
+            "--bunq-rate-window-ms",
+            "0",
+        ])
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::null())
         .spawn()

@@ -132,6 +132,9 @@ pub struct SandboxArgs {
     /// Healthmov requests a client may make per second before 429 (0: no limit).
     #[arg(long, default_value_t = 20)]
     pub healthmov_rate_limit: u32,
+    /// bunq's rate-limit window in milliseconds (bunq's own: 3000; 0: no limits).
+    #[arg(long, default_value_t = 3000)]
+    pub bunq_rate_window_ms: u64,
     /// Inject a fault into one API, e.g. `bunq:500@0.3` (30% answer 500), `unioo:latency=800`,
     /// `upvest:429=date:5`, `vasco:429=garbage`, `healthmov:hang`, `bunq:drop-after`,
     /// `unioo:drop-before`, `vasco:truncated`, `upvest:malformed`. Repeatable.

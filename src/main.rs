@@ -77,6 +77,7 @@ async fn run_sandbox(opts: cli::SandboxArgs) -> anyhow::Result<()> {
         people: opts.people as usize,
         healthmov_rate_limit: opts.healthmov_rate_limit,
         faults: opts.faults,
+        bunq_rate_window_ms: opts.bunq_rate_window_ms,
         ..Default::default()
     })
     .await?;
