@@ -206,8 +206,9 @@ async fn person(b: &Backends, who: &str) -> anyhow::Result<Person> {
     let id = match uuid::Uuid::parse_str(who.trim()) {
         Ok(id) => id,
         Err(_) => {
+            // What was typed is not repeated: it may be a mistyped CPR.
             let cpr = Cpr::parse_on(who, crate::core::cpr::today()).map_err(|e| {
-                anyhow::anyhow!("{who:?} is neither an id nor a valid CPR number: {e}")
+                anyhow::anyhow!("the argument is neither an id nor a valid CPR number: {e}")
             })?;
             let found = b.people.find_by_cpr(cpr).await?;
             match found.as_slice() {
