@@ -34,6 +34,21 @@ fn fields(name: &'static str, pairs: Vec<(&str, String)>) -> Sheet {
     }
 }
 
+fn date(d: &Option<jiff::civil::Date>) -> String {
+    d.map(|d| d.to_string()).unwrap_or_default()
+}
+
+fn client_employee_row(e: &crate::core::ClientEmployee) -> Vec<String> {
+    vec![
+        e.id.clone(),
+        e.full_name(),
+        e.email.clone().unwrap_or_default(),
+        e.external_id.clone().unwrap_or_default(),
+        date(&e.onboarding),
+        date(&e.offboarding),
+    ]
+}
+
 /// What this screen shows, as a sheet; `None` where there is no table or detail.
 pub fn sheet(state: &State) -> Option<Sheet> {
     let opt = |s: &Option<String>| s.clone().unwrap_or_default();
@@ -185,6 +200,114 @@ pub fn sheet(state: &State) -> Option<Sheet> {
                 })
                 .collect(),
         },
+        ViewKind::Companies(l) => Sheet {
+            name: "companies",
+            headers: vec![
+                "Id",
+                "Name",
+                "External id",
+                "Country",
+                "Onboarding",
+                "Offboarding",
+            ],
+            rows: l
+                .rows
+                .iter()
+                .map(|c| {
+                    vec![
+                        c.id.clone(),
+                        c.name.clone(),
+                        opt(&c.external_id),
+                        opt(&c.country),
+                        date(&c.onboarding),
+                        date(&c.offboarding),
+                    ]
+                })
+                .collect(),
+        },
+        ViewKind::Departments(d) => Sheet {
+            name: "departments",
+            headers: vec!["Id", "Name", "External id"],
+            rows: d
+                .list
+                .rows
+                .iter()
+                .map(|x| vec![x.id.clone(), x.name.clone(), opt(&x.external_id)])
+                .collect(),
+        },
+        ViewKind::ClientEmployees(e) => Sheet {
+            name: "client-employees",
+            headers: vec![
+                "Id",
+                "Name",
+                "Email",
+                "External id",
+                "Onboarding",
+                "Offboarding",
+            ],
+            rows: e.list.rows.iter().map(client_employee_row).collect(),
+        },
+        ViewKind::ClientEmployee(v) => Sheet {
+            name: "client-employee",
+            headers: vec![
+                "Id",
+                "Name",
+                "Email",
+                "External id",
+                "Onboarding",
+                "Offboarding",
+            ],
+            rows: vec![client_employee_row(&v.employee)],
+        },
+        ViewKind::Employee(e) => fields(
+            "employee",
+            vec![
+                ("Id", e.id.to_string()),
+                ("Name", e.full_name()),
+                ("Email", opt(&e.email)),
+                ("External id", opt(&e.external_id)),
+                ("Roles", e.roles.join(", ")),
+            ],
+        ),
+        ViewKind::EndUser(v) => {
+            let u = &v.user;
+            fields(
+                "end-user",
+                vec![
+                    ("Id", u.id.clone()),
+                    ("Name", u.full_name()),
+                    ("Status", u.status.clone()),
+                    ("Birth date", u.birth_date.clone()),
+                    ("Nationalities", u.nationalities.join(", ")),
+                    (
+                        "Address",
+                        format!(
+                            "{}, {} {}, {}",
+                            u.address.address_line1,
+                            u.address.postcode,
+                            u.address.city,
+                            u.address.country
+                        ),
+                    ),
+                ],
+            )
+        }
+        ViewKind::PlatformUser(v) => {
+            let u = &v.user;
+            fields(
+                "platform-user",
+                vec![
+                    ("Id", u.id.clone()),
+                    ("Name", u.full_name()),
+                    ("Email", u.email.clone()),
+                    ("State", u.state.label().into()),
+                    (
+                        "Group",
+                        u.group.as_ref().map(|g| g.name.clone()).unwrap_or_default(),
+                    ),
+                ],
+            )
+        }
         ViewKind::Person(p) => {
             let x = p.person.loaded()?;
             // Masked even when revealed on screen: a file outlives the screen.

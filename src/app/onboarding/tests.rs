@@ -640,3 +640,21 @@ fn the_import_is_checked_first_then_runs_with_progress_and_stops_cleanly() {
         "the list reloads"
     );
 }
+
+#[test]
+fn the_onboarding_screens_export_what_they_list() {
+    let mut s = at_employees();
+    let sheet = crate::app::export::sheet(&s).expect("the employees list exports");
+    assert_eq!(sheet.name, "client-employees");
+    assert_eq!(sheet.rows.len(), 1);
+    assert_eq!(sheet.headers[1], "Name");
+    key(&mut s, KeyCode::Esc);
+    let sheet = crate::app::export::sheet(&s).expect("departments export");
+    assert_eq!(sheet.rows[0][1], "Ops");
+    key(&mut s, KeyCode::Esc);
+    let sheet = crate::app::export::sheet(&s).expect("companies export");
+    assert_eq!(
+        sheet.rows[0],
+        vec!["c1", "Company 1", "CMP-1", "DNK", "2024-01-01", ""]
+    );
+}
