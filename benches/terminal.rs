@@ -194,7 +194,17 @@ async fn keystrokes_while_hung(
 }
 
 /// `backoffice sandbox` in its own process, and clients for it.
-fn sandbox_process() -> (std::process::Child, SandboxClients) {
+/// The sandbox process, stopped when dropped (a failing bench leaves none behind).
+struct Child(std::process::Child);
+
+impl Drop for Child {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn sandbox_process() -> (Child, SandboxClients) {
     use std::io::BufRead;
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_backoffice"))
         .args([
@@ -219,7 +229,7 @@ fn sandbox_process() -> (std::process::Child, SandboxClients) {
     }
     let creds = serde_json::from_str(&json).expect("credentials JSON");
     (
-        child,
+        Child(child),
         SandboxClients::from_credentials(creds).expect("clients"),
     )
 }
@@ -303,9 +313,7 @@ fn main() {
         bytes_per_move_and_switch(&b).await;
         keystrokes_while_hung(&clients, &handle).await;
         drop(handle);
-        let (mut child, far) = sandbox_process();
+        let (_child, far) = sandbox_process();
         soak(&backends(&far), soak_secs).await;
-        let _ = child.kill();
-        let _ = child.wait();
     });
 }

@@ -42,22 +42,10 @@ impl Setup {
             people: self.unioo.clone(),
             review: self.unioo.clone(),
             staff: self.unioo.clone(),
-            onboarding: self
-                .healthmov
-                .clone()
-                .map(|h| h as Arc<dyn crate::backends::Onboarding>),
-            platform: self
-                .vasco
-                .clone()
-                .map(|v| v as Arc<dyn crate::backends::FundPlatform>),
-            end_users: self
-                .upvest
-                .clone()
-                .map(|u| u as Arc<dyn crate::backends::EndUsers>),
-            bank_users: self
-                .bunq
-                .clone()
-                .map(|b| b as Arc<dyn crate::backends::BankUsers>),
+            onboarding: self.healthmov.clone().map(|h| h as _),
+            platform: self.vasco.clone().map(|v| v as _),
+            end_users: self.upvest.clone().map(|u| u as _),
+            bank_users: self.bunq.clone().map(|b| b as _),
             audit,
         }
     }
@@ -70,17 +58,30 @@ fn config_path(args: &ConsoleArgs) -> Option<std::path::PathBuf> {
         .or_else(|| crate::config::default_path().filter(|p| p.exists()))
 }
 
+/// The config file in use and what it says; `None` without one.
+pub type Loaded = Option<(std::path::PathBuf, Config)>;
+
+/// Reads the config file once (a session passes it on to each part that needs it).
+pub fn load_config(args: &ConsoleArgs) -> anyhow::Result<Loaded> {
+    Ok(match config_path(args) {
+        Some(path) => {
+            let config = Config::load(&path)?;
+            Some((path, config))
+        }
+        None => None,
+    })
+}
+
 /// Keys and colours: the config's `[keys]` and `[theme]` when there is a config (with
 /// `--sandbox` too), else the defaults. `NO_COLOR` always turns colour off.
-pub fn keys_and_theme(
-    args: &ConsoleArgs,
+fn keys_and_theme(
+    loaded: &Loaded,
 ) -> anyhow::Result<(crate::app::keymap::Keymap, crate::ui::theme::Theme)> {
     let no_color = crate::ui::theme::no_color_env();
-    let Some(path) = config_path(args) else {
+    let Some((path, config)) = loaded else {
         return Ok((Default::default(), crate::ui::theme::Theme::from_env()));
     };
-    let config = Config::load(&path)?;
-    Ok((config.keymap(&path)?, config.theme(&path, no_color)?))
+    Ok((config.keymap(path)?, config.theme(path, no_color)?))
 }
 
 /// The profile to use: `--sandbox`, no config file, or a profile with `sandbox = true` give
@@ -89,21 +90,24 @@ pub fn choose_profile(args: &ConsoleArgs) -> anyhow::Result<Option<(String, Prof
     if args.sandbox {
         return Ok(None);
     }
-    let path = match &args.config {
-        Some(p) => p.clone(),
-        None => match crate::config::default_path() {
-            Some(p) if p.exists() => p,
-            _ => {
-                if let Some(name) = &args.profile {
-                    anyhow::bail!(
-                        "--profile {name}: there is no config file, so no profiles (see config.example.toml)"
-                    );
-                }
-                return Ok(None);
-            }
-        },
+    choose_profile_in(args, &load_config(args)?)
+}
+
+fn choose_profile_in(
+    args: &ConsoleArgs,
+    loaded: &Loaded,
+) -> anyhow::Result<Option<(String, Profile)>> {
+    if args.sandbox {
+        return Ok(None);
+    }
+    let Some((path, config)) = loaded else {
+        if let Some(name) = &args.profile {
+            anyhow::bail!(
+                "--profile {name}: there is no config file, so no profiles (see config.example.toml)"
+            );
+        }
+        return Ok(None);
     };
-    let config = Config::load(&path)?;
     let name = match (&args.profile, &config.default_profile) {
         (Some(n), _) | (None, Some(n)) => n.clone(),
         (None, None) if config.profiles.len() == 1 => {
@@ -153,7 +157,16 @@ fn timeouts(base: HttpSettings, connect: Option<u64>, total: Option<u64>) -> Htt
 }
 
 pub async fn connect(args: &ConsoleArgs) -> anyhow::Result<Setup> {
-    let chosen = choose_profile(args)?;
+    let loaded = if args.sandbox {
+        None
+    } else {
+        load_config(args)?
+    };
+    connect_with(args, &loaded).await
+}
+
+async fn connect_with(args: &ConsoleArgs, loaded: &Loaded) -> anyhow::Result<Setup> {
+    let chosen = choose_profile_in(args, loaded)?;
     match chosen {
         Some((name, profile)) if !profile.sandbox => {
             let backend = profile
@@ -246,20 +259,16 @@ pub async fn connect(args: &ConsoleArgs) -> anyhow::Result<Setup> {
             })
             .await
             .context("starting the embedded sandbox")?;
-            let c = SandboxClients::new(&handle)?;
+            let creds = handle.credentials();
+            let c = SandboxClients::from_credentials(creds.clone())?;
             let mut info = profile_info(name, &profile, args);
             info.production = false;
-            info.healthmov_user = Some(handle.credentials().healthmov.username);
+            info.healthmov_user = Some(creds.healthmov.username);
             Ok(Setup {
-                bunq: Some(c.bunq),
-                upvest: Some(c.upvest),
-                vasco: Some(c.vasco),
-                healthmov: Some(c.healthmov),
                 profile: info,
                 audit_path: args.audit_log.clone().or(profile.audit_log.clone()),
                 operator: profile.operator.clone(),
-                unioo: c.unioo,
-                sandbox: Some(handle),
+                ..c.setup(Some(handle))
             })
         }
     }
@@ -331,15 +340,21 @@ impl SandboxClients {
 
     /// As the console's runner uses them; `audit` where changes are recorded.
     pub fn backends(&self, audit: Audit) -> Backends {
-        Backends {
-            people: self.unioo.clone(),
-            review: self.unioo.clone(),
-            staff: self.unioo.clone(),
-            onboarding: Some(self.healthmov.clone()),
-            platform: Some(self.vasco.clone()),
-            end_users: Some(self.upvest.clone()),
-            bank_users: Some(self.bunq.clone()),
-            audit,
+        self.setup(None).backends(audit)
+    }
+
+    /// The console's set-up on these clients (`sandbox`: kept alive with it).
+    fn setup(&self, sandbox: Option<SandboxHandle>) -> Setup {
+        Setup {
+            profile: ProfileInfo::new("sandbox", unioo::NAME),
+            unioo: self.unioo.clone(),
+            healthmov: Some(self.healthmov.clone()),
+            vasco: Some(self.vasco.clone()),
+            upvest: Some(self.upvest.clone()),
+            bunq: Some(self.bunq.clone()),
+            audit_path: None,
+            operator: None,
+            sandbox,
         }
     }
 }
@@ -361,18 +376,19 @@ pub async fn run(mut args: ConsoleArgs) -> anyhow::Result<()> {
 }
 
 /// The config's profile names (none without a config file).
-fn profile_names(args: &ConsoleArgs) -> Vec<String> {
-    config_path(args)
-        .and_then(|p| Config::load(&p).ok())
-        .map(|c| c.profiles.keys().cloned().collect())
+fn profile_names(loaded: &Loaded) -> Vec<String> {
+    loaded
+        .as_ref()
+        .map(|(_, c)| c.profiles.keys().cloned().collect())
         .unwrap_or_default()
 }
 
 /// One session on one profile; `Some(name)` to go on with another.
 async fn session(args: &ConsoleArgs) -> anyhow::Result<Option<String>> {
+    let loaded = load_config(args)?;
     // Bad keys or colours stop start-up with the reason, before anything connects.
-    let (keymap, theme) = keys_and_theme(args)?;
-    let setup = connect(args).await?;
+    let (keymap, theme) = keys_and_theme(&loaded)?;
+    let setup = connect_with(args, &loaded).await?;
     tracing::info!(profile = %setup.profile.name, sandbox = setup.sandbox.is_some(), "console starting");
     let actor = Actor::from_env(setup.operator.clone(), &setup.profile.name);
     let audit = open_audit(setup.audit_path.clone(), actor);
@@ -388,7 +404,7 @@ async fn session(args: &ConsoleArgs) -> anyhow::Result<Option<String>> {
     );
     (state.keymap, state.theme) = (keymap, theme);
     state.profile.search_sources = backends.sources().configured();
-    state.profile.profiles = profile_names(args);
+    state.profile.profiles = profile_names(&loaded);
     if let Audit::Unavailable { why, .. } = &backends.audit {
         state.last_error = Some(format!(
             "Audit log: {why}. Decisions and reveals are refused."

@@ -5,7 +5,7 @@
 use crate::app::runner::{Audit, Backends};
 use crate::backends::BackendError;
 use crate::core::{Cpr, Person, PersonSummary, Sort};
-use crate::search::{Query, Source, classify, merge};
+use crate::search::{Source, classify, merge};
 use serde_json::{Value, json};
 
 /// Exit codes, for scripts.
@@ -152,7 +152,7 @@ pub async fn get(cmd: Get, args: &crate::cli::ConsoleArgs) -> anyhow::Result<()>
                 [
                     ("Id", p.id.to_string()),
                     ("Name", p.full_name()),
-                    ("CPR", cpr_of(&p).unwrap_or_default()),
+                    ("CPR", p.masked_ssn().unwrap_or_default()),
                     ("Email", p.email.clone().unwrap_or_default()),
                     ("Phone", p.phone.clone().unwrap_or_default()),
                     (
@@ -162,7 +162,7 @@ pub async fn get(cmd: Get, args: &crate::cli::ConsoleArgs) -> anyhow::Result<()>
                             .and_then(|x| x.response.clone())
                             .unwrap_or_default(),
                     ),
-                    ("Organizations", organizations(&p).join(", ")),
+                    ("Organizations", p.organization_names().join(", ")),
                 ]
                 .into_iter()
                 .map(|(k, v)| vec![k.to_string(), v])
@@ -245,20 +245,6 @@ fn summary_json(p: &PersonSummary) -> Value {
     })
 }
 
-fn cpr_of(p: &Person) -> Option<String> {
-    match p.legal_entity.as_ref()?.ssn.as_ref()? {
-        crate::core::Ssn::Danish(c) => Some(c.masked()),
-        crate::core::Ssn::Other { masked } => Some(masked.clone()),
-    }
-}
-
-fn organizations(p: &Person) -> Vec<String> {
-    p.administrators
-        .iter()
-        .filter_map(|a| a.organization.as_ref().map(|o| o.name.clone()))
-        .collect()
-}
-
 fn time(t: &Option<jiff::Timestamp>) -> Value {
     t.map(|t| Value::String(t.to_string()))
         .unwrap_or(Value::Null)
@@ -283,7 +269,7 @@ fn person_json(p: &Person) -> Value {
         "id": p.id,
         "first_name": p.first_name,
         "last_name": p.last_name,
-        "cpr": cpr_of(p),
+        "cpr": p.masked_ssn(),
         "email": p.email,
         "phone": p.phone,
         "address": p.address.as_ref().map(|a| format!("{} {}, {} {}", a.street, a.house, a.postal_code, a.city)),
@@ -366,7 +352,7 @@ pub async fn search(
         .map(|h| {
             json!({
                 "source": h.source.name(), "person": h.group, "name": h.name, "email": h.email,
-                "cpr": h.cpr.map(|c| c.masked()), "detail": h.detail, "id": target_id(&h.target),
+                "cpr": h.cpr.map(|c| c.masked()), "detail": h.detail, "id": h.target.id(),
             })
         })
         .collect();
@@ -397,29 +383,9 @@ pub async fn search(
         return Err(NotFound(format!(
             "nothing found for {} {}",
             query.kind(),
-            shown(&query)
+            query.shown()
         ))
         .into());
     }
     Ok(())
-}
-
-fn shown(q: &Query) -> String {
-    q.shown()
-}
-
-fn target_id(t: &crate::search::Target) -> String {
-    use crate::search::Target;
-    match t {
-        Target::UniooPerson(id) => id.to_string(),
-        Target::BankUser(id) => id.to_string(),
-        Target::EndUser(u) => u.id.clone(),
-        Target::PlatformUser(u) => u.id.clone(),
-        Target::Healthmov(f) => match f.as_ref() {
-            crate::core::Found::Employee(e) => e.id.clone(),
-            crate::core::Found::Department(d) => d.id.clone(),
-            crate::core::Found::Company(c) => c.id.clone(),
-            crate::core::Found::Nothing => String::new(),
-        },
-    }
 }

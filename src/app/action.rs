@@ -27,7 +27,7 @@ pub enum Action {
 
 #[derive(Debug)]
 pub enum Payload {
-    /// A sheet written.
+    /// A sheet written; `path` as the toast shows it.
     Exported {
         path: std::path::PathBuf,
         rows: usize,

@@ -7,22 +7,15 @@ use super::state::*;
 use crate::audit::Event;
 use crate::search::Target;
 
-/// How long the toast stays.
-pub const TOAST_FOR: std::time::Duration = std::time::Duration::from_secs(3);
-
 /// What `y` copies here: a label for the toast and the value.
 fn focused(state: &State) -> Option<(&'static str, String)> {
     Some(match &state.top().kind {
         ViewKind::Search(s) => {
             let h = s.results.get(s.selected)?;
-            let id = match &h.target {
-                Target::UniooPerson(id) => id.to_string(),
-                Target::BankUser(id) => id.to_string(),
-                Target::EndUser(u) => u.id.clone(),
-                Target::PlatformUser(u) => u.id.clone(),
-                Target::Healthmov(_) => return Some(("name", h.name.clone())),
-            };
-            ("id", id)
+            match &h.target {
+                Target::Healthmov(_) => ("name", h.name.clone()),
+                t => ("id", t.id()),
+            }
         }
         ViewKind::Person(p) => ("person id", p.id.to_string()),
         ViewKind::Users(l) => ("user id", l.rows.get(l.selected)?.id.to_string()),
@@ -77,11 +70,11 @@ pub fn run(state: &mut State) -> Vec<Effect> {
     }
     match focused(state) {
         Some((label, value)) => {
-            toast(state, format!("Copied {label} {value}"));
+            state.show_toast(format!("Copied {label} {value}"));
             vec![Effect::Copy(Clip(value))]
         }
         None => {
-            toast(state, "Nothing to copy here.".into());
+            state.show_toast("Nothing to copy here.".into());
             Vec::new()
         }
     }
@@ -91,11 +84,11 @@ pub fn run(state: &mut State) -> Vec<Effect> {
 pub fn on_audited(state: &mut State, req: super::action::RequestId, ok: bool) -> Vec<Effect> {
     match state.copy_after.take() {
         Some((r, clip)) if r == req && ok => {
-            toast(state, "Copied the CPR number (audited)".into());
+            state.show_toast("Copied the CPR number (audited)".into());
             vec![Effect::Copy(clip)]
         }
         Some((r, _)) if r == req => {
-            toast(state, "Not copied: the audit log cannot be written.".into());
+            state.show_toast("Not copied: the audit log cannot be written.".into());
             Vec::new()
         }
         other => {
@@ -103,10 +96,6 @@ pub fn on_audited(state: &mut State, req: super::action::RequestId, ok: bool) ->
             Vec::new()
         }
     }
-}
-
-pub fn toast(state: &mut State, text: String) {
-    state.toast = Some((text, state.now + TOAST_FOR));
 }
 
 /// The OSC 52 sequence that puts `text` on the clipboard.

@@ -311,12 +311,7 @@ pub fn sheet(state: &State) -> Option<Sheet> {
         ViewKind::Person(p) => {
             let x = p.person.loaded()?;
             // Masked even when revealed on screen: a file outlives the screen.
-            let cpr = x
-                .legal_entity
-                .as_ref()
-                .and_then(|l| l.ssn.as_ref())
-                .map(|s| s.to_string())
-                .unwrap_or_default();
+            let cpr = x.masked_ssn().unwrap_or_default();
             fields(
                 "person",
                 vec![
@@ -325,14 +320,7 @@ pub fn sheet(state: &State) -> Option<Sheet> {
                     ("CPR", cpr),
                     ("Email", opt(&x.email)),
                     ("Phone", opt(&x.phone)),
-                    (
-                        "Organizations",
-                        x.administrators
-                            .iter()
-                            .filter_map(|a| a.organization.as_ref().map(|o| o.name.clone()))
-                            .collect::<Vec<_>>()
-                            .join(", "),
-                    ),
+                    ("Organizations", x.organization_names().join(", ")),
                 ],
             )
         }
@@ -348,15 +336,12 @@ pub fn run(state: &mut State, args: &str) -> Vec<Effect> {
         (Some("csv"), p) => (Format::Csv, p),
         (Some("json"), p) => (Format::Json, p),
         (Some(other), _) => {
-            super::copy::toast(
-                state,
-                format!("Export: {other:?} is not a format: csv or json."),
-            );
+            state.show_toast(format!("Export: {other:?} is not a format: csv or json."));
             return Vec::new();
         }
     };
     let Some(sheet) = sheet(state) else {
-        super::copy::toast(state, "Nothing to export on this screen.".into());
+        state.show_toast("Nothing to export on this screen.".into());
         return Vec::new();
     };
     let path = path.map(std::path::PathBuf::from).unwrap_or_else(|| {

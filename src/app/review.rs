@@ -207,9 +207,7 @@ pub fn confirm_reveal(state: &mut State) -> Vec<Effect> {
     let (targets, cpr) = match &state.top().kind {
         ViewKind::Person(p) => (
             vec![format!("user:{}", p.id)],
-            p.person
-                .loaded()
-                .and_then(|p| p.legal_entity.as_ref()?.ssn.as_ref().map(|s| s.to_string())),
+            p.person.loaded().and_then(|p| p.masked_ssn()),
         ),
         ViewKind::Document(d) => (
             vec![

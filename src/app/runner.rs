@@ -302,7 +302,14 @@ pub async fn perform(b: &Backends, call: Call) -> Result<Payload, BackendError> 
         } => {
             let written = tokio::task::spawn_blocking(move || {
                 let rows = super::export::write(&path, format, &sheet)?;
-                Ok::<_, std::io::Error>((std::path::absolute(&path).unwrap_or(path), rows))
+                // Where it went, shortest first: relative to the working directory when
+                // inside it, else absolute.
+                let full = std::path::absolute(&path).unwrap_or(path);
+                let shown = std::env::current_dir()
+                    .ok()
+                    .and_then(|d| full.strip_prefix(d).ok().map(std::path::Path::to_path_buf))
+                    .unwrap_or(full);
+                Ok::<_, std::io::Error>((shown, rows))
             })
             .await
             .map_err(|e| BackendError::Local {

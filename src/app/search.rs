@@ -7,10 +7,6 @@ use super::state::*;
 use super::update::start;
 use crate::backends::BackendError;
 use crate::search::{Hit, Source, Target, classify, merge};
-use std::time::Duration;
-
-/// A backend still searching after this long is shown as slow.
-pub const SLOW_AFTER: Duration = Duration::from_secs(2);
 
 /// Enter in the field: classify, then ask each backend that can search by it.
 pub fn submit(state: &mut State) -> Vec<Effect> {

@@ -135,6 +135,9 @@ impl BackendHealth {
     }
 }
 
+/// How long a toast stays.
+pub const TOAST_FOR: Duration = Duration::from_secs(3);
+
 /// A backend whose request runs longer than this is shown as slow.
 pub const SLOW_AFTER: Duration = Duration::from_secs(2);
 
@@ -687,6 +690,11 @@ impl State {
         });
         s.push(search);
         s
+    }
+
+    /// A short confirmation in the status line for [`TOAST_FOR`].
+    pub fn show_toast(&mut self, text: String) {
+        self.toast = Some((text, self.now + TOAST_FOR));
     }
 
     /// Each backend's health now: as last answered, or slow while a request to it has been

@@ -446,7 +446,7 @@ pub fn run(state: &mut State, command: Command) -> Vec<Effect> {
 fn switch_profile(state: &mut State, name: &str) -> Vec<Effect> {
     let names = state.profile.profiles.join(", ");
     let toast = if state.profile.profiles.is_empty() {
-        "No other profile: there is no config file with profiles.".to_string()
+        "No other profile: there is no config file.".to_string()
     } else if name.is_empty() {
         format!("Profiles: {names}. Type :profile NAME.")
     } else if name == state.profile.name {
@@ -458,7 +458,7 @@ fn switch_profile(state: &mut State, name: &str) -> Vec<Effect> {
         state.quit = true;
         return vec![Effect::Quit];
     };
-    super::copy::toast(state, toast);
+    state.show_toast(toast);
     Vec::new()
 }
 
@@ -903,15 +903,7 @@ fn on_loaded(
         return super::copy::on_audited(state, req, result.is_ok());
     }
     if let Ok(Payload::Exported { path, rows }) = &result {
-        // Where it went, shortest first: relative to the working directory when inside it.
-        let shown = std::env::current_dir()
-            .ok()
-            .and_then(|d| path.strip_prefix(d).ok().map(std::path::Path::to_path_buf))
-            .unwrap_or_else(|| path.clone());
-        super::copy::toast(
-            state,
-            format!("Exported {rows} rows to {}", shown.display()),
-        );
+        state.show_toast(format!("Exported {rows} rows to {}", path.display()));
         return Vec::new();
     }
     let mut effects = Vec::new();

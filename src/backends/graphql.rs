@@ -254,9 +254,6 @@ impl GraphqlClient {
     }
 }
 
-/// The longest `Retry-After` honoured before giving up the wait.
-pub const MAX_RETRY_AFTER: std::time::Duration = std::time::Duration::from_secs(30);
-
 /// `Retry-After` as seconds or as an HTTP date.
 pub(crate) fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<std::time::Duration> {
     let v = headers

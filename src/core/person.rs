@@ -52,6 +52,23 @@ impl Person {
     pub fn full_name(&self) -> String {
         full_name(&self.first_name, &self.last_name)
     }
+
+    /// The SSN as shown: a CPR masked (`DDMMYY-****`), another number masked its own way.
+    pub fn masked_ssn(&self) -> Option<String> {
+        self.legal_entity
+            .as_ref()?
+            .ssn
+            .as_ref()
+            .map(|s| s.to_string())
+    }
+
+    /// The organizations the person administers, by name.
+    pub fn organization_names(&self) -> Vec<String> {
+        self.administrators
+            .iter()
+            .filter_map(|a| a.organization.as_ref().map(|o| o.name.clone()))
+            .collect()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

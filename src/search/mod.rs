@@ -132,6 +132,24 @@ pub enum Target {
     Healthmov(Box<crate::core::Found>),
 }
 
+impl Target {
+    /// The record's id in its backend.
+    pub fn id(&self) -> String {
+        match self {
+            Target::UniooPerson(id) => id.to_string(),
+            Target::BankUser(id) => id.to_string(),
+            Target::EndUser(u) => u.id.clone(),
+            Target::PlatformUser(u) => u.id.clone(),
+            Target::Healthmov(f) => match f.as_ref() {
+                crate::core::Found::Employee(e) => e.id.clone(),
+                crate::core::Found::Department(d) => d.id.clone(),
+                crate::core::Found::Company(c) => c.id.clone(),
+                crate::core::Found::Nothing => String::new(),
+            },
+        }
+    }
+}
+
 /// One record found in one backend.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Hit {

@@ -37,9 +37,9 @@ async fn with_one_backend_down_and_one_slow_the_others_answer_first() {
         Default::default(),
     ))));
     // bunq is slow.
-    s.bunq
-        .delay_ms
-        .store(1500, std::sync::atomic::Ordering::Relaxed);
+    s.api_faults
+        .bunq
+        .arm(backoffice::sandbox::faults::Fault::Latency(1500), 1.0, None);
 
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let mut runner = Runner::new(b.clone(), tx);

@@ -38,6 +38,9 @@ pub struct BunqClient {
     settings: HttpSettings,
     state_path: Option<PathBuf>,
     state: Mutex<Saved>,
+    /// The keys of the saved installation, parsed once (PEM decoding an RSA key is costly);
+    /// read and replaced only while `state` is held.
+    parsed: std::sync::Mutex<Option<std::sync::Arc<SessionKeys>>>,
     sessions_opened: AtomicU32,
     throttled: AtomicU32,
 }
@@ -70,6 +73,7 @@ impl BunqClient {
             settings,
             state_path,
             state: Mutex::new(saved),
+            parsed: Default::default(),
             sessions_opened: AtomicU32::new(0),
             throttled: AtomicU32::new(0),
         }
@@ -160,7 +164,18 @@ impl BunqClient {
     }
 
     /// The session token, opening installation, device and session as needed.
-    async fn session(&self, s: &mut Saved) -> Result<(String, SessionKeys), BackendError> {
+    async fn session(
+        &self,
+        s: &mut Saved,
+    ) -> Result<(String, std::sync::Arc<SessionKeys>), BackendError> {
+        let now = jiff::Timestamp::now().as_second();
+        let cached = self.parsed.lock().expect("bunq keys").clone();
+        if let (Some(keys), Some(session), Some(_), Some(_)) =
+            (cached, &s.session, &s.installation, s.device_id)
+            && session.expires_at - SESSION_MARGIN_SECS > now
+        {
+            return Ok((session.token.clone(), keys));
+        }
         let key = match s
             .private_key_pem
             .as_deref()
@@ -220,7 +235,6 @@ impl BunqClient {
             s.device_id = Some(find(&items, "Id", &a)?["id"].as_u64().unwrap_or_default());
             self.save(s);
         }
-        let now = jiff::Timestamp::now().as_second();
         let session = match s.session.clone() {
             Some(x) if x.expires_at - SESSION_MARGIN_SECS > now => x,
             _ => {
@@ -230,7 +244,9 @@ impl BunqClient {
                 x
             }
         };
-        Ok((session.token, SessionKeys { key, server }))
+        let keys = std::sync::Arc::new(SessionKeys { key, server });
+        *self.parsed.lock().expect("bunq keys") = Some(keys.clone());
+        Ok((session.token, keys))
     }
 
     async fn install(&self, key: &rsa::PrivateKey) -> Result<InstallationState, BackendError> {
@@ -312,6 +328,7 @@ impl BunqClient {
                 Err(BackendError::Unauthorized { .. }) if !reopened => {
                     reopened = true;
                     s.installation = None;
+                    *self.parsed.lock().expect("bunq keys") = None;
                     self.session(&mut s).await
                 }
                 other => other,
@@ -337,13 +354,15 @@ impl BunqClient {
                         s.session = None;
                     }
                 }
-                Err(BackendError::Throttled { retry_after, .. })
-                    if throttled < THROTTLE_TRIES
-                        && retry_after.is_none_or(|d| d <= self.settings.retry_after_cap) =>
-                {
+                Err(e @ BackendError::Throttled { .. }) => {
+                    // bunq names no wait: its window, unless Retry-After says (up to the cap).
+                    let backoff = (throttled < THROTTLE_TRIES).then_some(RATE_WINDOW);
+                    let cap = self.settings.retry_after_cap;
+                    let Some(wait) = super::http::retry_wait(&e, backoff, cap) else {
+                        return Err(e);
+                    };
                     throttled += 1;
                     self.throttled.fetch_add(1, Ordering::Relaxed);
-                    let wait = retry_after.unwrap_or(RATE_WINDOW);
                     tokio::time::sleep(wait + Duration::from_millis(fastrand::u64(0..250))).await;
                 }
                 // A broken connection or a timeout: the request may or may not have gone

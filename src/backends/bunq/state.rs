@@ -33,9 +33,7 @@ pub struct SessionState {
 }
 
 pub fn key_hash(api_key: &str) -> String {
-    use sha2::Digest;
-    let d = sha2::Sha256::digest(api_key.as_bytes());
-    d.iter().map(|b| format!("{b:02x}")).collect()
+    crate::audit::sha256_hex(api_key.as_bytes())
 }
 
 impl Saved {

@@ -62,8 +62,6 @@ pub struct Bunq {
     session_timeout_secs: i64,
     /// Tests: sign responses with a key that is not the server's.
     pub forge_signatures: AtomicBool,
-    /// Tests: answer every request this many milliseconds late.
-    pub delay_ms: std::sync::atomic::AtomicU64,
     /// The last requests, for contract checks: what clients send.
     pub seen: Mutex<std::collections::VecDeque<Seen>>,
 }
@@ -107,7 +105,6 @@ impl Bunq {
             limit: limit::Limits::new(rate_window_ms),
             session_timeout_secs,
             forge_signatures: AtomicBool::new(false),
-            delay_ms: Default::default(),
             seen: Default::default(),
         }
     }
@@ -176,10 +173,6 @@ fn endpoint(path: &str) -> String {
 /// Every request: the required headers, the rate limit, the token, the signature. Every
 /// response: the request id echoed, a response id, and the server's signature over the body.
 async fn guard(State(b): State<Arc<Bunq>>, req: Request, next: Next) -> Response {
-    let delay = b.delay_ms.load(Ordering::Relaxed);
-    if delay > 0 {
-        tokio::time::sleep(std::time::Duration::from_millis(delay)).await;
-    }
     let request_id = header(req.headers(), REQUEST_ID).map(String::from);
     let (mut parts, body) = req.into_parts();
     let Ok(body) = axum::body::to_bytes(body, 1 << 20).await else {

@@ -3,9 +3,12 @@
 //! already seen.
 
 use crate::backends::upvest::signature::{self, SigningKey, VerifyingKey};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::path::PathBuf;
 use std::sync::Mutex;
+
+/// The nonces seen, and (oldest first) when each arrived, in unix seconds.
+type Nonces = (HashSet<String>, VecDeque<(i64, String)>);
 
 pub struct Auth {
     pub client_id: String,
@@ -20,8 +23,8 @@ pub struct Auth {
     pub p521_key_pem: String,
     pub token_ttl_secs: i64,
     tokens: Mutex<HashMap<String, (i64, Vec<String>)>>,
-    /// Nonce → when it was first seen (unix seconds).
-    nonces: Mutex<HashMap<String, i64>>,
+    /// The nonces seen, and when each arrived (unix seconds), oldest first.
+    nonces: Mutex<Nonces>,
     dir: PathBuf,
 }
 
@@ -72,7 +75,7 @@ impl Auth {
             p521_key_pem: p521.to_pem(None),
             token_ttl_secs,
             tokens: Mutex::new(HashMap::new()),
-            nonces: Mutex::new(HashMap::new()),
+            nonces: Default::default(),
             dir,
         })
     }
@@ -114,9 +117,22 @@ impl Auth {
     /// be accepted anyway, so the set does not grow without end.
     pub fn first_use(&self, nonce: &str) -> bool {
         let now = jiff::Timestamp::now().as_second();
-        let mut seen = self.nonces.lock().expect("nonces");
-        seen.retain(|_, at| *at >= now - signature::MAX_AGE_SECS - 5);
-        seen.insert(nonce.to_string(), now).is_none()
+        let mut guard = self.nonces.lock().expect("nonces");
+        let (seen, order) = &mut *guard;
+        // Arrival times only grow: the expired ones are at the front.
+        while order
+            .front()
+            .is_some_and(|(at, _)| *at < now - signature::MAX_AGE_SECS - 5)
+        {
+            if let Some((_, old)) = order.pop_front() {
+                seen.remove(&old);
+            }
+        }
+        let new = seen.insert(nonce.to_string());
+        if new {
+            order.push_back((now, nonce.to_string()));
+        }
+        new
     }
 }
 

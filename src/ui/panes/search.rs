@@ -2,8 +2,10 @@
 //! (searching, slow, found, failed); and every hit with its source, the same person's
 //! together.
 
-use crate::app::search::SLOW_AFTER;
-use crate::app::state::{Outcome, Overlay, SearchFocus, SearchView, SourceSearch, State};
+use crate::app::state::{
+    Outcome, Overlay, SLOW_AFTER, SearchFocus, SearchView, SourceSearch, State,
+};
+use crate::search::sources::SCAN_CAP;
 use crate::ui::theme::Theme;
 use crate::ui::widgets::table::{self, Window};
 use ratatui::Frame;
@@ -113,7 +115,11 @@ fn progress_line<'a>(state: &State, s: &SearchView) -> Line<'a> {
             Outcome::Found { hits, capped, took } => (
                 format!(
                     "{name} {hits}{} · {}",
-                    if *capped { " in the first 1,000" } else { "" },
+                    if *capped {
+                        format!(" in the first {}", crate::ui::format::count(SCAN_CAP))
+                    } else {
+                        String::new()
+                    },
                     secs(*took)
                 ),
                 if *hits > 0 { t.ok() } else { t.dim() },
