@@ -5,6 +5,7 @@
 //! quit, on error (the guard's `Drop`), on panic (the hook), and on SIGTERM/SIGHUP/SIGINT.
 
 use crate::app::runner::Runner;
+use crate::app::state::GraphicsProbe;
 use crate::app::{Action, Effect, State, update};
 use crate::ui;
 use crossterm::event::{Event, EventStream, KeyEventKind};
@@ -54,23 +55,30 @@ fn setup() -> anyhow::Result<(Guard, Terminal<CrosstermBackend<Stdout>>)> {
     Ok((guard, terminal))
 }
 
-/// A picker for kitty, sixel or iTerm2 images, asked of the terminal only when the environment
-/// says it is one that has them: over plain SSH nothing is probed and start-up never waits.
-/// Everywhere else images are drawn in halfblocks.
-fn graphics_picker() -> Option<ratatui_image::picker::Picker> {
+/// Whether the environment says this terminal may draw kitty, sixel or iTerm2 images. Only
+/// then is it asked: over plain SSH nothing is probed, and images are drawn in halfblocks.
+fn graphics_likely() -> bool {
     let var = |k: &str| std::env::var(k).unwrap_or_default();
     let term = var("TERM");
     let likely = std::env::var_os("KITTY_WINDOW_ID").is_some()
         || ["iTerm.app", "WezTerm", "ghostty"].contains(&var("TERM_PROGRAM").as_str())
         || ["kitty", "foot", "mlterm"].iter().any(|t| term.contains(t));
-    if !likely || std::env::var_os("BACKOFFICE_NO_GRAPHICS").is_some() {
-        return None;
-    }
+    likely && std::env::var_os("BACKOFFICE_NO_GRAPHICS").is_none()
+}
+
+/// Asks the terminal which image protocol it speaks, waiting at most 300 ms for the answer.
+/// The answer comes on stdin, so the caller must not be reading keys meanwhile.
+async fn probe_graphics() -> Option<ratatui_image::picker::Picker> {
     let options = ratatui_image::picker::cap_parser::QueryStdioOptions {
         timeout: Duration::from_millis(300),
         ..Default::default()
     };
-    ratatui_image::picker::Picker::from_query_stdio_with_options(options).ok()
+    tokio::task::spawn_blocking(move || {
+        ratatui_image::picker::Picker::from_query_stdio_with_options(options).ok()
+    })
+    .await
+    .ok()
+    .flatten()
 }
 
 /// Runs the console until the user quits or a signal arrives; `Some(profile)` when the user
@@ -86,12 +94,6 @@ pub async fn run(
     state.size = (size.width, size.height);
     terminal.draw(|f| ui::draw(f, &state))?;
     tracing::info!("first frame drawn");
-    // The graphics probe waits for the terminal's answer (at most 300 ms over a slow link):
-    // asked only once the first screen is up, and before keys are read, so no key is taken.
-    if let Some(p) = graphics_picker() {
-        state.picker = p;
-        terminal.draw(|f| ui::draw(f, &state))?;
-    }
 
     let mut events = EventStream::new();
     let mut tick = tokio::time::interval(Duration::from_millis(100));
@@ -123,6 +125,23 @@ pub async fn run(
         }
         if state.quit {
             break;
+        }
+        if state.graphics == GraphicsProbe::Wanted {
+            state.graphics = GraphicsProbe::Done;
+            if graphics_likely() {
+                // The terminal's answer must not be read as keys: the key reader stops (its
+                // thread wakes and ends on drop) and a new one starts once the probe is over.
+                drop(events);
+                tokio::time::sleep(Duration::from_millis(10)).await;
+                if let Some(p) = probe_graphics().await {
+                    state.picker = p;
+                }
+                events = EventStream::new();
+                // Whatever the query left on screen is painted over: a blank frame, then the
+                // real one. (`Terminal::clear` would ask the terminal for the cursor position.)
+                terminal.draw(|f| f.render_widget(ratatui::widgets::Clear, f.area()))?;
+                dirty = true;
+            }
         }
         if dirty {
             terminal.draw(|f| ui::draw(f, &state))?;

@@ -12,6 +12,8 @@ const DEADLINE: Duration = Duration::from_secs(20);
 
 struct Console {
     screen: Arc<Mutex<vt100::Parser>>,
+    /// Every byte the console wrote, for what the screen does not show (terminal queries).
+    raw: Arc<Mutex<Vec<u8>>>,
     writer: Box<dyn Write + Send>,
     child: Box<dyn portable_pty::Child + Send + Sync>,
     master: Box<dyn portable_pty::MasterPty + Send>,
@@ -77,17 +79,21 @@ impl Console {
             0,
         )));
         let sink = screen.clone();
+        let raw = Arc::new(Mutex::new(Vec::new()));
+        let raw_sink = raw.clone();
         std::thread::spawn(move || {
             let mut buf = [0u8; 4096];
             while let Ok(n) = reader.read(&mut buf) {
                 if n == 0 {
                     break;
                 }
+                raw_sink.lock().unwrap().extend_from_slice(&buf[..n]);
                 sink.lock().unwrap().process(&buf[..n]);
             }
         });
         Console {
             screen,
+            raw,
             writer,
             child,
             master: pair.master,
@@ -520,6 +526,58 @@ fn profile_switches_without_restarting() {
     c.wait_for("profile: training");
     c.wait_for("Find a person in every backend");
     c.send("\x03");
+    wait_until("the console to exit", DEADLINE, || {
+        c.child.try_wait().unwrap().is_some()
+    });
+}
+
+/// How many times the console has asked the terminal for its image protocols (the probe ends
+/// with a device status request).
+fn graphics_probes(c: &Console) -> usize {
+    let raw = c.raw.lock().unwrap();
+    raw.windows(4).filter(|w| w == b"\x1b[5n").count()
+}
+
+#[test]
+fn the_image_protocol_is_asked_only_when_the_first_image_is_drawn_and_its_answer_is_not_keys() {
+    // A terminal that may draw images: without a document open, it is never asked.
+    let mut c = Console::start_env("probe", &[], &[("KITTY_WINDOW_ID", "1")]);
+    c.wait_for("Find a person in every backend");
+    c.send("\x1b");
+    c.wait_for("/ new search");
+    c.send("v");
+    c.wait_for("Review queue:");
+    std::thread::sleep(Duration::from_millis(400));
+    assert_eq!(graphics_probes(&c), 0, "asked before any image was drawn");
+
+    c.send("\r");
+    c.wait_for("a approve");
+    wait_until("the image protocol probe", DEADLINE, || {
+        graphics_probes(&c) == 1
+    });
+    // The terminal answers: no kitty graphics, no sixel, a cell size. Were these read as keys,
+    // `c`, `t` and `n` would land on the document view.
+    c.send("\x1b[?62;22c\x1b[6;20;10t\x1b[0n");
+    std::thread::sleep(Duration::from_millis(300));
+    let screen = c.contents();
+    assert!(screen.contains("a approve"), "{screen}");
+    assert!(!screen.contains("Reject this document?"), "{screen}");
+    // Keys are read again, and the next image does not ask again.
+    c.send("r");
+    c.wait_for("Reject this document?");
+    c.send("\x1b");
+    wait_until("the prompt to close", DEADLINE, || {
+        !c.contents().contains("Reject this document?")
+    });
+    c.send("\x1b");
+    c.wait_for("Review queue:");
+    c.send("j\r");
+    c.wait_for("a approve");
+    std::thread::sleep(Duration::from_millis(400));
+    assert_eq!(graphics_probes(&c), 1, "asked twice");
+    c.send("\x1b");
+    c.wait_for("Review queue:");
+    c.send("q");
     wait_until("the console to exit", DEADLINE, || {
         c.child.try_wait().unwrap().is_some()
     });
