@@ -11,6 +11,7 @@ use backoffice::app::state::{ProfileInfo, State};
 use backoffice::app::update;
 use backoffice::console::SandboxClients;
 use backoffice::sandbox::faults::Fault;
+use backoffice::sandbox::process::SandboxProcess;
 use backoffice::sandbox::{Sandbox, SandboxOptions};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::backend::CrosstermBackend;
@@ -194,44 +195,14 @@ async fn keystrokes_while_hung(
 }
 
 /// `backoffice sandbox` in its own process, and clients for it.
-/// The sandbox process, stopped when dropped (a failing bench leaves none behind).
-struct Child(std::process::Child);
-
-impl Drop for Child {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn sandbox_process() -> (Child, SandboxClients) {
-    use std::io::BufRead;
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_backoffice"))
-        .args([
-            "sandbox",
-            "--healthmov-rate-limit",
-            "0",
-            "--bunq-rate-window-ms",
-            "0",
-        ])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("the sandbox starts");
-    let mut json = String::new();
-    let mut lines = std::io::BufReader::new(child.stdout.take().expect("stdout")).lines();
-    for line in lines.by_ref() {
-        let line = line.expect("a line");
-        json.push_str(&line);
-        if line == "}" {
-            break;
-        }
-    }
-    let creds = serde_json::from_str(&json).expect("credentials JSON");
-    (
-        Child(child),
-        SandboxClients::from_credentials(creds).expect("clients"),
+fn sandbox_process() -> (SandboxProcess, SandboxClients) {
+    let process = SandboxProcess::spawn(
+        env!("CARGO_BIN_EXE_backoffice").as_ref(),
+        &["--healthmov-rate-limit", "0", "--bunq-rate-window-ms", "0"],
     )
+    .expect("the sandbox starts");
+    let clients = SandboxClients::from_credentials(process.credentials.clone()).expect("clients");
+    (process, clients)
 }
 
 /// Searching and paging in a loop; RSS before and after.

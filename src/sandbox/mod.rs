@@ -7,6 +7,7 @@ pub mod data;
 pub mod faults;
 pub mod healthmov;
 pub mod paging;
+pub mod process;
 pub mod ratelimit;
 pub mod review;
 pub mod staff;

@@ -8,19 +8,19 @@ use std::io::{Read, Write};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-const DEADLINE: Duration = Duration::from_secs(20);
+pub(crate) const DEADLINE: Duration = Duration::from_secs(20);
 
-struct Console {
+pub(crate) struct Console {
     screen: Arc<Mutex<vt100::Parser>>,
     /// Every byte the console wrote, for what the screen does not show (terminal queries).
     raw: Arc<Mutex<Vec<u8>>>,
     writer: Box<dyn Write + Send>,
-    child: Box<dyn portable_pty::Child + Send + Sync>,
+    pub(crate) child: Box<dyn portable_pty::Child + Send + Sync>,
     master: Box<dyn portable_pty::MasterPty + Send>,
     _home: tempdir::Dir,
 }
 
-mod tempdir {
+pub(crate) mod tempdir {
     /// A scratch directory removed on drop (the console's HOME: logs and no config).
     pub struct Dir(pub std::path::PathBuf);
     impl Dir {
@@ -47,7 +47,7 @@ impl Console {
         Console::start_env(tag, args, &[])
     }
 
-    fn start_env(tag: &str, args: &[&str], env: &[(&str, &str)]) -> Console {
+    pub(crate) fn start_env(tag: &str, args: &[&str], env: &[(&str, &str)]) -> Console {
         let pty = native_pty_system();
         let pair = pty
             .openpty(PtySize {
@@ -101,11 +101,11 @@ impl Console {
         }
     }
 
-    fn contents(&self) -> String {
+    pub(crate) fn contents(&self) -> String {
         self.screen.lock().unwrap().screen().contents()
     }
 
-    fn wait_for(&self, text: &str) {
+    pub(crate) fn wait_for(&self, text: &str) {
         let found = std::time::Instant::now() + DEADLINE;
         while !self.contents().contains(text) {
             assert!(
@@ -117,7 +117,7 @@ impl Console {
         }
     }
 
-    fn send(&mut self, bytes: &str) {
+    pub(crate) fn send(&mut self, bytes: &str) {
         self.writer.write_all(bytes.as_bytes()).unwrap();
         self.writer.flush().unwrap();
     }

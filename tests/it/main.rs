@@ -16,6 +16,7 @@ mod import;
 mod review;
 mod sandbox_api;
 mod snapshots;
+mod soak;
 mod unioo_client;
 mod upvest;
 mod vasco_api;

@@ -1,0 +1,55 @@
+//! `backoffice sandbox` in a process of its own, for measuring the console's memory alone
+//! (benches and the soak test).
+
+use super::Credentials;
+use anyhow::Context;
+use std::io::BufRead;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+
+pub struct SandboxProcess {
+    pub credentials: Credentials,
+    pub pid: u32,
+    _child: KillOnDrop,
+}
+
+/// The sandbox is stopped when its owner goes, even when a test fails half-way.
+struct KillOnDrop(Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+impl SandboxProcess {
+    /// Starts `program sandbox ARGS…` and reads the credentials it prints.
+    pub fn spawn(program: &Path, args: &[&str]) -> anyhow::Result<SandboxProcess> {
+        let mut child = KillOnDrop(
+            Command::new(program)
+                .arg("sandbox")
+                .args(args)
+                .stdout(Stdio::piped())
+                .stderr(Stdio::null())
+                .spawn()
+                .context("starting `backoffice sandbox`")?,
+        );
+        let stdout = child.0.stdout.take().context("the sandbox's stdout")?;
+        let mut json = String::new();
+        for line in std::io::BufReader::new(stdout).lines() {
+            let line = line.context("reading the sandbox's credentials")?;
+            json.push_str(&line);
+            // The credentials are one pretty-printed object: it ends at the first `}` alone.
+            if line == "}" {
+                break;
+            }
+        }
+        Ok(SandboxProcess {
+            credentials: serde_json::from_str(&json)
+                .context("the sandbox's credentials are not JSON")?,
+            pid: child.0.id(),
+            _child: child,
+        })
+    }
+}
