@@ -3,6 +3,7 @@
 
 use super::action::{Call, Effect};
 use super::state::*;
+use crate::audit::Outcome;
 use crate::core::cpr::Cpr;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -324,7 +325,85 @@ pub fn sheet(state: &State) -> Option<Sheet> {
                 ],
             )
         }
-        _ => return None,
+        ViewKind::Document(d) => {
+            let current = d.current();
+            let item = &d.item;
+            let at = |t: Option<jiff::Timestamp>| t.map(|t| t.to_string()).unwrap_or_default();
+            // The facts beside the image; the image itself never leaves the screen.
+            fields(
+                "document",
+                vec![
+                    ("Document", item.document_id.to_string()),
+                    ("Kind", item.kind.label().into()),
+                    ("Person", item.person.full_name()),
+                    (
+                        "CPR",
+                        item.cpr.as_ref().map(|c| c.to_string()).unwrap_or_default(),
+                    ),
+                    (
+                        "State",
+                        current
+                            .map_or(item.state, |c| c.state)
+                            .label()
+                            .to_uppercase(),
+                    ),
+                    (
+                        "Version",
+                        current
+                            .and_then(|c| c.version)
+                            .unwrap_or(item.version)
+                            .to_string(),
+                    ),
+                    ("Submitted", at(item.created)),
+                    ("Expires", at(item.expires)),
+                    (
+                        "Type",
+                        current
+                            .and_then(|c| c.type_name(&state.profile.language))
+                            .unwrap_or_default()
+                            .into(),
+                    ),
+                    (
+                        "Rejected because",
+                        current
+                            .and_then(|c| c.rejected_reason.clone())
+                            .unwrap_or_default(),
+                    ),
+                ],
+            )
+        }
+        ViewKind::Audit(a) => Sheet {
+            name: "audit-trail",
+            headers: vec![
+                "Time (UTC)",
+                "Action",
+                "Outcome",
+                "Targets",
+                "CPR",
+                "Reason",
+                "By",
+            ],
+            rows: a
+                .visible()
+                .into_iter()
+                .map(|r| {
+                    let (outcome, reason) = match &r.outcome {
+                        Outcome::Intent => ("intent", r.event.reason.clone()),
+                        Outcome::Ok => ("ok", r.event.reason.clone()),
+                        Outcome::Error { message, .. } => ("error", Some(message.clone())),
+                    };
+                    vec![
+                        r.time.clone(),
+                        r.event.action.clone(),
+                        outcome.into(),
+                        r.event.targets.join(" "),
+                        r.event.cpr_masked.clone().unwrap_or_default(),
+                        reason.unwrap_or_default(),
+                        r.operator.clone().unwrap_or_else(|| r.os_user.clone()),
+                    ]
+                })
+                .collect(),
+        },
     })
 }
 

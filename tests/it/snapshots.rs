@@ -73,11 +73,17 @@ impl<'a> Harness<'a> {
         }
     }
 
-    fn render(&self) -> String {
+    /// The screen, where a CPR is shown only if revealed (audited).
+    fn render_revealed(&self) -> String {
         let (w, h) = self.state.size;
         let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
         term.draw(|f| backoffice::ui::draw(f, &self.state)).unwrap();
-        let text = term.backend().to_string();
+        term.backend().to_string()
+    }
+
+    /// The screen, which must hold no unmasked CPR.
+    fn render(&self) -> String {
+        let text = self.render_revealed();
         assert!(
             find_cprs(&text).is_empty(),
             "an unmasked CPR on screen:\n{text}"
@@ -697,6 +703,64 @@ async fn export_writes_what_the_screen_shows_with_cprs_masked() {
     h.key(KeyCode::Enter).await;
     let shown = h.render();
     assert!(shown.contains("\"xml\" is not a format"), "{shown}");
+}
+
+#[tokio::test]
+async fn export_of_a_document_and_of_the_audit_trail_keeps_the_cpr_masked() {
+    let s = sandbox(2_000).await;
+    let tmp = TempDir::new("export-review");
+    let b = backends(&s, &tmp.0.join("audit.jsonl"));
+    let mut h = Harness::new(&b, (80, 24));
+    let export = async |h: &mut Harness<'_>, path: &std::path::Path| {
+        h.key(KeyCode::Char(':')).await;
+        h.text(&format!("export json {}", path.display())).await;
+        h.key(KeyCode::Enter).await;
+        let json: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        json
+    };
+    h.key(KeyCode::Esc).await;
+    h.key(KeyCode::Char('v')).await;
+    h.key(KeyCode::Enter).await;
+    // The CPR revealed on screen (audited) stays masked in the file.
+    h.key(KeyCode::Char('R')).await;
+    h.text("phone call").await;
+    h.key(KeyCode::Enter).await;
+    let backoffice::app::state::ViewKind::Document(d) = &h.state.top().kind else {
+        panic!("the document is open");
+    };
+    let Some(backoffice::core::Ssn::Danish(cpr)) = d.item.cpr.clone() else {
+        panic!("a Danish CPR");
+    };
+    let (id, name) = (d.item.document_id.to_string(), d.item.person.full_name());
+    let screen = h.render_revealed();
+    assert!(screen.contains(&name) && screen.contains(&cpr.reveal()));
+    let doc = export(&mut h, &tmp.0.join("doc.json")).await;
+    let fields: std::collections::HashMap<_, _> = doc
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["Field"].as_str().unwrap(), f["Value"].as_str().unwrap()))
+        .collect();
+    assert_eq!(fields["Document"], id);
+    assert_eq!(fields["Person"], name);
+    assert_eq!(fields["CPR"], cpr.masked());
+    assert_eq!(fields["State"], "PENDING");
+
+    h.key(KeyCode::Esc).await;
+    h.key(KeyCode::Char(':')).await;
+    h.text("audit").await;
+    h.key(KeyCode::Enter).await;
+    let screen = h.render();
+    assert!(screen.contains("cpr.reveal"), "{screen}");
+    let trail = export(&mut h, &tmp.0.join("audit.json")).await;
+    let rows = trail.as_array().unwrap();
+    assert_eq!(rows.len(), 2, "the intent and the outcome: {trail}");
+    assert_eq!(rows[0]["Action"], "cpr.reveal");
+    assert_eq!(rows[0]["CPR"], cpr.masked());
+    assert_eq!(rows[0]["Reason"], "phone call");
+    let text = serde_json::to_string(&trail).unwrap();
+    assert!(!text.contains(&cpr.reveal()) && !text.contains(&cpr.reveal().replace('-', "")));
 }
 
 /// Applies a key and carries out its calls, keeping every clipboard copy asked for.
