@@ -41,7 +41,7 @@ pub enum BackendError {
         /// The first error's `extensions.code`, e.g. `DOCUMENT_CHANGED`.
         code: Option<String>,
     },
-    #[error("{backend} is throttling requests (HTTP 429){}. [request {request_id}]", retry_after.map(|d| format!("; it asks to wait {} s", d.as_secs())).unwrap_or_default())]
+    #[error("{backend} is throttling requests (HTTP 429){}. Wait, then retry. [request {request_id}]", retry_after.map(|d| format!("; it asks to wait {} s", d.as_secs())).unwrap_or_default())]
     Throttled {
         backend: &'static str,
         request_id: String,
@@ -50,7 +50,9 @@ pub enum BackendError {
     /// Something on this machine failed before anything was sent (a file, the audit log).
     #[error("{what}: {detail}")]
     Local { what: &'static str, detail: String },
-    #[error("{backend} sent an answer that cannot be read ({detail}). [request {request_id}]")]
+    #[error(
+        "{backend} sent an answer that cannot be read ({detail}). Retry; if it happens again, report the request id. [request {request_id}]"
+    )]
     Malformed {
         backend: &'static str,
         request_id: String,

@@ -475,3 +475,25 @@ async fn a_429_names_bunq_limit() {
         "Too many requests. You can do a maximum of 3 calls per 3 second to this endpoint."
     );
 }
+
+#[tokio::test]
+async fn a_wrong_api_key_says_which_setting_to_check_and_quotes_the_request() {
+    let s = start(0).await;
+    let c = s.credentials().bunq;
+    let wrong = BunqClient::new(
+        c.url,
+        SecretString::from(format!("{}x", c.api_key)),
+        None,
+        Default::default(),
+    );
+    let e = wrong.users(None, 0).await.unwrap_err();
+    assert!(matches!(e, BackendError::Unauthorized { .. }), "{e:?}");
+    let text = e.to_string();
+    assert!(text.contains("Check the profile's API key"), "{text}");
+    assert!(!text.contains(".."), "{text}");
+    assert!(
+        !e.request_id().is_empty() && text.contains(e.request_id()),
+        "{text}"
+    );
+    assert!(!text.contains(&c.api_key), "the key is never in an error");
+}

@@ -358,3 +358,28 @@ async fn unsigned_tampered_or_foreign_requests_are_refused_as_problems() {
     }
     let _ = upvest::NAME;
 }
+
+#[tokio::test]
+async fn a_wrong_client_secret_says_which_settings_to_check_and_quotes_the_request() {
+    let s = start(0, 3600).await;
+    let c = s.credentials().upvest;
+    let pem = std::fs::read_to_string(&c.private_key_path).unwrap();
+    let wrong = UpvestClient::new(
+        c.url,
+        c.client_id,
+        SecretString::from(format!("{}x", c.client_secret)),
+        c.key_id,
+        SigningKey::from_pem(&pem, None).unwrap(),
+        Default::default(),
+    );
+    let e = wrong.users(0).await.unwrap_err();
+    assert!(matches!(e, BackendError::Unauthorized { .. }), "{e:?}");
+    let text = e.to_string();
+    assert!(text.contains("client id, secret and signing key"), "{text}");
+    assert!(!text.contains(".."), "{text}");
+    assert!(text.contains(e.request_id()), "{text}");
+    assert!(
+        !text.contains(&c.client_secret),
+        "the secret is never in an error"
+    );
+}

@@ -230,7 +230,8 @@ impl BunqClient {
                     Some(&key),
                     Some(&server),
                 )
-                .await?;
+                .await
+                .map_err(key_refused)?;
             let items = items(&a)?;
             s.device_id = Some(find(&items, "Id", &a)?["id"].as_u64().unwrap_or_default());
             self.save(s);
@@ -292,7 +293,8 @@ impl BunqClient {
                 Some(key),
                 Some(server),
             )
-            .await?;
+            .await
+            .map_err(key_refused)?;
         let items = items(&a)?;
         let token = find(&items, "Token", &a)?;
         let user = find(&items, "UserPerson", &a)
@@ -534,10 +536,13 @@ fn error(
         401 | 403 => BackendError::Unauthorized {
             backend: NAME,
             request_id,
-            detail: messages
-                .first()
-                .cloned()
-                .unwrap_or_else(|| format!("HTTP {}", status.as_u16())),
+            // A refused session is reopened before this is shown: the API key is what is wrong.
+            detail: check_the_key(
+                &messages
+                    .first()
+                    .cloned()
+                    .unwrap_or_else(|| format!("HTTP {}", status.as_u16())),
+            ),
         },
         429 => BackendError::Throttled {
             backend: NAME,
@@ -577,4 +582,29 @@ impl super::BankUsers for BunqClient {
     fn update_bank_user(&self, id: u64, update: BankUserUpdate) -> super::BoxFut<'_, BankUser> {
         Box::pin(async move { self.update(id, &update).await })
     }
+}
+
+/// bunq refuses a wrong API key on device and session registration with a 400: it is the
+/// credentials that were refused, so it is said (and a script exits) as such.
+fn key_refused(e: BackendError) -> BackendError {
+    match e {
+        BackendError::Rejected {
+            backend,
+            request_id,
+            messages,
+            ..
+        } => BackendError::Unauthorized {
+            backend,
+            request_id,
+            detail: check_the_key(messages.first().map_or("HTTP 400", String::as_str)),
+        },
+        e => e,
+    }
+}
+
+fn check_the_key(message: &str) -> String {
+    format!(
+        "{}. Check the profile's API key, then restart",
+        message.trim_end_matches('.')
+    )
 }

@@ -375,10 +375,14 @@ fn error(
         .map(|d| BackendError::server_message(&d))
         .unwrap_or_else(|| format!("HTTP {}", status.as_u16()));
     match status.as_u16() {
+        // Sent with a fresh token already: the client id, secret or key is what is wrong.
         401 => BackendError::Unauthorized {
             backend: NAME,
             request_id,
-            detail,
+            detail: format!(
+                "{}. Check the profile's client id, secret and signing key, then restart",
+                detail.trim_end_matches('.')
+            ),
         },
         429 => BackendError::Throttled {
             backend: NAME,
