@@ -81,6 +81,24 @@ async fn probe_graphics() -> Option<ratatui_image::picker::Picker> {
     .flatten()
 }
 
+/// Asks the terminal for its image protocols, and returns a new key reader. The answer must
+/// not be read as keys: the old reader stops first (its thread wakes and ends on drop).
+async fn ask_for_graphics(
+    state: &mut State,
+    events: EventStream,
+    terminal: &mut Terminal<CrosstermBackend<Stdout>>,
+) -> anyhow::Result<EventStream> {
+    drop(events);
+    tokio::time::sleep(Duration::from_millis(10)).await;
+    if let Some(p) = probe_graphics().await {
+        state.picker = p;
+    }
+    // Whatever the query left on screen is painted over: a blank frame now, the real one next.
+    // (`Terminal::clear` would ask the terminal for the cursor position.)
+    terminal.draw(|f| f.render_widget(ratatui::widgets::Clear, f.area()))?;
+    Ok(EventStream::new())
+}
+
 /// Runs the console until the user quits or a signal arrives; `Some(profile)` when the user
 /// asked to switch to it.
 pub async fn run(
@@ -129,17 +147,7 @@ pub async fn run(
         if state.graphics == GraphicsProbe::Wanted {
             state.graphics = GraphicsProbe::Done;
             if graphics_likely() {
-                // The terminal's answer must not be read as keys: the key reader stops (its
-                // thread wakes and ends on drop) and a new one starts once the probe is over.
-                drop(events);
-                tokio::time::sleep(Duration::from_millis(10)).await;
-                if let Some(p) = probe_graphics().await {
-                    state.picker = p;
-                }
-                events = EventStream::new();
-                // Whatever the query left on screen is painted over: a blank frame, then the
-                // real one. (`Terminal::clear` would ask the terminal for the cursor position.)
-                terminal.draw(|f| f.render_widget(ratatui::widgets::Clear, f.area()))?;
+                events = ask_for_graphics(&mut state, events, &mut terminal).await?;
                 dirty = true;
             }
         }
