@@ -646,8 +646,8 @@ pub struct State {
     /// Locked after idling: nothing personal is drawn until the operator unlocks.
     pub locked: bool,
     pub last_input: Instant,
-    /// How images are drawn (halfblocks unless the terminal offers better).
-    pub picker: ratatui_image::picker::Picker,
+    /// How images are drawn (halfblocks unless the terminal said it does better).
+    pub images: crate::ui::widgets::image::ImageSupport,
     /// Whether the terminal has been asked which image protocol it speaks.
     pub graphics: GraphicsProbe,
     /// Set by a tick that changed what is on screen.
@@ -682,7 +682,7 @@ impl State {
             keymap: Default::default(),
             locked: false,
             last_input: now,
-            picker: ratatui_image::picker::Picker::halfblocks(),
+            images: Default::default(),
             graphics: GraphicsProbe::NotYet,
             tick_changed: false,
             toast: None,

@@ -66,6 +66,9 @@ impl Console {
         cmd.env("TERM", "xterm-256color");
         cmd.env_remove("BACKOFFICE_CONFIG");
         cmd.env_remove("NO_COLOR");
+        // Not inside tmux, whatever the test runner is in.
+        cmd.env_remove("TMUX");
+        cmd.env_remove("TERM_PROGRAM");
         for (k, v) in env {
             cmd.env(k, v);
         }
@@ -531,37 +534,46 @@ fn profile_switches_without_restarting() {
     });
 }
 
-/// How many times the console has asked the terminal for its image protocols (the probe ends
-/// with a device status request).
+/// How many times the console has asked the terminal for its image protocols (the question
+/// ends with a device status request).
 fn graphics_probes(c: &Console) -> usize {
     let raw = c.raw.lock().unwrap();
     raw.windows(4).filter(|w| w == b"\x1b[5n").count()
 }
 
-#[test]
-fn the_image_protocol_is_asked_only_when_the_first_image_is_drawn_and_its_answer_is_not_keys() {
-    // A terminal that may draw images: without a document open, it is never asked.
-    let mut c = Console::start_env("probe", &[], &[("KITTY_WINDOW_ID", "1")]);
+/// Whether a sixel image (a device control string) has been drawn.
+fn sixels_drawn(c: &Console) -> bool {
+    c.raw.lock().unwrap().windows(2).any(|w| w == b"\x1bP")
+}
+
+/// A terminal that says it may draw images (kitty's variable), at the first document.
+fn open_first_document(tag: &str) -> Console {
+    let mut c = Console::start_env(tag, &[], &[("KITTY_WINDOW_ID", "1")]);
     c.wait_for("Find a person in every backend");
     c.send("\x1b");
     c.wait_for("/ new search");
     c.send("v");
     c.wait_for("Review queue:");
-    std::thread::sleep(Duration::from_millis(400));
+    std::thread::sleep(Duration::from_millis(300));
     assert_eq!(graphics_probes(&c), 0, "asked before any image was drawn");
-
     c.send("\r");
     c.wait_for("a approve");
-    wait_until("the image protocol probe", DEADLINE, || {
+    wait_until("the image protocol question", DEADLINE, || {
         graphics_probes(&c) == 1
     });
-    // The terminal answers: no kitty graphics, no sixel, a cell size. Were these read as keys,
-    // `c`, `t` and `n` would land on the document view.
-    c.send("\x1b[?62;22c\x1b[6;20;10t\x1b[0n");
-    std::thread::sleep(Duration::from_millis(300));
+    c
+}
+
+#[test]
+fn the_image_protocol_is_asked_at_the_first_image_and_its_answer_is_used_not_typed() {
+    let mut c = open_first_document("probe");
+    assert!(!sixels_drawn(&c));
+    // Sixel, no kitty graphics, cells of 10x20 pixels. Were this read as keys, `c`, `t` and
+    // `n` would land on the document view.
+    c.send("\x1b[?62;4;22c\x1b[6;20;10t\x1b[0n");
+    wait_until("the image drawn in sixels", DEADLINE, || sixels_drawn(&c));
     let screen = c.contents();
     assert!(screen.contains("a approve"), "{screen}");
-    assert!(!screen.contains("Reject this document?"), "{screen}");
     // Keys are read again, and the next image does not ask again.
     c.send("r");
     c.wait_for("Reject this document?");
@@ -573,11 +585,25 @@ fn the_image_protocol_is_asked_only_when_the_first_image_is_drawn_and_its_answer
     c.wait_for("Review queue:");
     c.send("j\r");
     c.wait_for("a approve");
-    std::thread::sleep(Duration::from_millis(400));
+    std::thread::sleep(Duration::from_millis(300));
     assert_eq!(graphics_probes(&c), 1, "asked twice");
     c.send("\x1b");
     c.wait_for("Review queue:");
     c.send("q");
+    wait_until("the console to exit", DEADLINE, || {
+        c.child.try_wait().unwrap().is_some()
+    });
+}
+
+#[test]
+fn a_terminal_that_never_answers_costs_half_a_second_and_no_key() {
+    let mut c = open_first_document("probe-silent");
+    std::thread::sleep(Duration::from_millis(700));
+    // The very next key after the wait is a key.
+    c.send("r");
+    c.wait_for("Reject this document?");
+    assert!(!sixels_drawn(&c), "halfblocks without an answer");
+    c.send("\x03");
     wait_until("the console to exit", DEADLINE, || {
         c.child.try_wait().unwrap().is_some()
     });

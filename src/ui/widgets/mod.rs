@@ -2,6 +2,7 @@
 
 pub mod field;
 pub mod header;
+pub mod image;
 pub mod overlay;
 pub mod status;
 pub mod table;

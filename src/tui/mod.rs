@@ -4,6 +4,8 @@
 //! only when something changed and the result queue is drained. The terminal is restored on
 //! quit, on error (the guard's `Drop`), on panic (the hook), and on SIGTERM/SIGHUP/SIGINT.
 
+mod graphics;
+
 use crate::app::runner::Runner;
 use crate::app::state::GraphicsProbe;
 use crate::app::{Action, Effect, State, update};
@@ -55,32 +57,6 @@ fn setup() -> anyhow::Result<(Guard, Terminal<CrosstermBackend<Stdout>>)> {
     Ok((guard, terminal))
 }
 
-/// Whether the environment says this terminal may draw kitty, sixel or iTerm2 images. Only
-/// then is it asked: over plain SSH nothing is probed, and images are drawn in halfblocks.
-fn graphics_likely() -> bool {
-    let var = |k: &str| std::env::var(k).unwrap_or_default();
-    let term = var("TERM");
-    let likely = std::env::var_os("KITTY_WINDOW_ID").is_some()
-        || ["iTerm.app", "WezTerm", "ghostty"].contains(&var("TERM_PROGRAM").as_str())
-        || ["kitty", "foot", "mlterm"].iter().any(|t| term.contains(t));
-    likely && std::env::var_os("BACKOFFICE_NO_GRAPHICS").is_none()
-}
-
-/// Asks the terminal which image protocol it speaks, waiting at most 300 ms for the answer.
-/// The answer comes on stdin, so the caller must not be reading keys meanwhile.
-async fn probe_graphics() -> Option<ratatui_image::picker::Picker> {
-    let options = ratatui_image::picker::cap_parser::QueryStdioOptions {
-        timeout: Duration::from_millis(300),
-        ..Default::default()
-    };
-    tokio::task::spawn_blocking(move || {
-        ratatui_image::picker::Picker::from_query_stdio_with_options(options).ok()
-    })
-    .await
-    .ok()
-    .flatten()
-}
-
 /// Asks the terminal for its image protocols, and returns a new key reader. The answer must
 /// not be read as keys: the old reader stops first (its thread wakes and ends on drop).
 async fn ask_for_graphics(
@@ -90,13 +66,32 @@ async fn ask_for_graphics(
 ) -> anyhow::Result<EventStream> {
     drop(events);
     tokio::time::sleep(Duration::from_millis(10)).await;
-    if let Some(p) = probe_graphics().await {
-        state.picker = p;
+    let asked = tokio::task::spawn_blocking(|| graphics::ask(graphics::ANSWER_WITHIN)).await;
+    if let Ok(Some(support)) = asked {
+        tracing::info!(protocol = ?support.protocol, "the terminal draws images");
+        state.images = support;
     }
-    // Whatever the query left on screen is painted over: a blank frame now, the real one next.
-    // (`Terminal::clear` would ask the terminal for the cursor position.)
-    terminal.draw(|f| f.render_widget(ratatui::widgets::Clear, f.area()))?;
+    // Whatever the query left on screen is painted over.
+    paint_over(terminal)?;
     Ok(EventStream::new())
+}
+
+/// Makes the next frame paint every cell: a blank frame first. (`Terminal::clear` would ask
+/// the terminal for the cursor position: a round trip over SSH.)
+fn paint_over(terminal: &mut Terminal<CrosstermBackend<Stdout>>) -> anyhow::Result<()> {
+    terminal.draw(|f| f.render_widget(ratatui::widgets::Clear, f.area()))?;
+    Ok(())
+}
+
+/// Whether something is drawn over a pixel image (sixel, iTerm2). Such an image is written
+/// once, in its first cell, and the cells beneath are left out of the diff: what covered them
+/// stays on the terminal after it closes unless every cell is painted again.
+fn image_covered(state: &State) -> bool {
+    state.images.protocol != ratatui_image::picker::ProtocolType::Halfblocks
+        && matches!(state.top().kind, crate::app::state::ViewKind::Document(_))
+        && (!matches!(state.overlay, crate::app::state::Overlay::None)
+            || state.login.is_some()
+            || state.locked)
 }
 
 /// Runs the console until the user quits or a signal arrives; `Some(profile)` when the user
@@ -114,6 +109,7 @@ pub async fn run(
     tracing::info!("first frame drawn");
 
     let mut events = EventStream::new();
+    let mut image_was_covered = false;
     let mut tick = tokio::time::interval(Duration::from_millis(100));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let mut sigterm = signal(SignalKind::terminate())?;
@@ -146,12 +142,17 @@ pub async fn run(
         }
         if state.graphics == GraphicsProbe::Wanted {
             state.graphics = GraphicsProbe::Done;
-            if graphics_likely() {
+            if graphics::worth_asking() {
                 events = ask_for_graphics(&mut state, events, &mut terminal).await?;
                 dirty = true;
             }
         }
         if dirty {
+            let covered = image_covered(&state);
+            if image_was_covered && !covered {
+                paint_over(&mut terminal)?;
+            }
+            image_was_covered = covered;
             terminal.draw(|f| ui::draw(f, &state))?;
         }
     }
