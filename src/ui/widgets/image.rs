@@ -11,6 +11,7 @@ use ratatui_image::protocol::{
     Protocol, halfblocks::Halfblocks, iterm2::Iterm2, kitty::Kitty, sixel::Sixel,
 };
 use ratatui_image::{FontSize, Resize};
+use std::sync::Arc;
 
 /// How this terminal draws images: the protocol, and a cell's size in pixels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,20 +34,57 @@ impl ImageSupport {
     /// The image scaled to fit `size` (cells), keeping its proportions, ready to draw.
     pub fn protocol(
         &self,
-        image: &image::DynamicImage,
+        image: &Arc<image::DynamicImage>,
         size: Size,
     ) -> Result<Protocol, ratatui_image::errors::Errors> {
         let font = FontSize::new(self.cell.0, self.cell.1);
         let resize = Resize::Scale(None);
         let area = resize.size_for(image, font, size);
-        let image = resize.resize(image, font, area, None);
+        let resized = resize.resize(image, font, area, None);
         Ok(match self.protocol {
-            ProtocolType::Halfblocks => Protocol::Halfblocks(Halfblocks::new(image, area)?),
-            ProtocolType::Sixel => Protocol::Sixel(Sixel::new(image, area, false)?),
+            ProtocolType::Halfblocks => Protocol::Halfblocks(Halfblocks::new(resized, area)?),
+            ProtocolType::Sixel => Protocol::Sixel(Sixel::new(resized, area, false)?),
             ProtocolType::Kitty => {
-                Protocol::Kitty(Kitty::new(image, area, fastrand::u32(1..), false, false)?)
+                // Kitty keeps images by id. One image keeps one id from frame to frame, so its
+                // first cell is unchanged and the diff does not send the image again.
+                let id = (Arc::as_ptr(image) as usize as u32).max(1);
+                Protocol::Kitty(Kitty::new(resized, area, id, false, false)?)
             }
-            ProtocolType::Iterm2 => Protocol::ITerm2(Iterm2::new(image, area, false)?),
+            ProtocolType::Iterm2 => Protocol::ITerm2(Iterm2::new(resized, area, false)?),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ratatui::buffer::Buffer;
+    use ratatui::layout::Rect;
+    use ratatui::widgets::Widget;
+
+    #[test]
+    fn one_image_fills_the_same_cells_every_frame_so_the_diff_sends_it_once() {
+        let image = Arc::new(image::DynamicImage::new_rgb8(64, 48));
+        let area = Rect::new(0, 0, 12, 6);
+        for protocol in [
+            ProtocolType::Halfblocks,
+            ProtocolType::Sixel,
+            ProtocolType::Kitty,
+            ProtocolType::Iterm2,
+        ] {
+            let support = ImageSupport {
+                protocol,
+                cell: (8, 16),
+            };
+            let frame = || {
+                let p = support.protocol(&image, area.as_size()).unwrap();
+                let mut buf = Buffer::empty(area);
+                ratatui_image::Image::new(&p).render(area, &mut buf);
+                buf
+            };
+            let first = frame();
+            assert_ne!(first, Buffer::empty(area), "{protocol:?} drew nothing");
+            assert_eq!(first, frame(), "{protocol:?}");
+        }
     }
 }
