@@ -57,28 +57,67 @@ fn setup() -> anyhow::Result<(Guard, Terminal<CrosstermBackend<Stdout>>)> {
     Ok((guard, terminal))
 }
 
-/// Asks the terminal for its image protocols, and returns a new key reader. The answer must
-/// not be read as keys: the old reader stops first (its thread wakes and ends on drop).
+/// Asks the terminal for its image protocols. Returns a new key reader, and what came in
+/// meanwhile (keys, resizes), oldest first, for the caller to handle.
 async fn ask_for_graphics(
     state: &mut State,
     events: EventStream,
     terminal: &mut Terminal<CrosstermBackend<Stdout>>,
-) -> anyhow::Result<EventStream> {
+) -> anyhow::Result<(EventStream, Vec<Action>)> {
+    // The answer must not be read as keys: the old reader stops (its thread wakes on drop).
     drop(events);
-    tokio::time::sleep(Duration::from_millis(10)).await;
-    let asked = tokio::task::spawn_blocking(|| graphics::ask(graphics::ANSWER_WITHIN)).await;
-    if let Ok(Some(support)) = asked {
-        tracing::info!(protocol = ?support.protocol, "the terminal draws images");
-        state.images = support;
+    let asked = tokio::task::spawn_blocking(|| {
+        let before = events_already_read();
+        (before, graphics::ask(graphics::ANSWER_WITHIN))
+    })
+    .await;
+    let mut meanwhile = Vec::new();
+    if let Ok((before, asked)) = asked {
+        if let Some(support) = asked.support {
+            tracing::info!(protocol = ?support.protocol, "the terminal draws images");
+            state.images = support;
+        }
+        meanwhile.extend(before.into_iter().filter_map(to_action));
+        meanwhile.extend(asked.typed.into_iter().map(Action::Key));
     }
     // Whatever the query left on screen is painted over.
     paint_over(terminal)?;
-    Ok(EventStream::new())
+    Ok((EventStream::new(), meanwhile))
 }
 
-/// Makes the next frame paint every cell: a blank frame first. (`Terminal::clear` would ask
-/// the terminal for the cursor position: a round trip over SSH.)
+/// Waits for crossterm's reader lock, so the stopped reader has let go of the terminal, and
+/// takes the events it had already read: they came before anything typed from now on.
+fn events_already_read() -> Vec<Event> {
+    let mut events = Vec::new();
+    let mut wait = Duration::from_millis(20);
+    while crossterm::event::poll(wait).unwrap_or(false) {
+        match crossterm::event::read() {
+            Ok(e) => events.push(e),
+            Err(_) => break,
+        }
+        wait = Duration::ZERO;
+    }
+    events
+}
+
+/// The terminal events the console acts on.
+fn to_action(event: Event) -> Option<Action> {
+    match event {
+        Event::Key(k) if k.kind != KeyEventKind::Release => Some(Action::Key(k)),
+        Event::Resize(w, h) => Some(Action::Resize(w, h)),
+        Event::Paste(p) => Some(Action::Paste(p)),
+        _ => None,
+    }
+}
+
+/// Makes the next frame paint every cell: the screen cleared, then a blank frame so ratatui
+/// knows it. (`Terminal::clear` would ask the terminal for the cursor position: a round trip
+/// over SSH.)
 fn paint_over(terminal: &mut Terminal<CrosstermBackend<Stdout>>) -> anyhow::Result<()> {
+    use ratatui::backend::Backend;
+    terminal
+        .backend_mut()
+        .clear_region(ratatui::backend::ClearType::All)?;
     terminal.draw(|f| f.render_widget(ratatui::widgets::Clear, f.area()))?;
     Ok(())
 }
@@ -119,10 +158,10 @@ pub async fn run(
     loop {
         let action = tokio::select! {
             ev = events.next() => match ev {
-                Some(Ok(Event::Key(k))) if k.kind != KeyEventKind::Release => Action::Key(k),
-                Some(Ok(Event::Resize(w, h))) => Action::Resize(w, h),
-                Some(Ok(Event::Paste(p))) => Action::Paste(p),
-                Some(Ok(_)) => continue,
+                Some(Ok(e)) => match to_action(e) {
+                    Some(a) => a,
+                    None => continue,
+                },
                 Some(Err(e)) => return Err(anyhow::anyhow!("reading the terminal failed: {e}")),
                 None => break,
             },
@@ -143,8 +182,15 @@ pub async fn run(
         if state.graphics == GraphicsProbe::Wanted {
             state.graphics = GraphicsProbe::Done;
             if graphics::worth_asking() {
-                events = ask_for_graphics(&mut state, events, &mut terminal).await?;
+                let meanwhile;
+                (events, meanwhile) = ask_for_graphics(&mut state, events, &mut terminal).await?;
+                for a in meanwhile {
+                    apply(&mut state, &mut runner, a);
+                }
                 dirty = true;
+                if state.quit {
+                    break;
+                }
             }
         }
         if dirty {

@@ -230,8 +230,7 @@ impl BunqClient {
                     Some(&key),
                     Some(&server),
                 )
-                .await
-                .map_err(key_refused)?;
+                .await?;
             let items = items(&a)?;
             s.device_id = Some(find(&items, "Id", &a)?["id"].as_u64().unwrap_or_default());
             self.save(s);
@@ -293,8 +292,7 @@ impl BunqClient {
                 Some(key),
                 Some(server),
             )
-            .await
-            .map_err(key_refused)?;
+            .await?;
         let items = items(&a)?;
         let token = find(&items, "Token", &a)?;
         let user = find(&items, "UserPerson", &a)
@@ -336,7 +334,7 @@ impl BunqClient {
                 other => other,
             };
             drop(s);
-            let (token, keys) = opened?;
+            let (token, keys) = opened.map_err(key_refused)?;
             let signed = body.is_some().then_some(&keys.key);
             match self
                 .send(
@@ -585,15 +583,16 @@ impl super::BankUsers for BunqClient {
 }
 
 /// bunq refuses a wrong API key on device and session registration with a 400: it is the
-/// credentials that were refused, so it is said (and a script exits) as such.
+/// credentials that were refused, so it is said (and a script exits) as such. Applied after
+/// the one fresh installation a 401 earns, so a wrong key does not install again.
 fn key_refused(e: BackendError) -> BackendError {
     match e {
         BackendError::Rejected {
             backend,
             request_id,
             messages,
-            ..
-        } => BackendError::Unauthorized {
+            code,
+        } if code.as_deref() == Some("400") => BackendError::Unauthorized {
             backend,
             request_id,
             detail: check_the_key(messages.first().map_or("HTTP 400", String::as_str)),
