@@ -1,4 +1,5 @@
-//! Drawing: pure functions from `&State` to a frame. No I/O, no mutation.
+//! Drawing: pure functions from `&State` to a frame. No I/O, no mutation of the state (the one
+//! cache is the last encoded image, in `widgets::image`).
 
 pub mod format;
 pub mod panes;

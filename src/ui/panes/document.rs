@@ -9,7 +9,6 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
-use ratatui_image::Image;
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &State, d: &DocumentView) {
     let t = &state.theme;
@@ -89,14 +88,15 @@ fn image(frame: &mut Frame, area: Rect, state: &State, d: &DocumentView, title: 
         );
     };
     match (&d.file, &d.image) {
-        (_, Some(img)) => match state.images.protocol(img, inner.as_size()) {
-            Ok(protocol) => frame.render_widget(Image::new(&protocol), inner),
-            Err(_) => message(
-                frame,
-                "The image cannot be drawn in this terminal.".into(),
-                t.warn(),
-            ),
-        },
+        (_, Some(img)) => {
+            if state.images.draw(frame, img, inner).is_err() {
+                message(
+                    frame,
+                    "The image cannot be drawn in this terminal.".into(),
+                    t.warn(),
+                );
+            }
+        }
         (Resource::Loaded(Some(f)), None) => message(
             frame,
             format!(

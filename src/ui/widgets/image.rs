@@ -5,12 +5,14 @@
 //! `tmux set -p allow-passthrough on`, changing the operator's tmux setting behind their back.
 //! This is the part of it we need, with no environment sniffing.
 
-use ratatui::layout::Size;
+use ratatui::Frame;
+use ratatui::layout::{Rect, Size};
 use ratatui_image::picker::ProtocolType;
 use ratatui_image::protocol::{
     Protocol, halfblocks::Halfblocks, iterm2::Iterm2, kitty::Kitty, sixel::Sixel,
 };
 use ratatui_image::{FontSize, Resize};
+use std::cell::RefCell;
 use std::sync::Arc;
 
 /// How this terminal draws images: the protocol, and a cell's size in pixels.
@@ -30,9 +32,40 @@ impl Default for ImageSupport {
     }
 }
 
+/// The last image encoded, with what it was encoded for.
+type Encoded = (Arc<image::DynamicImage>, Size, ImageSupport, Protocol);
+
+thread_local! {
+    /// Redrawing the document view (a dialog opening, a key) does not encode its image again.
+    /// Holding the image here keeps its address, which is part of the key, from being reused.
+    static LAST: RefCell<Option<Encoded>> = const { RefCell::new(None) };
+}
+
 impl ImageSupport {
+    /// Draws the image scaled to fit `area`, keeping its proportions.
+    pub fn draw(
+        &self,
+        frame: &mut Frame,
+        image: &Arc<image::DynamicImage>,
+        area: Rect,
+    ) -> Result<(), ratatui_image::errors::Errors> {
+        LAST.with_borrow_mut(|last| {
+            let fresh = last.as_ref().is_some_and(|(i, size, support, _)| {
+                Arc::ptr_eq(i, image) && *size == area.as_size() && support == self
+            });
+            if !fresh {
+                let protocol = self.protocol(image, area.as_size())?;
+                *last = Some((image.clone(), area.as_size(), *self, protocol));
+            }
+            if let Some((.., protocol)) = last {
+                frame.render_widget(ratatui_image::Image::new(protocol), area);
+            }
+            Ok(())
+        })
+    }
+
     /// The image scaled to fit `size` (cells), keeping its proportions, ready to draw.
-    pub fn protocol(
+    fn protocol(
         &self,
         image: &Arc<image::DynamicImage>,
         size: Size,
@@ -59,7 +92,6 @@ impl ImageSupport {
 mod tests {
     use super::*;
     use ratatui::buffer::Buffer;
-    use ratatui::layout::Rect;
     use ratatui::widgets::Widget;
 
     #[test]
@@ -86,5 +118,29 @@ mod tests {
             assert_ne!(first, Buffer::empty(area), "{protocol:?} drew nothing");
             assert_eq!(first, frame(), "{protocol:?}");
         }
+    }
+
+    #[test]
+    fn a_new_image_of_the_same_size_is_drawn_not_the_one_before() {
+        let solid = |rgb| {
+            Arc::new(image::DynamicImage::ImageRgb8(image::RgbImage::from_pixel(
+                64,
+                48,
+                image::Rgb(rgb),
+            )))
+        };
+        let (red, blue) = (solid([255, 0, 0]), solid([0, 0, 255]));
+        let mut term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(12, 6)).unwrap();
+        let mut shown = |img: &Arc<image::DynamicImage>| {
+            term.draw(|f| ImageSupport::default().draw(f, img, f.area()).unwrap())
+                .unwrap()
+                .buffer
+                .clone()
+        };
+        let first_red = shown(&red);
+        let first_blue = shown(&blue);
+        assert_ne!(first_red, first_blue);
+        assert_eq!(shown(&red), first_red);
+        assert_eq!(shown(&blue), first_blue);
     }
 }
