@@ -79,7 +79,9 @@ impl ImageSupport {
             ProtocolType::Sixel => Protocol::Sixel(Sixel::new(resized, area, false)?),
             ProtocolType::Kitty => {
                 // Kitty keeps images by id. One image keeps one id from frame to frame, so its
-                // first cell is unchanged and the diff does not send the image again.
+                // first cell is unchanged and the diff does not send the image again. An id
+                // may come back for a later image (a reused address): kitty then replaces
+                // what it keeps under that id, as it should.
                 let id = (Arc::as_ptr(image) as usize as u32).max(1);
                 Protocol::Kitty(Kitty::new(resized, area, id, false, false)?)
             }
