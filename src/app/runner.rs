@@ -300,6 +300,7 @@ pub async fn perform(b: &Backends, call: Call) -> Result<Payload, BackendError> 
             format,
             sheet,
         } => {
+            let target = path.clone();
             let written = tokio::task::spawn_blocking(move || {
                 let rows = super::export::write(&path, format, &sheet)?;
                 // Where it went, shortest first: relative to the working directory when
@@ -318,7 +319,7 @@ pub async fn perform(b: &Backends, call: Call) -> Result<Payload, BackendError> 
             })?;
             let (path, rows) = written.map_err(|e| BackendError::Local {
                 what: "Export",
-                detail: e.to_string(),
+                detail: format!("cannot write {}: {e}", target.display()),
             })?;
             Payload::Exported { path, rows }
         }
