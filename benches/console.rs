@@ -6,6 +6,8 @@
 //!   1,000-row list to show drawing does not grow with the list;
 //! - peak RSS of a console process with 100,000 users paged in (sandbox in another process).
 
+#[path = "common/mod.rs"]
+mod common;
 use backoffice::app::action::{Action, Call, Effect, Payload};
 use backoffice::app::runner::{Backends, perform};
 use backoffice::app::state::{PagedList, ProfileInfo, State, ViewKind};
@@ -14,12 +16,13 @@ use backoffice::backends::graphql::GraphqlClient;
 use backoffice::backends::unioo::{self, UniooClient};
 use backoffice::core::{Cpr, PersonSummary, Sort};
 use backoffice::sandbox::{Sandbox, SandboxOptions, TOKEN_TTL_SECS};
+use common::{proc_status_kib, settle};
 use criterion::Criterion;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use std::hint::black_box;
-use std::io::{BufRead, Read, Write};
+use std::io::{Read, Write};
 use std::time::{Duration, Instant};
 
 fn profile() -> ProfileInfo {
@@ -71,56 +74,20 @@ fn draw(term: &mut Terminal<TestBackend>, state: &State) {
     term.draw(|f| backoffice::ui::draw(f, state)).unwrap();
 }
 
-/// Feeds an action and carries out its calls until nothing is pending.
-async fn settle(state: &mut State, dir: &Backends, action: Action) {
-    let mut queue = vec![action];
-    while let Some(a) = queue.pop() {
-        for e in update(state, a) {
-            if let Effect::Call { req, call } = e {
-                queue.push(Action::Loaded {
-                    req,
-                    result: perform(dir, call).await,
-                });
-            }
-        }
-    }
-}
-
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[((sorted.len() - 1) as f64 * p).round() as usize]
-}
-
-/// A `kB` figure from /proc/self/status (`VmRSS`, `VmHWM`).
-fn proc_status_kib(field: &str) -> u64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix(field)?.strip_prefix(':'))
-        .and_then(|v| v.trim().trim_end_matches(" kB").trim().parse().ok())
-        .unwrap_or(0)
 }
 
 /// Pages 100,000 users into a users view, as scrolling to the end would, from a sandbox in
 /// another process, so the figure is the console's own.
 fn rss_with_100k_users(rt: &tokio::runtime::Runtime) -> State {
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_backoffice"))
-        .args(["sandbox", "--people", "100000"])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
-    let mut json = String::new();
-    while !json.trim_end().ends_with('}') || json.matches('{').count() != json.matches('}').count()
-    {
-        out.read_line(&mut json).unwrap();
-    }
-    let creds: serde_json::Value = serde_json::from_str(&json).unwrap();
-    let c = backends(
-        creds["unioo"]["url"].as_str().unwrap(),
-        creds["unioo"]["token"].as_str().unwrap().into(),
-        &scratch("rss"),
-    );
+    let sandbox = backoffice::sandbox::process::SandboxProcess::spawn(
+        env!("CARGO_BIN_EXE_backoffice").as_ref(),
+        &["--people", "100000"],
+    )
+    .expect("the sandbox starts");
+    let unioo = &sandbox.credentials.unioo;
+    let c = backends(&unioo.url, unioo.token.clone(), &scratch("rss"));
     let before = proc_status_kib("VmRSS");
     let mut state = new_state(200, 50);
     let started = Instant::now();
@@ -164,8 +131,7 @@ fn rss_with_100k_users(rt: &tokio::runtime::Runtime) -> State {
         proc_status_kib("VmRSS") as f64 / 1024.0,
         proc_status_kib("VmHWM") as f64 / 1024.0
     );
-    let _ = child.kill();
-    let _ = child.wait();
+    drop(sandbox);
     state
 }
 

@@ -6,57 +6,33 @@
 //!
 //! `cargo bench --bench import` (set `IMPORT_QUICK=1` for a short run).
 
-use std::io::{BufRead, BufReader, Write};
+#[path = "common/mod.rs"]
+mod common;
+use backoffice::sandbox::process::SandboxProcess;
+use common::median;
+use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 const BIN: &str = env!("CARGO_BIN_EXE_backoffice");
 
-struct Sandbox {
-    child: Child,
-    healthmov: serde_json::Value,
+fn sandbox(rate_limit: u32) -> SandboxProcess {
+    let rate_limit = rate_limit.to_string();
+    SandboxProcess::spawn(
+        BIN.as_ref(),
+        &["--people", "100", "--healthmov-rate-limit", &rate_limit],
+    )
+    .expect("the sandbox starts")
 }
 
-impl Drop for Sandbox {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn sandbox(rate_limit: u32) -> Sandbox {
-    let mut child = Command::new(BIN)
-        .args(["sandbox", "--people", "100", "--healthmov-rate-limit"])
-        .arg(rate_limit.to_string())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("the sandbox starts");
-    let mut json = String::new();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    for line in lines.by_ref() {
-        let line = line.unwrap();
-        json.push_str(&line);
-        if line == "}" {
-            break;
-        }
-    }
-    let creds: serde_json::Value = serde_json::from_str(&json).expect("credentials JSON");
-    Sandbox {
-        child,
-        healthmov: creds["healthmov"].clone(),
-    }
-}
-
-fn config(dir: &Path, s: &Sandbox) -> PathBuf {
+fn config(dir: &Path, s: &SandboxProcess) -> PathBuf {
     let path = dir.join("config.toml");
     let text = format!(
         "[profiles.bench]\n\
          [profiles.bench.unioo]\nurl = \"http://127.0.0.1:1/graphql\"\ntoken_env = \"BENCH_UNUSED\"\n\
          [profiles.bench.healthmov]\nurl = \"{}\"\nusername = \"{}\"\npassword_env = \"BENCH_HEALTHMOV_PASSWORD\"\n",
-        s.healthmov["url"].as_str().unwrap(),
-        s.healthmov["username"].as_str().unwrap(),
+        s.credentials.healthmov.url, s.credentials.healthmov.username,
     );
     std::fs::write(&path, text).unwrap();
     path
@@ -91,7 +67,7 @@ fn peak_rss_kb(pid: u32) -> Option<u64> {
 }
 
 /// Runs one import; returns (seconds, peak RSS in kB).
-fn import(config: &Path, file: &Path, s: &Sandbox) -> (f64, u64) {
+fn import(config: &Path, file: &Path, s: &SandboxProcess) -> (f64, u64) {
     let started = Instant::now();
     let mut child = Command::new(BIN)
         .arg("--config")
@@ -106,7 +82,7 @@ fn import(config: &Path, file: &Path, s: &Sandbox) -> (f64, u64) {
         ])
         .env(
             "BENCH_HEALTHMOV_PASSWORD",
-            s.healthmov["password"].as_str().unwrap(),
+            &s.credentials.healthmov.password,
         )
         .env("BENCH_UNUSED", "-")
         .stdout(Stdio::piped())
@@ -126,11 +102,6 @@ fn import(config: &Path, file: &Path, s: &Sandbox) -> (f64, u64) {
         "{text}"
     );
     (secs, peak)
-}
-
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(f64::total_cmp);
-    v[v.len() / 2]
 }
 
 fn throughput(label: &str, rate_limit: u32, rows: usize, runs: usize, dir: &Path) {

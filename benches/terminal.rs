@@ -5,14 +5,17 @@
 //! figure is the console's own memory).
 //! `cargo bench --bench terminal [-- --soak-secs N]` (default 180 s).
 
+#[path = "common/mod.rs"]
+mod common;
 use backoffice::app::action::{Action, Effect};
-use backoffice::app::runner::{Audit, Backends, perform};
+use backoffice::app::runner::{Audit, Backends};
 use backoffice::app::state::{ProfileInfo, State};
 use backoffice::app::update;
 use backoffice::console::SandboxClients;
 use backoffice::sandbox::faults::Fault;
 use backoffice::sandbox::process::SandboxProcess;
 use backoffice::sandbox::{Sandbox, SandboxOptions};
+use common::{median, proc_status_kib, settle};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::backend::CrosstermBackend;
 use ratatui::layout::Rect;
@@ -59,34 +62,6 @@ fn new_state(backends: &Backends) -> State {
     );
     s.profile.search_sources = backends.sources().configured();
     s
-}
-
-async fn settle(state: &mut State, b: &Backends, action: Action) {
-    let mut queue = vec![action];
-    while let Some(a) = queue.pop() {
-        for e in update(state, a) {
-            if let Effect::Call { req, call } = e {
-                queue.push(Action::Loaded {
-                    req,
-                    result: perform(b, call).await,
-                });
-            }
-        }
-    }
-}
-
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(f64::total_cmp);
-    v[v.len() / 2]
-}
-
-fn rss_kib() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .unwrap_or_default()
-        .lines()
-        .find(|l| l.starts_with("VmRSS:"))
-        .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
-        .unwrap_or(0)
 }
 
 fn backends(clients: &SandboxClients) -> Backends {
@@ -213,7 +188,7 @@ async fn soak(b: &Backends, secs: u64) {
     for q in queries {
         search(&mut state, b, q).await;
     }
-    let start = rss_kib();
+    let start = proc_status_kib("VmRSS");
     let until = Instant::now() + Duration::from_secs(secs);
     let mut rounds = 0;
     let mut samples = vec![start];
@@ -229,10 +204,10 @@ async fn soak(b: &Backends, secs: u64) {
         settle(&mut state, b, key(KeyCode::Char('/'))).await;
         rounds += 1;
         if rounds % 20 == 0 {
-            samples.push(rss_kib());
+            samples.push(proc_status_kib("VmRSS"));
         }
     }
-    let end = rss_kib();
+    let end = proc_status_kib("VmRSS");
     println!(
         "soak {secs} s ({rounds} rounds of 5 searches and 10 pages): RSS at start {:.1} MB, after {:.1} MB; samples (MB): {}",
         start as f64 / 1024.0,
@@ -269,7 +244,7 @@ fn main() {
     rt.block_on(async {
         println!(
             "RSS at start of the process: {:.1} MB",
-            rss_kib() as f64 / 1024.0
+            proc_status_kib("VmRSS") as f64 / 1024.0
         );
         let handle = Sandbox::start(SandboxOptions {
             bunq_rate_window_ms: 0,

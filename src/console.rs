@@ -176,11 +176,11 @@ async fn connect_with(args: &ConsoleArgs, loaded: &Loaded) -> anyhow::Result<Set
             let token = backend
                 .token()
                 .with_context(|| format!("profile {name}: getting the Unioo token"))?;
-            let settings = HttpSettings {
-                connect_timeout: Duration::from_secs(backend.connect_timeout_secs.unwrap_or(5)),
-                timeout: Duration::from_secs(backend.timeout_secs.unwrap_or(20)),
-                ..Default::default()
-            };
+            let settings = timeouts(
+                HttpSettings::default(),
+                backend.connect_timeout_secs,
+                backend.timeout_secs,
+            );
             let url = backend.url.parse().context("the Unioo url")?;
             let client = GraphqlClient::new(unioo::NAME, url, token, settings);
             let healthmov = match &profile.healthmov {

@@ -89,13 +89,7 @@ pub fn open_user(state: &mut State) -> Option<Vec<Effect>> {
         return None;
     };
     let user = l.rows.get(l.selected).cloned()?;
-    let id = user.id.clone();
-    let view = state.push(ViewKind::EndUser(Box::new(EndUserView {
-        user,
-        detail: Resource::Idle,
-        notice: None,
-    })));
-    Some(load_detail(state, view, id))
+    Some(open_record(state, user))
 }
 
 /// One user by record (from the search), their checks and tax residencies loading.

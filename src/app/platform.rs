@@ -103,12 +103,17 @@ pub fn open_user(state: &mut State) -> Option<Vec<Effect>> {
         return None;
     };
     let user = l.rows.get(l.selected).cloned()?;
+    open_record(state, user);
+    Some(Vec::new())
+}
+
+/// One user by record (from the search), with their accounts.
+pub fn open_record(state: &mut State, user: crate::core::platform::PlatformUser) {
     state.push(ViewKind::PlatformUser(Box::new(PlatformUserView {
         user,
         notice: None,
         account_row: 0,
     })));
-    Some(Vec::new())
 }
 
 pub fn refresh(state: &mut State) -> Option<Vec<Effect>> {

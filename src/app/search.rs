@@ -145,13 +145,7 @@ pub fn open_hit(state: &mut State, hit: Hit) -> Vec<Effect> {
         Target::UniooPerson(id) => super::update::open_person(state, id, hit.name, &mut effects),
         Target::BankUser(id) => effects = super::banking::open_id(state, id),
         Target::EndUser(u) => effects = super::investors::open_record(state, *u),
-        Target::PlatformUser(u) => {
-            state.push(ViewKind::PlatformUser(Box::new(PlatformUserView {
-                user: *u,
-                notice: None,
-                account_row: 0,
-            })));
-        }
+        Target::PlatformUser(u) => super::platform::open_record(state, *u),
         Target::Healthmov(found) => {
             effects = super::onboarding::open_found(state, *found).unwrap_or_default()
         }

@@ -71,6 +71,11 @@ fn status_hint(status: u16) -> &'static str {
 }
 
 impl BackendError {
+    /// A refusal's detail followed by what to do about it, as one sentence after another.
+    pub fn advise(detail: &str, advice: &str) -> String {
+        format!("{}. {advice}", detail.trim_end_matches('.'))
+    }
+
     pub fn request_id(&self) -> &str {
         match self {
             BackendError::Unreachable { request_id, .. }

@@ -95,7 +95,7 @@ impl GraphqlClient {
             }) => Err(BackendError::Unauthorized {
                 backend,
                 request_id,
-                detail: format!("{detail}. Get a new token and restart"),
+                detail: BackendError::advise(&detail, "Get a new token and restart"),
             }),
             other => other,
         }

@@ -90,13 +90,15 @@ impl Source {
         Source::Healthmov,
     ];
 
+    /// The backend's own name, as its client reports it (health is kept by it).
     pub fn name(self) -> &'static str {
+        use crate::backends::{bunq, healthmov, unioo, upvest, vasco};
         match self {
-            Source::Unioo => "Unioo",
-            Source::Healthmov => "Healthmov",
-            Source::Vasco => "VASCO",
-            Source::Upvest => "Upvest",
-            Source::Bunq => "bunq",
+            Source::Unioo => unioo::NAME,
+            Source::Healthmov => healthmov::NAME,
+            Source::Vasco => vasco::NAME,
+            Source::Upvest => upvest::NAME,
+            Source::Bunq => bunq::NAME,
         }
     }
 

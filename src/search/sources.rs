@@ -20,7 +20,7 @@ pub struct Sources<'a> {
 }
 
 /// One backend's answer.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Answer {
     pub hits: Vec<Hit>,
     /// Listed only the first [`SCAN_CAP`] users.
@@ -146,20 +146,16 @@ where
 async fn bunq(b: &dyn BankUsers, q: &Query) -> Result<Answer, BackendError> {
     if let Query::Id(id) = q {
         let Ok(id) = id.parse() else {
-            return Ok(Answer {
-                hits: Vec::new(),
-                capped: false,
-            });
+            return Ok(Answer::default());
         };
         return match b.bank_user(id).await {
             Ok(u) => Ok(Answer {
                 hits: vec![bank_hit(u)],
                 capped: false,
             }),
-            Err(BackendError::Rejected { code: Some(c), .. }) if c == "404" => Ok(Answer {
-                hits: Vec::new(),
-                capped: false,
-            }),
+            Err(BackendError::Rejected { code: Some(c), .. }) if c == "404" => {
+                Ok(Answer::default())
+            }
             Err(e) => Err(e),
         };
     }
@@ -206,10 +202,9 @@ async fn upvest(e: &dyn EndUsers, q: &Query) -> Result<Answer, BackendError> {
                 hits: vec![end_hit(d.user)],
                 capped: false,
             }),
-            Err(BackendError::Rejected { code: Some(c), .. }) if c == "not_found" => Ok(Answer {
-                hits: Vec::new(),
-                capped: false,
-            }),
+            Err(BackendError::Rejected { code: Some(c), .. }) if c == "not_found" => {
+                Ok(Answer::default())
+            }
             Err(err) => Err(err),
         },
         Query::Name(n) => {
@@ -225,10 +220,7 @@ async fn upvest(e: &dyn EndUsers, q: &Query) -> Result<Answer, BackendError> {
                 capped,
             })
         }
-        _ => Ok(Answer {
-            hits: Vec::new(),
-            capped: false,
-        }),
+        _ => Ok(Answer::default()),
     }
 }
 
@@ -258,10 +250,7 @@ async fn vasco(p: &dyn FundPlatform, q: &Query) -> Result<Answer, BackendError> 
 
 async fn healthmov(o: &dyn Onboarding, q: &Query) -> Result<Answer, BackendError> {
     let (Query::Id(id) | Query::Name(id)) = q else {
-        return Ok(Answer {
-            hits: Vec::new(),
-            capped: false,
-        });
+        return Ok(Answer::default());
     };
     let found = o.find_external_id(id.clone()).await?;
     let hit = match &found {

@@ -602,8 +602,5 @@ fn key_refused(e: BackendError) -> BackendError {
 }
 
 fn check_the_key(message: &str) -> String {
-    format!(
-        "{}. Check the profile's API key, then restart",
-        message.trim_end_matches('.')
-    )
+    BackendError::advise(message, "Check the profile's API key, then restart")
 }

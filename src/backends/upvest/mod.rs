@@ -379,9 +379,9 @@ fn error(
         401 => BackendError::Unauthorized {
             backend: NAME,
             request_id,
-            detail: format!(
-                "{}. Check the profile's client id, secret and signing key, then restart",
-                detail.trim_end_matches('.')
+            detail: BackendError::advise(
+                &detail,
+                "Check the profile's client id, secret and signing key, then restart",
             ),
         },
         429 => BackendError::Throttled {

@@ -176,12 +176,8 @@ fn draw_results(frame: &mut Frame, area: Rect, state: &State, s: &SearchView) {
         header.insert(3, "Email");
         widths.insert(3, Constraint::Length(36));
     }
-    let people = s
-        .results
-        .iter()
-        .map(|h| h.group)
-        .collect::<std::collections::HashSet<_>>()
-        .len();
+    // `merge` keeps one person's hits together, so each run of one group is one person.
+    let people = s.results.chunk_by(|a, b| a.group == b.group).count();
     let block = Block::default()
         .borders(Borders::ALL)
         .title(format!(
