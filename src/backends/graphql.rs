@@ -113,26 +113,15 @@ impl GraphqlClient {
         Q: DeserializeOwned + 'static,
         V: Serialize,
     {
-        use backon::{ExponentialBuilder, Retryable};
+        use backon::Retryable;
         let name = op.operation_name.clone().unwrap_or_default();
         let body = serde_json::to_vec(&op).expect("operations serialize");
         let request_id = new_request_id();
-        let policy = ExponentialBuilder::default()
-            .with_min_delay(std::time::Duration::from_millis(200))
-            .with_max_delay(std::time::Duration::from_secs(2))
-            .with_max_times(3)
-            .with_jitter();
         let attempt = || self.authorized::<Q>(&name, &request_id, &body);
-        // A server that let a whole request time out gets one more try, not three: a hung
-        // backend should fail in about twice the timeout, not four times.
-        let timeouts = std::sync::atomic::AtomicU32::new(0);
+        let resend = super::http::Resend::default();
         attempt
-            .retry(policy)
-            .when(|e| {
-                let timed_out = matches!(e, BackendError::Timeout { .. })
-                    && timeouts.fetch_add(1, std::sync::atomic::Ordering::Relaxed) >= 1;
-                e.is_transient() && !timed_out
-            })
+            .retry(super::http::backoff(3))
+            .when(|e| resend.worth_it(e))
             // A 429 says how long to wait: honour it, up to a cap.
             .adjust(|e, backoff| super::http::retry_wait(e, backoff, self.settings.retry_after_cap))
             .notify(|e, wait| {

@@ -57,6 +57,33 @@ pub fn retry_wait(
     }
 }
 
+/// Resends with jittered exponential backoff, 200 ms up to 2 s, at most `times` times.
+pub fn backoff(times: usize) -> backon::ExponentialBuilder {
+    backon::ExponentialBuilder::default()
+        .with_min_delay(Duration::from_millis(200))
+        .with_max_delay(Duration::from_secs(2))
+        .with_max_times(times)
+        .with_jitter()
+}
+
+/// Which failures of one request are resent: transient ones, but a whole-request timeout only
+/// once, so a hung backend fails in about twice its timeout, not once per resend.
+#[derive(Default)]
+pub struct Resend {
+    timeouts: std::sync::atomic::AtomicU32,
+}
+
+impl Resend {
+    pub fn worth_it(&self, e: &super::BackendError) -> bool {
+        let timed_out_before = matches!(e, super::BackendError::Timeout { .. })
+            && self
+                .timeouts
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+                >= 1;
+        e.is_transient() && !timed_out_before
+    }
+}
+
 /// A short random id for one request: short enough to read out over the phone.
 pub fn new_request_id() -> String {
     uuid::Uuid::new_v4().simple().to_string()[..12].to_string()
@@ -93,5 +120,37 @@ pub fn transport_error(
             request_id,
             detail: "the connection broke".into(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::backends::BackendError;
+
+    #[test]
+    fn a_timeout_is_resent_once_other_transient_failures_each_time() {
+        let timeout = BackendError::Timeout {
+            backend: "Upvest",
+            request_id: "r".into(),
+            secs: 3,
+        };
+        let down = BackendError::Unreachable {
+            backend: "Upvest",
+            request_id: "r".into(),
+            detail: "refused".into(),
+        };
+        let refused = BackendError::Rejected {
+            backend: "Upvest",
+            request_id: "r".into(),
+            messages: vec!["bad".into()],
+            code: None,
+        };
+        let resend = Resend::default();
+        assert!(resend.worth_it(&down));
+        assert!(resend.worth_it(&timeout));
+        assert!(!resend.worth_it(&timeout), "a second timeout gives up");
+        assert!(resend.worth_it(&down));
+        assert!(!resend.worth_it(&refused));
     }
 }

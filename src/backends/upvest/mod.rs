@@ -221,7 +221,7 @@ impl UpvestClient {
         body: Option<Vec<u8>>,
         idempotency_key: Option<&str>,
     ) -> Result<(reqwest::StatusCode, Vec<u8>, String), BackendError> {
-        use backon::{ExponentialBuilder, Retryable};
+        use backon::Retryable;
         let attempt = || async {
             let token = self.token(false).await?;
             let send = |t: SecretString| {
@@ -241,14 +241,10 @@ impl UpvestClient {
         let safe = method == reqwest::Method::GET
             || method == reqwest::Method::DELETE
             || idempotency_key.is_some();
-        let policy = ExponentialBuilder::default()
-            .with_min_delay(std::time::Duration::from_millis(200))
-            .with_max_delay(std::time::Duration::from_secs(2))
-            .with_max_times(if safe { 4 } else { 0 })
-            .with_jitter();
+        let resend = super::http::Resend::default();
         attempt
-            .retry(policy)
-            .when(BackendError::is_transient)
+            .retry(super::http::backoff(if safe { 4 } else { 0 }))
+            .when(|e| resend.worth_it(e))
             .adjust(|e, backoff| super::http::retry_wait(e, backoff, self.settings.retry_after_cap))
             .await
     }
