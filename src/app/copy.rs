@@ -2,9 +2,8 @@
 //! clipboard through SSH and tmux), with a toast. A full CPR is copied only once revealed,
 //! and that copy is audited first. Free of I/O: the terminal writes the sequence.
 
-use super::action::{Call, Clip, Effect};
+use super::action::{Clip, Effect};
 use super::state::*;
-use crate::audit::Event;
 use crate::search::Target;
 
 /// What `y` copies here: a label for the toast and the value.
@@ -42,27 +41,19 @@ pub fn run(state: &mut State) -> Vec<Effect> {
     // A revealed CPR on the person view is what is focused; copying it is audited first.
     if let ViewKind::Person(p) = &state.top().kind
         && p.revealed
-        && let Some(crate::core::Ssn::Danish(cpr)) = p
-            .person
-            .loaded()
-            .and_then(|x| x.legal_entity.as_ref()?.ssn.clone())
+        && let Some(crate::core::Ssn::Danish(cpr)) =
+            p.person.loaded().and_then(|x| x.ssn().cloned())
     {
-        let audit = Event {
-            backend: state.profile.backend.to_string(),
-            action: "cpr.copy".into(),
-            targets: vec![format!("user:{}", p.id)],
-            cpr_masked: Some(cpr.masked()),
-            reason: Some("copied to the clipboard after an audited reveal".into()),
-            correlation: uuid::Uuid::new_v4().to_string(),
-        };
+        let targets = vec![format!("user:{}", p.id)];
         let view = state.top().id;
         let mut effects = Vec::new();
-        let req = super::update::start(
+        let req = super::review::audit_cpr(
             state,
             view,
-            Call::Reveal {
-                audit: Box::new(audit),
-            },
+            "cpr.copy",
+            targets,
+            Some(cpr.masked()),
+            "copied to the clipboard after an audited reveal".into(),
             &mut effects,
         );
         state.copy_after = Some((req, Clip(cpr.reveal())));

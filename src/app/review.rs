@@ -218,24 +218,38 @@ pub fn confirm_reveal(state: &mut State) -> Vec<Effect> {
         ),
         _ => return Vec::new(),
     };
+    let mut effects = Vec::new();
+    audit_cpr(state, view, "cpr.reveal", targets, cpr, why, &mut effects);
+    effects
+}
+
+/// Asks for the audit record of a full CPR shown or copied, for `view`; its answer comes back
+/// to the request returned.
+pub fn audit_cpr(
+    state: &mut State,
+    view: ViewId,
+    action: &str,
+    targets: Vec<String>,
+    cpr_masked: Option<String>,
+    reason: String,
+    effects: &mut Vec<Effect>,
+) -> RequestId {
     let audit = Event {
         backend: state.profile.backend.to_string(),
-        action: "cpr.reveal".into(),
+        action: action.into(),
         targets,
-        cpr_masked: cpr,
-        reason: Some(why),
+        cpr_masked,
+        reason: Some(reason),
         correlation: uuid::Uuid::new_v4().to_string(),
     };
-    let mut effects = Vec::new();
     super::update::start(
         state,
         view,
         Call::Reveal {
             audit: Box::new(audit),
         },
-        &mut effects,
-    );
-    effects
+        effects,
+    )
 }
 
 /// A result for the document view. Returns the next item to open after a decision, if any.

@@ -53,13 +53,13 @@ impl Person {
         full_name(&self.first_name, &self.last_name)
     }
 
+    pub fn ssn(&self) -> Option<&Ssn> {
+        self.legal_entity.as_ref()?.ssn.as_ref()
+    }
+
     /// The SSN as shown: a CPR masked (`DDMMYY-****`), another number masked its own way.
     pub fn masked_ssn(&self) -> Option<String> {
-        self.legal_entity
-            .as_ref()?
-            .ssn
-            .as_ref()
-            .map(|s| s.to_string())
+        self.ssn().map(|s| s.to_string())
     }
 
     /// The organizations the person administers, by name.

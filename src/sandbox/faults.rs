@@ -222,7 +222,9 @@ pub async fn inject(
                 RetryAfter::Seconds(n) => n.to_string(),
                 RetryAfter::Date(n) => {
                     let at = jiff::Timestamp::now() + jiff::SignedDuration::from_secs(n as i64);
-                    at.strftime("%a, %d %b %Y %H:%M:%S GMT").to_string()
+                    jiff::fmt::rfc2822::DateTimePrinter::new()
+                        .timestamp_to_rfc9110_string(&at)
+                        .unwrap_or_default()
                 }
                 RetryAfter::Garbage => "soon-ish".into(),
             };

@@ -287,6 +287,8 @@ pub fn parse_input(header: &str) -> Result<Input, Refusal> {
 
 /// A signature created longer ago than this is refused, whatever its `expires`.
 pub const MAX_AGE_SECS: i64 = 300;
+/// How far ahead of the verifier's clock a signature may be dated.
+pub const MAX_SKEW_SECS: i64 = 5;
 
 /// Checks a request's signature as Upvest does: what must be covered is covered, the time
 /// window holds, the digest matches the body, and the key verifies the base.
@@ -312,7 +314,7 @@ pub fn verify(
             return Err(Refusal::NotCovered(required));
         }
     }
-    if input.created > now + 5 {
+    if input.created > now + MAX_SKEW_SECS {
         return Err(Refusal::Future);
     }
     // Older signatures are refused outright, so a verifier need remember nonces only this long.

@@ -122,7 +122,7 @@ impl Auth {
         // Arrival times only grow: the expired ones are at the front.
         while order
             .front()
-            .is_some_and(|(at, _)| *at < now - signature::MAX_AGE_SECS - 5)
+            .is_some_and(|(at, _)| *at < now - signature::MAX_AGE_SECS - signature::MAX_SKEW_SECS)
         {
             if let Some((_, old)) = order.pop_front() {
                 seen.remove(&old);

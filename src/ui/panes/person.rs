@@ -63,14 +63,10 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, v: &PersonView) {
     }
 }
 
-fn cpr(p: &Person) -> Option<&Ssn> {
-    p.legal_entity.as_ref().and_then(|l| l.ssn.as_ref())
-}
-
 /// Name, masked CPR and the badges a reviewer must not miss.
 fn headline<'a>(t: &Theme, p: &Person) -> Line<'a> {
     let mut spans = vec![Span::styled(format!(" {} ", p.full_name()), t.title())];
-    if let Some(ssn) = cpr(p) {
+    if let Some(ssn) = p.ssn() {
         spans.push(Span::raw(format!(" CPR {ssn} ")));
         if let Ssn::Danish(c) = ssn
             && c.is_substitute()
@@ -108,12 +104,12 @@ fn country(c: &Option<Country>) -> String {
 
 fn overview(frame: &mut Frame, area: Rect, t: &Theme, p: &Person, revealed: bool) {
     let le = p.legal_entity.as_ref();
-    let ssn = match cpr(p) {
+    let ssn = match p.ssn() {
         Some(Ssn::Danish(c)) if revealed => format!("{}  (revealed; audited)", c.reveal()),
         Some(s) => format!("{s}  (R reveals)"),
         None => "—".into(),
     };
-    let born = match cpr(p) {
+    let born = match p.ssn() {
         Some(Ssn::Danish(c)) => c.birth_date().to_string(),
         _ => "—".into(),
     };

@@ -349,7 +349,7 @@ fn subject(state: &State) -> Option<(String, String, String)> {
             p.title.clone(),
             p.person
                 .loaded()
-                .and_then(|x| x.legal_entity.as_ref()?.ssn.as_ref().map(|s| s.to_string()))
+                .and_then(|x| x.masked_ssn())
                 .unwrap_or_default(),
         )),
         _ => None,
