@@ -93,20 +93,8 @@ pub async fn get(cmd: Get, args: &crate::cli::ConsoleArgs) -> anyhow::Result<()>
         } => {
             let page = b.people.users(after, Sort::default(), first).await?;
             let rows: Vec<Value> = page.items.iter().map(summary_json).collect();
-            let t = table(
-                &["Id", "Name", "Email", "Organizations"],
-                page.items
-                    .iter()
-                    .map(|p| {
-                        vec![
-                            p.id.to_string(),
-                            p.full_name(),
-                            p.email.clone().unwrap_or_default(),
-                            p.organizations.join(", "),
-                        ]
-                    })
-                    .collect(),
-            );
+            let sheet = crate::app::export::users(&page.items);
+            let t = table(&sheet.headers, sheet.rows);
             let v = json!({ "total": page.total, "next_cursor": page.next_cursor, "users": rows });
             (v, output, t)
         }
@@ -126,20 +114,8 @@ pub async fn get(cmd: Get, args: &crate::cli::ConsoleArgs) -> anyhow::Result<()>
                     })
                 })
                 .collect();
-            let t = table(
-                &["Id", "Name", "Email", "Roles"],
-                page.items
-                    .iter()
-                    .map(|e| {
-                        vec![
-                            e.id.to_string(),
-                            e.full_name(),
-                            e.email.clone().unwrap_or_default(),
-                            e.roles.join(", "),
-                        ]
-                    })
-                    .collect(),
-            );
+            let sheet = crate::app::export::employees(&page.items);
+            let t = table(&sheet.headers, sheet.rows);
             let v =
                 json!({ "total": page.total, "next_cursor": page.next_cursor, "employees": rows });
             (v, output, t)

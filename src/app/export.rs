@@ -50,6 +50,44 @@ fn client_employee_row(e: &crate::core::ClientEmployee) -> Vec<String> {
     ]
 }
 
+/// Unioo users as the users pane (and `backoffice get users`) shows them.
+pub fn users(rows: &[crate::core::PersonSummary]) -> Sheet {
+    Sheet {
+        name: "users",
+        headers: vec!["Id", "Name", "Email", "Organizations"],
+        rows: rows
+            .iter()
+            .map(|p| {
+                vec![
+                    p.id.to_string(),
+                    p.full_name(),
+                    p.email.clone().unwrap_or_default(),
+                    p.organizations.join(", "),
+                ]
+            })
+            .collect(),
+    }
+}
+
+/// Bank employees as the employees pane (and `backoffice get employees`) shows them.
+pub fn employees(rows: &[crate::core::Employee]) -> Sheet {
+    Sheet {
+        name: "employees",
+        headers: vec!["Id", "Name", "Email", "Roles"],
+        rows: rows
+            .iter()
+            .map(|e| {
+                vec![
+                    e.id.to_string(),
+                    e.full_name(),
+                    e.email.clone().unwrap_or_default(),
+                    e.roles.join(", "),
+                ]
+            })
+            .collect(),
+    }
+}
+
 /// What this screen shows, as a sheet; `None` where there is no table or detail.
 pub fn sheet(state: &State) -> Option<Sheet> {
     let opt = |s: &Option<String>| s.clone().unwrap_or_default();
@@ -72,38 +110,8 @@ pub fn sheet(state: &State) -> Option<Sheet> {
                 })
                 .collect(),
         },
-        ViewKind::Users(l) => Sheet {
-            name: "users",
-            headers: vec!["Id", "Name", "Email", "Organizations"],
-            rows: l
-                .rows
-                .iter()
-                .map(|p| {
-                    vec![
-                        p.id.to_string(),
-                        p.full_name(),
-                        opt(&p.email),
-                        p.organizations.join(", "),
-                    ]
-                })
-                .collect(),
-        },
-        ViewKind::Employees(l) => Sheet {
-            name: "employees",
-            headers: vec!["Id", "Name", "Email", "Roles"],
-            rows: l
-                .rows
-                .iter()
-                .map(|e| {
-                    vec![
-                        e.id.to_string(),
-                        e.full_name(),
-                        opt(&e.email),
-                        e.roles.join(", "),
-                    ]
-                })
-                .collect(),
-        },
+        ViewKind::Users(l) => users(&l.rows),
+        ViewKind::Employees(l) => employees(&l.rows),
         ViewKind::Queue(q) => Sheet {
             name: "review-queue",
             headers: vec!["Document", "Kind", "Person", "CPR", "Submitted"],
