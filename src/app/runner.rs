@@ -319,7 +319,14 @@ pub async fn perform(b: &Backends, call: Call) -> Result<Payload, BackendError> 
             })?;
             let (path, rows) = written.map_err(|e| BackendError::Local {
                 what: "Export",
-                detail: format!("cannot write {}: {e}", target.display()),
+                // Short, so the status line shows it whole at 80 columns.
+                detail: match e.kind() {
+                    std::io::ErrorKind::NotFound => format!("no folder for {}", target.display()),
+                    std::io::ErrorKind::PermissionDenied => {
+                        format!("{}: permission denied", target.display())
+                    }
+                    _ => format!("{}: {e}", target.display()),
+                },
             })?;
             Payload::Exported { path, rows }
         }
