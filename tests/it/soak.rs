@@ -70,17 +70,20 @@ fn median(v: &[u64]) -> u64 {
     v[v.len() / 2]
 }
 
-/// One search typed afresh; returns once every backend has answered.
+/// One search typed afresh; returns once every backend has answered and the results have
+/// the focus, so the next key is a command, not more text for the field.
 fn search(c: &mut Console, query: &str) {
     c.send("/");
     c.wait_for("Enter searches");
     // Ctrl-U empties the field.
     c.send(&format!("\x15{query}\r"));
-    // A CPR is masked in the field once searched: its first six digits stay.
+    // A CPR is masked in the field once searched: its first six digits stay. The previous
+    // search's results stay on screen until Enter is read, so they alone prove nothing:
+    // the results' hint appears only once an answer of this search has taken the focus.
     let shown = format!("Find: {}", &query[..6]);
     wait_until(&format!("the search for {shown}"), DEADLINE, || {
         let s = c.contents();
-        s.contains(&shown) && s.contains("Results:") && !s.contains("searching")
+        s.contains(&shown) && s.contains("/ new search") && !s.contains("searching")
     });
 }
 
