@@ -71,6 +71,8 @@ async fn run_sandbox(opts: cli::SandboxArgs) -> anyhow::Result<()> {
         return Ok(());
     }
     let _log = backoffice::logging::init(None);
+    // Listened for before the credentials are printed: whoever reads them may stop us at once.
+    let stopped = stop_signals()?;
     let handle = sandbox::Sandbox::start(sandbox::SandboxOptions {
         listen: opts.listen,
         seed: opts.seed,
@@ -83,8 +85,26 @@ async fn run_sandbox(opts: cli::SandboxArgs) -> anyhow::Result<()> {
     .await?;
     println!("{}", serde_json::to_string_pretty(&handle.credentials())?);
     eprintln!("sandbox listening on {}; Ctrl-C stops it", handle.addr);
-    tokio::signal::ctrl_c().await?;
+    stopped.await;
+    // Dropping the handle stops the servers and removes the temporary key directory.
+    drop(handle);
     Ok(())
+}
+
+/// Resolves on Ctrl-C, SIGTERM (a supervisor stopping it) or SIGHUP (its terminal closed).
+/// The handlers are in place once this returns, before the future is first polled.
+fn stop_signals() -> std::io::Result<impl std::future::Future<Output = ()>> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut term = signal(SignalKind::terminate())?;
+    let mut hup = signal(SignalKind::hangup())?;
+    let mut int = signal(SignalKind::interrupt())?;
+    Ok(async move {
+        tokio::select! {
+            _ = term.recv() => {}
+            _ = hup.recv() => {}
+            _ = int.recv() => {}
+        }
+    })
 }
 
 fn run_audit(cmd: cli::AuditCommand) -> anyhow::Result<std::process::ExitCode> {

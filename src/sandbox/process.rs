@@ -6,6 +6,7 @@ use anyhow::Context;
 use std::io::BufRead;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
 
 pub struct SandboxProcess {
     pub credentials: Credentials,
@@ -13,11 +14,22 @@ pub struct SandboxProcess {
     _child: KillOnDrop,
 }
 
-/// The sandbox is stopped when its owner goes, even when a test fails half-way.
+/// The sandbox is stopped when its owner goes, even when a test fails half-way: asked with
+/// SIGTERM, so it removes its temporary key directory, and killed if it has not gone in 2 s.
 struct KillOnDrop(Child);
 
 impl Drop for KillOnDrop {
     fn drop(&mut self) {
+        let asked = rustix::process::Pid::from_raw(self.0.id() as i32)
+            .map(|pid| rustix::process::kill_process(pid, rustix::process::Signal::TERM).is_ok())
+            .unwrap_or(false);
+        let deadline = Instant::now() + Duration::from_secs(2);
+        while asked && Instant::now() < deadline {
+            if let Ok(Some(_)) = self.0.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
         let _ = self.0.kill();
         let _ = self.0.wait();
     }

@@ -1,6 +1,6 @@
 //! The binary's command line: the sandbox alone, and config errors before any terminal setup.
 
-use std::io::BufRead;
+use backoffice::sandbox::process::SandboxProcess;
 use std::process::{Command, Stdio};
 
 fn bin() -> Command {
@@ -11,35 +11,42 @@ fn bin() -> Command {
 
 #[tokio::test]
 async fn sandbox_prints_a_working_url_and_token_as_json() {
-    let mut child = bin()
-        .args(["sandbox", "--people", "50", "--seed", "7"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
-    let mut json = String::new();
-    while json.is_empty() || json.matches('{').count() != json.matches('}').count() {
-        assert!(
-            out.read_line(&mut json).unwrap() > 0,
-            "stdout closed: {json}"
-        );
-    }
-    let creds: serde_json::Value = serde_json::from_str(&json).unwrap();
-    let url = creds["unioo"]["url"].as_str().unwrap();
-    assert!(url.starts_with("http://127.0.0.1:"), "{url}");
-    let auth = format!("Bearer {}", creds["unioo"]["token"].as_str().unwrap());
+    // `SandboxProcess` reads the JSON the sandbox prints on stdout.
+    let sandbox = SandboxProcess::spawn(
+        env!("CARGO_BIN_EXE_backoffice").as_ref(),
+        &["--people", "50", "--seed", "7"],
+    )
+    .unwrap();
+    let unioo = &sandbox.credentials.unioo;
+    assert!(unioo.url.starts_with("http://127.0.0.1:"), "{}", unioo.url);
+    let auth = format!("Bearer {}", unioo.token);
     let (status, body) = crate::common::post(
-        url,
+        &unioo.url,
         Some(&auth),
         "{ users { totalCount } }",
         serde_json::json!({}),
     )
     .await;
-    child.kill().unwrap();
-    child.wait().unwrap();
     assert_eq!(status, 200);
     assert_eq!(body["data"]["users"]["totalCount"], 50);
+}
+
+#[test]
+fn a_sandbox_stopped_by_sigterm_removes_its_signing_key() {
+    let sandbox = SandboxProcess::spawn(
+        env!("CARGO_BIN_EXE_backoffice").as_ref(),
+        &["--people", "20"],
+    )
+    .unwrap();
+    let key = sandbox.credentials.upvest.private_key_path.clone();
+    assert!(key.exists(), "{} while it runs", key.display());
+    // Dropping it sends SIGTERM, and kills it only if it has not gone in 2 s.
+    drop(sandbox);
+    assert!(
+        !key.parent().unwrap().exists(),
+        "{} is left behind",
+        key.display()
+    );
 }
 
 #[test]
