@@ -37,10 +37,7 @@ pub struct BunqClient {
     http: reqwest::Client,
     settings: HttpSettings,
     state_path: Option<PathBuf>,
-    state: Mutex<Saved>,
-    /// The keys of the saved installation, parsed once (PEM decoding an RSA key is costly);
-    /// read and replaced only while `state` is held.
-    parsed: std::sync::Mutex<Option<std::sync::Arc<SessionKeys>>>,
+    state: Mutex<Live>,
     sessions_opened: AtomicU32,
     throttled: AtomicU32,
 }
@@ -72,8 +69,7 @@ impl BunqClient {
             http: super::http::client(settings),
             settings,
             state_path,
-            state: Mutex::new(saved),
-            parsed: Default::default(),
+            state: Mutex::new(Live { saved, keys: None }),
             sessions_opened: AtomicU32::new(0),
             throttled: AtomicU32::new(0),
         }
@@ -166,15 +162,18 @@ impl BunqClient {
     /// The session token, opening installation, device and session as needed.
     async fn session(
         &self,
-        s: &mut Saved,
+        live: &mut Live,
     ) -> Result<(String, std::sync::Arc<SessionKeys>), BackendError> {
         let now = jiff::Timestamp::now().as_second();
-        let cached = self.parsed.lock().expect("bunq keys").clone();
+        let Live {
+            saved: s,
+            keys: parsed,
+        } = live;
         if let (Some(keys), Some(session), Some(_), Some(_)) =
-            (cached, &s.session, &s.installation, s.device_id)
+            (&parsed, &s.session, &s.installation, s.device_id)
             && session.expires_at - SESSION_MARGIN_SECS > now
         {
-            return Ok((session.token.clone(), keys));
+            return Ok((session.token.clone(), keys.clone()));
         }
         let key = match s
             .private_key_pem
@@ -245,7 +244,7 @@ impl BunqClient {
             }
         };
         let keys = std::sync::Arc::new(SessionKeys { key, server });
-        *self.parsed.lock().expect("bunq keys") = Some(keys.clone());
+        *parsed = Some(keys.clone());
         Ok((session.token, keys))
     }
 
@@ -327,8 +326,8 @@ impl BunqClient {
                 // The saved installation is unknown to bunq now: install afresh, once.
                 Err(BackendError::Unauthorized { .. }) if !reopened => {
                     reopened = true;
-                    s.installation = None;
-                    *self.parsed.lock().expect("bunq keys") = None;
+                    s.saved.installation = None;
+                    s.keys = None;
                     self.session(&mut s).await
                 }
                 other => other,
@@ -350,8 +349,8 @@ impl BunqClient {
                 Err(BackendError::Unauthorized { .. }) if !reopened => {
                     reopened = true;
                     let mut s = self.state.lock().await;
-                    if s.session.as_ref().is_some_and(|x| x.token == token) {
-                        s.session = None;
+                    if s.saved.session.as_ref().is_some_and(|x| x.token == token) {
+                        s.saved.session = None;
                     }
                 }
                 Err(e @ BackendError::Throttled { .. }) => {
@@ -451,6 +450,13 @@ impl BunqClient {
 struct SessionKeys {
     key: rsa::PrivateKey,
     server: rsa::PublicKey,
+}
+
+/// What is saved between runs, and its keys parsed once (PEM decoding an RSA key is costly),
+/// under one lock so the two never disagree.
+struct Live {
+    saved: Saved,
+    keys: Option<std::sync::Arc<SessionKeys>>,
 }
 
 fn hostname() -> String {
