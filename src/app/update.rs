@@ -146,22 +146,19 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
                 KeyCode::Up => *selected = selected.saturating_sub(1),
                 KeyCode::Down => *selected = (*selected + 1).min(matches.len().saturating_sub(1)),
                 KeyCode::Enter => {
-                    // `export csv PATH`: a command with arguments.
+                    // A command named in full, then its arguments: `export csv PATH`.
                     let typed = input.value().trim().to_string();
-                    if let Some(args) = typed.strip_prefix("export")
-                        && (args.is_empty() || args.starts_with(' '))
-                    {
-                        state.overlay = Overlay::None;
-                        return super::export::run(state, args.trim());
-                    }
-                    if let Some(name) = typed.strip_prefix("profile ") {
-                        state.overlay = Overlay::None;
-                        return switch_profile(state, name.trim());
-                    }
-                    let chosen = matches.get(*selected).map(|s| s.command);
+                    let named = typed.split_once(' ').and_then(|(name, args)| {
+                        let spec = registry::available(ctx).find(|s| s.name == name)?;
+                        Some((spec.command, args.trim().to_string()))
+                    });
+                    let chosen = named.or_else(|| {
+                        let spec = matches.get(*selected)?;
+                        Some((spec.command, String::new()))
+                    });
                     state.overlay = Overlay::None;
-                    if let Some(c) = chosen {
-                        return run(state, c);
+                    if let Some((c, args)) = chosen {
+                        return run_with(state, c, &args);
                     }
                 }
                 _ => {
@@ -241,6 +238,19 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
 }
 
 /// Runs a command from the registry (by key or from the palette).
+/// A command typed in the palette with its arguments; only `export` and `profile` take any.
+fn run_with(state: &mut State, command: Command, args: &str) -> Vec<Effect> {
+    match command {
+        Command::Export => super::export::run(state, args),
+        Command::Profile => switch_profile(state, args),
+        c if args.is_empty() => run(state, c),
+        c => {
+            state.show_toast(format!("{} takes no arguments.", registry::spec(c).name));
+            Vec::new()
+        }
+    }
+}
+
 pub fn run(state: &mut State, command: Command) -> Vec<Effect> {
     // Production: the first change of the session waits for the profile's name.
     if state.profile.production
@@ -1355,6 +1365,37 @@ mod tests {
         assert!(matches!(call_req(&effects).1, Call::Employees { .. }));
         assert!(matches!(s.overlay, Overlay::None));
         assert!(matches!(s.top().kind, ViewKind::Employees(_)));
+    }
+
+    #[test]
+    fn the_palette_passes_arguments_only_to_commands_that_take_them() {
+        let palette = |s: &mut State, typed: &str| {
+            key(s, KeyCode::Esc);
+            key(s, KeyCode::Char(':'));
+            type_text(s, typed);
+            key(s, KeyCode::Enter)
+        };
+        let mut s = state();
+        // `profile NAME`, its argument read whole, spaces around it trimmed.
+        assert!(palette(&mut s, "profile  nowhere ").is_empty());
+        let toast = |s: &State| s.toast.as_ref().map(|t| t.0.clone()).unwrap_or_default();
+        assert!(
+            toast(&s).contains("there is no config file"),
+            "{}",
+            toast(&s)
+        );
+        s.profile.profiles = vec!["sandbox".into(), "training".into()];
+        assert!(matches!(
+            palette(&mut s, "profile training")[..],
+            [Effect::Quit]
+        ));
+        assert_eq!(s.switch_to.as_deref(), Some("training"));
+
+        let mut s = state();
+        // A command that takes none says so, and nothing runs.
+        assert!(palette(&mut s, "employees acme").is_empty());
+        assert_eq!(toast(&s), "employees takes no arguments.");
+        assert!(matches!(s.top().kind, ViewKind::Search(_)));
     }
 
     #[test]
