@@ -4,8 +4,18 @@ use super::registry::{self, Context, Spec};
 use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32Str};
 
+/// `export csv PATH`: a command that takes arguments, named in full, and what follows it.
+pub fn with_arguments(query: &str, ctx: Context) -> Option<(&'static Spec, &str)> {
+    let (name, args) = query.trim().split_once(' ')?;
+    let spec = registry::available(ctx).find(|s| s.name == name && s.command.takes_arguments())?;
+    Some((spec, args.trim()))
+}
+
 /// The commands available here that match `query`, best first; all of them for an empty query.
 pub fn matches(query: &str, ctx: Context) -> Vec<&'static Spec> {
+    if let Some((spec, _)) = with_arguments(query, ctx) {
+        return vec![spec];
+    }
     let specs: Vec<&'static Spec> = registry::available(ctx).collect();
     if query.trim().is_empty() {
         return specs;
@@ -42,6 +52,19 @@ mod tests {
         assert_eq!(matches("order", ctx)[0].command, Command::Sort);
         assert!(matches("zzzz", ctx).is_empty());
         assert_eq!(matches("", ctx).len(), registry::available(ctx).count());
+    }
+
+    #[test]
+    fn a_command_that_takes_arguments_is_listed_while_they_are_typed() {
+        let ctx = registry::PAGED_LIST;
+        let found = matches("export csv /tmp/a b.csv", ctx);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].command, Command::Export);
+        let (_, args) = with_arguments(" export  csv /tmp/a b.csv ", ctx).unwrap();
+        assert_eq!(args, "csv /tmp/a b.csv");
+        // Not for a command that takes none: the words stay a fuzzy query.
+        assert!(with_arguments("users sorted", ctx).is_none());
+        assert!(with_arguments("export", ctx).is_none());
     }
 
     #[test]

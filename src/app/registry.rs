@@ -57,6 +57,13 @@ pub enum Command {
     SetStatus,
 }
 
+impl Command {
+    /// Typed in the palette after the command's name: `export csv PATH`, `profile NAME`.
+    pub fn takes_arguments(self) -> bool {
+        matches!(self, Command::Export | Command::Profile)
+    }
+}
+
 /// Where a command can be used.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scope {

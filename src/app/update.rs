@@ -146,16 +146,10 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
                 KeyCode::Up => *selected = selected.saturating_sub(1),
                 KeyCode::Down => *selected = (*selected + 1).min(matches.len().saturating_sub(1)),
                 KeyCode::Enter => {
-                    // A command named in full, then its arguments: `export csv PATH`.
-                    let typed = input.value().trim().to_string();
-                    let named = typed.split_once(' ').and_then(|(name, args)| {
-                        let spec = registry::available(ctx).find(|s| s.name == name)?;
-                        Some((spec.command, args.trim().to_string()))
-                    });
-                    let chosen = named.or_else(|| {
-                        let spec = matches.get(*selected)?;
-                        Some((spec.command, String::new()))
-                    });
+                    let chosen = match palette::with_arguments(input.value(), ctx) {
+                        Some((spec, args)) => Some((spec.command, args.to_string())),
+                        None => matches.get(*selected).map(|s| (s.command, String::new())),
+                    };
                     state.overlay = Overlay::None;
                     if let Some((c, args)) = chosen {
                         return run_with(state, c, &args);
@@ -238,16 +232,13 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
 }
 
 /// Runs a command from the registry (by key or from the palette).
-/// A command typed in the palette with its arguments; only `export` and `profile` take any.
+/// A command from the palette, with what was typed after its name (see
+/// [`Command::takes_arguments`]).
 fn run_with(state: &mut State, command: Command, args: &str) -> Vec<Effect> {
     match command {
         Command::Export => super::export::run(state, args),
         Command::Profile => switch_profile(state, args),
-        c if args.is_empty() => run(state, c),
-        c => {
-            state.show_toast(format!("{} takes no arguments.", registry::spec(c).name));
-            Vec::new()
-        }
+        c => run(state, c),
     }
 }
 
@@ -1368,7 +1359,7 @@ mod tests {
     }
 
     #[test]
-    fn the_palette_passes_arguments_only_to_commands_that_take_them() {
+    fn the_palette_passes_what_follows_a_command_name_as_its_arguments() {
         let palette = |s: &mut State, typed: &str| {
             key(s, KeyCode::Esc);
             key(s, KeyCode::Char(':'));
@@ -1392,9 +1383,8 @@ mod tests {
         assert_eq!(s.switch_to.as_deref(), Some("training"));
 
         let mut s = state();
-        // A command that takes none says so, and nothing runs.
+        // Words after a command that takes none are a fuzzy query like any other.
         assert!(palette(&mut s, "employees acme").is_empty());
-        assert_eq!(toast(&s), "employees takes no arguments.");
         assert!(matches!(s.top().kind, ViewKind::Search(_)));
     }
 
