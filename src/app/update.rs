@@ -231,7 +231,6 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     }
 }
 
-/// Runs a command from the registry (by key or from the palette).
 /// A command from the palette, with what was typed after its name (see
 /// [`Command::takes_arguments`]).
 fn run_with(state: &mut State, command: Command, args: &str) -> Vec<Effect> {
@@ -242,6 +241,7 @@ fn run_with(state: &mut State, command: Command, args: &str) -> Vec<Effect> {
     }
 }
 
+/// Runs a command from the registry (by key or from the palette).
 pub fn run(state: &mut State, command: Command) -> Vec<Effect> {
     // Production: the first change of the session waits for the profile's name.
     if state.profile.production
