@@ -463,16 +463,12 @@ pub fn write(path: &std::path::Path, format: Format, sheet: &Sheet) -> std::io::
             w.into_inner().map_err(|e| e.into_error())?
         }
         Format::Json => {
-            let rows: Vec<serde_json::Map<String, serde_json::Value>> = sheet
+            let rows: Vec<JsonRow> = sheet
                 .rows
                 .iter()
-                .map(|r| {
-                    sheet
-                        .headers
-                        .iter()
-                        .zip(r)
-                        .map(|(h, v)| (h.to_string(), serde_json::Value::String(v.clone())))
-                        .collect()
+                .map(|values| JsonRow {
+                    headers: &sheet.headers,
+                    values,
                 })
                 .collect();
             serde_json::to_vec_pretty(&rows).map_err(std::io::Error::other)?
@@ -480,4 +476,50 @@ pub fn write(path: &std::path::Path, format: Format, sheet: &Sheet) -> std::io::
     };
     std::fs::write(path, bytes)?;
     Ok(sheet.rows.len())
+}
+
+/// One row as a JSON object with its fields in the screen's column order, as in the CSV
+/// (a `serde_json::Map` would sort them by name).
+struct JsonRow<'a> {
+    headers: &'a [&'static str],
+    values: &'a [String],
+}
+
+impl serde::Serialize for JsonRow<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(Some(self.values.len()))?;
+        for (h, v) in self.headers.iter().zip(self.values) {
+            map.serialize_entry(h, v)?;
+        }
+        map.end()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_keeps_the_screens_column_order() {
+        let sheet = Sheet {
+            name: "users",
+            headers: vec!["Name", "Email", "Id"],
+            rows: vec![vec![
+                "Ida Holm".into(),
+                "ida@example.com".into(),
+                "7".into(),
+            ]],
+        };
+        let dir = std::env::temp_dir().join(format!("backoffice-export-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("users.json");
+        assert_eq!(write(&path, Format::Json, &sheet).unwrap(), 1);
+        let text = std::fs::read_to_string(&path).unwrap();
+        let _ = std::fs::remove_dir_all(&dir);
+        let at = |k: &str| text.find(&format!("\"{k}\"")).unwrap();
+        assert!(at("Name") < at("Email") && at("Email") < at("Id"), "{text}");
+        let parsed: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(parsed[0]["Email"], "ida@example.com");
+    }
 }
