@@ -215,6 +215,7 @@ pub async fn inject(
     };
     tracing::info!(api, fault = ?fault, "sandbox fault injected");
     match fault {
+        // Never drawn: `arm` keeps latency apart, as it combines with the other faults.
         Fault::Latency(_) => next.run(req).await,
         Fault::ServerError => (StatusCode::INTERNAL_SERVER_ERROR, "injected fault").into_response(),
         Fault::Throttle(form) => {
