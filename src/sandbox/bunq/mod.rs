@@ -72,7 +72,8 @@ pub struct Seen {
     pub method: String,
     pub path: String,
     pub headers: Vec<String>,
-    pub body: Vec<u8>,
+    /// Shared with the request, not copied.
+    pub body: axum::body::Bytes,
 }
 
 /// Requests kept in [`Bunq::seen`].
@@ -191,7 +192,7 @@ async fn guard(State(b): State<Arc<Bunq>>, req: Request, next: Next) -> Response
     sign_response(&b, response, request_id).await
 }
 
-fn remember(b: &Bunq, parts: &axum::http::request::Parts, body: &[u8]) {
+fn remember(b: &Bunq, parts: &axum::http::request::Parts, body: &axum::body::Bytes) {
     let mut seen = b.seen.lock().expect("seen");
     if seen.len() == SEEN {
         seen.pop_front();
@@ -200,7 +201,7 @@ fn remember(b: &Bunq, parts: &axum::http::request::Parts, body: &[u8]) {
         method: parts.method.to_string(),
         path: parts.uri.path().to_string(),
         headers: parts.headers.keys().map(|k| k.to_string()).collect(),
-        body: body.to_vec(),
+        body: body.clone(),
     });
 }
 
