@@ -636,6 +636,9 @@ pub struct State {
     /// Each backend's health, in the order first heard from.
     pub health: BackendHealth,
     pub last_error: Option<String>,
+    /// The kind of request and backend `last_error` came from: the same request working
+    /// again clears it. `None` for errors no request can clear (the audit log at start-up).
+    pub last_error_from: Option<(&'static str, Option<&'static str>)>,
     pub now: Instant,
     pub today: Date,
     pub size: (u16, u16),
@@ -674,6 +677,7 @@ impl State {
             requests: HashMap::new(),
             health: BackendHealth::default(),
             last_error: None,
+            last_error_from: None,
             now,
             today,
             size,

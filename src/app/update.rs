@@ -897,8 +897,14 @@ fn on_loaded(
         let took = state.now.saturating_duration_since(flight.started);
         state.health.insert(backend, health_after(&result, took));
     }
-    if let Err(e) = &result {
-        state.last_error = Some(e.to_string());
+    let from = Some((flight.what, flight.backend));
+    match &result {
+        Err(e) => (state.last_error, state.last_error_from) = (Some(e.to_string()), from),
+        // It works again: its old error in red would only mislead.
+        Ok(_) if state.last_error_from == from => {
+            (state.last_error, state.last_error_from) = (None, None)
+        }
+        Ok(_) => {}
     }
     if state.copy_after.as_ref().is_some_and(|(r, _)| *r == req) {
         return super::copy::on_audited(state, req, result.is_ok());
@@ -957,9 +963,8 @@ fn on_loaded(
                 }
             }
             Ok(Payload::Revealed) => p.revealed = true,
-            Err(e) if e.code() == Some("AUDIT_UNAVAILABLE") => {
-                state.last_error = Some(e.to_string());
-            }
+            // Already in the status line; the person stays as loaded.
+            Err(e) if e.code() == Some("AUDIT_UNAVAILABLE") => {}
             Err(e) => {
                 if p.person == Resource::Loading(req) {
                     p.person = Resource::Failed(failed(&e));
@@ -1341,6 +1346,37 @@ mod tests {
         );
         update(&mut s, Action::Tick(t0 + Duration::from_millis(300)));
         assert!(!tick_redraws(&s), "nothing moves: no redraw");
+    }
+
+    #[test]
+    fn an_error_leaves_the_status_line_once_the_same_request_works() {
+        let mut s = state();
+        type_text(&mut s, "2110620629");
+        let (req, _) = call_req(&key(&mut s, KeyCode::Enter));
+        let err = BackendError::Timeout {
+            backend: "Unioo",
+            request_id: "r1".into(),
+            secs: 20,
+        };
+        update(
+            &mut s,
+            Action::Loaded {
+                req,
+                result: Err(err),
+            },
+        );
+        assert!(s.last_error.is_some());
+        // F5: the same search, to the same backend, answers this time.
+        let (req, _) = call_req(&key(&mut s, KeyCode::F(5)));
+        let hits = Payload::Hits(crate::search::sources::Answer::default());
+        update(
+            &mut s,
+            Action::Loaded {
+                req,
+                result: Ok(hits),
+            },
+        );
+        assert_eq!(s.last_error, None);
     }
 
     #[test]
