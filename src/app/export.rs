@@ -415,14 +415,15 @@ pub fn sheet(state: &State) -> Option<Sheet> {
     })
 }
 
-/// `export [csv|json] [PATH]`.
+/// `export [csv|json] [PATH]`; the path is everything after the format, spaces included.
 pub fn run(state: &mut State, args: &str) -> Vec<Effect> {
-    let mut words = args.split_whitespace();
-    let (format, path) = match (words.next(), words.next()) {
-        (None, _) => (Format::Csv, None),
-        (Some("csv"), p) => (Format::Csv, p),
-        (Some("json"), p) => (Format::Json, p),
-        (Some(other), _) => {
+    let args = args.trim();
+    let (word, rest) = args.split_once(' ').unwrap_or((args, ""));
+    let path = Some(rest.trim()).filter(|p| !p.is_empty());
+    let format = match word {
+        "" | "csv" => Format::Csv,
+        "json" => Format::Json,
+        other => {
             state.show_toast(format!("Export: {other:?} is not a format: csv or json."));
             return Vec::new();
         }

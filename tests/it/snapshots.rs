@@ -671,7 +671,8 @@ async fn export_writes_what_the_screen_shows_with_cprs_masked() {
     h.text(&cpr.reveal()).await;
     h.key(KeyCode::Enter).await;
     let screen = h.render();
-    for (fmt, name) in [("csv", "found.csv"), ("json", "found.json")] {
+    // Names with a space: the path is all that follows the format.
+    for (fmt, name) in [("csv", "found people.csv"), ("json", "found people.json")] {
         let path = tmp.0.join(name);
         h.key(KeyCode::Char(':')).await;
         h.text(&format!("export {fmt} {}", path.display())).await;
@@ -688,14 +689,15 @@ async fn export_writes_what_the_screen_shows_with_cprs_masked() {
         let toast = h.render();
         assert!(toast.contains("Exported 2 rows to"), "{toast}");
     }
-    let csv = std::fs::read_to_string(tmp.0.join("found.csv")).unwrap();
+    let csv = std::fs::read_to_string(tmp.0.join("found people.csv")).unwrap();
     assert_eq!(
         csv.lines().count(),
         3,
         "a header and the two rows on screen: {csv}"
     );
     let json: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(tmp.0.join("found.json")).unwrap()).unwrap();
+        serde_json::from_str(&std::fs::read_to_string(tmp.0.join("found people.json")).unwrap())
+            .unwrap();
     assert_eq!(json[1]["Source"], "bunq");
     // A bad format or a screen with nothing to export says so, and writes nothing.
     h.key(KeyCode::Char(':')).await;
