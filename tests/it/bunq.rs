@@ -497,3 +497,26 @@ async fn a_wrong_api_key_says_which_setting_to_check_and_quotes_the_request() {
     );
     assert!(!text.contains(&c.api_key), "the key is never in an error");
 }
+
+#[tokio::test]
+async fn a_hung_bunq_is_asked_twice_not_three_times() {
+    let s = start(0).await;
+    let c = s.credentials().bunq;
+    let client = BunqClient::new(
+        c.url,
+        SecretString::from(c.api_key),
+        None,
+        backoffice::backends::http::HttpSettings {
+            timeout: std::time::Duration::from_millis(300),
+            ..Default::default()
+        },
+    );
+    // The session first, so only the read itself meets the fault.
+    client.user(2003).await.unwrap();
+    // Two answers withheld: a third try would get the user.
+    s.api_faults
+        .bunq
+        .arm(backoffice::sandbox::faults::Fault::Hang, 1.0, Some(2));
+    let e = client.user(2003).await.unwrap_err();
+    assert!(matches!(e, BackendError::Timeout { .. }), "{e:?}");
+}

@@ -320,6 +320,7 @@ impl BunqClient {
         let mut reopened = false;
         let mut throttled = 0;
         let mut broken = 0;
+        let resend = super::http::Resend::default();
         loop {
             let mut s = self.state.lock().await;
             let opened = match self.session(&mut s).await {
@@ -365,9 +366,10 @@ impl BunqClient {
                     tokio::time::sleep(wait + Duration::from_millis(fastrand::u64(0..250))).await;
                 }
                 // A broken connection or a timeout: the request may or may not have gone
-                // in; resending sets the same values, so it is safe.
+                // in; resending sets the same values, so it is safe. A timeout only once,
+                // as for every backend.
                 Err(e @ (BackendError::Unreachable { .. } | BackendError::Timeout { .. }))
-                    if broken < TRANSPORT_TRIES =>
+                    if broken < TRANSPORT_TRIES && resend.worth_it(&e) =>
                 {
                     broken += 1;
                     tracing::warn!(
