@@ -87,10 +87,16 @@ fn keys_and_theme(
 /// The profile to use: `--sandbox`, no config file, or a profile with `sandbox = true` give
 /// the embedded sandbox.
 pub fn choose_profile(args: &ConsoleArgs) -> anyhow::Result<Option<(String, Profile)>> {
+    choose_profile_in(args, &profile_config(args)?)
+}
+
+/// The config the profile comes from: none under `--sandbox`, which needs no file.
+fn profile_config(args: &ConsoleArgs) -> anyhow::Result<Loaded> {
     if args.sandbox {
-        return Ok(None);
+        Ok(None)
+    } else {
+        load_config(args)
     }
-    choose_profile_in(args, &load_config(args)?)
 }
 
 fn choose_profile_in(
@@ -157,12 +163,7 @@ fn timeouts(base: HttpSettings, connect: Option<u64>, total: Option<u64>) -> Htt
 }
 
 pub async fn connect(args: &ConsoleArgs) -> anyhow::Result<Setup> {
-    let loaded = if args.sandbox {
-        None
-    } else {
-        load_config(args)?
-    };
-    connect_with(args, &loaded).await
+    connect_with(args, &profile_config(args)?).await
 }
 
 async fn connect_with(args: &ConsoleArgs, loaded: &Loaded) -> anyhow::Result<Setup> {

@@ -3,7 +3,6 @@
 
 use super::action::{Call, Effect};
 use super::state::*;
-use crate::audit::Outcome;
 use crate::core::cpr::Cpr;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -348,20 +347,8 @@ pub fn sheet(state: &State) -> Option<Sheet> {
                         "CPR",
                         item.cpr.as_ref().map(|c| c.to_string()).unwrap_or_default(),
                     ),
-                    (
-                        "State",
-                        current
-                            .map_or(item.state, |c| c.state)
-                            .label()
-                            .to_uppercase(),
-                    ),
-                    (
-                        "Version",
-                        current
-                            .and_then(|c| c.version)
-                            .unwrap_or(item.version)
-                            .to_string(),
-                    ),
+                    ("State", d.state().label().to_uppercase()),
+                    ("Version", d.version().to_string()),
                     ("Submitted", at(item.created)),
                     ("Expires", at(item.expires)),
                     (
@@ -395,19 +382,14 @@ pub fn sheet(state: &State) -> Option<Sheet> {
                 .visible()
                 .into_iter()
                 .map(|r| {
-                    let (outcome, reason) = match &r.outcome {
-                        Outcome::Intent => ("intent", r.event.reason.clone()),
-                        Outcome::Ok => ("ok", r.event.reason.clone()),
-                        Outcome::Error { message, .. } => ("error", Some(message.clone())),
-                    };
                     vec![
                         r.time.clone(),
                         r.event.action.clone(),
-                        outcome.into(),
+                        r.outcome.label().into(),
                         r.event.targets.join(" "),
                         r.event.cpr_masked.clone().unwrap_or_default(),
-                        reason.unwrap_or_default(),
-                        r.operator.clone().unwrap_or_else(|| r.os_user.clone()),
+                        r.reason_shown().into(),
+                        r.by().into(),
                     ]
                 })
                 .collect(),

@@ -80,7 +80,7 @@ pub fn ask(state: &mut State, reject: bool) {
     let ViewKind::Document(d) = &state.top().kind else {
         return;
     };
-    let pending = d.current().map_or(d.item.state, |c| c.state) == LegitimationState::Pending;
+    let pending = d.state() == LegitimationState::Pending;
     if d.deciding.is_some() || !pending {
         if let ViewKind::Document(d) = &mut state.top_mut().kind {
             d.notice = Some(if pending {
@@ -132,10 +132,7 @@ pub fn confirm(state: &mut State) -> Vec<Effect> {
     let ViewKind::Document(d) = &state.top().kind else {
         return Vec::new();
     };
-    let version = d
-        .current()
-        .and_then(|c| c.version)
-        .unwrap_or(d.item.version);
+    let version = d.version();
     let decision = Decision {
         document_id: d.item.document_id,
         kind: d.item.kind,
@@ -177,10 +174,7 @@ pub fn confirm(state: &mut State) -> Vec<Effect> {
 /// `R`: asks why, unless there is no CPR here to reveal.
 pub fn ask_reveal(state: &mut State) {
     let has_cpr = match &state.top().kind {
-        ViewKind::Person(p) => p
-            .person
-            .loaded()
-            .is_some_and(|p| p.legal_entity.as_ref().is_some_and(|l| l.ssn.is_some())),
+        ViewKind::Person(p) => p.person.loaded().is_some_and(|p| p.ssn().is_some()),
         ViewKind::Document(d) => d.item.cpr.is_some(),
         _ => false,
     };

@@ -353,6 +353,18 @@ impl DocumentView {
         .flatten()
         .find(|d| d.id == Some(self.item.document_id))
     }
+
+    /// Its state: the person's current record's, else the queue's.
+    pub fn state(&self) -> LegitimationState {
+        self.current().map_or(self.item.state, |c| c.state)
+    }
+
+    /// Its version, the one a decision is sent against: as [`Self::state`].
+    pub fn version(&self) -> i32 {
+        self.current()
+            .and_then(|c| c.version)
+            .unwrap_or(self.item.version)
+    }
 }
 
 /// The audit trail, read from the log file.

@@ -32,6 +32,17 @@ impl Event {
     }
 }
 
+impl Outcome {
+    /// One word, as the audit pane, its export and `audit show` print it.
+    pub fn label(&self) -> &'static str {
+        match self {
+            Outcome::Intent => "intent",
+            Outcome::Ok => "ok",
+            Outcome::Error { .. } => "error",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum Outcome {
@@ -66,15 +77,27 @@ pub struct Record {
 }
 
 impl Record {
+    /// Why: the error, for a call that failed; otherwise the reason the operator gave.
+    pub fn reason_shown(&self) -> &str {
+        match &self.outcome {
+            Outcome::Error { message, .. } => message,
+            _ => self.event.reason.as_deref().unwrap_or(""),
+        }
+    }
+
+    /// Who: the operator named in the config, otherwise the OS user.
+    pub fn by(&self) -> &str {
+        self.operator.as_deref().unwrap_or(&self.os_user)
+    }
+
     /// The words a filter matches against.
     pub fn search_text(&self) -> String {
         let outcome = match &self.outcome {
-            Outcome::Intent => "intent".to_string(),
-            Outcome::Ok => "ok".to_string(),
             Outcome::Error {
                 message,
                 request_id,
             } => format!("error {message} {}", request_id.as_deref().unwrap_or("")),
+            other => other.label().to_string(),
         };
         format!(
             "{} {} {} {} {} {} {} {}",

@@ -57,8 +57,6 @@ pub fn show(path: &Path, filter: &Filter) -> anyhow::Result<String> {
             continue;
         }
         let outcome = match &r.outcome {
-            Outcome::Intent => "intent".to_string(),
-            Outcome::Ok => "ok".to_string(),
             Outcome::Error {
                 message,
                 request_id,
@@ -71,6 +69,7 @@ pub fn show(path: &Path, filter: &Filter) -> anyhow::Result<String> {
                         .unwrap_or_default()
                 )
             }
+            other => other.label().to_string(),
         };
         out.push_str(&format!(
             "{:>6}  {}  {:<20} {:<8} {}  {}  {}  by {}@{}\n",
@@ -81,7 +80,7 @@ pub fn show(path: &Path, filter: &Filter) -> anyhow::Result<String> {
             r.event.cpr_masked.as_deref().unwrap_or("-"),
             r.event.targets.join(","),
             r.event.reason.as_deref().unwrap_or(""),
-            r.operator.as_deref().unwrap_or(&r.os_user),
+            r.by(),
             r.host,
         ));
     }

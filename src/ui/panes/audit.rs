@@ -93,25 +93,20 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, a: &AuditView) {
         },
         |i| {
             let r = rows[i];
-            let (outcome, style) = match &r.outcome {
-                Outcome::Intent => ("intent", t.dim()),
-                Outcome::Ok => ("ok", t.ok()),
-                Outcome::Error { .. } => ("error", t.danger()),
+            let style = match &r.outcome {
+                Outcome::Intent => t.dim(),
+                Outcome::Ok => t.ok(),
+                Outcome::Error { .. } => t.danger(),
             };
             let mut cells = vec![
                 Span::raw(r.time.get(..16).unwrap_or(&r.time).replace('T', " ")),
                 Span::raw(r.event.action.clone()),
-                Span::styled(outcome, style),
+                Span::styled(r.outcome.label(), style),
                 Span::raw(r.event.cpr_masked.clone().unwrap_or_default()),
-                Span::raw(match &r.outcome {
-                    Outcome::Error { message, .. } => message.clone(),
-                    _ => r.event.reason.clone().unwrap_or_default(),
-                }),
+                Span::raw(r.reason_shown().to_string()),
             ];
             if wide {
-                cells.push(Span::raw(
-                    r.operator.clone().unwrap_or_else(|| r.os_user.clone()),
-                ));
+                cells.push(Span::raw(r.by().to_string()));
             }
             Row::new(cells)
         },

@@ -21,9 +21,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, d: &DocumentView) {
         Constraint::Length(1),
     ])
     .areas(area);
-    let current = d.current();
-    let doc_state = current.map_or(d.item.state, |c| c.state);
-    let version = current.and_then(|c| c.version).unwrap_or(d.item.version);
+    let (doc_state, version) = (d.state(), d.version());
     let cpr = match (&d.item.cpr, d.revealed) {
         (Some(Ssn::Danish(c)), true) => c.reveal(),
         (Some(s), _) => s.to_string(),
