@@ -254,7 +254,6 @@ pub fn on_document_loaded(
     result: Result<Payload, BackendError>,
     effects: &mut Vec<Effect>,
 ) {
-    let probe_pending = state.graphics == GraphicsProbe::NotYet;
     let Some(ViewKind::Document(d)) = state.view_mut(view).map(|v| &mut v.kind) else {
         return;
     };
@@ -268,12 +267,8 @@ pub fn on_document_loaded(
             };
         }
         Ok(Payload::Document { file, image }) => {
-            let wants_probe = image.is_some() && probe_pending;
             d.file = Resource::Loaded(file);
             d.image = image;
-            if wants_probe {
-                state.graphics = GraphicsProbe::Wanted;
-            }
         }
         Ok(Payload::Revealed) => d.revealed = true,
         Ok(Payload::Decided(item)) => {

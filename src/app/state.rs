@@ -69,16 +69,6 @@ impl ProfileInfo {
     }
 }
 
-/// The image-protocol probe waits for the terminal's answer, so it is made only when the first
-/// image is about to be drawn: start-up over a slow link never waits for it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum GraphicsProbe {
-    NotYet,
-    /// An image arrived: the terminal loop asks before drawing it.
-    Wanted,
-    Done,
-}
-
 #[derive(Debug, Clone, PartialEq)]
 pub enum Resource<T> {
     Idle,
@@ -663,8 +653,6 @@ pub struct State {
     pub last_input: Instant,
     /// How images are drawn (halfblocks unless the terminal said it does better).
     pub images: crate::ui::widgets::image::ImageSupport,
-    /// Whether the terminal has been asked which image protocol it speaks.
-    pub graphics: GraphicsProbe,
     /// Set by a tick that changed what is on screen.
     pub tick_changed: bool,
     /// A short confirmation in the status bar, until the instant given.
@@ -699,7 +687,6 @@ impl State {
             locked: false,
             last_input: now,
             images: Default::default(),
-            graphics: GraphicsProbe::NotYet,
             tick_changed: false,
             toast: None,
             copy_after: None,

@@ -7,7 +7,6 @@
 mod graphics;
 
 use crate::app::runner::Runner;
-use crate::app::state::GraphicsProbe;
 use crate::app::{Action, Effect, State, update};
 use crate::ui;
 use crossterm::event::{Event, EventStream, KeyEventKind};
@@ -122,6 +121,11 @@ fn paint_over(terminal: &mut Terminal<CrosstermBackend<Stdout>>) -> anyhow::Resu
     Ok(())
 }
 
+/// Whether a document image is on screen.
+fn shows_image(state: &State) -> bool {
+    matches!(&state.top().kind, crate::app::state::ViewKind::Document(d) if d.image.is_some())
+}
+
 /// Whether something is drawn over a pixel image (sixel, iTerm2). Such an image is written
 /// once, in its first cell, and the cells beneath are left out of the diff: what covered them
 /// stays on the terminal after it closes unless every cell is painted again.
@@ -149,6 +153,7 @@ pub async fn run(
 
     let mut events = EventStream::new();
     let mut image_was_covered = false;
+    let mut probed = false;
     let mut tick = tokio::time::interval(Duration::from_millis(100));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let mut sigterm = signal(SignalKind::terminate())?;
@@ -179,8 +184,10 @@ pub async fn run(
         if state.quit {
             break;
         }
-        if state.graphics == GraphicsProbe::Wanted {
-            state.graphics = GraphicsProbe::Done;
+        // The probe waits for the terminal's answer, so it is made only when the first image
+        // is about to be drawn: start-up over a slow link never waits for it.
+        if !probed && shows_image(&state) {
+            probed = true;
             if graphics::worth_asking() {
                 let meanwhile;
                 (events, meanwhile) = ask_for_graphics(&mut state, events, &mut terminal).await?;
