@@ -56,14 +56,7 @@ fn csv(path: &Path, rows: usize, tag: &str) {
 
 /// Peak resident set of a running process, in kB (`VmHWM`).
 fn peak_rss_kb(pid: u32) -> Option<u64> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    status
-        .lines()
-        .find(|l| l.starts_with("VmHWM:"))?
-        .split_whitespace()
-        .nth(1)?
-        .parse()
-        .ok()
+    backoffice::sandbox::process::proc_status_kib(Some(pid), "VmHWM")
 }
 
 /// Runs one import; returns (seconds, peak RSS in kB).

@@ -26,12 +26,7 @@ pub fn median(mut v: Vec<f64>) -> f64 {
     v[v.len() / 2]
 }
 
-/// A `kB` figure from /proc/self/status (`VmRSS`, `VmHWM`).
+/// A `kB` figure of this process (`VmRSS`, `VmHWM`).
 pub fn proc_status_kib(field: &str) -> u64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix(field)?.strip_prefix(':'))
-        .and_then(|v| v.trim().trim_end_matches(" kB").trim().parse().ok())
-        .unwrap_or(0)
+    backoffice::sandbox::process::proc_status_kib(None, field).unwrap_or(0)
 }

@@ -10,8 +10,21 @@ use std::time::{Duration, Instant};
 
 pub struct SandboxProcess {
     pub credentials: Credentials,
-    pub pid: u32,
     _child: KillOnDrop,
+}
+
+/// A `kB` figure (`VmRSS`, `VmHWM`) from /proc/PID/status, or /proc/self/status for `None`.
+pub fn proc_status_kib(pid: Option<u32>, field: &str) -> Option<u64> {
+    let who = pid.map_or("self".to_string(), |p| p.to_string());
+    let status = std::fs::read_to_string(format!("/proc/{who}/status")).ok()?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix(field)?.strip_prefix(':'))?
+        .trim()
+        .trim_end_matches(" kB")
+        .trim()
+        .parse()
+        .ok()
 }
 
 /// The sandbox is stopped when its owner goes, even when a test fails half-way: asked with
@@ -60,7 +73,6 @@ impl SandboxProcess {
         Ok(SandboxProcess {
             credentials: serde_json::from_str(&json)
                 .context("the sandbox's credentials are not JSON")?,
-            pid: child.0.id(),
             _child: child,
         })
     }

@@ -185,15 +185,8 @@ fn valid(schema: serde_json::Value, v: &serde_json::Value) {
 
 #[test]
 fn get_and_search_print_json_a_script_can_rely_on() {
-    use backoffice::sandbox::data::{DEFAULT_PEOPLE, DEFAULT_SEED, World};
-    let world = World::generate(DEFAULT_SEED, DEFAULT_PEOPLE);
-    let store =
-        backoffice::sandbox::bunq::store::Store::generate(&world, backoffice::sandbox::bunq::USERS);
-    let tax = store.users[&2003]["tax_resident"][0]["tax_number"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let cpr = format!("{}-{}", &tax[..6], &tax[6..]);
+    let (_, cpr) = crate::common::shared_bunq_user();
+    let tax = cpr.replace('-', "");
 
     let (code, person, err) = run(
         &["--sandbox", "get", "person", &cpr, "--output", "json"],

@@ -161,3 +161,18 @@ pub fn audit_content(path: &std::path::Path) -> String {
         .collect::<Vec<_>>()
         .join("\n")
 }
+
+/// bunq user 2003 of the default sandbox, and its CPR (`DDMMYY-SSSS`), which Unioo knows
+/// too: one person in two backends.
+pub fn shared_bunq_user() -> (serde_json::Value, String) {
+    use backoffice::sandbox::data::{DEFAULT_PEOPLE, DEFAULT_SEED, World};
+    let world = World::generate(DEFAULT_SEED, DEFAULT_PEOPLE);
+    let mut store =
+        backoffice::sandbox::bunq::store::Store::generate(&world, backoffice::sandbox::bunq::USERS);
+    let user = store.users.remove(&2003).expect("bunq user 2003");
+    let tax = user["tax_resident"][0]["tax_number"]
+        .as_str()
+        .expect("a tax number")
+        .to_string();
+    (user.into(), format!("{}-{}", &tax[..6], &tax[6..]))
+}

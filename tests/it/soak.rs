@@ -4,10 +4,9 @@
 //! Three minutes is too long for every `cargo test`: CI runs it on its own, with
 //! `cargo test --test it soak -- --ignored`.
 
-use crate::common::wait_until;
-use crate::e2e::{Console, DEADLINE, tempdir};
+use crate::common::{TempDir, wait_until};
+use crate::e2e::{Console, DEADLINE};
 use backoffice::sandbox::Credentials;
-use backoffice::sandbox::data::{DEFAULT_SEED, World};
 use backoffice::sandbox::process::SandboxProcess;
 use std::time::{Duration, Instant};
 
@@ -56,18 +55,22 @@ api_key_env = "SOAK_BUNQ_KEY"
 }
 
 fn rss_kib(pid: u32) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .unwrap_or_default()
-        .lines()
-        .find(|l| l.starts_with("VmRSS:"))
-        .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
-        .expect("the console's RSS")
+    backoffice::sandbox::process::proc_status_kib(Some(pid), "VmRSS").expect("the console's RSS")
 }
 
 fn median(v: &[u64]) -> u64 {
     let mut v = v.to_vec();
     v.sort_unstable();
     v[v.len() / 2]
+}
+
+/// The users loaded, from the list's title (`Users: 2,000 · sorted by name ↑ · 300 loaded`).
+fn loaded(screen: &str) -> u32 {
+    let Some(end) = screen.find(" loaded") else {
+        return 0;
+    };
+    let start = screen[..end].rfind(' ').map_or(0, |i| i + 1);
+    screen[start..end].replace(',', "").parse().unwrap_or(0)
 }
 
 /// One search typed afresh; returns once every backend has answered and the results have
@@ -100,20 +103,14 @@ fn a_soak_of_searching_and_paging_keeps_the_console_rss_flat() {
     )
     .expect("the sandbox starts");
     let (toml, env) = profile_for(&sandbox.credentials);
-    let dir = tempdir::Dir::new("soak-config");
+    let dir = TempDir::new("soak-config");
     let config = dir.0.join("config.toml");
     std::fs::write(&config, toml).unwrap();
     let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
 
     // A CPR both Unioo and bunq know, so one search has answers to group.
-    let world = World::generate(DEFAULT_SEED, backoffice::sandbox::data::DEFAULT_PEOPLE);
-    let bunq =
-        backoffice::sandbox::bunq::store::Store::generate(&world, backoffice::sandbox::bunq::USERS);
-    let tax = bunq.users[&2003]["tax_resident"][0]["tax_number"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let queries = ["Madsen", "Jensen", tax.as_str(), "Nielsen", "Hansen"];
+    let (_, cpr) = crate::common::shared_bunq_user();
+    let queries = ["Madsen", "Jensen", cpr.as_str(), "Nielsen", "Hansen"];
 
     let mut c = Console::start_env("soak", &["--config", config.to_str().unwrap()], &env);
     let pid = c.child.process_id().expect("the console's pid");
@@ -127,7 +124,10 @@ fn a_soak_of_searching_and_paging_keeps_the_console_rss_flat() {
         for _ in 0..10 {
             c.send("\x1b[6~");
         }
-        c.wait_for("loaded");
+        // Ten pages of about 18 rows go past the first 100, so more are loaded.
+        wait_until("more users loaded", DEADLINE, || {
+            loaded(&c.contents()) > 100
+        });
     };
     // Warm-up: every screen, session and connection pool once.
     for _ in 0..3 {
