@@ -9,8 +9,10 @@
 #[path = "common/mod.rs"]
 mod common;
 use backoffice::app::action::{Action, Call, Effect, Payload};
+use backoffice::app::features::ViewKind;
+use backoffice::app::paging::PagedList;
 use backoffice::app::runner::{Backends, perform};
-use backoffice::app::state::{PagedList, ProfileInfo, State, ViewKind};
+use backoffice::app::state::{ProfileInfo, State};
 use backoffice::app::update;
 use backoffice::backends::graphql::GraphqlClient;
 use backoffice::backends::unioo::{self, UniooClient};

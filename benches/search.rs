@@ -6,8 +6,10 @@
 //! wait for bunq), and with them off (the cost of the search itself).
 
 use backoffice::app::action::{Action, Effect};
+use backoffice::app::features::ViewKind;
+use backoffice::app::features::search::SearchView;
 use backoffice::app::runner::{Audit, Runner};
-use backoffice::app::state::{ProfileInfo, SearchView, State, ViewKind};
+use backoffice::app::state::{ProfileInfo, State};
 use backoffice::app::update;
 use backoffice::console::SandboxClients;
 use backoffice::sandbox::{Sandbox, SandboxOptions};
@@ -74,10 +76,10 @@ async fn search(
     let last = t0.elapsed();
     assert!(!view(state).results.is_empty(), "{text} is found");
     assert!(
-        view(state)
-            .sources
-            .iter()
-            .all(|s| !matches!(s.outcome, backoffice::app::state::Outcome::Failed { .. })),
+        view(state).sources.iter().all(|s| !matches!(
+            s.outcome,
+            backoffice::app::features::search::Outcome::Failed { .. }
+        )),
         "{:?}",
         view(state).sources
     );

@@ -76,7 +76,7 @@ async fn bytes_per_move_and_switch(b: &Backends) {
     settle(&mut state, b, key(KeyCode::Esc)).await;
     settle(&mut state, b, key(KeyCode::Char('u'))).await;
     // Two hundred rows loaded (the list pages as the cursor nears the end).
-    while matches!(&state.top().kind, backoffice::app::state::ViewKind::Users(l) if l.rows.len() < 200)
+    while matches!(&state.top().kind, backoffice::app::features::ViewKind::Users(l) if l.rows.len() < 200)
     {
         settle(&mut state, b, key(KeyCode::End)).await;
     }
@@ -89,12 +89,12 @@ async fn bytes_per_move_and_switch(b: &Backends) {
     let (mut within, mut scrolling) = (Vec::new(), Vec::new());
     for _ in 0..200 {
         let before = match &state.top().kind {
-            backoffice::app::state::ViewKind::Users(l) => l.offset,
+            backoffice::app::features::ViewKind::Users(l) => l.offset,
             _ => 0,
         };
         settle(&mut state, b, key(KeyCode::Down)).await;
         let after = match &state.top().kind {
-            backoffice::app::state::ViewKind::Users(l) => l.offset,
+            backoffice::app::features::ViewKind::Users(l) => l.offset,
             _ => 0,
         };
         term.draw(|f| backoffice::ui::draw(f, &state)).unwrap();

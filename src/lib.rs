@@ -7,6 +7,7 @@ pub mod cli;
 pub mod config;
 pub mod console;
 pub mod core;
+pub mod format;
 pub mod logging;
 pub mod onboarding;
 pub mod sandbox;

@@ -2,6 +2,8 @@
 //! same clients and config. Results go to stdout (JSON or a table); errors to stderr, with an
 //! exit code a script can test. CPR numbers are masked here as on screen.
 
+use crate::app::columns::{Sheet, Shown};
+use crate::app::features::{people, staff};
 use crate::app::runner::{Audit, Backends};
 use crate::backends::BackendError;
 use crate::core::{Cpr, Person, PersonSummary, Sort};
@@ -93,7 +95,7 @@ pub async fn get(cmd: Get, args: &crate::cli::ConsoleArgs) -> anyhow::Result<()>
         } => {
             let page = b.people.users(after, Sort::default(), first).await?;
             let rows: Vec<Value> = page.items.iter().map(summary_json).collect();
-            let sheet = crate::app::export::users(&page.items);
+            let sheet = Sheet::of("users", people::USER_COLUMNS, &page.items, &shown());
             let t = table(&sheet.headers, sheet.rows);
             let v = json!({ "total": page.total, "next_cursor": page.next_cursor, "users": rows });
             (v, output, t)
@@ -114,7 +116,7 @@ pub async fn get(cmd: Get, args: &crate::cli::ConsoleArgs) -> anyhow::Result<()>
                     })
                 })
                 .collect();
-            let sheet = crate::app::export::employees(&page.items);
+            let sheet = Sheet::of("employees", staff::COLUMNS, &page.items, &shown());
             let t = table(&sheet.headers, sheet.rows);
             let v =
                 json!({ "total": page.total, "next_cursor": page.next_cursor, "employees": rows });
@@ -125,24 +127,10 @@ pub async fn get(cmd: Get, args: &crate::cli::ConsoleArgs) -> anyhow::Result<()>
             let v = person_json(&p);
             let t = table(
                 &["Field", "Value"],
-                [
-                    ("Id", p.id.to_string()),
-                    ("Name", p.full_name()),
-                    ("CPR", p.masked_ssn().unwrap_or_default()),
-                    ("Email", p.email.clone().unwrap_or_default()),
-                    ("Phone", p.phone.clone().unwrap_or_default()),
-                    (
-                        "PEP",
-                        p.pep
-                            .as_ref()
-                            .and_then(|x| x.response.clone())
-                            .unwrap_or_default(),
-                    ),
-                    ("Organizations", p.organization_names().join(", ")),
-                ]
-                .into_iter()
-                .map(|(k, v)| vec![k.to_string(), v])
-                .collect(),
+                people::person_fields(&p)
+                    .into_iter()
+                    .map(|(k, v)| vec![k.to_string(), v])
+                    .collect(),
             );
             (v, output, t)
         }
@@ -260,6 +248,14 @@ fn person_json(p: &Person) -> Value {
 }
 
 /// Columns padded to their widest cell.
+/// What table cells are judged against in a one-shot command: now, in English.
+fn shown() -> Shown<'static> {
+    Shown {
+        today: jiff::Timestamp::now(),
+        language: "en",
+    }
+}
+
 fn table(headers: &[&str], rows: Vec<Vec<String>>) -> String {
     let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
     for r in &rows {

@@ -279,6 +279,16 @@ pub enum Effect {
         call: Call,
     },
     Cancel(RequestId),
+    /// Opens a record in its own feature's pane. The routing carries it out before the
+    /// effects leave `update`, so no feature needs to know another.
+    Open(Box<crate::search::Target>),
+    /// Opens a Unioo person by id, `title` standing in the breadcrumbs until they load.
+    OpenPerson {
+        id: uuid::Uuid,
+        title: String,
+    },
+    /// Runs a registry command, as if its key were pressed (after a prompt that gated it).
+    Run(super::registry::Command),
     /// Put this on the clipboard (the terminal writes OSC 52).
     Copy(Clip),
     /// Asks a running import to stop after the rows in flight (its report still arrives).

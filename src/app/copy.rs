@@ -4,54 +4,21 @@
 
 use super::action::{Clip, Effect};
 use super::state::*;
-use crate::search::Target;
-
-/// What `y` copies here: a label for the toast and the value.
-fn focused(state: &State) -> Option<(&'static str, String)> {
-    Some(match &state.top().kind {
-        ViewKind::Search(s) => {
-            let h = s.results.get(s.selected)?;
-            match &h.target {
-                Target::Healthmov(_) => ("name", h.name.clone()),
-                t => ("id", t.id()),
-            }
-        }
-        ViewKind::Person(p) => ("person id", p.id.to_string()),
-        ViewKind::Users(l) => ("user id", l.rows.get(l.selected)?.id.to_string()),
-        ViewKind::Employees(l) => ("employee id", l.rows.get(l.selected)?.id.to_string()),
-        ViewKind::Employee(e) => ("employee id", e.id.to_string()),
-        ViewKind::Queue(q) => (
-            "document id",
-            q.list.rows.get(q.list.selected)?.document_id.to_string(),
-        ),
-        ViewKind::Document(d) => ("document id", d.item.document_id.to_string()),
-        ViewKind::Companies(l) => ("company id", l.rows.get(l.selected)?.id.clone()),
-        ViewKind::ClientEmployee(e) => ("employee id", e.employee.id.clone()),
-        ViewKind::PlatformUsers(l) => ("user id", l.rows.get(l.selected)?.id.clone()),
-        ViewKind::PlatformUser(u) => ("user id", u.user.id.clone()),
-        ViewKind::EndUsers(l) => ("user id", l.rows.get(l.selected)?.id.clone()),
-        ViewKind::EndUser(u) => ("user id", u.user.id.clone()),
-        ViewKind::BankUsers(l) => ("user id", l.rows.get(l.selected)?.id.to_string()),
-        ViewKind::BankUser(u) => ("user id", u.id.to_string()),
-        _ => return None,
-    })
-}
 
 pub fn run(state: &mut State) -> Vec<Effect> {
-    // A revealed CPR on the person view is what is focused; copying it is audited first.
-    if let ViewKind::Person(p) = &state.top().kind
-        && p.revealed
-        && let Some(crate::core::Ssn::Danish(cpr)) =
-            p.person.loaded().and_then(|x| x.ssn().cloned())
+    let pane = state.top().kind.pane();
+    // A revealed CPR is what is focused; copying it is audited first.
+    if let Some(subject) = pane.revealable()
+        && subject.revealed
+        && let Some(cpr) = subject.cpr
     {
-        let targets = vec![format!("user:{}", p.id)];
         let view = state.top().id;
         let mut effects = Vec::new();
-        let req = super::review::audit_cpr(
+        let req = super::reveal::audit_cpr(
             state,
             view,
             "cpr.copy",
-            targets,
+            subject.targets,
             Some(cpr.masked()),
             "copied to the clipboard after an audited reveal".into(),
             &mut effects,
@@ -59,7 +26,7 @@ pub fn run(state: &mut State) -> Vec<Effect> {
         state.copy_after = Some((req, Clip(cpr.reveal())));
         return effects;
     }
-    match focused(state) {
+    match pane.copy_target() {
         Some((label, value)) => {
             state.show_toast(format!("Copied {label} {value}"));
             vec![Effect::Copy(Clip(value))]

@@ -1,14 +1,14 @@
 //! Keys and results for an open form (see `form` for the form itself). Free of I/O.
 
-use super::action::{Call, Effect, Payload};
+use super::action::{Effect, Payload, RequestId};
 use super::form::{FormKind, Stage};
+use super::pane::Feature;
 use super::state::*;
-use crate::audit::Event;
 use crate::backends::BackendError;
 use crossterm::event::{Event as TermEvent, KeyCode, KeyEvent};
 use tui_input::backend::crossterm::EventHandler;
 
-pub fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
+pub fn on_key(state: &mut State, key: KeyEvent, feature: &dyn Feature) -> Vec<Effect> {
     let Overlay::Form(form) = &mut state.overlay else {
         return Vec::new();
     };
@@ -19,7 +19,7 @@ pub fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     match (form.stage, key.code) {
         (Stage::DiscardAsked, KeyCode::Char('y')) => state.overlay = Overlay::None,
         (Stage::DiscardAsked, _) => form.stage = Stage::Editing,
-        (Stage::Confirming, KeyCode::Enter) => return send(state),
+        (Stage::Confirming, KeyCode::Enter) => return send(state, feature),
         // A form with nothing to type is only a question: Esc answers no.
         (Stage::Confirming, KeyCode::Esc) if form.fields.is_empty() => {
             state.overlay = Overlay::None
@@ -46,116 +46,43 @@ pub fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     Vec::new()
 }
 
-/// Enter on the confirm step: the runner audits, then sends.
-fn send(state: &mut State) -> Vec<Effect> {
+/// Enter on the confirm step: the feature makes the call; the runner audits, then sends.
+fn send(state: &mut State, feature: &dyn Feature) -> Vec<Effect> {
     let view = state.top().id;
-    let backend = state.profile.backend.to_string();
     let Overlay::Form(form) = &state.overlay else {
         return Vec::new();
     };
-    let call = match &form.kind {
-        FormKind::BankEmployee => {
-            let email = form.value("Email").unwrap_or_default();
-            let audit = Event {
-                backend,
-                action: "employee.create".into(),
-                // Audit records hold masked values only.
-                targets: vec![format!("email:{}", crate::core::mask_email(&email))],
-                correlation: uuid::Uuid::new_v4().to_string(),
-                ..Default::default()
-            };
-            Call::CreateEmployee {
-                email,
-                first_name: form.value("First name"),
-                last_name: form.value("Last name"),
-                audit: Box::new(audit),
+    let call = match feature.submit(state, form) {
+        Ok(call) => call,
+        Err(why) => {
+            if let Overlay::Form(form) = &mut state.overlay {
+                form.stage = Stage::Editing;
+                form.error = Some(why);
             }
+            return Vec::new();
         }
-        FormKind::EndUser(e) => match super::investors::change(form, e) {
-            Some((change, audit)) => Call::ChangeEndUser {
-                change: Box::new(change),
-                audit: Box::new(audit),
-            },
-            None => return Vec::new(),
-        },
-        FormKind::BankUser(k) => match super::banking::change(form, k) {
-            Some((id, update, audit)) => Call::ChangeBankUser {
-                id,
-                update: Box::new(update),
-                audit: Box::new(audit),
-            },
-            None => {
-                if let Overlay::Form(form) = &mut state.overlay {
-                    form.stage = Stage::Editing;
-                    form.error = Some("Nothing changed: there is nothing to send.".into());
-                }
-                return Vec::new();
-            }
-        },
-        FormKind::Platform(p) => match super::platform::change(form, p) {
-            Some((change, audit)) => Call::ChangePlatformUser {
-                change: Box::new(change),
-                audit: Box::new(audit),
-            },
-            None => return Vec::new(),
-        },
-        _ => match super::onboarding::forms::change(form) {
-            Some((change, audit)) => Call::Onboard {
-                change: Box::new(change),
-                audit: Box::new(audit),
-            },
-            None => return Vec::new(),
-        },
     };
     let mut effects = Vec::new();
-    let req = super::update::start(state, view, call, &mut effects);
+    let req = super::requests::start(state, view, call, &mut effects);
     if let Overlay::Form(form) = &mut state.overlay {
         form.sending = Some(req);
     }
     effects
 }
 
-/// The backend's answer: success closes the form and reloads the list; a refusal goes back to
-/// editing with the reason, keeping what was typed.
+/// The backend's answer: success closes the form and lets the feature show the change; a
+/// refusal goes back to editing with the reason, keeping what was typed.
 pub fn on_loaded(
     state: &mut State,
     view: ViewId,
+    req: RequestId,
     result: Result<Payload, BackendError>,
+    feature: &dyn Feature,
 ) -> Vec<Effect> {
     match result {
-        Ok(Payload::EmployeeCreated(e)) => {
+        Ok(payload) => {
             state.overlay = Overlay::None;
-            let mut effects = Vec::new();
-            if let Some(ViewKind::Employees(l)) = state.view_mut(view).map(|v| &mut v.kind) {
-                let sort = l.sort;
-                *l = PagedList {
-                    sort,
-                    notice: Some(format!(
-                        "Created {} ({})",
-                        e.full_name(),
-                        e.email.clone().unwrap_or_default()
-                    )),
-                    ..Default::default()
-                };
-                effects.extend(super::update::load_more(state, view));
-            }
-            effects
-        }
-        Ok(Payload::EndUserChanged(user)) => {
-            state.overlay = Overlay::None;
-            super::investors::on_changed(state, user.map(|u| *u))
-        }
-        Ok(Payload::BankUserChanged(user)) => {
-            state.overlay = Overlay::None;
-            super::banking::on_changed(state, *user)
-        }
-        Ok(Payload::PlatformChanged(user)) => {
-            state.overlay = Overlay::None;
-            super::platform::on_changed(state, *user)
-        }
-        Ok(Payload::Onboarded(changed)) => {
-            state.overlay = Overlay::None;
-            super::onboarding::on_changed(state, view, changed)
+            feature.on_loaded(state, view, req, Ok(payload))
         }
         Err(e) => {
             let login = matches!(e, BackendError::Unauthorized { .. });
@@ -181,19 +108,18 @@ pub fn on_loaded(
                 });
             }
             if login {
-                super::onboarding::prompt::ask_login(state, view, &e);
+                state.ask_login(view, &e);
             }
             Vec::new()
         }
-        Ok(_) => Vec::new(),
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::super::test_support::*;
     use super::*;
-    use crate::app::action::Action;
+    use crate::app::action::{Action, Call};
+    use crate::app::test_support::*;
     use crate::app::update::update;
     use crate::core::{Employee, Page};
 

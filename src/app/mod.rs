@@ -1,20 +1,24 @@
 //! The state machine: keys and results in, state changes and effects out (DESIGN section 2).
+//!
+//! Shared machinery (state, action, requests, paging, columns, pane, form, registry, keymap,
+//! palette, reveal, copy, export) sits below `features/`, one folder per feature; `update` and
+//! `runner` route to the features and hold no feature's logic.
 
 pub mod action;
-pub mod banking;
+pub mod columns;
 pub mod copy;
 pub mod export;
+pub mod features;
 pub mod form;
 pub mod forms;
-pub mod investors;
 pub mod keymap;
-pub mod onboarding;
+pub mod paging;
 pub mod palette;
-pub mod platform;
+pub mod pane;
 pub mod registry;
-pub mod review;
+pub mod requests;
+pub mod reveal;
 pub mod runner;
-pub mod search;
 pub mod state;
 #[cfg(test)]
 pub mod test_support;

@@ -262,6 +262,16 @@ pub fn spec(command: Command) -> &'static Spec {
         .expect("every command is registered")
 }
 
+/// The spec of `command` that applies in `ctx` (one command may have several, one per
+/// screen: `n` creates an employee on one and a company on another); `None` where it does
+/// not apply. Read-only is not applied here: the caller says why a mutating one is refused.
+pub fn applicable(command: Command, ctx: Context) -> Option<&'static Spec> {
+    let ctx = ctx.read_only(false);
+    REGISTRY
+        .iter()
+        .find(|s| s.command == command && ctx.allows(s))
+}
+
 /// What the focused screen offers, which decides which commands apply.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Context {
@@ -292,6 +302,8 @@ const fn ctx(scopes: &'static [Scope], typing: bool) -> Context {
 }
 
 pub const SEARCH_INPUT: Context = ctx(&[Scope::Search], true);
+/// A text field has the keys (a filter): only commands on Ctrl, F-keys and Esc apply.
+pub const TYPING: Context = ctx(&[], true);
 pub const SEARCH_RESULTS: Context = ctx(&[Scope::Search, Scope::Lists], false);
 pub const PERSON: Context = ctx(&[Scope::Person, Scope::Lists, Scope::Cpr], false);
 pub const PAGED_LIST: Context = ctx(&[Scope::PagedLists, Scope::Lists], false);
@@ -322,6 +334,7 @@ pub const BANK_USERS: Context = ctx(&[Scope::Banking, Scope::Lists], false);
 pub const BANK_USER: Context = ctx(&[Scope::Banking], false);
 pub const ALL_CONTEXTS: &[Context] = &[
     SEARCH_INPUT,
+    TYPING,
     SEARCH_RESULTS,
     PERSON,
     PAGED_LIST,

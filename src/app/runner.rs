@@ -128,6 +128,8 @@ impl Runner {
             }
             // The terminal's part, not a backend's.
             Effect::Copy(_) => {}
+            // Carried out by `update` before its effects leave it.
+            Effect::Open(_) | Effect::OpenPerson { .. } | Effect::Run(_) => {}
             Effect::Quit => {
                 for (_, h) in self.tasks.drain() {
                     h.abort();
@@ -176,7 +178,7 @@ async fn audited<T>(
 }
 
 pub async fn perform(b: &Backends, call: Call) -> Result<Payload, BackendError> {
-    use super::state::PAGE_SIZE;
+    use super::paging::PAGE_SIZE;
     Ok(match call {
         Call::Search { source, query } => Payload::Hits(b.sources().search(source, &query).await?),
         Call::Person(id) => Payload::Person(b.people.person(id).await?.map(Box::new)),

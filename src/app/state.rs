@@ -1,18 +1,16 @@
 //! Everything the console knows at one moment. `update` changes it; `ui::draw` reads it.
 
 use super::action::RequestId;
-use super::registry::{self, Context};
-use crate::core::*;
+use super::features::search::{SearchFocus, SearchView};
+use super::features::{View, ViewKind};
+use super::registry::Context;
 use jiff::civil::Date;
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 use tui_input::Input;
-use uuid::Uuid;
 
 /// A spinner shows only for requests slower than this, so fast answers never flicker.
 pub const SPINNER_DELAY: Duration = Duration::from_millis(100);
-/// Rows fetched per page of the users and employees lists (the API's maximum).
-pub const PAGE_SIZE: usize = 100;
 
 pub type ViewId = u64;
 
@@ -140,391 +138,6 @@ pub const TOAST_FOR: Duration = Duration::from_secs(3);
 
 /// A backend whose request runs longer than this is shown as slow.
 pub const SLOW_AFTER: Duration = Duration::from_secs(2);
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SearchFocus {
-    Input,
-    Results,
-}
-
-#[derive(Debug)]
-pub struct SearchView {
-    pub input: Input,
-    pub focus: SearchFocus,
-    /// Why what was typed was refused, shown under the field.
-    pub error: Option<String>,
-    /// What was last searched: the field shows it (a CPR masked) once submitted.
-    pub submitted: Option<crate::search::Query>,
-    /// One entry per backend asked, in the order asked.
-    pub sources: Vec<SourceSearch>,
-    /// Every backend's hits so far, the same person's together.
-    pub results: Vec<crate::search::Hit>,
-    pub selected: usize,
-}
-
-impl SearchView {
-    /// The requests of backends still searching.
-    pub fn pending(&self) -> impl Iterator<Item = RequestId> + '_ {
-        self.sources
-            .iter()
-            .filter(|s| s.outcome == Outcome::Pending)
-            .map(|s| s.req)
-    }
-}
-
-/// One backend's part in a search.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SourceSearch {
-    pub source: crate::search::Source,
-    pub req: RequestId,
-    pub started: Instant,
-    pub outcome: Outcome,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum Outcome {
-    Pending,
-    Found {
-        hits: usize,
-        /// Only the first users were listed and matched.
-        capped: bool,
-        took: Duration,
-    },
-    Failed {
-        why: String,
-        took: Duration,
-    },
-    Cancelled,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PersonTab {
-    Overview,
-    Roles,
-    Identity,
-    Documents,
-}
-
-impl PersonTab {
-    pub const ALL: [PersonTab; 4] = [
-        PersonTab::Overview,
-        PersonTab::Roles,
-        PersonTab::Identity,
-        PersonTab::Documents,
-    ];
-
-    pub fn title(self) -> &'static str {
-        match self {
-            PersonTab::Overview => "Overview/KYC",
-            PersonTab::Roles => "Roles",
-            PersonTab::Identity => "Identity",
-            PersonTab::Documents => "Documents",
-        }
-    }
-
-    pub fn index(self) -> usize {
-        Self::ALL.iter().position(|t| *t == self).unwrap_or(0)
-    }
-}
-
-#[derive(Debug)]
-pub struct PersonView {
-    pub id: Uuid,
-    /// The full CPR is shown (after an audited reveal) until the view changes.
-    pub revealed: bool,
-    /// Shown in the breadcrumbs before the person has loaded.
-    pub title: String,
-    pub person: Resource<Box<Person>>,
-    pub tab: PersonTab,
-    pub role_row: usize,
-    pub document_row: usize,
-    /// The document whose bytes were asked for, and the answer.
-    pub open_document: Option<(DocumentKind, Resource<Option<DocumentFile>>)>,
-}
-
-impl PersonView {
-    /// The person's documents in display order.
-    pub fn documents(&self) -> Vec<&Legitimation> {
-        self.person
-            .loaded()
-            .map(|p| {
-                p.photo_legitimation
-                    .iter()
-                    .chain(p.social_security_card.iter())
-                    .collect()
-            })
-            .unwrap_or_default()
-    }
-}
-
-/// A server-paged list that loads more as the cursor nears the end.
-#[derive(Debug)]
-pub struct PagedList<T> {
-    pub rows: Vec<T>,
-    pub total: Option<usize>,
-    pub next_cursor: Option<String>,
-    pub loading: Option<RequestId>,
-    pub error: Option<String>,
-    /// Good news for the footer (e.g. what was just created).
-    pub notice: Option<String>,
-    pub selected: usize,
-    /// First visible row; kept here because drawing is pure.
-    pub offset: usize,
-    pub sort: Sort,
-}
-
-impl<T> Default for PagedList<T> {
-    fn default() -> Self {
-        PagedList {
-            rows: Vec::new(),
-            total: None,
-            next_cursor: None,
-            loading: None,
-            error: None,
-            notice: None,
-            selected: 0,
-            offset: 0,
-            sort: Sort::default(),
-        }
-    }
-}
-
-impl<T> PagedList<T> {
-    pub fn complete(&self) -> bool {
-        self.total.is_some() && self.next_cursor.is_none()
-    }
-}
-
-/// The review queue: pending documents, oldest first.
-#[derive(Debug, Default)]
-pub struct QueueView {
-    pub list: PagedList<ReviewItem>,
-    pub kind: Option<DocumentKind>,
-}
-
-/// One document under review, with the facts a reviewer weighs beside it.
-#[derive(Debug)]
-pub struct DocumentView {
-    pub item: ReviewItem,
-    pub person: Resource<Box<Person>>,
-    pub file: Resource<Option<DocumentFile>>,
-    /// The decoded image, for drawing.
-    pub image: Option<std::sync::Arc<image::DynamicImage>>,
-    pub zoom: bool,
-    /// A decision on its way.
-    pub deciding: Option<RequestId>,
-    /// The last decision's refusal, shown until the next one.
-    pub notice: Option<String>,
-    pub revealed: bool,
-}
-
-impl DocumentView {
-    pub fn new(item: ReviewItem) -> DocumentView {
-        DocumentView {
-            item,
-            person: Resource::Idle,
-            file: Resource::Idle,
-            image: None,
-            zoom: false,
-            deciding: None,
-            notice: None,
-            revealed: false,
-        }
-    }
-
-    /// The person's current record of this document, when loaded: fresher than the queue's.
-    pub fn current(&self) -> Option<&Legitimation> {
-        let p = self.person.loaded()?;
-        [
-            p.photo_legitimation.as_ref(),
-            p.social_security_card.as_ref(),
-        ]
-        .into_iter()
-        .flatten()
-        .find(|d| d.id == Some(self.item.document_id))
-    }
-
-    /// Its state: the person's current record's, else the queue's.
-    pub fn state(&self) -> LegitimationState {
-        self.current().map_or(self.item.state, |c| c.state)
-    }
-
-    /// Its version, the one a decision is sent against: as [`Self::state`].
-    pub fn version(&self) -> i32 {
-        self.current()
-            .and_then(|c| c.version)
-            .unwrap_or(self.item.version)
-    }
-}
-
-/// The audit trail, read from the log file.
-#[derive(Debug)]
-pub struct AuditView {
-    pub records: Resource<Vec<crate::audit::Record>>,
-    /// The chain check of the file: records verified, or the first bad line.
-    pub verified: Option<Result<usize, String>>,
-    pub filter: Input,
-    pub filtering: bool,
-    pub selected: usize,
-}
-
-impl AuditView {
-    /// Records matching the filter (action, target, reason, operator, outcome), newest first.
-    pub fn visible(&self) -> Vec<&crate::audit::Record> {
-        let needle = self.filter.value().to_lowercase();
-        self.records
-            .loaded()
-            .map(|rs| {
-                rs.iter()
-                    .rev()
-                    .filter(|r| {
-                        needle.is_empty() || r.search_text().to_lowercase().contains(&needle)
-                    })
-                    .collect()
-            })
-            .unwrap_or_default()
-    }
-}
-
-/// A company's departments.
-#[derive(Debug)]
-pub struct DepartmentsView {
-    pub company: Company,
-    pub list: PagedList<Department>,
-}
-
-/// A department's employees.
-#[derive(Debug)]
-pub struct ClientEmployeesView {
-    pub department: Department,
-    pub list: PagedList<ClientEmployee>,
-}
-
-/// One client employee with their dependents.
-#[derive(Debug)]
-pub struct ClientEmployeeView {
-    pub employee: ClientEmployee,
-    /// Where the employee works, when reached through the lists (a search does not say).
-    pub company_id: Option<String>,
-    pub department_id: Option<String>,
-    pub dependent_row: usize,
-    /// What was just saved.
-    pub notice: Option<String>,
-}
-
-/// One platform user with their accounts.
-#[derive(Debug)]
-pub struct PlatformUserView {
-    pub user: crate::core::platform::PlatformUser,
-    /// What was just done, or why it was refused.
-    pub notice: Option<String>,
-    pub account_row: usize,
-}
-
-/// One Upvest end user with their checks and tax residencies.
-#[derive(Debug)]
-pub struct EndUserView {
-    pub user: crate::core::investing::EndUser,
-    pub detail: Resource<Box<crate::core::investing::EndUserDetail>>,
-    pub notice: Option<String>,
-}
-
-/// One bunq user: as listed, or loading when opened by id.
-#[derive(Debug)]
-pub struct BankUserView {
-    pub id: u64,
-    pub user: Resource<Box<crate::core::banking::BankUser>>,
-    pub notice: Option<String>,
-}
-
-#[derive(Debug)]
-pub enum ViewKind {
-    Search(SearchView),
-    Person(Box<PersonView>),
-    Users(PagedList<PersonSummary>),
-    Employees(PagedList<Employee>),
-    Employee(Box<Employee>),
-    Queue(QueueView),
-    Document(Box<DocumentView>),
-    Audit(Box<AuditView>),
-    Companies(PagedList<Company>),
-    Departments(Box<DepartmentsView>),
-    ClientEmployees(Box<ClientEmployeesView>),
-    ClientEmployee(Box<ClientEmployeeView>),
-    /// VASCO users: pending first.
-    PlatformUsers(PagedList<crate::core::platform::PlatformUser>),
-    PlatformUser(Box<PlatformUserView>),
-    /// Upvest end users.
-    EndUsers(PagedList<crate::core::investing::EndUser>),
-    EndUser(Box<EndUserView>),
-    /// bunq users, newest first.
-    BankUsers(PagedList<crate::core::banking::BankUser>),
-    BankUser(Box<BankUserView>),
-}
-
-#[derive(Debug)]
-pub struct View {
-    pub id: ViewId,
-    pub kind: ViewKind,
-}
-
-impl View {
-    pub fn title(&self) -> String {
-        match &self.kind {
-            ViewKind::Search(_) => "Search".into(),
-            ViewKind::Person(p) => p.title.clone(),
-            ViewKind::Users(_) => "Users".into(),
-            ViewKind::Employees(_) => "Employees".into(),
-            ViewKind::Employee(e) => e.full_name(),
-            ViewKind::Queue(_) => "Review queue".into(),
-            ViewKind::Document(d) => {
-                format!("{} of {}", d.item.kind.label(), d.item.person.full_name())
-            }
-            ViewKind::Audit(_) => "Audit trail".into(),
-            ViewKind::Companies(_) => "Companies".into(),
-            ViewKind::Departments(d) => d.company.name.clone(),
-            ViewKind::ClientEmployees(e) => e.department.name.clone(),
-            ViewKind::ClientEmployee(e) => e.employee.full_name(),
-            ViewKind::PlatformUsers(_) => "Platform users".into(),
-            ViewKind::PlatformUser(u) => u.user.full_name(),
-            ViewKind::EndUsers(_) => "End users".into(),
-            ViewKind::EndUser(u) => u.user.full_name(),
-            ViewKind::BankUsers(_) => "bunq users".into(),
-            ViewKind::BankUser(u) => match &u.user {
-                Resource::Loaded(user) => user.full_name(),
-                _ => format!("bunq user {}", u.id),
-            },
-        }
-    }
-
-    pub fn context(&self) -> Context {
-        match &self.kind {
-            ViewKind::Search(s) if s.focus == SearchFocus::Input => registry::SEARCH_INPUT,
-            ViewKind::Search(_) => registry::SEARCH_RESULTS,
-            ViewKind::Person(_) => registry::PERSON,
-            ViewKind::Users(_) => registry::PAGED_LIST,
-            ViewKind::Employees(_) => registry::STAFF,
-            ViewKind::Employee(_) => registry::DETAIL,
-            ViewKind::Queue(_) => registry::QUEUE,
-            ViewKind::Document(_) => registry::DOCUMENT,
-            ViewKind::Audit(a) if a.filtering => Context {
-                typing: true,
-                ..registry::AUDIT
-            },
-            ViewKind::Audit(_) => registry::AUDIT,
-            ViewKind::Companies(_) => registry::COMPANIES,
-            ViewKind::Departments(_) => registry::DEPARTMENTS,
-            ViewKind::ClientEmployees(_) => registry::CLIENT_EMPLOYEES,
-            ViewKind::ClientEmployee(_) => registry::CLIENT_EMPLOYEE,
-            ViewKind::PlatformUsers(_) => registry::PLATFORM_USERS,
-            ViewKind::PlatformUser(_) => registry::PLATFORM_USER,
-            ViewKind::EndUsers(_) => registry::END_USERS,
-            ViewKind::EndUser(_) => registry::END_USER,
-            ViewKind::BankUsers(_) => registry::BANK_USERS,
-            ViewKind::BankUser(_) => registry::BANK_USER,
-        }
-    }
-}
 
 #[derive(Debug)]
 pub enum Overlay {
@@ -708,6 +321,19 @@ impl State {
         s
     }
 
+    /// Opens the login prompt after Healthmov refused the session; `view` loads again after.
+    pub fn ask_login(&mut self, view: ViewId, e: &crate::backends::BackendError) {
+        if self.login.as_ref().is_some_and(|l| l.sending.is_some()) {
+            return;
+        }
+        let username = self.profile.healthmov_user.clone().unwrap_or_default();
+        let mut p = Prompt::new(PromptKind::Login { username, view });
+        if let crate::backends::BackendError::Unauthorized { detail, .. } = e {
+            p.error = Some(detail.clone());
+        }
+        self.login = Some(p);
+    }
+
     /// A short confirmation in the status line for [`TOAST_FOR`].
     pub fn show_toast(&mut self, text: String) {
         self.toast = Some((text, self.now + TOAST_FOR));
@@ -771,9 +397,22 @@ impl State {
             .unwrap_or_else(|_| jiff::Timestamp::now())
     }
 
-    /// What the keys mean now, read-only profiles included.
+    /// What the keys mean now, read-only profiles included: the one place read-only is
+    /// applied, so keys, help, the palette and the hints all leave out mutating actions.
     pub fn context(&self) -> Context {
-        self.top().context().read_only(self.profile.read_only)
+        self.top()
+            .kind
+            .pane()
+            .context()
+            .read_only(self.profile.read_only)
+    }
+
+    /// What a table cell may depend on besides its row, as the screen shows it now.
+    pub fn shown(&self) -> crate::app::columns::Shown<'_> {
+        crate::app::columns::Shown {
+            today: self.today_start(),
+            language: &self.profile.language,
+        }
     }
 
     pub fn breadcrumbs(&self) -> Vec<String> {
@@ -800,10 +439,4 @@ impl State {
         let n = self.now.saturating_duration_since(started).as_millis() / 100;
         FRAMES[n as usize % FRAMES.len()]
     }
-}
-
-/// Rows a list table shows for a terminal `height`: header, status bar, table border and
-/// column header take the rest. Shared by `update` (scrolling) and `ui` (drawing).
-pub fn list_rows(height: u16) -> usize {
-    usize::from(height.saturating_sub(1 + 1 + 2 + 1 + 1)).max(1)
 }

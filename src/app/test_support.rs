@@ -3,7 +3,7 @@
 use super::action::{Action, Call, Effect, RequestId};
 use super::state::{ProfileInfo, State};
 use super::update;
-use crate::core::PersonSummary;
+
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use jiff::civil::Date;
 use std::time::Instant;
@@ -58,3 +58,17 @@ pub fn calls(effects: &[Effect]) -> Vec<(RequestId, Call)> {
 pub fn call_req(effects: &[Effect]) -> (RequestId, Call) {
     calls(effects).into_iter().next().expect("a call")
 }
+
+/// What tests of `update` read back: the views of every feature and the shared list.
+pub use super::features::ViewKind;
+pub use super::features::audit::AuditView;
+pub use super::features::bank_users::BankUserView;
+pub use super::features::end_users::EndUserView;
+pub use super::features::onboarding::{ClientEmployeeView, ClientEmployeesView, DepartmentsView};
+pub use super::features::people::{PersonTab, PersonView};
+pub use super::features::platform::PlatformUserView;
+pub use super::features::review::{DocumentView, QueueView};
+pub use super::features::search::{Outcome, SearchFocus, SearchView, SourceSearch};
+pub use super::paging::{PagedList, list_rows};
+pub use super::state::{DEFAULT_REJECT_REASONS, PromptKind};
+pub use crate::core::{Page, PersonSummary, Sort, SortKey};

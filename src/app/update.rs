@@ -1,36 +1,72 @@
-//! `update`: the console's logic. Synchronous and free of I/O: it changes the state and returns
-//! the effects (backend calls, cancellations) for the runner to carry out.
+//! `update`: routing only. Keys, results and ticks come in; each goes to the shared machinery
+//! (navigation, requests, paging, overlays) or to the feature of the view it concerns, through
+//! `ViewKind::feature` and `ViewKind::pane`. Synchronous and free of I/O: it changes the state
+//! and returns the effects (backend calls, cancellations) for the runner to carry out.
 
-use super::action::{Action, Call, Effect, Payload, RequestId};
-use super::banking;
-use super::forms;
-use super::investors;
-use super::onboarding;
-use super::palette;
-use super::platform;
+use super::action::{Action, Effect, Payload, RequestId};
+use super::features::{
+    ViewKind, audit, bank_users, end_users, onboarding, people, platform, review, staff,
+};
+use super::paging::list_rows;
 use super::registry::{self, Command};
-use super::review;
-use super::search;
+use super::requests;
 use super::state::*;
+use super::{copy, export, forms, palette, reveal};
 use crate::backends::BackendError;
-use crate::core::*;
-use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind};
+use crate::search::Target;
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use tui_input::backend::crossterm::EventHandler;
 
 pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
     let top = state.top().id;
     let effects = dispatch(state, action);
+    let effects = follow(state, effects);
     if state.top().id != top {
         // A revealed CPR shows only until the view changes.
         for v in &mut state.views {
-            match &mut v.kind {
-                ViewKind::Person(p) => p.revealed = false,
-                ViewKind::Document(d) => d.revealed = false,
-                _ => {}
-            }
+            v.kind.pane_mut().set_revealed(false);
         }
     }
     effects
+}
+
+/// Carries out the effects that are the routing's own (opening another feature's record,
+/// running a gated command); the rest go to the runner.
+fn follow(state: &mut State, effects: Vec<Effect>) -> Vec<Effect> {
+    let mut out = Vec::new();
+    for e in effects {
+        match e {
+            Effect::Open(target) => {
+                let more = open_target(state, *target);
+                out.extend(follow(state, more));
+            }
+            Effect::OpenPerson { id, title } => people::open_person(state, id, title, &mut out),
+            Effect::Run(command) => {
+                let more = run(state, command);
+                out.extend(follow(state, more));
+            }
+            e => out.push(e),
+        }
+    }
+    out
+}
+
+/// A record found elsewhere (a search hit), opened in its own feature's pane.
+fn open_target(state: &mut State, target: Target) -> Vec<Effect> {
+    match target {
+        Target::UniooPerson(id) => {
+            let mut effects = Vec::new();
+            people::open_person(state, id, id.to_string(), &mut effects);
+            effects
+        }
+        Target::BankUser(id) => bank_users::open_id(state, id),
+        Target::EndUser(u) => end_users::open_record(state, *u),
+        Target::PlatformUser(u) => {
+            platform::open_record(state, *u);
+            Vec::new()
+        }
+        Target::Healthmov(found) => onboarding::open_found(state, *found).unwrap_or_default(),
+    }
 }
 
 fn dispatch(state: &mut State, action: Action) -> Vec<Effect> {
@@ -49,13 +85,13 @@ fn dispatch(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::Key(_) => Vec::new(),
         Action::Paste(text) => {
-            if let ViewKind::Search(s) = &mut state.top_mut().kind
-                && s.focus == SearchFocus::Input
-            {
+            // Pasted text goes to the field being typed in, as typed characters.
+            if state.context().typing && matches!(state.overlay, Overlay::None) {
+                let feature = state.top().kind.feature();
                 for c in text.chars().filter(|c| !c.is_control()) {
-                    s.input.handle(tui_input::InputRequest::InsertChar(c));
+                    let key = KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
+                    feature.on_other_key(state, key);
                 }
-                s.error = None;
             }
             Vec::new()
         }
@@ -63,15 +99,8 @@ fn dispatch(state: &mut State, action: Action) -> Vec<Effect> {
             state.size = (w, h);
             let rows = list_rows(h);
             for v in &mut state.views {
-                match &mut v.kind {
-                    ViewKind::Users(l) => keep_visible(l, rows),
-                    ViewKind::Employees(l) => keep_visible(l, rows),
-                    ViewKind::Companies(l) => keep_visible(l, rows),
-                    ViewKind::PlatformUsers(l) => keep_visible(l, rows),
-                    ViewKind::EndUsers(l) => keep_visible(l, rows),
-                    ViewKind::Departments(d) => keep_visible(&mut d.list, rows),
-                    ViewKind::ClientEmployees(e) => keep_visible(&mut e.list, rows),
-                    _ => {}
+                if let Some(l) = v.kind.pane_mut().list() {
+                    l.keep_visible(rows);
                 }
             }
             Vec::new()
@@ -108,22 +137,18 @@ pub fn tick_redraws(state: &State) -> bool {
 }
 
 fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
-    let context = state.context();
     // A running import takes Ctrl-C as "stop the import", not "quit".
     if matches!(state.overlay, Overlay::Import(_)) {
         return onboarding::on_import_key(state, key);
     }
     // Ctrl-C quits from anywhere, dialogs and fields included.
-    if key.code == KeyCode::Char('c')
-        && key
-            .modifiers
-            .contains(crossterm::event::KeyModifiers::CONTROL)
-    {
+    if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
         return run(state, Command::Quit);
     }
     if state.login.is_some() {
         return onboarding::on_login_key(state, key);
     }
+    let context = state.context();
     match &mut state.overlay {
         Overlay::Help => {
             if matches!(
@@ -139,14 +164,13 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             return Vec::new();
         }
         Overlay::Palette { input, selected } => {
-            let ctx = context;
-            let matches = palette::matches(input.value(), ctx);
+            let matches = palette::matches(input.value(), context);
             match key.code {
                 KeyCode::Esc => state.overlay = Overlay::None,
                 KeyCode::Up => *selected = selected.saturating_sub(1),
                 KeyCode::Down => *selected = (*selected + 1).min(matches.len().saturating_sub(1)),
                 KeyCode::Enter => {
-                    let chosen = match palette::with_arguments(input.value(), ctx) {
+                    let chosen = match palette::with_arguments(input.value(), context) {
                         Some((spec, args)) => Some((spec.command, args.to_string())),
                         None => matches.get(*selected).map(|s| (s.command, String::new())),
                     };
@@ -162,26 +186,11 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             }
             return Vec::new();
         }
-        Overlay::Confirm(c) => {
-            match key.code {
-                KeyCode::Esc => state.overlay = Overlay::None,
-                KeyCode::Enter => return review::confirm(state),
-                KeyCode::Up if c.reject => c.reason = c.reason.saturating_sub(1),
-                KeyCode::Down if c.reject => {
-                    c.reason = (c.reason + 1).min(state.profile.reject_reasons.len())
-                }
-                _ if c.reject => {
-                    c.detail.handle_event(&Event::Key(key));
-                    c.error = None;
-                }
-                _ => {}
-            }
-            return Vec::new();
-        }
+        Overlay::Confirm(_) => return review::on_confirm_key(state, key),
         Overlay::Reveal { reason, error } => {
             match key.code {
                 KeyCode::Esc => state.overlay = Overlay::None,
-                KeyCode::Enter => return review::confirm_reveal(state),
+                KeyCode::Enter => return reveal::confirm(state),
                 _ => {
                     reason.handle_event(&Event::Key(key));
                     *error = None;
@@ -189,45 +198,17 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             }
             return Vec::new();
         }
-        Overlay::Form(_) => return forms::on_key(state, key),
+        Overlay::Form(_) => {
+            let feature = state.top().kind.feature();
+            return forms::on_key(state, key, feature);
+        }
         Overlay::Prompt(_) => return onboarding::on_prompt_key(state, key),
         Overlay::Import(_) => return onboarding::on_import_key(state, key),
         Overlay::None => {}
     }
-    let ctx = state.context();
-    match state.keymap.lookup(&key, ctx) {
+    match state.keymap.lookup(&key, context) {
         Some(command) => run(state, command),
-        None if ctx.typing => {
-            if let ViewKind::Audit(a) = &mut state.top_mut().kind {
-                if matches!(key.code, KeyCode::Enter | KeyCode::Esc) {
-                    a.filtering = false;
-                } else {
-                    a.filter.handle_event(&Event::Key(key));
-                    a.selected = 0;
-                }
-                return Vec::new();
-            }
-            if let ViewKind::Search(s) = &mut state.top_mut().kind {
-                if key.code == KeyCode::Enter {
-                    return search::submit(state);
-                }
-                if s.input.handle_event(&Event::Key(key)).is_some() {
-                    s.error = None;
-                }
-            }
-            Vec::new()
-        }
-        None => {
-            // A digit on the search results starts a new CPR: no need to go back to the field.
-            if let (ViewKind::Search(s), KeyCode::Char(c)) = (&mut state.top_mut().kind, key.code)
-                && c.is_ascii_digit()
-            {
-                s.focus = SearchFocus::Input;
-                s.input = tui_input::Input::new(c.to_string());
-                s.error = None;
-            }
-            Vec::new()
-        }
+        None => state.top().kind.feature().on_other_key(state, key),
     }
 }
 
@@ -235,24 +216,34 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
 /// [`Command::takes_arguments`]).
 fn run_with(state: &mut State, command: Command, args: &str) -> Vec<Effect> {
     match command {
-        Command::Export => super::export::run(state, args),
+        Command::Export => export::run(state, args),
         Command::Profile => switch_profile(state, args),
         c => run(state, c),
     }
 }
 
-/// Runs a command from the registry (by key or from the palette).
+/// Runs a command from the registry (by key, from the palette, or after a prompt). Whether a
+/// mutating command may run is decided here, once, for every way of reaching it.
 pub fn run(state: &mut State, command: Command) -> Vec<Effect> {
-    // Production: the first change of the session waits for the profile's name.
-    if state.profile.production
-        && !state.production_unlocked
-        && !state.profile.read_only
-        && registry::spec(command).mutating
+    let here = state.top().kind.pane().context();
+    if let Some(spec) = registry::applicable(command, here)
+        && spec.mutating
     {
-        state.overlay = Overlay::Prompt(Prompt::new(PromptKind::ProductionGate { then: command }));
-        return Vec::new();
+        if state.profile.read_only {
+            state.show_toast(format!(
+                "This profile is read-only: {} is not available.",
+                spec.name
+            ));
+            return Vec::new();
+        }
+        // Production: the first change of the session waits for the profile's name.
+        if state.profile.production && !state.production_unlocked {
+            state.overlay =
+                Overlay::Prompt(Prompt::new(PromptKind::ProductionGate { then: command }));
+            return Vec::new();
+        }
     }
-    let rows = list_rows(state.size.1);
+    let feature = state.top().kind.feature();
     match command {
         Command::Quit => {
             state.quit = true;
@@ -271,175 +262,76 @@ pub fn run(state: &mut State, command: Command) -> Vec<Effect> {
         }
         Command::Back => back(state),
         Command::Search => {
-            let effects = cancel_views_above(state, 1);
+            let effects = requests::cancel_views_above(state, 1);
             state.views.truncate(1);
             if let ViewKind::Search(s) = &mut state.top_mut().kind {
-                s.focus = SearchFocus::Input;
+                s.focus = super::features::search::SearchFocus::Input;
             }
             effects
         }
-        Command::Users => open_list(state, true),
-        Command::Employees => open_list(state, false),
-        Command::Refresh => refresh(state),
-        Command::SwitchFocus => {
-            if let ViewKind::Search(s) = &mut state.top_mut().kind {
-                s.focus = match s.focus {
-                    SearchFocus::Input => SearchFocus::Results,
-                    SearchFocus::Results => SearchFocus::Input,
-                };
-            }
+        Command::Users => people::open_users(state),
+        Command::Employees => staff::open_list(state),
+        Command::Review => review::open_queue(state),
+        Command::Audit => audit::open(state),
+        Command::Onboarding => onboarding::open_companies(state),
+        Command::Platform => platform::open(state),
+        Command::EndUsers => end_users::open(state),
+        Command::BankUsers => bank_users::open(state),
+        Command::FindExternalId => onboarding::find_external_id(state),
+        Command::Refresh => {
+            let mut effects = requests::cancel_views_above(state, state.views.len() - 1);
+            effects.extend(feature.refresh(state));
+            effects
+        }
+        Command::Copy => copy::run(state),
+        Command::Export => export::run(state, ""),
+        Command::Profile => switch_profile(state, ""),
+        Command::Reveal => {
+            reveal::ask(state);
             Vec::new()
         }
-        Command::NextTab
-        | Command::PrevTab
-        | Command::Tab1
-        | Command::Tab2
-        | Command::Tab3
-        | Command::Tab4 => {
-            if let ViewKind::Person(p) = &mut state.top_mut().kind {
-                let i = p.tab.index();
-                p.tab = match command {
-                    Command::NextTab => PersonTab::ALL[(i + 1) % 4],
-                    Command::PrevTab => PersonTab::ALL[(i + 3) % 4],
-                    Command::Tab1 => PersonTab::Overview,
-                    Command::Tab2 => PersonTab::Roles,
-                    Command::Tab3 => PersonTab::Identity,
-                    _ => PersonTab::Documents,
-                };
-                p.open_document = None;
-                p.revealed = false;
-            }
-            Vec::new()
-        }
+        Command::Open => feature.open(state),
         Command::Up
         | Command::Down
         | Command::PageUp
         | Command::PageDown
         | Command::Top
-        | Command::Bottom => move_cursor(state, command, rows),
-        Command::Open => open(state),
-        Command::Review => {
-            let mut effects = Vec::new();
-            review::open_queue(state, &mut effects);
-            effects
-        }
-        Command::Audit => {
-            let view = state.push(ViewKind::Audit(Box::new(AuditView {
-                records: Resource::Idle,
-                verified: None,
-                filter: Default::default(),
-                filtering: false,
-                selected: 0,
-            })));
-            let mut effects = Vec::new();
-            let req = start(state, view, Call::LoadAudit, &mut effects);
-            if let ViewKind::Audit(a) = &mut state.top_mut().kind {
-                a.records = Resource::Loading(req);
+        | Command::Bottom => {
+            let rows = list_rows(state.size.1);
+            let view = state.top().id;
+            match state.top_mut().kind.pane_mut().list() {
+                // Page in ahead of the cursor, so scrolling rarely waits.
+                Some(l) => match l.move_cursor(command, rows) {
+                    true => feature.load_more(state, view),
+                    false => Vec::new(),
+                },
+                None => feature.on_command(state, command),
             }
-            effects
         }
-        Command::Filter => match &mut state.top_mut().kind {
-            ViewKind::Audit(a) => {
-                a.filtering = true;
-                Vec::new()
-            }
-            _ => review::cycle_filter(state),
-        },
-        Command::Approve | Command::Reject => {
-            if !state.profile.read_only {
-                review::ask(state, command == Command::Reject);
-            }
-            Vec::new()
-        }
-        Command::Zoom => {
-            if let ViewKind::Document(d) = &mut state.top_mut().kind {
-                d.zoom = !d.zoom;
-            }
-            Vec::new()
-        }
-        Command::Reveal => {
-            review::ask_reveal(state);
-            Vec::new()
-        }
-        Command::New if matches!(state.top().kind, ViewKind::Employees(_)) => {
-            if !state.profile.read_only {
-                state.overlay = Overlay::Form(super::form::Form::bank_employee());
-            }
-            Vec::new()
-        }
-        Command::Onboarding => onboarding::open_companies(state),
-        Command::Platform => platform::open(state),
-        Command::EndUsers => investors::open(state),
-        Command::BankUsers => banking::open(state),
-        Command::Copy => super::copy::run(state),
-        Command::Export => super::export::run(state, ""),
-        Command::Profile => switch_profile(state, ""),
-        Command::Block | Command::SetStatus => banking::run(state, command),
-        Command::Edit
-            if matches!(
-                state.top().kind,
-                ViewKind::BankUsers(_) | ViewKind::BankUser(_)
-            ) =>
-        {
-            banking::run(state, command)
-        }
-        Command::RequestChange => investors::run(state, command),
-        Command::New | Command::Offboard
-            if matches!(
-                state.top().kind,
-                ViewKind::EndUsers(_) | ViewKind::EndUser(_)
-            ) =>
-        {
-            investors::run(state, command)
-        }
-        Command::Activate | Command::Deactivate | Command::MoveGroup => {
-            platform::run(state, command)
-        }
-        Command::New | Command::Edit
-            if matches!(
-                state.top().kind,
-                ViewKind::PlatformUsers(_) | ViewKind::PlatformUser(_)
-            ) =>
-        {
-            platform::run(state, command)
-        }
-        Command::New
-        | Command::FindExternalId
+        Command::SwitchFocus
+        | Command::NextTab
+        | Command::PrevTab
+        | Command::Tab1
+        | Command::Tab2
+        | Command::Tab3
+        | Command::Tab4
+        | Command::Sort
+        | Command::Filter
+        | Command::Approve
+        | Command::Reject
+        | Command::Zoom
+        | Command::New
         | Command::Edit
         | Command::AddDependent
         | Command::EditDependent
         | Command::Offboard
-        | Command::Import => onboarding::run(state, command),
-        Command::Sort => {
-            let view = state.top().id;
-            let mut effects = Vec::new();
-            match &mut state.top_mut().kind {
-                ViewKind::Users(l) => {
-                    let sort = l.sort.next();
-                    effects.extend(l.loading.take().map(Effect::Cancel));
-                    *l = PagedList {
-                        sort,
-                        ..Default::default()
-                    };
-                }
-                ViewKind::Employees(l) => {
-                    let sort = l.sort.next();
-                    effects.extend(l.loading.take().map(Effect::Cancel));
-                    *l = PagedList {
-                        sort,
-                        ..Default::default()
-                    };
-                }
-                _ => return effects,
-            }
-            for e in &effects {
-                if let Effect::Cancel(r) = e {
-                    state.requests.remove(r);
-                }
-            }
-            effects.extend(load_more(state, view));
-            effects
-        }
+        | Command::Import
+        | Command::Activate
+        | Command::Deactivate
+        | Command::MoveGroup
+        | Command::RequestChange
+        | Command::Block
+        | Command::SetStatus => feature.on_command(state, command),
     }
 }
 
@@ -463,413 +355,24 @@ fn switch_profile(state: &mut State, name: &str) -> Vec<Effect> {
     Vec::new()
 }
 
-/// What an answer says about its backend: a refusal still means the backend is up.
-fn health_after(result: &Result<Payload, BackendError>, took: std::time::Duration) -> Health {
-    match result {
-        Err(BackendError::Unauthorized { .. }) => Health::AuthFailed,
-        Err(BackendError::Throttled { .. }) => Health::Throttled,
-        Err(e) if e.backend_down() => Health::Down,
-        _ if took >= SLOW_AFTER => Health::Slow,
-        _ => Health::Ok,
-    }
-}
-
-/// Registers a call and returns its request id.
-pub(super) fn start(
-    state: &mut State,
-    view: ViewId,
-    call: Call,
-    effects: &mut Vec<Effect>,
-) -> RequestId {
-    let req = state.next_id();
-    state.requests.insert(
-        req,
-        InFlight {
-            view,
-            started: state.now,
-            what: call.describe(),
-            backend: call.backend(),
-        },
-    );
-    effects.push(Effect::Call { req, call });
-    req
-}
-
-fn cancel(state: &mut State, req: RequestId, effects: &mut Vec<Effect>) {
-    state.requests.remove(&req);
-    effects.push(Effect::Cancel(req));
-}
-
-/// Goes back to the open view that `is` matches, closing those above it; `None` when there
-/// is none (open a new one then). Lists are reused rather than stacked twice.
-pub(super) fn return_to(state: &mut State, is: impl Fn(&ViewKind) -> bool) -> Option<Vec<Effect>> {
-    let pos = state.views.iter().position(|v| is(&v.kind))?;
-    let effects = cancel_views_above(state, pos + 1);
-    state.views.truncate(pos + 1);
-    Some(effects)
-}
-
-/// Cancels every request of the views from `keep` up.
-pub(super) fn cancel_views_above(state: &mut State, keep: usize) -> Vec<Effect> {
-    let ids: Vec<ViewId> = state.views.iter().skip(keep).map(|v| v.id).collect();
-    let reqs: Vec<RequestId> = state
-        .requests
-        .iter()
-        .filter(|(_, r)| ids.contains(&r.view))
-        .map(|(id, _)| *id)
-        .collect();
-    let mut effects = Vec::new();
-    for r in reqs {
-        cancel(state, r, &mut effects);
-    }
-    effects
-}
-
-/// Esc: cancel what the current view is waiting for; if nothing, close the document or go back.
+/// Esc: cancel what the current view is waiting for; if nothing, close what is open inside
+/// it, or go back.
 fn back(state: &mut State) -> Vec<Effect> {
     let view = state.top().id;
-    let running: Vec<RequestId> = state
-        .requests
-        .iter()
-        .filter(|(_, r)| r.view == view)
-        .map(|(id, _)| *id)
-        .collect();
+    let running = requests::of_view(state, view);
     let mut effects = Vec::new();
     if !running.is_empty() {
-        for r in &running {
-            cancel(state, *r, &mut effects);
+        for r in running {
+            requests::cancel(state, r, &mut effects);
         }
-        match &mut state.top_mut().kind {
-            ViewKind::Search(s) => search::cancelled(s),
-            ViewKind::Person(p) => {
-                if p.person.is_loading() {
-                    p.person = Resource::Failed("Cancelled. Press F5 to load again.".into());
-                }
-                if let Some((_, doc)) = &mut p.open_document
-                    && doc.is_loading()
-                {
-                    p.open_document = None;
-                }
-            }
-            ViewKind::Users(l) => {
-                l.loading = None;
-                l.error = Some("Loading cancelled. Move down or press F5 to continue.".into());
-            }
-            ViewKind::Employees(l) => {
-                l.loading = None;
-                l.error = Some("Loading cancelled. Move down or press F5 to continue.".into());
-            }
-            ViewKind::Queue(q) => {
-                q.list.loading = None;
-                q.list.error = Some("Loading cancelled. Press F5 to load again.".into());
-            }
-            ViewKind::Document(d) => {
-                if d.deciding.is_some() {
-                    d.deciding = None;
-                    d.notice = Some(
-                        "Stopped waiting for the decision. It may still have been made: press F5 to see the document's state."
-                            .into(),
-                    );
-                }
-            }
-            ViewKind::Employee(_)
-            | ViewKind::Audit(_)
-            | ViewKind::PlatformUser(_)
-            | ViewKind::EndUser(_) => {}
-            ViewKind::BankUser(u) => {
-                if matches!(u.user, Resource::Loading(_)) {
-                    u.user = Resource::Failed("Loading cancelled. Press F5 to load again.".into());
-                }
-            }
-            ViewKind::BankUsers(l) => {
-                l.loading = None;
-                l.error = Some("Loading cancelled. Move down or press F5 to continue.".into());
-            }
-            ViewKind::EndUsers(l) => {
-                l.loading = None;
-                l.error = Some("Loading cancelled. Move down or press F5 to continue.".into());
-            }
-            ViewKind::PlatformUsers(l) => {
-                l.loading = None;
-                l.error = Some("Loading cancelled. Press F5 to load again.".into());
-            }
-            kind => {
-                onboarding::cancelled(kind);
-            }
-        }
+        state.top_mut().kind.pane_mut().cancelled();
         return effects;
     }
     let depth = state.views.len();
-    match &mut state.top_mut().kind {
-        ViewKind::Person(p) if p.open_document.is_some() => p.open_document = None,
-        ViewKind::Document(d) if d.zoom => d.zoom = false,
-        ViewKind::Search(s) => s.focus = SearchFocus::Results,
-        _ if depth > 1 => {
-            state.views.pop();
-        }
-        _ => {}
+    if !state.top_mut().kind.pane_mut().back() && depth > 1 {
+        state.views.pop();
     }
     effects
-}
-
-fn open_list(state: &mut State, users: bool) -> Vec<Effect> {
-    if let Some(effects) = return_to(state, |k| {
-        matches!(
-            (k, users),
-            (ViewKind::Users(_), true) | (ViewKind::Employees(_), false)
-        )
-    }) {
-        return effects;
-    }
-    let kind = if users {
-        ViewKind::Users(Default::default())
-    } else {
-        ViewKind::Employees(Default::default())
-    };
-    let view = state.push(kind);
-    load_more(state, view)
-}
-
-/// Asks for the next page of a paged list, unless one is on its way or the list is complete.
-pub(super) fn load_more(state: &mut State, view: ViewId) -> Vec<Effect> {
-    let call = match state.view_mut(view).map(|v| &mut v.kind) {
-        Some(ViewKind::Users(l)) if l.loading.is_none() && !l.complete() => Call::Users {
-            after: l.next_cursor.clone(),
-            sort: l.sort,
-        },
-        Some(ViewKind::Employees(l)) if l.loading.is_none() && !l.complete() => Call::Employees {
-            after: l.next_cursor.clone(),
-            sort: l.sort,
-        },
-        _ => return Vec::new(),
-    };
-    let mut effects = Vec::new();
-    let req = start(state, view, call, &mut effects);
-    match state.view_mut(view).map(|v| &mut v.kind) {
-        Some(ViewKind::Users(l)) => {
-            l.loading = Some(req);
-            l.error = None;
-        }
-        Some(ViewKind::Employees(l)) => {
-            l.loading = Some(req);
-            l.error = None;
-        }
-        _ => {}
-    }
-    effects
-}
-
-fn refresh(state: &mut State) -> Vec<Effect> {
-    let mut effects = cancel_views_above(state, state.views.len() - 1);
-    let view = state.top().id;
-    match &mut state.top_mut().kind {
-        ViewKind::Person(p) => {
-            let id = p.id;
-            p.open_document = None;
-            let req = start(state, view, Call::Person(id), &mut effects);
-            if let ViewKind::Person(p) = &mut state.top_mut().kind {
-                p.person = Resource::Loading(req);
-            }
-        }
-        ViewKind::Users(l) => {
-            *l = PagedList {
-                sort: l.sort,
-                ..Default::default()
-            };
-            effects.extend(load_more(state, view));
-        }
-        ViewKind::Employees(l) => {
-            *l = PagedList {
-                sort: l.sort,
-                ..Default::default()
-            };
-            effects.extend(load_more(state, view));
-        }
-        ViewKind::Search(_) => effects.extend(search::again(state)),
-        ViewKind::Queue(q) => {
-            q.list = PagedList::default();
-            effects.extend(review::load_more(state, view));
-        }
-        ViewKind::Document(d) => {
-            let item = d.item.clone();
-            state.views.pop();
-            review::open_document(state, item, &mut effects);
-        }
-        ViewKind::Audit(_) => {
-            let req = start(state, view, Call::LoadAudit, &mut effects);
-            if let ViewKind::Audit(a) = &mut state.top_mut().kind {
-                a.records = Resource::Loading(req);
-            }
-        }
-        ViewKind::Employee(_) => {}
-        _ => {
-            let more = platform::refresh(state)
-                .or_else(|| investors::refresh(state))
-                .or_else(|| banking::refresh(state))
-                .or_else(|| onboarding::refresh(state));
-            effects.extend(more.unwrap_or_default())
-        }
-    }
-    effects
-}
-
-pub(super) fn step(selected: usize, len: usize, command: Command, page: usize) -> usize {
-    if len == 0 {
-        return 0;
-    }
-    let last = len - 1;
-    match command {
-        Command::Up => selected.saturating_sub(1),
-        Command::Down => (selected + 1).min(last),
-        Command::PageUp => selected.saturating_sub(page),
-        Command::PageDown => (selected + page).min(last),
-        Command::Top => 0,
-        Command::Bottom => last,
-        _ => selected,
-    }
-}
-
-/// Keeps the selected row on screen. Leaving the window scrolls it by half a page, not by a
-/// row: over a slow link one redraw of the table every few moves beats one every move.
-pub(super) fn keep_visible<T>(l: &mut PagedList<T>, rows: usize) {
-    let half = (rows / 2).max(1);
-    if l.selected < l.offset {
-        l.offset = l.selected.saturating_sub(half - 1);
-    } else if l.selected >= l.offset + rows {
-        l.offset = (l.selected + half + 1).saturating_sub(rows).min(l.selected);
-    }
-}
-
-fn move_cursor(state: &mut State, command: Command, rows: usize) -> Vec<Effect> {
-    let view = state.top().id;
-    let near_end = match &mut state.top_mut().kind {
-        ViewKind::Search(s) => {
-            s.selected = step(s.selected, s.results.len(), command, rows);
-            false
-        }
-        ViewKind::Person(p) => {
-            match p.tab {
-                PersonTab::Roles => {
-                    let len = p.person.loaded().map_or(0, |x| x.administrators.len());
-                    p.role_row = step(p.role_row, len, command, rows);
-                }
-                PersonTab::Documents => {
-                    let len = p.documents().len();
-                    p.document_row = step(p.document_row, len, command, rows);
-                    p.open_document = None;
-                }
-                _ => {}
-            }
-            false
-        }
-        ViewKind::Users(l) => {
-            l.selected = step(l.selected, l.rows.len(), command, rows);
-            keep_visible(l, rows);
-            l.selected + 2 * rows >= l.rows.len()
-        }
-        ViewKind::Employees(l) => {
-            l.selected = step(l.selected, l.rows.len(), command, rows);
-            keep_visible(l, rows);
-            l.selected + 2 * rows >= l.rows.len()
-        }
-        ViewKind::Queue(q) => {
-            q.list.selected = step(q.list.selected, q.list.rows.len(), command, rows);
-            keep_visible(&mut q.list, rows);
-            if q.list.selected + 2 * rows >= q.list.rows.len() {
-                return review::load_more(state, view);
-            }
-            false
-        }
-        ViewKind::Audit(a) => {
-            let len = a.visible().len();
-            a.selected = step(a.selected, len, command, rows);
-            false
-        }
-        ViewKind::Employee(_) | ViewKind::Document(_) => false,
-        _ => {
-            return platform::move_cursor(state, command, rows)
-                .or_else(|| investors::move_cursor(state, command, rows))
-                .or_else(|| banking::move_cursor(state, command, rows))
-                .or_else(|| onboarding::move_cursor(state, command, rows))
-                .unwrap_or_default();
-        }
-    };
-    // Page in ahead of the cursor, so scrolling rarely waits.
-    if near_end {
-        load_more(state, view)
-    } else {
-        Vec::new()
-    }
-}
-
-fn open(state: &mut State) -> Vec<Effect> {
-    let view = state.top().id;
-    let mut effects = Vec::new();
-    let target = match &mut state.top_mut().kind {
-        ViewKind::Search(s) => {
-            return match s.results.get(s.selected).cloned() {
-                Some(hit) => search::open_hit(state, hit),
-                None => effects,
-            };
-        }
-        ViewKind::Users(l) => l.rows.get(l.selected).map(|p| (p.id, p.full_name())),
-        ViewKind::Employees(l) => {
-            if let Some(e) = l.rows.get(l.selected).cloned() {
-                state.push(ViewKind::Employee(Box::new(e)));
-            }
-            return effects;
-        }
-        ViewKind::Queue(q) => {
-            if let Some(item) = q.list.rows.get(q.list.selected).cloned() {
-                review::open_document(state, item, &mut effects);
-            }
-            return effects;
-        }
-        ViewKind::Companies(_) | ViewKind::Departments(_) | ViewKind::ClientEmployees(_) => {
-            return onboarding::open(state).unwrap_or_default();
-        }
-        ViewKind::PlatformUsers(_) => return platform::open_user(state).unwrap_or_default(),
-        ViewKind::EndUsers(_) => return investors::open_user(state).unwrap_or_default(),
-        ViewKind::BankUsers(_) => return banking::open_user(state).unwrap_or_default(),
-        ViewKind::Person(p) if p.tab == PersonTab::Documents => {
-            let Some(kind) = p.documents().get(p.document_row).map(|d| d.kind) else {
-                return effects;
-            };
-            let user = p.id;
-            let req = start(state, view, Call::Document { user, kind }, &mut effects);
-            if let ViewKind::Person(p) = &mut state.top_mut().kind {
-                p.open_document = Some((kind, Resource::Loading(req)));
-            }
-            return effects;
-        }
-        _ => None,
-    };
-    if let Some((id, title)) = target {
-        open_person(state, id, title, &mut effects);
-    }
-    effects
-}
-
-pub(super) fn open_person(
-    state: &mut State,
-    id: uuid::Uuid,
-    title: String,
-    effects: &mut Vec<Effect>,
-) {
-    let view = state.push(ViewKind::Person(Box::new(PersonView {
-        id,
-        revealed: false,
-        title,
-        person: Resource::Idle,
-        tab: PersonTab::Overview,
-        role_row: 0,
-        document_row: 0,
-        open_document: None,
-    })));
-    let req = start(state, view, Call::Person(id), effects);
-    if let ViewKind::Person(p) = &mut state.top_mut().kind {
-        p.person = Resource::Loading(req);
-    }
 }
 
 fn on_loaded(
@@ -882,7 +385,11 @@ fn on_loaded(
         return Vec::new();
     };
     if matches!(&state.overlay, Overlay::Form(f) if f.sending == Some(req)) {
-        return forms::on_loaded(state, flight.view, result);
+        let feature = match state.views.iter().find(|v| v.id == flight.view) {
+            Some(v) => v.kind.feature(),
+            None => return Vec::new(),
+        };
+        return forms::on_loaded(state, flight.view, req, result, feature);
     }
     let mut result = Some(result);
     if let Some(effects) = onboarding::on_prompt_loaded(state, req, &mut result)
@@ -895,7 +402,9 @@ fn on_loaded(
     };
     if let Some(backend) = flight.backend {
         let took = state.now.saturating_duration_since(flight.started);
-        state.health.insert(backend, health_after(&result, took));
+        state
+            .health
+            .insert(backend, requests::health_after(&result, took));
     }
     let from = Some((flight.what, flight.backend));
     match &result {
@@ -907,124 +416,24 @@ fn on_loaded(
         Ok(_) => {}
     }
     if state.copy_after.as_ref().is_some_and(|(r, _)| *r == req) {
-        return super::copy::on_audited(state, req, result.is_ok());
+        return copy::on_audited(state, req, result.is_ok());
     }
     if let Ok(Payload::Exported { path, rows }) = &result {
         state.show_toast(format!("Exported {rows} rows to {}", path.display()));
         return Vec::new();
     }
-    let mut effects = Vec::new();
     let Some(view) = state.view_mut(flight.view) else {
-        return effects;
+        return Vec::new();
     };
-    if matches!(view.kind, ViewKind::Document(_)) {
-        review::on_document_loaded(state, flight.view, req, result, &mut effects);
-        return effects;
-    }
-    if matches!(
-        view.kind,
-        ViewKind::PlatformUsers(_) | ViewKind::PlatformUser(_)
-    ) {
-        return platform::on_loaded(state, flight.view, req, result);
-    }
-    if matches!(view.kind, ViewKind::Search(_)) {
-        return search::on_loaded(state, flight.view, req, result);
-    }
-    if matches!(view.kind, ViewKind::BankUsers(_) | ViewKind::BankUser(_)) {
-        return banking::on_loaded(state, flight.view, req, result);
-    }
-    if matches!(view.kind, ViewKind::EndUsers(_) | ViewKind::EndUser(_)) {
-        return investors::on_loaded(state, flight.view, req, result);
-    }
-    if matches!(
-        view.kind,
-        ViewKind::Companies(_)
-            | ViewKind::Departments(_)
-            | ViewKind::ClientEmployees(_)
-            | ViewKind::ClientEmployee(_)
-    ) {
-        return onboarding::on_loaded(state, flight.view, req, result);
-    }
-    let failed = |e: &BackendError| e.to_string();
-    match (&mut view.kind, result) {
-        (ViewKind::Person(p), result) => match result {
-            Ok(Payload::Person(Some(person))) if p.person == Resource::Loading(req) => {
-                p.title = person.full_name();
-                p.person = Resource::Loaded(person);
-            }
-            Ok(Payload::Person(None)) => {
-                p.person = Resource::Failed(
-                    "This person is not visible to your bank any more (no active administrator role).".into(),
-                );
-            }
-            Ok(Payload::Document { file, .. }) => {
-                if let Some((_, doc)) = &mut p.open_document {
-                    *doc = Resource::Loaded(file);
-                }
-            }
-            Ok(Payload::Revealed) => p.revealed = true,
-            // Already in the status line; the person stays as loaded.
-            Err(e) if e.code() == Some("AUDIT_UNAVAILABLE") => {}
-            Err(e) => {
-                if p.person == Resource::Loading(req) {
-                    p.person = Resource::Failed(failed(&e));
-                } else if let Some((_, doc)) = &mut p.open_document {
-                    *doc = Resource::Failed(failed(&e));
-                }
-            }
-            Ok(_) => {}
-        },
-        (ViewKind::Users(l), result) => apply_page(l, req, result, |p| match p {
-            Payload::Users(page) => Some(page),
-            _ => None,
-        }),
-        (ViewKind::Employees(l), result) => apply_page(l, req, result, |p| match p {
-            Payload::Employees(page) => Some(page),
-            _ => None,
-        }),
-        (ViewKind::Queue(q), result) => apply_page(&mut q.list, req, result, |p| match p {
-            Payload::Queue(page) => Some(page),
-            _ => None,
-        }),
-        (ViewKind::Audit(a), result) => match result {
-            Ok(Payload::Audit { records, verified }) => {
-                a.records = Resource::Loaded(records);
-                a.verified = Some(verified);
-            }
-            Err(e) => a.records = Resource::Failed(e.to_string()),
-            Ok(_) => {}
-        },
-        _ => {}
-    }
-    effects
-}
-
-fn apply_page<T>(
-    l: &mut PagedList<T>,
-    req: RequestId,
-    result: Result<Payload, BackendError>,
-    page: impl FnOnce(Payload) -> Option<Page<T>>,
-) {
-    if l.loading != Some(req) {
-        return;
-    }
-    l.loading = None;
-    match result.map(page) {
-        Ok(Some(p)) => {
-            l.rows.extend(p.items);
-            l.total = Some(p.total);
-            l.next_cursor = p.next_cursor;
-        }
-        Ok(None) => {}
-        Err(e) => l.error = Some(e.to_string()),
-    }
+    let feature = view.kind.feature();
+    feature.on_loaded(state, flight.view, req, result)
 }
 
 #[cfg(test)]
 mod tests {
-    use super::super::test_support::*;
     use super::*;
     use crate::app::action::Call;
+    use crate::app::test_support::*;
     use crossterm::event::KeyModifiers;
     use std::time::Duration;
 

@@ -123,7 +123,7 @@ fn paint_over(terminal: &mut Terminal<CrosstermBackend<Stdout>>) -> anyhow::Resu
 
 /// Whether a document image is on screen.
 fn shows_image(state: &State) -> bool {
-    matches!(&state.top().kind, crate::app::state::ViewKind::Document(d) if d.image.is_some())
+    matches!(&state.top().kind, crate::app::features::ViewKind::Document(d) if d.image.is_some())
 }
 
 /// Whether something is drawn over a pixel image (sixel, iTerm2). Such an image is written
@@ -131,7 +131,10 @@ fn shows_image(state: &State) -> bool {
 /// stays on the terminal after it closes unless every cell is painted again.
 fn image_covered(state: &State) -> bool {
     state.images.protocol != ratatui_image::picker::ProtocolType::Halfblocks
-        && matches!(state.top().kind, crate::app::state::ViewKind::Document(_))
+        && matches!(
+            state.top().kind,
+            crate::app::features::ViewKind::Document(_)
+        )
         && (!matches!(state.overlay, crate::app::state::Overlay::None)
             || state.login.is_some()
             || state.locked)

@@ -1,12 +1,13 @@
 //! Drawing: pure functions from `&State` to a frame. No I/O, no mutation of the state (the one
 //! cache is the last encoded image, in `widgets::image`).
 
-pub mod format;
+pub use crate::format;
 pub mod panes;
 pub mod theme;
 pub mod widgets;
 
-use crate::app::state::{State, ViewKind};
+use crate::app::features::ViewKind;
+use crate::app::state::State;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout};
 

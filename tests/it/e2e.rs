@@ -234,7 +234,7 @@ fn review_reject_then_approve_from_the_keyboard_and_the_audit_chain_verifies() {
     let mut c = Console::start_with("review", &["--audit-log", log.to_str().unwrap()]);
     c.wait_for("Find a person in every backend");
     c.send("\x1b");
-    c.wait_for("/ new search");
+    c.wait_for("/ search");
     c.send("v");
     c.wait_for("Review queue:");
     c.send("\r");
@@ -282,7 +282,7 @@ fn onboard_a_department_and_an_employee_with_a_dependent_then_find_them_by_exter
     let mut c = Console::start_with("onboard", &["--audit-log", log.to_str().unwrap()]);
     c.wait_for("Find a person in every backend");
     c.send("\x1b");
-    c.wait_for("/ new search");
+    c.wait_for("/ search");
     c.send("o");
     c.wait_for("Client companies: 12");
     c.send("\r");
@@ -313,7 +313,7 @@ fn onboard_a_department_and_an_employee_with_a_dependent_then_find_them_by_exter
     c.send("/");
     c.wait_for("Find a person in every backend");
     c.send("\x1b");
-    c.wait_for("/ new search");
+    c.wait_for("/ search");
     c.send("x");
     c.wait_for("Find by external id");
     c.send("EXT-E2E-1\r");
@@ -406,7 +406,7 @@ fn a_rebound_key_works_the_old_one_does_nothing_and_no_color_means_no_colour() {
     );
     c.wait_for("Find a person in every backend");
     c.send("\x1b");
-    c.wait_for("/ new search");
+    c.wait_for("/ search");
     c.send("B");
     std::thread::sleep(Duration::from_millis(300));
     assert!(
@@ -506,7 +506,7 @@ fn profile_switches_without_restarting() {
     let mut c = Console::start_with("profiles", &["--config", config.to_str().unwrap()]);
     c.wait_for("profile: demo");
     c.send("\x1b");
-    c.wait_for("/ new search");
+    c.wait_for("/ search");
     c.send(":profile nowhere\r");
     c.wait_for("No profile \"nowhere\"; there are demo, training.");
     c.send(":profile training\r");
@@ -540,7 +540,7 @@ fn open_first_document(tag: &str, env: &[(&str, &str)]) -> Console {
     let mut c = Console::start_env(tag, &[], env);
     c.wait_for("Find a person in every backend");
     c.send("\x1b");
-    c.wait_for("/ new search");
+    c.wait_for("/ search");
     c.send("v");
     c.wait_for("Review queue:");
     std::thread::sleep(Duration::from_millis(300));

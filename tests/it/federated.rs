@@ -4,8 +4,10 @@
 
 use crate::common::{TempDir, backends, sandbox};
 use backoffice::app::action::{Action, Effect};
+use backoffice::app::features::ViewKind;
+use backoffice::app::features::search::{Outcome, SearchView};
 use backoffice::app::runner::Runner;
-use backoffice::app::state::{Outcome, ProfileInfo, SearchView, State, ViewKind};
+use backoffice::app::state::{ProfileInfo, State};
 use backoffice::app::update;
 use backoffice::backends::graphql::GraphqlClient;
 use backoffice::backends::vasco::VascoClient;

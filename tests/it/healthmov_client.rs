@@ -128,8 +128,9 @@ async fn a_429_is_waited_out_and_nothing_is_lost() {
 #[tokio::test]
 async fn the_console_asks_for_the_password_and_again_when_it_is_refused() {
     use backoffice::app::action::{Action, Effect};
+    use backoffice::app::features::ViewKind;
     use backoffice::app::runner::{Backends, perform};
-    use backoffice::app::state::{ProfileInfo, State, ViewKind};
+    use backoffice::app::state::{ProfileInfo, State};
     use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
     use std::sync::Arc;
 

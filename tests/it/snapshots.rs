@@ -728,7 +728,7 @@ async fn export_of_a_document_and_of_the_audit_trail_keeps_the_cpr_masked() {
     h.key(KeyCode::Char('R')).await;
     h.text("phone call").await;
     h.key(KeyCode::Enter).await;
-    let backoffice::app::state::ViewKind::Document(d) = &h.state.top().kind else {
+    let backoffice::app::features::ViewKind::Document(d) = &h.state.top().kind else {
         panic!("the document is open");
     };
     let Some(backoffice::core::Ssn::Danish(cpr)) = d.item.cpr.clone() else {

@@ -86,7 +86,7 @@ fn search(c: &mut Console, query: &str) {
     let shown = format!("Find: {}", &query[..6]);
     wait_until(&format!("the search for {shown}"), DEADLINE, || {
         let s = c.contents();
-        s.contains(&shown) && s.contains("/ new search") && !s.contains("searching")
+        s.contains(&shown) && s.contains("/ search") && !s.contains("searching")
     });
 }
 

@@ -1,13 +1,13 @@
 //! The audit trail pane (`:audit`): the log's records, newest first, with a text filter and
 //! the chain check.
 
-use crate::app::state::{AuditView, Resource, State};
-use crate::audit::Outcome;
+use crate::app::features::audit::{self, AuditView};
+use crate::app::state::{Resource, State};
 use crate::ui::widgets::table::{self, Window};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Row};
+use ratatui::widgets::{Block, Borders, Paragraph};
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &State, a: &AuditView) {
     let t = &state.theme;
@@ -61,22 +61,8 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, a: &AuditView) {
             );
         }
     }
-    let rows = a.visible();
-    // At 80 columns the operator column gives way to the reason.
-    let wide = list.width >= 110;
-    let mut header = vec!["Time (UTC)", "Action", "Outcome", "CPR", "Reason"];
-    let mut widths = vec![
-        Constraint::Length(16),
-        Constraint::Length(20),
-        Constraint::Length(7),
-        Constraint::Length(11),
-        Constraint::Fill(1),
-    ];
-    if wide {
-        header.push("By");
-        widths.push(Constraint::Length(16));
-    }
-    table::draw(
+    let rows: Vec<crate::audit::Record> = a.visible().into_iter().cloned().collect();
+    table::draw_columns(
         frame,
         list,
         t,
@@ -84,31 +70,13 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, a: &AuditView) {
             " Audit trail: {} records (newest first) ",
             rows.len()
         )),
-        header,
-        &widths,
-        rows.len(),
+        audit::COLUMNS,
+        &rows,
         Window {
             offset: table::offset_for(a.selected, list),
             selected: Some(a.selected),
         },
-        |i| {
-            let r = rows[i];
-            let style = match &r.outcome {
-                Outcome::Intent => t.dim(),
-                Outcome::Ok => t.ok(),
-                Outcome::Error { .. } => t.danger(),
-            };
-            let mut cells = vec![
-                Span::raw(r.time.get(..16).unwrap_or(&r.time).replace('T', " ")),
-                Span::raw(r.event.action.clone()),
-                Span::styled(r.outcome.label(), style),
-                Span::raw(r.event.cpr_masked.clone().unwrap_or_default()),
-                Span::raw(r.reason_shown().to_string()),
-            ];
-            if wide {
-                cells.push(Span::raw(r.by().to_string()));
-            }
-            Row::new(cells)
-        },
+        &state.shown(),
+        |_, _, text| text,
     );
 }

@@ -1,16 +1,20 @@
 //! bunq users: the list (newest first) and one user. Tax numbers are shown masked.
 
 use super::users::split;
-use crate::app::state::{BankUserView, PagedList, Resource, State};
+use crate::app::features::bank_users::{self, BankUserView};
+use crate::app::paging::PagedList;
+use crate::app::registry::Command;
+use crate::app::state::{Resource, State};
 use crate::core::banking::BankUser;
 use crate::ui::format;
 use crate::ui::widgets::field;
+use crate::ui::widgets::hints;
 use crate::ui::widgets::table::{self, Window};
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Wrap};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 fn status_style(state: &State, status: &str) -> Style {
     let t = &state.theme;
@@ -25,54 +29,23 @@ fn status_style(state: &State, status: &str) -> Style {
 pub fn draw_list(frame: &mut Frame, area: Rect, state: &State, l: &PagedList<BankUser>) {
     let t = &state.theme;
     let [table_area, footer_area] = split(area);
-    let wide = area.width >= 120;
-    let mut header = vec!["Status", "Name", "Born", "Id"];
-    let mut widths = vec![
-        Constraint::Length(24),
-        Constraint::Fill(1),
-        Constraint::Length(10),
-        Constraint::Length(7),
-    ];
-    if wide {
-        header.extend(["Email", "City"]);
-        widths.extend([Constraint::Length(36), Constraint::Length(14)]);
-    }
     let title = match l.total {
         Some(_) => format!(" bunq users: {} loaded ", format::count(l.rows.len())),
         None => " bunq users ".into(),
     };
-    table::draw(
+    table::draw_columns(
         frame,
         table_area,
         t,
         Block::default().borders(Borders::ALL).title(title),
-        header,
-        &widths,
-        l.rows.len(),
+        bank_users::COLUMNS,
+        &l.rows,
         Window {
             offset: l.offset,
             selected: Some(l.selected),
         },
-        |i| {
-            let u = &l.rows[i];
-            let mut cells = vec![
-                Cell::from(u.status_text()).style(status_style(state, &u.status)),
-                u.full_name().into(),
-                u.date_of_birth.clone().into(),
-                u.id.to_string().into(),
-            ];
-            if wide {
-                cells.push(u.email().unwrap_or_default().to_string().into());
-                cells.push(
-                    u.address_main
-                        .as_ref()
-                        .map(|a| a.city.clone())
-                        .unwrap_or_default()
-                        .into(),
-                );
-            }
-            Row::new(cells)
-        },
+        &state.shown(),
+        |_, _, text| text,
     );
     let footer = if let Some(e) = &l.error {
         Line::from(Span::styled(e.clone(), t.danger()))
@@ -80,13 +53,17 @@ pub fn draw_list(frame: &mut Frame, area: Rect, state: &State, l: &PagedList<Ban
         Line::from(Span::styled(n.clone(), t.ok()))
     } else if l.loading.is_some() {
         Line::from(Span::styled("Loading…", t.dim()))
-    } else if state.profile.read_only {
-        Line::from(Span::styled("Enter opens · Esc back", t.dim()))
     } else {
-        Line::from(Span::styled(
-            "Enter opens · b block · t status · E edit · Esc back",
-            t.dim(),
-        ))
+        hints::line(
+            state,
+            &[
+                Command::Open,
+                Command::Block,
+                Command::SetStatus,
+                Command::Edit,
+                Command::Back,
+            ],
+        )
     };
     frame.render_widget(Paragraph::new(footer), footer_area);
 }
@@ -166,13 +143,18 @@ pub fn draw_user(frame: &mut Frame, area: Rect, state: &State, v: &BankUserView)
         Resource::Failed(e) => vec![Line::from(Span::styled(e.clone(), t.danger()))],
     };
     lines.push(Line::default());
-    lines.push(match (&v.notice, state.profile.read_only) {
-        (Some(n), _) => Line::from(Span::styled(n.clone(), t.ok())),
-        (None, true) => Line::from(Span::styled("F5 reloads · Esc back", t.dim())),
-        (None, false) => Line::from(Span::styled(
-            "b block · t status · E edit · F5 reloads · Esc back",
-            t.dim(),
-        )),
+    lines.push(match &v.notice {
+        Some(n) => Line::from(Span::styled(n.clone(), t.ok())),
+        None => hints::line(
+            state,
+            &[
+                Command::Block,
+                Command::SetStatus,
+                Command::Edit,
+                Command::Refresh,
+                Command::Back,
+            ],
+        ),
     });
     frame.render_widget(
         Paragraph::new(lines)

@@ -1,10 +1,13 @@
 //! One document under review: the image beside the facts a reviewer weighs.
 
-use crate::app::state::{DocumentView, Resource, State};
+use crate::app::features::review::DocumentView;
+use crate::app::registry::Command;
+use crate::app::state::{Resource, State};
 use crate::core::*;
 use crate::ui::format;
 use crate::ui::theme::Theme;
 use crate::ui::widgets::field::{narrow, narrow_flagged, narrow_styled};
+use crate::ui::widgets::hints;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -44,22 +47,17 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, d: &DocumentView) {
         Line::from(Span::styled(n.clone(), t.danger()))
     } else if d.deciding.is_some() {
         Line::from(Span::styled("Sending the decision…", t.warn()))
-    } else if state.profile.read_only {
-        Line::from(Span::styled(
-            "Read-only profile · z zoom · R reveal CPR · Esc back",
-            t.dim(),
-        ))
     } else {
-        Line::from(vec![
-            Span::styled("a", t.key()),
-            Span::raw(" approve · "),
-            Span::styled("r", t.key()),
-            Span::raw(" reject · "),
-            Span::styled("z", t.key()),
-            Span::raw(" zoom · "),
-            Span::styled("R", t.key()),
-            Span::raw(" reveal CPR · Esc back"),
-        ])
+        hints::line(
+            state,
+            &[
+                Command::Approve,
+                Command::Reject,
+                Command::Zoom,
+                Command::Reveal,
+                Command::Back,
+            ],
+        )
     };
     frame.render_widget(Paragraph::new(foot_line), foot);
 }

@@ -1,16 +1,20 @@
 //! Upvest end users: the list and one user with their checks and tax residencies.
 
 use super::users::split;
-use crate::app::state::{EndUserView, PagedList, Resource, State};
+use crate::app::features::end_users::{self, EndUserView};
+use crate::app::paging::PagedList;
+use crate::app::registry::Command;
+use crate::app::state::{Resource, State};
 use crate::core::investing::EndUser;
 use crate::ui::format;
 use crate::ui::widgets::field;
+use crate::ui::widgets::hints;
 use crate::ui::widgets::table::{self, Window};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row};
+use ratatui::widgets::{Block, Borders, Paragraph};
 
 fn status_style(state: &State, status: &str) -> Style {
     let t = &state.theme;
@@ -24,18 +28,6 @@ fn status_style(state: &State, status: &str) -> Style {
 pub fn draw_list(frame: &mut Frame, area: Rect, state: &State, l: &PagedList<EndUser>) {
     let t = &state.theme;
     let [table_area, footer_area] = split(area);
-    let wide = area.width >= 120;
-    let mut header = vec!["Status", "Name", "Born", "City"];
-    let mut widths = vec![
-        Constraint::Length(11),
-        Constraint::Fill(1),
-        Constraint::Length(10),
-        Constraint::Length(14),
-    ];
-    if wide {
-        header.extend(["Id", "Created"]);
-        widths.extend([Constraint::Length(36), Constraint::Length(10)]);
-    }
     let title = match l.total {
         Some(n) => format!(
             " End users (Upvest): {} · {} loaded ",
@@ -44,50 +36,35 @@ pub fn draw_list(frame: &mut Frame, area: Rect, state: &State, l: &PagedList<End
         ),
         None => " End users (Upvest) ".into(),
     };
-    table::draw(
+    table::draw_columns(
         frame,
         table_area,
         t,
         Block::default().borders(Borders::ALL).title(title),
-        header,
-        &widths,
-        l.rows.len(),
+        end_users::COLUMNS,
+        &l.rows,
         Window {
             offset: l.offset,
             selected: Some(l.selected),
         },
-        |i| {
-            let u = &l.rows[i];
-            let mut cells = vec![
-                Cell::from(u.status.clone()).style(status_style(state, &u.status)),
-                u.full_name().into(),
-                u.birth_date.clone().into(),
-                u.address.city.clone().into(),
-            ];
-            if wide {
-                cells.push(u.id.clone().into());
-                cells.push(
-                    u.created_at
-                        .get(..10)
-                        .unwrap_or_default()
-                        .to_string()
-                        .into(),
-                );
-            }
-            Row::new(cells)
-        },
+        &state.shown(),
+        |_, _, text| text,
     );
     let footer = if let Some(e) = &l.error {
         Line::from(Span::styled(e.clone(), t.danger()))
     } else if let Some(n) = &l.notice {
         Line::from(Span::styled(n.clone(), t.ok()))
-    } else if state.profile.read_only {
-        Line::from(Span::styled("Enter opens · Esc back", t.dim()))
     } else {
-        Line::from(Span::styled(
-            "Enter opens · n new · c data change · O offboard · Esc back",
-            t.dim(),
-        ))
+        hints::line(
+            state,
+            &[
+                Command::Open,
+                Command::New,
+                Command::RequestChange,
+                Command::Offboard,
+                Command::Back,
+            ],
+        )
     };
     frame.render_widget(Paragraph::new(footer), footer_area);
 }
@@ -117,13 +94,17 @@ pub fn draw_user(frame: &mut Frame, area: Rect, state: &State, v: &EndUserView) 
         field::line(t, "Created", u.created_at.clone()),
         field::line(t, "Id", u.id.clone()),
     ];
-    lines.push(match (&v.notice, state.profile.read_only) {
-        (Some(n), _) => Line::from(Span::styled(n.clone(), t.ok())),
-        (None, true) => Line::from(Span::styled("F5 reloads · Esc back", t.dim())),
-        (None, false) => Line::from(Span::styled(
-            "c data change · O offboard · F5 reloads · Esc back",
-            t.dim(),
-        )),
+    lines.push(match &v.notice {
+        Some(n) => Line::from(Span::styled(n.clone(), t.ok())),
+        None => hints::line(
+            state,
+            &[
+                Command::RequestChange,
+                Command::Offboard,
+                Command::Refresh,
+                Command::Back,
+            ],
+        ),
     });
     let [top, bottom] = Layout::vertical([
         Constraint::Length(lines.len() as u16 + 2),

@@ -2,12 +2,16 @@
 //! one employee with their dependents.
 
 use super::users::split;
-use crate::app::state::{
-    ClientEmployeeView, ClientEmployeesView, DepartmentsView, PagedList, State,
+use crate::app::features::onboarding::{
+    self, ClientEmployeeView, ClientEmployeesView, DepartmentsView,
 };
-use crate::core::{ClientEmployee, Company, Department, Dependent};
+use crate::app::paging::PagedList;
+use crate::app::registry::Command;
+use crate::app::state::State;
+use crate::core::{Company, Dependent};
 use crate::ui::format;
 use crate::ui::widgets::field;
+use crate::ui::widgets::hints;
 use crate::ui::widgets::table::{self, Window};
 use jiff::civil::Date;
 use ratatui::Frame;
@@ -31,7 +35,7 @@ fn title<T>(what: &str, l: &PagedList<T>) -> String {
 }
 
 /// The footer: an error, news, loading, or the keys that matter here.
-fn footer<'a, T>(state: &State, l: &PagedList<T>, keys: &'static str) -> Line<'a> {
+fn footer<'a, T>(state: &State, l: &PagedList<T>, keys: &[Command]) -> Line<'a> {
     let t = &state.theme;
     if let Some(e) = &l.error {
         Line::from(Span::styled(e.clone(), t.danger()))
@@ -39,13 +43,8 @@ fn footer<'a, T>(state: &State, l: &PagedList<T>, keys: &'static str) -> Line<'a
         Line::from(Span::styled(n.clone(), t.ok()))
     } else if l.loading.is_some() {
         Line::from(Span::styled("Loading more…", t.warn()))
-    } else if state.profile.read_only {
-        Line::from(Span::styled(
-            "Enter opens · x finds by external id · Esc back",
-            t.dim(),
-        ))
     } else {
-        Line::from(Span::styled(keys, t.dim()))
+        hints::line(state, keys)
     }
 }
 
@@ -59,56 +58,30 @@ fn window<T>(l: &PagedList<T>) -> Window {
 pub fn draw_companies(frame: &mut Frame, area: Rect, state: &State, l: &PagedList<Company>) {
     let t = &state.theme;
     let [table_area, footer_area] = split(area);
-    let wide = area.width >= 120;
-    let mut header = vec![
-        "Company",
-        "External id",
-        "Country",
-        "Onboarding",
-        "Offboarding",
-    ];
-    let mut widths = vec![
-        Constraint::Fill(1),
-        Constraint::Length(12),
-        Constraint::Length(7),
-        Constraint::Length(10),
-        Constraint::Length(11),
-    ];
-    if wide {
-        header.push("Account manager");
-        widths.push(Constraint::Length(24));
-    }
-    table::draw(
+    table::draw_columns(
         frame,
         table_area,
         t,
         Block::default()
             .borders(Borders::ALL)
             .title(title("Client companies", l)),
-        header,
-        &widths,
-        l.rows.len(),
+        onboarding::COMPANY_COLUMNS,
+        &l.rows,
         window(l),
-        |i| {
-            let c = &l.rows[i];
-            let mut cells = vec![
-                c.name.clone(),
-                c.external_id.clone().unwrap_or_default(),
-                c.country.clone().unwrap_or_default(),
-                day(c.onboarding),
-                day(c.offboarding),
-            ];
-            if wide {
-                cells.push(c.account_manager.clone().unwrap_or_default());
-            }
-            Row::new(cells)
-        },
+        &state.shown(),
+        |_, _, text| text,
     );
     frame.render_widget(
         Paragraph::new(footer(
             state,
             l,
-            "Enter departments · n new · E create/update · x external id · Esc",
+            &[
+                Command::Open,
+                Command::New,
+                Command::Edit,
+                Command::FindExternalId,
+                Command::Back,
+            ],
         )),
         footer_area,
     );
@@ -118,46 +91,27 @@ pub fn draw_departments(frame: &mut Frame, area: Rect, state: &State, d: &Depart
     let t = &state.theme;
     let [table_area, footer_area] = split(area);
     let l = &d.list;
-    table::draw(
+    table::draw_columns(
         frame,
         table_area,
         t,
         Block::default()
             .borders(Borders::ALL)
             .title(title(&format!("Departments of {}", d.company.name), l)),
-        vec!["Department", "External id", "Id"],
-        &[
-            Constraint::Fill(1),
-            Constraint::Length(16),
-            Constraint::Length(28),
-        ],
-        l.rows.len(),
+        onboarding::DEPARTMENT_COLUMNS,
+        &l.rows,
         window(l),
-        |i| {
-            let x: &Department = &l.rows[i];
-            Row::new(vec![
-                x.name.clone(),
-                x.external_id.clone().unwrap_or_default(),
-                x.id.clone(),
-            ])
-        },
+        &state.shown(),
+        |_, _, text| text,
     );
     frame.render_widget(
         Paragraph::new(footer(
             state,
             l,
-            "Enter employees · n new department · I import CSV · Esc back",
+            &[Command::Open, Command::New, Command::Import, Command::Back],
         )),
         footer_area,
     );
-}
-
-fn access(e: &ClientEmployee) -> &'static str {
-    match (e.has_access, e.onboarded_at.is_some()) {
-        (true, _) => "yes",
-        (false, false) => "not yet",
-        (false, true) => "ended",
-    }
 }
 
 pub fn draw_client_employees(
@@ -169,53 +123,31 @@ pub fn draw_client_employees(
     let t = &state.theme;
     let [table_area, footer_area] = split(area);
     let l = &v.list;
-    let wide = area.width >= 120;
-    let mut header = vec!["Name", "No.", "Onboarding", "Offboarding", "Access", "Dep."];
-    let mut widths = vec![
-        Constraint::Fill(1),
-        Constraint::Length(9),
-        Constraint::Length(10),
-        Constraint::Length(11),
-        Constraint::Length(7),
-        Constraint::Length(4),
-    ];
-    if wide {
-        header.extend(["External id", "Email"]);
-        widths.extend([Constraint::Length(12), Constraint::Fill(1)]);
-    }
-    table::draw(
+    table::draw_columns(
         frame,
         table_area,
         t,
         Block::default()
             .borders(Borders::ALL)
             .title(title(&format!("Employees of {}", v.department.name), l)),
-        header,
-        &widths,
-        l.rows.len(),
+        onboarding::EMPLOYEE_COLUMNS,
+        &l.rows,
         window(l),
-        |i| {
-            let e = &l.rows[i];
-            let mut cells = vec![
-                e.full_name(),
-                e.employee_number.clone().unwrap_or_default(),
-                day(e.onboarding),
-                day(e.offboarding),
-                access(e).to_string(),
-                e.dependent_counts.0.to_string(),
-            ];
-            if wide {
-                cells.push(e.external_id.clone().unwrap_or_default());
-                cells.push(e.email.clone().unwrap_or_default());
-            }
-            Row::new(cells)
-        },
+        &state.shown(),
+        |_, _, text| text,
     );
     frame.render_widget(
         Paragraph::new(footer(
             state,
             l,
-            "Enter opens · n onboard · E edit · O offboard · I import · Esc",
+            &[
+                Command::Open,
+                Command::New,
+                Command::Edit,
+                Command::Offboard,
+                Command::Import,
+                Command::Back,
+            ],
         )),
         footer_area,
     );
@@ -266,7 +198,7 @@ pub fn draw_client_employee(frame: &mut Frame, area: Rect, state: &State, v: &Cl
         field::styled(
             t,
             "Access today",
-            access(e),
+            onboarding::access(e),
             if e.has_access { t.ok() } else { t.warn() },
         ),
         field::line(
@@ -275,13 +207,19 @@ pub fn draw_client_employee(frame: &mut Frame, area: Rect, state: &State, v: &Cl
             format!("{all} ({on} onboarded, {off} offboarded)"),
         ),
     ];
-    let note = match (&v.notice, state.profile.read_only) {
-        (Some(n), _) => Line::from(Span::styled(n.clone(), t.ok())),
-        (None, true) => Line::from(Span::styled("F5 reloads · Esc back", t.dim())),
-        (None, false) => Line::from(Span::styled(
-            "d add dependent · D edit selected · E edit · O offboard · Esc",
-            t.dim(),
-        )),
+    let note = match &v.notice {
+        Some(n) => Line::from(Span::styled(n.clone(), t.ok())),
+        None => hints::line(
+            state,
+            &[
+                Command::AddDependent,
+                Command::EditDependent,
+                Command::Edit,
+                Command::Offboard,
+                Command::Refresh,
+                Command::Back,
+            ],
+        ),
     };
     lines.push(note);
     let details_height = lines.len() as u16 + 2;

@@ -1,6 +1,7 @@
 //! The person view: a header with the facts that matter most, and four tabs.
 
-use crate::app::state::{PersonTab, PersonView, Resource, State};
+use crate::app::features::people::{PersonTab, PersonView};
+use crate::app::state::{Resource, State};
 use crate::core::*;
 use crate::ui::format;
 use crate::ui::theme::Theme;

@@ -1,10 +1,14 @@
 //! VASCO platform users: the list (pending first) and one user with their accounts.
 
 use super::users::split;
-use crate::app::state::{PagedList, PlatformUserView, State};
+use crate::app::features::platform::{self, PlatformUserView};
+use crate::app::paging::PagedList;
+use crate::app::registry::Command;
+use crate::app::state::State;
 use crate::core::platform::{PlatformUser, UserState};
 use crate::ui::format;
 use crate::ui::widgets::field;
+use crate::ui::widgets::hints;
 use crate::ui::widgets::table::{self, Window};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -29,18 +33,6 @@ pub fn draw_list(frame: &mut Frame, area: Rect, state: &State, l: &PagedList<Pla
         .iter()
         .filter(|u| u.state == UserState::Pending)
         .count();
-    let wide = area.width >= 120;
-    let mut header = vec!["State", "Name", "Email", "Group"];
-    let mut widths = vec![
-        Constraint::Length(8),
-        Constraint::Percentage(28),
-        Constraint::Fill(1),
-        Constraint::Length(18),
-    ];
-    if wide {
-        header.extend(["Accounts", "Accepted"]);
-        widths.extend([Constraint::Length(8), Constraint::Length(10)]);
-    }
     let title = format!(
         " Platform users (VASCO): {} · {pending} pending{} ",
         format::count(l.rows.len()),
@@ -50,48 +42,36 @@ pub fn draw_list(frame: &mut Frame, area: Rect, state: &State, l: &PagedList<Pla
             ""
         }
     );
-    table::draw(
+    table::draw_columns(
         frame,
         table_area,
         t,
         Block::default().borders(Borders::ALL).title(title),
-        header,
-        &widths,
-        l.rows.len(),
+        platform::COLUMNS,
+        &l.rows,
         Window {
             offset: l.offset,
             selected: Some(l.selected),
         },
-        |i| {
-            let u = &l.rows[i];
-            let mut cells = vec![
-                ratatui::widgets::Cell::from(u.state.label()).style(state_style(state, u.state)),
-                u.full_name().into(),
-                u.email.clone().into(),
-                u.group
-                    .as_ref()
-                    .map(|g| g.name.clone())
-                    .unwrap_or_default()
-                    .into(),
-            ];
-            if wide {
-                cells.push(u.accounts.len().to_string().into());
-                cells.push(format::date(u.accepted_at).into());
-            }
-            Row::new(cells)
-        },
+        &state.shown(),
+        |_, _, text| text,
     );
     let footer = if let Some(e) = &l.error {
         Line::from(Span::styled(e.clone(), t.danger()))
     } else if let Some(n) = &l.notice {
         Line::from(Span::styled(n.clone(), t.ok()))
-    } else if state.profile.read_only {
-        Line::from(Span::styled("Enter opens · Esc back", t.dim()))
     } else {
-        Line::from(Span::styled(
-            "Enter opens · a activate · d deactivate · m group · n new · Esc",
-            t.dim(),
-        ))
+        hints::line(
+            state,
+            &[
+                Command::Open,
+                Command::Activate,
+                Command::Deactivate,
+                Command::MoveGroup,
+                Command::New,
+                Command::Back,
+            ],
+        )
     };
     frame.render_widget(Paragraph::new(footer), footer_area);
 }
@@ -121,13 +101,18 @@ pub fn draw_user(frame: &mut Frame, area: Rect, state: &State, v: &PlatformUserV
         field::line(t, "Last login", format::datetime(u.last_login)),
         field::line(t, "Id", u.id.clone()),
     ];
-    lines.push(match (&v.notice, state.profile.read_only) {
-        (Some(n), _) => Line::from(Span::styled(n.clone(), t.ok())),
-        (None, true) => Line::from(Span::styled("Esc back", t.dim())),
-        (None, false) => Line::from(Span::styled(
-            "a activate · d deactivate · m move group · E edit · Esc back",
-            t.dim(),
-        )),
+    lines.push(match &v.notice {
+        Some(n) => Line::from(Span::styled(n.clone(), t.ok())),
+        None => hints::line(
+            state,
+            &[
+                Command::Activate,
+                Command::Deactivate,
+                Command::MoveGroup,
+                Command::Edit,
+                Command::Back,
+            ],
+        ),
     });
     let [top, bottom] = Layout::vertical([
         Constraint::Length(lines.len() as u16 + 2),

@@ -2,16 +2,16 @@
 //! (searching, slow, found, failed); and every hit with its source, the same person's
 //! together.
 
-use crate::app::state::{
-    Outcome, Overlay, SLOW_AFTER, SearchFocus, SearchView, SourceSearch, State,
-};
+use crate::app::features::search::{self, Outcome, SearchFocus, SearchView, SourceSearch};
+use crate::app::registry::Command;
+use crate::app::state::{Overlay, SLOW_AFTER, State};
 use crate::search::sources::SCAN_CAP;
-use crate::ui::theme::Theme;
+use crate::ui::widgets::hints;
 use crate::ui::widgets::table::{self, Window};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row};
+use ratatui::widgets::{Block, Borders, Paragraph};
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &State, s: &SearchView) {
     let t = &state.theme;
@@ -67,14 +67,23 @@ fn draw_field(frame: &mut Frame, area: Rect, state: &State, s: &SearchView) {
     };
     let help = match &s.error {
         Some(e) => Line::from(Span::styled(format!("✗ {e}"), t.danger())),
-        None if typing => Line::from(Span::styled(
-            "Enter searches · Tab or Esc leaves the field · F1 help",
-            t.dim(),
-        )),
-        None => Line::from(Span::styled(
-            "/ new search · Enter opens · u users · e employees · ? help",
-            t.dim(),
-        )),
+        None if typing => {
+            // Enter in the field is not a command: it submits what was typed.
+            let mut keys =
+                hints::text(state, &[Command::SwitchFocus, Command::Back, Command::Help]);
+            keys.insert_str(0, "Enter searches · ");
+            Line::from(Span::styled(keys, t.dim()))
+        }
+        None => hints::line(
+            state,
+            &[
+                Command::Search,
+                Command::Open,
+                Command::Users,
+                Command::Employees,
+                Command::Help,
+            ],
+        ),
     };
     frame.render_widget(
         Paragraph::new(vec![
@@ -164,18 +173,6 @@ fn draw_results(frame: &mut Frame, area: Rect, state: &State, s: &SearchView) {
         table::message(frame, area, title, lines);
         return;
     }
-    let wide = area.width >= 120;
-    let mut header = vec!["Source", "Name", "CPR", "What"];
-    let mut widths = vec![
-        Constraint::Length(11),
-        Constraint::Length(22),
-        Constraint::Length(11),
-        Constraint::Fill(1),
-    ];
-    if wide {
-        header.insert(3, "Email");
-        widths.insert(3, Constraint::Length(36));
-    }
     // `merge` keeps one person's hits together, so each run of one group is one person.
     let people = s.results.chunk_by(|a, b| a.group == b.group).count();
     let block = Block::default()
@@ -188,39 +185,26 @@ fn draw_results(frame: &mut Frame, area: Rect, state: &State, s: &SearchView) {
             if waiting { " · more coming" } else { "" }
         ))
         .border_style(if typing { t.dim() } else { t.border_focused() });
-    table::draw(
+    table::draw_columns(
         frame,
         area,
         t,
         block,
-        header,
-        &widths,
-        s.results.len(),
+        search::COLUMNS,
+        &s.results,
         Window {
             offset: table::offset_for(s.selected, area),
             selected: (!typing).then_some(s.selected),
         },
-        |i| row(t, s, i, wide),
+        &state.shown(),
+        // The same person's later hits are marked as belonging to the first.
+        |i, column, text| {
+            let same_as_above = i > 0 && s.results[i - 1].group == s.results[i].group;
+            if column == 0 && same_as_above {
+                format!("└ {text}")
+            } else {
+                text
+            }
+        },
     );
-}
-
-fn row<'a>(t: &Theme, s: &SearchView, i: usize, wide: bool) -> Row<'a> {
-    let h = &s.results[i];
-    // The same person's later hits are marked as belonging to the first.
-    let same_as_above = i > 0 && s.results[i - 1].group == h.group;
-    let source = if same_as_above {
-        format!("└ {}", h.source.name())
-    } else {
-        h.source.name().to_string()
-    };
-    let mut cells = vec![
-        Cell::from(source).style(t.label()),
-        Cell::from(h.name.clone()),
-        Cell::from(h.cpr.map(|c| c.masked()).unwrap_or_default()),
-        Cell::from(h.detail.clone()),
-    ];
-    if wide {
-        cells.insert(3, Cell::from(h.email.clone().unwrap_or_default()));
-    }
-    Row::new(cells)
 }

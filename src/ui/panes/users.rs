@@ -1,13 +1,17 @@
 //! All users, paged from the server as you scroll; only visible rows are drawn.
 
-use crate::app::state::{PagedList, State};
+use crate::app::features::people;
+use crate::app::paging::PagedList;
+use crate::app::registry::Command;
+use crate::app::state::State;
 use crate::core::PersonSummary;
 use crate::ui::format;
+use crate::ui::widgets::hints;
 use crate::ui::widgets::table::{self, Window};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Row};
+use ratatui::widgets::{Block, Borders, Paragraph};
 
 /// The title line and footer of a paged list.
 pub fn title<T>(what: &str, l: &PagedList<T>) -> String {
@@ -31,10 +35,17 @@ pub fn footer<'a, T>(state: &State, l: &PagedList<T>) -> Line<'a> {
     } else if l.loading.is_some() {
         Line::from(Span::styled("Loading more…", t.warn()))
     } else {
-        Line::from(Span::styled(
-            "Enter opens · s sorts · g/G top/bottom · Esc back",
-            t.dim(),
-        ))
+        hints::line(
+            state,
+            &[
+                Command::Open,
+                Command::New,
+                Command::Sort,
+                Command::Top,
+                Command::Bottom,
+                Command::Back,
+            ],
+        )
     }
 }
 
@@ -45,35 +56,21 @@ pub fn split(area: Rect) -> [Rect; 2] {
 pub fn draw(frame: &mut Frame, area: Rect, state: &State, l: &PagedList<PersonSummary>) {
     let t = &state.theme;
     let [table_area, footer_area] = split(area);
-    let wide = area.width >= 120;
-    let id_width = if wide { 36 } else { 8 };
-    table::draw(
+    table::draw_columns(
         frame,
         table_area,
         t,
         Block::default()
             .borders(Borders::ALL)
             .title(title("Users", l)),
-        vec!["Name", "Email", "Id"],
-        &[
-            Constraint::Percentage(40),
-            Constraint::Fill(1),
-            Constraint::Length(id_width),
-        ],
-        l.rows.len(),
+        people::USER_COLUMNS,
+        &l.rows,
         Window {
             offset: l.offset,
             selected: Some(l.selected),
         },
-        |i| {
-            let p = &l.rows[i];
-            let id = if wide {
-                p.id.to_string()
-            } else {
-                format::short_id(&p.id)
-            };
-            Row::new(vec![p.full_name(), p.email.clone().unwrap_or_default(), id])
-        },
+        &state.shown(),
+        |_, _, text| text,
     );
     frame.render_widget(Paragraph::new(footer(state, l)), footer_area);
 }

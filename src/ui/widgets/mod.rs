@@ -2,6 +2,7 @@
 
 pub mod field;
 pub mod header;
+pub mod hints;
 pub mod image;
 pub mod overlay;
 pub mod status;

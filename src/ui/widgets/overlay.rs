@@ -1,10 +1,9 @@
 //! The `?` help overlay and the `:` command palette, both driven by the action registry.
 
+use crate::app::features::ViewKind;
 use crate::app::palette;
 use crate::app::registry::{self, Key, Scope};
-use crate::app::state::{
-    Confirm, ImportRun, ImportStage, Overlay, Prompt, PromptKind, State, ViewKind,
-};
+use crate::app::state::{Confirm, ImportRun, ImportStage, Overlay, Prompt, PromptKind, State};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -517,7 +516,7 @@ fn keys(keys: &[Key]) -> String {
 
 fn help(frame: &mut Frame, state: &State) {
     let t = &state.theme;
-    let ctx = state.top().context();
+    let ctx = state.context();
     let mut lines = Vec::new();
     for (heading, here) in [("This screen", true), ("Everywhere", false)] {
         lines.push(Line::from(Span::styled(heading, t.title())));
@@ -567,7 +566,7 @@ fn help(frame: &mut Frame, state: &State) {
 /// still shows.
 fn compact_everywhere(lines: &mut Vec<Line<'static>>, state: &State) {
     let t = &state.theme;
-    let ctx = state.top().context();
+    let ctx = state.context();
     let Some(at) = lines
         .iter()
         .position(|l| l.spans.first().is_some_and(|s| s.content == "Everywhere"))
@@ -601,7 +600,7 @@ fn compact_everywhere(lines: &mut Vec<Line<'static>>, state: &State) {
 
 fn palette(frame: &mut Frame, state: &State, input: &tui_input::Input, selected: usize) {
     let t = &state.theme;
-    let ctx = state.top().context();
+    let ctx = state.context();
     let matches = palette::matches(input.value(), ctx);
     let area = centered(frame.area(), 64, (matches.len() as u16 + 4).clamp(5, 16));
     frame.render_widget(Clear, area);

@@ -1,10 +1,12 @@
 //! Tables that draw only their visible rows, so a 100,000-row list costs what one screen costs.
 
+use crate::app::columns::{Column, Shown, Tone, Width};
 use crate::ui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
+use ratatui::style::Style;
 use ratatui::text::Line;
-use ratatui::widgets::{Block, Borders, Paragraph, Row, Table, Wrap};
+use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, Wrap};
 
 pub struct Window {
     pub offset: usize,
@@ -56,4 +58,76 @@ pub fn message<'a>(frame: &mut Frame, area: Rect, title: &'a str, lines: Vec<Lin
         .block(Block::default().borders(Borders::ALL).title(title))
         .wrap(Wrap { trim: false });
     frame.render_widget(p, area);
+}
+
+/// The style of a cell's tone.
+pub fn tone(t: &Theme, tone: Tone) -> Style {
+    match tone {
+        Tone::Normal => t.text(),
+        Tone::Ok => t.ok(),
+        Tone::Warn => t.warn(),
+        Tone::Danger => t.danger(),
+        Tone::Dim => t.dim(),
+    }
+}
+
+/// Tables at least this wide show ids whole.
+const WIDE: u16 = 120;
+
+fn constraint(w: Width, table_width: u16) -> Constraint {
+    match w {
+        Width::Id if table_width >= WIDE => Constraint::Length(36),
+        Width::Id => Constraint::Length(8),
+        Width::Fixed(n) => Constraint::Length(n),
+        Width::Percent(p) => Constraint::Percentage(p),
+        Width::Fill(n) => Constraint::Fill(n),
+        Width::Max(n) => Constraint::Max(n),
+    }
+}
+
+/// A table drawn through its feature's columns: the same headers, order and cell text as
+/// `:export` and `backoffice get`. Columns that give way on a narrow table are left out;
+/// `decorate` may mark a cell (row, column index, text) without changing what it says.
+#[allow(clippy::too_many_arguments)]
+pub fn draw_columns<'a, T>(
+    frame: &mut Frame,
+    area: Rect,
+    t: &Theme,
+    block: Block<'a>,
+    columns: &[Column<T>],
+    rows: &[T],
+    window: Window,
+    shown: &Shown,
+    decorate: impl Fn(usize, usize, String) -> String,
+) {
+    let visible: Vec<(usize, &Column<T>)> = columns
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.min_table_width <= area.width)
+        .collect();
+    let header: Vec<&str> = visible.iter().map(|(_, c)| c.header).collect();
+    let widths: Vec<Constraint> = visible
+        .iter()
+        .map(|(_, c)| constraint(c.width, area.width))
+        .collect();
+    draw(
+        frame,
+        area,
+        t,
+        block,
+        header,
+        &widths,
+        rows.len(),
+        window,
+        |i| {
+            let r = &rows[i];
+            Row::new(visible.iter().map(|(j, c)| {
+                let text = decorate(i, *j, c.text(r, shown));
+                match c.tone {
+                    Some(_) => Cell::from(text).style(tone(t, c.tone_of(r, shown))),
+                    None => Cell::from(text),
+                }
+            }))
+        },
+    );
 }

@@ -1,23 +1,15 @@
 //! One-line prompts: an external id to look up, a CSV file to import, the Healthmov password.
 
-use super::super::action::{Call, Effect, Password, Payload, RequestId};
-use super::super::state::*;
-use super::super::update::start;
+use crate::app::action::{Call, Effect, Password, Payload, RequestId};
+use crate::app::requests::start;
+use crate::app::state::*;
 use crate::backends::BackendError;
 use crossterm::event::{Event as TermEvent, KeyCode, KeyEvent};
 use tui_input::backend::crossterm::EventHandler;
 
 /// Opens the login prompt after Healthmov refused the session; `view` loads again after.
 pub fn ask_login(state: &mut State, view: ViewId, e: &BackendError) {
-    if state.login.as_ref().is_some_and(|l| l.sending.is_some()) {
-        return;
-    }
-    let username = state.profile.healthmov_user.clone().unwrap_or_default();
-    let mut p = Prompt::new(PromptKind::Login { username, view });
-    if let BackendError::Unauthorized { detail, .. } = e {
-        p.error = Some(detail.clone());
-    }
-    state.login = Some(p);
+    state.ask_login(view, e);
 }
 
 /// Keys for the login prompt, which sits above everything else.
@@ -123,7 +115,7 @@ pub fn on_prompt_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
                     }
                     state.production_unlocked = true;
                     state.overlay = Overlay::None;
-                    return super::super::update::run(state, then);
+                    return vec![Effect::Run(then)];
                 }
             }
             return effects;

@@ -644,17 +644,43 @@ fn the_import_is_checked_first_then_runs_with_progress_and_stops_cleanly() {
 #[test]
 fn the_onboarding_screens_export_what_they_list() {
     let mut s = at_employees();
-    let sheet = crate::app::export::sheet(&s).expect("the employees list exports");
+    let sheet = s
+        .top()
+        .kind
+        .pane()
+        .sheet(&s.shown())
+        .expect("the employees list exports");
     assert_eq!(sheet.name, "client-employees");
     assert_eq!(sheet.rows.len(), 1);
-    assert_eq!(sheet.headers[1], "Name");
+    assert_eq!(sheet.headers[0], "Name");
     key(&mut s, KeyCode::Esc);
-    let sheet = crate::app::export::sheet(&s).expect("departments export");
-    assert_eq!(sheet.rows[0][1], "Ops");
+    let sheet = s
+        .top()
+        .kind
+        .pane()
+        .sheet(&s.shown())
+        .expect("departments export");
+    assert_eq!(sheet.rows[0][0], "Ops");
     key(&mut s, KeyCode::Esc);
-    let sheet = crate::app::export::sheet(&s).expect("companies export");
+    let sheet = s
+        .top()
+        .kind
+        .pane()
+        .sheet(&s.shown())
+        .expect("companies export");
+    // The pane's columns, in its order, dates and dashes as it shows them.
     assert_eq!(
-        sheet.rows[0],
-        vec!["c1", "Company 1", "CMP-1", "DNK", "2024-01-01", ""]
+        sheet.headers[..5],
+        [
+            "Company",
+            "External id",
+            "Country",
+            "Onboarding",
+            "Offboarding"
+        ]
+    );
+    assert_eq!(
+        sheet.rows[0][..5],
+        ["Company 1", "CMP-1", "DNK", "2024-01-01", "—"]
     );
 }

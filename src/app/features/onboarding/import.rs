@@ -2,9 +2,9 @@
 //! progress shows as it goes, Esc or Ctrl-C stops it after the rows in flight, and the report
 //! says exactly what went in and what did not.
 
-use super::super::action::{Call, Effect, Payload, RequestId};
-use super::super::state::*;
-use super::super::update::start;
+use crate::app::action::{Call, Effect, Payload, RequestId};
+use crate::app::requests::start;
+use crate::app::state::*;
 use crate::audit::Event;
 use crate::backends::BackendError;
 use crate::onboarding::upload::Progress;
@@ -29,7 +29,7 @@ pub fn on_import_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             return vec![Effect::Cancel(req)];
         }
         ImportStage::Checking(_) => {}
-        ImportStage::Ready(_) if key.code == KeyCode::Enter && !state.profile.read_only => {
+        ImportStage::Ready(_) if key.code == KeyCode::Enter => {
             return begin(state);
         }
         ImportStage::Ready(_) | ImportStage::Done(_) | ImportStage::Failed(_) => {

@@ -1,18 +1,46 @@
 //! Upvest end users: the list, one user with their checks and tax residencies, and the
 //! audited changes (create, offboard with a reason, data change requests). Free of I/O.
 
-use super::action::{Call, Effect, Payload, RequestId};
-use super::form::{EndUserForm, Field, Form, FormKind};
-use super::registry::Command;
-use super::state::*;
-use super::update::{keep_visible, start, step};
+mod view;
+pub use view::*;
+
+use crate::app::action::{Call, Effect, Payload, RequestId};
+use crate::app::columns::{Column, Sheet, Shown, Tone, Width};
+use crate::app::features::ViewKind;
+use crate::app::form::{EndUserForm, Field, Form, FormKind};
+use crate::app::paging::{ListCursor, PagedList};
+use crate::app::pane::{Feature, Pane, Revealable};
+use crate::app::registry::{self, Command, Context};
+use crate::app::requests::{self, start};
+use crate::app::state::{Overlay, Resource, State, ViewId};
 use crate::audit::Event;
 use crate::backends::BackendError;
 use crate::core::investing::*;
 
+/// The end users table: the pane, `:export` and `backoffice get end-users` show these.
+pub const COLUMNS: &[Column<EndUser>] = &[
+    Column::new("Status", Width::Fixed(11), |u: &EndUser| u.status.clone()).toned(|u, _| {
+        match u.status.as_str() {
+            "ACTIVE" => Tone::Ok,
+            "OFFBOARDING" => Tone::Warn,
+            _ => Tone::Dim,
+        }
+    }),
+    Column::new("Name", Width::Fill(1), |u| u.full_name()),
+    Column::new("Born", Width::Fixed(10), |u| u.birth_date.clone()),
+    Column::new("City", Width::Fixed(14), |u| u.address.city.clone()),
+    Column::new("Id", Width::Fixed(36), |u: &EndUser| u.id.clone()).from_width(120),
+    Column::new("Created", Width::Fixed(10), |u: &EndUser| {
+        u.created_at.get(..10).unwrap_or_default().to_string()
+    })
+    .from_width(120),
+];
+
+pub struct EndUsers;
+
 /// `U`: the end users list (the one already open, if any).
 pub fn open(state: &mut State) -> Vec<Effect> {
-    if let Some(effects) = super::update::return_to(state, |k| matches!(k, ViewKind::EndUsers(_))) {
+    if let Some(effects) = requests::return_to(state, |k| matches!(k, ViewKind::EndUsers(_))) {
         return effects;
     }
     let view = state.push(ViewKind::EndUsers(PagedList::default()));
@@ -37,61 +65,6 @@ pub fn load_more(state: &mut State, view: ViewId) -> Vec<Effect> {
     effects
 }
 
-pub fn on_loaded(
-    state: &mut State,
-    view: ViewId,
-    req: RequestId,
-    result: Result<Payload, BackendError>,
-) -> Vec<Effect> {
-    match state.view_mut(view).map(|v| &mut v.kind) {
-        Some(ViewKind::EndUsers(l)) if l.loading == Some(req) => {
-            l.loading = None;
-            match result {
-                Ok(Payload::EndUsers(p)) => {
-                    l.rows.extend(p.items);
-                    l.total = Some(p.total);
-                    l.next_cursor = p.next_cursor;
-                }
-                Ok(_) => {}
-                Err(e) => l.error = Some(e.to_string()),
-            }
-        }
-        Some(ViewKind::EndUser(u)) => match result {
-            Ok(Payload::EndUserDetail(d)) => {
-                u.user = d.user.clone();
-                u.detail = Resource::Loaded(d);
-            }
-            Ok(_) => {}
-            Err(e) => u.detail = Resource::Failed(e.to_string()),
-        },
-        _ => {}
-    }
-    Vec::new()
-}
-
-pub fn move_cursor(state: &mut State, command: Command, rows: usize) -> Option<Vec<Effect>> {
-    let view = state.top().id;
-    let ViewKind::EndUsers(l) = &mut state.top_mut().kind else {
-        return None;
-    };
-    l.selected = step(l.selected, l.rows.len(), command, rows);
-    keep_visible(l, rows);
-    Some(if l.selected + 2 * rows >= l.rows.len() {
-        load_more(state, view)
-    } else {
-        Vec::new()
-    })
-}
-
-/// Enter on the list: the user, with checks and tax residencies loading.
-pub fn open_user(state: &mut State) -> Option<Vec<Effect>> {
-    let ViewKind::EndUsers(l) = &state.top().kind else {
-        return None;
-    };
-    let user = l.rows.get(l.selected).cloned()?;
-    Some(open_record(state, user))
-}
-
 /// One user by record (from the search), their checks and tax residencies loading.
 pub fn open_record(state: &mut State, user: EndUser) -> Vec<Effect> {
     let id = user.id.clone();
@@ -110,21 +83,6 @@ fn load_detail(state: &mut State, view: ViewId, id: String) -> Vec<Effect> {
         u.detail = Resource::Loading(req);
     }
     effects
-}
-
-pub fn refresh(state: &mut State) -> Option<Vec<Effect>> {
-    let view = state.top().id;
-    match &mut state.top_mut().kind {
-        ViewKind::EndUsers(l) => {
-            *l = PagedList::default();
-            Some(load_more(state, view))
-        }
-        ViewKind::EndUser(u) => {
-            let id = u.user.id.clone();
-            Some(load_detail(state, view, id))
-        }
-        _ => None,
-    }
 }
 
 fn current(state: &State) -> Option<&EndUser> {
@@ -169,10 +127,7 @@ fn fresh_key() -> String {
     uuid::Uuid::new_v4().to_string()
 }
 
-pub fn run(state: &mut State, command: Command) -> Vec<Effect> {
-    if state.profile.read_only {
-        return Vec::new();
-    }
+fn run(state: &mut State, command: Command) -> Vec<Effect> {
     let user = current(state).cloned();
     let form = match (command, user) {
         (Command::New, _) => {
@@ -349,6 +304,163 @@ pub fn on_changed(state: &mut State, user: Option<EndUser>) -> Vec<Effect> {
         }
     }
     Vec::new()
+}
+
+impl Feature for EndUsers {
+    fn on_command(&self, state: &mut State, command: Command) -> Vec<Effect> {
+        run(state, command)
+    }
+
+    fn on_other_key(&self, _: &mut State, _: crossterm::event::KeyEvent) -> Vec<Effect> {
+        Vec::new()
+    }
+
+    /// Enter on the list: the user, with checks and tax residencies loading.
+    fn open(&self, state: &mut State) -> Vec<Effect> {
+        match &state.top().kind {
+            ViewKind::EndUsers(l) => match l.rows.get(l.selected).cloned() {
+                Some(user) => open_record(state, user),
+                None => Vec::new(),
+            },
+            _ => Vec::new(),
+        }
+    }
+
+    fn refresh(&self, state: &mut State) -> Vec<Effect> {
+        let view = state.top().id;
+        match &mut state.top_mut().kind {
+            ViewKind::EndUsers(l) => {
+                *l = PagedList::default();
+                load_more(state, view)
+            }
+            ViewKind::EndUser(u) => {
+                let id = u.user.id.clone();
+                load_detail(state, view, id)
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    fn submit(&self, _: &State, form: &Form) -> Result<Call, String> {
+        let FormKind::EndUser(kind) = &form.kind else {
+            return Err("This form does not belong to end users.".into());
+        };
+        match change(form, kind) {
+            Some((change, audit)) => Ok(Call::ChangeEndUser {
+                change: Box::new(change),
+                audit: Box::new(audit),
+            }),
+            None => Err("Nothing to send: fill in the fields first.".into()),
+        }
+    }
+
+    fn load_more(&self, state: &mut State, view: ViewId) -> Vec<Effect> {
+        load_more(state, view)
+    }
+
+    fn on_loaded(
+        &self,
+        state: &mut State,
+        view: ViewId,
+        req: RequestId,
+        result: Result<Payload, BackendError>,
+    ) -> Vec<Effect> {
+        if let Ok(Payload::EndUserChanged(user)) = result {
+            return on_changed(state, user.map(|u| *u));
+        }
+        match state.view_mut(view).map(|v| &mut v.kind) {
+            Some(ViewKind::EndUsers(l)) => l.apply(req, result, |p| match p {
+                Payload::EndUsers(page) => Some(page),
+                _ => None,
+            }),
+            Some(ViewKind::EndUser(u)) => match result {
+                Ok(Payload::EndUserDetail(d)) => {
+                    u.user = d.user.clone();
+                    u.detail = Resource::Loaded(d);
+                }
+                Ok(_) => {}
+                Err(e) => u.detail = Resource::Failed(e.to_string()),
+            },
+            _ => {}
+        }
+        Vec::new()
+    }
+}
+
+impl Pane for PagedList<EndUser> {
+    fn title(&self) -> String {
+        "End users".into()
+    }
+    fn context(&self) -> Context {
+        registry::END_USERS
+    }
+    fn list(&mut self) -> Option<&mut dyn ListCursor> {
+        Some(self)
+    }
+    fn sheet(&self, shown: &Shown) -> Option<Sheet> {
+        Some(Sheet::of("end-users", COLUMNS, &self.rows, shown))
+    }
+    fn copy_target(&self) -> Option<(&'static str, String)> {
+        Some(("user id", self.rows.get(self.selected)?.id.clone()))
+    }
+    fn cancelled(&mut self) {
+        ListCursor::cancelled(self)
+    }
+    fn back(&mut self) -> bool {
+        false
+    }
+    fn revealable(&self) -> Option<Revealable> {
+        None
+    }
+    fn set_revealed(&mut self, _: bool) {}
+}
+
+impl Pane for EndUserView {
+    fn title(&self) -> String {
+        self.user.full_name()
+    }
+    fn context(&self) -> Context {
+        registry::END_USER
+    }
+    fn list(&mut self) -> Option<&mut dyn ListCursor> {
+        None
+    }
+    fn sheet(&self, _: &Shown) -> Option<Sheet> {
+        Some(Sheet::fields("end-user", detail(&self.user)))
+    }
+    fn copy_target(&self) -> Option<(&'static str, String)> {
+        Some(("user id", self.user.id.clone()))
+    }
+    fn cancelled(&mut self) {
+        if self.detail.is_loading() {
+            self.detail = Resource::Failed("Loading cancelled. Press F5 to load again.".into());
+        }
+    }
+    fn back(&mut self) -> bool {
+        false
+    }
+    fn revealable(&self) -> Option<Revealable> {
+        None
+    }
+    fn set_revealed(&mut self, _: bool) {}
+}
+
+/// One end user's fields, as the detail pane shows them.
+pub fn detail(u: &EndUser) -> Vec<(&'static str, String)> {
+    vec![
+        ("Id", u.id.clone()),
+        ("Name", u.full_name()),
+        ("Status", u.status.clone()),
+        ("Birth date", u.birth_date.clone()),
+        ("Nationalities", u.nationalities.join(", ")),
+        (
+            "Address",
+            format!(
+                "{}, {} {}, {}",
+                u.address.address_line1, u.address.postcode, u.address.city, u.address.country
+            ),
+        ),
+    ]
 }
 
 #[cfg(test)]

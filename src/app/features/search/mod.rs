@@ -2,11 +2,38 @@
 //! for it, each answer merged in as it arrives, a backend's slowness or failure shown beside
 //! its name without holding up the others. Free of I/O.
 
-use super::action::{Call, Effect, Payload, RequestId};
-use super::state::*;
-use super::update::start;
+mod view;
+pub use view::*;
+
+use crate::app::action::{Call, Effect, Payload, RequestId};
+use crate::app::columns::{Column, Sheet, Shown, Width};
+use crate::app::features::ViewKind;
+use crate::app::form::Form;
+use crate::app::paging::{ListCursor, list_rows, step};
+use crate::app::pane::{Feature, Pane, Revealable};
+use crate::app::registry::{self, Command, Context};
+use crate::app::requests::start;
+use crate::app::state::{State, ViewId};
 use crate::backends::BackendError;
 use crate::search::{Hit, Source, Target, classify, merge};
+use crossterm::event::{Event, KeyCode, KeyEvent};
+use tui_input::backend::crossterm::EventHandler;
+
+/// The results table: the pane, `:export` and `backoffice search --output table` show these.
+pub const COLUMNS: &[Column<Hit>] = &[
+    Column::new("Source", Width::Fixed(11), |h| h.source.name().into()),
+    Column::new("Name", Width::Fixed(22), |h| h.name.clone()),
+    Column::new("CPR", Width::Fixed(11), |h| {
+        h.cpr.map(|c| c.masked()).unwrap_or_default()
+    }),
+    Column::new("Email", Width::Fixed(36), |h: &Hit| {
+        h.email.clone().unwrap_or_default()
+    })
+    .from_width(120),
+    Column::new("What", Width::Fill(1), |h| h.detail.clone()),
+];
+
+pub struct Search;
 
 /// Enter in the field: classify, then ask each backend that can search by it.
 pub fn submit(state: &mut State) -> Vec<Effect> {
@@ -130,27 +157,139 @@ pub fn on_loaded(
     }
     let done = s.sources.iter().all(|x| x.outcome != Outcome::Pending);
     match (done && on_top, s.results.as_slice()) {
-        (true, [only]) => {
-            let only = only.clone();
-            open_hit(state, only)
-        }
+        (true, [only]) => open_hit(only.clone()),
         _ => Vec::new(),
     }
 }
 
-/// Enter on a hit: its record, in its own backend's pane.
-pub fn open_hit(state: &mut State, hit: Hit) -> Vec<Effect> {
-    let mut effects = Vec::new();
-    match hit.target {
-        Target::UniooPerson(id) => super::update::open_person(state, id, hit.name, &mut effects),
-        Target::BankUser(id) => effects = super::banking::open_id(state, id),
-        Target::EndUser(u) => effects = super::investors::open_record(state, *u),
-        Target::PlatformUser(u) => super::platform::open_record(state, *u),
-        Target::Healthmov(found) => {
-            effects = super::onboarding::open_found(state, *found).unwrap_or_default()
+/// Enter on a hit: its record, in its own backend's pane (the routing opens it).
+pub fn open_hit(hit: Hit) -> Vec<Effect> {
+    let target = match hit.target {
+        // The person's name stands in the breadcrumbs until they load.
+        Target::UniooPerson(id) => {
+            return vec![Effect::OpenPerson {
+                id,
+                title: hit.name,
+            }];
+        }
+        t => t,
+    };
+    vec![Effect::Open(Box::new(target))]
+}
+
+impl Feature for Search {
+    fn on_command(&self, state: &mut State, command: Command) -> Vec<Effect> {
+        let rows = list_rows(state.size.1);
+        if let ViewKind::Search(s) = &mut state.top_mut().kind {
+            match command {
+                Command::SwitchFocus => {
+                    s.focus = match s.focus {
+                        SearchFocus::Input => SearchFocus::Results,
+                        SearchFocus::Results => SearchFocus::Input,
+                    };
+                }
+                Command::Up
+                | Command::Down
+                | Command::PageUp
+                | Command::PageDown
+                | Command::Top
+                | Command::Bottom => s.selected = step(s.selected, s.results.len(), command, rows),
+                _ => {}
+            }
+        }
+        Vec::new()
+    }
+
+    fn on_other_key(&self, state: &mut State, key: KeyEvent) -> Vec<Effect> {
+        let ViewKind::Search(s) = &mut state.top_mut().kind else {
+            return Vec::new();
+        };
+        match (s.focus, key.code) {
+            (SearchFocus::Input, KeyCode::Enter) => return submit(state),
+            (SearchFocus::Input, _) => {
+                if s.input.handle_event(&Event::Key(key)).is_some() {
+                    s.error = None;
+                }
+            }
+            // A digit on the results starts a new CPR: no need to go back to the field.
+            (SearchFocus::Results, KeyCode::Char(c)) if c.is_ascii_digit() => {
+                s.focus = SearchFocus::Input;
+                s.input = tui_input::Input::new(c.to_string());
+                s.error = None;
+            }
+            (SearchFocus::Results, _) => {}
+        }
+        Vec::new()
+    }
+
+    fn open(&self, state: &mut State) -> Vec<Effect> {
+        match &state.top().kind {
+            ViewKind::Search(s) => match s.results.get(s.selected).cloned() {
+                Some(hit) => open_hit(hit),
+                None => Vec::new(),
+            },
+            _ => Vec::new(),
         }
     }
-    effects
+
+    fn refresh(&self, state: &mut State) -> Vec<Effect> {
+        again(state)
+    }
+
+    fn submit(&self, _: &State, _: &Form) -> Result<Call, String> {
+        Err("A search has no forms.".into())
+    }
+
+    fn load_more(&self, _: &mut State, _: ViewId) -> Vec<Effect> {
+        Vec::new()
+    }
+
+    fn on_loaded(
+        &self,
+        state: &mut State,
+        view: ViewId,
+        req: RequestId,
+        result: Result<Payload, BackendError>,
+    ) -> Vec<Effect> {
+        on_loaded(state, view, req, result)
+    }
+}
+
+impl Pane for SearchView {
+    fn title(&self) -> String {
+        "Search".into()
+    }
+    fn context(&self) -> Context {
+        match self.focus {
+            SearchFocus::Input => registry::SEARCH_INPUT,
+            SearchFocus::Results => registry::SEARCH_RESULTS,
+        }
+    }
+    fn list(&mut self) -> Option<&mut dyn ListCursor> {
+        None
+    }
+    fn sheet(&self, shown: &Shown) -> Option<Sheet> {
+        Some(Sheet::of("search", COLUMNS, &self.results, shown))
+    }
+    fn copy_target(&self) -> Option<(&'static str, String)> {
+        let h = self.results.get(self.selected)?;
+        Some(match &h.target {
+            Target::Healthmov(_) => ("name", h.name.clone()),
+            t => ("id", t.id()),
+        })
+    }
+    fn cancelled(&mut self) {
+        cancelled(self)
+    }
+    fn back(&mut self) -> bool {
+        // Esc in the field goes to the results; the search is the bottom of every trail.
+        self.focus = SearchFocus::Results;
+        true
+    }
+    fn revealable(&self) -> Option<Revealable> {
+        None
+    }
+    fn set_revealed(&mut self, _: bool) {}
 }
 
 #[cfg(test)]

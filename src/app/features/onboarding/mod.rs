@@ -4,22 +4,28 @@
 
 pub mod forms;
 mod import;
-pub(super) mod prompt;
+pub mod prompt;
+mod view;
 
 pub use import::{on_import_key, on_import_loaded, on_import_progress};
 pub use prompt::{on_login_key, on_prompt_key, on_prompt_loaded};
+pub use view::*;
 
-use super::action::{Call, Effect, Payload, RequestId};
-use super::registry::Command;
-use super::state::*;
-use super::update::{start, step};
+use crate::app::action::{Call, Effect, Payload, RequestId};
+use crate::app::columns::{Column, Sheet, Shown, Width};
+use crate::app::features::ViewKind;
+use crate::app::form::Form;
+use crate::app::paging::{ListCursor, PagedList, list_rows, step};
+use crate::app::pane::{Feature, Pane, Revealable};
+use crate::app::registry::{self, Command, Context};
+use crate::app::requests::{self, start};
+use crate::app::state::*;
 use crate::backends::BackendError;
 use crate::core::*;
 
 /// `o`: the companies list (the one already open, if any).
 pub fn open_companies(state: &mut State) -> Vec<Effect> {
-    if let Some(effects) = super::update::return_to(state, |k| matches!(k, ViewKind::Companies(_)))
-    {
+    if let Some(effects) = requests::return_to(state, |k| matches!(k, ViewKind::Companies(_))) {
         return effects;
     }
     let view = state.push(ViewKind::Companies(PagedList::default()));
@@ -113,33 +119,8 @@ pub fn reload(state: &mut State, view: ViewId, notice: Option<String>) -> Vec<Ef
     load_more(state, view)
 }
 
-/// Up, down, paging: returns the effects of paging in ahead of the cursor.
-pub fn move_cursor(state: &mut State, command: Command, rows: usize) -> Option<Vec<Effect>> {
-    let view = state.top().id;
-    fn moved<T>(l: &mut PagedList<T>, command: Command, rows: usize) -> bool {
-        l.selected = step(l.selected, l.rows.len(), command, rows);
-        super::update::keep_visible(l, rows);
-        l.selected + 2 * rows >= l.rows.len()
-    }
-    let near_end = match &mut state.top_mut().kind {
-        ViewKind::Companies(l) => moved(l, command, rows),
-        ViewKind::Departments(d) => moved(&mut d.list, command, rows),
-        ViewKind::ClientEmployees(e) => moved(&mut e.list, command, rows),
-        ViewKind::ClientEmployee(e) => {
-            e.dependent_row = step(e.dependent_row, e.employee.dependents.len(), command, rows);
-            false
-        }
-        _ => return None,
-    };
-    Some(if near_end {
-        load_more(state, view)
-    } else {
-        Vec::new()
-    })
-}
-
 /// Enter on an onboarding list: one level down.
-pub fn open(state: &mut State) -> Option<Vec<Effect>> {
+fn open(state: &mut State) -> Option<Vec<Effect>> {
     match &state.top().kind {
         ViewKind::Companies(l) => {
             let c = l.rows.get(l.selected).cloned()?;
@@ -161,7 +142,7 @@ pub fn open(state: &mut State) -> Option<Vec<Effect>> {
 }
 
 /// F5 on an onboarding view.
-pub fn refresh(state: &mut State) -> Option<Vec<Effect>> {
+fn refresh(state: &mut State) -> Option<Vec<Effect>> {
     let view = state.top().id;
     match &state.top().kind {
         ViewKind::Companies(_) | ViewKind::Departments(_) | ViewKind::ClientEmployees(_) => {
@@ -178,39 +159,8 @@ pub fn refresh(state: &mut State) -> Option<Vec<Effect>> {
     }
 }
 
-/// Esc while an onboarding list loads.
-pub fn cancelled(kind: &mut ViewKind) -> bool {
-    let l: &mut dyn Cancel = match kind {
-        ViewKind::Companies(l) => l,
-        ViewKind::Departments(d) => &mut d.list,
-        ViewKind::ClientEmployees(e) => &mut e.list,
-        ViewKind::ClientEmployee(_) => return true,
-        _ => return false,
-    };
-    l.cancel();
-    true
-}
-
-trait Cancel {
-    fn cancel(&mut self);
-}
-
-impl<T> Cancel for PagedList<T> {
-    fn cancel(&mut self) {
-        self.loading = None;
-        self.error = Some("Loading cancelled. Move down or press F5 to continue.".into());
-    }
-}
-
 /// The onboarding commands: forms, import, lookups.
-pub fn run(state: &mut State, command: Command) -> Vec<Effect> {
-    if command == Command::FindExternalId {
-        state.overlay = Overlay::Prompt(Prompt::new(PromptKind::FindExternalId));
-        return Vec::new();
-    }
-    if state.profile.read_only {
-        return Vec::new();
-    }
+fn run(state: &mut State, command: Command) -> Vec<Effect> {
     let form = match (&mut state.top_mut().kind, command) {
         (ViewKind::Companies(_), Command::New) => forms::new_company(),
         (ViewKind::Companies(l), Command::Edit) => forms::edit_company(l.rows.get(l.selected)),
@@ -284,7 +234,7 @@ pub fn run(state: &mut State, command: Command) -> Vec<Effect> {
 }
 
 /// A page or a lookup for an onboarding view.
-pub fn on_loaded(
+fn on_loaded(
     state: &mut State,
     view: ViewId,
     req: RequestId,
@@ -377,7 +327,7 @@ fn fill(state: &mut State, view: ViewId) -> Vec<Effect> {
 }
 
 /// A form's change went through: show it where it belongs.
-pub fn on_changed(state: &mut State, view: ViewId, changed: Changed) -> Vec<Effect> {
+fn on_changed(state: &mut State, view: ViewId, changed: Changed) -> Vec<Effect> {
     let notice = match &changed {
         Changed::Company(c) => format!("Saved company {}", c.name),
         Changed::Department(d) => format!("Created department {}", d.name),
@@ -410,6 +360,255 @@ pub fn open_found(state: &mut State, found: Found) -> Option<Vec<Effect>> {
         Found::Company(c) => open_departments(state, c),
         Found::Nothing => return None,
     })
+}
+
+/// `x`: find a company, department or employee by external id, from anywhere.
+pub fn find_external_id(state: &mut State) -> Vec<Effect> {
+    state.overlay = Overlay::Prompt(Prompt::new(PromptKind::FindExternalId));
+    Vec::new()
+}
+
+pub struct Onboarding;
+
+impl Feature for Onboarding {
+    fn on_command(&self, state: &mut State, command: Command) -> Vec<Effect> {
+        let rows = list_rows(state.size.1);
+        match (&mut state.top_mut().kind, command) {
+            (ViewKind::ClientEmployee(e), Command::Up | Command::Down)
+            | (ViewKind::ClientEmployee(e), Command::PageUp | Command::PageDown)
+            | (ViewKind::ClientEmployee(e), Command::Top | Command::Bottom) => {
+                e.dependent_row = step(e.dependent_row, e.employee.dependents.len(), command, rows);
+                Vec::new()
+            }
+            _ => run(state, command),
+        }
+    }
+
+    fn on_other_key(&self, _: &mut State, _: crossterm::event::KeyEvent) -> Vec<Effect> {
+        Vec::new()
+    }
+
+    fn open(&self, state: &mut State) -> Vec<Effect> {
+        open(state).unwrap_or_default()
+    }
+
+    fn refresh(&self, state: &mut State) -> Vec<Effect> {
+        refresh(state).unwrap_or_default()
+    }
+
+    fn submit(&self, _: &State, form: &Form) -> Result<Call, String> {
+        match forms::change(form) {
+            Some((change, audit)) => Ok(Call::Onboard {
+                change: Box::new(change),
+                audit: Box::new(audit),
+            }),
+            None => Err("Nothing to send: fill in the fields first.".into()),
+        }
+    }
+
+    fn load_more(&self, state: &mut State, view: ViewId) -> Vec<Effect> {
+        load_more(state, view)
+    }
+
+    fn on_loaded(
+        &self,
+        state: &mut State,
+        view: ViewId,
+        req: RequestId,
+        result: Result<Payload, BackendError>,
+    ) -> Vec<Effect> {
+        match result {
+            Ok(Payload::Onboarded(changed)) => on_changed(state, view, changed),
+            result => on_loaded(state, view, req, result),
+        }
+    }
+}
+
+fn opt(s: &Option<String>) -> String {
+    s.clone().unwrap_or_default()
+}
+
+fn day(d: &Option<jiff::civil::Date>) -> String {
+    d.map(|d| d.to_string()).unwrap_or_else(|| "—".into())
+}
+
+/// The companies table: the pane, `:export` and `backoffice get companies` show these.
+pub const COMPANY_COLUMNS: &[Column<Company>] = &[
+    Column::new("Company", Width::Fill(1), |c| c.name.clone()),
+    Column::new("External id", Width::Fixed(12), |c| opt(&c.external_id)),
+    Column::new("Country", Width::Fixed(7), |c| opt(&c.country)),
+    Column::new("Onboarding", Width::Fixed(10), |c| day(&c.onboarding)),
+    Column::new("Offboarding", Width::Fixed(11), |c| day(&c.offboarding)),
+    Column::new("Account manager", Width::Fixed(24), |c: &Company| {
+        opt(&c.account_manager)
+    })
+    .from_width(120),
+    Column::new("Id", Width::Max(24), |c: &Company| c.id.clone()).from_width(140),
+];
+
+/// A company's departments.
+pub const DEPARTMENT_COLUMNS: &[Column<Department>] = &[
+    Column::new("Department", Width::Fill(1), |d| d.name.clone()),
+    Column::new("External id", Width::Fixed(16), |d| opt(&d.external_id)),
+    Column::new("Id", Width::Fixed(28), |d| d.id.clone()),
+];
+
+/// A department's employees (and one employee, as a one-row table).
+pub const EMPLOYEE_COLUMNS: &[Column<ClientEmployee>] = &[
+    Column::new("Name", Width::Fill(1), |e| e.full_name()),
+    Column::new("No.", Width::Fixed(9), |e| opt(&e.employee_number)),
+    Column::new("Onboarding", Width::Fixed(10), |e| day(&e.onboarding)),
+    Column::new("Offboarding", Width::Fixed(11), |e| day(&e.offboarding)),
+    Column::new("Access", Width::Fixed(7), access),
+    Column::new("Dep.", Width::Fixed(4), |e| {
+        e.dependent_counts.0.to_string()
+    }),
+    Column::new("External id", Width::Fixed(12), |e: &ClientEmployee| {
+        opt(&e.external_id)
+    })
+    .from_width(120),
+    Column::new("Email", Width::Fill(1), |e: &ClientEmployee| opt(&e.email)).from_width(120),
+];
+
+/// Whether the employee can use Healthmov now, in words.
+pub fn access(e: &ClientEmployee) -> String {
+    match (e.has_access, e.onboarded_at.is_some()) {
+        (true, _) => "yes",
+        (false, false) => "not yet",
+        (false, true) => "ended",
+    }
+    .into()
+}
+
+impl Pane for PagedList<Company> {
+    fn title(&self) -> String {
+        "Companies".into()
+    }
+    fn context(&self) -> Context {
+        registry::COMPANIES
+    }
+    fn list(&mut self) -> Option<&mut dyn ListCursor> {
+        Some(self)
+    }
+    fn sheet(&self, shown: &Shown) -> Option<Sheet> {
+        Some(Sheet::of("companies", COMPANY_COLUMNS, &self.rows, shown))
+    }
+    fn copy_target(&self) -> Option<(&'static str, String)> {
+        Some(("company id", self.rows.get(self.selected)?.id.clone()))
+    }
+    fn cancelled(&mut self) {
+        ListCursor::cancelled(self)
+    }
+    fn back(&mut self) -> bool {
+        false
+    }
+    fn revealable(&self) -> Option<Revealable> {
+        None
+    }
+    fn set_revealed(&mut self, _: bool) {}
+}
+
+impl Pane for DepartmentsView {
+    fn title(&self) -> String {
+        self.company.name.clone()
+    }
+    fn context(&self) -> Context {
+        registry::DEPARTMENTS
+    }
+    fn list(&mut self) -> Option<&mut dyn ListCursor> {
+        Some(&mut self.list)
+    }
+    fn sheet(&self, shown: &Shown) -> Option<Sheet> {
+        Some(Sheet::of(
+            "departments",
+            DEPARTMENT_COLUMNS,
+            &self.list.rows,
+            shown,
+        ))
+    }
+    fn copy_target(&self) -> Option<(&'static str, String)> {
+        Some((
+            "department id",
+            self.list.rows.get(self.list.selected)?.id.clone(),
+        ))
+    }
+    fn cancelled(&mut self) {
+        ListCursor::cancelled(&mut self.list)
+    }
+    fn back(&mut self) -> bool {
+        false
+    }
+    fn revealable(&self) -> Option<Revealable> {
+        None
+    }
+    fn set_revealed(&mut self, _: bool) {}
+}
+
+impl Pane for ClientEmployeesView {
+    fn title(&self) -> String {
+        self.department.name.clone()
+    }
+    fn context(&self) -> Context {
+        registry::CLIENT_EMPLOYEES
+    }
+    fn list(&mut self) -> Option<&mut dyn ListCursor> {
+        Some(&mut self.list)
+    }
+    fn sheet(&self, shown: &Shown) -> Option<Sheet> {
+        Some(Sheet::of(
+            "client-employees",
+            EMPLOYEE_COLUMNS,
+            &self.list.rows,
+            shown,
+        ))
+    }
+    fn copy_target(&self) -> Option<(&'static str, String)> {
+        Some((
+            "employee id",
+            self.list.rows.get(self.list.selected)?.id.clone(),
+        ))
+    }
+    fn cancelled(&mut self) {
+        ListCursor::cancelled(&mut self.list)
+    }
+    fn back(&mut self) -> bool {
+        false
+    }
+    fn revealable(&self) -> Option<Revealable> {
+        None
+    }
+    fn set_revealed(&mut self, _: bool) {}
+}
+
+impl Pane for ClientEmployeeView {
+    fn title(&self) -> String {
+        self.employee.full_name()
+    }
+    fn context(&self) -> Context {
+        registry::CLIENT_EMPLOYEE
+    }
+    fn list(&mut self) -> Option<&mut dyn ListCursor> {
+        None
+    }
+    fn sheet(&self, shown: &Shown) -> Option<Sheet> {
+        Some(Sheet::of(
+            "client-employee",
+            EMPLOYEE_COLUMNS,
+            std::iter::once(&self.employee),
+            shown,
+        ))
+    }
+    fn copy_target(&self) -> Option<(&'static str, String)> {
+        Some(("employee id", self.employee.id.clone()))
+    }
+    fn cancelled(&mut self) {}
+    fn back(&mut self) -> bool {
+        false
+    }
+    fn revealable(&self) -> Option<Revealable> {
+        None
+    }
+    fn set_revealed(&mut self, _: bool) {}
 }
 
 #[cfg(test)]

@@ -1,21 +1,54 @@
 //! VASCO platform users: the list (pending first, so approvals are not missed), one user with
 //! their accounts, and the lifecycle forms. Free of I/O.
 
-use super::action::{Call, Effect, Payload, RequestId};
-use super::form::{Field, Form, FormKind, PlatformForm, Stage};
-use super::registry::Command;
-use super::state::*;
-use super::update::{keep_visible, start, step};
+mod view;
+pub use view::*;
+
+use crate::app::action::{Call, Effect, Payload, RequestId};
+use crate::app::columns::{Column, Sheet, Shown, Tone, Width};
+use crate::app::features::ViewKind;
+use crate::app::form::{Field, Form, FormKind, PlatformForm, Stage};
+use crate::app::paging::{ListCursor, PagedList, list_rows, step};
+use crate::app::pane::{Feature, Pane, Revealable};
+use crate::app::registry::{self, Command, Context};
+use crate::app::requests::{self, start};
+use crate::app::state::{Overlay, State, ViewId};
 use crate::audit::Event;
 use crate::backends::BackendError;
 use crate::core::platform::*;
 use crate::core::{mask_email, validate};
 
+/// The platform users table: the pane, `:export` and `backoffice get platform-users` show
+/// these.
+pub const COLUMNS: &[Column<PlatformUser>] = &[
+    Column::new("State", Width::Fixed(8), |u: &PlatformUser| {
+        u.state.label().into()
+    })
+    .toned(|u, _| match u.state {
+        UserState::Pending => Tone::Warn,
+        UserState::Active => Tone::Ok,
+        UserState::Inactive => Tone::Dim,
+    }),
+    Column::new("Name", Width::Percent(28), |u| u.full_name()),
+    Column::new("Email", Width::Fill(1), |u| u.email.clone()),
+    Column::new("Group", Width::Fixed(18), |u| {
+        u.group.as_ref().map(|g| g.name.clone()).unwrap_or_default()
+    }),
+    Column::new("Accounts", Width::Fixed(8), |u: &PlatformUser| {
+        u.accounts.len().to_string()
+    })
+    .from_width(120),
+    Column::new("Accepted", Width::Fixed(10), |u: &PlatformUser| {
+        crate::format::date(u.accepted_at)
+    })
+    .from_width(120),
+];
+
+pub struct Platform;
+
 /// `p`: the users list (the one already open, if any).
 pub fn open(state: &mut State) -> Vec<Effect> {
-    if let Some(effects) =
-        super::update::return_to(state, |k| matches!(k, ViewKind::PlatformUsers(_)))
-    {
+    if let Some(effects) = requests::return_to(state, |k| matches!(k, ViewKind::PlatformUsers(_))) {
         return effects;
     }
     let view = state.push(ViewKind::PlatformUsers(PagedList::default()));
@@ -49,7 +82,7 @@ fn rank(u: &PlatformUser) -> u8 {
     }
 }
 
-pub fn on_loaded(
+fn on_list_loaded(
     state: &mut State,
     view: ViewId,
     req: RequestId,
@@ -83,30 +116,6 @@ pub fn on_loaded(
     }
 }
 
-pub fn move_cursor(state: &mut State, command: Command, rows: usize) -> Option<Vec<Effect>> {
-    match &mut state.top_mut().kind {
-        ViewKind::PlatformUsers(l) => {
-            l.selected = step(l.selected, l.rows.len(), command, rows);
-            keep_visible(l, rows);
-        }
-        ViewKind::PlatformUser(u) => {
-            u.account_row = step(u.account_row, u.user.accounts.len(), command, rows);
-        }
-        _ => return None,
-    }
-    Some(Vec::new())
-}
-
-/// Enter on the list: the user with their accounts.
-pub fn open_user(state: &mut State) -> Option<Vec<Effect>> {
-    let ViewKind::PlatformUsers(l) = &state.top().kind else {
-        return None;
-    };
-    let user = l.rows.get(l.selected).cloned()?;
-    open_record(state, user);
-    Some(Vec::new())
-}
-
 /// One user by record (from the search), with their accounts.
 pub fn open_record(state: &mut State, user: crate::core::platform::PlatformUser) {
     state.push(ViewKind::PlatformUser(Box::new(PlatformUserView {
@@ -114,17 +123,6 @@ pub fn open_record(state: &mut State, user: crate::core::platform::PlatformUser)
         notice: None,
         account_row: 0,
     })));
-}
-
-pub fn refresh(state: &mut State) -> Option<Vec<Effect>> {
-    let view = state.top().id;
-    match &mut state.top_mut().kind {
-        ViewKind::PlatformUsers(l) => {
-            *l = PagedList::default();
-            Some(load_more(state, view))
-        }
-        _ => None,
-    }
 }
 
 /// The user the keys act on: the detail's, or the list's selected one.
@@ -162,7 +160,7 @@ fn persona_check(v: &str) -> Result<(), String> {
 }
 
 /// The lifecycle commands open their form (a question, for activation).
-pub fn run(state: &mut State, command: Command) -> Vec<Effect> {
+fn run(state: &mut State, command: Command) -> Vec<Effect> {
     if state.profile.read_only {
         return Vec::new();
     }
@@ -388,6 +386,143 @@ pub fn on_changed(state: &mut State, user: PlatformUser) -> Vec<Effect> {
         }
     }
     Vec::new()
+}
+
+impl Feature for Platform {
+    fn on_command(&self, state: &mut State, command: Command) -> Vec<Effect> {
+        let rows = list_rows(state.size.1);
+        match (&mut state.top_mut().kind, command) {
+            (ViewKind::PlatformUser(u), Command::Up | Command::Down)
+            | (ViewKind::PlatformUser(u), Command::PageUp | Command::PageDown)
+            | (ViewKind::PlatformUser(u), Command::Top | Command::Bottom) => {
+                u.account_row = step(u.account_row, u.user.accounts.len(), command, rows);
+                Vec::new()
+            }
+            _ => run(state, command),
+        }
+    }
+
+    fn on_other_key(&self, _: &mut State, _: crossterm::event::KeyEvent) -> Vec<Effect> {
+        Vec::new()
+    }
+
+    /// Enter on the list: the user with their accounts.
+    fn open(&self, state: &mut State) -> Vec<Effect> {
+        if let ViewKind::PlatformUsers(l) = &state.top().kind
+            && let Some(user) = l.rows.get(l.selected).cloned()
+        {
+            open_record(state, user);
+        }
+        Vec::new()
+    }
+
+    fn refresh(&self, state: &mut State) -> Vec<Effect> {
+        let view = state.top().id;
+        match &mut state.top_mut().kind {
+            ViewKind::PlatformUsers(l) => {
+                *l = PagedList::default();
+                load_more(state, view)
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    fn submit(&self, _: &State, form: &Form) -> Result<Call, String> {
+        let FormKind::Platform(kind) = &form.kind else {
+            return Err("This form does not belong to platform users.".into());
+        };
+        match change(form, kind) {
+            Some((change, audit)) => Ok(Call::ChangePlatformUser {
+                change: Box::new(change),
+                audit: Box::new(audit),
+            }),
+            None => Err("Nothing to send: fill in the fields first.".into()),
+        }
+    }
+
+    fn load_more(&self, state: &mut State, view: ViewId) -> Vec<Effect> {
+        load_more(state, view)
+    }
+
+    fn on_loaded(
+        &self,
+        state: &mut State,
+        view: ViewId,
+        req: RequestId,
+        result: Result<Payload, BackendError>,
+    ) -> Vec<Effect> {
+        match result {
+            Ok(Payload::PlatformChanged(user)) => on_changed(state, *user),
+            result => on_list_loaded(state, view, req, result),
+        }
+    }
+}
+
+impl Pane for PagedList<PlatformUser> {
+    fn title(&self) -> String {
+        "Platform users".into()
+    }
+    fn context(&self) -> Context {
+        registry::PLATFORM_USERS
+    }
+    fn list(&mut self) -> Option<&mut dyn ListCursor> {
+        Some(self)
+    }
+    fn sheet(&self, shown: &Shown) -> Option<Sheet> {
+        Some(Sheet::of("platform-users", COLUMNS, &self.rows, shown))
+    }
+    fn copy_target(&self) -> Option<(&'static str, String)> {
+        Some(("user id", self.rows.get(self.selected)?.id.clone()))
+    }
+    fn cancelled(&mut self) {
+        ListCursor::cancelled(self)
+    }
+    fn back(&mut self) -> bool {
+        false
+    }
+    fn revealable(&self) -> Option<Revealable> {
+        None
+    }
+    fn set_revealed(&mut self, _: bool) {}
+}
+
+impl Pane for PlatformUserView {
+    fn title(&self) -> String {
+        self.user.full_name()
+    }
+    fn context(&self) -> Context {
+        registry::PLATFORM_USER
+    }
+    fn list(&mut self) -> Option<&mut dyn ListCursor> {
+        None
+    }
+    fn sheet(&self, _: &Shown) -> Option<Sheet> {
+        let u = &self.user;
+        Some(Sheet::fields(
+            "platform-user",
+            vec![
+                ("Id", u.id.clone()),
+                ("Name", u.full_name()),
+                ("Email", u.email.clone()),
+                ("State", u.state.label().into()),
+                (
+                    "Group",
+                    u.group.as_ref().map(|g| g.name.clone()).unwrap_or_default(),
+                ),
+            ],
+        ))
+    }
+    fn copy_target(&self) -> Option<(&'static str, String)> {
+        Some(("user id", self.user.id.clone()))
+    }
+    fn cancelled(&mut self) {}
+    fn back(&mut self) -> bool {
+        false
+    }
+    fn revealable(&self) -> Option<Revealable> {
+        None
+    }
+    fn set_revealed(&mut self, _: bool) {}
 }
 
 #[cfg(test)]

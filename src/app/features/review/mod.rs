@@ -1,8 +1,17 @@
-//! Review logic: the queue, the document view, the confirm dialog and decisions, reveals.
-//! Called from `update`; like it, free of I/O.
+//! Review: the queue of pending legitimation documents, one document beside its person's
+//! KYC and risk facts, the confirm dialog and the decisions. Free of I/O.
 
-use super::action::{Call, Effect, Payload, RequestId};
-use super::state::*;
+mod view;
+pub use view::*;
+
+use crate::app::action::{Call, Effect, Payload, RequestId};
+use crate::app::columns::{Column, Sheet, Shown, Tone, Width};
+use crate::app::features::ViewKind;
+use crate::app::form::Form;
+use crate::app::paging::{ListCursor, PagedList, list_rows};
+use crate::app::pane::{Feature, Pane, Revealable};
+use crate::app::registry::{self, Command, Context};
+use crate::app::state::{Confirm, Overlay, Resource, State, ViewId};
 use crate::audit::Event;
 use crate::backends::BackendError;
 use crate::core::*;
@@ -10,13 +19,36 @@ use crate::core::*;
 /// Codes that mean the document is no longer what the reviewer saw.
 const STALE: [&str; 3] = ["DOCUMENT_CHANGED", "ALREADY_DECIDED", "DOCUMENT_EXPIRED"];
 
-pub fn open_queue(state: &mut State, effects: &mut Vec<Effect>) {
-    if let Some(back) = super::update::return_to(state, |k| matches!(k, ViewKind::Queue(_))) {
-        effects.extend(back);
-        return;
+/// `v`: the queue (the one already open, if any).
+pub fn open_queue(state: &mut State) -> Vec<Effect> {
+    if let Some(back) = crate::app::requests::return_to(state, |k| matches!(k, ViewKind::Queue(_)))
+    {
+        return back;
     }
     let view = state.push(ViewKind::Queue(QueueView::default()));
-    effects.extend(load_more(state, view));
+    load_more(state, view)
+}
+
+/// Keys in the confirm dialog of a decision.
+pub fn on_confirm_key(state: &mut State, key: crossterm::event::KeyEvent) -> Vec<Effect> {
+    use crossterm::event::{Event, KeyCode};
+    use tui_input::backend::crossterm::EventHandler;
+    let reasons = state.profile.reject_reasons.len();
+    let Overlay::Confirm(c) = &mut state.overlay else {
+        return Vec::new();
+    };
+    match key.code {
+        KeyCode::Esc => state.overlay = Overlay::None,
+        KeyCode::Enter => return confirm(state),
+        KeyCode::Up if c.reject => c.reason = c.reason.saturating_sub(1),
+        KeyCode::Down if c.reject => c.reason = (c.reason + 1).min(reasons),
+        _ if c.reject => {
+            c.detail.handle_event(&Event::Key(key));
+            c.error = None;
+        }
+        _ => {}
+    }
+    Vec::new()
 }
 
 /// Asks for the next page of the queue, unless one is on its way or it is complete.
@@ -31,7 +63,7 @@ pub fn load_more(state: &mut State, view: ViewId) -> Vec<Effect> {
         _ => return Vec::new(),
     };
     let mut effects = Vec::new();
-    let req = super::update::start(state, view, call, &mut effects);
+    let req = crate::app::requests::start(state, view, call, &mut effects);
     if let Some(ViewKind::Queue(q)) = state.view_mut(view).map(|v| &mut v.kind) {
         q.list.loading = Some(req);
         q.list.error = None;
@@ -67,8 +99,8 @@ pub fn cycle_filter(state: &mut State) -> Vec<Effect> {
 pub fn open_document(state: &mut State, item: ReviewItem, effects: &mut Vec<Effect>) {
     let (user, kind) = (item.person.id, item.kind);
     let view = state.push(ViewKind::Document(Box::new(DocumentView::new(item))));
-    let person = super::update::start(state, view, Call::Person(user), effects);
-    let file = super::update::start(state, view, Call::Document { user, kind }, effects);
+    let person = crate::app::requests::start(state, view, Call::Person(user), effects);
+    let file = crate::app::requests::start(state, view, Call::Document { user, kind }, effects);
     if let Some(ViewKind::Document(d)) = state.view_mut(view).map(|v| &mut v.kind) {
         d.person = Resource::Loading(person);
         d.file = Resource::Loading(file);
@@ -155,7 +187,7 @@ pub fn confirm(state: &mut State) -> Vec<Effect> {
         correlation: decision.idempotency_key.clone(),
     };
     let mut effects = Vec::new();
-    let req = super::update::start(
+    let req = crate::app::requests::start(
         state,
         view,
         Call::Decide {
@@ -169,81 +201,6 @@ pub fn confirm(state: &mut State) -> Vec<Effect> {
         d.notice = None;
     }
     effects
-}
-
-/// `R`: asks why, unless there is no CPR here to reveal.
-pub fn ask_reveal(state: &mut State) {
-    let has_cpr = match &state.top().kind {
-        ViewKind::Person(p) => p.person.loaded().is_some_and(|p| p.ssn().is_some()),
-        ViewKind::Document(d) => d.item.cpr.is_some(),
-        _ => false,
-    };
-    if has_cpr {
-        state.overlay = Overlay::Reveal {
-            reason: Default::default(),
-            error: None,
-        };
-    }
-}
-
-/// Enter in the reveal prompt: the runner writes the audit record, then the number shows.
-pub fn confirm_reveal(state: &mut State) -> Vec<Effect> {
-    let Overlay::Reveal { reason, error } = &mut state.overlay else {
-        return Vec::new();
-    };
-    let why = reason.value().trim().to_string();
-    if why.len() < 4 {
-        *error = Some("Say why the full number is needed (a few words).".into());
-        return Vec::new();
-    }
-    state.overlay = Overlay::None;
-    let view = state.top().id;
-    let (targets, cpr) = match &state.top().kind {
-        ViewKind::Person(p) => (
-            vec![format!("user:{}", p.id)],
-            p.person.loaded().and_then(|p| p.masked_ssn()),
-        ),
-        ViewKind::Document(d) => (
-            vec![
-                format!("user:{}", d.item.person.id),
-                format!("document:{}", d.item.document_id),
-            ],
-            d.item.cpr.as_ref().map(|s| s.to_string()),
-        ),
-        _ => return Vec::new(),
-    };
-    let mut effects = Vec::new();
-    audit_cpr(state, view, "cpr.reveal", targets, cpr, why, &mut effects);
-    effects
-}
-
-/// Asks for the audit record of a full CPR shown or copied, for `view`; its answer comes back
-/// to the request returned.
-pub fn audit_cpr(
-    state: &mut State,
-    view: ViewId,
-    action: &str,
-    targets: Vec<String>,
-    cpr_masked: Option<String>,
-    reason: String,
-    effects: &mut Vec<Effect>,
-) -> RequestId {
-    let audit = Event {
-        backend: state.profile.backend.to_string(),
-        action: action.into(),
-        targets,
-        cpr_masked,
-        reason: Some(reason),
-        correlation: uuid::Uuid::new_v4().to_string(),
-    };
-    super::update::start(
-        state,
-        view,
-        Call::Reveal {
-            audit: Box::new(audit),
-        },
-        effects,
-    )
 }
 
 /// A result for the document view. Returns the next item to open after a decision, if any.
@@ -290,7 +247,7 @@ pub fn on_document_loaded(
             if stale {
                 // Show what the document is now.
                 let user = d.item.person.id;
-                let req = super::update::start(state, view, Call::Person(user), effects);
+                let req = crate::app::requests::start(state, view, Call::Person(user), effects);
                 if let Some(ViewKind::Document(d)) = state.view_mut(view).map(|v| &mut v.kind) {
                     d.person = Resource::Loading(req);
                 }
@@ -359,7 +316,7 @@ fn next_after_decision(
     });
     // Close the decided document's view (and anything above it).
     if let Some(at) = state.views.iter().position(|v| v.id == view) {
-        effects.extend(super::update::cancel_views_above(state, at));
+        effects.extend(crate::app::requests::cancel_views_above(state, at));
         state.views.truncate(at);
     }
     match next {
@@ -376,11 +333,246 @@ fn next_after_decision(
     }
 }
 
+/// The queue's table: the pane and `:export` show these.
+pub const COLUMNS: &[Column<ReviewItem>] = &[
+    Column::new("Submitted", Width::Fixed(10), |i| {
+        crate::format::date(i.created)
+    }),
+    Column::new("Document", Width::Fixed(9), |i| {
+        match i.kind {
+            DocumentKind::PhotoLegitimation => "Photo ID",
+            DocumentKind::SocialSecurityCard => "SSC",
+        }
+        .into()
+    }),
+    Column::new("Person", Width::Fill(1), |i| i.person.full_name()),
+    Column::new("CPR", Width::Fixed(11), |i| {
+        i.cpr.as_ref().map(|c| c.to_string()).unwrap_or_default()
+    }),
+    Column::dated("Waiting", Width::Fixed(8), |i, shown| {
+        i.created
+            .map(|c| format!("{} d", shown.today.duration_since(c).as_secs() / 86_400))
+            .unwrap_or_default()
+    }),
+    Column::new("Expires", Width::Fixed(10), |i: &ReviewItem| {
+        crate::format::date(i.expires)
+    })
+    .toned(|i, shown| {
+        if i.is_expired(shown.today) {
+            Tone::Danger
+        } else {
+            Tone::Normal
+        }
+    }),
+];
+
+pub struct Review;
+
+impl Feature for Review {
+    fn on_command(&self, state: &mut State, command: Command) -> Vec<Effect> {
+        let rows = list_rows(state.size.1);
+        match (&mut state.top_mut().kind, command) {
+            (ViewKind::Queue(_), Command::Filter) => cycle_filter(state),
+            (ViewKind::Document(_), Command::Approve | Command::Reject) => {
+                ask(state, command == Command::Reject);
+                Vec::new()
+            }
+            (ViewKind::Document(d), Command::Zoom) => {
+                d.zoom = !d.zoom;
+                Vec::new()
+            }
+            _ => {
+                let _ = rows;
+                Vec::new()
+            }
+        }
+    }
+
+    fn on_other_key(&self, _: &mut State, _: crossterm::event::KeyEvent) -> Vec<Effect> {
+        Vec::new()
+    }
+
+    fn open(&self, state: &mut State) -> Vec<Effect> {
+        let mut effects = Vec::new();
+        if let ViewKind::Queue(q) = &state.top().kind
+            && let Some(item) = q.list.rows.get(q.list.selected).cloned()
+        {
+            open_document(state, item, &mut effects);
+        }
+        effects
+    }
+
+    fn refresh(&self, state: &mut State) -> Vec<Effect> {
+        let view = state.top().id;
+        let mut effects = Vec::new();
+        match &mut state.top_mut().kind {
+            ViewKind::Queue(q) => {
+                q.list = PagedList::default();
+                effects.extend(load_more(state, view));
+            }
+            ViewKind::Document(d) => {
+                let item = d.item.clone();
+                state.views.pop();
+                open_document(state, item, &mut effects);
+            }
+            _ => {}
+        }
+        effects
+    }
+
+    fn submit(&self, _: &State, _: &Form) -> Result<Call, String> {
+        Err("Decisions are sent from their own dialog.".into())
+    }
+
+    fn load_more(&self, state: &mut State, view: ViewId) -> Vec<Effect> {
+        load_more(state, view)
+    }
+
+    fn on_loaded(
+        &self,
+        state: &mut State,
+        view: ViewId,
+        req: RequestId,
+        result: Result<Payload, BackendError>,
+    ) -> Vec<Effect> {
+        let mut effects = Vec::new();
+        match state.view_mut(view).map(|v| &mut v.kind) {
+            Some(ViewKind::Queue(q)) => q.list.apply(req, result, |p| match p {
+                Payload::Queue(page) => Some(page),
+                _ => None,
+            }),
+            Some(ViewKind::Document(_)) => {
+                on_document_loaded(state, view, req, result, &mut effects)
+            }
+            _ => {}
+        }
+        effects
+    }
+}
+
+impl Pane for QueueView {
+    fn title(&self) -> String {
+        "Review queue".into()
+    }
+    fn context(&self) -> Context {
+        registry::QUEUE
+    }
+    fn list(&mut self) -> Option<&mut dyn ListCursor> {
+        Some(&mut self.list)
+    }
+    fn sheet(&self, shown: &Shown) -> Option<Sheet> {
+        Some(Sheet::of("review-queue", COLUMNS, &self.list.rows, shown))
+    }
+    fn copy_target(&self) -> Option<(&'static str, String)> {
+        let item = self.list.rows.get(self.list.selected)?;
+        Some(("document id", item.document_id.to_string()))
+    }
+    fn cancelled(&mut self) {
+        ListCursor::cancelled(&mut self.list)
+    }
+    fn back(&mut self) -> bool {
+        false
+    }
+    fn revealable(&self) -> Option<Revealable> {
+        None
+    }
+    fn set_revealed(&mut self, _: bool) {}
+}
+
+impl Pane for DocumentView {
+    fn title(&self) -> String {
+        format!(
+            "{} of {}",
+            self.item.kind.label(),
+            self.item.person.full_name()
+        )
+    }
+    fn context(&self) -> Context {
+        registry::DOCUMENT
+    }
+    fn list(&mut self) -> Option<&mut dyn ListCursor> {
+        None
+    }
+    fn sheet(&self, shown: &Shown) -> Option<Sheet> {
+        Some(Sheet::fields(
+            "document",
+            document_fields(self, shown.language),
+        ))
+    }
+    fn copy_target(&self) -> Option<(&'static str, String)> {
+        Some(("document id", self.item.document_id.to_string()))
+    }
+    fn cancelled(&mut self) {
+        if self.deciding.is_some() {
+            self.deciding = None;
+            self.notice = Some(
+                "Stopped waiting for the decision. It may still have been made: press F5 to see the document's state."
+                    .into(),
+            );
+        }
+    }
+    fn back(&mut self) -> bool {
+        std::mem::take(&mut self.zoom)
+    }
+    fn revealable(&self) -> Option<Revealable> {
+        let ssn = self.item.cpr.as_ref()?;
+        Some(Revealable {
+            targets: vec![
+                format!("user:{}", self.item.person.id),
+                format!("document:{}", self.item.document_id),
+            ],
+            masked: Some(ssn.to_string()),
+            cpr: match ssn {
+                Ssn::Danish(c) => Some(*c),
+                _ => None,
+            },
+            revealed: self.revealed,
+        })
+    }
+    fn set_revealed(&mut self, shown: bool) {
+        self.revealed = shown;
+    }
+}
+
+/// The facts beside the image, as the document view shows them; the image never leaves the
+/// screen.
+pub fn document_fields(d: &DocumentView, language: &str) -> Vec<(&'static str, String)> {
+    let current = d.current();
+    let item = &d.item;
+    let at = |t: Option<jiff::Timestamp>| crate::format::datetime(t);
+    vec![
+        ("Document", item.document_id.to_string()),
+        ("Kind", item.kind.label().into()),
+        ("Person", item.person.full_name()),
+        (
+            "CPR",
+            item.cpr.as_ref().map(|c| c.to_string()).unwrap_or_default(),
+        ),
+        ("State", d.state().label().to_uppercase()),
+        ("Version", d.version().to_string()),
+        ("Submitted", at(item.created)),
+        ("Expires", at(item.expires)),
+        (
+            "Type",
+            current
+                .and_then(|c| c.type_name(language))
+                .unwrap_or_default()
+                .into(),
+        ),
+        (
+            "Rejected because",
+            current
+                .and_then(|c| c.rejected_reason.clone())
+                .unwrap_or_default(),
+        ),
+    ]
+}
+
 #[cfg(test)]
 mod tests {
-    use super::super::test_support::*;
     use super::*;
     use crate::app::action::Action;
+    use crate::app::test_support::*;
     use crate::app::update::update;
     use crossterm::event::KeyCode;
     use std::time::Duration;

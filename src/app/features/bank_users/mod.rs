@@ -1,19 +1,56 @@
 //! bunq users: the list, one user, and the audited changes staff make (block, status and
 //! sub-status, details). Free of I/O.
 
-use super::action::{Call, Effect, Payload, RequestId};
-use super::form::{BankUserForm, Field, Form, FormKind};
-use super::registry::Command;
-use super::state::*;
-use super::update::{keep_visible, start, step};
+mod view;
+pub use view::*;
+
+use crate::app::action::{Call, Effect, Payload, RequestId};
+use crate::app::columns::{Column, Sheet, Shown, Tone, Width};
+use crate::app::features::ViewKind;
+use crate::app::form::{BankUserForm, Field, Form, FormKind};
+use crate::app::paging::{ListCursor, PagedList};
+use crate::app::pane::{Feature, Pane, Revealable};
+use crate::app::registry::{self, Command, Context};
+use crate::app::requests::{self, start};
+use crate::app::state::{Overlay, Resource, State, ViewId};
 use crate::audit::Event;
 use crate::backends::BackendError;
 use crate::core::banking::*;
 
+fn status_tone(status: &str) -> Tone {
+    match status {
+        "ACTIVE" => Tone::Ok,
+        "BLOCKED" | "DENIED" => Tone::Danger,
+        "SIGNUP" | "RECOVERY" => Tone::Warn,
+        _ => Tone::Dim,
+    }
+}
+
+/// The bunq users table: the pane, `:export` and `backoffice get bunq-users` show these.
+pub const COLUMNS: &[Column<BankUser>] = &[
+    Column::new("Status", Width::Fixed(24), |u: &BankUser| u.status_text())
+        .toned(|u, _| status_tone(&u.status)),
+    Column::new("Name", Width::Fill(1), |u| u.full_name()),
+    Column::new("Born", Width::Fixed(10), |u| u.date_of_birth.clone()),
+    Column::new("Id", Width::Fixed(7), |u| u.id.to_string()),
+    Column::new("Email", Width::Fixed(36), |u: &BankUser| {
+        u.email().unwrap_or_default().into()
+    })
+    .from_width(120),
+    Column::new("City", Width::Fixed(14), |u: &BankUser| {
+        u.address_main
+            .as_ref()
+            .map(|a| a.city.clone())
+            .unwrap_or_default()
+    })
+    .from_width(120),
+];
+
+pub struct BankUsers;
+
 /// `B`: the bunq users list (the one already open, if any).
 pub fn open(state: &mut State) -> Vec<Effect> {
-    if let Some(effects) = super::update::return_to(state, |k| matches!(k, ViewKind::BankUsers(_)))
-    {
+    if let Some(effects) = requests::return_to(state, |k| matches!(k, ViewKind::BankUsers(_))) {
         return effects;
     }
     let view = state.push(ViewKind::BankUsers(PagedList::default()));
@@ -58,78 +95,6 @@ fn load_user(state: &mut State, view: ViewId, id: u64) -> Vec<Effect> {
         u.user = Resource::Loading(req);
     }
     effects
-}
-
-pub fn on_loaded(
-    state: &mut State,
-    view: ViewId,
-    req: RequestId,
-    result: Result<Payload, BackendError>,
-) -> Vec<Effect> {
-    match state.view_mut(view).map(|v| &mut v.kind) {
-        Some(ViewKind::BankUsers(l)) if l.loading == Some(req) => {
-            l.loading = None;
-            match result {
-                Ok(Payload::BankUsers(p)) => {
-                    l.rows.extend(p.items);
-                    l.total = Some(p.total);
-                    l.next_cursor = p.next_cursor;
-                }
-                Ok(_) => {}
-                Err(e) => l.error = Some(e.to_string()),
-            }
-        }
-        Some(ViewKind::BankUser(u)) if u.user == Resource::Loading(req) => match result {
-            Ok(Payload::BankUser(user)) => u.user = Resource::Loaded(user),
-            Ok(_) => {}
-            Err(e) => u.user = Resource::Failed(e.to_string()),
-        },
-        _ => {}
-    }
-    Vec::new()
-}
-
-pub fn move_cursor(state: &mut State, command: Command, rows: usize) -> Option<Vec<Effect>> {
-    let view = state.top().id;
-    let ViewKind::BankUsers(l) = &mut state.top_mut().kind else {
-        return None;
-    };
-    l.selected = step(l.selected, l.rows.len(), command, rows);
-    keep_visible(l, rows);
-    Some(if l.selected + 2 * rows >= l.rows.len() {
-        load_more(state, view)
-    } else {
-        Vec::new()
-    })
-}
-
-/// Enter on the list: the user as listed (the list carries every field).
-pub fn open_user(state: &mut State) -> Option<Vec<Effect>> {
-    let ViewKind::BankUsers(l) = &state.top().kind else {
-        return None;
-    };
-    let user = l.rows.get(l.selected).cloned()?;
-    state.push(ViewKind::BankUser(Box::new(BankUserView {
-        id: user.id,
-        user: Resource::Loaded(Box::new(user)),
-        notice: None,
-    })));
-    Some(Vec::new())
-}
-
-pub fn refresh(state: &mut State) -> Option<Vec<Effect>> {
-    let view = state.top().id;
-    match &mut state.top_mut().kind {
-        ViewKind::BankUsers(l) => {
-            *l = PagedList::default();
-            Some(load_more(state, view))
-        }
-        ViewKind::BankUser(u) => {
-            let id = u.id;
-            Some(load_user(state, view, id))
-        }
-        _ => None,
-    }
 }
 
 fn current(state: &State) -> Option<&BankUser> {
@@ -211,10 +176,7 @@ fn about(u: &BankUser) -> String {
     format!("{} · bunq {} · {}", u.full_name(), u.id, u.status_text())
 }
 
-pub fn run(state: &mut State, command: Command) -> Vec<Effect> {
-    if state.profile.read_only {
-        return Vec::new();
-    }
+fn run(state: &mut State, command: Command) -> Vec<Effect> {
     let Some(u) = current(state).cloned() else {
         return Vec::new();
     };
@@ -383,6 +345,177 @@ pub fn on_changed(state: &mut State, user: BankUser) -> Vec<Effect> {
         }
     }
     Vec::new()
+}
+
+impl Feature for BankUsers {
+    fn on_command(&self, state: &mut State, command: Command) -> Vec<Effect> {
+        run(state, command)
+    }
+
+    fn on_other_key(&self, _: &mut State, _: crossterm::event::KeyEvent) -> Vec<Effect> {
+        Vec::new()
+    }
+
+    /// Enter on the list: the user as listed (the list carries every field).
+    fn open(&self, state: &mut State) -> Vec<Effect> {
+        if let ViewKind::BankUsers(l) = &state.top().kind
+            && let Some(user) = l.rows.get(l.selected).cloned()
+        {
+            state.push(ViewKind::BankUser(Box::new(BankUserView {
+                id: user.id,
+                user: Resource::Loaded(Box::new(user)),
+                notice: None,
+            })));
+        }
+        Vec::new()
+    }
+
+    fn refresh(&self, state: &mut State) -> Vec<Effect> {
+        let view = state.top().id;
+        match &mut state.top_mut().kind {
+            ViewKind::BankUsers(l) => {
+                *l = PagedList::default();
+                load_more(state, view)
+            }
+            ViewKind::BankUser(u) => {
+                let id = u.id;
+                load_user(state, view, id)
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    fn submit(&self, _: &State, form: &Form) -> Result<Call, String> {
+        let FormKind::BankUser(kind) = &form.kind else {
+            return Err("This form does not belong to bunq users.".into());
+        };
+        match change(form, kind) {
+            Some((id, update, audit)) => Ok(Call::ChangeBankUser {
+                id,
+                update: Box::new(update),
+                audit: Box::new(audit),
+            }),
+            None => Err("Nothing changed: there is nothing to send.".into()),
+        }
+    }
+
+    fn load_more(&self, state: &mut State, view: ViewId) -> Vec<Effect> {
+        load_more(state, view)
+    }
+
+    fn on_loaded(
+        &self,
+        state: &mut State,
+        view: ViewId,
+        req: RequestId,
+        result: Result<Payload, BackendError>,
+    ) -> Vec<Effect> {
+        if let Ok(Payload::BankUserChanged(user)) = result {
+            return on_changed(state, *user);
+        }
+        match state.view_mut(view).map(|v| &mut v.kind) {
+            Some(ViewKind::BankUsers(l)) => l.apply(req, result, |p| match p {
+                Payload::BankUsers(page) => Some(page),
+                _ => None,
+            }),
+            Some(ViewKind::BankUser(u)) if u.user == Resource::Loading(req) => match result {
+                Ok(Payload::BankUser(user)) => u.user = Resource::Loaded(user),
+                Ok(_) => {}
+                Err(e) => u.user = Resource::Failed(e.to_string()),
+            },
+            _ => {}
+        }
+        Vec::new()
+    }
+}
+
+impl Pane for PagedList<BankUser> {
+    fn title(&self) -> String {
+        "bunq users".into()
+    }
+    fn context(&self) -> Context {
+        registry::BANK_USERS
+    }
+    fn list(&mut self) -> Option<&mut dyn ListCursor> {
+        Some(self)
+    }
+    fn sheet(&self, shown: &Shown) -> Option<Sheet> {
+        Some(Sheet::of("bunq-users", COLUMNS, &self.rows, shown))
+    }
+    fn copy_target(&self) -> Option<(&'static str, String)> {
+        Some(("user id", self.rows.get(self.selected)?.id.to_string()))
+    }
+    fn cancelled(&mut self) {
+        ListCursor::cancelled(self)
+    }
+    fn back(&mut self) -> bool {
+        false
+    }
+    fn revealable(&self) -> Option<Revealable> {
+        None
+    }
+    fn set_revealed(&mut self, _: bool) {}
+}
+
+impl Pane for BankUserView {
+    fn title(&self) -> String {
+        match &self.user {
+            Resource::Loaded(user) => user.full_name(),
+            _ => format!("bunq user {}", self.id),
+        }
+    }
+    fn context(&self) -> Context {
+        registry::BANK_USER
+    }
+    fn list(&mut self) -> Option<&mut dyn ListCursor> {
+        None
+    }
+    fn sheet(&self, _: &Shown) -> Option<Sheet> {
+        let u = self.user.loaded()?;
+        Some(Sheet::fields("bunq-user", detail(u)))
+    }
+    fn copy_target(&self) -> Option<(&'static str, String)> {
+        Some(("user id", self.id.to_string()))
+    }
+    fn cancelled(&mut self) {
+        if self.user.is_loading() {
+            self.user = Resource::Failed("Loading cancelled. Press F5 to load again.".into());
+        }
+    }
+    fn back(&mut self) -> bool {
+        false
+    }
+    fn revealable(&self) -> Option<Revealable> {
+        None
+    }
+    fn set_revealed(&mut self, _: bool) {}
+}
+
+/// One user's fields, as the detail pane shows them (tax numbers masked).
+pub fn detail(u: &BankUser) -> Vec<(&'static str, String)> {
+    vec![
+        ("Id", u.id.to_string()),
+        ("Name", u.full_name()),
+        ("Status", u.status_text()),
+        ("Email", u.email().unwrap_or_default().into()),
+        ("Born", u.date_of_birth.clone()),
+        ("Nationality", u.nationality.clone()),
+        (
+            "Tax residency",
+            u.tax_resident
+                .iter()
+                .map(|t| format!("{} {}", t.country, t.tax_number.masked()))
+                .collect::<Vec<_>>()
+                .join(", "),
+        ),
+        (
+            "Address",
+            u.address_main
+                .as_ref()
+                .map(|a| a.one_line())
+                .unwrap_or_default(),
+        ),
+    ]
 }
 
 #[cfg(test)]

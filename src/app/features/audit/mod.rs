@@ -1,0 +1,175 @@
+//! The audit trail pane (`:audit`): the log's records, newest first, with a text filter and
+//! the chain check. Free of I/O: the runner reads the file.
+
+mod view;
+pub use view::*;
+
+use crate::app::action::{Call, Effect, Payload, RequestId};
+use crate::app::columns::{Column, Sheet, Shown, Tone, Width};
+use crate::app::features::ViewKind;
+use crate::app::form::Form;
+use crate::app::paging::{ListCursor, step};
+use crate::app::pane::{Feature, Pane, Revealable};
+use crate::app::registry::{self, Command, Context};
+use crate::app::requests::{self, start};
+use crate::app::state::{Resource, State, ViewId};
+use crate::audit::{Outcome, Record};
+use crate::backends::BackendError;
+use crossterm::event::{Event, KeyCode, KeyEvent};
+use tui_input::backend::crossterm::EventHandler;
+
+/// The audit trail's table: the pane and `:export` show these.
+pub const COLUMNS: &[Column<Record>] = &[
+    Column::new("Time (UTC)", Width::Fixed(16), |r| {
+        r.time.get(..16).unwrap_or(&r.time).replace('T', " ")
+    }),
+    Column::new("Action", Width::Fixed(20), |r| r.event.action.clone()),
+    Column::new("Outcome", Width::Fixed(7), |r: &Record| {
+        r.outcome.label().into()
+    })
+    .toned(|r, _| match r.outcome {
+        Outcome::Intent => Tone::Dim,
+        Outcome::Ok => Tone::Ok,
+        Outcome::Error { .. } => Tone::Danger,
+    }),
+    Column::new("CPR", Width::Fixed(11), |r| {
+        r.event.cpr_masked.clone().unwrap_or_default()
+    }),
+    Column::new("Reason", Width::Fill(1), |r| r.reason_shown().into()),
+    Column::new("Targets", Width::Fill(1), |r: &Record| {
+        r.event.targets.join(" ")
+    })
+    .from_width(110),
+    Column::new("By", Width::Fixed(16), |r: &Record| r.by().into()).from_width(110),
+];
+
+pub struct AuditTrail;
+
+/// `:audit`: the trail, read from the log.
+pub fn open(state: &mut State) -> Vec<Effect> {
+    if let Some(effects) = requests::return_to(state, |k| matches!(k, ViewKind::Audit(_))) {
+        return effects;
+    }
+    let view = state.push(ViewKind::Audit(Box::new(AuditView {
+        records: Resource::Idle,
+        verified: None,
+        filter: Default::default(),
+        filtering: false,
+        selected: 0,
+    })));
+    load(state, view)
+}
+
+fn load(state: &mut State, view: ViewId) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    let req = start(state, view, Call::LoadAudit, &mut effects);
+    if let Some(ViewKind::Audit(a)) = state.view_mut(view).map(|v| &mut v.kind) {
+        a.records = Resource::Loading(req);
+    }
+    effects
+}
+
+impl Feature for AuditTrail {
+    fn on_command(&self, state: &mut State, command: Command) -> Vec<Effect> {
+        let rows = crate::app::paging::list_rows(state.size.1);
+        if let ViewKind::Audit(a) = &mut state.top_mut().kind {
+            match command {
+                Command::Filter => a.filtering = true,
+                Command::Up
+                | Command::Down
+                | Command::PageUp
+                | Command::PageDown
+                | Command::Top
+                | Command::Bottom => {
+                    let len = a.visible().len();
+                    a.selected = step(a.selected, len, command, rows);
+                }
+                _ => {}
+            }
+        }
+        Vec::new()
+    }
+
+    fn on_other_key(&self, state: &mut State, key: KeyEvent) -> Vec<Effect> {
+        if let ViewKind::Audit(a) = &mut state.top_mut().kind
+            && a.filtering
+        {
+            if matches!(key.code, KeyCode::Enter | KeyCode::Esc) {
+                a.filtering = false;
+            } else {
+                a.filter.handle_event(&Event::Key(key));
+                a.selected = 0;
+            }
+        }
+        Vec::new()
+    }
+
+    fn open(&self, _: &mut State) -> Vec<Effect> {
+        Vec::new()
+    }
+
+    fn refresh(&self, state: &mut State) -> Vec<Effect> {
+        let view = state.top().id;
+        load(state, view)
+    }
+
+    fn submit(&self, _: &State, _: &Form) -> Result<Call, String> {
+        Err("The audit trail cannot be changed.".into())
+    }
+
+    fn load_more(&self, _: &mut State, _: ViewId) -> Vec<Effect> {
+        Vec::new()
+    }
+
+    fn on_loaded(
+        &self,
+        state: &mut State,
+        view: ViewId,
+        _: RequestId,
+        result: Result<Payload, BackendError>,
+    ) -> Vec<Effect> {
+        if let Some(ViewKind::Audit(a)) = state.view_mut(view).map(|v| &mut v.kind) {
+            match result {
+                Ok(Payload::Audit { records, verified }) => {
+                    a.records = Resource::Loaded(records);
+                    a.verified = Some(verified);
+                }
+                Err(e) => a.records = Resource::Failed(e.to_string()),
+                Ok(_) => {}
+            }
+        }
+        Vec::new()
+    }
+}
+
+impl Pane for AuditView {
+    fn title(&self) -> String {
+        "Audit trail".into()
+    }
+    fn context(&self) -> Context {
+        if self.filtering {
+            // Typing the filter: keys stay in the field until Enter or Esc.
+            registry::TYPING
+        } else {
+            registry::AUDIT
+        }
+    }
+    fn list(&mut self) -> Option<&mut dyn ListCursor> {
+        None
+    }
+    fn sheet(&self, shown: &Shown) -> Option<Sheet> {
+        Some(Sheet::of("audit-trail", COLUMNS, self.visible(), shown))
+    }
+    fn copy_target(&self) -> Option<(&'static str, String)> {
+        None
+    }
+    fn cancelled(&mut self) {}
+    fn back(&mut self) -> bool {
+        // Esc leaves the filter field, keeping what was typed.
+        std::mem::take(&mut self.filtering)
+    }
+    fn revealable(&self) -> Option<Revealable> {
+        None
+    }
+    fn set_revealed(&mut self, _: bool) {}
+}

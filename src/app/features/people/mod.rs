@@ -1,0 +1,327 @@
+//! Unioo people: the users list (paged as you scroll, sorted on the server) and one person
+//! with four tabs (overview and KYC, roles, identity, documents). Free of I/O.
+
+mod view;
+pub use view::*;
+
+use crate::app::action::{Call, Effect, Payload, RequestId};
+use crate::app::columns::{Column, Sheet, Shown, Width};
+use crate::app::features::ViewKind;
+use crate::app::form::Form;
+use crate::app::paging::{ListCursor, PagedList, list_rows, step};
+use crate::app::pane::{Feature, Pane, Revealable};
+use crate::app::registry::{self, Command, Context};
+use crate::app::requests::{self, start};
+use crate::app::state::{Resource, State, ViewId};
+use crate::backends::BackendError;
+use crate::core::{PersonSummary, Ssn};
+
+/// The users table: the pane, `:export` and `backoffice get users` show these.
+pub const USER_COLUMNS: &[Column<PersonSummary>] = &[
+    Column::new("Name", Width::Percent(40), |p| p.full_name()),
+    Column::new("Email", Width::Fill(1), |p| {
+        p.email.clone().unwrap_or_default()
+    }),
+    Column::new("Id", Width::Id, |p| p.id.to_string()),
+];
+
+pub struct People;
+
+/// `u`: the users list (the one already open, if any).
+pub fn open_users(state: &mut State) -> Vec<Effect> {
+    if let Some(effects) = requests::return_to(state, |k| matches!(k, ViewKind::Users(_))) {
+        return effects;
+    }
+    let view = state.push(ViewKind::Users(Default::default()));
+    load_more(state, view)
+}
+
+fn load_more(state: &mut State, view: ViewId) -> Vec<Effect> {
+    let call = match state.view_mut(view).map(|v| &mut v.kind) {
+        Some(ViewKind::Users(l)) if l.wants_page() => Call::Users {
+            after: l.next_cursor.clone(),
+            sort: l.sort,
+        },
+        _ => return Vec::new(),
+    };
+    let mut effects = Vec::new();
+    let req = start(state, view, call, &mut effects);
+    if let Some(ViewKind::Users(l)) = state.view_mut(view).map(|v| &mut v.kind) {
+        l.loading = Some(req);
+        l.error = None;
+    }
+    effects
+}
+
+/// Opens a person by id, loading; `title` stands in the breadcrumbs until they load.
+pub fn open_person(state: &mut State, id: uuid::Uuid, title: String, effects: &mut Vec<Effect>) {
+    let view = state.push(ViewKind::Person(Box::new(PersonView {
+        id,
+        revealed: false,
+        title,
+        person: Resource::Idle,
+        tab: PersonTab::Overview,
+        role_row: 0,
+        document_row: 0,
+        open_document: None,
+    })));
+    let req = start(state, view, Call::Person(id), effects);
+    if let ViewKind::Person(p) = &mut state.top_mut().kind {
+        p.person = Resource::Loading(req);
+    }
+}
+
+fn switch_tab(p: &mut PersonView, command: Command) {
+    let i = p.tab.index();
+    let n = PersonTab::ALL.len();
+    p.tab = match command {
+        Command::NextTab => PersonTab::ALL[(i + 1) % n],
+        Command::PrevTab => PersonTab::ALL[(i + n - 1) % n],
+        Command::Tab1 => PersonTab::Overview,
+        Command::Tab2 => PersonTab::Roles,
+        Command::Tab3 => PersonTab::Identity,
+        Command::Tab4 => PersonTab::Documents,
+        _ => p.tab,
+    };
+    p.open_document = None;
+    p.revealed = false;
+}
+
+impl Feature for People {
+    fn on_command(&self, state: &mut State, command: Command) -> Vec<Effect> {
+        let rows = list_rows(state.size.1);
+        match (&mut state.top_mut().kind, command) {
+            (ViewKind::Person(p), Command::NextTab | Command::PrevTab)
+            | (ViewKind::Person(p), Command::Tab1 | Command::Tab2)
+            | (ViewKind::Person(p), Command::Tab3 | Command::Tab4) => switch_tab(p, command),
+            (ViewKind::Person(p), Command::Up | Command::Down)
+            | (ViewKind::Person(p), Command::PageUp | Command::PageDown)
+            | (ViewKind::Person(p), Command::Top | Command::Bottom) => match p.tab {
+                PersonTab::Roles => {
+                    let len = p.person.loaded().map_or(0, |x| x.administrators.len());
+                    p.role_row = step(p.role_row, len, command, rows);
+                }
+                PersonTab::Documents => {
+                    let len = p.documents().len();
+                    p.document_row = step(p.document_row, len, command, rows);
+                    p.open_document = None;
+                }
+                PersonTab::Overview | PersonTab::Identity => {}
+            },
+            (ViewKind::Users(l), Command::Sort) => {
+                let old = l.resort();
+                let view = state.top().id;
+                let mut effects = Vec::new();
+                requests::supersede(state, old, &mut effects);
+                effects.extend(load_more(state, view));
+                return effects;
+            }
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    fn on_other_key(&self, _: &mut State, _: crossterm::event::KeyEvent) -> Vec<Effect> {
+        Vec::new()
+    }
+
+    fn open(&self, state: &mut State) -> Vec<Effect> {
+        let view = state.top().id;
+        let mut effects = Vec::new();
+        match &state.top().kind {
+            ViewKind::Users(l) => {
+                if let Some(p) = l.rows.get(l.selected) {
+                    let (id, title) = (p.id, p.full_name());
+                    open_person(state, id, title, &mut effects);
+                }
+            }
+            ViewKind::Person(p) if p.tab == PersonTab::Documents => {
+                let Some(kind) = p.documents().get(p.document_row).map(|d| d.kind) else {
+                    return effects;
+                };
+                let user = p.id;
+                let req = start(state, view, Call::Document { user, kind }, &mut effects);
+                if let ViewKind::Person(p) = &mut state.top_mut().kind {
+                    p.open_document = Some((kind, Resource::Loading(req)));
+                }
+            }
+            _ => {}
+        }
+        effects
+    }
+
+    fn refresh(&self, state: &mut State) -> Vec<Effect> {
+        let view = state.top().id;
+        let mut effects = Vec::new();
+        match &mut state.top_mut().kind {
+            ViewKind::Person(p) => {
+                let id = p.id;
+                p.open_document = None;
+                let req = start(state, view, Call::Person(id), &mut effects);
+                if let ViewKind::Person(p) = &mut state.top_mut().kind {
+                    p.person = Resource::Loading(req);
+                }
+            }
+            ViewKind::Users(l) => {
+                *l = l.restarted();
+                effects.extend(load_more(state, view));
+            }
+            _ => {}
+        }
+        effects
+    }
+
+    fn submit(&self, _: &State, _: &Form) -> Result<Call, String> {
+        Err("People have no forms.".into())
+    }
+
+    fn load_more(&self, state: &mut State, view: ViewId) -> Vec<Effect> {
+        load_more(state, view)
+    }
+
+    fn on_loaded(
+        &self,
+        state: &mut State,
+        view: ViewId,
+        req: RequestId,
+        result: Result<Payload, BackendError>,
+    ) -> Vec<Effect> {
+        match state.view_mut(view).map(|v| &mut v.kind) {
+            Some(ViewKind::Users(l)) => l.apply(req, result, |p| match p {
+                Payload::Users(page) => Some(page),
+                _ => None,
+            }),
+            Some(ViewKind::Person(p)) => on_person_loaded(p, req, result),
+            _ => {}
+        }
+        Vec::new()
+    }
+}
+
+fn on_person_loaded(p: &mut PersonView, req: RequestId, result: Result<Payload, BackendError>) {
+    match result {
+        Ok(Payload::Person(Some(person))) if p.person == Resource::Loading(req) => {
+            p.title = person.full_name();
+            p.person = Resource::Loaded(person);
+        }
+        Ok(Payload::Person(None)) => {
+            p.person = Resource::Failed(
+                "This person is not visible to your bank any more (no active administrator role)."
+                    .into(),
+            );
+        }
+        Ok(Payload::Document { file, .. }) => {
+            if let Some((_, doc)) = &mut p.open_document {
+                *doc = Resource::Loaded(file);
+            }
+        }
+        Ok(Payload::Revealed) => p.revealed = true,
+        // Already in the status line; the person stays as loaded.
+        Err(e) if e.code() == Some("AUDIT_UNAVAILABLE") => {}
+        Err(e) => {
+            if p.person == Resource::Loading(req) {
+                p.person = Resource::Failed(e.to_string());
+            } else if let Some((_, doc)) = &mut p.open_document {
+                *doc = Resource::Failed(e.to_string());
+            }
+        }
+        Ok(_) => {}
+    }
+}
+
+impl Pane for PagedList<PersonSummary> {
+    fn title(&self) -> String {
+        "Users".into()
+    }
+    fn context(&self) -> Context {
+        registry::PAGED_LIST
+    }
+    fn list(&mut self) -> Option<&mut dyn ListCursor> {
+        Some(self)
+    }
+    fn sheet(&self, shown: &Shown) -> Option<Sheet> {
+        Some(Sheet::of("users", USER_COLUMNS, &self.rows, shown))
+    }
+    fn copy_target(&self) -> Option<(&'static str, String)> {
+        Some(("user id", self.rows.get(self.selected)?.id.to_string()))
+    }
+    fn cancelled(&mut self) {
+        ListCursor::cancelled(self)
+    }
+    fn back(&mut self) -> bool {
+        false
+    }
+    fn revealable(&self) -> Option<Revealable> {
+        None
+    }
+    fn set_revealed(&mut self, _: bool) {}
+}
+
+impl Pane for PersonView {
+    fn title(&self) -> String {
+        self.title.clone()
+    }
+    fn context(&self) -> Context {
+        registry::PERSON
+    }
+    fn list(&mut self) -> Option<&mut dyn ListCursor> {
+        // The roles and documents tabs move their own rows (see `on_command`).
+        None
+    }
+    fn sheet(&self, _: &Shown) -> Option<Sheet> {
+        let x = self.person.loaded()?;
+        Some(Sheet::fields("person", person_fields(x)))
+    }
+    fn copy_target(&self) -> Option<(&'static str, String)> {
+        Some(("person id", self.id.to_string()))
+    }
+    fn cancelled(&mut self) {
+        if self.person.is_loading() {
+            self.person = Resource::Failed("Cancelled. Press F5 to load again.".into());
+        }
+        if let Some((_, doc)) = &self.open_document
+            && doc.is_loading()
+        {
+            self.open_document = None;
+        }
+    }
+    fn back(&mut self) -> bool {
+        self.open_document.take().is_some()
+    }
+    fn revealable(&self) -> Option<Revealable> {
+        let p = self.person.loaded()?;
+        let ssn = p.ssn()?;
+        Some(Revealable {
+            targets: vec![format!("user:{}", self.id)],
+            masked: p.masked_ssn(),
+            cpr: match ssn {
+                Ssn::Danish(c) => Some(*c),
+                _ => None,
+            },
+            revealed: self.revealed,
+        })
+    }
+    fn set_revealed(&mut self, shown: bool) {
+        self.revealed = shown;
+    }
+}
+
+/// A person's facts as the person view shows them, masked (a file outlives the screen).
+pub fn person_fields(x: &crate::core::Person) -> Vec<(&'static str, String)> {
+    let opt = |s: &Option<String>| s.clone().unwrap_or_default();
+    vec![
+        ("Id", x.id.to_string()),
+        ("Name", x.full_name()),
+        ("CPR", x.masked_ssn().unwrap_or_default()),
+        ("Email", opt(&x.email)),
+        ("Phone", opt(&x.phone)),
+        (
+            "PEP",
+            x.pep
+                .as_ref()
+                .and_then(|p| p.response.clone())
+                .unwrap_or_default(),
+        ),
+        ("Organizations", x.organization_names().join(", ")),
+    ]
+}

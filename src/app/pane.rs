@@ -1,0 +1,101 @@
+//! What the core loop asks of every view and every feature. A feature implements [`Feature`]
+//! once and [`Pane`] for each of its views; the compiler then lists every method a new one
+//! must provide, and the routing never matches on a feature or a view kind.
+
+use super::action::{Call, Effect, Payload, RequestId};
+use super::columns::{Sheet, Shown};
+use super::form::Form;
+use super::paging::ListCursor;
+use super::registry::{Command, Context};
+use super::state::{State, ViewId};
+use crate::backends::BackendError;
+
+/// One view on the navigation stack, as the shared machinery sees it.
+pub trait Pane {
+    /// Its place in the breadcrumbs.
+    fn title(&self) -> String;
+    /// Which commands apply here (read-only is applied by [`State::context`], nowhere else).
+    fn context(&self) -> Context;
+    /// The list the shared controller moves, pages and keeps visible; `None` for a detail.
+    fn list(&mut self) -> Option<&mut dyn ListCursor>;
+    /// What `:export` writes: this table or detail through the columns the pane draws.
+    fn sheet(&self, shown: &Shown) -> Option<Sheet>;
+    /// What `y` copies: a label for the toast, and the value.
+    fn copy_target(&self) -> Option<(&'static str, String)>;
+    /// Esc stopped the requests this view waited for: say so where the answer would be.
+    fn cancelled(&mut self);
+    /// Esc with nothing running: closes something inside the view (a zoomed image, a
+    /// field being typed in) and says so, or leaves it to the navigation to go back.
+    fn back(&mut self) -> bool;
+    /// The CPR this view can reveal and copy, with the audit targets it is about.
+    fn revealable(&self) -> Option<Revealable>;
+    /// The audit record of a reveal is written: show the number (`true`), or hide it again
+    /// because the view changed (`false`).
+    fn set_revealed(&mut self, shown: bool);
+}
+
+/// A CPR on a view: what its reveal or copy is audited as, and the number itself.
+pub struct Revealable {
+    pub targets: Vec<String>,
+    /// As the audit record holds it: masked.
+    pub masked: Option<String>,
+    /// A Danish CPR, which `y` copies once revealed.
+    pub cpr: Option<crate::core::Cpr>,
+    pub revealed: bool,
+}
+
+impl<P: Pane + ?Sized> Pane for Box<P> {
+    fn title(&self) -> String {
+        (**self).title()
+    }
+    fn context(&self) -> Context {
+        (**self).context()
+    }
+    fn list(&mut self) -> Option<&mut dyn ListCursor> {
+        (**self).list()
+    }
+    fn sheet(&self, shown: &Shown) -> Option<Sheet> {
+        (**self).sheet(shown)
+    }
+    fn copy_target(&self) -> Option<(&'static str, String)> {
+        (**self).copy_target()
+    }
+    fn cancelled(&mut self) {
+        (**self).cancelled()
+    }
+    fn back(&mut self) -> bool {
+        (**self).back()
+    }
+    fn revealable(&self) -> Option<Revealable> {
+        (**self).revealable()
+    }
+    fn set_revealed(&mut self, shown: bool) {
+        (**self).set_revealed(shown)
+    }
+}
+
+/// A feature's handlers, reached from the routing through the view on top (or the view a
+/// result belongs to). Each takes the whole state: a feature may open views and start calls.
+pub trait Feature: Sync {
+    /// A command from the registry that is this feature's own (shared ones are routed before).
+    fn on_command(&self, state: &mut State, command: Command) -> Vec<Effect>;
+    /// A key no command took, on this feature's top view (typing into its field, say).
+    fn on_other_key(&self, state: &mut State, key: crossterm::event::KeyEvent) -> Vec<Effect>;
+    /// Enter on the top view.
+    fn open(&self, state: &mut State) -> Vec<Effect>;
+    /// F5 on the top view.
+    fn refresh(&self, state: &mut State) -> Vec<Effect>;
+    /// Enter on the confirm step of a form opened on this feature's view: the call that
+    /// sends it (audited by the runner), or why nothing is sent, shown in the form.
+    fn submit(&self, state: &State, form: &Form) -> Result<Call, String>;
+    /// The cursor of `view`'s list came near the end of what is loaded.
+    fn load_more(&self, state: &mut State, view: ViewId) -> Vec<Effect>;
+    /// An answer for a request `view` made.
+    fn on_loaded(
+        &self,
+        state: &mut State,
+        view: ViewId,
+        req: RequestId,
+        result: Result<Payload, BackendError>,
+    ) -> Vec<Effect>;
+}

@@ -1,0 +1,83 @@
+//! Request bookkeeping: every backend call is started here with a request id tied to the view
+//! that waits for it; cancelling forgets it (its answer is then dropped), and closing views
+//! cancels what they wait for.
+
+use super::action::{Call, Effect, Payload, RequestId};
+use super::features::ViewKind;
+use super::state::{Health, InFlight, SLOW_AFTER, State, ViewId};
+use crate::backends::BackendError;
+
+/// Registers a call and returns its request id.
+pub fn start(state: &mut State, view: ViewId, call: Call, effects: &mut Vec<Effect>) -> RequestId {
+    let req = state.next_id();
+    state.requests.insert(
+        req,
+        InFlight {
+            view,
+            started: state.now,
+            what: call.describe(),
+            backend: call.backend(),
+        },
+    );
+    effects.push(Effect::Call { req, call });
+    req
+}
+
+/// Forgets a request and aborts its task.
+pub fn cancel(state: &mut State, req: RequestId, effects: &mut Vec<Effect>) {
+    state.requests.remove(&req);
+    effects.push(Effect::Cancel(req));
+}
+
+/// Cancels a request a newer one replaces (a page of a list sorted anew, say).
+pub fn supersede(state: &mut State, old: Option<RequestId>, effects: &mut Vec<Effect>) {
+    if let Some(r) = old {
+        cancel(state, r, effects);
+    }
+}
+
+/// The requests the view `view` waits for.
+pub fn of_view(state: &State, view: ViewId) -> Vec<RequestId> {
+    state
+        .requests
+        .iter()
+        .filter(|(_, r)| r.view == view)
+        .map(|(id, _)| *id)
+        .collect()
+}
+
+/// Cancels every request of the views from `keep` up.
+pub fn cancel_views_above(state: &mut State, keep: usize) -> Vec<Effect> {
+    let ids: Vec<ViewId> = state.views.iter().skip(keep).map(|v| v.id).collect();
+    let reqs: Vec<RequestId> = state
+        .requests
+        .iter()
+        .filter(|(_, r)| ids.contains(&r.view))
+        .map(|(id, _)| *id)
+        .collect();
+    let mut effects = Vec::new();
+    for r in reqs {
+        cancel(state, r, &mut effects);
+    }
+    effects
+}
+
+/// Goes back to the open view that `is` matches, closing those above it; `None` when there
+/// is none (open a new one then). Lists are reused rather than stacked twice.
+pub fn return_to(state: &mut State, is: impl Fn(&ViewKind) -> bool) -> Option<Vec<Effect>> {
+    let pos = state.views.iter().position(|v| is(&v.kind))?;
+    let effects = cancel_views_above(state, pos + 1);
+    state.views.truncate(pos + 1);
+    Some(effects)
+}
+
+/// What an answer says about its backend: a refusal still means the backend is up.
+pub fn health_after(result: &Result<Payload, BackendError>, took: std::time::Duration) -> Health {
+    match result {
+        Err(BackendError::Unauthorized { .. }) => Health::AuthFailed,
+        Err(BackendError::Throttled { .. }) => Health::Throttled,
+        Err(e) if e.backend_down() => Health::Down,
+        _ if took >= SLOW_AFTER => Health::Slow,
+        _ => Health::Ok,
+    }
+}
