@@ -11,6 +11,14 @@ pub fn with_arguments(query: &str, ctx: Context) -> Option<(&'static Spec, &str)
     Some((spec, args.trim()))
 }
 
+/// A mutating command typed by its full name on a screen where read-only hides it: it is
+/// run anyway so that `update::run` says why it is refused, rather than a fuzzy neighbour.
+pub fn refused(query: &str, ctx: Context) -> Option<&'static Spec> {
+    let name = query.split_whitespace().next()?;
+    registry::available(ctx.read_only(false))
+        .find(|s| s.name == name && s.mutating && !ctx.allows(s))
+}
+
 /// The commands available here that match `query`, best first; all of them for an empty query.
 pub fn matches(query: &str, ctx: Context) -> Vec<&'static Spec> {
     if let Some((spec, _)) = with_arguments(query, ctx) {

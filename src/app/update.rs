@@ -170,6 +170,11 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
                 KeyCode::Up => *selected = selected.saturating_sub(1),
                 KeyCode::Down => *selected = (*selected + 1).min(matches.len().saturating_sub(1)),
                 KeyCode::Enter => {
+                    // A mutating command named in full where it is not allowed: say why.
+                    if let Some(spec) = palette::refused(input.value(), context) {
+                        state.overlay = Overlay::None;
+                        return run(state, spec.command);
+                    }
                     let chosen = match palette::with_arguments(input.value(), context) {
                         Some((spec, args)) => Some((spec.command, args.to_string())),
                         None => matches.get(*selected).map(|s| (s.command, String::new())),
@@ -847,5 +852,134 @@ mod tests {
         );
         assert!(matches!(s.overlay, Overlay::None));
         assert!(!s.quit);
+    }
+
+    fn bank_user(id: u64) -> crate::core::banking::BankUser {
+        crate::core::banking::BankUser {
+            id,
+            first_name: format!("U{id}"),
+            status: "ACTIVE".into(),
+            ..Default::default()
+        }
+    }
+
+    /// The bunq users list loaded with `n` users.
+    fn bank_users(n: u64) -> State {
+        let mut s = state();
+        key(&mut s, KeyCode::Esc);
+        let (req, _) = call_req(&key(&mut s, KeyCode::Char('B')));
+        update(
+            &mut s,
+            Action::Loaded {
+                req,
+                result: Ok(Payload::BankUsers(Page {
+                    items: (1..=n).map(bank_user).collect(),
+                    total: n as usize,
+                    next_cursor: None,
+                })),
+            },
+        );
+        s
+    }
+
+    #[test]
+    fn read_only_refuses_every_mutating_command_by_every_way_and_says_why() {
+        let mut s = bank_users(3);
+        s.profile.read_only = true;
+        // Keys: `b` is not bound to anything here.
+        assert!(key(&mut s, KeyCode::Char('b')).is_empty());
+        assert!(matches!(s.overlay, Overlay::None));
+        // Help and palette read the same context: nothing mutating is offered.
+        assert!(registry::available(s.context()).all(|spec| !spec.mutating));
+        assert!(
+            palette::matches("", s.context())
+                .iter()
+                .all(|spec| !spec.mutating)
+        );
+        // Reached another way (a gated prompt, a script of keys), it is refused out loud.
+        assert!(run(&mut s, Command::Block).is_empty());
+        assert!(matches!(s.overlay, Overlay::None));
+        let toast = s.toast.as_ref().map(|t| t.0.clone()).unwrap_or_default();
+        assert!(
+            toast.contains("read-only") && toast.contains("block"),
+            "{toast}"
+        );
+        // Typed in full in the palette: refused with the same words, nothing else runs.
+        s.toast = None;
+        key(&mut s, KeyCode::Char(':'));
+        type_text(&mut s, "block");
+        assert!(key(&mut s, KeyCode::Enter).is_empty());
+        let toast = s.toast.as_ref().map(|t| t.0.clone()).unwrap_or_default();
+        assert!(toast.contains("read-only"), "{toast}");
+        assert!(
+            matches!(s.top().kind, ViewKind::BankUsers(_)),
+            "nothing else ran"
+        );
+    }
+
+    #[test]
+    fn a_command_with_several_specs_is_judged_by_the_one_that_applies_here() {
+        // `E` is "edit-company" on companies and "edit-bunq-user" here; both mutate, and the
+        // refusal names the one on this screen.
+        let mut s = bank_users(1);
+        s.profile.read_only = true;
+        run(&mut s, Command::Edit);
+        let toast = s.toast.as_ref().map(|t| t.0.clone()).unwrap_or_default();
+        assert!(toast.contains("edit-bunq-user"), "{toast}");
+    }
+
+    #[test]
+    fn a_resize_keeps_the_cursor_on_screen_in_every_list() {
+        // bunq users: at the bottom of 300 on a tall terminal, then the terminal shrinks.
+        let mut s = bank_users(300);
+        update(&mut s, Action::Resize(80, 60));
+        key(&mut s, KeyCode::Char('G'));
+        update(&mut s, Action::Resize(80, 10));
+        let ViewKind::BankUsers(l) = &s.top().kind else {
+            panic!()
+        };
+        assert_eq!(l.selected, 299);
+        assert!(
+            l.offset <= l.selected && l.selected < l.offset + list_rows(10),
+            "offset {} hides row {}",
+            l.offset,
+            l.selected
+        );
+        // The review queue too.
+        let mut s = state();
+        key(&mut s, KeyCode::Esc);
+        let (req, _) = call_req(&key(&mut s, KeyCode::Char('v')));
+        update(&mut s, Action::Resize(80, 60));
+        let items = (0..200u8)
+            .map(|n| crate::core::ReviewItem {
+                document_id: uuid::Uuid::from_bytes([n; 16]),
+                kind: crate::core::DocumentKind::PhotoLegitimation,
+                version: 1,
+                state: crate::core::LegitimationState::Pending,
+                created: None,
+                expires: None,
+                person: person("Q"),
+                cpr: None,
+            })
+            .collect();
+        update(
+            &mut s,
+            Action::Loaded {
+                req,
+                result: Ok(Payload::Queue(Page {
+                    items,
+                    total: 200,
+                    next_cursor: None,
+                })),
+            },
+        );
+        key(&mut s, KeyCode::Char('G'));
+        update(&mut s, Action::Resize(80, 10));
+        let ViewKind::Queue(q) = &s.top().kind else {
+            panic!()
+        };
+        assert!(
+            q.list.offset <= q.list.selected && q.list.selected < q.list.offset + list_rows(10)
+        );
     }
 }

@@ -815,3 +815,65 @@ async fn a_cpr_is_copied_only_once_revealed_and_that_copy_is_audited() {
     assert!(audit.contains("cpr.copy"), "{audit}");
     assert!(find_cprs(&audit).is_empty());
 }
+
+/// The header row of the table on screen: the line under the table's top border.
+fn header_row(screen: &str) -> String {
+    let lines: Vec<&str> = screen.lines().collect();
+    let top = lines
+        .iter()
+        .rposition(|l| l.contains('┌'))
+        .expect("a table on screen");
+    lines[top + 1]
+        .trim_matches(|c| c == '"' || c == '│')
+        .to_string()
+}
+
+#[tokio::test]
+async fn every_list_exports_the_columns_its_pane_draws_in_the_same_order() {
+    let s = sandbox(200).await;
+    let tmp = TempDir::new("snap-columns");
+    let b = backends(&s, &tmp.0.join("audit.jsonl"));
+    // Wide enough that no column gives way on screen.
+    let mut h = Harness::new(&b, (220, 50));
+    h.key(KeyCode::Esc).await;
+    for pane in ['u', 'e', 'v', 'o', 'p', 'U', 'B'] {
+        h.key(KeyCode::Char(pane)).await;
+        let screen = h.render();
+        let sheet = h
+            .state
+            .top()
+            .kind
+            .pane()
+            .sheet(&h.state.shown())
+            .unwrap_or_else(|| panic!("{pane}: nothing to export"));
+        // Every exported header, in order, and nothing else in the header row.
+        let mut rest = header_row(&screen);
+        for header in &sheet.headers {
+            let at = rest.find(header).unwrap_or_else(|| {
+                panic!("{pane}: {header:?} not on screen after the columns before it:\n{screen}")
+            });
+            rest = rest[at + header.len()..].to_string();
+        }
+        assert!(
+            rest.trim().is_empty(),
+            "{pane}: the pane draws more: {rest:?}"
+        );
+        // The first row's cells as the pane shows them.
+        let first = sheet
+            .rows
+            .first()
+            .unwrap_or_else(|| panic!("{pane}: no rows"));
+        let row_line = screen
+            .lines()
+            .skip_while(|l| !l.contains(&sheet.headers[0]))
+            .nth(1)
+            .unwrap();
+        for cell in first.iter().filter(|c| !c.is_empty()) {
+            let start: String = cell.chars().take(8).collect();
+            assert!(
+                row_line.contains(&start),
+                "{pane}: {cell:?} not in {row_line}"
+            );
+        }
+    }
+}
