@@ -865,7 +865,7 @@ async fn every_list_exports_the_columns_its_pane_draws_in_the_same_order() {
             .unwrap_or_else(|| panic!("{pane}: no rows"));
         let row_line = screen
             .lines()
-            .skip_while(|l| !l.contains(&sheet.headers[0]))
+            .skip_while(|l| !l.contains(sheet.headers[0]))
             .nth(1)
             .unwrap();
         for cell in first.iter().filter(|c| !c.is_empty()) {
