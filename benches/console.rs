@@ -36,7 +36,7 @@ fn new_state(w: u16, h: u16) -> State {
         profile(),
         (w, h),
         Instant::now(),
-        backoffice::core::cpr::today(),
+        backoffice::clock::today(),
     )
 }
 
@@ -73,7 +73,8 @@ fn scratch(tag: &str) -> std::path::PathBuf {
 }
 
 fn draw(term: &mut Terminal<TestBackend>, state: &State) {
-    term.draw(|f| backoffice::ui::draw(f, state)).unwrap();
+    term.draw(|f| backoffice::ui::draw(f, state, &Default::default()))
+        .unwrap();
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
@@ -202,7 +203,7 @@ fn search_round_trip(rt: &tokio::runtime::Runtime) {
             .people
             .iter()
             .take(500)
-            .map(|p| Cpr::parse(&p.cpr_text()).unwrap())
+            .map(|p| Cpr::parse_recorded(&p.cpr_text()).unwrap())
             .collect();
         let mut term = Terminal::new(TestBackend::new(80, 24)).unwrap();
         let mut times = Vec::new();

@@ -58,7 +58,7 @@ fn new_state(backends: &Backends) -> State {
         ProfileInfo::new("bench", "Unioo"),
         (80, 24),
         Instant::now(),
-        backoffice::core::cpr::today(),
+        backoffice::clock::today(),
     );
     s.profile.search_sources = backends.sources().configured();
     s
@@ -83,7 +83,8 @@ async fn bytes_per_move_and_switch(b: &Backends) {
     settle(&mut state, b, key(KeyCode::Home)).await;
     let counter = Counter::default();
     let mut term = terminal(&counter);
-    term.draw(|f| backoffice::ui::draw(f, &state)).unwrap();
+    term.draw(|f| backoffice::ui::draw(f, &state, &Default::default()))
+        .unwrap();
     let full = counter.0.replace(0);
     // Moves within the visible rows, then moves that scroll the table by a row each.
     let (mut within, mut scrolling) = (Vec::new(), Vec::new());
@@ -97,7 +98,8 @@ async fn bytes_per_move_and_switch(b: &Backends) {
             backoffice::app::features::ViewKind::Users(l) => l.offset,
             _ => 0,
         };
-        term.draw(|f| backoffice::ui::draw(f, &state)).unwrap();
+        term.draw(|f| backoffice::ui::draw(f, &state, &Default::default()))
+            .unwrap();
         let n = counter.0.replace(0) as f64;
         if before == after {
             within.push(n)
@@ -107,10 +109,12 @@ async fn bytes_per_move_and_switch(b: &Backends) {
     }
     let moves = [within.clone(), scrolling.clone()].concat();
     settle(&mut state, b, key(KeyCode::Char('B'))).await;
-    term.draw(|f| backoffice::ui::draw(f, &state)).unwrap();
+    term.draw(|f| backoffice::ui::draw(f, &state, &Default::default()))
+        .unwrap();
     let switch = counter.0.replace(0);
     settle(&mut state, b, key(KeyCode::Char('u'))).await;
-    term.draw(|f| backoffice::ui::draw(f, &state)).unwrap();
+    term.draw(|f| backoffice::ui::draw(f, &state, &Default::default()))
+        .unwrap();
     let back = counter.0.replace(0);
     println!(
         "bytes to the terminal at 80x24: first frame {full}; cursor move in a 200-row table: median {:.0} over all {} moves; {:.0} when the table does not scroll (n={}), {:.0} when it scrolls half a page (n={}); pane switch users → bunq users {switch}, and back {back}",
@@ -153,7 +157,8 @@ async fn keystrokes_while_hung(
         for e in update(&mut state, key(code)) {
             runner.run(e);
         }
-        term.draw(|f| backoffice::ui::draw(f, &state)).unwrap();
+        term.draw(|f| backoffice::ui::draw(f, &state, &Default::default()))
+            .unwrap();
         times.push(t.elapsed().as_secs_f64() * 1e6);
         tokio::task::yield_now().await;
     }

@@ -56,25 +56,12 @@ pub struct ThemeColours {
 }
 
 impl Config {
-    /// The keymap the config asks for; an unknown action, a bad key or a conflict is an error
-    /// naming the file and the key.
-    pub fn keymap(&self, path: &Path) -> Result<crate::app::keymap::Keymap, ConfigError> {
-        let bindings = self
-            .keys
+    /// The `[keys]` table as written: action name → keys (the console builds its keymap).
+    pub fn bindings(&self) -> std::collections::BTreeMap<String, Vec<String>> {
+        self.keys
             .iter()
             .map(|(k, v)| (k.clone(), v.keys()))
-            .collect();
-        crate::app::keymap::Keymap::with(&bindings).map_err(|e| ConfigError::new(path, "keys", e))
-    }
-
-    /// The theme the config asks for (colour off when `no_color`).
-    pub fn theme(
-        &self,
-        path: &Path,
-        no_color: bool,
-    ) -> Result<crate::ui::theme::Theme, ConfigError> {
-        crate::ui::theme::Theme::with(&self.theme, no_color)
-            .map_err(|(role, e)| ConfigError::new(path, format!("theme.{role}"), e))
+            .collect()
     }
 }
 
@@ -264,7 +251,7 @@ pub struct ConfigError {
 }
 
 impl ConfigError {
-    fn new(file: &Path, key: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn new(file: &Path, key: impl Into<String>, message: impl Into<String>) -> Self {
         ConfigError {
             file: file.to_path_buf(),
             key: key.into(),

@@ -81,7 +81,13 @@ fn keys_and_theme(
     let Some((path, config)) = loaded else {
         return Ok((Default::default(), crate::ui::theme::Theme::from_env()));
     };
-    Ok((config.keymap(path)?, config.theme(path, no_color)?))
+    // The config is plain data; what it means for keys and colours is decided here, and an
+    // unknown action, a bad key, a conflict or a bad colour names the file and the key.
+    let keymap = crate::app::keymap::Keymap::with(&config.bindings())
+        .map_err(|e| crate::config::ConfigError::new(path, "keys", e))?;
+    let theme = crate::ui::theme::Theme::with(&config.theme, no_color)
+        .map_err(|(role, e)| crate::config::ConfigError::new(path, format!("theme.{role}"), e))?;
+    Ok((keymap, theme))
 }
 
 /// The profile to use: `--sandbox`, no config file, or a profile with `sandbox = true` give
@@ -401,9 +407,13 @@ async fn session(args: &ConsoleArgs) -> anyhow::Result<Option<String>> {
         setup.profile,
         (80, 24),
         Instant::now(),
-        crate::core::cpr::today(),
+        crate::clock::today(),
     );
-    (state.keymap, state.theme) = (keymap, theme);
+    state.keymap = keymap;
+    let look = crate::ui::Look {
+        theme,
+        images: Default::default(),
+    };
     state.profile.search_sources = backends.sources().configured();
     state.profile.profiles = profile_names(&loaded);
     if let Audit::Unavailable { why, .. } = &backends.audit {
@@ -411,7 +421,7 @@ async fn session(args: &ConsoleArgs) -> anyhow::Result<Option<String>> {
             "Audit log: {why}. Decisions and reveals are refused."
         ));
     }
-    let result = crate::tui::run(state, |tx| Runner::new(backends.clone(), tx)).await;
+    let result = crate::tui::run(state, look, |tx| Runner::new(backends.clone(), tx)).await;
     if let Some(h) = &setup.healthmov {
         // Ends the Healthmov session on quit; a slow server does not hold the exit up.
         let out = tokio::time::timeout(Duration::from_secs(3), h.session.logout()).await;

@@ -4,6 +4,7 @@ pub mod app;
 pub mod audit;
 pub mod backends;
 pub mod cli;
+pub mod clock;
 pub mod config;
 pub mod console;
 pub mod core;

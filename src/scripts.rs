@@ -171,7 +171,7 @@ async fn person(b: &Backends, who: &str) -> anyhow::Result<Person> {
         Ok(id) => id,
         Err(_) => {
             // What was typed is not repeated: it may be a mistyped CPR.
-            let cpr = Cpr::parse_on(who, crate::core::cpr::today()).map_err(|e| {
+            let cpr = Cpr::parse_on(who, crate::clock::today()).map_err(|e| {
                 anyhow::anyhow!("the argument is neither an id nor a valid CPR number: {e}")
             })?;
             let found = b.people.find_by_cpr(cpr).await?;
@@ -284,7 +284,7 @@ pub async fn search(
     output: Output,
     args: &crate::cli::ConsoleArgs,
 ) -> anyhow::Result<()> {
-    let query = classify(text, crate::core::cpr::today()).map_err(|e| anyhow::anyhow!(e))?;
+    let query = classify(text, crate::clock::today()).map_err(|e| anyhow::anyhow!(e))?;
     let (b, _setup) = connect(args).await?;
     let sources = b.sources();
     let asked: Vec<Source> = sources

@@ -126,7 +126,8 @@ pub enum Call {
     LoadAudit,
     /// Writes a sheet to a file.
     Export {
-        path: std::path::PathBuf,
+        /// Where the operator asked; `None`: a name made from the sheet and the time.
+        path: Option<std::path::PathBuf>,
         format: super::export::Format,
         sheet: Box<super::export::Sheet>,
     },

@@ -28,11 +28,7 @@ pub fn run(state: &mut State, args: &str) -> Vec<Effect> {
         state.show_toast("Nothing to export on this screen.".into());
         return Vec::new();
     };
-    let path = path.map(std::path::PathBuf::from).unwrap_or_else(|| {
-        let stamp = jiff::Timestamp::now().strftime("%Y%m%d-%H%M%S");
-        let ext = if format == Format::Csv { "csv" } else { "json" };
-        std::path::PathBuf::from(format!("{}-{stamp}.{ext}", sheet.name))
-    });
+    let path = path.map(std::path::PathBuf::from);
     let view = state.top().id;
     let mut effects = Vec::new();
     super::requests::start(
@@ -46,6 +42,14 @@ pub fn run(state: &mut State, args: &str) -> Vec<Effect> {
         &mut effects,
     );
     effects
+}
+
+/// The file an export with no path goes to: the sheet's name and the time (the runner's
+/// part: `update` reads no clock).
+pub fn default_path(sheet: &Sheet, format: Format, now: jiff::Timestamp) -> std::path::PathBuf {
+    let stamp = now.strftime("%Y%m%d-%H%M%S");
+    let ext = if format == Format::Csv { "csv" } else { "json" };
+    std::path::PathBuf::from(format!("{}-{stamp}.{ext}", sheet.name))
 }
 
 /// Writes the sheet (the runner's part); the number of rows written.

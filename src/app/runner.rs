@@ -302,6 +302,9 @@ pub async fn perform(b: &Backends, call: Call) -> Result<Payload, BackendError> 
             format,
             sheet,
         } => {
+            let path = path.unwrap_or_else(|| {
+                super::export::default_path(&sheet, format, jiff::Timestamp::now())
+            });
             let target = path.clone();
             let written = tokio::task::spawn_blocking(move || {
                 let rows = super::export::write(&path, format, &sheet)?;

@@ -258,14 +258,11 @@ pub struct State {
     pub today: Date,
     pub size: (u16, u16),
     pub quit: bool,
-    pub theme: crate::ui::theme::Theme,
     /// The keys bound: defaults with the config's `[keys]`.
     pub keymap: super::keymap::Keymap,
     /// Locked after idling: nothing personal is drawn until the operator unlocks.
     pub locked: bool,
     pub last_input: Instant,
-    /// How images are drawn (halfblocks unless the terminal said it does better).
-    pub images: crate::ui::widgets::image::ImageSupport,
     /// Set by a tick that changed what is on screen.
     pub tick_changed: bool,
     /// A short confirmation in the status bar, until the instant given.
@@ -295,11 +292,9 @@ impl State {
             today,
             size,
             quit: false,
-            theme: Default::default(),
             keymap: Default::default(),
             locked: false,
             last_input: now,
-            images: Default::default(),
             tick_changed: false,
             toast: None,
             copy_after: None,
@@ -394,7 +389,7 @@ impl State {
         self.today
             .to_zoned(jiff::tz::TimeZone::UTC)
             .map(|z| z.timestamp())
-            .unwrap_or_else(|_| jiff::Timestamp::now())
+            .unwrap_or(jiff::Timestamp::MIN)
     }
 
     /// What the keys mean now, read-only profiles included: the one place read-only is

@@ -81,7 +81,7 @@ impl BankUser {
         self.tax_resident
             .iter()
             .find(|t| t.country == "DK")
-            .and_then(|t| super::Cpr::parse(&t.tax_number.0).ok())
+            .and_then(|t| super::Cpr::parse_recorded(&t.tax_number.0).ok())
     }
 
     /// `ACTIVE`, or `SIGNUP · APPROVAL` when there is a sub-status.
@@ -121,7 +121,7 @@ pub struct TaxNumber(pub String);
 impl TaxNumber {
     /// A CPR keeps its birth date (`DDMMYY-****`); anything else only its last two characters.
     pub fn masked(&self) -> String {
-        if let Ok(c) = super::Cpr::parse(&self.0) {
+        if let Ok(c) = super::Cpr::parse_recorded(&self.0) {
             return c.masked();
         }
         let chars: Vec<char> = self.0.chars().collect();

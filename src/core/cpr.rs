@@ -65,9 +65,10 @@ impl Cpr {
         Ok(Cpr { digits, birth_date })
     }
 
-    /// Parses against the system clock's date (UTC).
-    pub fn parse(input: &str) -> Result<Cpr, CprError> {
-        Self::parse_on(input, today())
+    /// A number a backend already holds: checked as a CPR, its birth date judged by that
+    /// backend rather than by a clock (core reads none).
+    pub fn parse_recorded(input: &str) -> Result<Cpr, CprError> {
+        Self::parse_on(input, Date::MAX)
     }
 
     pub fn birth_date(&self) -> Date {
@@ -102,13 +103,6 @@ impl fmt::Debug for Cpr {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "Cpr({})", self.masked())
     }
-}
-
-/// Today's date in UTC, for "not in the future".
-pub fn today() -> Date {
-    jiff::Timestamp::now()
-        .to_zoned(jiff::tz::TimeZone::UTC)
-        .date()
 }
 
 fn two(d: &[u8]) -> u8 {

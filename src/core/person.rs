@@ -96,7 +96,7 @@ pub enum Ssn {
 
 impl Ssn {
     pub fn from_wire(raw: &str) -> Ssn {
-        match Cpr::parse(raw) {
+        match Cpr::parse_recorded(raw) {
             Ok(c) => Ssn::Danish(c),
             Err(_) => Ssn::Other {
                 masked: mask_identifier(raw),

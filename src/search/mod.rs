@@ -270,7 +270,7 @@ mod tests {
             source,
             name: "N".into(),
             email: Some(email.into()),
-            cpr: cpr.map(|c| Cpr::parse(c).unwrap()),
+            cpr: cpr.map(|c| Cpr::parse_recorded(c).unwrap()),
             detail: String::new(),
             target: Target::BankUser(1),
             group: 0,

@@ -59,7 +59,7 @@ fn setup() -> anyhow::Result<(Guard, Terminal<CrosstermBackend<Stdout>>)> {
 /// Asks the terminal for its image protocols. Returns a new key reader, and what came in
 /// meanwhile (keys, resizes), oldest first, for the caller to handle.
 async fn ask_for_graphics(
-    state: &mut State,
+    look: &mut ui::Look,
     events: EventStream,
     terminal: &mut Terminal<CrosstermBackend<Stdout>>,
 ) -> anyhow::Result<(EventStream, Vec<Action>)> {
@@ -74,7 +74,7 @@ async fn ask_for_graphics(
     if let Ok((before, asked)) = asked {
         if let Some(support) = asked.support {
             tracing::info!(protocol = ?support.protocol, "the terminal draws images");
-            state.images = support;
+            look.images = support;
         }
         meanwhile.extend(before.into_iter().filter_map(to_action));
         meanwhile.extend(asked.typed.into_iter().map(Action::Key));
@@ -129,8 +129,8 @@ fn shows_image(state: &State) -> bool {
 /// Whether something is drawn over a pixel image (sixel, iTerm2). Such an image is written
 /// once, in its first cell, and the cells beneath are left out of the diff: what covered them
 /// stays on the terminal after it closes unless every cell is painted again.
-fn image_covered(state: &State) -> bool {
-    state.images.protocol != ratatui_image::picker::ProtocolType::Halfblocks
+fn image_covered(state: &State, look: &ui::Look) -> bool {
+    look.images.protocol != ratatui_image::picker::ProtocolType::Halfblocks
         && matches!(
             state.top().kind,
             crate::app::features::ViewKind::Document(_)
@@ -144,6 +144,7 @@ fn image_covered(state: &State) -> bool {
 /// asked to switch to it.
 pub async fn run(
     mut state: State,
+    mut look: ui::Look,
     mut runner_for: impl FnMut(mpsc::UnboundedSender<Action>) -> Runner,
 ) -> anyhow::Result<Option<String>> {
     let (_guard, mut terminal) = setup()?;
@@ -151,7 +152,7 @@ pub async fn run(
     let mut runner = runner_for(tx);
     let size = terminal.size()?;
     state.size = (size.width, size.height);
-    terminal.draw(|f| ui::draw(f, &state))?;
+    terminal.draw(|f| ui::draw(f, &state, &look))?;
     tracing::info!("first frame drawn");
 
     let mut events = EventStream::new();
@@ -193,7 +194,7 @@ pub async fn run(
             probed = true;
             if graphics::worth_asking() {
                 let meanwhile;
-                (events, meanwhile) = ask_for_graphics(&mut state, events, &mut terminal).await?;
+                (events, meanwhile) = ask_for_graphics(&mut look, events, &mut terminal).await?;
                 for a in meanwhile {
                     apply(&mut state, &mut runner, a);
                 }
@@ -204,12 +205,12 @@ pub async fn run(
             }
         }
         if dirty {
-            let covered = image_covered(&state);
+            let covered = image_covered(&state, &look);
             if image_was_covered && !covered {
                 paint_over(&mut terminal)?;
             }
             image_was_covered = covered;
-            terminal.draw(|f| ui::draw(f, &state))?;
+            terminal.draw(|f| ui::draw(f, &state, &look))?;
         }
     }
     runner.run(Effect::Quit);

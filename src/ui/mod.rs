@@ -11,7 +11,38 @@ use crate::app::state::State;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout};
 
-pub fn draw(frame: &mut Frame, state: &State) {
+/// How this terminal draws: colours and the image protocol. Kept by the terminal loop, not in
+/// `State` (which holds no drawing types).
+#[derive(Default)]
+pub struct Look {
+    pub theme: theme::Theme,
+    pub images: widgets::image::ImageSupport,
+}
+
+/// The state as a pane draws it: every field of `State`, and the look.
+pub struct Screen<'a> {
+    pub state: &'a State,
+    pub theme: &'a theme::Theme,
+    pub images: &'a widgets::image::ImageSupport,
+}
+
+impl std::ops::Deref for Screen<'_> {
+    type Target = State;
+    fn deref(&self) -> &State {
+        self.state
+    }
+}
+
+pub fn draw(frame: &mut Frame, state: &State, look: &Look) {
+    let screen = Screen {
+        state,
+        theme: &look.theme,
+        images: &look.images,
+    };
+    draw_screen(frame, &screen)
+}
+
+fn draw_screen(frame: &mut Frame, state: &Screen<'_>) {
     if state.locked {
         // Nothing personal while locked: only the profile and the way back.
         return widgets::overlay::lock_screen(frame, state);

@@ -77,7 +77,8 @@ impl<'a> Harness<'a> {
     fn render_revealed(&self) -> String {
         let (w, h) = self.state.size;
         let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
-        term.draw(|f| backoffice::ui::draw(f, &self.state)).unwrap();
+        term.draw(|f| backoffice::ui::draw(f, &self.state, &Default::default()))
+            .unwrap();
         term.backend().to_string()
     }
 
@@ -428,7 +429,8 @@ async fn a_revealed_cpr_shows_until_the_view_changes() {
     h.text("fraud case 17").await;
     h.key(KeyCode::Enter).await;
     let mut term = Terminal::new(TestBackend::new(80, 24)).unwrap();
-    term.draw(|f| backoffice::ui::draw(f, &h.state)).unwrap();
+    term.draw(|f| backoffice::ui::draw(f, &h.state, &Default::default()))
+        .unwrap();
     let shown = term.backend().to_string();
     assert!(shown.contains(&p.cpr_text()), "revealed:\n{shown}");
     h.key(KeyCode::Char('2')).await;
@@ -597,10 +599,13 @@ async fn federated_search() {
 }
 
 /// Cells drawn with a colour (foreground or background).
-fn coloured_cells(state: &State) -> usize {
+fn coloured_cells(state: &State, no_color: bool) -> usize {
     let (w, h) = state.size;
+    let mut look = backoffice::ui::Look::default();
+    look.theme.no_color = no_color;
     let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
-    term.draw(|f| backoffice::ui::draw(f, state)).unwrap();
+    term.draw(|f| backoffice::ui::draw(f, state, &look))
+        .unwrap();
     term.backend()
         .buffer()
         .content()
@@ -618,10 +623,8 @@ async fn no_color_draws_every_pane_without_colour() {
     h.state.profile.search_sources = b.sources().configured();
     let mut screens = Vec::new();
     let mut look = |h: &mut Harness<'_>, name: &str| {
-        h.state.theme.no_color = false;
-        let coloured = coloured_cells(&h.state);
-        h.state.theme.no_color = true;
-        screens.push((name.to_string(), coloured, coloured_cells(&h.state)));
+        let coloured = coloured_cells(&h.state, false);
+        screens.push((name.to_string(), coloured, coloured_cells(&h.state, true)));
     };
     h.text("Madsen").await;
     h.key(KeyCode::Enter).await;
@@ -805,7 +808,8 @@ async fn a_cpr_is_copied_only_once_revealed_and_that_copy_is_audited() {
     let copied = key_copies(&mut h, KeyCode::Char('y')).await;
     assert_eq!(copied, vec![p.cpr_text()]);
     let mut term = Terminal::new(TestBackend::new(80, 24)).unwrap();
-    term.draw(|f| backoffice::ui::draw(f, &h.state)).unwrap();
+    term.draw(|f| backoffice::ui::draw(f, &h.state, &Default::default()))
+        .unwrap();
     assert!(
         term.backend()
             .to_string()

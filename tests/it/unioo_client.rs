@@ -11,14 +11,14 @@ async fn search_by_cpr_finds_the_person_and_their_organizations() {
     let s = sandbox(300).await;
     let c = client(&s);
     let p = s.world.person(11);
-    let cpr = Cpr::parse(&p.ssn).unwrap();
+    let cpr = Cpr::parse_recorded(&p.ssn).unwrap();
     let found = c.find_by_cpr(cpr).await.unwrap();
     assert_eq!(found.len(), 1);
     assert_eq!(found[0].id, p.id);
     assert_eq!(found[0].first_name, p.first_name);
     assert_eq!(found[0].organizations.len(), p.orgs.len());
     assert!(
-        c.find_by_cpr(Cpr::parse("010101-0000").unwrap())
+        c.find_by_cpr(Cpr::parse_recorded("010101-0000").unwrap())
             .await
             .unwrap()
             .is_empty()
@@ -38,7 +38,7 @@ async fn the_person_view_gets_everything_but_document_bytes() {
     let le = p.legal_entity.as_ref().unwrap();
     assert_eq!(
         le.ssn.as_ref().unwrap().to_string(),
-        Cpr::parse(&rec.ssn).unwrap().masked()
+        Cpr::parse_recorded(&rec.ssn).unwrap().masked()
     );
     assert_eq!(le.verifications.len(), rec.verifications.len());
     assert_eq!(p.administrators.len(), rec.orgs.len());

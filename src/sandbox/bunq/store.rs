@@ -44,7 +44,7 @@ impl Store {
         {
             let p = world.person(idx as u32);
             let id = FIRST_USER_ID + n as u64;
-            let born = crate::core::Cpr::parse(&p.ssn)
+            let born = crate::core::Cpr::parse_recorded(&p.ssn)
                 .map(|c| c.birth_date().to_string())
                 .unwrap_or_default();
             let (status, sub_status) = match n % 10 {

@@ -55,7 +55,7 @@ pub fn sdl() -> String {
 }
 
 fn today() -> Date {
-    crate::core::cpr::today()
+    crate::clock::today()
 }
 
 /// Deterministic starting data: a dozen client companies with departments and staff.

@@ -2,14 +2,15 @@
 //! the chain check.
 
 use crate::app::features::audit::{self, AuditView};
-use crate::app::state::{Resource, State};
+use crate::app::state::Resource;
+use crate::ui::Screen;
 use crate::ui::widgets::table::{self, Window};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
-pub fn draw(frame: &mut Frame, area: Rect, state: &State, a: &AuditView) {
+pub fn draw(frame: &mut Frame, area: Rect, state: &Screen<'_>, a: &AuditView) {
     let t = &state.theme;
     let [status, filter, list] = Layout::vertical([
         Constraint::Length(1),

@@ -4,8 +4,9 @@ use super::users::split;
 use crate::app::features::bank_users::{self, BankUserView};
 use crate::app::paging::PagedList;
 use crate::app::registry::Command;
-use crate::app::state::{Resource, State};
+use crate::app::state::Resource;
 use crate::core::banking::BankUser;
+use crate::ui::Screen;
 use crate::ui::format;
 use crate::ui::widgets::field;
 use crate::ui::widgets::hints;
@@ -16,7 +17,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
-fn status_style(state: &State, status: &str) -> Style {
+fn status_style(state: &Screen<'_>, status: &str) -> Style {
     let t = &state.theme;
     match status {
         "ACTIVE" => t.ok(),
@@ -26,7 +27,7 @@ fn status_style(state: &State, status: &str) -> Style {
     }
 }
 
-pub fn draw_list(frame: &mut Frame, area: Rect, state: &State, l: &PagedList<BankUser>) {
+pub fn draw_list(frame: &mut Frame, area: Rect, state: &Screen<'_>, l: &PagedList<BankUser>) {
     let t = &state.theme;
     let [table_area, footer_area] = split(area);
     let title = match l.total {
@@ -68,7 +69,7 @@ pub fn draw_list(frame: &mut Frame, area: Rect, state: &State, l: &PagedList<Ban
     frame.render_widget(Paragraph::new(footer), footer_area);
 }
 
-fn user_lines<'a>(state: &State, u: &BankUser) -> Vec<Line<'a>> {
+fn user_lines<'a>(state: &Screen<'_>, u: &BankUser) -> Vec<Line<'a>> {
     let t = &state.theme;
     let address = |a: &Option<crate::core::banking::BankAddress>| {
         a.as_ref()
@@ -133,7 +134,7 @@ fn user_lines<'a>(state: &State, u: &BankUser) -> Vec<Line<'a>> {
     ]
 }
 
-pub fn draw_user(frame: &mut Frame, area: Rect, state: &State, v: &BankUserView) {
+pub fn draw_user(frame: &mut Frame, area: Rect, state: &Screen<'_>, v: &BankUserView) {
     let t = &state.theme;
     let mut lines = match &v.user {
         Resource::Loaded(u) => user_lines(state, u),

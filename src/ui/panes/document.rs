@@ -2,8 +2,9 @@
 
 use crate::app::features::review::DocumentView;
 use crate::app::registry::Command;
-use crate::app::state::{Resource, State};
+use crate::app::state::Resource;
 use crate::core::*;
+use crate::ui::Screen;
 use crate::ui::format;
 use crate::ui::theme::Theme;
 use crate::ui::widgets::field::{narrow, narrow_flagged, narrow_styled};
@@ -13,7 +14,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
-pub fn draw(frame: &mut Frame, area: Rect, state: &State, d: &DocumentView) {
+pub fn draw(frame: &mut Frame, area: Rect, state: &Screen<'_>, d: &DocumentView) {
     let t = &state.theme;
     if d.zoom {
         return image(frame, area, state, d, " Document (z or Esc: back) ");
@@ -70,7 +71,7 @@ fn state_style(t: &Theme, s: LegitimationState) -> ratatui::style::Style {
     }
 }
 
-fn image(frame: &mut Frame, area: Rect, state: &State, d: &DocumentView, title: &str) {
+fn image(frame: &mut Frame, area: Rect, state: &Screen<'_>, d: &DocumentView, title: &str) {
     let t = &state.theme;
     let block = Block::default()
         .borders(Borders::ALL)
@@ -108,7 +109,7 @@ fn image(frame: &mut Frame, area: Rect, state: &State, d: &DocumentView, title: 
     }
 }
 
-fn facts(frame: &mut Frame, area: Rect, state: &State, d: &DocumentView) {
+fn facts(frame: &mut Frame, area: Rect, state: &Screen<'_>, d: &DocumentView) {
     let t = &state.theme;
     let now = state.today_start();
     let current = d.current();

@@ -3,15 +3,15 @@
 use super::users::{footer, split, title};
 use crate::app::features::staff;
 use crate::app::paging::PagedList;
-use crate::app::state::State;
 use crate::core::Employee;
+use crate::ui::Screen;
 use crate::ui::widgets::field;
 use crate::ui::widgets::table::{self, Window};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::widgets::{Block, Borders, Paragraph};
 
-pub fn draw(frame: &mut Frame, area: Rect, state: &State, l: &PagedList<Employee>) {
+pub fn draw(frame: &mut Frame, area: Rect, state: &Screen<'_>, l: &PagedList<Employee>) {
     let t = &state.theme;
     let [table_area, footer_area] = split(area);
     table::draw_columns(
@@ -33,7 +33,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, l: &PagedList<Employee
     frame.render_widget(Paragraph::new(footer(state, l)), footer_area);
 }
 
-pub fn draw_detail(frame: &mut Frame, area: Rect, state: &State, e: &Employee) {
+pub fn draw_detail(frame: &mut Frame, area: Rect, state: &Screen<'_>, e: &Employee) {
     let t = &state.theme;
     let lines: Vec<_> = staff::detail(e)
         .into_iter()

@@ -4,8 +4,9 @@ use super::users::split;
 use crate::app::features::end_users::{self, EndUserView};
 use crate::app::paging::PagedList;
 use crate::app::registry::Command;
-use crate::app::state::{Resource, State};
+use crate::app::state::Resource;
 use crate::core::investing::EndUser;
+use crate::ui::Screen;
 use crate::ui::format;
 use crate::ui::widgets::field;
 use crate::ui::widgets::hints;
@@ -16,7 +17,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
-fn status_style(state: &State, status: &str) -> Style {
+fn status_style(state: &Screen<'_>, status: &str) -> Style {
     let t = &state.theme;
     match status {
         "ACTIVE" => t.ok(),
@@ -25,7 +26,7 @@ fn status_style(state: &State, status: &str) -> Style {
     }
 }
 
-pub fn draw_list(frame: &mut Frame, area: Rect, state: &State, l: &PagedList<EndUser>) {
+pub fn draw_list(frame: &mut Frame, area: Rect, state: &Screen<'_>, l: &PagedList<EndUser>) {
     let t = &state.theme;
     let [table_area, footer_area] = split(area);
     let title = match l.total {
@@ -69,7 +70,7 @@ pub fn draw_list(frame: &mut Frame, area: Rect, state: &State, l: &PagedList<End
     frame.render_widget(Paragraph::new(footer), footer_area);
 }
 
-pub fn draw_user(frame: &mut Frame, area: Rect, state: &State, v: &EndUserView) {
+pub fn draw_user(frame: &mut Frame, area: Rect, state: &Screen<'_>, v: &EndUserView) {
     let t = &state.theme;
     let u = &v.user;
     let a = &u.address;

@@ -7,8 +7,8 @@ use crate::app::features::onboarding::{
 };
 use crate::app::paging::PagedList;
 use crate::app::registry::Command;
-use crate::app::state::State;
 use crate::core::{Company, Dependent};
+use crate::ui::Screen;
 use crate::ui::format;
 use crate::ui::widgets::field;
 use crate::ui::widgets::hints;
@@ -35,7 +35,7 @@ fn title<T>(what: &str, l: &PagedList<T>) -> String {
 }
 
 /// The footer: an error, news, loading, or the keys that matter here.
-fn footer<'a, T>(state: &State, l: &PagedList<T>, keys: &[Command]) -> Line<'a> {
+fn footer<'a, T>(state: &Screen<'_>, l: &PagedList<T>, keys: &[Command]) -> Line<'a> {
     let t = &state.theme;
     if let Some(e) = &l.error {
         Line::from(Span::styled(e.clone(), t.danger()))
@@ -55,7 +55,7 @@ fn window<T>(l: &PagedList<T>) -> Window {
     }
 }
 
-pub fn draw_companies(frame: &mut Frame, area: Rect, state: &State, l: &PagedList<Company>) {
+pub fn draw_companies(frame: &mut Frame, area: Rect, state: &Screen<'_>, l: &PagedList<Company>) {
     let t = &state.theme;
     let [table_area, footer_area] = split(area);
     table::draw_columns(
@@ -87,7 +87,7 @@ pub fn draw_companies(frame: &mut Frame, area: Rect, state: &State, l: &PagedLis
     );
 }
 
-pub fn draw_departments(frame: &mut Frame, area: Rect, state: &State, d: &DepartmentsView) {
+pub fn draw_departments(frame: &mut Frame, area: Rect, state: &Screen<'_>, d: &DepartmentsView) {
     let t = &state.theme;
     let [table_area, footer_area] = split(area);
     let l = &d.list;
@@ -117,7 +117,7 @@ pub fn draw_departments(frame: &mut Frame, area: Rect, state: &State, d: &Depart
 pub fn draw_client_employees(
     frame: &mut Frame,
     area: Rect,
-    state: &State,
+    state: &Screen<'_>,
     v: &ClientEmployeesView,
 ) {
     let t = &state.theme;
@@ -165,7 +165,12 @@ fn dependent_row(d: &Dependent) -> Row<'static> {
     ])
 }
 
-pub fn draw_client_employee(frame: &mut Frame, area: Rect, state: &State, v: &ClientEmployeeView) {
+pub fn draw_client_employee(
+    frame: &mut Frame,
+    area: Rect,
+    state: &Screen<'_>,
+    v: &ClientEmployeeView,
+) {
     let t = &state.theme;
     let e = &v.employee;
     let (all, on, off) = e.dependent_counts;

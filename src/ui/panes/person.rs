@@ -1,8 +1,9 @@
 //! The person view: a header with the facts that matter most, and four tabs.
 
 use crate::app::features::people::{PersonTab, PersonView};
-use crate::app::state::{Resource, State};
+use crate::app::state::Resource;
 use crate::core::*;
+use crate::ui::Screen;
 use crate::ui::format;
 use crate::ui::theme::Theme;
 use crate::ui::widgets::field;
@@ -12,7 +13,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Row, Tabs, Wrap};
 
-pub fn draw(frame: &mut Frame, area: Rect, state: &State, v: &PersonView) {
+pub fn draw(frame: &mut Frame, area: Rect, state: &Screen<'_>, v: &PersonView) {
     let t = &state.theme;
     let person = match &v.person {
         Resource::Loaded(p) => p,

@@ -4,8 +4,8 @@ use super::users::split;
 use crate::app::features::platform::{self, PlatformUserView};
 use crate::app::paging::PagedList;
 use crate::app::registry::Command;
-use crate::app::state::State;
 use crate::core::platform::{PlatformUser, UserState};
+use crate::ui::Screen;
 use crate::ui::format;
 use crate::ui::widgets::field;
 use crate::ui::widgets::hints;
@@ -16,7 +16,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Row};
 
-fn state_style(state: &State, s: UserState) -> Style {
+fn state_style(state: &Screen<'_>, s: UserState) -> Style {
     let t = &state.theme;
     match s {
         UserState::Pending => t.warn(),
@@ -25,7 +25,7 @@ fn state_style(state: &State, s: UserState) -> Style {
     }
 }
 
-pub fn draw_list(frame: &mut Frame, area: Rect, state: &State, l: &PagedList<PlatformUser>) {
+pub fn draw_list(frame: &mut Frame, area: Rect, state: &Screen<'_>, l: &PagedList<PlatformUser>) {
     let t = &state.theme;
     let [table_area, footer_area] = split(area);
     let pending = l
@@ -76,7 +76,7 @@ pub fn draw_list(frame: &mut Frame, area: Rect, state: &State, l: &PagedList<Pla
     frame.render_widget(Paragraph::new(footer), footer_area);
 }
 
-pub fn draw_user(frame: &mut Frame, area: Rect, state: &State, v: &PlatformUserView) {
+pub fn draw_user(frame: &mut Frame, area: Rect, state: &Screen<'_>, v: &PlatformUserView) {
     let t = &state.theme;
     let u = &v.user;
     let mut lines = vec![

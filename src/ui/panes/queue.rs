@@ -2,8 +2,8 @@
 
 use crate::app::features::review::{self, QueueView};
 use crate::app::registry::Command;
-use crate::app::state::State;
 use crate::core::DocumentKind;
+use crate::ui::Screen;
 use crate::ui::format;
 use crate::ui::widgets::hints;
 use crate::ui::widgets::table::{self, Window};
@@ -12,7 +12,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
-pub fn draw(frame: &mut Frame, area: Rect, state: &State, q: &QueueView) {
+pub fn draw(frame: &mut Frame, area: Rect, state: &Screen<'_>, q: &QueueView) {
     let t = &state.theme;
     let [table_area, footer] =
         Layout::vertical([Constraint::Min(3), Constraint::Length(1)]).areas(area);

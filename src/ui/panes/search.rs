@@ -4,8 +4,9 @@
 
 use crate::app::features::search::{self, Outcome, SearchFocus, SearchView, SourceSearch};
 use crate::app::registry::Command;
-use crate::app::state::{Overlay, SLOW_AFTER, State};
+use crate::app::state::{Overlay, SLOW_AFTER};
 use crate::search::sources::SCAN_CAP;
+use crate::ui::Screen;
 use crate::ui::widgets::hints;
 use crate::ui::widgets::table::{self, Window};
 use ratatui::Frame;
@@ -13,7 +14,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
-pub fn draw(frame: &mut Frame, area: Rect, state: &State, s: &SearchView) {
+pub fn draw(frame: &mut Frame, area: Rect, state: &Screen<'_>, s: &SearchView) {
     let t = &state.theme;
     let failures: Vec<&SourceSearch> = s
         .sources
@@ -45,7 +46,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, s: &SearchView) {
     draw_results(frame, results_area, state, s);
 }
 
-fn draw_field(frame: &mut Frame, area: Rect, state: &State, s: &SearchView) {
+fn draw_field(frame: &mut Frame, area: Rect, state: &Screen<'_>, s: &SearchView) {
     let t = &state.theme;
     let typing = s.focus == SearchFocus::Input;
     let block = Block::default()
@@ -107,7 +108,7 @@ fn secs(d: std::time::Duration) -> String {
 }
 
 /// `Unioo 1 · 40 ms  bunq searching…  Upvest ✗`: each backend asked, as it stands.
-fn progress_line<'a>(state: &State, s: &SearchView) -> Line<'a> {
+fn progress_line<'a>(state: &Screen<'_>, s: &SearchView) -> Line<'a> {
     let t = &state.theme;
     let mut spans = vec![Span::styled(" ", t.dim())];
     for x in &s.sources {
@@ -144,7 +145,7 @@ fn progress_line<'a>(state: &State, s: &SearchView) -> Line<'a> {
     Line::from(spans)
 }
 
-fn draw_results(frame: &mut Frame, area: Rect, state: &State, s: &SearchView) {
+fn draw_results(frame: &mut Frame, area: Rect, state: &Screen<'_>, s: &SearchView) {
     let t = &state.theme;
     let typing = s.focus == SearchFocus::Input;
     let title = " Results ";

@@ -3,8 +3,8 @@
 use crate::app::features::people;
 use crate::app::paging::PagedList;
 use crate::app::registry::Command;
-use crate::app::state::State;
 use crate::core::PersonSummary;
+use crate::ui::Screen;
 use crate::ui::format;
 use crate::ui::widgets::hints;
 use crate::ui::widgets::table::{self, Window};
@@ -26,7 +26,7 @@ pub fn title<T>(what: &str, l: &PagedList<T>) -> String {
     }
 }
 
-pub fn footer<'a, T>(state: &State, l: &PagedList<T>) -> Line<'a> {
+pub fn footer<'a, T>(state: &Screen<'_>, l: &PagedList<T>) -> Line<'a> {
     let t = &state.theme;
     if let Some(e) = &l.error {
         Line::from(Span::styled(e.clone(), t.danger()))
@@ -53,7 +53,7 @@ pub fn split(area: Rect) -> [Rect; 2] {
     Layout::vertical([Constraint::Min(3), Constraint::Length(1)]).areas(area)
 }
 
-pub fn draw(frame: &mut Frame, area: Rect, state: &State, l: &PagedList<PersonSummary>) {
+pub fn draw(frame: &mut Frame, area: Rect, state: &Screen<'_>, l: &PagedList<PersonSummary>) {
     let t = &state.theme;
     let [table_area, footer_area] = split(area);
     table::draw_columns(

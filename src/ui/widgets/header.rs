@@ -1,12 +1,12 @@
 //! The top line: the profile (always visible; production in red) and the breadcrumbs.
 
-use crate::app::state::State;
+use crate::ui::Screen;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
+pub fn draw(frame: &mut Frame, area: Rect, state: &Screen<'_>) {
     let t = &state.theme;
     let profile = if state.profile.production {
         Span::styled(

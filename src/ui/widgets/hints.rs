@@ -3,7 +3,7 @@
 //! never names a key that does not do what it says.
 
 use crate::app::registry::{self, Command};
-use crate::app::state::State;
+use crate::ui::Screen;
 use ratatui::text::{Line, Span};
 
 /// What a hint calls a command: its palette name's first word (`edit-bunq-user` is "edit"),
@@ -21,7 +21,7 @@ fn word(name: &'static str) -> &'static str {
 }
 
 /// "b block · t status · Esc back" for the `commands` that apply here and have a key.
-pub fn text(state: &State, commands: &[Command]) -> String {
+pub fn text(state: &Screen<'_>, commands: &[Command]) -> String {
     let here = state.top().kind.pane().context();
     let allowed = state.context();
     commands
@@ -42,7 +42,7 @@ pub fn text(state: &State, commands: &[Command]) -> String {
 }
 
 /// The hints as a dim footer line.
-pub fn line<'a>(state: &State, commands: &[Command]) -> Line<'a> {
+pub fn line<'a>(state: &Screen<'_>, commands: &[Command]) -> Line<'a> {
     Line::from(Span::styled(text(state, commands), state.theme.dim()))
 }
 
@@ -64,14 +64,23 @@ mod tests {
             Command::SetStatus,
             Command::Back,
         ];
-        assert_eq!(text(&s, &all), "Enter open · b block · t status · Esc back");
+        let look = crate::ui::Look::default();
+        let screen = |s: &'_ crate::app::state::State| -> String {
+            let screen = crate::ui::Screen {
+                state: s,
+                theme: &look.theme,
+                images: &look.images,
+            };
+            text(&screen, &all)
+        };
+        assert_eq!(screen(&s), "Enter open · b block · t status · Esc back");
         let rebound = BTreeMap::from([("block".to_string(), vec!["ctrl-x".to_string()])]);
         s.keymap = crate::app::keymap::Keymap::with(&rebound).unwrap();
         assert_eq!(
-            text(&s, &all),
+            screen(&s),
             "Enter open · Ctrl-x block · t status · Esc back"
         );
         s.profile.read_only = true;
-        assert_eq!(text(&s, &all), "Enter open · Esc back");
+        assert_eq!(screen(&s), "Enter open · Esc back");
     }
 }

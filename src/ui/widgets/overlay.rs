@@ -3,13 +3,14 @@
 use crate::app::features::ViewKind;
 use crate::app::palette;
 use crate::app::registry::{self, Key, Scope};
-use crate::app::state::{Confirm, ImportRun, ImportStage, Overlay, Prompt, PromptKind, State};
+use crate::app::state::{Confirm, ImportRun, ImportStage, Overlay, Prompt, PromptKind};
+use crate::ui::Screen;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
-pub fn draw(frame: &mut Frame, state: &State) {
+pub fn draw(frame: &mut Frame, state: &Screen<'_>) {
     match &state.overlay {
         Overlay::None => {}
         Overlay::Help => help(frame, state),
@@ -25,7 +26,7 @@ pub fn draw(frame: &mut Frame, state: &State) {
     }
 }
 
-fn prompt(frame: &mut Frame, state: &State, p: &Prompt) {
+fn prompt(frame: &mut Frame, state: &Screen<'_>, p: &Prompt) {
     let t = &state.theme;
     let (title, ask, label, secret) = match &p.kind {
         PromptKind::FindExternalId => (
@@ -87,7 +88,7 @@ fn prompt(frame: &mut Frame, state: &State, p: &Prompt) {
     frame.set_cursor_position((inner.x + label.len() as u16 + col, inner.y + 1));
 }
 
-fn import(frame: &mut Frame, state: &State, run: &ImportRun) {
+fn import(frame: &mut Frame, state: &Screen<'_>, run: &ImportRun) {
     let t = &state.theme;
     let file = run.path.display().to_string();
     let mut lines = vec![Line::from(vec![
@@ -166,7 +167,7 @@ fn import(frame: &mut Frame, state: &State, run: &ImportRun) {
     dialog(frame, " Import employees (Healthmov) ", lines);
 }
 
-fn form(frame: &mut Frame, state: &State, f: &crate::app::form::Form) {
+fn form(frame: &mut Frame, state: &Screen<'_>, f: &crate::app::form::Form) {
     use crate::app::form::Stage;
     let t = &state.theme;
     // One group of lines per field: the field, then its error, wrapped here so that the
@@ -326,7 +327,7 @@ fn wrap_words(text: &str, width: usize) -> Vec<String> {
 }
 
 /// Who and what a dialog is about: the document under review.
-fn subject(state: &State) -> Option<(String, String, String)> {
+fn subject(state: &Screen<'_>) -> Option<(String, String, String)> {
     match &state.top().kind {
         ViewKind::Document(d) => Some((
             match d
@@ -378,7 +379,7 @@ fn dialog(frame: &mut Frame, title: &str, lines: Vec<Line>) -> Rect {
     inner
 }
 
-fn confirm(frame: &mut Frame, state: &State, c: &Confirm) {
+fn confirm(frame: &mut Frame, state: &Screen<'_>, c: &Confirm) {
     let t = &state.theme;
     let Some((what, who, cpr)) = subject(state) else {
         return;
@@ -449,7 +450,7 @@ fn confirm(frame: &mut Frame, state: &State, c: &Confirm) {
     ));
 }
 
-fn reveal(frame: &mut Frame, state: &State, reason: &tui_input::Input, error: Option<&str>) {
+fn reveal(frame: &mut Frame, state: &Screen<'_>, reason: &tui_input::Input, error: Option<&str>) {
     let t = &state.theme;
     let who = subject(state).map(|s| s.1).unwrap_or_default();
     let mut lines = vec![
@@ -474,7 +475,7 @@ fn reveal(frame: &mut Frame, state: &State, reason: &tui_input::Input, error: Op
 }
 
 /// The idle lock: the profile and how to unlock, nothing else.
-pub fn lock_screen(frame: &mut Frame, state: &State) {
+pub fn lock_screen(frame: &mut Frame, state: &Screen<'_>) {
     let t = &state.theme;
     let mins = state.profile.idle_lock.as_secs() / 60;
     let lines = vec![
@@ -514,7 +515,7 @@ fn keys(keys: &[Key]) -> String {
     keys.iter().map(Key::label).collect::<Vec<_>>().join(", ")
 }
 
-fn help(frame: &mut Frame, state: &State) {
+fn help(frame: &mut Frame, state: &Screen<'_>) {
     let t = &state.theme;
     let ctx = state.context();
     let mut lines = Vec::new();
@@ -564,7 +565,7 @@ fn help(frame: &mut Frame, state: &State) {
 
 /// On a short terminal the keys that work everywhere are listed run together, so every key
 /// still shows.
-fn compact_everywhere(lines: &mut Vec<Line<'static>>, state: &State) {
+fn compact_everywhere(lines: &mut Vec<Line<'static>>, state: &Screen<'_>) {
     let t = &state.theme;
     let ctx = state.context();
     let Some(at) = lines
@@ -598,7 +599,7 @@ fn compact_everywhere(lines: &mut Vec<Line<'static>>, state: &State) {
     }
 }
 
-fn palette(frame: &mut Frame, state: &State, input: &tui_input::Input, selected: usize) {
+fn palette(frame: &mut Frame, state: &Screen<'_>, input: &tui_input::Input, selected: usize) {
     let t = &state.theme;
     let ctx = state.context();
     let matches = palette::matches(input.value(), ctx);

@@ -2,7 +2,8 @@
 //! key hints.
 
 use crate::app::registry::Command;
-use crate::app::state::{Health, State};
+use crate::app::state::Health;
+use crate::ui::Screen;
 use crate::ui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -20,7 +21,7 @@ fn style(t: &Theme, h: Health) -> Style {
 
 /// `Unioo ok` for one backend; on a narrow screen the healthy ones are counted, not named:
 /// `5 backends ok`, or `bunq slow · VASCO down · 3 more ok`.
-fn health_spans(state: &State, wide: bool) -> Vec<Span<'static>> {
+fn health_spans(state: &Screen<'_>, wide: bool) -> Vec<Span<'static>> {
     let t = &state.theme;
     let all = state.health_now();
     if all.is_empty() {
@@ -55,7 +56,7 @@ fn health_spans(state: &State, wide: bool) -> Vec<Span<'static>> {
 }
 
 /// The quit key that works even in a text field (Ctrl-c unless rebound).
-fn quit_key(state: &State) -> String {
+fn quit_key(state: &Screen<'_>) -> String {
     let keys = state.keymap.keys(crate::app::registry::spec(Command::Quit));
     keys.iter()
         .find(|k| !k.types_text())
@@ -64,7 +65,7 @@ fn quit_key(state: &State) -> String {
         .unwrap_or_else(|| ":quit".into())
 }
 
-pub fn draw(frame: &mut Frame, area: Rect, state: &State) {
+pub fn draw(frame: &mut Frame, area: Rect, state: &Screen<'_>) {
     let t = &state.theme;
     let mut left = vec![
         Span::styled(

@@ -306,7 +306,7 @@ mod tests {
             source,
             name: name.into(),
             email: None,
-            cpr: cpr.map(|c| crate::core::Cpr::parse(c).unwrap()),
+            cpr: cpr.map(|c| crate::core::Cpr::parse_recorded(c).unwrap()),
             detail: String::new(),
             target,
             group: 0,
