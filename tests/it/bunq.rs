@@ -682,4 +682,16 @@ async fn a_request_id_sent_again_on_the_same_device_is_refused() {
         .await
         .expect("the resend goes through under a new id");
     assert_eq!(blocked.status, "BLOCKED");
+    let puts = s
+        .bunq
+        .seen
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|r| r.method == "PUT" && r.path.ends_with("/user-person/2003"))
+        .count();
+    assert_eq!(
+        puts, 2,
+        "the answer to the first PUT was lost, so it was sent again"
+    );
 }
