@@ -5,6 +5,10 @@
 //! - one full draw of the person view and of a 100,000-row users list at 200x50, against a
 //!   1,000-row list to show drawing does not grow with the list;
 //! - peak RSS of a console process with 100,000 users paged in (sandbox in another process).
+//!
+//! Quick mode (`BACKOFFICE_BENCH_QUICK=1` or `--quick`, as CI runs it): the same steps with a
+//! few iterations each and 2,000 users. Waiting for a screen fails with the screen after a
+//! deadline.
 
 #[path = "common/mod.rs"]
 mod common;
@@ -18,14 +22,20 @@ use backoffice::backends::graphql::GraphqlClient;
 use backoffice::backends::unioo::{self, UniooClient};
 use backoffice::core::{Cpr, PersonSummary, Sort};
 use backoffice::sandbox::{Sandbox, SandboxOptions, TOKEN_TTL_SECS};
-use common::{proc_status_kib, settle};
-use criterion::Criterion;
+use common::{pick, proc_status_kib, settle};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use std::hint::black_box;
 use std::io::{Read, Write};
+use std::sync::mpsc;
 use std::time::{Duration, Instant};
+
+/// What the search pane's title says when the console is up (`ui/panes/search.rs`).
+const SEARCH_PANE: &str = "Find a person in every backend";
+
+/// The longest a bench waits for a screen, a quit or a sandbox.
+const DEADLINE: Duration = Duration::from_secs(30);
 
 fn profile() -> ProfileInfo {
     ProfileInfo::new("bench", "Unioo")
@@ -81,12 +91,12 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[((sorted.len() - 1) as f64 * p).round() as usize]
 }
 
-/// Pages 100,000 users into a users view, as scrolling to the end would, from a sandbox in
+/// Pages `people` users into a users view, as scrolling to the end would, from a sandbox in
 /// another process, so the figure is the console's own.
-fn rss_with_100k_users(rt: &tokio::runtime::Runtime) -> State {
+fn rss_with_users(rt: &tokio::runtime::Runtime, people: usize) -> State {
     let sandbox = backoffice::sandbox::process::SandboxProcess::spawn(
         env!("CARGO_BIN_EXE_backoffice").as_ref(),
-        &["--people", "100000"],
+        &["--people", &people.to_string()],
     )
     .expect("the sandbox starts");
     let unioo = &sandbox.credentials.unioo;
@@ -114,18 +124,30 @@ fn rss_with_100k_users(rt: &tokio::runtime::Runtime) -> State {
             if l.complete() {
                 break;
             }
+            let had = l.rows.len();
+            assert!(
+                started.elapsed() < DEADLINE * 10,
+                "bench: paging stopped at {had} of {people} users"
+            );
             settle(
                 &mut state,
                 &c,
                 Action::Key(KeyEvent::new(KeyCode::Char('G'), KeyModifiers::NONE)),
             )
             .await;
+            let ViewKind::Users(l) = &state.top().kind else {
+                unreachable!()
+            };
+            assert!(
+                l.rows.len() > had || l.complete(),
+                "bench: `G` loaded no more users ({had} of {people})"
+            );
         }
     });
     let ViewKind::Users(l) = &state.top().kind else {
         unreachable!()
     };
-    assert_eq!(l.rows.len(), 100_000);
+    assert_eq!(l.rows.len(), people);
     println!(
         "users paged in: {} in {:.1} s; console RSS before {:.1} MB, after {:.1} MB, peak (VmHWM) {:.1} MB",
         l.rows.len(),
@@ -138,13 +160,50 @@ fn rss_with_100k_users(rt: &tokio::runtime::Runtime) -> State {
     state
 }
 
-/// The release binary in a pseudo-terminal: spawn to the search pane on screen.
-fn first_frame_in_a_pty() {
+/// A child in a pseudo-terminal, killed if the bench lets go of it before it quit.
+struct PtyChild(Box<dyn portable_pty::Child + Send + Sync>);
+
+impl Drop for PtyChild {
+    fn drop(&mut self) {
+        if !matches!(self.0.try_wait(), Ok(Some(_))) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+}
+
+/// Feeds the pty's output to `parser` until `text` is on the screen; fails with the screen
+/// when it is not there within `deadline` or the console went away first.
+fn wait_for_screen(
+    output: &mpsc::Receiver<Vec<u8>>,
+    parser: &mut vt100::Parser,
+    text: &str,
+    deadline: Duration,
+) {
+    let until = Instant::now() + deadline;
+    while !parser.screen().contents().contains(text) {
+        let left = until.saturating_duration_since(Instant::now());
+        match output.recv_timeout(left) {
+            Ok(bytes) => parser.process(&bytes),
+            Err(mpsc::RecvTimeoutError::Timeout) => panic!(
+                "bench: {text:?} was not on the screen within {deadline:?}; the screen:\n{}",
+                parser.screen().contents()
+            ),
+            Err(mpsc::RecvTimeoutError::Disconnected) => panic!(
+                "bench: the console exited before {text:?} was on the screen; the screen:\n{}",
+                parser.screen().contents()
+            ),
+        }
+    }
+}
+
+/// The binary in a pseudo-terminal: spawn to the search pane on screen, `runs` times.
+fn first_frame_in_a_pty(runs: usize) {
     use portable_pty::{CommandBuilder, PtySize, native_pty_system};
     let home = std::env::temp_dir().join(format!("backoffice-bench-{}", std::process::id()));
     std::fs::create_dir_all(&home).unwrap();
     let mut times = Vec::new();
-    for _ in 0..15 {
+    for _ in 0..runs {
         let pair = native_pty_system()
             .openpty(PtySize {
                 rows: 24,
@@ -158,30 +217,41 @@ fn first_frame_in_a_pty() {
         cmd.env("XDG_CONFIG_HOME", home.join("config"));
         cmd.env("XDG_STATE_HOME", home.join("state"));
         cmd.env("TERM", "xterm-256color");
+        cmd.env_remove("BACKOFFICE_CONFIG");
         let started = Instant::now();
-        let mut child = pair.slave.spawn_command(cmd).unwrap();
+        let mut child = PtyChild(pair.slave.spawn_command(cmd).unwrap());
         drop(pair.slave);
         let mut reader = pair.master.try_clone_reader().unwrap();
         let mut writer = pair.master.take_writer().unwrap();
+        // Read on a thread of its own, so a silent console cannot block the bench.
+        let (tx, output) = mpsc::channel();
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 || tx.send(buf[..n].to_vec()).is_err() {
+                    break;
+                }
+            }
+        });
         let mut parser = vt100::Parser::new(24.try_into().unwrap(), 80.try_into().unwrap(), 0);
-        let mut buf = [0u8; 8192];
-        while !parser
-            .screen()
-            .contents()
-            .contains("Find a person by CPR number")
-        {
-            let n = reader.read(&mut buf).unwrap();
-            parser.process(&buf[..n]);
-        }
+        wait_for_screen(&output, &mut parser, SEARCH_PANE, DEADLINE);
         times.push(started.elapsed());
         writer.write_all(b"\x03").unwrap();
-        child.wait().unwrap();
-        // Drain so the pty closes cleanly.
-        let _ = std::thread::spawn(move || while reader.read(&mut buf).unwrap_or(0) > 0 {});
+        let quit_by = Instant::now() + DEADLINE;
+        while !matches!(child.0.try_wait(), Ok(Some(_))) {
+            assert!(
+                Instant::now() < quit_by,
+                "bench: the console did not quit on Ctrl-C within {DEADLINE:?}"
+            );
+            // Keep draining, so the console is never blocked writing.
+            while output.try_recv().is_ok() {}
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        drop(pair.master);
     }
     times.sort();
     println!(
-        "start to first frame, release binary in a pty (includes the sandbox): median {:.1} ms, max {:.1} ms (n={})",
+        "start to first frame, binary in a pty (includes the sandbox): median {:.1} ms, max {:.1} ms (n={})",
         percentile(&times, 0.5).as_secs_f64() * 1e3,
         times.last().unwrap().as_secs_f64() * 1e3,
         times.len()
@@ -190,7 +260,7 @@ fn first_frame_in_a_pty() {
 }
 
 /// A CPR search from Enter to the painted result, on the in-process sandbox.
-fn search_round_trip(rt: &tokio::runtime::Runtime) {
+fn search_round_trip(rt: &tokio::runtime::Runtime, n: usize) {
     let (times, _) = rt.block_on(async {
         let s = Sandbox::start(SandboxOptions::default()).await.unwrap();
         let c = backends(
@@ -207,7 +277,7 @@ fn search_round_trip(rt: &tokio::runtime::Runtime) {
             .collect();
         let mut term = Terminal::new(TestBackend::new(80, 24)).unwrap();
         let mut times = Vec::new();
-        for i in 0..2_000 {
+        for i in 0..n {
             let mut state = new_state(80, 24);
             let cpr = cprs[i % cprs.len()];
             let started = Instant::now();
@@ -222,7 +292,7 @@ fn search_round_trip(rt: &tokio::runtime::Runtime) {
                 source: backoffice::search::Source::Unioo,
                 query: query.clone(),
             };
-            let result = perform(&c, call).await;
+            let result = common::within("a CPR search", DEADLINE, perform(&c, call)).await;
             let hits = match result {
                 Ok(Payload::Hits(answer)) => answer.hits,
                 other => panic!("{other:?}"),
@@ -270,13 +340,14 @@ fn main() {
         .enable_all()
         .build()
         .unwrap();
-    let big = rss_with_100k_users(&rt);
-    first_frame_in_a_pty();
-    search_round_trip(&rt);
-    confirm_to_next_document(&rt);
-    audit_costs();
+    let people = pick(100_000, 2_000);
+    let big = rss_with_users(&rt, people);
+    first_frame_in_a_pty(pick(15, 2));
+    search_round_trip(&rt, pick(2_000, 50));
+    confirm_to_next_document(&rt, pick(200, 10));
+    audit_costs(pick(500, 20), pick(100_000, 2_000), pick(5, 1));
 
-    let mut c = Criterion::default().configure_from_args().sample_size(30);
+    let mut c = common::criterion(30);
     c.bench_function(
         "first frame in-process (sandbox start, client, draw 80x24)",
         |b| {
@@ -334,12 +405,15 @@ fn main() {
         });
     }
     let mut term = Terminal::new(TestBackend::new(200, 50)).unwrap();
-    c.bench_function("full draw: users list, 100,000 rows loaded, 200x50", |b| {
-        b.iter(|| {
-            draw(&mut term, &big);
-            term.swap_buffers();
-        })
-    });
+    c.bench_function(
+        &format!("full draw: users list, {people} rows loaded, 200x50"),
+        |b| {
+            b.iter(|| {
+                draw(&mut term, &big);
+                term.swap_buffers();
+            })
+        },
+    );
     let small = users_state(1_000, &template);
     c.bench_function("full draw: users list, 1,000 rows loaded, 200x50", |b| {
         b.iter(|| {
@@ -347,9 +421,10 @@ fn main() {
             term.swap_buffers();
         })
     });
-    let huge = users_state(100_000, &template);
+    let synthetic = pick(100_000, 10_000);
+    let huge = users_state(synthetic, &template);
     c.bench_function(
-        "full draw: users list, 100,000 synthetic rows, 200x50",
+        &format!("full draw: users list, {synthetic} synthetic rows, 200x50"),
         |b| {
             b.iter(|| {
                 draw(&mut term, &huge);
@@ -362,7 +437,7 @@ fn main() {
 
 /// From Enter in the confirm dialog to the next document painted: the decision (audit intent,
 /// HTTP, audit outcome), the next document's KYC and image loads, and the draw.
-fn confirm_to_next_document(rt: &tokio::runtime::Runtime) {
+fn confirm_to_next_document(rt: &tokio::runtime::Runtime, n: usize) {
     let (to_first_paint, to_complete) = rt.block_on(async {
         let s = Sandbox::start(SandboxOptions::default()).await.unwrap();
         let b = backends(
@@ -377,8 +452,8 @@ fn confirm_to_next_document(rt: &tokio::runtime::Runtime) {
         settle(&mut state, &b, key(KeyCode::Char('v'))).await;
         settle(&mut state, &b, key(KeyCode::Enter)).await;
         let (mut first, mut complete) = (Vec::new(), Vec::new());
-        for n in 0..200 {
-            let verdict = if n % 2 == 0 {
+        for i in 0..n {
+            let verdict = if i % 2 == 0 {
                 KeyCode::Char('a')
             } else {
                 KeyCode::Char('r')
@@ -395,7 +470,7 @@ fn confirm_to_next_document(rt: &tokio::runtime::Runtime) {
                 .collect();
             let mut painted = false;
             while let Some((req, call)) = pending.pop() {
-                let result = perform(&b, call).await;
+                let result = common::within("a review call", DEADLINE, perform(&b, call)).await;
                 for e in update(&mut state, Action::Loaded { req, result }) {
                     if let Effect::Call { req, call } = e {
                         pending.insert(0, (req, call));
@@ -427,19 +502,20 @@ fn confirm_to_next_document(rt: &tokio::runtime::Runtime) {
         (percentile(&first, 0.5), percentile(&complete, 0.5))
     });
     println!(
-        "confirm to next document: painted (header, loading) median {:.2} ms; with its image and KYC median {:.2} ms (n=200, audit fsync included)",
+        "confirm to next document: painted (header, loading) median {:.2} ms; with its image and KYC median {:.2} ms (n={n}, audit fsync included)",
         to_first_paint.as_secs_f64() * 1e3,
         to_complete.as_secs_f64() * 1e3
     );
 }
 
-/// Audit append (with fsync) per record, and `verify` over 100,000 records.
-fn audit_costs() {
+/// Audit append (with fsync) per record, `appends` times, and `verify` over `records` records,
+/// `verifies` times.
+fn audit_costs(appends: usize, records: usize, verifies: usize) {
     use backoffice::audit::{Actor, AuditLog, Event, GENESIS, Outcome, Record, verify_file};
     let dir = scratch("audit");
     let mut log = AuditLog::open(&dir.join("append.jsonl"), Actor::default()).unwrap();
     let mut times = Vec::new();
-    for i in 0..500 {
+    for i in 0..appends {
         let event = Event {
             action: "legitimation.approve".into(),
             targets: vec![format!("document:{i}")],
@@ -451,7 +527,7 @@ fn audit_costs() {
         times.push(started.elapsed());
     }
     times.sort();
-    // 100,000 records written in one go (sealed the same way, without an fsync each).
+    // The records written in one go (sealed the same way, without an fsync each).
     let actor = Actor {
         operator: Some("Jane Doe".into()),
         os_user: "jdoe".into(),
@@ -461,7 +537,7 @@ fn audit_costs() {
     };
     let mut prev = GENESIS.to_string();
     let mut text = String::new();
-    for i in 0..100_000 {
+    for i in 0..records {
         let event = Event {
             backend: "Unioo".into(),
             action: "legitimation.reject".into(),
@@ -478,14 +554,14 @@ fn audit_costs() {
     let big = dir.join("big.jsonl");
     std::fs::write(&big, text).unwrap();
     let mut verify = Vec::new();
-    for _ in 0..5 {
+    for _ in 0..verifies {
         let started = Instant::now();
-        assert_eq!(verify_file(&big).unwrap(), 100_000);
+        assert_eq!(verify_file(&big).unwrap(), records);
         verify.push(started.elapsed());
     }
     verify.sort();
     println!(
-        "audit append with fsync: median {:.3} ms, p99 {:.3} ms per record (n=500); verify 100,000 records: median {:.0} ms (n=5)",
+        "audit append with fsync: median {:.3} ms, p99 {:.3} ms per record (n={appends}); verify {records} records: median {:.0} ms (n={verifies})",
         percentile(&times, 0.5).as_secs_f64() * 1e3,
         percentile(&times, 0.99).as_secs_f64() * 1e3,
         percentile(&verify, 0.5).as_secs_f64() * 1e3

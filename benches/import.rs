@@ -4,18 +4,22 @@
 //! Prints: rows per second with no rate limit and with the sandbox's default one (median of
 //! runs), and the importer's peak RSS during a 100,000-row import.
 //!
-//! `cargo bench --bench import` (set `IMPORT_QUICK=1` for a short run).
+//! `cargo bench --bench import`; quick mode (`BACKOFFICE_BENCH_QUICK=1` or `--quick`, as CI
+//! runs it; `IMPORT_QUICK=1` too) imports a few hundred rows.
 
 #[path = "common/mod.rs"]
 mod common;
 use backoffice::sandbox::process::SandboxProcess;
-use common::median;
+use common::{median, pick};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 const BIN: &str = env!("CARGO_BIN_EXE_backoffice");
+
+/// The longest one import may take before the bench fails.
+const DEADLINE: Duration = Duration::from_secs(600);
 
 fn sandbox(rate_limit: u32) -> SandboxProcess {
     let rate_limit = rate_limit.to_string();
@@ -84,6 +88,14 @@ fn import(config: &Path, file: &Path, s: &SandboxProcess) -> (f64, u64) {
         .unwrap();
     let mut peak = 0;
     while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > DEADLINE {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!(
+                "bench: the import of {} did not end within {DEADLINE:?}",
+                file.display()
+            );
+        }
         peak = peak.max(peak_rss_kb(child.id()).unwrap_or(0));
         std::thread::sleep(Duration::from_millis(20));
     }
@@ -123,21 +135,21 @@ fn main() {
     if std::env::args().any(|a| a == "--list") {
         return;
     }
-    let quick = std::env::var_os("IMPORT_QUICK").is_some();
+    let quick = common::quick() || std::env::var_os("IMPORT_QUICK").is_some();
     let dir = std::env::temp_dir().join(format!("backoffice-import-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let (big, runs) = if quick { (2_000, 3) } else { (10_000, 5) };
+    let (big, runs) = if quick { (300, 2) } else { (10_000, 5) };
     throughput("no-rate-limit", 0, big, runs, &dir);
     throughput(
         "default-limit-20-per-s",
         20,
-        if quick { 60 } else { 300 },
-        3,
+        if quick { 30 } else { 300 },
+        pick(3, 1),
         &dir,
     );
     let s = sandbox(0);
     let cfg = config(&dir, &s);
-    let rows = if quick { 10_000 } else { 100_000 };
+    let rows = if quick { 1_000 } else { 100_000 };
     let file = dir.join("peak.csv");
     csv(&file, rows, "P");
     let (secs, peak) = import(&cfg, &file, &s);

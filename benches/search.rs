@@ -4,7 +4,12 @@
 //!
 //! Twice: with bunq's own rate limits (3 GETs per endpoint per 3 s: back-to-back searches
 //! wait for bunq), and with them off (the cost of the search itself).
+//!
+//! Quick mode (`BACKOFFICE_BENCH_QUICK=1` or `--quick`, as CI runs it): 3 searches of each
+//! kind. Every answer is awaited with a deadline.
 
+#[path = "common/mod.rs"]
+mod common;
 use backoffice::app::action::{Action, Effect};
 use backoffice::app::features::ViewKind;
 use backoffice::app::features::search::SearchView;
@@ -16,7 +21,13 @@ use backoffice::sandbox::{Sandbox, SandboxOptions};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::time::{Duration, Instant};
 
-const SEARCHES: usize = 20;
+/// Searches of each kind.
+fn searches() -> usize {
+    common::pick(20, 3)
+}
+
+/// The longest one backend's answer may take before the bench fails.
+const DEADLINE: Duration = Duration::from_secs(60);
 
 fn view(s: &State) -> &SearchView {
     match &s.views[0].kind {
@@ -62,7 +73,9 @@ async fn search(
     }
     let mut first = None;
     while view(state).pending().next().is_some() {
-        let action = rx.recv().await.expect("the runner answers");
+        let action = common::within("an answer to a search", DEADLINE, rx.recv())
+            .await
+            .expect("the runner answers");
         update(state, Action::Tick(Instant::now()));
         for e in update(state, action) {
             if let Effect::Call { .. } = e {
@@ -108,7 +121,7 @@ async fn run(bunq_rate_window_ms: u64) {
         .unwrap()
         .users
         .values()
-        .take(SEARCHES)
+        .take(searches())
         .map(|u| {
             u["tax_resident"][0]["tax_number"]
                 .as_str()
@@ -132,7 +145,7 @@ async fn run(bunq_rate_window_ms: u64) {
         ("CPR (Unioo, bunq)", cprs.clone()),
         (
             "name (bunq, Upvest, VASCO, Healthmov)",
-            (0..SEARCHES)
+            (0..searches())
                 .map(|i| names[i % names.len()].to_string())
                 .collect(),
         ),

@@ -2,10 +2,12 @@
 //! prints criterion's estimates and a median of 1,000 timed runs for each:
 //! Upvest Ed25519 and ECDSA P-521 (signature base plus signature, as one request costs),
 //! and the sandbox's verification of each; bunq's RSA-2048 PKCS#1 v1.5 body signature and the
-//! check of a server signature.
+//! check of a server signature. Quick mode (`BACKOFFICE_BENCH_QUICK=1` or `--quick`, as CI
+//! runs it): 20 timed runs each, and short criterion samples.
 
+#[path = "common/mod.rs"]
+mod common;
 use backoffice::backends::upvest::signature::{self, SigningKey};
-use criterion::Criterion;
 use std::collections::HashMap;
 use std::hint::black_box;
 use std::time::Instant;
@@ -38,8 +40,13 @@ fn sign_once(key: &SigningKey, h: &HashMap<&'static str, String>) -> (String, St
     )
 }
 
+/// Timed runs of each operation.
+fn runs() -> usize {
+    common::pick(1_000, 20)
+}
+
 fn median_micros(mut f: impl FnMut()) -> f64 {
-    let mut times: Vec<f64> = (0..1000)
+    let mut times: Vec<f64> = (0..runs())
         .map(|_| {
             let t = Instant::now();
             f();
@@ -54,7 +61,7 @@ fn main() {
     if std::env::args().any(|a| a == "--list") {
         return;
     }
-    let mut c = Criterion::default().configure_from_args();
+    let mut c = common::criterion(100);
     let h = headers();
     for (name, key) in [
         ("ed25519", SigningKey::generate_ed25519()),
@@ -81,13 +88,14 @@ fn main() {
         };
         assert_eq!(verify(), Ok(()));
         println!(
-            "upvest {name}: sign median {:.1} µs, verify median {:.1} µs (1,000 runs)",
+            "upvest {name}: sign median {:.1} µs, verify median {:.1} µs ({} runs)",
             median_micros(|| {
                 black_box(sign_once(&key, &h));
             }),
             median_micros(|| {
                 black_box(verify()).ok();
-            })
+            }),
+            runs()
         );
     }
     // bunq: RSA-2048 PKCS#1 v1.5 with SHA-256 over the body (a block, as the console sends it).
@@ -101,13 +109,14 @@ fn main() {
     let sig = bunq::sign(&key, body);
     assert_eq!(bunq::verify(&public, body, Some(&sig)), Ok(()));
     println!(
-        "bunq rsa2048: sign median {:.1} µs, verify median {:.1} µs (1,000 runs)",
+        "bunq rsa2048: sign median {:.1} µs, verify median {:.1} µs ({} runs)",
         median_micros(|| {
             black_box(bunq::sign(&key, body));
         }),
         median_micros(|| {
             black_box(bunq::verify(&public, body, Some(&sig))).ok();
-        })
+        }),
+        runs()
     );
     c.final_summary();
 }

@@ -3,7 +3,8 @@
 //! the time for a keystroke to be handled and drawn while a backend hangs; and RSS before and
 //! after a soak (paging and searching in a loop against a sandbox in its own process, so the
 //! figure is the console's own memory).
-//! `cargo bench --bench terminal [-- --soak-secs N]` (default 180 s).
+//! `cargo bench --bench terminal [-- --soak-secs N]` (default 180 s). Quick mode
+//! (`BACKOFFICE_BENCH_QUICK=1` or `--quick`, as CI runs it): a 2 s soak, fewer rows and keys.
 
 #[path = "common/mod.rs"]
 mod common;
@@ -15,7 +16,7 @@ use backoffice::console::SandboxClients;
 use backoffice::sandbox::faults::Fault;
 use backoffice::sandbox::process::SandboxProcess;
 use backoffice::sandbox::{Sandbox, SandboxOptions};
-use common::{median, proc_status_kib, settle};
+use common::{median, pick, proc_status_kib, settle};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::backend::CrosstermBackend;
 use ratatui::layout::Rect;
@@ -24,6 +25,9 @@ use std::cell::Cell;
 use std::io::Write;
 use std::rc::Rc;
 use std::time::{Duration, Instant};
+
+/// The longest the bench waits for a list to load.
+const DEADLINE: Duration = Duration::from_secs(60);
 
 /// Counts the bytes the backend writes.
 #[derive(Clone, Default)]
@@ -75,9 +79,15 @@ async fn bytes_per_move_and_switch(b: &Backends) {
     let mut state = new_state(b);
     settle(&mut state, b, key(KeyCode::Esc)).await;
     settle(&mut state, b, key(KeyCode::Char('u'))).await;
-    // Two hundred rows loaded (the list pages as the cursor nears the end).
-    while matches!(&state.top().kind, backoffice::app::features::ViewKind::Users(l) if l.rows.len() < 200)
+    // Rows loaded (the list pages as the cursor nears the end).
+    let rows = pick(200, 60);
+    let loading = Instant::now();
+    while matches!(&state.top().kind, backoffice::app::features::ViewKind::Users(l) if l.rows.len() < rows)
     {
+        assert!(
+            loading.elapsed() < DEADLINE,
+            "bench: {rows} users were not loaded within {DEADLINE:?}"
+        );
         settle(&mut state, b, key(KeyCode::End)).await;
     }
     settle(&mut state, b, key(KeyCode::Home)).await;
@@ -88,7 +98,7 @@ async fn bytes_per_move_and_switch(b: &Backends) {
     let full = counter.0.replace(0);
     // Moves within the visible rows, then moves that scroll the table by a row each.
     let (mut within, mut scrolling) = (Vec::new(), Vec::new());
-    for _ in 0..200 {
+    for _ in 0..rows {
         let before = match &state.top().kind {
             backoffice::app::features::ViewKind::Users(l) => l.offset,
             _ => 0,
@@ -117,7 +127,7 @@ async fn bytes_per_move_and_switch(b: &Backends) {
         .unwrap();
     let back = counter.0.replace(0);
     println!(
-        "bytes to the terminal at 80x24: first frame {full}; cursor move in a 200-row table: median {:.0} over all {} moves; {:.0} when the table does not scroll (n={}), {:.0} when it scrolls half a page (n={}); pane switch users → bunq users {switch}, and back {back}",
+        "bytes to the terminal at 80x24: first frame {full}; cursor move in a {rows}-row table: median {:.0} over all {} moves; {:.0} when the table does not scroll (n={}), {:.0} when it scrolls half a page (n={}); pane switch users → bunq users {switch}, and back {back}",
         median(moves.clone()),
         moves.len(),
         median(within.clone()),
@@ -147,7 +157,8 @@ async fn keystrokes_while_hung(
     let counter = Counter::default();
     let mut term = terminal(&counter);
     let mut times = Vec::new();
-    for i in 0..500 {
+    let keys = pick(500, 50);
+    for i in 0..keys {
         let code = if i % 2 == 0 {
             KeyCode::Char('7')
         } else {
@@ -167,7 +178,7 @@ async fn keystrokes_while_hung(
         "the search is still hanging"
     );
     println!(
-        "keystroke handled and drawn while Unioo hangs: median {:.1} µs (n=500)",
+        "keystroke handled and drawn while Unioo hangs: median {:.1} µs (n={keys})",
         median(times)
     );
     handle.api_faults.unioo.clear();
@@ -244,7 +255,7 @@ fn main() {
         .iter()
         .position(|a| a == "--soak-secs")
         .and_then(|i| args.get(i + 1)?.parse().ok())
-        .unwrap_or(180);
+        .unwrap_or(pick(180, 2));
     let rt = tokio::runtime::Runtime::new().expect("a runtime");
     rt.block_on(async {
         println!(

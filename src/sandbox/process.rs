@@ -8,6 +8,10 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+/// How long `backoffice sandbox` may take to print its credentials (a large `--people` takes a
+/// while to generate).
+pub const START_DEADLINE: Duration = Duration::from_secs(120);
+
 pub struct SandboxProcess {
     pub credentials: Credentials,
     _child: KillOnDrop,
@@ -61,15 +65,26 @@ impl SandboxProcess {
                 .context("starting `backoffice sandbox`")?,
         );
         let stdout = child.0.stdout.take().context("the sandbox's stdout")?;
-        let mut json = String::new();
-        for line in std::io::BufReader::new(stdout).lines() {
-            let line = line.context("reading the sandbox's credentials")?;
-            json.push_str(&line);
-            // The credentials are one pretty-printed object: it ends at the first `}` alone.
-            if line == "}" {
-                break;
+        // Read on a thread of its own, so a sandbox that never answers fails the caller after
+        // a while instead of blocking it.
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut json = String::new();
+            for line in std::io::BufReader::new(stdout).lines() {
+                let Ok(line) = line else {
+                    break;
+                };
+                json.push_str(&line);
+                // The credentials are one pretty-printed object: it ends at the first `}` alone.
+                if line == "}" {
+                    break;
+                }
             }
-        }
+            let _ = tx.send(json);
+        });
+        let json = rx.recv_timeout(START_DEADLINE).with_context(|| {
+            format!("`backoffice sandbox` printed no credentials within {START_DEADLINE:?}")
+        })?;
         Ok(SandboxProcess {
             credentials: serde_json::from_str(&json)
                 .context("the sandbox's credentials are not JSON")?,

@@ -323,9 +323,24 @@ impl Raw {
         raw
     }
 
-    /// Status and body; the server signature is checked on every answer.
+    /// Status and body, under a request id of its own; the server signature is checked on
+    /// every answer.
     pub async fn send(
         &self,
+        method: &str,
+        path: &str,
+        body: &str,
+        token: &str,
+        sign: bool,
+    ) -> (u16, Value) {
+        let id = format!("it-{}", uuid::Uuid::new_v4().simple());
+        self.send_as(&id, method, path, body, token, sign).await
+    }
+
+    /// As [`Raw::send`], with the `X-Bunq-Client-Request-Id` given.
+    pub async fn send_as(
+        &self,
+        request_id: &str,
         method: &str,
         path: &str,
         body: &str,
@@ -337,7 +352,7 @@ impl Raw {
             .request(method.parse().unwrap(), format!("{}{path}", self.base))
             .header("cache-control", "no-cache")
             .header("user-agent", "it")
-            .header("x-bunq-client-request-id", "req-42")
+            .header("x-bunq-client-request-id", request_id)
             .header("x-bunq-client-authentication", token);
         if sign {
             r = r.header(
@@ -347,7 +362,7 @@ impl Raw {
         }
         let resp = r.body(body.to_string()).send().await.unwrap();
         let status = resp.status().as_u16();
-        assert_eq!(resp.headers()["x-bunq-client-request-id"], "req-42");
+        assert_eq!(resp.headers()["x-bunq-client-request-id"], request_id);
         assert!(resp.headers().contains_key("x-bunq-client-response-id"));
         let sig = resp.headers()["x-bunq-server-signature"]
             .to_str()
@@ -519,4 +534,164 @@ async fn a_hung_bunq_is_asked_twice_not_three_times() {
         .arm(backoffice::sandbox::faults::Fault::Hang, 1.0, Some(2));
     let e = client.user(2003).await.unwrap_err();
     assert!(matches!(e, BackendError::Timeout { .. }), "{e:?}");
+}
+
+#[tokio::test]
+async fn the_session_s_own_user_is_read_and_updated_by_the_same_id() {
+    let s = start(0).await;
+    let raw = Raw::open(&s).await;
+    let own = raw.opened[2]["Response"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find_map(|i| i.get("UserPerson"))
+        .unwrap()["id"]
+        .as_u64()
+        .unwrap();
+    let path = format!("/user-person/{own}");
+    let (status, v) = raw.send("GET", &path, "", &raw.session, false).await;
+    assert_eq!(status, 200, "{v}");
+    let put = r#"{"public_nick_name":"Ops","display_name":"Sandbox Ops"}"#;
+    let (status, v) = raw.send("PUT", &path, put, &raw.session, true).await;
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(v["Response"][0]["Id"]["id"], own);
+    let (status, v) = raw.send("GET", &path, "", &raw.session, false).await;
+    assert_eq!(status, 200, "{v}");
+    let user = &v["Response"][0]["UserPerson"];
+    assert_eq!(
+        (
+            user["public_nick_name"].as_str(),
+            user["display_name"].as_str()
+        ),
+        (Some("Ops"), Some("Sandbox Ops"))
+    );
+    // Through the client too.
+    let c = client(&s, None);
+    let edited = c
+        .update(
+            own,
+            &BankUserUpdate {
+                public_nick_name: Some("Operator".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(edited.id, own);
+}
+
+#[tokio::test]
+async fn a_malformed_id_or_query_and_a_wrong_method_answer_bunq_s_error_envelope() {
+    let s = start(0).await;
+    let raw = Raw::open(&s).await;
+    for (method, path, want) in [
+        ("GET", "/user-person/abc", 400),
+        ("GET", "/user/2001x", 400),
+        ("GET", "/user-person/-1", 400),
+        ("DELETE", "/session/abc", 400),
+        ("GET", "/user?count=2&count=3", 400),
+        ("DELETE", "/user", 405),
+        ("GET", "/monetary-account", 404),
+    ] {
+        let resp = raw
+            .http
+            .request(method.parse().unwrap(), format!("{}{path}", raw.base))
+            .header("cache-control", "no-cache")
+            .header("user-agent", "it")
+            .header("x-bunq-client-authentication", &raw.session)
+            .send()
+            .await
+            .unwrap();
+        let status = resp.status().as_u16();
+        let content_type = resp.headers()["content-type"].to_str().unwrap().to_string();
+        let text = resp.text().await.unwrap();
+        assert_eq!(
+            (status, content_type.as_str()),
+            (want, "application/json"),
+            "{method} {path}: {text}"
+        );
+        let v: Value = serde_json::from_str(&text).expect("a JSON body");
+        let e = &v["Error"][0];
+        assert!(
+            e["error_description"]
+                .as_str()
+                .is_some_and(|d| !d.is_empty())
+                && e["error_description_translated"].is_string(),
+            "{method} {path}: {v}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_request_id_sent_again_on_the_same_device_is_refused() {
+    let s = start(0).await;
+    let raw = Raw::open(&s).await;
+    let (status, v) = raw
+        .send_as("twice", "GET", "/user-person/2001", "", &raw.session, false)
+        .await;
+    assert_eq!(status, 200, "{v}");
+    let (status, v) = raw
+        .send_as("twice", "GET", "/user-person/2002", "", &raw.session, false)
+        .await;
+    assert_eq!(
+        (status, error_text(&v)),
+        (400, backoffice::sandbox::bunq::REQUEST_ID_REUSED)
+    );
+    // Nor does a change go in under a used id.
+    let put = r#"{"status":"BLOCKED","sub_status":"NONE"}"#;
+    let (status, _) = raw
+        .send_as("twice", "PUT", "/user-person/2002", put, &raw.session, true)
+        .await;
+    assert_eq!(status, 400);
+    assert_ne!(
+        s.bunq.store.lock().unwrap().users[&2002]["status"],
+        "BLOCKED"
+    );
+    // Another device may use it.
+    let other = Raw::open(&s).await;
+    let (status, v) = other
+        .send_as(
+            "twice",
+            "GET",
+            "/user-person/2001",
+            "",
+            &other.session,
+            false,
+        )
+        .await;
+    assert_eq!(status, 200, "{v}");
+    // The client sends a new id with every request, a resend included.
+    let c = client(&s, None);
+    for _ in 0..3 {
+        c.user(2001).await.unwrap();
+    }
+    s.api_faults.bunq.arm(
+        backoffice::sandbox::faults::Fault::DropAfterCommit,
+        1.0,
+        Some(1),
+    );
+    let blocked = c
+        .update(
+            2003,
+            &BankUserUpdate {
+                status: Some("BLOCKED".into()),
+                sub_status: Some("NONE".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("the resend goes through under a new id");
+    assert_eq!(blocked.status, "BLOCKED");
+    let puts = s
+        .bunq
+        .seen
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|r| r.method == "PUT" && r.path.ends_with("/user-person/2003"))
+        .count();
+    assert_eq!(
+        puts, 2,
+        "the answer to the first PUT was lost, so it was sent again"
+    );
 }

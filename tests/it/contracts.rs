@@ -163,6 +163,19 @@ impl<'a> Raw<'a> {
         content_type: &str,
         key: Option<&str>,
     ) -> (u16, Value) {
+        let (status, _, body) = self.answer(method, rel, body, content_type, key).await;
+        (status, body)
+    }
+
+    /// Status, content type and JSON body (null when it is not JSON).
+    async fn answer(
+        &self,
+        method: &str,
+        rel: &str,
+        body: Vec<u8>,
+        content_type: &str,
+        key: Option<&str>,
+    ) -> (u16, String, Value) {
         let c = self.s.credentials().upvest;
         let (path_rel, query) = match rel.split_once('?') {
             Some((p, q)) => (p, format!("?{q}")),
@@ -207,8 +220,17 @@ impl<'a> Raw<'a> {
         }
         let resp = req.send().await.unwrap();
         let status = resp.status().as_u16();
+        let content_type = resp
+            .headers()
+            .get("content-type")
+            .map(|v| v.to_str().unwrap().to_string())
+            .unwrap_or_default();
         let text = resp.text().await.unwrap();
-        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+        (
+            status,
+            content_type,
+            serde_json::from_str(&text).unwrap_or(Value::Null),
+        )
     }
 
     async fn get(&self, rel: &str) -> (u16, Value) {
@@ -345,4 +367,276 @@ fn the_validator_catches_what_the_spec_forbids() {
     let mut extra = serde_json::to_value(new_user()).unwrap();
     extra["favourite_colour"] = json!("blue");
     assert!(!v.is_valid(&extra), "unknown fields are refused");
+}
+
+impl Spec {
+    /// A validator for the schema at `pointer`, formats (`date`, `email`) checked too.
+    fn validator(&self, pointer: &str) -> jsonschema::Validator {
+        let mut root = self.doc.clone();
+        root.as_object_mut()
+            .unwrap()
+            .insert("$ref".into(), Value::String(uri(pointer)));
+        jsonschema::options()
+            .with_draft(jsonschema::Draft::Draft4)
+            .should_validate_formats(true)
+            .build(&root)
+            .expect("the schema compiles")
+    }
+}
+
+fn valid_address() -> Value {
+    serde_json::to_value(new_user().address).unwrap()
+}
+
+/// The address with one field set to `value` (`None`: without the field).
+fn address_with(field: &str, value: Option<Value>) -> Value {
+    let mut a = valid_address();
+    match value {
+        Some(v) => a[field] = v,
+        None => {
+            a.as_object_mut().unwrap().remove(field);
+        }
+    }
+    a
+}
+
+/// Values the BYOL user schema forbids, field by field: too short or long, wrong case, wrong
+/// form, wrong type, null, an address missing a part or with a part of the wrong shape.
+fn invalid_user_values() -> Vec<(&'static str, Value)> {
+    let long = |n: usize| json!("x".repeat(n));
+    let mut v = Vec::new();
+    for name in ["first_name", "last_name"] {
+        for bad in [json!("A"), json!(""), long(101), json!(5), json!(null)] {
+            v.push((name, bad));
+        }
+    }
+    for bad in [json!("MR"), json!("salutation_male"), json!(1)] {
+        v.push(("salutation", bad));
+    }
+    for bad in [json!("Herr"), json!("dr"), json!(null)] {
+        v.push(("title", bad));
+    }
+    for bad in [
+        json!("yesterday"),
+        json!("1990-02-30"),
+        json!("01.04.1990"),
+        json!("1990-4-1"),
+        json!("1990-04-01T00:00:00Z"),
+        json!(""),
+        json!(19900401),
+        json!(null),
+    ] {
+        v.push(("birth_date", bad));
+    }
+    for bad in [json!(""), long(86), json!(7)] {
+        v.push(("birth_city", bad));
+    }
+    for bad in [json!("de"), json!("DEU"), json!("Germany"), json!("")] {
+        v.push(("birth_country", bad));
+    }
+    for bad in [long(101), json!(false)] {
+        v.push(("birth_name", bad));
+    }
+    for bad in [
+        json!([]),
+        json!(["de"]),
+        json!(["DE", "dk"]),
+        json!(["DEU"]),
+        json!("DE"),
+        json!([1]),
+        json!(null),
+    ] {
+        v.push(("nationalities", bad));
+    }
+    for field in ["address", "postal_address"] {
+        let mut bads = vec![
+            json!({}),
+            json!("Invalidenstraße 1, 10115 Berlin"),
+            json!([]),
+        ];
+        for part in ["address_line1", "postcode", "country", "city"] {
+            bads.push(address_with(part, None));
+        }
+        for (part, bad) in [
+            ("address_line1", long(101)),
+            ("address_line2", long(101)),
+            ("postcode", json!("12345678901")),
+            ("postcode", json!("10115!")),
+            ("postcode", json!("")),
+            ("country", json!("de")),
+            ("country", json!("DEU")),
+            ("state", long(51)),
+            ("city", json!("")),
+            ("city", long(86)),
+        ] {
+            bads.push(address_with(part, Some(bad)));
+        }
+        if field == "address" {
+            bads.push(json!(null));
+        }
+        v.extend(bads.into_iter().map(|b| (field, b)));
+    }
+    v
+}
+
+/// Values the spec's schema lets through but its descriptions forbid: "must not be a P.O. box
+/// or c/o address".
+fn described_invalid_values() -> Vec<(&'static str, Value)> {
+    let mut v = Vec::new();
+    for field in ["address", "postal_address"] {
+        for (part, line) in [
+            ("address_line1", "P.O. Box 12"),
+            ("address_line1", "Postfach 1234"),
+            ("address_line2", "c/o Erika Mustermann"),
+        ] {
+            v.push((field, address_with(part, Some(json!(line)))));
+        }
+    }
+    v
+}
+
+#[tokio::test]
+async fn a_data_change_request_is_checked_as_creating_a_user_is() {
+    let spec = Spec::upvest();
+    let create = spec.validator(&request("/users", "post"));
+    let change = spec.validator(&request("/users/{user_id}/data_change_requests", "post"));
+    let s = crate::common::sandbox(20).await;
+    let raw = Raw::new(&s).await;
+    let (_, list) = raw.get("/users?limit=1").await;
+    let id = list["data"][0]["id"].as_str().unwrap().to_string();
+    let changes = format!("/users/{id}/data_change_requests");
+    let post = |rel: String, body: &Value| {
+        let raw = &raw;
+        let body = serde_json::to_vec(body).unwrap();
+        async move {
+            raw.answer(
+                "POST",
+                &rel,
+                body,
+                "application/json",
+                Some(&uuid::Uuid::new_v4().to_string()),
+            )
+            .await
+        }
+    };
+
+    let invalid = invalid_user_values();
+    let described = described_invalid_values();
+    let mut accepted = Vec::new();
+    for (i, (field, value)) in invalid.iter().chain(&described).enumerate() {
+        let by_schema = i < invalid.len();
+        let mut whole = serde_json::to_value(new_user()).unwrap();
+        whole[*field] = value.clone();
+        let partial = json!({ *field: value });
+        if by_schema {
+            assert!(!create.is_valid(&whole), "the spec forbids {whole}");
+            assert!(!change.is_valid(&partial), "the spec forbids {partial}");
+        }
+        for (route, body) in [("/users".to_string(), &whole), (changes.clone(), &partial)] {
+            let (status, content_type, answer) = post(route.clone(), body).await;
+            if status != 400 || content_type != "application/problem+json" {
+                accepted.push(format!("POST {route} {body}: {status} {content_type}"));
+                continue;
+            }
+            spec.check(&problem(400), &answer);
+        }
+    }
+    assert!(
+        accepted.is_empty(),
+        "{} of {} invalid bodies were not refused as problems:\n{}",
+        accepted.len(),
+        2 * (invalid.len() + described.len()),
+        accepted.join("\n")
+    );
+
+    // What the spec allows goes through, on both routes alike.
+    for body in [
+        json!({"first_name": "Jo"}),
+        json!({"last_name": "Schmidt", "birth_name": "Müller"}),
+        json!({"salutation": "", "title": "PROF_DR"}),
+        json!({"birth_date": "1990-04-01", "birth_city": "Köln", "birth_country": "DE"}),
+        json!({"nationalities": ["DE", "DK"]}),
+        json!({"address": address_with("state", Some(json!("BE")))}),
+        json!({"postal_address": address_with("postcode", Some(json!("D-101 15")))}),
+        json!({"postal_address": null}),
+    ] {
+        spec.check(
+            &request("/users/{user_id}/data_change_requests", "post"),
+            &body,
+        );
+        let (status, _, answer) = post(changes.clone(), &body).await;
+        assert_eq!(status, 202, "{body}: {answer}");
+        let mut whole = serde_json::to_value(new_user()).unwrap();
+        whole
+            .as_object_mut()
+            .unwrap()
+            .extend(body.as_object().unwrap().clone());
+        spec.check(&request("/users", "post"), &whole);
+        let (status, _, answer) = post("/users".into(), &whole).await;
+        assert_eq!(status, 200, "{whole}: {answer}");
+    }
+    // Nothing to change, or a field no request may change.
+    for body in [json!({}), json!({"status": "ACTIVE"}), json!([])] {
+        assert!(!change.is_valid(&body), "the spec forbids {body}");
+        let (status, content_type, _) = post(changes.clone(), &body).await;
+        assert_eq!(
+            (status, content_type.as_str()),
+            (400, "application/problem+json"),
+            "{body}"
+        );
+    }
+    assert_eq!(
+        s.upvest.store.lock().unwrap().data_change_requests.len(),
+        8,
+        "only the valid requests were kept"
+    );
+}
+
+#[tokio::test]
+async fn every_upvest_error_is_a_problem_and_empty_paging_values_are_the_defaults() {
+    let spec = Spec::upvest();
+    let s = crate::common::sandbox(20).await;
+    let raw = Raw::new(&s).await;
+    let get = |rel: &'static str| raw.answer("GET", rel, Vec::new(), "", None);
+
+    // `allowEmptyValue`: an empty limit or offset is the default.
+    let (status, _, list) = get("/users?offset=&limit=").await;
+    assert_eq!(status, 200, "{list}");
+    assert_eq!(
+        (
+            list["meta"]["offset"].clone(),
+            list["meta"]["limit"].clone()
+        ),
+        (json!(0), json!(100))
+    );
+    spec.check(&response("/users", "get", 200), &list);
+
+    for (rel, want) in [
+        ("/users?limit=1&limit=2", 400),
+        ("/users?offset=1&offset=1", 400),
+        ("/users?limit=ten", 400),
+        ("/users?offset=-1", 400),
+        ("/users?sort=updated_at", 400),
+        ("/users?order=asc", 400),
+        ("/users/not-a-uuid", 400),
+        ("/users/00000000-0000-4000-8000-000000000000/checks", 404),
+        ("/no-such-endpoint", 404),
+        ("/users/00000000-0000-4000-8000-000000000000/accounts", 404),
+    ] {
+        let (status, content_type, body) = get(rel).await;
+        assert_eq!(
+            (status, content_type.as_str()),
+            (want, "application/problem+json"),
+            "GET {rel}: {body}"
+        );
+        assert_eq!(body["status"], want, "GET {rel}");
+        spec.check(&problem(want), &body);
+    }
+    let (status, content_type, body) = raw.answer("PUT", "/users", Vec::new(), "", None).await;
+    assert_eq!(
+        (status, content_type.as_str()),
+        (405, "application/problem+json"),
+        "PUT /users: {body}"
+    );
+    spec.check(&problem(400), &body);
 }

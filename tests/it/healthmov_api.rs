@@ -358,3 +358,108 @@ fn schema_file_matches_the_sandbox() {
         "regenerate with `cargo run -- sandbox --print-sdl healthmov > schemas/healthmov.graphql`"
     );
 }
+
+/// Every type of a schema: its kind and interfaces, then each field with its type and
+/// arguments, one line a field (`EmployeeNode.id: ID!`, `Mutation.login(username: String!, …)`).
+fn shape(sdl: &str) -> std::collections::BTreeSet<String> {
+    use async_graphql::parser::types::{TypeKind, TypeSystemDefinition};
+    let doc = async_graphql::parser::parse_schema(sdl).expect("the SDL parses");
+    let mut lines = std::collections::BTreeSet::new();
+    for d in doc.definitions {
+        let TypeSystemDefinition::Type(t) = d else {
+            continue;
+        };
+        let t = t.node;
+        let name = t.name.node.to_string();
+        let (kind, implements, fields) = match t.kind {
+            TypeKind::Scalar => ("scalar", Vec::new(), Vec::new()),
+            TypeKind::Object(o) => ("type", o.implements, o.fields),
+            TypeKind::Interface(i) => ("interface", i.implements, i.fields),
+            TypeKind::InputObject(i) => {
+                for f in i.fields {
+                    lines.insert(format!("{name}.{}: {}", f.node.name.node, f.node.ty.node));
+                }
+                ("input", Vec::new(), Vec::new())
+            }
+            TypeKind::Enum(_) => ("enum", Vec::new(), Vec::new()),
+            TypeKind::Union(_) => ("union", Vec::new(), Vec::new()),
+        };
+        let mut implements: Vec<String> = implements.iter().map(|n| n.node.to_string()).collect();
+        implements.sort();
+        lines.insert(format!(
+            "{kind} {name} implements [{}]",
+            implements.join(", ")
+        ));
+        for f in fields {
+            let f = f.node;
+            let args: Vec<String> = f
+                .arguments
+                .iter()
+                .map(|a| format!("{}: {}", a.node.name.node, a.node.ty.node))
+                .collect();
+            lines.insert(format!(
+                "{name}.{}({}): {}",
+                f.name.node,
+                args.join(", "),
+                f.ty.node
+            ));
+        }
+    }
+    lines
+}
+
+/// The sandbox's schema is the reconstructed one (../shared/specs/healthmov) in every type,
+/// field, argument and type name; what differs is listed here and in the README's Healthmov
+/// contract.
+#[test]
+fn the_schema_has_the_reconstructed_names_and_only_the_documented_differences() {
+    let reconstructed = std::fs::read_to_string(
+        "../shared/specs/healthmov/healthmov-user-management.reconstructed.graphql",
+    )
+    .expect("the shared specs are beside the project");
+    let ours = shape(&healthmov::sdl());
+    let theirs = shape(&reconstructed);
+    let only_ours: Vec<&String> = ours.difference(&theirs).collect();
+    let only_theirs: Vec<&String> = theirs.difference(&ours).collect();
+    assert_eq!(
+        (only_ours, only_theirs),
+        (
+            vec![&"EmployeeNode.hasAccess(): Boolean!".to_string()],
+            Vec::<&String>::new()
+        ),
+        "differences from the reconstructed schema (document each in README.md)"
+    );
+}
+
+#[tokio::test]
+async fn token_expiry_and_onboarded_at_are_date_times_with_an_offset() {
+    let s = start(3600, 0).await;
+    let c = s.credentials().healthmov;
+    let q = "mutation($u: String!, $p: String!) { login(username: $u, password: $p) { __typename accessTokenExpirationDate refreshTokenExpirationDate } }";
+    let (_, body) = post(&c.url, None, q, json!({"u": c.username, "p": c.password})).await;
+    let l = &body["data"]["login"];
+    assert_eq!(l["__typename"], "LoginPayload");
+    for field in ["accessTokenExpirationDate", "refreshTokenExpirationDate"] {
+        let text = l[field].as_str().unwrap_or_default();
+        let t: jiff::Timestamp = text
+            .parse()
+            .unwrap_or_else(|e| panic!("{field} {text:?}: {e}"));
+        assert!(text.ends_with("+00:00"), "{field}: {text}");
+        assert!(t > jiff::Timestamp::now(), "{field}: {text}");
+    }
+    let (auth, _) = login(&s).await;
+    let q = "{ companies(first: 5) { edges { node { id employees(first: 100) { edges { node { id dateOfOnboarding onboardedAt } } } } } } }";
+    let (_, body) = post(&s.healthmov_url(), Some(&auth), q, json!({})).await;
+    let mut onboarded = 0;
+    for company in body["data"]["companies"]["edges"].as_array().unwrap() {
+        for e in company["node"]["employees"]["edges"].as_array().unwrap() {
+            let e = &e["node"];
+            if let Some(at) = e["onboardedAt"].as_str() {
+                let on = e["dateOfOnboarding"].as_str().unwrap();
+                assert_eq!(at, format!("{on}T00:00:00+00:00"), "{e}");
+                onboarded += 1;
+            }
+        }
+    }
+    assert!(onboarded > 0, "{body}");
+}

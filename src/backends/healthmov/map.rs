@@ -6,7 +6,7 @@ use crate::core::{ClientEmployee, Company, Department, Dependent, Locator, Page}
 pub fn company(c: q::CompanyFields, after: Option<String>) -> Company {
     Company {
         locator: Locator::of(c.external_id.as_deref(), after),
-        id: c.id,
+        id: c.id.into_inner(),
         name: c.name.unwrap_or_default(),
         brand: c.brand,
         logo_url: c.logo_url,
@@ -25,7 +25,7 @@ pub fn department(
 ) -> Department {
     Department {
         locator: Locator::of(d.external_id.as_deref(), after),
-        id: d.id,
+        id: d.id.into_inner(),
         name: d.name.unwrap_or_default(),
         external_id: d.external_id,
         company,
@@ -38,7 +38,7 @@ fn count(n: Option<i32>) -> u32 {
 
 pub fn employee(e: q::EmployeeFields) -> ClientEmployee {
     ClientEmployee {
-        id: e.id,
+        id: e.id.into_inner(),
         employee_number: e.employee_number,
         external_id: e.external_id,
         email: e.email,
@@ -48,7 +48,7 @@ pub fn employee(e: q::EmployeeFields) -> ClientEmployee {
         birthdate: e.birthdate,
         onboarding: e.date_of_onboarding,
         offboarding: e.date_of_offboarding,
-        onboarded_at: e.onboarded_at,
+        onboarded_at: e.onboarded_at.map(|t| t.date()),
         has_access: e.has_access,
         dependent_counts: (
             count(e.nb_dependents),
@@ -69,7 +69,7 @@ pub fn employee(e: q::EmployeeFields) -> ClientEmployee {
 
 fn dependent(d: q::DependentFields) -> Dependent {
     Dependent {
-        id: d.id,
+        id: d.id.into_inner(),
         first_name: d.first_name.unwrap_or_default(),
         last_name: d.last_name.unwrap_or_default(),
         email: d.email,
@@ -77,7 +77,7 @@ fn dependent(d: q::DependentFields) -> Dependent {
         birthdate: d.birthdate,
         onboarding: d.date_of_onboarding,
         offboarding: d.date_of_offboarding,
-        onboarded_at: d.onboarded_at,
+        onboarded_at: d.onboarded_at.map(|t| t.date()),
         has_access: d.has_access,
     }
 }

@@ -74,7 +74,7 @@ impl EmployeeUpsert for HealthmovClient {
             Ok(done
                 .create_or_update_employee
                 .and_then(|p| p.employee)
-                .map(|e| e.id)
+                .map(|e| e.id.into_inner())
                 .unwrap_or_default())
         })
     }
@@ -167,7 +167,7 @@ impl HealthmovClient {
                     .and_then(|e| e.node)
             }
         };
-        let node = expect_id(node, |n| &n.id, &company_id, "company")?;
+        let node = expect_id(node, |n| n.id.inner(), &company_id, "company")?;
         let conn = node.departments.ok_or_else(|| missing("departments"))?;
         Ok(map::departments(conn, (company_id, company), after))
     }
@@ -206,7 +206,7 @@ impl HealthmovClient {
                             .and_then(|e| e.node)
                     }
                 };
-                let pick = expect_id(pick, |n| &n.id, company_id, "company")?;
+                let pick = expect_id(pick, |n| n.id.inner(), company_id, "company")?;
                 pick.departments
                     .and_then(|c| c.edges.into_iter().flatten().next())
                     .and_then(|e| e.node)
@@ -222,7 +222,7 @@ impl HealthmovClient {
                 });
             }
         };
-        let node = expect_id(node, |n| &n.id, &department.id, "department")?;
+        let node = expect_id(node, |n| n.id.inner(), &department.id, "department")?;
         Ok(map::employees(
             node.employees.ok_or_else(|| missing("employees"))?,
         ))
@@ -292,20 +292,20 @@ impl Onboarding for HealthmovClient {
                 date_of_offboarding: c.offboarding,
             };
             // Creating is not idempotent: sent once. The upsert is keyed by external id.
-            let payload = if upsert {
+            let company = if upsert {
                 self.gql
                     .run(q::CreateOrUpdateCompany::build(vars))
                     .await?
                     .create_or_update_company
+                    .and_then(|p| p.company)
             } else {
                 self.gql
                     .run_once(q::CreateCompany::build(vars))
                     .await?
                     .create_company
+                    .and_then(|p| p.company)
             };
-            let c = payload
-                .and_then(|p| p.company)
-                .ok_or_else(|| missing("company"))?;
+            let c = company.ok_or_else(|| missing("company"))?;
             Ok(map::company(c, None))
         })
     }

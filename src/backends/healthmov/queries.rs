@@ -5,6 +5,64 @@ pub mod schema {}
 
 cynic::impl_scalar!(jiff::civil::Date, schema::Date);
 
+/// A `DateTime` as Healthmov writes it: ISO 8601, with an offset (`+00:00`, `Z`) or without
+/// one (Graphene writes a naive `datetime` so; read as UTC). Kept as written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DateTime {
+    /// The date and time as written.
+    pub civil: jiff::civil::DateTime,
+    /// The offset written, if any.
+    pub offset: Option<jiff::tz::Offset>,
+}
+
+impl DateTime {
+    /// The day as written (the day the sender meant, whatever its offset).
+    pub fn date(&self) -> jiff::civil::Date {
+        self.civil.date()
+    }
+
+    /// The instant: the written offset, or UTC when none was written.
+    pub fn timestamp(&self) -> Option<jiff::Timestamp> {
+        self.offset
+            .unwrap_or(jiff::tz::Offset::UTC)
+            .to_timestamp(self.civil)
+            .ok()
+    }
+}
+
+impl std::str::FromStr for DateTime {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<DateTime, String> {
+        let not = || format!("`{s}` is not an ISO 8601 date and time");
+        let parsed: jiff::fmt::temporal::Pieces<'_> =
+            jiff::fmt::temporal::Pieces::parse(s).map_err(|_| not())?;
+        let time = parsed.time().ok_or_else(not)?;
+        Ok(DateTime {
+            civil: parsed.date().to_datetime(time),
+            offset: parsed.to_numeric_offset(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DateTime {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<DateTime, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+impl serde::Serialize for DateTime {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match (self.offset, self.timestamp()) {
+            (Some(o), Some(t)) => s.collect_str(&t.display_with_offset(o)),
+            _ => s.collect_str(&self.civil),
+        }
+    }
+}
+
+cynic::impl_scalar!(DateTime, schema::DateTime);
+
 #[derive(cynic::QueryVariables, Debug)]
 pub struct LoginVars {
     pub username: String,
@@ -19,15 +77,14 @@ pub struct LoginVars {
 )]
 pub struct Login {
     #[arguments(username: $username, password: $password)]
-    pub login: Option<TokenPayload>,
+    pub login: Option<LoginPayload>,
 }
 
-#[derive(cynic::QueryFragment)]
-#[cynic(schema = "healthmov")]
+/// What `login` and `refreshToken` answer: the same fields in two types.
 pub struct TokenPayload {
     pub ok: Option<bool>,
     pub access_token: Option<String>,
-    pub access_token_expiration_date: Option<String>,
+    pub access_token_expiration_date: Option<DateTime>,
     pub refresh_token: Option<String>,
 }
 
@@ -39,6 +96,42 @@ impl std::fmt::Debug for TokenPayload {
             .finish_non_exhaustive()
     }
 }
+
+macro_rules! token_payload {
+    ($name:ident) => {
+        #[derive(cynic::QueryFragment)]
+        #[cynic(schema = "healthmov")]
+        pub struct $name {
+            pub ok: Option<bool>,
+            pub access_token: Option<String>,
+            pub access_token_expiration_date: Option<DateTime>,
+            pub refresh_token: Option<String>,
+        }
+
+        impl From<$name> for TokenPayload {
+            fn from(p: $name) -> TokenPayload {
+                TokenPayload {
+                    ok: p.ok,
+                    access_token: p.access_token,
+                    access_token_expiration_date: p.access_token_expiration_date,
+                    refresh_token: p.refresh_token,
+                }
+            }
+        }
+
+        impl std::fmt::Debug for $name {
+            // Tokens never reach a log.
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct(stringify!($name))
+                    .field("ok", &self.ok)
+                    .finish_non_exhaustive()
+            }
+        }
+    };
+}
+
+token_payload!(LoginPayload);
+token_payload!(RefreshTokenPayload);
 
 #[derive(cynic::QueryVariables, Debug)]
 pub struct RefreshVars {
@@ -53,7 +146,7 @@ pub struct RefreshVars {
 )]
 pub struct Refresh {
     #[arguments(refreshToken: $refresh_token)]
-    pub refresh_token: Option<TokenPayload>,
+    pub refresh_token: Option<RefreshTokenPayload>,
 }
 
 #[derive(cynic::QueryFragment, Debug)]
@@ -110,7 +203,7 @@ pub struct CompanyNodeEdge {
 #[derive(cynic::QueryFragment, Debug)]
 #[cynic(graphql_type = "CompanyNode", schema = "healthmov")]
 pub struct CompanyFields {
-    pub id: String,
+    pub id: cynic::Id,
     pub name: Option<String>,
     pub brand: Option<String>,
     pub logo_url: Option<String>,
@@ -174,7 +267,7 @@ pub struct UpsertEmployee {
 }
 
 #[derive(cynic::QueryFragment, Debug)]
-#[cynic(graphql_type = "EmployeePayload", schema = "healthmov")]
+#[cynic(graphql_type = "CreateOrUpdateEmployeePayload", schema = "healthmov")]
 pub struct EmployeeIdPayload {
     pub employee: Option<EmployeeId>,
 }
@@ -182,7 +275,7 @@ pub struct EmployeeIdPayload {
 #[derive(cynic::QueryFragment, Debug)]
 #[cynic(graphql_type = "EmployeeNode", schema = "healthmov")]
 pub struct EmployeeId {
-    pub id: String,
+    pub id: cynic::Id,
 }
 
 // ---- What the onboarding panes read ----
@@ -190,7 +283,7 @@ pub struct EmployeeId {
 #[derive(cynic::QueryFragment, Debug)]
 #[cynic(graphql_type = "DepartmentNode", schema = "healthmov")]
 pub struct DepartmentFields {
-    pub id: String,
+    pub id: cynic::Id,
     pub name: Option<String>,
     pub external_id: Option<String>,
 }
@@ -199,7 +292,7 @@ pub struct DepartmentFields {
 #[derive(cynic::QueryFragment, Debug)]
 #[cynic(graphql_type = "EmployeeNode", schema = "healthmov")]
 pub struct DependentFields {
-    pub id: String,
+    pub id: cynic::Id,
     pub first_name: Option<String>,
     pub last_name: Option<String>,
     pub email: Option<String>,
@@ -207,7 +300,7 @@ pub struct DependentFields {
     pub birthdate: Option<jiff::civil::Date>,
     pub date_of_onboarding: Option<jiff::civil::Date>,
     pub date_of_offboarding: Option<jiff::civil::Date>,
-    pub onboarded_at: Option<jiff::civil::Date>,
+    pub onboarded_at: Option<DateTime>,
     pub has_access: bool,
 }
 
@@ -229,7 +322,7 @@ pub const DEPENDENTS_SHOWN: i32 = 50;
 #[derive(cynic::QueryFragment, Debug)]
 #[cynic(graphql_type = "EmployeeNode", schema = "healthmov")]
 pub struct EmployeeFields {
-    pub id: String,
+    pub id: cynic::Id,
     pub employee_number: Option<String>,
     pub external_id: Option<String>,
     pub email: Option<String>,
@@ -239,7 +332,7 @@ pub struct EmployeeFields {
     pub birthdate: Option<jiff::civil::Date>,
     pub date_of_onboarding: Option<jiff::civil::Date>,
     pub date_of_offboarding: Option<jiff::civil::Date>,
-    pub onboarded_at: Option<jiff::civil::Date>,
+    pub onboarded_at: Option<DateTime>,
     pub has_access: bool,
     pub nb_dependents: Option<i32>,
     pub nb_dependents_onboarded: Option<i32>,
@@ -297,7 +390,7 @@ pub struct LocateVars {
     variables = "LocateVars"
 )]
 pub struct CompanyDepartments {
-    pub id: String,
+    pub id: cynic::Id,
     #[arguments(first: $first, after: $after)]
     pub departments: Option<DepartmentConnection>,
 }
@@ -343,7 +436,7 @@ pub struct CompanyDepartmentsEdge {
     variables = "LocateVars"
 )]
 pub struct DepartmentEmployees {
-    pub id: String,
+    pub id: cynic::Id,
     #[arguments(first: $first, after: $after)]
     pub employees: Option<EmployeeConnection>,
 }
@@ -362,7 +455,7 @@ pub struct EmployeesOfDepartmentByExternalId {
     variables = "LocateVars"
 )]
 pub struct CompanyDepartmentPick {
-    pub id: String,
+    pub id: cynic::Id,
     #[arguments(first: 1, after: $department_after)]
     pub departments: Option<DepartmentPickConnection>,
 }
@@ -452,8 +545,14 @@ pub struct CompanyVars {
 }
 
 #[derive(cynic::QueryFragment, Debug)]
-#[cynic(graphql_type = "CompanyPayload", schema = "healthmov")]
-pub struct CompanyPayload {
+#[cynic(graphql_type = "CreateCompanyPayload", schema = "healthmov")]
+pub struct CreateCompanyPayload {
+    pub company: Option<CompanyFields>,
+}
+
+#[derive(cynic::QueryFragment, Debug)]
+#[cynic(graphql_type = "CreateOrUpdateCompanyPayload", schema = "healthmov")]
+pub struct CreateOrUpdateCompanyPayload {
     pub company: Option<CompanyFields>,
 }
 
@@ -471,7 +570,7 @@ pub struct CreateCompany {
         countryAlpha3Code: $country_alpha3_code,
         accountManager: $account_manager
     )]
-    pub create_company: Option<CompanyPayload>,
+    pub create_company: Option<CreateCompanyPayload>,
 }
 
 #[derive(cynic::QueryFragment, Debug)]
@@ -490,7 +589,7 @@ pub struct CreateOrUpdateCompany {
         countryAlpha3Code: $country_alpha3_code,
         accountManager: $account_manager
     )]
-    pub create_or_update_company: Option<CompanyPayload>,
+    pub create_or_update_company: Option<CreateOrUpdateCompanyPayload>,
 }
 
 #[derive(cynic::QueryVariables, Debug)]
@@ -501,8 +600,8 @@ pub struct DepartmentVars {
 }
 
 #[derive(cynic::QueryFragment, Debug)]
-#[cynic(graphql_type = "DepartmentPayload", schema = "healthmov")]
-pub struct DepartmentPayload {
+#[cynic(graphql_type = "CreateDepartmentPayload", schema = "healthmov")]
+pub struct CreateDepartmentPayload {
     pub department: Option<DepartmentFields>,
 }
 
@@ -514,14 +613,23 @@ pub struct DepartmentPayload {
 )]
 pub struct CreateDepartment {
     #[arguments(companyId: $company_id, departmentName: $department_name, externalId: $external_id)]
-    pub create_department: Option<DepartmentPayload>,
+    pub create_department: Option<CreateDepartmentPayload>,
 }
 
-#[derive(cynic::QueryFragment, Debug)]
-#[cynic(graphql_type = "EmployeePayload", schema = "healthmov")]
-pub struct EmployeePayload {
-    pub employee: Option<EmployeeFields>,
+/// Each mutation on an employee answers in a type of its own, all carrying the employee.
+macro_rules! employee_payload {
+    ($name:ident) => {
+        #[derive(cynic::QueryFragment, Debug)]
+        #[cynic(schema = "healthmov")]
+        pub struct $name {
+            pub employee: Option<EmployeeFields>,
+        }
+    };
 }
+
+employee_payload!(CreateOrUpdateEmployeePayload);
+employee_payload!(AddOrUpdateDependentPayload);
+employee_payload!(SetOffboardingDatePayload);
 
 /// The same upsert as the import's, answering with the whole employee for the detail pane.
 #[derive(cynic::QueryFragment, Debug)]
@@ -545,7 +653,7 @@ pub struct SaveEmployee {
         externalId: $external_id,
         birthdate: $birthdate
     )]
-    pub create_or_update_employee: Option<EmployeePayload>,
+    pub create_or_update_employee: Option<CreateOrUpdateEmployeePayload>,
 }
 
 #[derive(cynic::QueryVariables, Debug)]
@@ -580,7 +688,7 @@ pub struct AddOrUpdateDependent {
         dateOfOnboarding: $date_of_onboarding,
         dateOfOffboarding: $date_of_offboarding
     )]
-    pub add_or_update_dependent: Option<EmployeePayload>,
+    pub add_or_update_dependent: Option<AddOrUpdateDependentPayload>,
 }
 
 #[derive(cynic::QueryVariables, Debug)]
@@ -597,5 +705,39 @@ pub struct OffboardingVars {
 )]
 pub struct SetOffboardingDate {
     #[arguments(employeeId: $employee_id, dateOfOffboarding: $date_of_offboarding)]
-    pub set_offboarding_date: Option<EmployeePayload>,
+    pub set_offboarding_date: Option<SetOffboardingDatePayload>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::DateTime;
+
+    #[test]
+    fn a_date_time_is_read_with_an_offset_or_without_one() {
+        for (text, day, instant) in [
+            (
+                "2026-11-24T08:00:00+00:00",
+                "2026-11-24",
+                "2026-11-24T08:00:00Z",
+            ),
+            ("2026-11-24T08:00:00Z", "2026-11-24", "2026-11-24T08:00:00Z"),
+            (
+                "2026-11-24T00:30:00+02:00",
+                "2026-11-24",
+                "2026-11-23T22:30:00Z",
+            ),
+            (
+                "2026-11-24T08:00:00.123456",
+                "2026-11-24",
+                "2026-11-24T08:00:00.123456Z",
+            ),
+        ] {
+            let t: DateTime = serde_json::from_value(serde_json::json!(text)).unwrap();
+            assert_eq!(t.date().to_string(), day, "{text}");
+            assert_eq!(t.timestamp().unwrap().to_string(), instant, "{text}");
+        }
+        for bad in ["2026-11-24", "yesterday", "2026-13-01T00:00:00Z", ""] {
+            assert!(bad.parse::<DateTime>().is_err(), "{bad}");
+        }
+    }
 }

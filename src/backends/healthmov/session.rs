@@ -53,7 +53,7 @@ fn tokens(p: Option<q::TokenPayload>) -> Result<Tokens, BackendError> {
     };
     let expires = p
         .access_token_expiration_date
-        .and_then(|d| d.parse().ok())
+        .and_then(|d| d.timestamp())
         .unwrap_or_else(|| jiff::Timestamp::now() + jiff::SignedDuration::from_secs(60));
     Ok(Tokens {
         access: SecretString::from(access),
@@ -115,7 +115,7 @@ impl HealthmovSession {
             password: password.expose_secret().to_string(),
         };
         match self.anonymous.run_once(q::Login::build(vars)).await {
-            Ok(l) => tokens(l.login),
+            Ok(l) => tokens(l.login.map(Into::into)),
             Err(e) if e.code() == Some("INVALID_CREDENTIALS") => {
                 // A refused password is not tried again by itself.
                 if let Ok(mut p) = self.password.lock() {
@@ -137,7 +137,7 @@ impl HealthmovSession {
             };
             match self.anonymous.run_once(q::Refresh::build(vars)).await {
                 Ok(r) => {
-                    *current = Some(tokens(r.refresh_token)?);
+                    *current = Some(tokens(r.refresh_token.map(Into::into))?);
                     return Ok(());
                 }
                 Err(BackendError::Unauthorized { .. }) => {}

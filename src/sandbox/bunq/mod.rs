@@ -10,7 +10,7 @@ pub mod store;
 use crate::backends::bunq::signing;
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{Extension, Path, Query, Request, State};
+use axum::extract::{Extension, FromRequestParts, Path, Query, Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -27,6 +27,10 @@ pub const SERVER_SIGNATURE: &str = "x-bunq-server-signature";
 pub const REQUEST_ID: &str = "x-bunq-client-request-id";
 pub const RESPONSE_ID: &str = "x-bunq-client-response-id";
 
+/// The answer to a request id sent again on the same device (bunq: "the server will respond
+/// with an error when the same ID is used again on the same DeviceServer").
+pub const REQUEST_ID_REUSED: &str = "The X-Bunq-Client-Request-Id must be unique for each request: this ID was already used on this DeviceServer.";
+
 /// Users in the sandbox's bunq (drawn from the Unioo people).
 pub const USERS: usize = 60;
 
@@ -37,6 +41,36 @@ struct Installation {
     id: u64,
     client_key: rsa::PublicKey,
     device: Option<u64>,
+    /// The `X-Bunq-Client-Request-Id`s this device has sent, oldest first.
+    request_ids: RequestIds,
+}
+
+/// Request ids already used on one device: bunq refuses one sent again. The sandbox remembers
+/// the last [`REQUEST_IDS_KEPT`], so a long run does not grow without end.
+#[derive(Default)]
+struct RequestIds {
+    seen: std::collections::HashSet<String>,
+    order: std::collections::VecDeque<String>,
+}
+
+/// How many request ids a device's memory holds.
+pub const REQUEST_IDS_KEPT: usize = 100_000;
+
+impl RequestIds {
+    /// Whether `id` is new here; it is remembered either way.
+    fn first_use(&mut self, id: &str) -> bool {
+        if self.seen.contains(id) {
+            return false;
+        }
+        if self.order.len() == REQUEST_IDS_KEPT
+            && let Some(oldest) = self.order.pop_front()
+        {
+            self.seen.remove(&oldest);
+        }
+        self.seen.insert(id.to_string());
+        self.order.push_back(id.to_string());
+        true
+    }
 }
 
 struct Session {
@@ -137,6 +171,41 @@ fn error(status: u16, description: &str) -> Response {
         axum::Json(body),
     )
         .into_response()
+}
+
+/// The path's `{id}`, a whole number, or bunq's error envelope: axum's own `Path` would answer
+/// `text/plain`.
+struct ItemId(u64);
+
+impl<S: Send + Sync> FromRequestParts<S> for ItemId {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, Response> {
+        let not_a_number = || error(400, "The id in the path must be a whole number.");
+        let Path(id) = Path::<String>::from_request_parts(parts, state)
+            .await
+            .map_err(|_| not_a_number())?;
+        id.parse().map(ItemId).map_err(|_| not_a_number())
+    }
+}
+
+/// The query string as `T`, or bunq's error envelope (a parameter given twice, say).
+struct BunqQuery<T>(T);
+
+impl<T: serde::de::DeserializeOwned, S: Send + Sync> FromRequestParts<S> for BunqQuery<T> {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _: &S,
+    ) -> Result<Self, Response> {
+        Query::try_from_uri(&parts.uri)
+            .map(|Query(q)| BunqQuery(q))
+            .map_err(|e| error(400, &format!("The query is not valid: {}.", e.body_text())))
+    }
 }
 
 /// Why a request was turned away: the HTTP status and the error description.
@@ -274,6 +343,12 @@ fn admit(
             return Err(refused(466, &format!("Request signature refused: {e}.")));
         }
     }
+    if let Some(id) = header(headers, REQUEST_ID)
+        && let Some(i) = a.installations.get_mut(&caller.installation)
+        && !i.request_ids.first_use(id)
+    {
+        return Err(refused(400, REQUEST_ID_REUSED));
+    }
     Ok(caller)
 }
 
@@ -332,6 +407,7 @@ async fn installation(State(b): State<Arc<Bunq>>, body: Bytes) -> Response {
             id,
             client_key,
             device: None,
+            request_ids: RequestIds::default(),
         },
     );
     envelope(vec![
@@ -344,7 +420,7 @@ async fn installation(State(b): State<Arc<Bunq>>, body: Bytes) -> Response {
 async fn server_public_key(
     State(b): State<Arc<Bunq>>,
     Extension(caller): Extension<Caller>,
-    Path(id): Path<u64>,
+    ItemId(id): ItemId,
 ) -> Response {
     let a = b.auth.lock().expect("sessions");
     match a.installations.get(&caller.installation) {
@@ -431,7 +507,7 @@ async fn session_server(
 async fn end_session(
     State(b): State<Arc<Bunq>>,
     Extension(caller): Extension<Caller>,
-    Path(id): Path<u64>,
+    ItemId(id): ItemId,
 ) -> Response {
     let mut a = b.auth.lock().expect("sessions");
     let Some(token) = caller.session else {
@@ -455,7 +531,7 @@ fn paging_url(count: usize, key: &str, id: u64) -> Value {
     format!("/v1/user?count={count}&{key}={id}").into()
 }
 
-async fn list_users(State(b): State<Arc<Bunq>>, Query(q): Query<PageQuery>) -> Response {
+async fn list_users(State(b): State<Arc<Bunq>>, BunqQuery(q): BunqQuery<PageQuery>) -> Response {
     let count = match q.count.as_deref().map(str::parse::<usize>) {
         None => 10,
         Some(Ok(c)) if (1..=MAX_COUNT).contains(&c) => c,
@@ -498,11 +574,11 @@ fn one_user(b: &Bunq, id: u64) -> Response {
     }
 }
 
-async fn get_user(State(b): State<Arc<Bunq>>, Path(id): Path<u64>) -> Response {
+async fn get_user(State(b): State<Arc<Bunq>>, ItemId(id): ItemId) -> Response {
     one_user(&b, id)
 }
 
-async fn update_user(State(b): State<Arc<Bunq>>, Path(id): Path<u64>, body: Bytes) -> Response {
+async fn update_user(State(b): State<Arc<Bunq>>, ItemId(id): ItemId, body: Bytes) -> Response {
     let updated = b
         .store
         .lock()
@@ -519,6 +595,13 @@ async fn not_found() -> Response {
     error(404, "Route not found.")
 }
 
+async fn method_not_allowed() -> Response {
+    error(
+        405,
+        "The method you are using is not allowed for this endpoint.",
+    )
+}
+
 pub fn router(b: Arc<Bunq>) -> Router {
     Router::new()
         .route("/v1/installation", post(installation))
@@ -533,6 +616,7 @@ pub fn router(b: Arc<Bunq>) -> Router {
         .route("/v1/user/{id}", get(get_user))
         .route("/v1/user-person/{id}", get(get_user).put(update_user))
         .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(b.clone(), guard))
         .with_state(b)
 }

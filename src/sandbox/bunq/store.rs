@@ -164,7 +164,11 @@ impl Store {
             ))
         })?;
         update.check().map_err(Refusal::Bad)?;
-        let user = self.users.get_mut(&id).ok_or(Refusal::NotFound)?;
+        let user = if id == OPERATOR_ID {
+            &mut self.operator
+        } else {
+            self.users.get_mut(&id).ok_or(Refusal::NotFound)?
+        };
         let Ok(Value::Object(fields)) = serde_json::to_value(&update) else {
             unreachable!("an update serialises to an object")
         };

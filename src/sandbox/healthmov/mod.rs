@@ -7,8 +7,8 @@ pub mod auth;
 pub mod store;
 
 use async_graphql::{
-    ComplexObject, Context, EmptySubscription, Error, ErrorExtensions, InputObject, Object, Result,
-    Scalar, ScalarType, Schema, SimpleObject, Value,
+    ComplexObject, Context, EmptySubscription, Error, ErrorExtensions, ID, InputObject, Interface,
+    Object, Result, Scalar, ScalarType, Schema, SimpleObject, Value,
 };
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
@@ -43,6 +43,7 @@ impl Healthmov {
 
 pub fn schema(h: Arc<Healthmov>) -> HealthmovSchema {
     Schema::build(Query, Mutation, EmptySubscription)
+        .register_output_type::<Node>()
         .data(h)
         .limit_depth(16)
         .finish()
@@ -50,6 +51,7 @@ pub fn schema(h: Arc<Healthmov>) -> HealthmovSchema {
 
 pub fn sdl() -> String {
     Schema::build(Query, Mutation, EmptySubscription)
+        .register_output_type::<Node>()
         .finish()
         .sdl()
 }
@@ -184,8 +186,46 @@ fn date(d: Option<Date>) -> Option<DateScalar> {
     d.map(DateScalar)
 }
 
+/// A point in time, written as Graphene writes an aware `datetime` (ISO 8601 with the UTC
+/// offset: `2026-11-24T08:00:00+00:00`).
+#[derive(Clone, Copy)]
+pub struct DateTimeScalar(pub jiff::Timestamp);
+
+#[Scalar(name = "DateTime")]
+impl ScalarType for DateTimeScalar {
+    fn parse(value: Value) -> async_graphql::InputValueResult<Self> {
+        match &value {
+            Value::String(s) => s.parse().map(DateTimeScalar).map_err(|_| {
+                async_graphql::InputValueError::custom(format!(
+                    "`{s}` is not a date and time with an offset"
+                ))
+            }),
+            _ => Err(async_graphql::InputValueError::expected_type(value)),
+        }
+    }
+    fn to_value(&self) -> Value {
+        Value::String(self.0.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string())
+    }
+}
+
+/// A day the sandbox keeps as a date, as a `DateTime`: its start, in UTC.
+fn start_of(d: Option<Date>) -> Option<DateTimeScalar> {
+    d.and_then(|d| d.to_zoned(jiff::tz::TimeZone::UTC).ok())
+        .map(|z| DateTimeScalar(z.timestamp()))
+}
+
 pub fn global_id(kind: &str, id: u32) -> String {
     STANDARD.encode(format!("{kind}:{id}"))
+}
+
+/// Relay's `Node`: every object with a global id.
+#[derive(Interface)]
+#[graphql(field(name = "id", ty = "&ID"))]
+pub enum Node {
+    CompanyNode(CompanyNode),
+    DepartmentNode(DepartmentNode),
+    EmployeeNode(EmployeeNode),
+    DependentInfoNode(DependentInfoNode),
 }
 
 fn parse_id(kind: &str, field: &str, id: &str) -> Result<u32> {
@@ -345,7 +385,7 @@ connection!(
 #[derive(SimpleObject, Clone)]
 #[graphql(complex)]
 pub struct CompanyNode {
-    id: String,
+    id: ID,
     name: Option<String>,
     brand: Option<String>,
     logo_url: Option<String>,
@@ -361,7 +401,7 @@ pub struct CompanyNode {
 impl From<&Company> for CompanyNode {
     fn from(c: &Company) -> Self {
         CompanyNode {
-            id: global_id("CompanyNode", c.id),
+            id: ID(global_id("CompanyNode", c.id)),
             name: Some(c.name.clone()),
             brand: c.brand.clone(),
             logo_url: Some(c.logo_url.clone()),
@@ -416,7 +456,7 @@ impl CompanyNode {
 #[derive(SimpleObject, Clone)]
 #[graphql(complex)]
 pub struct DepartmentNode {
-    id: String,
+    id: ID,
     name: Option<String>,
     external_id: Option<String>,
     #[graphql(skip)]
@@ -426,7 +466,7 @@ pub struct DepartmentNode {
 impl From<&store::Department> for DepartmentNode {
     fn from(d: &store::Department) -> Self {
         DepartmentNode {
-            id: global_id("DepartmentNode", d.id),
+            id: ID(global_id("DepartmentNode", d.id)),
             name: Some(d.name.clone()),
             external_id: d.external_id.clone(),
             key: d.id,
@@ -459,7 +499,7 @@ impl DepartmentNode {
 #[derive(SimpleObject, Clone)]
 #[graphql(complex)]
 pub struct EmployeeNode {
-    id: String,
+    id: ID,
     employee_number: Option<String>,
     external_id: Option<String>,
     email: Option<String>,
@@ -470,7 +510,8 @@ pub struct EmployeeNode {
     date_of_onboarding: Option<DateScalar>,
     date_of_offboarding: Option<DateScalar>,
     /// When the person actually onboarded; null before the onboarding date (no access yet).
-    onboarded_at: Option<DateScalar>,
+    /// The sandbox keeps the day: the start of it, in UTC.
+    onboarded_at: Option<DateTimeScalar>,
     /// Sandbox contract: whether the person can use the service today.
     has_access: bool,
     #[graphql(skip)]
@@ -483,7 +524,7 @@ impl EmployeeNode {
     fn new(store: &Store, m: &Member) -> EmployeeNode {
         let today = store.today.unwrap_or_else(today);
         EmployeeNode {
-            id: global_id("EmployeeNode", m.id),
+            id: ID(global_id("EmployeeNode", m.id)),
             employee_number: m.employee_number.clone(),
             external_id: m.external_id.clone(),
             email: m.email.clone(),
@@ -493,7 +534,7 @@ impl EmployeeNode {
             birthdate: date(m.birthdate),
             date_of_onboarding: date(m.onboarding),
             date_of_offboarding: date(m.offboarding),
-            onboarded_at: date(m.onboarded_at(today)),
+            onboarded_at: start_of(m.onboarded_at(today)),
             has_access: m.has_access(today),
             key: m.id,
             today,
@@ -545,7 +586,7 @@ impl EmployeeNode {
         let items = store
             .dependents(self.key)
             .map(|m| DependentInfoNode {
-                id: global_id("DependentInfoNode", m.id),
+                id: ID(global_id("DependentInfoNode", m.id)),
                 first_name: Some(m.first_name.clone()),
                 last_name: m.last_name.clone(),
                 birthdate: date(m.birthdate),
@@ -557,7 +598,7 @@ impl EmployeeNode {
 
 #[derive(SimpleObject, Clone)]
 pub struct DependentInfoNode {
-    id: String,
+    id: ID,
     first_name: Option<String>,
     last_name: Option<String>,
     birthdate: Option<DateScalar>,
@@ -630,46 +671,56 @@ impl Query {
 
 // ---- mutations ----
 
-#[derive(SimpleObject, Default)]
-pub struct TokenPayload {
-    ok: Option<bool>,
-    access_token: Option<String>,
-    access_token_expiration_date: Option<String>,
-    refresh_token: Option<String>,
-    refresh_token_expiration_date: Option<String>,
+/// The tokens `login` and `refreshToken` answer with (the same fields, each its own type).
+macro_rules! token_payload {
+    ($name:ident) => {
+        #[derive(SimpleObject, Default)]
+        pub struct $name {
+            ok: Option<bool>,
+            access_token: Option<String>,
+            access_token_expiration_date: Option<DateTimeScalar>,
+            refresh_token: Option<String>,
+            refresh_token_expiration_date: Option<DateTimeScalar>,
+        }
+
+        impl From<auth::Issued> for $name {
+            fn from(i: auth::Issued) -> Self {
+                $name {
+                    ok: Some(true),
+                    access_token: Some(i.access),
+                    access_token_expiration_date: Some(DateTimeScalar(i.access_expires)),
+                    refresh_token: Some(i.refresh),
+                    refresh_token_expiration_date: Some(DateTimeScalar(i.refresh_expires)),
+                }
+            }
+        }
+    };
 }
 
-impl From<auth::Issued> for TokenPayload {
-    fn from(i: auth::Issued) -> Self {
-        TokenPayload {
-            ok: Some(true),
-            access_token: Some(i.access),
-            access_token_expiration_date: Some(i.access_expires.to_string()),
-            refresh_token: Some(i.refresh),
-            refresh_token_expiration_date: Some(i.refresh_expires.to_string()),
-        }
-    }
-}
+token_payload!(LoginPayload);
+token_payload!(RefreshTokenPayload);
 
 #[derive(SimpleObject)]
 pub struct LogoutPayload {
     ok: Option<bool>,
 }
 
-#[derive(SimpleObject)]
-pub struct CompanyPayload {
-    company: Option<CompanyNode>,
+/// A mutation's answer: one object under one field, a type of its own per mutation.
+macro_rules! payload {
+    ($name:ident, $field:ident: $node:ty) => {
+        #[derive(SimpleObject)]
+        pub struct $name {
+            $field: Option<$node>,
+        }
+    };
 }
 
-#[derive(SimpleObject)]
-pub struct DepartmentPayload {
-    department: Option<DepartmentNode>,
-}
-
-#[derive(SimpleObject)]
-pub struct EmployeePayload {
-    employee: Option<EmployeeNode>,
-}
+payload!(CreateCompanyPayload, company: CompanyNode);
+payload!(CreateOrUpdateCompanyPayload, company: CompanyNode);
+payload!(CreateDepartmentPayload, department: DepartmentNode);
+payload!(CreateOrUpdateEmployeePayload, employee: EmployeeNode);
+payload!(AddOrUpdateDependentPayload, employee: EmployeeNode);
+payload!(SetOffboardingDatePayload, employee: EmployeeNode);
 
 #[derive(InputObject)]
 pub struct InputDependentObject {
@@ -700,7 +751,7 @@ impl Mutation {
         ctx: &Context<'_>,
         username: String,
         password: String,
-    ) -> Result<Option<TokenPayload>> {
+    ) -> Result<Option<LoginPayload>> {
         match healthmov(ctx).tokens.login(&username, &password) {
             Some(issued) => Ok(Some(issued.into())),
             None => Err(Error::new("Please enter valid credentials")
@@ -718,7 +769,7 @@ impl Mutation {
         &self,
         ctx: &Context<'_>,
         refresh_token: Option<String>,
-    ) -> Result<Option<TokenPayload>> {
+    ) -> Result<Option<RefreshTokenPayload>> {
         let from_header = ctx.data_opt::<RawAuthorization>().and_then(|a| a.0.clone());
         let Some(token) = refresh_token.or(from_header) else {
             return Err(unauthenticated(
@@ -740,7 +791,7 @@ impl Mutation {
         external_id: Option<String>,
         country_alpha3_code: Option<String>,
         account_manager: Option<String>,
-    ) -> Result<Option<CompanyPayload>> {
+    ) -> Result<Option<CreateCompanyPayload>> {
         require(ctx)?;
         let c = Company {
             id: 0,
@@ -760,7 +811,7 @@ impl Mutation {
                 .expect("store")
                 .save_company(c, false),
         )?;
-        Ok(Some(CompanyPayload {
+        Ok(Some(CreateCompanyPayload {
             company: Some((&saved).into()),
         }))
     }
@@ -776,7 +827,7 @@ impl Mutation {
         date_of_offboarding: Option<DateScalar>,
         country_alpha3_code: Option<String>,
         account_manager: Option<String>,
-    ) -> Result<Option<CompanyPayload>> {
+    ) -> Result<Option<CreateOrUpdateCompanyPayload>> {
         require(ctx)?;
         let c = Company {
             id: 0,
@@ -796,7 +847,7 @@ impl Mutation {
                 .expect("store")
                 .save_company(c, true),
         )?;
-        Ok(Some(CompanyPayload {
+        Ok(Some(CreateOrUpdateCompanyPayload {
             company: Some((&saved).into()),
         }))
     }
@@ -807,7 +858,7 @@ impl Mutation {
         company_id: async_graphql::ID,
         department_name: String,
         external_id: Option<String>,
-    ) -> Result<Option<DepartmentPayload>> {
+    ) -> Result<Option<CreateDepartmentPayload>> {
         require(ctx)?;
         let company = parse_id("CompanyNode", "companyId", &company_id)?;
         let d = saved(
@@ -817,7 +868,7 @@ impl Mutation {
                 .expect("store")
                 .create_department(company, &department_name, external_id),
         )?;
-        Ok(Some(DepartmentPayload {
+        Ok(Some(CreateDepartmentPayload {
             department: Some((&d).into()),
         }))
     }
@@ -839,7 +890,7 @@ impl Mutation {
         dependents: Option<Vec<Option<InputDependentObject>>>,
         external_id: Option<String>,
         birthdate: Option<DateScalar>,
-    ) -> Result<Option<EmployeePayload>> {
+    ) -> Result<Option<CreateOrUpdateEmployeePayload>> {
         require(ctx)?;
         let input = EmployeeInput {
             company: parse_id("CompanyNode", "companyId", &company_id)?,
@@ -870,7 +921,7 @@ impl Mutation {
         };
         let mut store = healthmov(ctx).store.lock().expect("store");
         let m = saved(store.save_employee(input))?;
-        Ok(Some(EmployeePayload {
+        Ok(Some(CreateOrUpdateEmployeePayload {
             employee: Some(EmployeeNode::new(&store, &m)),
         }))
     }
@@ -888,7 +939,7 @@ impl Mutation {
         external_id: Option<String>,
         date_of_onboarding: Option<DateScalar>,
         date_of_offboarding: Option<DateScalar>,
-    ) -> Result<Option<EmployeePayload>> {
+    ) -> Result<Option<AddOrUpdateDependentPayload>> {
         require(ctx)?;
         let mut store = healthmov(ctx).store.lock().expect("store");
         let parent = saved(store.save_dependent(
@@ -902,7 +953,7 @@ impl Mutation {
             date_of_onboarding.map(|d| d.0),
             date_of_offboarding.map(|d| d.0),
         ))?;
-        Ok(Some(EmployeePayload {
+        Ok(Some(AddOrUpdateDependentPayload {
             employee: Some(EmployeeNode::new(&store, &parent)),
         }))
     }
@@ -912,12 +963,12 @@ impl Mutation {
         ctx: &Context<'_>,
         employee_id: async_graphql::ID,
         date_of_offboarding: DateScalar,
-    ) -> Result<Option<EmployeePayload>> {
+    ) -> Result<Option<SetOffboardingDatePayload>> {
         require(ctx)?;
         let id = parse_id("EmployeeNode", "employeeId", &employee_id)?;
         let mut store = healthmov(ctx).store.lock().expect("store");
         let m = saved(store.set_offboarding(id, date_of_offboarding.0))?;
-        Ok(Some(EmployeePayload {
+        Ok(Some(SetOffboardingDatePayload {
             employee: Some(EmployeeNode::new(&store, &m)),
         }))
     }

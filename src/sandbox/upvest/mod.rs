@@ -16,7 +16,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use serde_json::{Value, json};
+use serde_json::json;
 use std::sync::{Arc, Mutex};
 use store::{Problem, Store, problem};
 
@@ -234,6 +234,34 @@ fn serde_urlencoded_pairs(body: &[u8]) -> std::collections::HashMap<String, Stri
     url::form_urlencoded::parse(body).into_owned().collect()
 }
 
+/// The query string as `T`, refused as a 400 `application/problem+json` when it does not fit
+/// (a parameter given twice, say): axum's own `Query` would answer `text/plain`.
+struct ProblemQuery<T>(T);
+
+impl<T, S> axum::extract::FromRequestParts<S> for ProblemQuery<T>
+where
+    T: serde::de::DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _: &S,
+    ) -> Result<Self, Response> {
+        Query::try_from_uri(&parts.uri)
+            .map(|Query(q)| ProblemQuery(q))
+            .map_err(|e| {
+                let rid = parts
+                    .extensions
+                    .get::<RequestId>()
+                    .map(|r| r.0.clone())
+                    .unwrap_or_default();
+                problem_response(problem(400, "bad_request", e.body_text()), &rid)
+            })
+    }
+}
+
 #[derive(serde::Deserialize)]
 struct ListQuery {
     offset: Option<String>,
@@ -242,26 +270,34 @@ struct ListQuery {
     order: Option<String>,
 }
 
+/// A whole number parameter; absent or empty (`allowEmptyValue`) is the default.
+fn number(v: Option<&str>, default: usize) -> Result<usize, ()> {
+    match v {
+        None | Some("") => Ok(default),
+        Some(n) => n.parse().map_err(|_| ()),
+    }
+}
+
 async fn list_users(
     State(u): State<Arc<Upvest>>,
     axum::extract::Extension(rid): axum::extract::Extension<RequestId>,
     axum::extract::Extension(scopes): axum::extract::Extension<Scopes>,
-    Query(q): Query<ListQuery>,
+    ProblemQuery(q): ProblemQuery<ListQuery>,
 ) -> Response {
     if let Err(p) = need(&scopes, &["users:read", "users:admin"]) {
         return problem_response(p, &rid.0);
     }
     let bad = |d: &str| problem_response(problem(400, "bad_request", d), &rid.0);
-    let Ok(offset) = q.offset.as_deref().unwrap_or("0").parse::<usize>() else {
+    let Ok(offset) = number(q.offset.as_deref(), 0) else {
         return bad("offset must be a whole number, 0 or more");
     };
-    let limit = match q.limit.as_deref().unwrap_or("100").parse::<usize>() {
+    let limit = match number(q.limit.as_deref(), 100) {
         Ok(l) if l <= 1000 => l,
         _ => return bad("limit must be 0 to 1000"),
     };
     let sort = q.sort.unwrap_or_else(|| "created_at".into());
-    if sort != "created_at" && sort != "updated_at" {
-        return bad("sort must be created_at or updated_at");
+    if sort != "created_at" {
+        return bad("sort must be created_at");
     }
     let order = q.order.unwrap_or_else(|| "ASC".into());
     if order != "ASC" && order != "DESC" {
@@ -306,9 +342,9 @@ async fn create_user(
             &rid.0,
         );
     };
-    let req: store::CreateUser = match serde_json::from_slice(&body) {
+    let req = match store::CreateUser::from_body(&body) {
         Ok(r) => r,
-        Err(e) => return problem_response(problem(400, "bad_request", e.to_string()), &rid.0),
+        Err(p) => return problem_response(p, &rid.0),
     };
     let mut store = u.store.lock().expect("store");
     match store.create(&key, &body, req, jiff::Timestamp::now()) {
@@ -370,12 +406,12 @@ async fn data_change(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Response {
-    if let Err(p) = need(&scopes, &["users:admin"]).and_then(|()| user_id(&id)) {
-        return problem_response(p, &rid.0);
-    }
-    let change: Value = match serde_json::from_slice(&body) {
-        Ok(v) => v,
-        Err(e) => return problem_response(problem(400, "bad_request", e.to_string()), &rid.0),
+    let checked = need(&scopes, &["users:admin"])
+        .and_then(|()| user_id(&id))
+        .and_then(|()| store::ChangeUser::parse(&body));
+    let change = match checked {
+        Ok(c) => c,
+        Err(p) => return problem_response(p, &rid.0),
     };
     match u
         .store
@@ -460,6 +496,24 @@ fn derived_id(of: &str) -> String {
         .to_string()
 }
 
+/// Anything under the prefix that is no route: a problem, like every other error.
+async fn no_route(rid: Option<axum::extract::Extension<RequestId>>) -> Response {
+    let rid = rid.map(|r| r.0.0).unwrap_or_default();
+    problem_response(problem(404, "not_found", "no such endpoint"), &rid)
+}
+
+async fn no_method(rid: Option<axum::extract::Extension<RequestId>>) -> Response {
+    let rid = rid.map(|r| r.0.0).unwrap_or_default();
+    problem_response(
+        problem(
+            405,
+            "method_not_allowed",
+            "this endpoint does not take this method",
+        ),
+        &rid,
+    )
+}
+
 pub fn router(u: Arc<Upvest>) -> Router {
     Router::new()
         .route("/auth/token", post(token))
@@ -468,6 +522,8 @@ pub fn router(u: Arc<Upvest>) -> Router {
         .route("/users/{user_id}/data_change_requests", post(data_change))
         .route("/users/{user_id}/checks", get(checks))
         .route("/users/{user_id}/tax_residencies", get(tax_residencies))
+        .fallback(no_route)
+        .method_not_allowed_fallback(no_method)
         .layer(middleware::from_fn_with_state(u.clone(), guard))
         .with_state(u)
 }

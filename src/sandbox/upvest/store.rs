@@ -90,78 +90,251 @@ fn iso2(v: &str) -> bool {
     v.len() == 2 && v.bytes().all(|b| b.is_ascii_uppercase())
 }
 
+/// The spec's `^[a-zA-Z0-9\s\-]{1,10}$`.
 fn postcode(v: &str) -> bool {
-    (1..=10).contains(&v.len())
+    (1..=10).contains(&v.chars().count())
         && v.chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == ' ' || c == '-')
+            .all(|c| c.is_ascii_alphanumeric() || c.is_whitespace() || c == '-')
+}
+
+/// `format: date` (RFC 3339 `full-date`): exactly `YYYY-MM-DD`, a day that exists.
+fn full_date(v: &str) -> bool {
+    let b = v.as_bytes();
+    b.len() == 10
+        && b.iter().enumerate().all(|(i, c)| {
+            if i == 4 || i == 7 {
+                *c == b'-'
+            } else {
+                c.is_ascii_digit()
+            }
+        })
+        && v.parse::<jiff::civil::Date>().is_ok()
 }
 
 /// "Must not be a P.O. box or c/o address."
 use crate::core::validate::is_po_box as po_box;
 
+fn bad(detail: impl Into<String>) -> Problem {
+    problem(400, "bad_request", detail)
+}
+
 fn check_address(field: &str, a: &Address) -> Result<(), Problem> {
-    let bad = |what: &str| Err(problem(400, "bad_request", format!("`{field}.{what}`")));
-    if a.address_line1.trim().is_empty() || a.address_line1.len() > 100 {
-        return bad("address_line1` must be 1 to 100 characters");
+    let what = |rule: &str| Err(bad(format!("`{field}.{rule}")));
+    if a.address_line1.trim().is_empty() || a.address_line1.chars().count() > 100 {
+        return what("address_line1` must be 1 to 100 characters");
+    }
+    if a.address_line2
+        .as_ref()
+        .is_some_and(|l| l.chars().count() > 100)
+    {
+        return what("address_line2` must be at most 100 characters");
     }
     if po_box(&a.address_line1) || a.address_line2.as_deref().is_some_and(po_box) {
-        return Err(problem(
-            400,
-            "bad_request",
-            format!("`{field}` must not be a P.O. box or c/o address"),
-        ));
+        return Err(bad(format!(
+            "`{field}` must not be a P.O. box or c/o address"
+        )));
     }
     if !postcode(&a.postcode) {
-        return bad("postcode` must be 1 to 10 letters, digits, spaces or dashes");
+        return what("postcode` must be 1 to 10 letters, digits, spaces or dashes");
     }
     if !iso2(&a.country) {
-        return bad("country` must be an ISO 3166-1 alpha-2 code such as DE");
+        return what("country` must be an ISO 3166-1 alpha-2 code such as DE");
+    }
+    if a.state.as_ref().is_some_and(|s| s.chars().count() > 50) {
+        return what("state` must be at most 50 characters");
     }
     if a.city.trim().is_empty() || a.city.chars().count() > 85 {
-        return bad("city` must be 1 to 85 characters");
+        return what("city` must be 1 to 85 characters");
     }
     Ok(())
 }
 
+const SALUTATIONS: [&str; 5] = [
+    "",
+    "SALUTATION_MALE",
+    "SALUTATION_FEMALE",
+    "SALUTATION_FEMALE_MARRIED",
+    "SALUTATION_DIVERSE",
+];
+
+const TITLES: [&str; 6] = ["", "DR", "PROF", "PROF_DR", "DIPL_ING", "MAGISTER"];
+
+/// The values a request sets on a user: every field of `POST /users`, each one optional, so
+/// that creation and a data change request are checked by the same rules.
+#[derive(Default)]
+struct Values<'a> {
+    first_name: Option<&'a str>,
+    last_name: Option<&'a str>,
+    salutation: Option<&'a str>,
+    title: Option<&'a str>,
+    birth_date: Option<&'a str>,
+    birth_city: Option<&'a str>,
+    birth_country: Option<&'a str>,
+    birth_name: Option<&'a str>,
+    nationalities: Option<&'a [String]>,
+    address: Option<&'a Address>,
+    postal_address: Option<&'a Address>,
+}
+
+/// Each value given, checked as the spec's user schema says.
+fn check_values(v: &Values<'_>) -> Result<(), Problem> {
+    for (f, value) in [("first_name", v.first_name), ("last_name", v.last_name)] {
+        if value.is_some_and(|n| !(2..=100).contains(&n.chars().count())) {
+            return Err(bad(format!("`{f}` must be 2 to 100 characters")));
+        }
+    }
+    if v.birth_date.is_some_and(|d| !full_date(d)) {
+        return Err(bad("`birth_date` must be a date (YYYY-MM-DD)"));
+    }
+    if v.birth_city
+        .is_some_and(|c| !(1..=85).contains(&c.chars().count()))
+    {
+        return Err(bad("`birth_city` must be 1 to 85 characters"));
+    }
+    if v.birth_country.is_some_and(|c| !iso2(c)) {
+        return Err(bad("`birth_country` must be an ISO 3166-1 alpha-2 code"));
+    }
+    if v.birth_name.is_some_and(|n| n.chars().count() > 100) {
+        return Err(bad("`birth_name` must be at most 100 characters"));
+    }
+    if v.nationalities
+        .is_some_and(|n| n.is_empty() || !n.iter().all(|c| iso2(c)))
+    {
+        return Err(bad(
+            "`nationalities` must list ISO 3166-1 alpha-2 codes such as DE",
+        ));
+    }
+    if v.salutation.is_some_and(|s| !SALUTATIONS.contains(&s)) {
+        return Err(bad("`salutation` is not one of the allowed values"));
+    }
+    if v.title.is_some_and(|t| !TITLES.contains(&t)) {
+        return Err(bad("`title` is not one of the allowed values"));
+    }
+    if let Some(a) = v.address {
+        check_address("address", a)?;
+    }
+    if let Some(p) = v.postal_address {
+        check_address("postal_address", p)?;
+    }
+    Ok(())
+}
+
+/// The body as a JSON object whose fields are not null (but `postal_address`, which the spec
+/// lets be null): the spec's types are not nullable, and serde would read a null as absent.
+fn object_without_nulls(body: &[u8]) -> Result<serde_json::Map<String, Value>, Problem> {
+    let value: Value = serde_json::from_slice(body).map_err(|e| bad(e.to_string()))?;
+    let Value::Object(fields) = value else {
+        return Err(bad("the body must be a JSON object"));
+    };
+    if let Some((k, _)) = fields
+        .iter()
+        .find(|(k, v)| v.is_null() && k.as_str() != "postal_address")
+    {
+        return Err(bad(format!("`{k}` must not be null")));
+    }
+    Ok(fields)
+}
+
 impl CreateUser {
+    /// The body of `POST /users`, its fields of the right types; [`CreateUser::check`] checks
+    /// their values.
+    pub fn from_body(body: &[u8]) -> Result<CreateUser, Problem> {
+        let fields = object_without_nulls(body)?;
+        serde_json::from_value(Value::Object(fields)).map_err(|e| bad(e.to_string()))
+    }
+
+    fn values(&self) -> Values<'_> {
+        Values {
+            first_name: Some(&self.first_name),
+            last_name: Some(&self.last_name),
+            salutation: self.salutation.as_deref(),
+            title: self.title.as_deref(),
+            birth_date: Some(&self.birth_date),
+            birth_city: self.birth_city.as_deref(),
+            birth_country: self.birth_country.as_deref(),
+            birth_name: self.birth_name.as_deref(),
+            nationalities: Some(&self.nationalities),
+            address: Some(&self.address),
+            postal_address: self.postal_address.as_ref(),
+        }
+    }
+
     pub fn check(&self) -> Result<(), Problem> {
-        let bad = |d: String| Err(problem(400, "bad_request", d));
-        for (f, v) in [
-            ("first_name", &self.first_name),
-            ("last_name", &self.last_name),
-        ] {
-            if !(2..=100).contains(&v.chars().count()) {
-                return bad(format!("`{f}` must be 2 to 100 characters"));
-            }
+        check_values(&self.values())
+    }
+}
+
+/// `POST /users/{id}/data_change_requests` (BYOL): any of the fields of `POST /users`, at
+/// least one, with the same rules; `postal_address` may be null (back to the address).
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ChangeUser {
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub salutation: Option<String>,
+    pub title: Option<String>,
+    pub birth_date: Option<String>,
+    pub birth_city: Option<String>,
+    pub birth_country: Option<String>,
+    pub birth_name: Option<String>,
+    pub nationalities: Option<Vec<String>>,
+    pub address: Option<Address>,
+    #[serde(default, deserialize_with = "present")]
+    pub postal_address: Option<Option<Address>>,
+}
+
+/// A field that is present, null or not: `Some(None)` for null.
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<Address>>, D::Error> {
+    Option::<Address>::deserialize(d).map(Some)
+}
+
+/// The fields a data change request may name.
+const CHANGEABLE: [&str; 11] = [
+    "first_name",
+    "last_name",
+    "salutation",
+    "title",
+    "birth_date",
+    "birth_city",
+    "birth_country",
+    "birth_name",
+    "nationalities",
+    "address",
+    "postal_address",
+];
+
+impl ChangeUser {
+    /// The body of a data change request, refused with the field at fault: an object naming
+    /// at least one changeable field, none of them null but `postal_address`, each value
+    /// valid as `POST /users` would have it.
+    pub fn parse(body: &[u8]) -> Result<ChangeUser, Problem> {
+        let fields = object_without_nulls(body)?;
+        if fields.is_empty() {
+            return Err(bad("a data change request names the fields to change"));
         }
-        if self.birth_date.parse::<jiff::civil::Date>().is_err() {
-            return bad("`birth_date` must be a date (YYYY-MM-DD)".into());
+        if let Some(k) = fields.keys().find(|k| !CHANGEABLE.contains(&k.as_str())) {
+            return Err(bad(format!("`{k}` cannot be changed")));
         }
-        if self.nationalities.is_empty() || !self.nationalities.iter().all(|n| iso2(n)) {
-            return bad("`nationalities` must list ISO 3166-1 alpha-2 codes such as DE".into());
+        let change: ChangeUser =
+            serde_json::from_value(Value::Object(fields)).map_err(|e| bad(e.to_string()))?;
+        check_values(&change.values())?;
+        Ok(change)
+    }
+
+    fn values(&self) -> Values<'_> {
+        Values {
+            first_name: self.first_name.as_deref(),
+            last_name: self.last_name.as_deref(),
+            salutation: self.salutation.as_deref(),
+            title: self.title.as_deref(),
+            birth_date: self.birth_date.as_deref(),
+            birth_city: self.birth_city.as_deref(),
+            birth_country: self.birth_country.as_deref(),
+            birth_name: self.birth_name.as_deref(),
+            nationalities: self.nationalities.as_deref(),
+            address: self.address.as_ref(),
+            postal_address: self.postal_address.as_ref().and_then(Option::as_ref),
         }
-        if let Some(c) = &self.birth_country
-            && !iso2(c)
-        {
-            return bad("`birth_country` must be an ISO 3166-1 alpha-2 code".into());
-        }
-        if let Some(s) = &self.salutation
-            && ![
-                "",
-                "SALUTATION_MALE",
-                "SALUTATION_FEMALE",
-                "SALUTATION_FEMALE_MARRIED",
-                "SALUTATION_DIVERSE",
-            ]
-            .contains(&s.as_str())
-        {
-            return bad("`salutation` is not one of the allowed values".into());
-        }
-        check_address("address", &self.address)?;
-        if let Some(p) = &self.postal_address {
-            check_address("postal_address", p)?;
-        }
-        Ok(())
     }
 }
 
@@ -175,7 +348,7 @@ pub struct Store {
     users: Vec<Stored>,
     /// idempotency key → (request body hash, user id).
     idempotency: HashMap<String, (Vec<u8>, String)>,
-    pub data_change_requests: Vec<(String, Value)>,
+    pub data_change_requests: Vec<(String, ChangeUser)>,
 }
 
 fn now_text(now: Timestamp) -> String {
@@ -284,44 +457,19 @@ impl Store {
         Ok(())
     }
 
+    /// A data change request (already parsed and checked, see [`ChangeUser::parse`]) for a
+    /// user who is not offboarded: kept, answered 202.
     pub fn request_change(
         &mut self,
         id: &str,
-        change: Value,
+        change: ChangeUser,
         now: Timestamp,
     ) -> Result<(), Problem> {
         let user = self
             .get(id, now)
             .ok_or_else(|| problem(404, "not_found", "no user with this id"))?;
         if user.status == "OFFBOARDED" {
-            return Err(problem(400, "bad_request", "the user is offboarded"));
-        }
-        const ALLOWED: [&str; 11] = [
-            "first_name",
-            "last_name",
-            "salutation",
-            "title",
-            "birth_date",
-            "birth_city",
-            "birth_country",
-            "birth_name",
-            "nationalities",
-            "address",
-            "postal_address",
-        ];
-        let Some(fields) = change.as_object().filter(|o| !o.is_empty()) else {
-            return Err(problem(
-                400,
-                "bad_request",
-                "a data change request names the fields to change",
-            ));
-        };
-        if let Some(k) = fields.keys().find(|k| !ALLOWED.contains(&k.as_str())) {
-            return Err(problem(
-                400,
-                "bad_request",
-                format!("`{k}` cannot be changed"),
-            ));
+            return Err(bad("the user is offboarded"));
         }
         self.data_change_requests.push((id.to_string(), change));
         Ok(())
