@@ -3,7 +3,7 @@
 //! exit code a script can test. CPR numbers are masked here as on screen.
 
 use crate::app::columns::{Sheet, Shown};
-use crate::app::features::{people, staff};
+use crate::app::features::{people, search, staff};
 use crate::app::runner::{Audit, Backends};
 use crate::backends::BackendError;
 use crate::core::{Cpr, Person, PersonSummary, Sort};
@@ -14,6 +14,9 @@ use serde_json::{Value, json};
 pub const NOT_FOUND: u8 = 3;
 pub const AUTH_FAILED: u8 = 4;
 pub const BACKEND_DOWN: u8 = 5;
+/// Some backend asked could not answer (failed or timed out): the results may be incomplete,
+/// and "nothing found" cannot be said.
+pub const INCOMPLETE: u8 = 6;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Output {
@@ -26,10 +29,19 @@ pub enum Output {
 #[error("{0}")]
 pub struct NotFound(pub String);
 
-/// The exit code for an error: not found, refused credentials, a backend down, or 1.
+/// Some backend could not answer: exit [`INCOMPLETE`].
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct Incomplete(pub String);
+
+/// The exit code for an error: not found, incomplete, refused credentials, a backend down,
+/// or 1.
 pub fn exit_code(e: &anyhow::Error) -> u8 {
     if e.downcast_ref::<NotFound>().is_some() {
         return NOT_FOUND;
+    }
+    if e.downcast_ref::<Incomplete>().is_some() {
+        return INCOMPLETE;
     }
     match e.downcast_ref::<BackendError>() {
         Some(BackendError::Unauthorized { .. }) => AUTH_FAILED,
@@ -307,14 +319,23 @@ pub async fn search(
     let mut results = Vec::new();
     let mut report = Vec::new();
     let mut failures = Vec::new();
+    let mut answered = Vec::new();
+    let mut not_searched = Vec::new();
     for (source, r, took) in answers {
         match r {
             Ok(a) => {
-                report.push(json!({ "source": source.name(), "found": a.hits.len(), "capped": a.capped, "took_ms": took.as_millis() }));
+                report.push(json!({ "source": source.name(), "status": "answered", "found": a.hits.len(), "capped": a.capped, "took_ms": took.as_millis() }));
+                answered.push(source.name());
                 merge(&mut results, a.hits);
             }
             Err(e) => {
-                report.push(json!({ "source": source.name(), "error": e.to_string(), "took_ms": took.as_millis() }));
+                let status = if matches!(e, BackendError::Timeout { .. }) {
+                    "timed out"
+                } else {
+                    "failed"
+                };
+                report.push(json!({ "source": source.name(), "status": status, "error": e.to_string(), "took_ms": took.as_millis() }));
+                not_searched.push(format!("{} ({status})", source.name()));
                 failures.push(e);
             }
         }
@@ -328,34 +349,42 @@ pub async fn search(
             })
         })
         .collect();
-    let value = json!({ "query": { "kind": query.kind(), "text": query.shown() }, "backends": report, "results": hits });
-    let t = table(
-        &["Person", "Source", "Name", "CPR", "What"],
-        results
-            .iter()
-            .map(|h| {
-                vec![
-                    h.group.to_string(),
-                    h.source.name().to_string(),
-                    h.name.clone(),
-                    h.cpr.map(|c| c.masked()).unwrap_or_default(),
-                    h.detail.clone(),
-                ]
-            })
-            .collect(),
-    );
+    let complete = failures.is_empty();
+    let value = json!({
+        "query": { "kind": query.kind(), "text": query.shown() },
+        "complete": complete,
+        "backends": report,
+        "results": hits,
+    });
+    let sheet = Sheet::of("search", search::COLUMNS, &results, &shown());
+    let t = table(&sheet.headers, sheet.rows);
     print(&value, output, &t);
+    let what = format!("{} {}", query.kind(), query.shown());
     // Every backend failed: say why (the first failure decides the exit code).
     if failures.len() == asked.len()
         && let Some(e) = failures.into_iter().next()
     {
         return Err(e.into());
     }
+    if !complete {
+        return Err(Incomplete(if results.is_empty() {
+            format!(
+                "nothing found for {what} in {}; not searched: {}",
+                answered.join(", "),
+                not_searched.join(", ")
+            )
+        } else {
+            format!(
+                "results may be incomplete; not searched: {}",
+                not_searched.join(", ")
+            )
+        })
+        .into());
+    }
     if results.is_empty() {
         return Err(NotFound(format!(
-            "nothing found for {} {}",
-            query.kind(),
-            query.shown()
+            "nothing found for {what} in {}",
+            answered.join(", ")
         ))
         .into());
     }

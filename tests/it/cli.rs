@@ -310,3 +310,40 @@ async fn scripts_exit_with_a_code_for_not_found_refused_credentials_and_a_backen
     assert!(err.contains("cannot be reached"), "{err}");
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+#[test]
+fn a_search_with_a_backend_that_did_not_answer_never_exits_as_nothing_found() {
+    // A CPR no one has: bunq answers "none", Unioo fails every time.
+    let (code, found, err) = run(
+        &[
+            "--sandbox",
+            "--sandbox-fault",
+            "unioo:500",
+            "search",
+            "0101014000",
+            "--output",
+            "json",
+        ],
+        &[],
+    );
+    assert_eq!(code, 6, "incomplete, not 3 (nothing found): {err}");
+    assert_eq!(found["complete"], false);
+    let status = |name: &str| {
+        found["backends"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|b| b["source"] == name)
+            .map(|b| b["status"].clone())
+    };
+    assert_eq!(status("bunq"), Some("answered".into()));
+    assert_eq!(status("Unioo"), Some("failed".into()));
+    assert!(err.contains("not searched: Unioo (failed)"), "{err}");
+    // Every backend answered: then, and only then, exit 3.
+    let (code, found, err) = run(
+        &["--sandbox", "search", "0101014000", "--output", "json"],
+        &[],
+    );
+    assert_eq!(code, 3, "{err}");
+    assert_eq!(found["complete"], true);
+}

@@ -160,16 +160,11 @@ fn draw_results(frame: &mut Frame, area: Rect, state: &Screen<'_>, s: &SearchVie
                 )),
             ],
             Some(_) if waiting => vec![Line::from(Span::styled("Searching…", t.warn()))],
-            Some(q) => vec![Line::from(format!(
-                "Nothing found for {} {} in {}.",
-                q.kind(),
-                q.shown(),
-                s.sources
-                    .iter()
-                    .map(|x| x.source.name())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ))],
+            Some(_) => {
+                let summary = s.no_hits_summary().unwrap_or_default();
+                let style = if s.all_answered() { t.text() } else { t.warn() };
+                vec![Line::from(Span::styled(summary, style))]
+            }
         };
         table::message(frame, area, title, lines);
         return;

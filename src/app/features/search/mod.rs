@@ -155,8 +155,9 @@ pub fn on_loaded(
     if !s.results.is_empty() && s.input.value().is_empty() {
         s.focus = SearchFocus::Results;
     }
-    let done = s.sources.iter().all(|x| x.outcome != Outcome::Pending);
-    match (done && on_top, s.results.as_slice()) {
+    // The only hit opens by itself only once every backend has answered: one that failed or
+    // was stopped might have held another.
+    match (s.all_answered() && on_top, s.results.as_slice()) {
         (true, [only]) => open_hit(only.clone()),
         _ => Vec::new(),
     }
@@ -269,7 +270,24 @@ impl Pane for SearchView {
         None
     }
     fn sheet(&self, shown: &Shown) -> Option<Sheet> {
-        Some(Sheet::of("search", COLUMNS, &self.results, shown))
+        let mut sheet = Sheet::of("search", COLUMNS, &self.results, shown);
+        // A file must not read as "nobody" where a backend never answered: each backend
+        // without a hit has a row saying whether it answered.
+        let what = COLUMNS.len() - 1;
+        for src in &self.sources {
+            let hits = matches!(src.outcome, Outcome::Found { hits, .. } if hits > 0);
+            if hits {
+                continue;
+            }
+            let mut row = vec![String::new(); COLUMNS.len()];
+            row[0] = src.source.name().into();
+            row[what] = match src.outcome.unanswered() {
+                None => "answered: nothing found".into(),
+                Some(why) => format!("not searched: {why}"),
+            };
+            sheet.rows.push(row);
+        }
+        Some(sheet)
     }
     fn copy_target(&self) -> Option<(&'static str, String)> {
         let h = self.results.get(self.selected)?;
@@ -443,5 +461,110 @@ mod tests {
             view(&s).error.as_deref(),
             Some("No backend in this profile can search by email.")
         );
+    }
+
+    #[test]
+    fn a_stopped_or_failed_backend_is_never_reported_as_nothing_found() {
+        // Unioo hangs; bunq answers "none"; the officer presses Esc.
+        let (mut s, calls) = searching(&[Source::Unioo, Source::Bunq], "070761-4285");
+        update(
+            &mut s,
+            Action::Loaded {
+                req: calls[1].0,
+                result: Ok(Payload::Hits(Answer::default())),
+            },
+        );
+        key(&mut s, KeyCode::Esc);
+        let summary = view(&s).no_hits_summary().unwrap();
+        assert_eq!(
+            summary,
+            "Nothing found for CPR 070761-**** in bunq. Not searched: Unioo (stopped)."
+        );
+        assert!(!view(&s).all_answered());
+        // The export says the same, a row per backend without a hit.
+        let sheet = view(&s).sheet(&s.shown()).unwrap();
+        let what: Vec<(&str, &str)> = sheet
+            .rows
+            .iter()
+            .map(|r| (r[0].as_str(), r.last().unwrap().as_str()))
+            .collect();
+        assert!(
+            what.contains(&("bunq", "answered: nothing found")),
+            "{what:?}"
+        );
+        assert!(
+            what.contains(&("Unioo", "not searched: stopped")),
+            "{what:?}"
+        );
+
+        // Nobody answered: no "nothing found" at all.
+        let (mut s, calls) = searching(&[Source::Unioo, Source::Bunq], "070761-4285");
+        update(
+            &mut s,
+            Action::Loaded {
+                req: calls[1].0,
+                result: Err(BackendError::Timeout {
+                    backend: "bunq",
+                    request_id: "r".into(),
+                    secs: 20,
+                }),
+            },
+        );
+        key(&mut s, KeyCode::Esc);
+        let summary = view(&s).no_hits_summary().unwrap();
+        assert!(summary.starts_with("No backend answered"), "{summary}");
+        assert!(!summary.contains("Nothing found"), "{summary}");
+        assert!(summary.contains("Unioo (stopped)") && summary.contains("bunq (failed)"));
+    }
+
+    #[test]
+    fn a_lone_hit_opens_by_itself_only_when_every_backend_answered() {
+        let (mut s, calls) = searching(&[Source::Unioo, Source::Bunq], "070761-4285");
+        update(
+            &mut s,
+            Action::Loaded {
+                req: calls[0].0,
+                result: Err(BackendError::Timeout {
+                    backend: "Unioo",
+                    request_id: "r".into(),
+                    secs: 20,
+                }),
+            },
+        );
+        let effects = update(
+            &mut s,
+            Action::Loaded {
+                req: calls[1].0,
+                result: Ok(Payload::Hits(Answer {
+                    hits: vec![hit(Source::Bunq, "Ida Holm", None, Target::BankUser(2001))],
+                    capped: false,
+                })),
+            },
+        );
+        assert!(effects.is_empty(), "{effects:?}");
+        assert!(
+            matches!(s.top().kind, ViewKind::Search(_)),
+            "nothing opened"
+        );
+        // Both answer: the one hit opens.
+        let (mut s, calls) = searching(&[Source::Unioo, Source::Bunq], "070761-4285");
+        update(
+            &mut s,
+            Action::Loaded {
+                req: calls[0].0,
+                result: Ok(Payload::Hits(Answer::default())),
+            },
+        );
+        let effects = update(
+            &mut s,
+            Action::Loaded {
+                req: calls[1].0,
+                result: Ok(Payload::Hits(Answer {
+                    hits: vec![hit(Source::Bunq, "Ida Holm", None, Target::BankUser(2001))],
+                    capped: false,
+                })),
+            },
+        );
+        assert!(matches!(call_req(&effects).1, Call::BankUser(2001)));
     }
 }

@@ -66,3 +66,65 @@ pub enum Outcome {
     },
     Cancelled,
 }
+
+impl Outcome {
+    /// The backend answered (whatever it found); a failed, stopped or running one did not.
+    pub fn answered(&self) -> bool {
+        matches!(self, Outcome::Found { .. })
+    }
+
+    /// Why a backend has no answer, in a word or two; `None` once it answered.
+    pub fn unanswered(&self) -> Option<&'static str> {
+        match self {
+            Outcome::Found { .. } => None,
+            Outcome::Pending => Some("still searching"),
+            Outcome::Failed { .. } => Some("failed"),
+            Outcome::Cancelled => Some("stopped"),
+        }
+    }
+}
+
+impl SearchView {
+    /// Every backend asked has answered: only then may "nothing" or "the only one" be said.
+    pub fn all_answered(&self) -> bool {
+        self.sources.iter().all(|s| s.outcome.answered())
+    }
+
+    /// "Unioo (stopped), bunq (failed)": the backends asked that gave no answer.
+    pub fn not_searched(&self) -> Vec<String> {
+        self.sources
+            .iter()
+            .filter_map(|s| {
+                let why = s.outcome.unanswered()?;
+                Some(format!("{} ({why})", s.source.name()))
+            })
+            .collect()
+    }
+
+    /// What the officer may record when there is no hit: found nothing only in the backends
+    /// that answered, and which were not searched. Never "nothing found" from a backend that
+    /// did not answer.
+    pub fn no_hits_summary(&self) -> Option<String> {
+        let q = self.submitted.as_ref()?;
+        let answered: Vec<&str> = self
+            .sources
+            .iter()
+            .filter(|s| s.outcome.answered())
+            .map(|s| s.source.name())
+            .collect();
+        let missing = self.not_searched();
+        let what = format!("{} {}", q.kind(), q.shown());
+        Some(match (answered.is_empty(), missing.is_empty()) {
+            (true, _) => format!(
+                "No backend answered for {what}: nothing can be said. Not searched: {}.",
+                missing.join(", ")
+            ),
+            (false, true) => format!("Nothing found for {what} in {}.", answered.join(", ")),
+            (false, false) => format!(
+                "Nothing found for {what} in {}. Not searched: {}.",
+                answered.join(", "),
+                missing.join(", ")
+            ),
+        })
+    }
+}
