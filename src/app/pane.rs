@@ -3,9 +3,9 @@
 //! must provide, and the routing never matches on a feature or a view kind.
 
 use super::action::{Call, Effect, Payload, RequestId};
-use super::columns::{Sheet, Shown};
+use super::columns::{Column, Sheet, Shown};
 use super::form::Form;
-use super::paging::ListCursor;
+use super::paging::{ListCursor, PagedList};
 use super::registry::{Command, Context};
 use super::state::{State, ViewId};
 use crate::backends::BackendError;
@@ -26,12 +26,54 @@ pub trait Pane {
     fn cancelled(&mut self);
     /// Esc with nothing running: closes something inside the view (a zoomed image, a
     /// field being typed in) and says so, or leaves it to the navigation to go back.
-    fn back(&mut self) -> bool;
-    /// The CPR this view can reveal and copy, with the audit targets it is about.
-    fn revealable(&self) -> Option<Revealable>;
+    /// Most views have nothing inside to close.
+    fn back(&mut self) -> bool {
+        false
+    }
+    /// The CPR this view can reveal and copy, with the audit targets it is about. Only
+    /// views that show a CPR have one.
+    fn revealable(&self) -> Option<Revealable> {
+        None
+    }
     /// The audit record of a reveal is written: show the number (`true`), or hide it again
     /// because the view changed (`false`).
-    fn set_revealed(&mut self, shown: bool);
+    fn set_revealed(&mut self, _shown: bool) {}
+}
+
+/// A row of a server-paged list pane: what the list is called and shows, once per row type.
+/// Every `PagedList` of such rows is a pane through the one implementation below.
+pub trait ListRow: Sized + 'static {
+    /// In the breadcrumbs.
+    const TITLE: &'static str;
+    /// The export's file name.
+    const SHEET: &'static str;
+    const CONTEXT: Context;
+    /// What `y` says it copied: "user id".
+    const COPY_LABEL: &'static str;
+    const COLUMNS: &'static [Column<Self>];
+    /// The row's id, for `y`.
+    fn id(&self) -> String;
+}
+
+impl<T: ListRow> Pane for PagedList<T> {
+    fn title(&self) -> String {
+        T::TITLE.into()
+    }
+    fn context(&self) -> Context {
+        T::CONTEXT
+    }
+    fn list(&mut self) -> Option<&mut dyn ListCursor> {
+        Some(self)
+    }
+    fn sheet(&self, shown: &Shown) -> Option<Sheet> {
+        Some(Sheet::of(T::SHEET, T::COLUMNS, &self.rows, shown))
+    }
+    fn copy_target(&self) -> Option<(&'static str, String)> {
+        Some((T::COPY_LABEL, self.rows.get(self.selected)?.id()))
+    }
+    fn cancelled(&mut self) {
+        ListCursor::cancelled(self)
+    }
 }
 
 /// A CPR on a view: what its reveal or copy is audited as, and the number itself.
@@ -80,16 +122,24 @@ pub trait Feature: Sync {
     /// A command from the registry that is this feature's own (shared ones are routed before).
     fn on_command(&self, state: &mut State, command: Command) -> Vec<Effect>;
     /// A key no command took, on this feature's top view (typing into its field, say).
-    fn on_other_key(&self, state: &mut State, key: crossterm::event::KeyEvent) -> Vec<Effect>;
+    /// Features without a field ignore it.
+    fn on_other_key(&self, _state: &mut State, _key: crossterm::event::KeyEvent) -> Vec<Effect> {
+        Vec::new()
+    }
     /// Enter on the top view.
     fn open(&self, state: &mut State) -> Vec<Effect>;
     /// F5 on the top view.
     fn refresh(&self, state: &mut State) -> Vec<Effect>;
     /// Enter on the confirm step of a form opened on this feature's view: the call that
     /// sends it (audited by the runner), or why nothing is sent, shown in the form.
-    fn submit(&self, state: &State, form: &Form) -> Result<Call, String>;
-    /// The cursor of `view`'s list came near the end of what is loaded.
-    fn load_more(&self, state: &mut State, view: ViewId) -> Vec<Effect>;
+    fn submit(&self, _state: &State, _form: &Form) -> Result<Call, String> {
+        Err("There is nothing to send from this screen.".into())
+    }
+    /// The cursor of `view`'s list came near the end of what is loaded. Features whose
+    /// lists are loaded whole ask for nothing.
+    fn load_more(&self, _state: &mut State, _view: ViewId) -> Vec<Effect> {
+        Vec::new()
+    }
     /// An answer for a request `view` made.
     fn on_loaded(
         &self,

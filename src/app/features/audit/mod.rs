@@ -7,9 +7,8 @@ pub use view::*;
 use crate::app::action::{Call, Effect, Payload, RequestId};
 use crate::app::columns::{Column, Sheet, Shown, Tone, Width};
 use crate::app::features::ViewKind;
-use crate::app::form::Form;
 use crate::app::paging::{ListCursor, step};
-use crate::app::pane::{Feature, Pane, Revealable};
+use crate::app::pane::{Feature, Pane};
 use crate::app::registry::{self, Command, Context};
 use crate::app::requests::{self, start};
 use crate::app::state::{Resource, State, ViewId};
@@ -113,14 +112,6 @@ impl Feature for AuditTrail {
         load(state, view)
     }
 
-    fn submit(&self, _: &State, _: &Form) -> Result<Call, String> {
-        Err("The audit trail cannot be changed.".into())
-    }
-
-    fn load_more(&self, _: &mut State, _: ViewId) -> Vec<Effect> {
-        Vec::new()
-    }
-
     fn on_loaded(
         &self,
         state: &mut State,
@@ -168,8 +159,4 @@ impl Pane for AuditView {
         // Esc leaves the filter field, keeping what was typed.
         std::mem::take(&mut self.filtering)
     }
-    fn revealable(&self) -> Option<Revealable> {
-        None
-    }
-    fn set_revealed(&mut self, _: bool) {}
 }

@@ -9,7 +9,7 @@ use crate::app::columns::{Column, Sheet, Shown, Tone, Width};
 use crate::app::features::ViewKind;
 use crate::app::form::{BankUserForm, Field, Form, FormKind};
 use crate::app::paging::{ListCursor, PagedList};
-use crate::app::pane::{Feature, Pane, Revealable};
+use crate::app::pane::{Feature, ListRow, Pane};
 use crate::app::registry::{self, Command, Context};
 use crate::app::requests::{self, start};
 use crate::app::state::{Overlay, Resource, State, ViewId};
@@ -352,10 +352,6 @@ impl Feature for BankUsers {
         run(state, command)
     }
 
-    fn on_other_key(&self, _: &mut State, _: crossterm::event::KeyEvent) -> Vec<Effect> {
-        Vec::new()
-    }
-
     /// Enter on the list: the user as listed (the list carries every field).
     fn open(&self, state: &mut State) -> Vec<Effect> {
         if let ViewKind::BankUsers(l) = &state.top().kind
@@ -429,32 +425,15 @@ impl Feature for BankUsers {
     }
 }
 
-impl Pane for PagedList<BankUser> {
-    fn title(&self) -> String {
-        "bunq users".into()
+impl ListRow for BankUser {
+    const TITLE: &'static str = "bunq users";
+    const SHEET: &'static str = "bunq-users";
+    const CONTEXT: Context = registry::BANK_USERS;
+    const COPY_LABEL: &'static str = "user id";
+    const COLUMNS: &'static [Column<Self>] = COLUMNS;
+    fn id(&self) -> String {
+        self.id.to_string()
     }
-    fn context(&self) -> Context {
-        registry::BANK_USERS
-    }
-    fn list(&mut self) -> Option<&mut dyn ListCursor> {
-        Some(self)
-    }
-    fn sheet(&self, shown: &Shown) -> Option<Sheet> {
-        Some(Sheet::of("bunq-users", COLUMNS, &self.rows, shown))
-    }
-    fn copy_target(&self) -> Option<(&'static str, String)> {
-        Some(("user id", self.rows.get(self.selected)?.id.to_string()))
-    }
-    fn cancelled(&mut self) {
-        ListCursor::cancelled(self)
-    }
-    fn back(&mut self) -> bool {
-        false
-    }
-    fn revealable(&self) -> Option<Revealable> {
-        None
-    }
-    fn set_revealed(&mut self, _: bool) {}
 }
 
 impl Pane for BankUserView {
@@ -482,13 +461,6 @@ impl Pane for BankUserView {
             self.user = Resource::Failed("Loading cancelled. Press F5 to load again.".into());
         }
     }
-    fn back(&mut self) -> bool {
-        false
-    }
-    fn revealable(&self) -> Option<Revealable> {
-        None
-    }
-    fn set_revealed(&mut self, _: bool) {}
 }
 
 /// One user's fields, as the detail pane shows them (tax numbers masked).

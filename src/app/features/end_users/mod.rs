@@ -9,7 +9,7 @@ use crate::app::columns::{Column, Sheet, Shown, Tone, Width};
 use crate::app::features::ViewKind;
 use crate::app::form::{EndUserForm, Field, Form, FormKind};
 use crate::app::paging::{ListCursor, PagedList};
-use crate::app::pane::{Feature, Pane, Revealable};
+use crate::app::pane::{Feature, ListRow, Pane};
 use crate::app::registry::{self, Command, Context};
 use crate::app::requests::{self, start};
 use crate::app::state::{Overlay, Resource, State, ViewId};
@@ -311,10 +311,6 @@ impl Feature for EndUsers {
         run(state, command)
     }
 
-    fn on_other_key(&self, _: &mut State, _: crossterm::event::KeyEvent) -> Vec<Effect> {
-        Vec::new()
-    }
-
     /// Enter on the list: the user, with checks and tax residencies loading.
     fn open(&self, state: &mut State) -> Vec<Effect> {
         match &state.top().kind {
@@ -387,32 +383,15 @@ impl Feature for EndUsers {
     }
 }
 
-impl Pane for PagedList<EndUser> {
-    fn title(&self) -> String {
-        "End users".into()
+impl ListRow for EndUser {
+    const TITLE: &'static str = "End users";
+    const SHEET: &'static str = "end-users";
+    const CONTEXT: Context = registry::END_USERS;
+    const COPY_LABEL: &'static str = "user id";
+    const COLUMNS: &'static [Column<Self>] = COLUMNS;
+    fn id(&self) -> String {
+        self.id.clone()
     }
-    fn context(&self) -> Context {
-        registry::END_USERS
-    }
-    fn list(&mut self) -> Option<&mut dyn ListCursor> {
-        Some(self)
-    }
-    fn sheet(&self, shown: &Shown) -> Option<Sheet> {
-        Some(Sheet::of("end-users", COLUMNS, &self.rows, shown))
-    }
-    fn copy_target(&self) -> Option<(&'static str, String)> {
-        Some(("user id", self.rows.get(self.selected)?.id.clone()))
-    }
-    fn cancelled(&mut self) {
-        ListCursor::cancelled(self)
-    }
-    fn back(&mut self) -> bool {
-        false
-    }
-    fn revealable(&self) -> Option<Revealable> {
-        None
-    }
-    fn set_revealed(&mut self, _: bool) {}
 }
 
 impl Pane for EndUserView {
@@ -436,13 +415,6 @@ impl Pane for EndUserView {
             self.detail = Resource::Failed("Loading cancelled. Press F5 to load again.".into());
         }
     }
-    fn back(&mut self) -> bool {
-        false
-    }
-    fn revealable(&self) -> Option<Revealable> {
-        None
-    }
-    fn set_revealed(&mut self, _: bool) {}
 }
 
 /// One end user's fields, as the detail pane shows them.

@@ -16,7 +16,7 @@ use crate::app::columns::{Column, Sheet, Shown, Width};
 use crate::app::features::ViewKind;
 use crate::app::form::Form;
 use crate::app::paging::{ListCursor, PagedList, list_rows, step};
-use crate::app::pane::{Feature, Pane, Revealable};
+use crate::app::pane::{Feature, ListRow, Pane};
 use crate::app::registry::{self, Command, Context};
 use crate::app::requests::{self, start};
 use crate::app::state::*;
@@ -384,10 +384,6 @@ impl Feature for Onboarding {
         }
     }
 
-    fn on_other_key(&self, _: &mut State, _: crossterm::event::KeyEvent) -> Vec<Effect> {
-        Vec::new()
-    }
-
     fn open(&self, state: &mut State) -> Vec<Effect> {
         open(state).unwrap_or_default()
     }
@@ -480,32 +476,15 @@ pub fn access(e: &ClientEmployee) -> String {
     .into()
 }
 
-impl Pane for PagedList<Company> {
-    fn title(&self) -> String {
-        "Companies".into()
+impl ListRow for Company {
+    const TITLE: &'static str = "Companies";
+    const SHEET: &'static str = "companies";
+    const CONTEXT: Context = registry::COMPANIES;
+    const COPY_LABEL: &'static str = "company id";
+    const COLUMNS: &'static [Column<Self>] = COMPANY_COLUMNS;
+    fn id(&self) -> String {
+        self.id.clone()
     }
-    fn context(&self) -> Context {
-        registry::COMPANIES
-    }
-    fn list(&mut self) -> Option<&mut dyn ListCursor> {
-        Some(self)
-    }
-    fn sheet(&self, shown: &Shown) -> Option<Sheet> {
-        Some(Sheet::of("companies", COMPANY_COLUMNS, &self.rows, shown))
-    }
-    fn copy_target(&self) -> Option<(&'static str, String)> {
-        Some(("company id", self.rows.get(self.selected)?.id.clone()))
-    }
-    fn cancelled(&mut self) {
-        ListCursor::cancelled(self)
-    }
-    fn back(&mut self) -> bool {
-        false
-    }
-    fn revealable(&self) -> Option<Revealable> {
-        None
-    }
-    fn set_revealed(&mut self, _: bool) {}
 }
 
 impl Pane for DepartmentsView {
@@ -535,13 +514,6 @@ impl Pane for DepartmentsView {
     fn cancelled(&mut self) {
         ListCursor::cancelled(&mut self.list)
     }
-    fn back(&mut self) -> bool {
-        false
-    }
-    fn revealable(&self) -> Option<Revealable> {
-        None
-    }
-    fn set_revealed(&mut self, _: bool) {}
 }
 
 impl Pane for ClientEmployeesView {
@@ -571,13 +543,6 @@ impl Pane for ClientEmployeesView {
     fn cancelled(&mut self) {
         ListCursor::cancelled(&mut self.list)
     }
-    fn back(&mut self) -> bool {
-        false
-    }
-    fn revealable(&self) -> Option<Revealable> {
-        None
-    }
-    fn set_revealed(&mut self, _: bool) {}
 }
 
 impl Pane for ClientEmployeeView {
@@ -602,13 +567,6 @@ impl Pane for ClientEmployeeView {
         Some(("employee id", self.employee.id.clone()))
     }
     fn cancelled(&mut self) {}
-    fn back(&mut self) -> bool {
-        false
-    }
-    fn revealable(&self) -> Option<Revealable> {
-        None
-    }
-    fn set_revealed(&mut self, _: bool) {}
 }
 
 #[cfg(test)]

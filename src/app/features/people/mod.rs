@@ -7,9 +7,8 @@ pub use view::*;
 use crate::app::action::{Call, Effect, Payload, RequestId};
 use crate::app::columns::{Column, Sheet, Shown, Width};
 use crate::app::features::ViewKind;
-use crate::app::form::Form;
-use crate::app::paging::{ListCursor, PagedList, list_rows, step};
-use crate::app::pane::{Feature, Pane, Revealable};
+use crate::app::paging::{ListCursor, list_rows, step};
+use crate::app::pane::{Feature, ListRow, Pane, Revealable};
 use crate::app::registry::{self, Command, Context};
 use crate::app::requests::{self, start};
 use crate::app::state::{Resource, State, ViewId};
@@ -121,10 +120,6 @@ impl Feature for People {
         Vec::new()
     }
 
-    fn on_other_key(&self, _: &mut State, _: crossterm::event::KeyEvent) -> Vec<Effect> {
-        Vec::new()
-    }
-
     fn open(&self, state: &mut State) -> Vec<Effect> {
         let view = state.top().id;
         let mut effects = Vec::new();
@@ -169,10 +164,6 @@ impl Feature for People {
             _ => {}
         }
         effects
-    }
-
-    fn submit(&self, _: &State, _: &Form) -> Result<Call, String> {
-        Err("People have no forms.".into())
     }
 
     fn load_more(&self, state: &mut State, view: ViewId) -> Vec<Effect> {
@@ -229,32 +220,15 @@ fn on_person_loaded(p: &mut PersonView, req: RequestId, result: Result<Payload, 
     }
 }
 
-impl Pane for PagedList<PersonSummary> {
-    fn title(&self) -> String {
-        "Users".into()
+impl ListRow for PersonSummary {
+    const TITLE: &'static str = "Users";
+    const SHEET: &'static str = "users";
+    const CONTEXT: Context = registry::PAGED_LIST;
+    const COPY_LABEL: &'static str = "user id";
+    const COLUMNS: &'static [Column<Self>] = USER_COLUMNS;
+    fn id(&self) -> String {
+        self.id.to_string()
     }
-    fn context(&self) -> Context {
-        registry::PAGED_LIST
-    }
-    fn list(&mut self) -> Option<&mut dyn ListCursor> {
-        Some(self)
-    }
-    fn sheet(&self, shown: &Shown) -> Option<Sheet> {
-        Some(Sheet::of("users", USER_COLUMNS, &self.rows, shown))
-    }
-    fn copy_target(&self) -> Option<(&'static str, String)> {
-        Some(("user id", self.rows.get(self.selected)?.id.to_string()))
-    }
-    fn cancelled(&mut self) {
-        ListCursor::cancelled(self)
-    }
-    fn back(&mut self) -> bool {
-        false
-    }
-    fn revealable(&self) -> Option<Revealable> {
-        None
-    }
-    fn set_revealed(&mut self, _: bool) {}
 }
 
 impl Pane for PersonView {

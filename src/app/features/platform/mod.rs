@@ -9,7 +9,7 @@ use crate::app::columns::{Column, Sheet, Shown, Tone, Width};
 use crate::app::features::ViewKind;
 use crate::app::form::{Field, Form, FormKind, PlatformForm, Stage};
 use crate::app::paging::{ListCursor, PagedList, list_rows, step};
-use crate::app::pane::{Feature, Pane, Revealable};
+use crate::app::pane::{Feature, ListRow, Pane};
 use crate::app::registry::{self, Command, Context};
 use crate::app::requests::{self, start};
 use crate::app::state::{Overlay, State, ViewId};
@@ -402,10 +402,6 @@ impl Feature for Platform {
         }
     }
 
-    fn on_other_key(&self, _: &mut State, _: crossterm::event::KeyEvent) -> Vec<Effect> {
-        Vec::new()
-    }
-
     /// Enter on the list: the user with their accounts.
     fn open(&self, state: &mut State) -> Vec<Effect> {
         if let ViewKind::PlatformUsers(l) = &state.top().kind
@@ -458,32 +454,15 @@ impl Feature for Platform {
     }
 }
 
-impl Pane for PagedList<PlatformUser> {
-    fn title(&self) -> String {
-        "Platform users".into()
+impl ListRow for PlatformUser {
+    const TITLE: &'static str = "Platform users";
+    const SHEET: &'static str = "platform-users";
+    const CONTEXT: Context = registry::PLATFORM_USERS;
+    const COPY_LABEL: &'static str = "user id";
+    const COLUMNS: &'static [Column<Self>] = COLUMNS;
+    fn id(&self) -> String {
+        self.id.clone()
     }
-    fn context(&self) -> Context {
-        registry::PLATFORM_USERS
-    }
-    fn list(&mut self) -> Option<&mut dyn ListCursor> {
-        Some(self)
-    }
-    fn sheet(&self, shown: &Shown) -> Option<Sheet> {
-        Some(Sheet::of("platform-users", COLUMNS, &self.rows, shown))
-    }
-    fn copy_target(&self) -> Option<(&'static str, String)> {
-        Some(("user id", self.rows.get(self.selected)?.id.clone()))
-    }
-    fn cancelled(&mut self) {
-        ListCursor::cancelled(self)
-    }
-    fn back(&mut self) -> bool {
-        false
-    }
-    fn revealable(&self) -> Option<Revealable> {
-        None
-    }
-    fn set_revealed(&mut self, _: bool) {}
 }
 
 impl Pane for PlatformUserView {
@@ -516,13 +495,6 @@ impl Pane for PlatformUserView {
         Some(("user id", self.user.id.clone()))
     }
     fn cancelled(&mut self) {}
-    fn back(&mut self) -> bool {
-        false
-    }
-    fn revealable(&self) -> Option<Revealable> {
-        None
-    }
-    fn set_revealed(&mut self, _: bool) {}
 }
 
 #[cfg(test)]

@@ -7,7 +7,6 @@ pub use view::*;
 use crate::app::action::{Call, Effect, Payload, RequestId};
 use crate::app::columns::{Column, Sheet, Shown, Tone, Width};
 use crate::app::features::ViewKind;
-use crate::app::form::Form;
 use crate::app::paging::{ListCursor, PagedList, list_rows};
 use crate::app::pane::{Feature, Pane, Revealable};
 use crate::app::registry::{self, Command, Context};
@@ -388,10 +387,6 @@ impl Feature for Review {
         }
     }
 
-    fn on_other_key(&self, _: &mut State, _: crossterm::event::KeyEvent) -> Vec<Effect> {
-        Vec::new()
-    }
-
     fn open(&self, state: &mut State) -> Vec<Effect> {
         let mut effects = Vec::new();
         if let ViewKind::Queue(q) = &state.top().kind
@@ -418,10 +413,6 @@ impl Feature for Review {
             _ => {}
         }
         effects
-    }
-
-    fn submit(&self, _: &State, _: &Form) -> Result<Call, String> {
-        Err("Decisions are sent from their own dialog.".into())
     }
 
     fn load_more(&self, state: &mut State, view: ViewId) -> Vec<Effect> {
@@ -470,13 +461,6 @@ impl Pane for QueueView {
     fn cancelled(&mut self) {
         ListCursor::cancelled(&mut self.list)
     }
-    fn back(&mut self) -> bool {
-        false
-    }
-    fn revealable(&self) -> Option<Revealable> {
-        None
-    }
-    fn set_revealed(&mut self, _: bool) {}
 }
 
 impl Pane for DocumentView {

@@ -8,9 +8,8 @@ pub use view::*;
 use crate::app::action::{Call, Effect, Payload, RequestId};
 use crate::app::columns::{Column, Sheet, Shown, Width};
 use crate::app::features::ViewKind;
-use crate::app::form::Form;
 use crate::app::paging::{ListCursor, list_rows, step};
-use crate::app::pane::{Feature, Pane, Revealable};
+use crate::app::pane::{Feature, Pane};
 use crate::app::registry::{self, Command, Context};
 use crate::app::requests::start;
 use crate::app::state::{State, ViewId};
@@ -237,14 +236,6 @@ impl Feature for Search {
         again(state)
     }
 
-    fn submit(&self, _: &State, _: &Form) -> Result<Call, String> {
-        Err("A search has no forms.".into())
-    }
-
-    fn load_more(&self, _: &mut State, _: ViewId) -> Vec<Effect> {
-        Vec::new()
-    }
-
     fn on_loaded(
         &self,
         state: &mut State,
@@ -304,10 +295,6 @@ impl Pane for SearchView {
         self.focus = SearchFocus::Results;
         true
     }
-    fn revealable(&self) -> Option<Revealable> {
-        None
-    }
-    fn set_revealed(&mut self, _: bool) {}
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@ use crate::app::columns::{Column, Sheet, Shown, Width};
 use crate::app::features::ViewKind;
 use crate::app::form::Form;
 use crate::app::paging::{ListCursor, PagedList};
-use crate::app::pane::{Feature, Pane, Revealable};
+use crate::app::pane::{Feature, ListRow, Pane};
 use crate::app::registry::{self, Command, Context};
 use crate::app::requests::{self, start};
 use crate::app::state::{Overlay, State, ViewId};
@@ -108,10 +108,6 @@ impl Feature for Staff {
         }
     }
 
-    fn on_other_key(&self, _: &mut State, _: crossterm::event::KeyEvent) -> Vec<Effect> {
-        Vec::new()
-    }
-
     fn open(&self, state: &mut State) -> Vec<Effect> {
         if let ViewKind::Employees(l) = &state.top().kind
             && let Some(e) = l.rows.get(l.selected).cloned()
@@ -174,32 +170,15 @@ impl Feature for Staff {
     }
 }
 
-impl Pane for PagedList<Employee> {
-    fn title(&self) -> String {
-        "Employees".into()
+impl ListRow for Employee {
+    const TITLE: &'static str = "Employees";
+    const SHEET: &'static str = "employees";
+    const CONTEXT: Context = registry::STAFF;
+    const COPY_LABEL: &'static str = "employee id";
+    const COLUMNS: &'static [Column<Self>] = COLUMNS;
+    fn id(&self) -> String {
+        self.id.to_string()
     }
-    fn context(&self) -> Context {
-        registry::STAFF
-    }
-    fn list(&mut self) -> Option<&mut dyn ListCursor> {
-        Some(self)
-    }
-    fn sheet(&self, shown: &Shown) -> Option<Sheet> {
-        Some(Sheet::of("employees", COLUMNS, &self.rows, shown))
-    }
-    fn copy_target(&self) -> Option<(&'static str, String)> {
-        Some(("employee id", self.rows.get(self.selected)?.id.to_string()))
-    }
-    fn cancelled(&mut self) {
-        ListCursor::cancelled(self)
-    }
-    fn back(&mut self) -> bool {
-        false
-    }
-    fn revealable(&self) -> Option<Revealable> {
-        None
-    }
-    fn set_revealed(&mut self, _: bool) {}
 }
 
 impl Pane for Employee {
@@ -219,13 +198,6 @@ impl Pane for Employee {
         Some(("employee id", self.id.to_string()))
     }
     fn cancelled(&mut self) {}
-    fn back(&mut self) -> bool {
-        false
-    }
-    fn revealable(&self) -> Option<Revealable> {
-        None
-    }
-    fn set_revealed(&mut self, _: bool) {}
 }
 
 /// One employee's fields, as the detail pane shows them.
