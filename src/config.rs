@@ -328,6 +328,15 @@ impl Config {
                     "a reason cannot be empty",
                 ));
             }
+            if p.sandbox && p.environment == Environment::Production {
+                // Fake data under a production banner, or a production profile quietly
+                // talking to fakes: either way the officer would be misled.
+                return Err(ConfigError::new(
+                    path,
+                    at("sandbox"),
+                    "a production profile cannot use the sandbox: remove sandbox = true or environment = \"production\"",
+                ));
+            }
             if p.sandbox {
                 continue;
             }
@@ -558,6 +567,9 @@ sandbox = true
         let e = parse("default_profile = \"nope\"\n[profiles.a]\nsandbox = true\n").unwrap_err();
         assert_eq!(e.key, "default_profile");
 
+        let e = parse("[profiles.a]\nenvironment = \"production\"\nsandbox = true\n").unwrap_err();
+        assert_eq!(e.key, "profiles.a.sandbox");
+        assert!(e.to_string().contains("cannot use the sandbox"), "{e}");
         let e = parse("[profiles.a]\nenvironment = \"prod\"\nsandbox = true\n").unwrap_err();
         assert_eq!(e.key, "profiles.a.environment");
     }

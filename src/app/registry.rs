@@ -134,8 +134,9 @@ const fn code(c: KeyCode) -> Key {
 
 impl Key {
     pub fn matches(&self, ev: &KeyEvent) -> bool {
-        // Shift is part of the character for letters and symbols ('G', '?', ':').
-        let mods = if matches!(ev.code, KeyCode::Char(_)) {
+        // Shift is part of the character for letters and symbols ('G', '?', ':'), and of
+        // Shift-Tab, which terminals send as BackTab with Shift held.
+        let mods = if matches!(ev.code, KeyCode::Char(_) | KeyCode::BackTab) {
             ev.modifiers - KeyModifiers::SHIFT
         } else {
             ev.modifiers
@@ -389,6 +390,12 @@ mod tests {
             lookup(&press(KeyCode::Tab, KeyModifiers::NONE), typing),
             Some(Command::SwitchFocus)
         );
+    }
+
+    #[test]
+    fn shift_tab_goes_to_the_previous_tab_as_terminals_send_it() {
+        let shift_tab = press(KeyCode::BackTab, KeyModifiers::SHIFT);
+        assert_eq!(lookup(&shift_tab, PERSON), Some(Command::PrevTab));
     }
 
     #[test]

@@ -141,8 +141,16 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     if matches!(state.overlay, Overlay::Import(_)) {
         return onboarding::on_import_key(state, key);
     }
-    // Ctrl-C quits from anywhere, dialogs and fields included.
+    // Ctrl-C quits from anywhere, dialogs and fields included; a form with typed input asks
+    // first, as Esc does, and a second Ctrl-C quits.
     if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
+        if let Overlay::Form(f) = &mut state.overlay
+            && f.stage == super::form::Stage::Editing
+            && f.has_input()
+        {
+            f.stage = super::form::Stage::DiscardAsked;
+            return Vec::new();
+        }
         return run(state, Command::Quit);
     }
     if state.login.is_some() {
@@ -274,14 +282,28 @@ pub fn run(state: &mut State, command: Command) -> Vec<Effect> {
             }
             effects
         }
-        Command::Users => people::open_users(state),
-        Command::Employees => staff::open_list(state),
-        Command::Review => review::open_queue(state),
-        Command::Audit => audit::open(state),
-        Command::Onboarding => onboarding::open_companies(state),
-        Command::Platform => platform::open(state),
-        Command::EndUsers => end_users::open(state),
-        Command::BankUsers => bank_users::open(state),
+        Command::Users => pane_key(state, people::open_users, |k| {
+            matches!(k, ViewKind::Users(_))
+        }),
+        Command::Employees => pane_key(state, staff::open_list, |k| {
+            matches!(k, ViewKind::Employees(_))
+        }),
+        Command::Review => pane_key(state, review::open_queue, |k| {
+            matches!(k, ViewKind::Queue(_))
+        }),
+        Command::Audit => pane_key(state, audit::open, |k| matches!(k, ViewKind::Audit(_))),
+        Command::Onboarding => pane_key(state, onboarding::open_companies, |k| {
+            matches!(k, ViewKind::Companies(_))
+        }),
+        Command::Platform => pane_key(state, platform::open, |k| {
+            matches!(k, ViewKind::PlatformUsers(_))
+        }),
+        Command::EndUsers => pane_key(state, end_users::open, |k| {
+            matches!(k, ViewKind::EndUsers(_))
+        }),
+        Command::BankUsers => pane_key(state, bank_users::open, |k| {
+            matches!(k, ViewKind::BankUsers(_))
+        }),
         Command::FindExternalId => onboarding::find_external_id(state),
         Command::Refresh => {
             let mut effects = requests::cancel_views_above(state, state.views.len() - 1);
@@ -338,6 +360,22 @@ pub fn run(state: &mut State, command: Command) -> Vec<Effect> {
         | Command::Block
         | Command::SetStatus => feature.on_command(state, command),
     }
+}
+
+/// A pane key starts a new trail from the search (the breadcrumbs do not pile up), unless
+/// that pane is open already: then it goes back to it, as loaded.
+fn pane_key(
+    state: &mut State,
+    open: fn(&mut State) -> Vec<Effect>,
+    is: fn(&ViewKind) -> bool,
+) -> Vec<Effect> {
+    if state.views.iter().any(|v| is(&v.kind)) {
+        return open(state);
+    }
+    let mut effects = requests::cancel_views_above(state, 1);
+    state.views.truncate(1);
+    effects.extend(open(state));
+    effects
 }
 
 /// `:profile NAME`: ends this session and starts one on that profile (the terminal stays).
@@ -981,5 +1019,30 @@ mod tests {
         assert!(
             q.list.offset <= q.list.selected && q.list.selected < q.list.offset + list_rows(10)
         );
+    }
+
+    #[test]
+    fn a_pane_key_starts_a_new_trail_instead_of_piling_it_up() {
+        let mut s = bank_users(2);
+        key(&mut s, KeyCode::Char('v'));
+        key(&mut s, KeyCode::Char('u'));
+        assert_eq!(s.breadcrumbs(), ["Search", "Users"]);
+        // The bunq list is gone from the trail; opening it again starts from the search.
+        key(&mut s, KeyCode::Char('B'));
+        assert_eq!(s.breadcrumbs(), ["Search", "bunq users"]);
+    }
+
+    #[test]
+    fn ctrl_c_in_a_form_with_typed_input_asks_first_and_a_second_quits() {
+        let mut s = state();
+        key(&mut s, KeyCode::Esc);
+        key(&mut s, KeyCode::Char('e'));
+        key(&mut s, KeyCode::Char('n'));
+        type_text(&mut s, "ida");
+        assert!(ctrl(&mut s, 'c').is_empty(), "asks, does not quit");
+        assert!(
+            matches!(&s.overlay, Overlay::Form(f) if f.stage == super::super::form::Stage::DiscardAsked)
+        );
+        assert_eq!(ctrl(&mut s, 'c'), vec![Effect::Quit]);
     }
 }

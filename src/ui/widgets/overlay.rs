@@ -44,7 +44,7 @@ fn prompt(frame: &mut Frame, state: &Screen<'_>, p: &Prompt) {
         PromptKind::ProductionGate { .. } => (
             " Production ".to_string(),
             format!(
-                "This is {}, a production profile: changes are real. Type its name to allow changes in this session.",
+                "Profile {} is production: changes are real. Type its name to allow changes in this session.",
                 state.profile.name
             ),
             "Profile: ",
@@ -484,7 +484,10 @@ pub fn lock_screen(frame: &mut Frame, state: &Screen<'_>) {
             t.title(),
         )),
         Line::default(),
-        Line::from(format!("Locked after {mins} minutes without input.")),
+        Line::from(format!(
+            "Locked after {mins} minute{} without input.",
+            if mins == 1 { "" } else { "s" }
+        )),
         Line::from("Nothing is shown while locked; unfinished work is kept."),
         Line::default(),
         Line::from(vec![
