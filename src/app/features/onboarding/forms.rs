@@ -114,6 +114,20 @@ pub fn new_department(company_id: &str) -> Form {
 /// A dependent's birth date is needed once any of its fields is filled.
 fn employee_rules(form: &Form) -> Vec<(&'static str, String)> {
     let mut errors = dates_in_order(form);
+    // Healthmov keeps an employee by company and number: a new number in an update would
+    // create a second employee beside this one, not change this one.
+    let updating = matches!(form.kind, FormKind::ClientEmployee { new: false, .. });
+    let renumbered = form
+        .fields
+        .iter()
+        .any(|f| f.label == "Employee no." && f.changed());
+    if updating && renumbered {
+        errors.push((
+            "Employee no.",
+            "cannot be changed here: Healthmov would create a second employee with this number"
+                .into(),
+        ));
+    }
     let any_dependent = [DEP_FIRST, DEP_LAST, DEP_BIRTH, DEP_EMAIL]
         .iter()
         .any(|l| form.value(l).is_some());
@@ -178,9 +192,12 @@ pub fn client_employee(
     }
     let (title, question) = match current {
         None => ("Onboard an employee (Healthmov)", "Onboard this employee?"),
-        Some(_) => ("Update employee (Healthmov)", "Save these changes?"),
+        Some(_) => (
+            "Update employee (Healthmov)",
+            "Save these changes to this employee (no new employee is made)?",
+        ),
     };
-    Form::new(
+    let form = Form::new(
         FormKind::ClientEmployee {
             company_id: company_id.into(),
             department_id: department_id.into(),
@@ -190,7 +207,17 @@ pub fn client_employee(
         question,
         fields,
     )
-    .with_rule(employee_rules)
+    .with_rule(employee_rules);
+    // The confirm step names exactly the record that changes.
+    match current {
+        Some(e) => form.about(format!(
+            "{} · no. {} · {}",
+            e.full_name(),
+            e.employee_number.as_deref().unwrap_or("—"),
+            e.email.as_deref().unwrap_or("no email")
+        )),
+        None => form,
+    }
 }
 
 /// `d` (new) or `D` (the selected one) on an employee. Healthmov keys dependents by email.

@@ -684,3 +684,23 @@ fn the_onboarding_screens_export_what_they_list() {
         ["Company 1", "CMP-1", "DNK", "2024-01-01", "—"]
     );
 }
+
+#[test]
+fn an_update_never_renumbers_an_employee_into_a_second_one() {
+    let mut s = at_employees();
+    key(&mut s, KeyCode::Char('E'));
+    let Overlay::Form(f) = &s.overlay else {
+        panic!("the edit form opens")
+    };
+    assert!(f.subject.as_deref().is_some_and(|t| t.contains("no. ")), "{:?}", f.subject);
+    // The number field is first: type a new number and try to go on.
+    type_text(&mut s, "9");
+    key(&mut s, KeyCode::Enter);
+    let Overlay::Form(f) = &s.overlay else {
+        panic!()
+    };
+    assert_eq!(f.stage, Stage::Editing, "not sent to the confirm step");
+    let error = f.fields[0].error.clone().unwrap_or_default();
+    assert!(error.contains("second employee"), "{error}");
+    assert!(s.requests.is_empty());
+}
