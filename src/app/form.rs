@@ -155,6 +155,8 @@ pub struct Form {
     pub question: &'static str,
     /// Who or what the form is about, shown above the fields.
     pub subject: Option<String>,
+    /// Something the operator must weigh before confirming, shown in red above the fields.
+    pub warning: Option<String>,
 }
 
 impl Form {
@@ -174,6 +176,7 @@ impl Form {
             rule: None,
             question: "Create this employee?",
             subject: None,
+            warning: None,
         }
     }
 
@@ -194,6 +197,7 @@ impl Form {
             rule: None,
             question,
             subject: None,
+            warning: None,
         }
     }
 

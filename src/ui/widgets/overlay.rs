@@ -262,8 +262,9 @@ fn form(frame: &mut Frame, state: &Screen<'_>, f: &crate::app::form::Form) {
         ]),
     });
     // Tall forms scroll: the fields around the focus that fit above the footer.
-    let room = usize::from(frame.area().height.saturating_sub(2))
-        .saturating_sub(tail.len() + usize::from(f.subject.is_some()));
+    let room = usize::from(frame.area().height.saturating_sub(2)).saturating_sub(
+        tail.len() + usize::from(f.subject.is_some()) + usize::from(f.warning.is_some()),
+    );
     let (mut first, mut last) = (f.focus, f.focus);
     let mut used = groups.get(f.focus).map_or(0, Vec::len);
     loop {
@@ -284,6 +285,9 @@ fn form(frame: &mut Frame, state: &Screen<'_>, f: &crate::app::form::Form) {
     let mut lines = Vec::new();
     if let Some(s) = &f.subject {
         lines.push(Line::from(Span::styled(s.clone(), t.title())));
+    }
+    if let Some(w) = &f.warning {
+        lines.push(Line::from(Span::styled(w.clone(), t.danger())));
     }
     let mut cursor = None;
     for (i, g) in groups
@@ -624,9 +628,10 @@ fn palette(frame: &mut Frame, state: &Screen<'_>, input: &tui_input::Input, sele
         .skip(start)
         .take(rows)
         .map(|(i, s)| {
+            // A space always separates the columns, however long a name or description.
             let line = Line::from(vec![
-                Span::styled(format!("{:<14}", s.name), t.key()),
-                Span::raw(format!("{:<36}", s.description)),
+                Span::styled(format!("{:<14} ", s.name), t.key()),
+                Span::raw(format!("{:<36} ", s.description)),
                 Span::styled(keys(state.keymap.keys(s)), t.dim()),
             ]);
             if i == selected {

@@ -692,7 +692,11 @@ fn an_update_never_renumbers_an_employee_into_a_second_one() {
     let Overlay::Form(f) = &s.overlay else {
         panic!("the edit form opens")
     };
-    assert!(f.subject.as_deref().is_some_and(|t| t.contains("no. ")), "{:?}", f.subject);
+    assert!(
+        f.subject.as_deref().is_some_and(|t| t.contains("no. ")),
+        "{:?}",
+        f.subject
+    );
     // The number field is first: type a new number and try to go on.
     type_text(&mut s, "9");
     key(&mut s, KeyCode::Enter);

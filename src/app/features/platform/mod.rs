@@ -159,6 +159,21 @@ fn persona_check(v: &str) -> Result<(), String> {
     }
 }
 
+/// KYC states in which an account is complete; any other (to complete, pending, refused,
+/// expired) is named before a user is activated.
+const KYC_COMPLETE: [&str; 2] = ["COMPLETED", "VALIDATED"];
+
+/// "KYC not complete: Main (To complete), Joint (Refused)", when any account's is not.
+fn kyc_warning(u: &PlatformUser) -> Option<String> {
+    let open: Vec<String> = u
+        .accounts
+        .iter()
+        .filter(|a| !KYC_COMPLETE.contains(&a.kyc_code.to_uppercase().as_str()))
+        .map(|a| format!("{} ({})", a.label, a.kyc_label))
+        .collect();
+    (!open.is_empty()).then(|| format!("KYC not complete: {}.", open.join(", ")))
+}
+
 /// The lifecycle commands open their form (a question, for activation).
 fn run(state: &mut State, command: Command) -> Vec<Effect> {
     if state.profile.read_only {
@@ -196,6 +211,7 @@ fn run(state: &mut State, command: Command) -> Vec<Effect> {
                 },
                 Vec::new(),
             );
+            f.warning = kyc_warning(&u);
             f.stage = Stage::Confirming;
             f
         }

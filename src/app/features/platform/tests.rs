@@ -225,3 +225,42 @@ fn read_only_profiles_change_nothing() {
         assert!(matches!(s.overlay, Overlay::None), "{k}");
     }
 }
+
+#[test]
+fn activating_a_user_whose_kyc_is_not_complete_names_the_accounts_in_the_dialog() {
+    let mut s = opened();
+    let account = |label: &str, code: &str, shown: &str| PlatformAccount {
+        id: label.into(),
+        label: label.into(),
+        kind: "individual".into(),
+        kyc_code: code.into(),
+        kyc_label: shown.into(),
+        kyc_expires: None,
+        kyc_refused_comment: None,
+    };
+    // The pending user (first) has one account to complete, one refused, one validated.
+    if let ViewKind::PlatformUsers(l) = &mut s.top_mut().kind {
+        l.rows[0].accounts = vec![
+            account("Main", "TO_COMPLETE", "To complete"),
+            account("Joint", "REFUSED", "Refused"),
+            account("Old", "VALIDATED", "Validated"),
+        ];
+    }
+    key(&mut s, KeyCode::Up);
+    key(&mut s, KeyCode::Char('a'));
+    let Overlay::Form(f) = &s.overlay else {
+        panic!("the confirm dialog opens")
+    };
+    assert_eq!(
+        f.warning.as_deref(),
+        Some("KYC not complete: Main (To complete), Joint (Refused).")
+    );
+    // A user whose accounts are all complete (here: none) gets no warning.
+    let mut s = opened();
+    key(&mut s, KeyCode::Up);
+    key(&mut s, KeyCode::Char('a'));
+    let Overlay::Form(f) = &s.overlay else {
+        panic!()
+    };
+    assert_eq!(f.warning, None);
+}
