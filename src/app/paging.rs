@@ -30,6 +30,9 @@ pub struct PagedList<T> {
     /// First visible row; kept here because drawing is pure.
     pub offset: usize,
     pub sort: Sort,
+    /// F5 is loading the list again: the rows shown are from before, kept until the first
+    /// new page replaces them (or on screen, if the refresh fails).
+    pub refreshing: bool,
 }
 
 impl<T> Default for PagedList<T> {
@@ -44,6 +47,7 @@ impl<T> Default for PagedList<T> {
             selected: 0,
             offset: 0,
             sort: Sort::default(),
+            refreshing: false,
         }
     }
 }
@@ -76,6 +80,38 @@ impl<T> PagedList<T> {
         old
     }
 
+    /// F5: load again from the first page, keeping the rows on screen until it arrives, so a
+    /// refresh that fails loses nothing.
+    pub fn refresh(&mut self) {
+        self.total = None;
+        self.next_cursor = None;
+        self.loading = None;
+        self.error = None;
+        self.notice = None;
+        self.refreshing = !self.rows.is_empty();
+    }
+
+    /// A page's rows: appended, or replacing the rows from before a refresh.
+    pub fn take_page(&mut self, p: Page<T>) {
+        if std::mem::take(&mut self.refreshing) {
+            self.rows.clear();
+        }
+        self.rows.extend(p.items);
+        self.selected = self.selected.min(self.rows.len().saturating_sub(1));
+        self.offset = self.offset.min(self.selected);
+        self.total = Some(p.total);
+        self.next_cursor = p.next_cursor;
+    }
+
+    /// Why the last page did not come, said as a refresh's failure when it was one.
+    pub fn failed(&mut self, e: &BackendError) {
+        self.error = Some(if self.refreshing {
+            format!("Refresh failed: {e} The rows shown are from before.")
+        } else {
+            e.to_string()
+        });
+    }
+
     /// A page arrived: appended if it answers the request this list waits for.
     pub fn apply(
         &mut self,
@@ -88,13 +124,9 @@ impl<T> PagedList<T> {
         }
         self.loading = None;
         match result.map(page) {
-            Ok(Some(p)) => {
-                self.rows.extend(p.items);
-                self.total = Some(p.total);
-                self.next_cursor = p.next_cursor;
-            }
+            Ok(Some(p)) => self.take_page(p),
             Ok(None) => {}
-            Err(e) => self.error = Some(e.to_string()),
+            Err(e) => self.failed(&e),
         }
     }
 }
@@ -167,6 +199,48 @@ mod tests {
         assert_eq!(l.selected, 499);
         l.keep_visible(list_rows(10));
         assert!(l.offset <= l.selected && l.selected < l.offset + list_rows(10));
+    }
+
+    #[test]
+    fn a_refresh_that_fails_keeps_the_rows_and_says_so() {
+        let mut l: PagedList<u32> = PagedList::default();
+        l.loading = Some(1);
+        l.apply(
+            1,
+            Err(BackendError::Timeout {
+                backend: "bunq",
+                request_id: "r".into(),
+                secs: 20,
+            }),
+            |_| None,
+        );
+        assert!(l.error.is_some());
+        l.rows = vec![1, 2, 3];
+        l.refresh();
+        l.loading = Some(2);
+        l.apply(
+            2,
+            Err(BackendError::Timeout {
+                backend: "bunq",
+                request_id: "r".into(),
+                secs: 20,
+            }),
+            |_| None,
+        );
+        assert_eq!(l.rows, vec![1, 2, 3], "kept");
+        assert!(
+            l.error.as_deref().unwrap().starts_with("Refresh failed"),
+            "{:?}",
+            l.error
+        );
+        // The next page that comes replaces them.
+        l.loading = Some(3);
+        l.take_page(Page {
+            items: vec![7],
+            total: 1,
+            next_cursor: None,
+        });
+        assert_eq!(l.rows, vec![7]);
     }
 
     #[test]

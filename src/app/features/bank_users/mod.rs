@@ -370,7 +370,7 @@ impl Feature for BankUsers {
         let view = state.top().id;
         match &mut state.top_mut().kind {
             ViewKind::BankUsers(l) => {
-                *l = PagedList::default();
+                l.refresh();
                 load_more(state, view)
             }
             ViewKind::BankUser(u) => {

@@ -326,7 +326,7 @@ impl Feature for EndUsers {
         let view = state.top().id;
         match &mut state.top_mut().kind {
             ViewKind::EndUsers(l) => {
-                *l = PagedList::default();
+                l.refresh();
                 load_more(state, view)
             }
             ViewKind::EndUser(u) => {

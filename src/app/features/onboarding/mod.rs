@@ -104,11 +104,10 @@ fn mark_loading<T>(l: &mut PagedList<T>, req: RequestId) {
 
 /// Starts a list again from its first page, with a notice for its footer.
 pub fn reload(state: &mut State, view: ViewId, notice: Option<String>) -> Vec<Effect> {
+    // The rows stay on screen until the first page replaces them (a failure keeps them).
     fn reset<T>(l: &mut PagedList<T>, notice: Option<String>) {
-        *l = PagedList {
-            notice,
-            ..Default::default()
-        };
+        l.refresh();
+        l.notice = notice;
     }
     match state.view_mut(view).map(|v| &mut v.kind) {
         Some(ViewKind::Companies(l)) => reset(l, notice),
@@ -246,50 +245,19 @@ fn on_loaded(
     let Some(v) = state.view_mut(view) else {
         return Vec::new();
     };
-    fn page<T>(l: &mut PagedList<T>, req: RequestId, result: Result<Option<Page<T>>, String>) {
-        if l.loading != Some(req) {
-            return;
-        }
-        l.loading = None;
-        match result {
-            Ok(Some(p)) => {
-                l.rows.extend(p.items);
-                l.total = Some(p.total);
-                l.next_cursor = p.next_cursor;
-            }
-            Ok(None) => {}
-            Err(e) => l.error = Some(e),
-        }
-    }
-    let err = |e: BackendError| e.to_string();
     match (&mut v.kind, result) {
-        (ViewKind::Companies(l), r) => page(
-            l,
-            req,
-            r.map(|p| match p {
-                Payload::Companies(p) => Some(p),
-                _ => None,
-            })
-            .map_err(err),
-        ),
-        (ViewKind::Departments(d), r) => page(
-            &mut d.list,
-            req,
-            r.map(|p| match p {
-                Payload::Departments(p) => Some(p),
-                _ => None,
-            })
-            .map_err(err),
-        ),
-        (ViewKind::ClientEmployees(e), r) => page(
-            &mut e.list,
-            req,
-            r.map(|p| match p {
-                Payload::ClientEmployees(p) => Some(p),
-                _ => None,
-            })
-            .map_err(err),
-        ),
+        (ViewKind::Companies(l), r) => l.apply(req, r, |p| match p {
+            Payload::Companies(p) => Some(p),
+            _ => None,
+        }),
+        (ViewKind::Departments(d), r) => d.list.apply(req, r, |p| match p {
+            Payload::Departments(p) => Some(p),
+            _ => None,
+        }),
+        (ViewKind::ClientEmployees(e), r) => e.list.apply(req, r, |p| match p {
+            Payload::ClientEmployees(p) => Some(p),
+            _ => None,
+        }),
         // F5 on an employee: the fresh record by external id.
         (ViewKind::ClientEmployee(v), r) => match r {
             Ok(Payload::Found(Found::Employee(e))) => {

@@ -158,7 +158,7 @@ impl Feature for People {
                 }
             }
             ViewKind::Users(l) => {
-                *l = l.restarted();
+                l.refresh();
                 effects.extend(load_more(state, view));
             }
             _ => {}

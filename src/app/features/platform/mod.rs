@@ -98,19 +98,17 @@ fn on_list_loaded(
     match result {
         Ok(Payload::PlatformUsers(page)) => {
             let selected = l.rows.get(l.selected).map(|u| u.id.clone());
-            l.rows.extend(page.items);
+            l.take_page(page);
             // Pending first; the cursor stays on the user it was on.
             l.rows.sort_by_key(rank);
             if let Some(id) = selected {
                 l.selected = l.rows.iter().position(|u| u.id == id).unwrap_or(0);
             }
-            l.total = Some(page.total);
-            l.next_cursor = page.next_cursor;
             load_more(state, view)
         }
         Ok(_) => Vec::new(),
         Err(e) => {
-            l.error = Some(e.to_string());
+            l.failed(&e);
             Vec::new()
         }
     }
@@ -432,7 +430,7 @@ impl Feature for Platform {
         let view = state.top().id;
         match &mut state.top_mut().kind {
             ViewKind::PlatformUsers(l) => {
-                *l = PagedList::default();
+                l.refresh();
                 load_more(state, view)
             }
             _ => Vec::new(),

@@ -402,7 +402,7 @@ impl Feature for Review {
         let mut effects = Vec::new();
         match &mut state.top_mut().kind {
             ViewKind::Queue(q) => {
-                q.list = PagedList::default();
+                q.list.refresh();
                 effects.extend(load_more(state, view));
             }
             ViewKind::Document(d) => {

@@ -121,7 +121,7 @@ impl Feature for Staff {
         let view = state.top().id;
         match &mut state.top_mut().kind {
             ViewKind::Employees(l) => {
-                *l = l.restarted();
+                l.refresh();
                 load_more(state, view)
             }
             _ => Vec::new(),
