@@ -203,8 +203,10 @@ mod tests {
 
     #[test]
     fn a_refresh_that_fails_keeps_the_rows_and_says_so() {
-        let mut l: PagedList<u32> = PagedList::default();
-        l.loading = Some(1);
+        let mut l: PagedList<u32> = PagedList {
+            loading: Some(1),
+            ..Default::default()
+        };
         l.apply(
             1,
             Err(BackendError::Timeout {
