@@ -12,6 +12,7 @@ pub mod format;
 pub mod logging;
 pub mod onboarding;
 pub mod sandbox;
+pub mod sanitize;
 pub mod scripts;
 pub mod search;
 pub mod tui;
