@@ -56,10 +56,17 @@ pub fn default_path(sheet: &Sheet, format: Format, now: jiff::Timestamp) -> std:
 pub fn write(path: &std::path::Path, format: Format, sheet: &Sheet) -> std::io::Result<usize> {
     let bytes = match format {
         Format::Csv => {
+            // Each cell through `sanitize::csv_cell`: no control characters, and nothing a
+            // spreadsheet would run as a formula.
             let mut w = csv::Writer::from_writer(Vec::new());
-            w.write_record(&sheet.headers)?;
+            w.write_record(
+                sheet
+                    .headers
+                    .iter()
+                    .map(|h| crate::sanitize::csv_cell(h).into_owned()),
+            )?;
             for r in &sheet.rows {
-                w.write_record(r)?;
+                w.write_record(r.iter().map(|c| crate::sanitize::csv_cell(c).into_owned()))?;
             }
             w.into_inner().map_err(|e| e.into_error())?
         }

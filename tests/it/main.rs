@@ -12,6 +12,7 @@ mod federated;
 mod healthmov_api;
 mod healthmov_client;
 mod healthmov_onboarding;
+mod hostile;
 mod import;
 mod review;
 mod sandbox_api;
