@@ -109,6 +109,34 @@ mod tests {
     use super::*;
 
     #[test]
+    fn csv_cells_cannot_start_a_formula_and_phones_stay_readable() {
+        let sheet = Sheet {
+            name: "users",
+            headers: vec!["Name", "Phone", "Note"],
+            rows: vec![vec![
+                "=cmd|' /C calc'!A0".into(),
+                "+45 12 34 56 78".into(),
+                "\t-1\r\n@x".into(),
+            ]],
+        };
+        let dir = std::env::temp_dir().join(format!("backoffice-export-f-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("users.csv");
+        write(&path, Format::Csv, &sheet).unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let _ = std::fs::remove_dir_all(&dir);
+        let row: Vec<String> = csv::Reader::from_reader(text.as_bytes())
+            .records()
+            .next()
+            .unwrap()
+            .unwrap()
+            .iter()
+            .map(String::from)
+            .collect();
+        assert_eq!(row, ["'=cmd|' /C calc'!A0", "'+45 12 34 56 78", "' -1 @x"]);
+    }
+
+    #[test]
     fn json_keeps_the_screens_column_order() {
         let sheet = Sheet {
             name: "users",
