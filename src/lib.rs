@@ -8,6 +8,7 @@ pub mod clock;
 pub mod config;
 pub mod console;
 pub mod core;
+pub mod files;
 pub mod format;
 pub mod logging;
 pub mod onboarding;

@@ -176,12 +176,14 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
                         return run(state, spec.command);
                     }
                     let chosen = match palette::with_arguments(input.value(), context) {
-                        Some((spec, args)) => Some((spec.command, args.to_string())),
-                        None => matches.get(*selected).map(|s| (s.command, String::new())),
+                        Some(a) => Some((a.spec.command, a.args.to_string(), a.bang)),
+                        None => matches
+                            .get(*selected)
+                            .map(|s| (s.command, String::new(), false)),
                     };
                     state.overlay = Overlay::None;
-                    if let Some((c, args)) = chosen {
-                        return run_with(state, c, &args);
+                    if let Some((c, args, bang)) = chosen {
+                        return run_with(state, c, &args, bang);
                     }
                 }
                 _ => {
@@ -218,10 +220,10 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
 }
 
 /// A command from the palette, with what was typed after its name (see
-/// [`Command::takes_arguments`]).
-fn run_with(state: &mut State, command: Command, args: &str) -> Vec<Effect> {
+/// [`Command::takes_arguments`]) and whether the name ended in `!` (`export!` replaces).
+fn run_with(state: &mut State, command: Command, args: &str, bang: bool) -> Vec<Effect> {
     match command {
-        Command::Export => export::run(state, args),
+        Command::Export => export::run(state, args, bang),
         Command::Profile => switch_profile(state, args),
         c => run(state, c),
     }
@@ -289,7 +291,7 @@ pub fn run(state: &mut State, command: Command) -> Vec<Effect> {
             effects
         }
         Command::Copy => copy::run(state),
-        Command::Export => export::run(state, ""),
+        Command::Export => export::run(state, "", false),
         Command::Profile => switch_profile(state, ""),
         Command::Reveal => {
             reveal::ask(state);

@@ -74,10 +74,8 @@ impl Journal {
                 }
             }
         }
-        let mut file = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(path)?;
+        // Hashes of rows of personal data: the operator's only (0600, never via a symlink).
+        let mut file = crate::files::append(path)?;
         // After a cut-short last line, new keys start on a line of their own.
         if file.metadata()?.len() > 0 {
             use std::io::{Read, Seek, SeekFrom};
@@ -269,7 +267,17 @@ pub fn write_rejects(
             }
         }
     }
-    let mut w = csv::Writer::from_path(path)?;
+    // Written whole beside the old one and renamed over it: 0600, a symlink replaced rather
+    // than followed.
+    crate::files::replace(path, |file| write_rows(file, header, all))
+}
+
+fn write_rows(
+    file: &mut std::fs::File,
+    header: &[String],
+    all: Vec<(u64, Vec<String>, String)>,
+) -> std::io::Result<usize> {
+    let mut w = csv::Writer::from_writer(file);
     let cells = |r: &[String]| -> Vec<String> {
         r.iter()
             .map(|c| crate::sanitize::csv_cell(c).into_owned())
@@ -296,6 +304,7 @@ mod tests {
     #[test]
     fn rejects_hold_the_original_columns_read_again_from_the_input() {
         let dir = std::env::temp_dir().join(format!("backoffice-rejects-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         let input = dir.join("in.csv");
         std::fs::write(
@@ -309,8 +318,15 @@ mod tests {
         let parsed = super::super::import::parse(std::fs::File::open(&input).unwrap()).unwrap();
         let failed = vec![(parsed.rows[1].clone(), "refused by the server".to_string())];
         let out = dir.join("rejects.csv");
+        // What was at the rejects' path is a symlink to a file of someone else's: it is
+        // replaced, not written through.
+        let victim = dir.join("victim");
+        std::fs::write(&victim, "theirs").unwrap();
+        std::os::unix::fs::symlink(&victim, &out).unwrap();
         let n = write_rejects(&out, &input, &parsed.header, &parsed.rejected, &failed).unwrap();
         assert_eq!(n, 2);
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "theirs");
+        assert_eq!(crate::files::tests::mode(&out), 0o600);
         let text = std::fs::read_to_string(&out).unwrap();
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(
@@ -368,6 +384,9 @@ mod tests {
         std::fs::write(&path, format!("{}\n0707", hex(&key))).unwrap();
         let mut j = Journal::open(&path).unwrap();
         assert!(j.contains(&key));
+        let fresh = dir.join("fresh.imported");
+        drop(Journal::open(&fresh).unwrap());
+        assert_eq!(crate::files::tests::mode(&fresh), 0o600);
         assert_eq!(j.done.len(), 1);
         j.record([9u8; 32]).unwrap();
         drop(j);

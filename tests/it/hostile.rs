@@ -3,12 +3,8 @@
 //! `createCompany`, bunq `PUT /user-person/{id}`) and a server answers with a hostile error
 //! message; the CLI's table, stderr, `audit show`, `:export csv` and `y` come out clean.
 
-use crate::common::{TempDir, backends, sandbox};
-use backoffice::app::action::{Action, Effect};
-use backoffice::app::runner::{Backends, perform};
-use backoffice::app::state::{ProfileInfo, State};
-use backoffice::app::update;
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crate::common::{Console, TempDir, backends, sandbox};
+use crossterm::event::KeyCode;
 use std::process::{Command, Stdio};
 
 /// An OSC 52 that would put a command on the operator's clipboard, a CSI that clears the
@@ -195,72 +191,6 @@ fn audit_show_replays_hostile_reasons_and_server_messages_clean() {
     assert_clean("audit show", &text, true);
     assert_eq!(text.lines().count(), 2, "one line a record: {text:?}");
     assert!(text.contains("pasted]52;c;cm0gLXJmIH4K2J reason"), "{text}");
-}
-
-/// The console over the sandbox, calls carried out to quiescence, copies kept.
-struct Console<'a> {
-    state: State,
-    backends: &'a Backends,
-    copies: Vec<String>,
-}
-
-impl<'a> Console<'a> {
-    fn new(backends: &'a Backends) -> Console<'a> {
-        let mut profile = ProfileInfo::new("sandbox", "Unioo");
-        profile.search_sources = backends.sources().configured();
-        let state = State::new(
-            profile,
-            (160, 48),
-            std::time::Instant::now(),
-            jiff::civil::date(2026, 11, 23),
-        );
-        Console {
-            state,
-            backends,
-            copies: Vec::new(),
-        }
-    }
-
-    async fn act(&mut self, action: Action) {
-        let mut queue = vec![action];
-        while let Some(a) = queue.pop() {
-            for e in update(&mut self.state, a) {
-                match e {
-                    Effect::Call { req, call } => queue.push(Action::Loaded {
-                        req,
-                        result: perform(self.backends, call).await,
-                    }),
-                    Effect::Copy(c) => self.copies.push(c.0),
-                    _ => {}
-                }
-            }
-        }
-    }
-
-    async fn key(&mut self, code: KeyCode) {
-        self.act(Action::Key(KeyEvent::new(code, KeyModifiers::NONE)))
-            .await;
-    }
-
-    async fn text(&mut self, s: &str) {
-        for c in s.chars() {
-            self.key(KeyCode::Char(c)).await;
-        }
-    }
-
-    /// Every cell's symbol as the terminal would get it.
-    fn screen(&self) -> String {
-        let (w, h) = self.state.size;
-        let mut term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).unwrap();
-        term.draw(|f| backoffice::ui::draw(f, &self.state, &Default::default()))
-            .unwrap();
-        term.backend()
-            .buffer()
-            .content
-            .iter()
-            .map(|c| c.symbol())
-            .collect()
-    }
 }
 
 #[tokio::test]

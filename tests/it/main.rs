@@ -7,6 +7,7 @@ mod cli;
 mod common;
 mod contracts;
 mod e2e;
+mod exports;
 mod faults;
 mod federated;
 mod healthmov_api;
