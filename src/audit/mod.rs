@@ -194,6 +194,37 @@ mod tests {
     }
 
     #[test]
+    fn a_cpr_in_a_reason_or_an_error_is_masked_before_it_is_written() {
+        let path = temp_path("cpr");
+        let mut log = AuditLog::open(&path, Actor::default()).unwrap();
+        let event = Event {
+            reason: Some("caller read 010203-1234 aloud, then 0102031234".into()),
+            targets: vec!["user:7".into()],
+            ..Event::test("cpr.reveal")
+        };
+        let written = log
+            .append(
+                event,
+                Outcome::Error {
+                    message: "no match for 211062-5629".into(),
+                    request_id: None,
+                },
+            )
+            .unwrap();
+        assert_eq!(
+            written.event.reason.as_deref(),
+            Some("caller read 010203-**** aloud, then 010203-****")
+        );
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(crate::core::cpr::find_cprs(&text).is_empty(), "{text}");
+        assert!(
+            text.contains("211062-****") && !text.contains("1234"),
+            "{text}"
+        );
+        assert_eq!(verify_file(&path).unwrap(), 1, "sealed as written");
+    }
+
+    #[test]
     fn an_unwritable_directory_fails_with_the_path() {
         let e = AuditLog::open(Path::new("/proc/backoffice/audit.jsonl"), Actor::default())
             .err()
