@@ -85,10 +85,11 @@ fn dispatch(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::Key(_) => Vec::new(),
         Action::Paste(text) => {
-            // Pasted text goes to the field being typed in, as typed characters.
+            // Pasted text goes to the field being typed in, as typed characters, through
+            // `sanitize`: what was copied elsewhere may hide controls or bidi characters.
             if state.context().typing && matches!(state.overlay, Overlay::None) {
                 let feature = state.top().kind.feature();
-                for c in text.chars().filter(|c| !c.is_control()) {
+                for c in crate::sanitize::line(&text).chars() {
                     let key = KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
                     feature.on_other_key(state, key);
                 }
@@ -600,6 +601,16 @@ mod tests {
             vec![Effect::Quit],
             "Ctrl-c quits even while typing"
         );
+    }
+
+    #[test]
+    fn pasted_text_is_typed_without_controls_bidi_or_zero_width_characters() {
+        let mut s = state();
+        update(
+            &mut s,
+            Action::Paste("Ann\u{202E}\u{200B}\x1b[2J\r\nLee".into()),
+        );
+        assert_eq!(search(&s).input.value(), "Ann[2J Lee");
     }
 
     #[test]
