@@ -96,6 +96,8 @@ pub struct Profile {
     pub idle_lock_minutes: Option<u64>,
     /// The audit log file (default: the data directory's audit.jsonl).
     pub audit_log: Option<PathBuf>,
+    /// Where `:export` writes files (default: the data directory's `exports/`, made 0700).
+    pub export_dir: Option<PathBuf>,
     pub unioo: Option<GraphqlBackend>,
     pub healthmov: Option<LoginBackend>,
     /// The VASCO platform API (GraphQL, bearer token).

@@ -154,6 +154,10 @@ fn profile_info(name: String, p: &Profile, args: &ConsoleArgs) -> ProfileInfo {
     if let Some(m) = p.idle_lock_minutes {
         info.idle_lock = Duration::from_secs(m * 60).min(crate::app::state::MAX_IDLE_LOCK);
     }
+    info.export_dir = p
+        .export_dir
+        .clone()
+        .or_else(crate::files::default_export_dir);
     info
 }
 

@@ -48,7 +48,7 @@ fn main() -> std::process::ExitCode {
     match result {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("backoffice: {e:#}");
+            eprintln!("backoffice: {}", error_line(&e));
             std::process::ExitCode::FAILURE
         }
     }
@@ -59,10 +59,16 @@ fn script(result: anyhow::Result<()>) -> std::process::ExitCode {
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("backoffice: {e:#}");
+            eprintln!("backoffice: {}", error_line(&e));
             std::process::ExitCode::from(backoffice::scripts::exit_code(&e))
         }
     }
+}
+
+/// An error and its causes on one line, made safe for the terminal: they carry servers'
+/// messages, file names and what was typed.
+fn error_line(e: &anyhow::Error) -> String {
+    backoffice::sanitize::line(&format!("{e:#}")).into_owned()
 }
 
 async fn run_sandbox(opts: cli::SandboxArgs) -> anyhow::Result<()> {
@@ -113,6 +119,7 @@ fn run_audit(cmd: cli::AuditCommand) -> anyhow::Result<std::process::ExitCode> {
         cli::AuditCommand::Verify { path } => {
             let path = show::resolve(path)?;
             let (text, intact) = show::verify(&path);
+            let text = backoffice::sanitize::lines(&text);
             if intact {
                 println!("{text}");
                 Ok(std::process::ExitCode::SUCCESS)

@@ -259,7 +259,6 @@ fn person_json(p: &Person) -> Value {
     })
 }
 
-/// Columns padded to their widest cell.
 /// What table cells are judged against in a one-shot command: now, in English.
 fn shown() -> Shown<'static> {
     Shown {
@@ -268,7 +267,13 @@ fn shown() -> Shown<'static> {
     }
 }
 
+/// Columns padded to their widest cell. Every cell passes `sanitize`: names, details and
+/// reasons come from the backends.
 fn table(headers: &[&str], rows: Vec<Vec<String>>) -> String {
+    let rows: Vec<Vec<String>> = rows
+        .into_iter()
+        .map(|r| r.into_iter().map(crate::sanitize::owned).collect())
+        .collect();
     let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
     for r in &rows {
         for (w, c) in widths.iter_mut().zip(r) {

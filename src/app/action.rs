@@ -126,8 +126,13 @@ pub enum Call {
     LoadAudit,
     /// Writes a sheet to a file.
     Export {
-        /// Where the operator asked; `None`: a name made from the sheet and the time.
+        /// Where the operator asked (relative: in `dir`); `None`: a name made from the sheet
+        /// and the time, in `dir`.
         path: Option<std::path::PathBuf>,
+        /// The profile's export directory.
+        dir: Option<std::path::PathBuf>,
+        /// `:export!`: an existing file at `path` is replaced; otherwise it is refused.
+        replace: bool,
         format: super::export::Format,
         sheet: Box<super::export::Sheet>,
     },

@@ -80,11 +80,13 @@ impl<T> Column<T> {
         }
     }
 
+    /// The cell's text, through `sanitize`: what the pane, `:export` and `backoffice get`
+    /// show of a backend's values is the same safe text.
     pub fn text(&self, row: &T, shown: &Shown) -> String {
-        match self.cell {
+        crate::sanitize::owned(match self.cell {
             Cell::Plain(f) => f(row),
             Cell::Dated(f) => f(row, shown),
-        }
+        })
     }
 
     pub fn tone_of(&self, row: &T, shown: &Shown) -> Tone {
@@ -132,7 +134,7 @@ impl Sheet {
             headers: vec!["Field", "Value"],
             rows: pairs
                 .into_iter()
-                .map(|(k, v)| vec![k.to_string(), v])
+                .map(|(k, v)| vec![k.to_string(), crate::sanitize::owned(v)])
                 .collect(),
         }
     }

@@ -1,6 +1,10 @@
 //! `y`: the focused id or value to the clipboard (OSC 52, which reaches the laptop's
 //! clipboard through SSH and tmux), with a toast. A full CPR is copied only once revealed,
 //! and that copy is audited first. Free of I/O: the terminal writes the sequence.
+//!
+//! What is copied passes `sanitize` (a name from a backend may hold line breaks, escape
+//! sequences or bidi controls that would run or mislead where it is pasted), here and again in
+//! [`osc52`], which every copy goes through.
 
 use super::action::{Clip, Effect};
 use super::state::*;
@@ -28,6 +32,7 @@ pub fn run(state: &mut State) -> Vec<Effect> {
     }
     match pane.copy_target() {
         Some((label, value)) => {
+            let value = crate::sanitize::owned(value);
             state.show_toast(format!("Copied {label} {value}"));
             vec![Effect::Copy(Clip(value))]
         }
@@ -56,12 +61,12 @@ pub fn on_audited(state: &mut State, req: super::action::RequestId, ok: bool) ->
     }
 }
 
-/// The OSC 52 sequence that puts `text` on the clipboard.
+/// The OSC 52 sequence that puts `text`, sanitized, on the clipboard.
 pub fn osc52(text: &str) -> String {
     use base64::Engine;
     format!(
         "\x1b]52;c;{}\x07",
-        base64::engine::general_purpose::STANDARD.encode(text)
+        base64::engine::general_purpose::STANDARD.encode(crate::sanitize::line(text).as_bytes())
     )
 }
 
@@ -103,6 +108,8 @@ mod tests {
     #[test]
     fn osc52_carries_the_text_base64() {
         assert_eq!(osc52("2058"), "\x1b]52;c;MjA1OA==\x07");
+        // "A B" once the line break and the escape sequence are gone.
+        assert_eq!(osc52("A\r\n\x1b[2JB"), osc52("A [2JB"));
         assert_eq!(
             format!("{:?}", Clip("070761-4285".into())),
             "Clip(11 chars)"

@@ -1,5 +1,9 @@
 //! `:export csv|json [PATH]`: the current table or detail, as shown (masked values stay
 //! masked), to a file; the runner writes it and the toast says where. Free of I/O.
+//!
+//! The file goes to the profile's export directory (made 0700) unless PATH is absolute; it
+//! is made 0600 and never written through a symlink. An existing file is refused, with how to
+//! replace it: `:export! csv|json PATH`.
 
 use super::action::{Call, Effect};
 pub use super::columns::Sheet;
@@ -12,7 +16,8 @@ pub enum Format {
 }
 
 /// `export [csv|json] [PATH]`; the path is everything after the format, spaces included.
-pub fn run(state: &mut State, args: &str) -> Vec<Effect> {
+/// `replace`: typed as `export!`, an existing file at PATH is replaced.
+pub fn run(state: &mut State, args: &str, replace: bool) -> Vec<Effect> {
     let args = args.trim();
     let (word, rest) = args.split_once(' ').unwrap_or((args, ""));
     let path = Some(rest.trim()).filter(|p| !p.is_empty());
@@ -31,11 +36,14 @@ pub fn run(state: &mut State, args: &str) -> Vec<Effect> {
     let path = path.map(std::path::PathBuf::from);
     let view = state.top().id;
     let mut effects = Vec::new();
+    let dir = state.profile.export_dir.clone();
     super::requests::start(
         state,
         view,
         Call::Export {
             path,
+            dir,
+            replace,
             format,
             sheet: Box::new(sheet),
         },
@@ -44,22 +52,57 @@ pub fn run(state: &mut State, args: &str) -> Vec<Effect> {
     effects
 }
 
-/// The file an export with no path goes to: the sheet's name and the time (the runner's
-/// part: `update` reads no clock).
-pub fn default_path(sheet: &Sheet, format: Format, now: jiff::Timestamp) -> std::path::PathBuf {
-    let stamp = now.strftime("%Y%m%d-%H%M%S");
-    let ext = if format == Format::Csv { "csv" } else { "json" };
-    std::path::PathBuf::from(format!("{}-{stamp}.{ext}", sheet.name))
+impl Format {
+    pub fn word(self) -> &'static str {
+        match self {
+            Format::Csv => "csv",
+            Format::Json => "json",
+        }
+    }
 }
 
-/// Writes the sheet (the runner's part); the number of rows written.
-pub fn write(path: &std::path::Path, format: Format, sheet: &Sheet) -> std::io::Result<usize> {
+/// The file an export goes to: PATH when absolute, else in the export directory `dir`; with
+/// no PATH the sheet's name and the time (the runner's part: `update` reads no clock). `None`
+/// when there is no directory to put it in.
+pub fn target(
+    path: Option<&std::path::Path>,
+    dir: Option<&std::path::Path>,
+    sheet: &Sheet,
+    format: Format,
+    now: jiff::Timestamp,
+) -> Option<std::path::PathBuf> {
+    match (path, dir) {
+        (Some(p), _) if p.is_absolute() => Some(p.to_path_buf()),
+        (Some(p), Some(d)) => Some(d.join(p)),
+        (None, Some(d)) => {
+            let stamp = now.strftime("%Y%m%d-%H%M%S");
+            Some(d.join(format!("{}-{stamp}.{}", sheet.name, format.word())))
+        }
+        (_, None) => None,
+    }
+}
+
+/// Writes the sheet (the runner's part) to a new file, mode 0600; an existing file or a
+/// symlink at `path` is an `AlreadyExists` error unless `replace`. The number of rows written.
+pub fn write(
+    path: &std::path::Path,
+    format: Format,
+    sheet: &Sheet,
+    replace: bool,
+) -> std::io::Result<usize> {
     let bytes = match format {
         Format::Csv => {
+            // Each cell through `sanitize::csv_cell`: no control characters, and nothing a
+            // spreadsheet would run as a formula.
             let mut w = csv::Writer::from_writer(Vec::new());
-            w.write_record(&sheet.headers)?;
+            w.write_record(
+                sheet
+                    .headers
+                    .iter()
+                    .map(|h| crate::sanitize::csv_cell(h).into_owned()),
+            )?;
             for r in &sheet.rows {
-                w.write_record(r)?;
+                w.write_record(r.iter().map(|c| crate::sanitize::csv_cell(c).into_owned()))?;
             }
             w.into_inner().map_err(|e| e.into_error())?
         }
@@ -75,7 +118,12 @@ pub fn write(path: &std::path::Path, format: Format, sheet: &Sheet) -> std::io::
             serde_json::to_vec_pretty(&rows).map_err(std::io::Error::other)?
         }
     };
-    std::fs::write(path, bytes)?;
+    use std::io::Write;
+    if replace {
+        crate::files::replace_bytes(path, &bytes)?;
+    } else {
+        crate::files::write_new(path, |f| f.write_all(&bytes))?;
+    }
     Ok(sheet.rows.len())
 }
 
@@ -102,6 +150,35 @@ mod tests {
     use super::*;
 
     #[test]
+    fn csv_cells_cannot_start_a_formula_and_phones_stay_readable() {
+        let sheet = Sheet {
+            name: "users",
+            headers: vec!["Name", "Phone", "Note"],
+            rows: vec![vec![
+                "=cmd|' /C calc'!A0".into(),
+                "+45 12 34 56 78".into(),
+                "\t-1\r\n@x".into(),
+            ]],
+        };
+        let dir = std::env::temp_dir().join(format!("backoffice-export-f-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("users.csv");
+        write(&path, Format::Csv, &sheet, false).unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let _ = std::fs::remove_dir_all(&dir);
+        let row: Vec<String> = csv::Reader::from_reader(text.as_bytes())
+            .records()
+            .next()
+            .unwrap()
+            .unwrap()
+            .iter()
+            .map(String::from)
+            .collect();
+        assert_eq!(row, ["'=cmd|' /C calc'!A0", "'+45 12 34 56 78", "' -1 @x"]);
+    }
+
+    #[test]
     fn json_keeps_the_screens_column_order() {
         let sheet = Sheet {
             name: "users",
@@ -113,9 +190,10 @@ mod tests {
             ]],
         };
         let dir = std::env::temp_dir().join(format!("backoffice-export-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join("users.json");
-        assert_eq!(write(&path, Format::Json, &sheet).unwrap(), 1);
+        assert_eq!(write(&path, Format::Json, &sheet, false).unwrap(), 1);
         let text = std::fs::read_to_string(&path).unwrap();
         let _ = std::fs::remove_dir_all(&dir);
         let at = |k: &str| text.find(&format!("\"{k}\"")).unwrap();

@@ -1,14 +1,34 @@
 //! The `:` command palette: fuzzy matching (nucleo-matcher) over the registry's commands.
 
-use super::registry::{self, Context, Spec};
+use super::registry::{self, Command, Context, Spec};
 use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32Str};
 
+/// A command typed with its arguments.
+#[derive(Clone, Copy)]
+pub struct WithArguments<'a> {
+    pub spec: &'static Spec,
+    pub args: &'a str,
+    /// Named with a `!` (`export! csv PATH`): replace what is there.
+    pub bang: bool,
+}
+
 /// `export csv PATH`: a command that takes arguments, named in full, and what follows it.
-pub fn with_arguments(query: &str, ctx: Context) -> Option<(&'static Spec, &str)> {
+/// `export!` is export allowed to replace an existing file.
+pub fn with_arguments(query: &str, ctx: Context) -> Option<WithArguments<'_>> {
     let (name, args) = query.trim().split_once(' ')?;
-    let spec = registry::available(ctx).find(|s| s.name == name && s.command.takes_arguments())?;
-    Some((spec, args.trim()))
+    let (name, bang) = match name.strip_suffix('!') {
+        Some(name) => (name, true),
+        None => (name, false),
+    };
+    let spec = registry::available(ctx).find(|s| {
+        s.name == name && s.command.takes_arguments() && (!bang || s.command == Command::Export)
+    })?;
+    Some(WithArguments {
+        spec,
+        args: args.trim(),
+        bang,
+    })
 }
 
 /// A mutating command typed by its full name on a screen where read-only hides it: it is
@@ -21,8 +41,8 @@ pub fn refused(query: &str, ctx: Context) -> Option<&'static Spec> {
 
 /// The commands available here that match `query`, best first; all of them for an empty query.
 pub fn matches(query: &str, ctx: Context) -> Vec<&'static Spec> {
-    if let Some((spec, _)) = with_arguments(query, ctx) {
-        return vec![spec];
+    if let Some(a) = with_arguments(query, ctx) {
+        return vec![a.spec];
     }
     let specs: Vec<&'static Spec> = registry::available(ctx).collect();
     if query.trim().is_empty() {
@@ -50,7 +70,6 @@ pub fn matches(query: &str, ctx: Context) -> Vec<&'static Spec> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::app::registry::Command;
 
     #[test]
     fn fuzzy_finds_commands_by_name_and_description() {
@@ -68,8 +87,15 @@ mod tests {
         let found = matches("export csv /tmp/a b.csv", ctx);
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].command, Command::Export);
-        let (_, args) = with_arguments(" export  csv /tmp/a b.csv ", ctx).unwrap();
-        assert_eq!(args, "csv /tmp/a b.csv");
+        let a = with_arguments(" export  csv /tmp/a b.csv ", ctx).unwrap();
+        assert_eq!((a.args, a.bang), ("csv /tmp/a b.csv", false));
+        // `export!` replaces an existing file; no other command takes a `!`.
+        let a = with_arguments("export! json /tmp/a.json", ctx).unwrap();
+        assert_eq!(
+            (a.spec.command, a.args, a.bang),
+            (Command::Export, "json /tmp/a.json", true)
+        );
+        assert!(with_arguments("profile! prod", ctx).is_none());
         // Not for a command that takes none: the words stay a fuzzy query.
         assert!(with_arguments("users sorted", ctx).is_none());
         assert!(with_arguments("export", ctx).is_none());

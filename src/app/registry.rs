@@ -207,7 +207,7 @@ pub static REGISTRY: &[Spec] = &[
     Spec { command: Command::EndUsers, mutating: false, name: "end-users", keys: &[k('U')], description: "Investment end users (Upvest)", scope: Scope::Everywhere },
     Spec { command: Command::BankUsers, mutating: false, name: "bunq-users", keys: &[k('B')], description: "Bank end users (bunq)", scope: Scope::Everywhere },
     Spec { command: Command::Copy, mutating: false, name: "copy", keys: &[k('y')], description: "Copy the focused id to your clipboard (OSC 52)", scope: Scope::Everywhere },
-    Spec { command: Command::Export, mutating: false, name: "export", keys: &[], description: "Write this table or detail to a file: export csv|json [PATH]", scope: Scope::Everywhere },
+    Spec { command: Command::Export, mutating: false, name: "export", keys: &[], description: "Write this table or detail to a file: export csv|json [PATH]; export! replaces a file", scope: Scope::Everywhere },
     Spec { command: Command::Profile, mutating: false, name: "profile", keys: &[], description: "Switch to another profile without restarting: profile NAME", scope: Scope::Everywhere },
     Spec { command: Command::FindExternalId, mutating: false, name: "external-id", keys: &[k('x')], description: "Find on Healthmov by external id", scope: Scope::Everywhere },
     Spec { command: Command::Refresh, mutating: false, name: "refresh", keys: &[code(KeyCode::F(5)), ctrl('r')], description: "Load this screen again", scope: Scope::Everywhere },

@@ -299,15 +299,28 @@ pub async fn perform(b: &Backends, call: Call) -> Result<Payload, BackendError> 
         }
         Call::Export {
             path,
+            dir,
+            replace,
             format,
             sheet,
         } => {
-            let path = path.unwrap_or_else(|| {
-                super::export::default_path(&sheet, format, jiff::Timestamp::now())
-            });
+            let asked = path.clone();
+            let now = jiff::Timestamp::now();
+            let Some(path) =
+                super::export::target(path.as_deref(), dir.as_deref(), &sheet, format, now)
+            else {
+                return Err(BackendError::Local {
+                    what: "Export",
+                    detail: "no export directory: set export_dir, or give a full path".into(),
+                });
+            };
             let target = path.clone();
             let written = tokio::task::spawn_blocking(move || {
-                let rows = super::export::write(&path, format, &sheet)?;
+                // The export directory is made (0700) when the file goes in it.
+                if let Some(dir) = dir.as_deref().filter(|d| path.starts_with(d)) {
+                    crate::files::private_dir(dir)?;
+                }
+                let rows = super::export::write(&path, format, &sheet, replace)?;
                 // Where it went, shortest first: relative to the working directory when
                 // inside it, else absolute.
                 let full = std::path::absolute(&path).unwrap_or(path);
@@ -326,6 +339,16 @@ pub async fn perform(b: &Backends, call: Call) -> Result<Payload, BackendError> 
                 what: "Export",
                 // Short, so the status line shows it whole at 80 columns.
                 detail: match e.kind() {
+                    // Never overwritten unasked (nor written through a symlink).
+                    std::io::ErrorKind::AlreadyExists => match &asked {
+                        Some(p) => format!(
+                            "exists: {} (`:export! {} {}` replaces it)",
+                            target.display(),
+                            format.word(),
+                            p.display()
+                        ),
+                        None => format!("exists: {}", target.display()),
+                    },
                     std::io::ErrorKind::NotFound => format!("no folder for {}", target.display()),
                     std::io::ErrorKind::PermissionDenied => {
                         format!("{}: permission denied", target.display())

@@ -33,6 +33,9 @@ pub struct ProfileInfo {
     pub search_sources: Vec<crate::search::Source>,
     /// The config's profiles, for `:profile NAME`.
     pub profiles: Vec<String>,
+    /// Where `:export` writes: a file with no path, and a relative path. `None` (no data
+    /// directory, no `export_dir`): only a path given in full.
+    pub export_dir: Option<std::path::PathBuf>,
 }
 
 /// Reasons offered when the profile names none.
@@ -63,6 +66,7 @@ impl ProfileInfo {
             healthmov_user: None,
             search_sources: vec![crate::search::Source::Unioo],
             profiles: Vec::new(),
+            export_dir: None,
         }
     }
 }

@@ -85,10 +85,11 @@ fn dispatch(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::Key(_) => Vec::new(),
         Action::Paste(text) => {
-            // Pasted text goes to the field being typed in, as typed characters.
+            // Pasted text goes to the field being typed in, as typed characters, through
+            // `sanitize`: what was copied elsewhere may hide controls or bidi characters.
             if state.context().typing && matches!(state.overlay, Overlay::None) {
                 let feature = state.top().kind.feature();
-                for c in text.chars().filter(|c| !c.is_control()) {
+                for c in crate::sanitize::line(&text).chars() {
                     let key = KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
                     feature.on_other_key(state, key);
                 }
@@ -184,12 +185,14 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
                         return run(state, spec.command);
                     }
                     let chosen = match palette::with_arguments(input.value(), context) {
-                        Some((spec, args)) => Some((spec.command, args.to_string())),
-                        None => matches.get(*selected).map(|s| (s.command, String::new())),
+                        Some(a) => Some((a.spec.command, a.args.to_string(), a.bang)),
+                        None => matches
+                            .get(*selected)
+                            .map(|s| (s.command, String::new(), false)),
                     };
                     state.overlay = Overlay::None;
-                    if let Some((c, args)) = chosen {
-                        return run_with(state, c, &args);
+                    if let Some((c, args, bang)) = chosen {
+                        return run_with(state, c, &args, bang);
                     }
                 }
                 _ => {
@@ -226,10 +229,10 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
 }
 
 /// A command from the palette, with what was typed after its name (see
-/// [`Command::takes_arguments`]).
-fn run_with(state: &mut State, command: Command, args: &str) -> Vec<Effect> {
+/// [`Command::takes_arguments`]) and whether the name ended in `!` (`export!` replaces).
+fn run_with(state: &mut State, command: Command, args: &str, bang: bool) -> Vec<Effect> {
     match command {
-        Command::Export => export::run(state, args),
+        Command::Export => export::run(state, args, bang),
         Command::Profile => switch_profile(state, args),
         c => run(state, c),
     }
@@ -311,7 +314,7 @@ pub fn run(state: &mut State, command: Command) -> Vec<Effect> {
             effects
         }
         Command::Copy => copy::run(state),
-        Command::Export => export::run(state, ""),
+        Command::Export => export::run(state, "", false),
         Command::Profile => switch_profile(state, ""),
         Command::Reveal => {
             reveal::ask(state);
@@ -636,6 +639,16 @@ mod tests {
             vec![Effect::Quit],
             "Ctrl-c quits even while typing"
         );
+    }
+
+    #[test]
+    fn pasted_text_is_typed_without_controls_bidi_or_zero_width_characters() {
+        let mut s = state();
+        update(
+            &mut s,
+            Action::Paste("Ann\u{202E}\u{200B}\x1b[2J\r\nLee".into()),
+        );
+        assert_eq!(search(&s).input.value(), "Ann[2J Lee");
     }
 
     #[test]

@@ -14,7 +14,7 @@ pub use record::{Event, Outcome, Record};
 pub use verify::{VerifyError, verify_file, verify_lines};
 
 use sha2::{Digest, Sha256};
-use std::fs::{File, OpenOptions};
+use std::fs::File;
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 
@@ -101,7 +101,7 @@ impl AuditLog {
             source,
         };
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(err)?;
+            crate::files::private_dir(dir).map_err(err)?;
         }
         let mut last_hash = GENESIS.to_string();
         if path.exists() {
@@ -147,14 +147,10 @@ impl AuditLog {
     }
 }
 
+/// Only the operator reads the trail (it names targets and reasons): 0600, in a directory
+/// created 0700, never through a symlink.
 fn open_append(path: &Path) -> std::io::Result<File> {
-    use std::os::unix::fs::OpenOptionsExt;
-    // Only the operator reads the trail: it names targets and reasons.
-    OpenOptions::new()
-        .create(true)
-        .append(true)
-        .mode(0o600)
-        .open(path)
+    crate::files::append(path)
 }
 
 #[cfg(test)]
@@ -180,6 +176,52 @@ mod tests {
         let b = log.append(Event::test("second"), Outcome::Ok).unwrap();
         assert_eq!(b.prev, a.hash);
         assert_eq!(verify_file(&path).unwrap(), 2);
+    }
+
+    #[test]
+    fn the_log_is_0600_in_a_directory_made_0700_and_a_symlink_is_refused() {
+        let root = temp_path("modes").parent().unwrap().to_path_buf();
+        let path = root.join("data").join("audit.jsonl");
+        let mut log = AuditLog::open(&path, Actor::default()).unwrap();
+        log.append(Event::test("first"), Outcome::Ok).unwrap();
+        assert_eq!(crate::files::tests::mode(&path), 0o600);
+        assert_eq!(crate::files::tests::mode(path.parent().unwrap()), 0o700);
+        drop(log);
+        let link = root.join("data").join("linked.jsonl");
+        std::os::unix::fs::symlink(&path, &link).unwrap();
+        assert!(AuditLog::open(&link, Actor::default()).is_err());
+        std::fs::remove_dir_all(root).unwrap();
+    }
+
+    #[test]
+    fn a_cpr_in_a_reason_or_an_error_is_masked_before_it_is_written() {
+        let path = temp_path("cpr");
+        let mut log = AuditLog::open(&path, Actor::default()).unwrap();
+        let event = Event {
+            reason: Some("caller read 010203-1234 aloud, then 0102031234".into()),
+            targets: vec!["user:7".into()],
+            ..Event::test("cpr.reveal")
+        };
+        let written = log
+            .append(
+                event,
+                Outcome::Error {
+                    message: "no match for 211062-5629".into(),
+                    request_id: None,
+                },
+            )
+            .unwrap();
+        assert_eq!(
+            written.event.reason.as_deref(),
+            Some("caller read 010203-**** aloud, then 010203-****")
+        );
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(crate::core::cpr::find_cprs(&text).is_empty(), "{text}");
+        assert!(
+            text.contains("211062-****") && !text.contains("1234"),
+            "{text}"
+        );
+        assert_eq!(verify_file(&path).unwrap(), 1, "sealed as written");
     }
 
     #[test]

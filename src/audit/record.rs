@@ -112,7 +112,24 @@ impl Record {
         )
     }
 
-    pub fn seal(actor: &Actor, event: Event, outcome: Outcome, prev: &str) -> Record {
+    /// The record of `event` as it is written. A full CPR number typed or quoted into free
+    /// text (a reason, an error message) is masked here, the one way into the log, whichever
+    /// action built the event. Ids and the correlation are left as they are: a run of ten
+    /// digits in one is not a CPR.
+    pub fn seal(actor: &Actor, mut event: Event, outcome: Outcome, prev: &str) -> Record {
+        use crate::core::cpr::redact_cprs;
+        event.reason = event.reason.map(|r| redact_cprs(&r));
+        event.cpr_masked = event.cpr_masked.map(|c| redact_cprs(&c));
+        let outcome = match outcome {
+            Outcome::Error {
+                message,
+                request_id,
+            } => Outcome::Error {
+                message: redact_cprs(&message),
+                request_id,
+            },
+            other => other,
+        };
         let mut r = Record {
             time: jiff::Timestamp::now().to_string(),
             operator: actor.operator.clone(),

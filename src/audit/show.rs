@@ -43,7 +43,7 @@ impl Filter {
     }
 }
 
-/// One line per matching record, oldest first.
+/// One line per matching record, oldest first, each through `sanitize`.
 pub fn show(path: &Path, filter: &Filter) -> anyhow::Result<String> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
@@ -71,8 +71,10 @@ pub fn show(path: &Path, filter: &Filter) -> anyhow::Result<String> {
             }
             other => other.label().to_string(),
         };
-        out.push_str(&format!(
-            "{:>6}  {}  {:<20} {:<8} {}  {}  {}  by {}@{}\n",
+        // Reasons and servers' error messages are text from outside: one line, nothing a
+        // terminal would act on.
+        let line = format!(
+            "{:>6}  {}  {:<20} {:<8} {}  {}  {}  by {}@{}",
             i + 1,
             r.time.get(..19).unwrap_or(&r.time),
             r.event.action,
@@ -82,7 +84,9 @@ pub fn show(path: &Path, filter: &Filter) -> anyhow::Result<String> {
             r.event.reason.as_deref().unwrap_or(""),
             r.by(),
             r.host,
-        ));
+        );
+        out.push_str(&crate::sanitize::line(&line));
+        out.push('\n');
     }
     Ok(out)
 }

@@ -138,9 +138,10 @@ impl BackendError {
         }
     }
 
-    /// A server message, made safe to show and log.
+    /// A server message, made safe to show and log: CPR numbers masked, and through
+    /// `sanitize` (no control, bidi or zero-width character, one line).
     pub fn server_message(raw: &str) -> String {
-        let mut s = redact_cprs(raw.trim());
+        let mut s = redact_cprs(crate::sanitize::line(raw).trim());
         if s.chars().count() > 200 {
             s = s.chars().take(200).collect::<String>() + "…";
         }

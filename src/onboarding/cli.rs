@@ -52,13 +52,18 @@ async fn connect(args: &ConsoleArgs) -> anyhow::Result<(HealthmovClient, Option<
 pub async fn import(args: ImportArgs, console: &ConsoleArgs) -> anyhow::Result<ExitCode> {
     let path = &args.file;
     let checked = run::check(path, args.department.is_some())?;
+    // Reasons quote the file's cells and servers' messages: through `sanitize`.
     for r in &checked.rejected {
-        eprintln!("line {}: {}", r.line, r.reasons.join("; "));
+        eprintln!(
+            "line {}: {}",
+            r.line,
+            crate::sanitize::line(&r.reasons.join("; "))
+        );
     }
     if args.dry_run {
         println!(
             "{}: {} rows valid, {} rejected; nothing sent (dry run)",
-            path.display(),
+            crate::sanitize::line(&path.display().to_string()),
             checked.rows.len(),
             checked.rejected.len()
         );
@@ -105,9 +110,9 @@ pub async fn import(args: ImportArgs, console: &ConsoleArgs) -> anyhow::Result<E
     }
     let _ = client.session.logout().await;
     for (line, why) in report.bad.iter().filter(|b| b.1.starts_with("not sent")) {
-        eprintln!("line {line}: {why}");
+        eprintln!("line {line}: {}", crate::sanitize::line(why));
     }
-    println!("{}", report.summary(path));
+    println!("{}", crate::sanitize::line(&report.summary(path)));
     if report.stopped {
         return Ok(ExitCode::from(130));
     }

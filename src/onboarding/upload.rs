@@ -74,10 +74,8 @@ impl Journal {
                 }
             }
         }
-        let mut file = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(path)?;
+        // Hashes of rows of personal data: the operator's only (0600, never via a symlink).
+        let mut file = crate::files::append(path)?;
         // After a cut-short last line, new keys start on a line of their own.
         if file.metadata()?.len() > 0 {
             use std::io::{Read, Seek, SeekFrom};
@@ -232,7 +230,8 @@ pub async fn upload(
 
 /// Writes the rows that did not go in next to the input: the original columns, then the line
 /// and the reason. Rows are not kept in memory as written, so their columns are read again
-/// from `input`.
+/// from `input`. Every cell passes `sanitize::csv_cell`: the file's cells and the servers'
+/// reasons are text from outside, and a spreadsheet must not run one as a formula.
 pub fn write_rejects(
     path: &Path,
     input: &Path,
@@ -268,15 +267,30 @@ pub fn write_rejects(
             }
         }
     }
-    let mut w = csv::Writer::from_path(path)?;
+    // Written whole beside the old one and renamed over it: 0600, a symlink replaced rather
+    // than followed.
+    crate::files::replace(path, |file| write_rows(file, header, all))
+}
+
+fn write_rows(
+    file: &mut std::fs::File,
+    header: &[String],
+    all: Vec<(u64, Vec<String>, String)>,
+) -> std::io::Result<usize> {
+    let mut w = csv::Writer::from_writer(file);
+    let cells = |r: &[String]| -> Vec<String> {
+        r.iter()
+            .map(|c| crate::sanitize::csv_cell(c).into_owned())
+            .collect()
+    };
     let mut head = header.to_vec();
     head.extend(["line".to_string(), "reason".to_string()]);
-    w.write_record(&head)?;
+    w.write_record(cells(&head))?;
     let mut n = 0;
     for (line, mut record, reason) in all {
         record.resize(header.len(), String::new());
         record.extend([line.to_string(), reason]);
-        w.write_record(&record)?;
+        w.write_record(cells(&record))?;
         n += 1;
     }
     w.flush()?;
@@ -290,6 +304,7 @@ mod tests {
     #[test]
     fn rejects_hold_the_original_columns_read_again_from_the_input() {
         let dir = std::env::temp_dir().join(format!("backoffice-rejects-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         let input = dir.join("in.csv");
         std::fs::write(
@@ -303,8 +318,15 @@ mod tests {
         let parsed = super::super::import::parse(std::fs::File::open(&input).unwrap()).unwrap();
         let failed = vec![(parsed.rows[1].clone(), "refused by the server".to_string())];
         let out = dir.join("rejects.csv");
+        // What was at the rejects' path is a symlink to a file of someone else's: it is
+        // replaced, not written through.
+        let victim = dir.join("victim");
+        std::fs::write(&victim, "theirs").unwrap();
+        std::os::unix::fs::symlink(&victim, &out).unwrap();
         let n = write_rejects(&out, &input, &parsed.header, &parsed.rejected, &failed).unwrap();
         assert_eq!(n, 2);
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "theirs");
+        assert_eq!(crate::files::tests::mode(&out), 0o600);
         let text = std::fs::read_to_string(&out).unwrap();
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(
@@ -319,6 +341,41 @@ mod tests {
     }
 
     #[test]
+    fn rejects_cannot_start_a_formula_and_a_phone_stays_readable() {
+        let dir = std::env::temp_dir().join(format!("backoffice-rejects-f-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let input = dir.join("in.csv");
+        std::fs::write(
+            &input,
+            "employee_number,first_name,last_name,email,date_of_onboarding,phone\n\
+             1,\"=HYPERLINK(\"\"http://x.example.com\"\")\",@SUM(A1),bad,2026-01-01,+45 12 34 56 78\n\
+             2,\"-2+3\tx\",\"Lee\x1b]52;c;QQ==\x07\",cy@x.example.com,2026-01-01,+4512345678\n",
+        )
+        .unwrap();
+        let parsed = super::super::import::parse(std::fs::File::open(&input).unwrap()).unwrap();
+        let failed = vec![(
+            parsed.rows[0].clone(),
+            "=refused\r\nby the server".to_string(),
+        )];
+        let out = dir.join("rejects.csv");
+        write_rejects(&out, &input, &parsed.header, &parsed.rejected, &failed).unwrap();
+        let text = std::fs::read_to_string(&out).unwrap();
+        let _ = std::fs::remove_dir_all(&dir);
+        let rows: Vec<Vec<String>> = csv::Reader::from_reader(text.as_bytes())
+            .records()
+            .map(|r| r.unwrap().iter().map(String::from).collect())
+            .collect();
+        assert_eq!(rows[0][1], "'=HYPERLINK(\"http://x.example.com\")");
+        assert_eq!(rows[0][2], "'@SUM(A1)");
+        assert_eq!(rows[0][5], "'+45 12 34 56 78");
+        assert_eq!(rows[1][1], "'-2+3 x");
+        assert_eq!(rows[1][2], "Lee]52;c;QQ==");
+        assert_eq!(rows[1][5], "'+4512345678");
+        assert_eq!(rows[1][7], "'=refused by the server");
+        assert!(!text.contains('\x1b') && !text.contains('\t'), "{text:?}");
+    }
+
+    #[test]
     fn a_journal_line_cut_short_is_ignored_and_the_rest_kept() {
         let dir = std::env::temp_dir().join(format!("backoffice-journal-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
@@ -327,6 +384,9 @@ mod tests {
         std::fs::write(&path, format!("{}\n0707", hex(&key))).unwrap();
         let mut j = Journal::open(&path).unwrap();
         assert!(j.contains(&key));
+        let fresh = dir.join("fresh.imported");
+        drop(Journal::open(&fresh).unwrap());
+        assert_eq!(crate::files::tests::mode(&fresh), 0o600);
         assert_eq!(j.done.len(), 1);
         j.record([9u8; 32]).unwrap();
         drop(j);

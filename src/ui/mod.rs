@@ -39,7 +39,26 @@ pub fn draw(frame: &mut Frame, state: &State, look: &Look) {
         theme: &look.theme,
         images: &look.images,
     };
-    draw_screen(frame, &screen)
+    draw_screen(frame, &screen);
+    sanitize_cells(frame.buffer_mut());
+}
+
+/// Every cell on its way to the terminal passes `sanitize`, whichever widget drew it (tables,
+/// details, toasts, dialogs, the header's trail). ratatui already drops control characters
+/// from text; this also takes out the bidi controls and zero-width characters a cell can
+/// carry (a zero-width joiner stays with the letter before it). A cell holding an escape
+/// sequence is an image (sixel, kitty, iTerm2) that ratatui-image wrote: text never gets one
+/// into a cell, because ratatui drops ESC from every string it draws.
+pub fn sanitize_cells(buf: &mut ratatui::buffer::Buffer) {
+    for cell in &mut buf.content {
+        let symbol = cell.symbol();
+        if symbol.contains('\x1b') {
+            continue;
+        }
+        if let std::borrow::Cow::Owned(clean) = crate::sanitize::line(symbol) {
+            cell.set_symbol(if clean.is_empty() { " " } else { &clean });
+        }
+    }
 }
 
 fn draw_screen(frame: &mut Frame, state: &Screen<'_>) {
@@ -81,4 +100,40 @@ fn draw_screen(frame: &mut Frame, state: &Screen<'_>) {
     }
     widgets::status::draw(frame, status, state);
     widgets::overlay::draw(frame, state);
+}
+
+#[cfg(test)]
+mod tests {
+    use ratatui::buffer::Buffer;
+    use ratatui::layout::Rect;
+    use ratatui::widgets::{Paragraph, Widget};
+
+    fn symbols(buf: &Buffer) -> String {
+        buf.content.iter().map(|c| c.symbol()).collect()
+    }
+
+    #[test]
+    fn no_cell_keeps_a_bidi_or_zero_width_character_and_images_are_left_alone() {
+        let area = Rect::new(0, 0, 30, 1);
+        let mut buf = Buffer::empty(area);
+        Paragraph::new("Ann\u{200D}Lee \u{2067}x\u{2069} y\u{00AD}z\u{FE0F}")
+            .render(area, &mut buf);
+        let image = "\x1bPq#0;2;0;0;0~\x1b\\";
+        buf[(29, 0)].set_symbol(image);
+        assert!(
+            symbols(&buf).contains('\u{200D}') || symbols(&buf).contains('\u{00AD}'),
+            "ratatui alone keeps them: {:?}",
+            symbols(&buf)
+        );
+        super::sanitize_cells(&mut buf);
+        let shown = symbols(&buf);
+        assert!(
+            !shown[..shown.len() - image.len()]
+                .chars()
+                .any(crate::sanitize::is_unsafe),
+            "{shown:?}"
+        );
+        assert!(shown.starts_with("AnnLee x y"), "{shown:?}");
+        assert_eq!(buf[(29, 0)].symbol(), image);
+    }
 }

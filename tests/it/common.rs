@@ -176,3 +176,75 @@ pub fn shared_bunq_user() -> (serde_json::Value, String) {
         .to_string();
     (user.into(), format!("{}-{}", &tax[..6], &tax[6..]))
 }
+
+use backoffice::app::action::{Action, Effect};
+use backoffice::app::runner::perform;
+use backoffice::app::state::{ProfileInfo, State};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+/// The console over the sandbox, calls carried out to quiescence, copies kept.
+pub struct Console<'a> {
+    pub state: State,
+    pub backends: &'a Backends,
+    /// What `y` sent to the clipboard, oldest first.
+    pub copies: Vec<String>,
+}
+
+impl<'a> Console<'a> {
+    pub fn new(backends: &'a Backends) -> Console<'a> {
+        let mut profile = ProfileInfo::new("sandbox", "Unioo");
+        profile.search_sources = backends.sources().configured();
+        let state = State::new(
+            profile,
+            (160, 48),
+            std::time::Instant::now(),
+            jiff::civil::date(2026, 11, 23),
+        );
+        Console {
+            state,
+            backends,
+            copies: Vec::new(),
+        }
+    }
+
+    pub async fn act(&mut self, action: Action) {
+        let mut queue = vec![action];
+        while let Some(a) = queue.pop() {
+            for e in backoffice::app::update(&mut self.state, a) {
+                match e {
+                    Effect::Call { req, call } => queue.push(Action::Loaded {
+                        req,
+                        result: perform(self.backends, call).await,
+                    }),
+                    Effect::Copy(c) => self.copies.push(c.0),
+                    _ => {}
+                }
+            }
+        }
+    }
+
+    pub async fn key(&mut self, code: KeyCode) {
+        self.act(Action::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+            .await;
+    }
+
+    pub async fn text(&mut self, s: &str) {
+        for c in s.chars() {
+            self.key(KeyCode::Char(c)).await;
+        }
+    }
+
+    /// Every cell's symbol as the terminal would get it.
+    pub fn screen(&self) -> String {
+        let (w, h) = self.state.size;
+        let mut term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).unwrap();
+        term.draw(|f| backoffice::ui::draw(f, &self.state, &Default::default()))
+            .unwrap();
+        term.backend()
+            .buffer()
+            .content
+            .iter()
+            .map(|c| c.symbol())
+            .collect()
+    }
+}

@@ -406,3 +406,50 @@ async fn an_unwritable_audit_log_means_nothing_is_sent() {
     .unwrap_err();
     assert!(matches!(err, BackendError::Rejected { .. }));
 }
+
+/// A CPR typed into a free-text reason, through the keys and the runner: the reveal's reason
+/// and a bunq block's reason reach the audit log masked.
+#[tokio::test]
+async fn a_cpr_typed_into_a_reason_is_masked_in_the_audit_log() {
+    use crossterm::event::KeyCode;
+    let s = sandbox(300).await;
+    let tmp = TempDir::new("audit-reason-cpr");
+    let log = tmp.0.join("audit.jsonl");
+    let b = backends(&s, &log);
+    let mut c = crate::common::Console::new(&b);
+    let p = &s.world.people[4];
+    c.text(&p.cpr_text()).await;
+    c.key(KeyCode::Enter).await;
+    c.key(KeyCode::Char('R')).await;
+    c.text("caller read 010203-1234 aloud").await;
+    c.key(KeyCode::Enter).await;
+    c.key(KeyCode::Char('B')).await;
+    c.key(KeyCode::Char('b')).await;
+    c.text("card of 0102031234 stolen").await;
+    c.key(KeyCode::Enter).await;
+    c.key(KeyCode::Enter).await;
+    let rs = records(&log);
+    let reasons: Vec<(&str, &str)> = rs
+        .iter()
+        .map(|r| {
+            (
+                r.event.action.as_str(),
+                r.event.reason.as_deref().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert!(
+        reasons.contains(&("cpr.reveal", "caller read 010203-**** aloud")),
+        "{reasons:?}"
+    );
+    assert!(
+        reasons.contains(&("bank-user.block", "card of 010203-**** stolen")),
+        "{reasons:?}"
+    );
+    let text = crate::common::audit_content(&log);
+    assert!(
+        backoffice::core::cpr::find_cprs(&text).is_empty(),
+        "a full CPR in the audit log: {text}"
+    );
+    assert_eq!(verify_file(&log).unwrap(), rs.len());
+}

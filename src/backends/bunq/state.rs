@@ -50,23 +50,16 @@ impl Saved {
         })
     }
 
-    /// Writes to a temporary file made 0600, then renames it over the old one.
+    /// Writes a new 0600 file beside the old one (in a directory created 0700), then renames
+    /// it over it: a symlink there is replaced, never followed.
     pub fn save(&self, path: &Path) -> std::io::Result<()> {
-        use std::io::Write;
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir)?;
+            crate::files::private_dir(dir)?;
         }
-        let tmp = path.with_extension("tmp");
-        let mut opts = std::fs::OpenOptions::new();
-        opts.write(true).create(true).truncate(true);
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
-        let mut f = opts.open(&tmp)?;
-        #[cfg(unix)]
-        f.set_permissions(std::os::unix::fs::PermissionsExt::from_mode(0o600))?;
-        f.write_all(&serde_json::to_vec_pretty(self).expect("state serialises"))?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
+        crate::files::replace_bytes(
+            path,
+            &serde_json::to_vec_pretty(self).expect("state serialises"),
+        )
     }
 }
 
@@ -86,6 +79,8 @@ mod tests {
             use std::os::unix::fs::PermissionsExt;
             let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
             assert_eq!(mode, 0o600);
+            let mode = std::fs::metadata(&dir).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o700, "the directory it made");
         }
         assert_eq!(
             Saved::load(Some(&path), "http://a/v1", &key_hash("k1")).device_id,

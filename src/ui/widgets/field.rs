@@ -1,4 +1,5 @@
-//! Label/value lines for detail panes.
+//! Label/value lines for detail panes. Values are backends' data: they pass `sanitize`, so a
+//! line break or a tab in one is a space rather than nothing.
 
 use crate::ui::theme::Theme;
 use ratatui::style::Style;
@@ -13,7 +14,7 @@ pub fn line<'a>(t: &Theme, label: &str, value: impl Into<String>) -> Line<'a> {
 pub fn styled<'a>(t: &Theme, label: &str, value: impl Into<String>, style: Style) -> Line<'a> {
     Line::from(vec![
         Span::styled(format!("{label:<LABEL_WIDTH$}"), t.label()),
-        Span::styled(value.into(), style),
+        Span::styled(crate::sanitize::owned(value.into()), style),
     ])
 }
 
@@ -46,7 +47,7 @@ pub fn narrow_styled<'a>(
 ) -> Line<'a> {
     Line::from(vec![
         Span::styled(format!("{label:<NARROW_WIDTH$}"), t.label()),
-        Span::styled(value.into(), style),
+        Span::styled(crate::sanitize::owned(value.into()), style),
     ])
 }
 
