@@ -34,11 +34,13 @@ pub struct Actor {
 
 impl Actor {
     pub fn from_env(operator: Option<String>, profile: &str) -> Actor {
-        let os_user = std::env::var("USER")
-            .or_else(|_| std::env::var("LOGNAME"))
-            .unwrap_or_else(|_| {
-                current_uid().map_or_else(|| "unknown".into(), |u| format!("uid {u}"))
-            });
+        // The password database's name for the real user id: `$USER` is whatever the
+        // session set it to.
+        let uid = nix::unistd::getuid();
+        let os_user = match nix::unistd::User::from_uid(uid) {
+            Ok(Some(u)) => u.name,
+            _ => format!("uid {uid}"),
+        };
         let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
             .map(|h| h.trim().to_string())
             .or_else(|_| std::env::var("HOSTNAME"))
@@ -54,18 +56,6 @@ impl Actor {
             profile: profile.to_string(),
         }
     }
-}
-
-/// The real user id, read from /proc when the environment names no user.
-fn current_uid() -> Option<u32> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("Uid:"))?
-        .split_whitespace()
-        .next()?
-        .parse()
-        .ok()
 }
 
 #[derive(Debug, thiserror::Error)]

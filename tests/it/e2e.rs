@@ -231,7 +231,12 @@ fn review_reject_then_approve_from_the_keyboard_and_the_audit_chain_verifies() {
         .collect();
     let audit_dir = TempDir::new("review-audit");
     let log = audit_dir.0.join("audit.jsonl");
-    let mut c = Console::start_with("review", &["--audit-log", log.to_str().unwrap()]);
+    // `$USER` says whatever the session set: the record names the password database's user.
+    let mut c = Console::start_env(
+        "review",
+        &["--audit-log", log.to_str().unwrap()],
+        &[("USER", "mallory"), ("LOGNAME", "mallory")],
+    );
     c.wait_for("Find a person in every backend");
     c.send("\x1b");
     c.wait_for("/ search");
@@ -264,6 +269,13 @@ fn review_reject_then_approve_from_the_keyboard_and_the_audit_chain_verifies() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(String::from_utf8_lossy(&out.stdout).contains("4 records, chain intact"));
+    let records = std::fs::read_to_string(&log).unwrap();
+    let real = nix::unistd::User::from_uid(nix::unistd::getuid())
+        .unwrap()
+        .unwrap()
+        .name;
+    assert!(!records.contains("mallory"), "{records}");
+    assert!(records.contains(&format!("\"{real}\"")), "{records}");
     let shown = std::process::Command::new(env!("CARGO_BIN_EXE_backoffice"))
         .args(["audit", "show"])
         .arg(&log)
