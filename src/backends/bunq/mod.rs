@@ -100,8 +100,8 @@ impl BunqClient {
         path: &str,
         body: Option<Vec<u8>>,
         token: Option<&str>,
-        key: Option<&rsa::PrivateKey>,
-        server_key: Option<&rsa::PublicKey>,
+        key: Option<&signing::PrivateKey>,
+        server_key: Option<&signing::PublicKey>,
     ) -> Result<Answer, BackendError> {
         let request_id = new_request_id();
         let mut req = self
@@ -248,9 +248,8 @@ impl BunqClient {
         Ok((session.token, keys))
     }
 
-    async fn install(&self, key: &rsa::PrivateKey) -> Result<InstallationState, BackendError> {
-        let body =
-            serde_json::json!({ "client_public_key": signing::public_pem(&key.to_public_key()) });
+    async fn install(&self, key: &signing::PrivateKey) -> Result<InstallationState, BackendError> {
+        let body = serde_json::json!({ "client_public_key": signing::public_pem(key) });
         // No signature on the way in, and none to check on the way out: the server's key
         // arrives in this very answer.
         let a = self
@@ -278,8 +277,8 @@ impl BunqClient {
     async fn open_session(
         &self,
         installation: &InstallationState,
-        key: &rsa::PrivateKey,
-        server: &rsa::PublicKey,
+        key: &signing::PrivateKey,
+        server: &signing::PublicKey,
     ) -> Result<SessionState, BackendError> {
         let body = serde_json::json!({ "secret": self.api_key.expose_secret() });
         let a = self
@@ -450,8 +449,8 @@ impl BunqClient {
 }
 
 struct SessionKeys {
-    key: rsa::PrivateKey,
-    server: rsa::PublicKey,
+    key: signing::PrivateKey,
+    server: signing::PublicKey,
 }
 
 /// What is saved between runs, and its keys parsed once (PEM decoding an RSA key is costly),

@@ -2,8 +2,9 @@
 //! Upvest documents it): the `content-digest` of the body, the signature base built from the
 //! covered components, and Ed25519 or ECDSA P-521/SHA-512 (DER) signatures over it.
 //!
-//! The client signs with these functions and the sandbox verifies with them; the published
-//! `content-digest` vectors and the tamper tests pin them down.
+//! The client signs with these functions. The sandbox does not use them: it has its own
+//! verifier (`sandbox::upvest::signature`), and both are checked against bases written out by
+//! hand from Upvest's documentation and signed with OpenSSL (`tests/it/signature_vectors.rs`).
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
