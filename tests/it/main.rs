@@ -15,6 +15,7 @@ mod healthmov_onboarding;
 mod import;
 mod review;
 mod sandbox_api;
+mod signature_vectors;
 mod snapshots;
 mod soak;
 mod unioo_client;
