@@ -34,7 +34,7 @@ pub struct BunqClient {
     /// Ends in `/v1`.
     base: String,
     api_key: SecretString,
-    http: reqwest::Client,
+    http: super::http::LazyClient,
     settings: HttpSettings,
     state_path: Option<PathBuf>,
     state: Mutex<Live>,
@@ -66,7 +66,7 @@ impl BunqClient {
         BunqClient {
             base,
             api_key,
-            http: super::http::client(settings),
+            http: super::http::LazyClient::new(settings),
             settings,
             state_path,
             state: Mutex::new(Live { saved, keys: None }),
@@ -106,6 +106,7 @@ impl BunqClient {
         let request_id = new_request_id();
         let mut req = self
             .http
+            .get()
             .request(method, format!("{}{path}", self.base))
             .header("cache-control", "no-cache")
             .header("x-bunq-client-request-id", &request_id)

@@ -84,9 +84,10 @@ impl Bunq {
         users: usize,
         rate_window_ms: u64,
         session_timeout_secs: i64,
+        api_key: String,
     ) -> Bunq {
         Bunq {
-            api_key: format!("sandbox_{}", crate::sandbox::auth::random_hex()),
+            api_key,
             auth: Mutex::new(Sessions {
                 next_id: 70_000,
                 ..Default::default()
@@ -97,6 +98,11 @@ impl Bunq {
             forge_signatures: AtomicBool::new(false),
             seen: Default::default(),
         }
+    }
+
+    /// A fresh API key (`sandbox_<hex>`).
+    pub fn new_api_key() -> String {
+        format!("sandbox_{}", crate::sandbox::auth::random_hex())
     }
 
     /// Ends every open session, as if each had timed out.

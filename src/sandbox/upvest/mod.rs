@@ -27,17 +27,13 @@ pub struct Upvest {
 }
 
 impl Upvest {
-    pub fn new(
-        seed: u64,
-        people: usize,
-        rate_limit: u32,
-        token_ttl_secs: i64,
-    ) -> std::io::Result<Upvest> {
-        Ok(Upvest {
-            auth: auth::Auth::new(token_ttl_secs)?,
+    /// `auth`: the client and keys, made first (they are in the credentials).
+    pub fn new(auth: auth::Auth, seed: u64, people: usize, rate_limit: u32) -> Upvest {
+        Upvest {
+            auth,
             store: Mutex::new(Store::generate(seed, people)),
             limit: RateLimit::new(rate_limit),
-        })
+        }
     }
 }
 
