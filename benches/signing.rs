@@ -101,7 +101,7 @@ fn main() {
     // bunq: RSA-2048 PKCS#1 v1.5 with SHA-256 over the body (a block, as the console sends it).
     use backoffice::backends::bunq::signing as bunq;
     let key = bunq::generate();
-    let public = key.to_public_key();
+    let public = bunq::public_from_pem(&bunq::public_pem(&key)).unwrap();
     let body = br#"{"status":"BLOCKED","sub_status":"NONE"}"#;
     c.bench_function("bunq sign rsa2048", |b| {
         b.iter(|| black_box(bunq::sign(&key, body)))

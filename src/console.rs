@@ -11,7 +11,7 @@ use crate::backends::unioo;
 use crate::backends::vasco::{self, VascoClient};
 use crate::cli::ConsoleArgs;
 use crate::config::{Config, Environment, Profile};
-use crate::sandbox::{Sandbox, SandboxHandle, SandboxOptions};
+use crate::sandbox::{Credentials, Sandbox, SandboxHandle, SandboxOptions};
 use anyhow::Context;
 use secrecy::SecretString;
 use std::sync::Arc;
@@ -32,7 +32,30 @@ pub struct Setup {
     pub audit_path: Option<std::path::PathBuf>,
     pub operator: Option<String>,
     /// Kept alive while the console runs when the embedded sandbox serves it.
-    pub sandbox: Option<SandboxHandle>,
+    pub sandbox: Option<EmbeddedSandbox>,
+}
+
+/// The embedded sandbox, started beside the console's first frame: its port and credentials
+/// are there at once (clients connect and wait), its data a moment later. Dropped, it stops
+/// as soon as it is up.
+pub struct EmbeddedSandbox(tokio::task::JoinHandle<SandboxHandle>);
+
+impl EmbeddedSandbox {
+    /// Binds and makes the credentials now; generates the data and serves on a blocking
+    /// thread, so nothing waits for it but the first answers.
+    pub async fn start(opts: SandboxOptions) -> std::io::Result<(EmbeddedSandbox, Credentials)> {
+        let bound = Sandbox::bind(opts).await?;
+        let creds = bound.credentials();
+        let serving = tokio::task::spawn_blocking(move || bound.serve());
+        Ok((EmbeddedSandbox(serving), creds))
+    }
+
+    /// Waits until it serves, then stops it.
+    pub async fn stop(self) {
+        if let Ok(handle) = self.0.await {
+            drop(handle);
+        }
+    }
 }
 
 impl Setup {
@@ -264,13 +287,12 @@ async fn connect_with(args: &ConsoleArgs, loaded: &Loaded) -> anyhow::Result<Set
         }
         chosen => {
             let (name, profile) = chosen.unwrap_or_else(|| ("sandbox".into(), Profile::default()));
-            let handle = Sandbox::start(SandboxOptions {
+            let (sandbox, creds) = EmbeddedSandbox::start(SandboxOptions {
                 faults: [profile.sandbox_faults.clone(), args.sandbox_faults.clone()].concat(),
                 ..Default::default()
             })
             .await
             .context("starting the embedded sandbox")?;
-            let creds = handle.credentials();
             let c = SandboxClients::from_credentials(creds.clone())?;
             let mut info = profile_info(name, &profile, args);
             info.production = false;
@@ -279,7 +301,7 @@ async fn connect_with(args: &ConsoleArgs, loaded: &Loaded) -> anyhow::Result<Set
                 profile: info,
                 audit_path: args.audit_log.clone().or(profile.audit_log.clone()),
                 operator: profile.operator.clone(),
-                ..c.setup(Some(handle))
+                ..c.setup(Some(sandbox))
             })
         }
     }
@@ -300,7 +322,7 @@ impl SandboxClients {
     }
 
     /// From what `backoffice sandbox` prints (a sandbox in another process).
-    pub fn from_credentials(creds: crate::sandbox::Credentials) -> anyhow::Result<SandboxClients> {
+    pub fn from_credentials(creds: Credentials) -> anyhow::Result<SandboxClients> {
         let settings = HttpSettings::default();
         let unioo = GraphqlClient::new(
             unioo::NAME,
@@ -355,7 +377,7 @@ impl SandboxClients {
     }
 
     /// The console's set-up on these clients (`sandbox`: kept alive with it).
-    fn setup(&self, sandbox: Option<SandboxHandle>) -> Setup {
+    fn setup(&self, sandbox: Option<EmbeddedSandbox>) -> Setup {
         Setup {
             profile: ProfileInfo::new("sandbox", unioo::NAME),
             unioo: self.unioo.clone(),
@@ -433,7 +455,9 @@ async fn session(args: &ConsoleArgs) -> anyhow::Result<Option<String>> {
             tracing::warn!("Healthmov logout did not complete");
         }
     }
-    drop(setup.sandbox);
+    if let Some(sandbox) = setup.sandbox {
+        sandbox.stop().await;
+    }
     result
 }
 

@@ -1,6 +1,6 @@
 //! GraphQL over HTTP POST: bearer auth, HTTP and GraphQL errors mapped to [`BackendError`].
 
-use super::http::{HttpSettings, REQUEST_ID_HEADER, client, new_request_id};
+use super::http::{HttpSettings, LazyClient, REQUEST_ID_HEADER, new_request_id};
 use super::{BackendError, BoxFut};
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Serialize, de::DeserializeOwned};
@@ -32,7 +32,7 @@ pub struct GraphqlClient {
     backend: &'static str,
     url: reqwest::Url,
     auth: Arc<dyn TokenSource>,
-    http: reqwest::Client,
+    http: LazyClient,
     settings: HttpSettings,
 }
 
@@ -67,7 +67,7 @@ impl GraphqlClient {
             backend,
             url,
             auth,
-            http: client(settings),
+            http: LazyClient::new(settings),
             settings,
         }
     }
@@ -151,7 +151,7 @@ impl GraphqlClient {
         let request_id = request_id.to_string();
         let started = Instant::now();
         let backend = self.backend;
-        let mut request = self.http.post(self.url.clone());
+        let mut request = self.http.get().post(self.url.clone());
         if let Some(token) = self.auth.token().await? {
             request = request.bearer_auth(token.expose_secret());
         }

@@ -26,7 +26,45 @@ pub const USER_AGENT: &str = concat!("backoffice/", env!("CARGO_PKG_VERSION"));
 /// The header our request id travels in, so a backend's logs can be matched to ours.
 pub const REQUEST_ID_HEADER: &str = "x-request-id";
 
+/// A client for these settings, built once per process and shared (a clone shares the
+/// connection pool): building one reads and parses the system's root certificates, which
+/// takes milliseconds.
 pub fn client(settings: HttpSettings) -> reqwest::Client {
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock};
+    static BUILT: OnceLock<Mutex<HashMap<(Duration, Duration), reqwest::Client>>> = OnceLock::new();
+    let mut built = BUILT
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
+    built
+        .entry((settings.connect_timeout, settings.timeout))
+        .or_insert_with(|| build(settings))
+        .clone()
+}
+
+/// A backend's HTTP client, built on its first request rather than when the backend is set
+/// up, so the console's first frame does not wait for the root certificates.
+#[derive(Debug)]
+pub struct LazyClient {
+    settings: HttpSettings,
+    client: std::sync::OnceLock<reqwest::Client>,
+}
+
+impl LazyClient {
+    pub fn new(settings: HttpSettings) -> LazyClient {
+        LazyClient {
+            settings,
+            client: std::sync::OnceLock::new(),
+        }
+    }
+
+    pub fn get(&self) -> &reqwest::Client {
+        self.client.get_or_init(|| client(self.settings))
+    }
+}
+
+fn build(settings: HttpSettings) -> reqwest::Client {
     reqwest::Client::builder()
         .user_agent(USER_AGENT)
         .connect_timeout(settings.connect_timeout)

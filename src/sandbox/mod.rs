@@ -156,30 +156,52 @@ impl SandboxHandle {
     }
 
     pub fn credentials(&self) -> Credentials {
+        Secrets {
+            jwt: &self.keys,
+            healthmov: &self.healthmov.tokens,
+            vasco_token: &self.vasco.token,
+            upvest: &self.upvest.auth,
+            bunq_api_key: &self.bunq.api_key,
+        }
+        .credentials(self.addr)
+    }
+}
+
+/// What the credentials are made of, wherever they are kept.
+struct Secrets<'a> {
+    jwt: &'a auth::JwtKeys,
+    healthmov: &'a healthmov::auth::Tokens,
+    vasco_token: &'a str,
+    upvest: &'a upvest::auth::Auth,
+    bunq_api_key: &'a str,
+}
+
+impl Secrets<'_> {
+    fn credentials(&self, addr: SocketAddr) -> Credentials {
         Credentials {
             unioo: Endpoint {
-                url: self.unioo_url(),
-                token: self.mint_unioo_token(TOKEN_TTL_SECS),
+                url: format!("http://{addr}/unioo/graphql"),
+                token: self.jwt.mint("sandbox-operator", TOKEN_TTL_SECS),
             },
             healthmov: LoginEndpoint {
-                url: self.healthmov_url(),
-                username: self.healthmov.tokens.username.clone(),
-                password: self.healthmov.tokens.password.clone(),
+                url: format!("http://{addr}/healthmov/graphql"),
+                username: self.healthmov.username.clone(),
+                password: self.healthmov.password.clone(),
             },
             vasco: Endpoint {
-                url: self.vasco_url(),
-                token: self.vasco.token.clone(),
+                url: format!("http://{addr}/vasco/graphql"),
+                token: self.vasco_token.to_string(),
             },
             upvest: UpvestEndpoint {
-                url: self.upvest_url(),
-                client_id: self.upvest.auth.client_id.clone(),
-                client_secret: self.upvest.auth.client_secret.clone(),
-                key_id: self.upvest.auth.key_id.clone(),
-                private_key_path: self.upvest.auth.key_path.clone(),
+                url: format!("http://{addr}/upvest"),
+                client_id: self.upvest.client_id.clone(),
+                client_secret: self.upvest.client_secret.clone(),
+                key_id: self.upvest.key_id.clone(),
+                private_key_path: self.upvest.key_path.clone(),
             },
             bunq: BunqEndpoint {
-                url: self.bunq_url(),
-                api_key: self.bunq.api_key.clone(),
+                url: format!("http://{addr}/bunq/v1"),
+                api_key: self.bunq_api_key.to_string(),
             },
         }
     }
@@ -195,16 +217,89 @@ impl Drop for SandboxHandle {
 
 pub struct Sandbox;
 
+/// A sandbox whose port is bound and whose credentials are made, but which does not serve
+/// yet: clients can be set up (and connect: the kernel queues them) while [`Bound::serve`]
+/// generates the data.
+pub struct Bound {
+    opts: SandboxOptions,
+    listener: tokio::net::TcpListener,
+    addr: SocketAddr,
+    keys: Arc<auth::JwtKeys>,
+    healthmov_tokens: healthmov::auth::Tokens,
+    vasco_token: String,
+    upvest_auth: upvest::auth::Auth,
+    bunq_api_key: String,
+    api_faults: Arc<faults::ApiFaults>,
+}
+
 impl Sandbox {
     /// Generates the data, binds the listener and serves in a background task.
     pub async fn start(opts: SandboxOptions) -> std::io::Result<SandboxHandle> {
+        Ok(Sandbox::bind(opts).await?.serve())
+    }
+
+    /// Binds the listener and makes the credentials; quick (no data, no key generation).
+    /// Bad options (a fault that does not parse) are refused here.
+    pub async fn bind(opts: SandboxOptions) -> std::io::Result<Bound> {
+        let api_faults = Arc::new(faults::ApiFaults::default());
+        for spec in &opts.faults {
+            api_faults
+                .set(spec)
+                .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
+        }
+        let upvest_auth = upvest::auth::Auth::new(opts.upvest_token_ttl_secs)?;
+        let listener = tokio::net::TcpListener::bind(opts.listen).await?;
+        let addr = listener.local_addr()?;
+        Ok(Bound {
+            keys: Arc::new(auth::JwtKeys::random()),
+            healthmov_tokens: healthmov::auth::Tokens::new(opts.healthmov_token_ttl_secs),
+            vasco_token: vasco::Vasco::new_token(),
+            bunq_api_key: bunq::Bunq::new_api_key(),
+            upvest_auth,
+            api_faults,
+            listener,
+            addr,
+            opts,
+        })
+    }
+}
+
+impl Bound {
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// What [`SandboxHandle::credentials`] will give, known before the data is.
+    pub fn credentials(&self) -> Credentials {
+        Secrets {
+            jwt: &self.keys,
+            healthmov: &self.healthmov_tokens,
+            vasco_token: &self.vasco_token,
+            upvest: &self.upvest_auth,
+            bunq_api_key: &self.bunq_api_key,
+        }
+        .credentials(self.addr)
+    }
+
+    /// Generates the data and serves in a background task (call it inside a tokio runtime).
+    pub fn serve(self) -> SandboxHandle {
+        let Bound {
+            opts,
+            listener,
+            addr,
+            keys,
+            healthmov_tokens,
+            vasco_token,
+            upvest_auth,
+            bunq_api_key,
+            api_faults,
+        } = self;
         let world = Arc::new(data::World::generate(opts.seed, opts.people));
-        let keys = Arc::new(auth::JwtKeys::random());
         let review = Arc::new(review::Review::default());
         let faults = Arc::new(faults::Faults::default());
         let healthmov = Arc::new(healthmov::Healthmov::new(
             opts.seed,
-            opts.healthmov_token_ttl_secs,
+            healthmov_tokens,
             opts.healthmov_today,
         ));
         let hm = HealthmovState {
@@ -212,25 +307,20 @@ impl Sandbox {
             healthmov: healthmov.clone(),
             limit: Arc::new(ratelimit::RateLimit::new(opts.healthmov_rate_limit)),
         };
-        let vasco = Arc::new(vasco::Vasco::new(opts.seed));
+        let vasco = Arc::new(vasco::Vasco::new(opts.seed, vasco_token));
         let upvest = Arc::new(upvest::Upvest::new(
+            upvest_auth,
             opts.seed,
             40,
             opts.upvest_rate_limit,
-            opts.upvest_token_ttl_secs,
-        )?);
+        ));
         let bunq = Arc::new(bunq::Bunq::new(
             &world,
             bunq::USERS,
             opts.bunq_rate_window_ms,
             opts.bunq_session_timeout_secs,
+            bunq_api_key,
         ));
-        let api_faults = Arc::new(faults::ApiFaults::default());
-        for spec in &opts.faults {
-            api_faults
-                .set(spec)
-                .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
-        }
         let app = router(
             unioo::schema(world.clone(), review.clone(), faults.clone()),
             keys.clone(),
@@ -246,8 +336,6 @@ impl Sandbox {
             "/bunq",
             faulty(bunq::router(bunq.clone()), "bunq", &api_faults),
         );
-        let listener = tokio::net::TcpListener::bind(opts.listen).await?;
-        let addr = listener.local_addr()?;
         let (tx, rx) = oneshot::channel();
         tokio::spawn(async move {
             let served = axum::serve(listener, app)
@@ -260,7 +348,7 @@ impl Sandbox {
             }
         });
         tracing::info!(%addr, people = opts.people, "sandbox listening");
-        Ok(SandboxHandle {
+        SandboxHandle {
             addr,
             world,
             review,
@@ -272,7 +360,7 @@ impl Sandbox {
             api_faults,
             keys,
             shutdown: Some(tx),
-        })
+        }
     }
 }
 

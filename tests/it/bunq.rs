@@ -257,10 +257,10 @@ async fn a_429_is_waited_out_and_no_change_is_lost() {
 pub struct Raw {
     http: reqwest::Client,
     base: String,
-    key: rsa::PrivateKey,
+    key: signing::PrivateKey,
     pub installation: String,
     pub session: String,
-    server: rsa::PublicKey,
+    server: signing::PublicKey,
     /// The `/installation`, `/device-server` and `/session-server` answers.
     pub opened: Vec<Value>,
 }
@@ -274,7 +274,7 @@ impl Raw {
             r.header("cache-control", "no-cache")
                 .header("user-agent", "it")
         };
-        let body = json!({ "client_public_key": signing::public_pem(&key.to_public_key()) });
+        let body = json!({ "client_public_key": signing::public_pem(&key) });
         let v: Value = headers(http.post(format!("{base}/installation")))
             .json(&body)
             .send()

@@ -31,6 +31,63 @@ async fn sandbox_prints_a_working_url_and_token_as_json() {
     assert_eq!(body["data"]["users"]["totalCount"], 50);
 }
 
+/// Where OpenSSL is on this machine, if it is.
+fn openssl() -> Option<std::path::PathBuf> {
+    [
+        "/usr/bin/openssl",
+        "/usr/local/bin/openssl",
+        "/opt/homebrew/bin/openssl",
+    ]
+    .into_iter()
+    .map(std::path::PathBuf::from)
+    .find(|p| p.exists())
+}
+
+#[test]
+fn the_upvest_key_the_sandbox_prints_is_pkcs8_v1_and_openssl_reads_it() {
+    let sandbox = SandboxProcess::spawn(
+        env!("CARGO_BIN_EXE_backoffice").as_ref(),
+        &["--people", "20"],
+    )
+    .unwrap();
+    let path = sandbox.credentials.upvest.private_key_path.clone();
+    let pem = std::fs::read_to_string(&path).unwrap();
+    // RFC 5208 v1, as `openssl genpkey -algorithm ed25519` writes it: version 0 and no
+    // public key (SEQUENCE of 46 bytes: INTEGER 0, the Ed25519 OID, the 32-byte seed).
+    let body: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
+    use base64::Engine;
+    let der = base64::engine::general_purpose::STANDARD
+        .decode(body)
+        .unwrap();
+    assert!(
+        pem.starts_with("-----BEGIN PRIVATE KEY-----\n"),
+        "{}",
+        path.display()
+    );
+    assert_eq!(der.len(), 48, "a PKCS#8 v1 Ed25519 key is 48 bytes");
+    assert_eq!(&der[..5], &[0x30, 0x2e, 0x02, 0x01, 0x00], "version 0 (v1)");
+    let Some(openssl) = openssl() else {
+        eprintln!("no openssl here: the format was checked, not OpenSSL's reading");
+        return;
+    };
+    let out = Command::new(openssl)
+        .args(["pkey", "-noout", "-text_pub", "-in"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "openssl pkey refuses {}: {}",
+        path.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("ED25519 Public-Key"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
+
 #[test]
 fn a_sandbox_stopped_by_sigterm_removes_its_signing_key() {
     let sandbox = SandboxProcess::spawn(

@@ -17,6 +17,7 @@ mod hostile;
 mod import;
 mod review;
 mod sandbox_api;
+mod signature_vectors;
 mod snapshots;
 mod soak;
 mod unioo_client;

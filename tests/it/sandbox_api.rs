@@ -253,3 +253,52 @@ fn schema_file_matches_the_sandbox() {
          `cargo run -- sandbox --print-sdl unioo > schemas/unioo.graphql`"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bound_sandbox_hands_out_credentials_at_once_and_they_work_once_it_serves() {
+    use backoffice::console::SandboxClients;
+    use backoffice::sandbox::{Sandbox, SandboxOptions};
+    let bound = Sandbox::bind(SandboxOptions {
+        people: 30,
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let creds = bound.credentials();
+    // Clients are set up from the credentials before there is any data, and may ask at once:
+    // the port is bound, so the kernel queues the connection until the sandbox serves.
+    let clients = SandboxClients::from_credentials(creds.clone()).unwrap();
+    let asking = tokio::spawn(async move { clients.upvest.users(0).await });
+    let handle = bound.serve();
+    let page = asking
+        .await
+        .unwrap()
+        .expect("answered once the sandbox serves");
+    assert_eq!(page.total, 40);
+    let served = handle.credentials();
+    assert_eq!(served.upvest.url, creds.upvest.url);
+    assert_eq!(served.upvest.client_id, creds.upvest.client_id);
+    assert_eq!(
+        served.upvest.private_key_path,
+        creds.upvest.private_key_path
+    );
+    assert_eq!(served.bunq.api_key, creds.bunq.api_key);
+    assert_eq!(served.vasco.token, creds.vasco.token);
+    assert_eq!(served.healthmov.password, creds.healthmov.password);
+}
+
+#[tokio::test]
+async fn the_sandbox_keys_are_the_shipped_ones_not_generated_at_start() {
+    let (a, b) = (sandbox(10).await, sandbox(10).await);
+    let key = |s: &backoffice::sandbox::SandboxHandle| {
+        std::fs::read_to_string(s.credentials().upvest.private_key_path).unwrap()
+    };
+    let shipped = include_str!("../../assets/sandbox-keys/sandbox-upvest-ed25519.pem");
+    assert_eq!(key(&a), shipped);
+    assert_eq!(key(&b), shipped);
+    assert_eq!(
+        a.bunq.server_public_pem(),
+        include_str!("../../assets/sandbox-keys/sandbox-bunq-server-rsa2048.pub.pem")
+    );
+    assert_eq!(a.bunq.server_public_pem(), b.bunq.server_public_pem());
+}

@@ -34,7 +34,7 @@ pub struct BunqClient {
     /// Ends in `/v1`.
     base: String,
     api_key: SecretString,
-    http: reqwest::Client,
+    http: super::http::LazyClient,
     settings: HttpSettings,
     state_path: Option<PathBuf>,
     state: Mutex<Live>,
@@ -66,7 +66,7 @@ impl BunqClient {
         BunqClient {
             base,
             api_key,
-            http: super::http::client(settings),
+            http: super::http::LazyClient::new(settings),
             settings,
             state_path,
             state: Mutex::new(Live { saved, keys: None }),
@@ -100,12 +100,13 @@ impl BunqClient {
         path: &str,
         body: Option<Vec<u8>>,
         token: Option<&str>,
-        key: Option<&rsa::PrivateKey>,
-        server_key: Option<&rsa::PublicKey>,
+        key: Option<&signing::PrivateKey>,
+        server_key: Option<&signing::PublicKey>,
     ) -> Result<Answer, BackendError> {
         let request_id = new_request_id();
         let mut req = self
             .http
+            .get()
             .request(method, format!("{}{path}", self.base))
             .header("cache-control", "no-cache")
             .header("x-bunq-client-request-id", &request_id)
@@ -248,9 +249,8 @@ impl BunqClient {
         Ok((session.token, keys))
     }
 
-    async fn install(&self, key: &rsa::PrivateKey) -> Result<InstallationState, BackendError> {
-        let body =
-            serde_json::json!({ "client_public_key": signing::public_pem(&key.to_public_key()) });
+    async fn install(&self, key: &signing::PrivateKey) -> Result<InstallationState, BackendError> {
+        let body = serde_json::json!({ "client_public_key": signing::public_pem(key) });
         // No signature on the way in, and none to check on the way out: the server's key
         // arrives in this very answer.
         let a = self
@@ -278,8 +278,8 @@ impl BunqClient {
     async fn open_session(
         &self,
         installation: &InstallationState,
-        key: &rsa::PrivateKey,
-        server: &rsa::PublicKey,
+        key: &signing::PrivateKey,
+        server: &signing::PublicKey,
     ) -> Result<SessionState, BackendError> {
         let body = serde_json::json!({ "secret": self.api_key.expose_secret() });
         let a = self
@@ -450,8 +450,8 @@ impl BunqClient {
 }
 
 struct SessionKeys {
-    key: rsa::PrivateKey,
-    server: rsa::PublicKey,
+    key: signing::PrivateKey,
+    server: signing::PublicKey,
 }
 
 /// What is saved between runs, and its keys parsed once (PEM decoding an RSA key is costly),

@@ -26,7 +26,7 @@ pub struct UpvestClient {
     client_secret: SecretString,
     key_id: String,
     key: SigningKey,
-    http: reqwest::Client,
+    http: super::http::LazyClient,
     settings: HttpSettings,
     token: Mutex<Option<(SecretString, i64)>>,
     tokens_fetched: std::sync::atomic::AtomicU32,
@@ -77,7 +77,7 @@ impl UpvestClient {
             client_secret,
             key_id,
             key,
-            http: super::http::client(settings),
+            http: super::http::LazyClient::new(settings),
             settings,
             token: Mutex::new(None),
             tokens_fetched: Default::default(),
@@ -143,6 +143,7 @@ impl UpvestClient {
         let url = format!("{}{rel}{query}", self.base);
         let mut req = self
             .http
+            .get()
             .request(method, url)
             .header("signature-input", input)
             .header("signature", sig)

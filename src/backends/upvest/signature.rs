@@ -2,8 +2,9 @@
 //! Upvest documents it): the `content-digest` of the body, the signature base built from the
 //! covered components, and Ed25519 or ECDSA P-521/SHA-512 (DER) signatures over it.
 //!
-//! The client signs with these functions and the sandbox verifies with them; the published
-//! `content-digest` vectors and the tamper tests pin them down.
+//! The client signs with these functions. The sandbox does not use them: it has its own
+//! verifier (`sandbox::upvest::signature`), and both are checked against bases written out by
+//! hand from Upvest's documentation and signed with OpenSSL (`tests/it/signature_vectors.rs`).
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
@@ -111,10 +112,16 @@ impl SigningKey {
         }
     }
 
-    /// PKCS#8 PEM, encrypted with `passphrase` when given.
+    /// PKCS#8 PEM, encrypted with `passphrase` when given. An Ed25519 key is written as
+    /// PKCS#8 v1 (RFC 5208, no public key), as `openssl genpkey` writes it: OpenSSL 3 and
+    /// Python's `cryptography` refuse the v2 form with the public key embedded.
     pub fn to_pem(&self, passphrase: Option<&str>) -> String {
         let der = match self {
-            SigningKey::Ed25519(k) => k.to_pkcs8_der(),
+            SigningKey::Ed25519(k) => ed25519_dalek::pkcs8::KeypairBytes {
+                secret_key: k.to_bytes(),
+                public_key: None,
+            }
+            .to_pkcs8_der(),
             SigningKey::P521(k) => k.to_pkcs8_der(),
         }
         .expect("a key encodes");
@@ -484,6 +491,23 @@ mod tests {
             verify(&r, body, |_| Some(vk.clone()), 110, |_| true),
             Err(Refusal::NotCovered("authorization"))
         );
+    }
+
+    #[test]
+    fn an_ed25519_key_is_written_as_pkcs8_v1() {
+        let pem = SigningKey::generate_ed25519().to_pem(None);
+        let (label, der) = pkcs8::der::pem::decode_vec(pem.as_bytes()).unwrap();
+        assert_eq!(label, "PRIVATE KEY");
+        // SEQUENCE (46 bytes) { INTEGER 0 (v1), AlgorithmIdentifier { 1.3.101.112 },
+        // OCTET STRING { OCTET STRING (32 bytes) } }: no [1] public key.
+        assert_eq!(
+            der[..16],
+            [
+                0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22,
+                0x04, 0x20
+            ]
+        );
+        assert_eq!(der.len(), 48);
     }
 
     #[test]

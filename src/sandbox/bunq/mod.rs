@@ -5,9 +5,9 @@
 //! and bunq's per-endpoint rate limits.
 
 pub mod limit;
+pub mod signature;
 pub mod store;
 
-use crate::backends::bunq::signing;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Extension, FromRequestParts, Path, Query, Request, State};
@@ -16,9 +16,10 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
 use serde_json::{Value, json};
+use signature::ClientKey;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex};
 use store::{Refusal, Store, bunq_time};
 
 pub const CLIENT_AUTH: &str = "x-bunq-client-authentication";
@@ -39,7 +40,7 @@ pub const MAX_COUNT: usize = 200;
 
 struct Installation {
     id: u64,
-    client_key: rsa::PublicKey,
+    client_key: ClientKey,
     device: Option<u64>,
     /// The `X-Bunq-Client-Request-Id`s this device has sent, oldest first.
     request_ids: RequestIds,
@@ -88,8 +89,6 @@ struct Sessions {
 
 pub struct Bunq {
     pub api_key: String,
-    server_key: &'static rsa::PrivateKey,
-    server_public_pem: String,
     auth: Mutex<Sessions>,
     pub store: Mutex<Store>,
     limit: limit::Limits,
@@ -113,25 +112,16 @@ pub struct Seen {
 /// Requests kept in [`Bunq::seen`].
 const SEEN: usize = 100;
 
-/// One server key per process: RSA key generation is slow, and every sandbox in a test run
-/// may share it.
-fn server_key() -> &'static rsa::PrivateKey {
-    static KEY: OnceLock<rsa::PrivateKey> = OnceLock::new();
-    KEY.get_or_init(signing::generate)
-}
-
 impl Bunq {
     pub fn new(
         world: &crate::sandbox::data::World,
         users: usize,
         rate_window_ms: u64,
         session_timeout_secs: i64,
+        api_key: String,
     ) -> Bunq {
-        let key = server_key();
         Bunq {
-            api_key: format!("sandbox_{}", crate::sandbox::auth::random_hex()),
-            server_public_pem: signing::public_pem(&key.to_public_key()),
-            server_key: key,
+            api_key,
             auth: Mutex::new(Sessions {
                 next_id: 70_000,
                 ..Default::default()
@@ -144,6 +134,11 @@ impl Bunq {
         }
     }
 
+    /// A fresh API key (`sandbox_<hex>`).
+    pub fn new_api_key() -> String {
+        format!("sandbox_{}", crate::sandbox::auth::random_hex())
+    }
+
     /// Ends every open session, as if each had timed out.
     pub fn expire_sessions(&self) {
         let mut a = self.auth.lock().expect("sessions");
@@ -152,8 +147,9 @@ impl Bunq {
         }
     }
 
+    /// The fixed sandbox server key's public half (`assets/sandbox-keys/`).
     pub fn server_public_pem(&self) -> &str {
-        &self.server_public_pem
+        signature::SERVER_PUBLIC_PEM
     }
 }
 
@@ -339,7 +335,7 @@ fn admit(
             .get(&caller.installation)
             .ok_or_else(unauthorised)?
             .client_key;
-        if let Err(e) = signing::verify(key, body, presented) {
+        if let Err(e) = key.verify(body, presented) {
             return Err(refused(466, &format!("Request signature refused: {e}.")));
         }
     }
@@ -358,9 +354,9 @@ async fn sign_response(b: &Bunq, response: Response, request_id: Option<String>)
         .await
         .unwrap_or_default();
     let signature = if b.forge_signatures.load(Ordering::Relaxed) {
-        signing::sign(b.server_key, b"something else")
+        signature::sign(b"something else")
     } else {
-        signing::sign(b.server_key, &body)
+        signature::sign(&body)
     };
     let h = &mut parts.headers;
     if let Ok(v) = HeaderValue::from_str(&signature) {
@@ -394,7 +390,7 @@ async fn installation(State(b): State<Arc<Bunq>>, body: Bytes) -> Response {
     let Some(pem) = v["client_public_key"].as_str() else {
         return error(400, "client_public_key is required.");
     };
-    let Ok(client_key) = signing::public_from_pem(pem) else {
+    let Some(client_key) = ClientKey::from_pem(pem) else {
         return error(400, "client_public_key is not an RSA public key in PEM.");
     };
     let token = crate::sandbox::auth::random_hex();
@@ -413,7 +409,7 @@ async fn installation(State(b): State<Arc<Bunq>>, body: Bytes) -> Response {
     envelope(vec![
         json!({ "Id": { "id": id } }),
         token_object(id, &token),
-        json!({ "ServerPublicKey": { "server_public_key": b.server_public_pem } }),
+        json!({ "ServerPublicKey": { "server_public_key": b.server_public_pem() } }),
     ])
 }
 
@@ -425,7 +421,7 @@ async fn server_public_key(
     let a = b.auth.lock().expect("sessions");
     match a.installations.get(&caller.installation) {
         Some(i) if i.id == id => envelope(vec![
-            json!({ "ServerPublicKey": { "server_public_key": b.server_public_pem } }),
+            json!({ "ServerPublicKey": { "server_public_key": b.server_public_pem() } }),
         ]),
         _ => error(404, "Installation not found."),
     }

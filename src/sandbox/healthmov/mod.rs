@@ -29,14 +29,15 @@ pub struct Healthmov {
 }
 
 impl Healthmov {
-    /// `today`: a fixed day to judge access on (tests), else the real one.
-    pub fn new(seed: u64, access_ttl_secs: i64, today: Option<Date>) -> Healthmov {
+    /// `tokens`: the login, made first (it is in the credentials); `today`: a fixed day to
+    /// judge access on (tests), else the real one.
+    pub fn new(seed: u64, tokens: auth::Tokens, today: Option<Date>) -> Healthmov {
         let mut store = generate(seed);
         store.reindex();
         store.today = today;
         Healthmov {
             store: Mutex::new(store),
-            tokens: auth::Tokens::new(access_ttl_secs),
+            tokens,
         }
     }
 }

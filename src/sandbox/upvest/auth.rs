@@ -1,8 +1,12 @@
 //! Who may call the Upvest sandbox: one registered client (id, secret) with two signing keys
 //! (Ed25519 and ECDSA P-521), OAuth2 client-credentials tokens with scopes, and the nonces
 //! already seen.
+//!
+//! The keys are fixed sandbox keys shipped in `assets/sandbox-keys/` (public, made with
+//! OpenSSL), so nothing is generated at start and the private key handed out is the PKCS#8 v1
+//! file OpenSSL wrote.
 
-use crate::backends::upvest::signature::{self, SigningKey, VerifyingKey};
+use super::signature::{self, PublicKey};
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::path::PathBuf;
 use std::sync::Mutex;
@@ -14,7 +18,7 @@ pub struct Auth {
     pub client_id: String,
     pub client_secret: String,
     /// key id → public key.
-    pub keys: HashMap<String, VerifyingKey>,
+    pub keys: HashMap<String, PublicKey>,
     /// The Ed25519 key's id and its private key file (PKCS#8 PEM, mode 0600).
     pub key_id: String,
     pub key_path: PathBuf,
@@ -36,6 +40,19 @@ impl Drop for Auth {
 
 use crate::sandbox::auth::random_hex;
 
+/// The sandbox's Upvest keys (see `assets/sandbox-keys/README.md`).
+pub const ED25519_PEM: &str =
+    include_str!("../../../assets/sandbox-keys/sandbox-upvest-ed25519.pem");
+pub const ED25519_PUBLIC_PEM: &str =
+    include_str!("../../../assets/sandbox-keys/sandbox-upvest-ed25519.pub.pem");
+pub const P521_PEM: &str = include_str!("../../../assets/sandbox-keys/sandbox-upvest-p521.pem");
+pub const P521_PUBLIC_PEM: &str =
+    include_str!("../../../assets/sandbox-keys/sandbox-upvest-p521.pub.pem");
+
+fn public(pem: &str) -> PublicKey {
+    PublicKey::from_pem(pem).expect("the sandbox's shipped public keys parse")
+}
+
 pub const SCOPES: [&str; 6] = [
     "users:read",
     "users:admin",
@@ -46,10 +63,8 @@ pub const SCOPES: [&str; 6] = [
 ];
 
 impl Auth {
-    /// Generates the client and its keys; the Ed25519 private key goes to a 0600 file.
+    /// The client and its keys; the Ed25519 private key goes to a 0600 file.
     pub fn new(token_ttl_secs: i64) -> std::io::Result<Auth> {
-        let ed = SigningKey::generate_ed25519();
-        let p521 = SigningKey::generate_p521();
         let (key_id, p521_key_id) = (
             uuid::Uuid::new_v4().to_string(),
             uuid::Uuid::new_v4().to_string(),
@@ -61,18 +76,18 @@ impl Auth {
         ));
         std::fs::create_dir_all(&dir)?;
         let key_path = dir.join("upvest-signing-key.pem");
-        write_private(&key_path, &ed.to_pem(None))?;
+        write_private(&key_path, ED25519_PEM)?;
         Ok(Auth {
             client_id: uuid::Uuid::new_v4().to_string(),
             client_secret: random_hex(),
             keys: HashMap::from([
-                (key_id.clone(), ed.verifying_key()),
-                (p521_key_id.clone(), p521.verifying_key()),
+                (key_id.clone(), public(ED25519_PUBLIC_PEM)),
+                (p521_key_id.clone(), public(P521_PUBLIC_PEM)),
             ]),
             key_id,
             key_path,
             p521_key_id,
-            p521_key_pem: p521.to_pem(None),
+            p521_key_pem: P521_PEM.to_string(),
             token_ttl_secs,
             tokens: Mutex::new(HashMap::new()),
             nonces: Default::default(),
@@ -146,4 +161,24 @@ fn write_private(path: &std::path::Path, pem: &str) -> std::io::Result<()> {
         o.mode(0o600);
     }
     o.open(path)?.write_all(pem.as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ed25519_dalek::pkcs8::DecodePrivateKey as _;
+
+    #[test]
+    fn the_shipped_upvest_key_pairs_match() {
+        let ed = ed25519_dalek::SigningKey::from_pkcs8_pem(ED25519_PEM).unwrap();
+        let PublicKey::Ed25519(public_ed) = public(ED25519_PUBLIC_PEM) else {
+            panic!("the Ed25519 public key reads as another algorithm")
+        };
+        assert_eq!(ed.verifying_key(), public_ed);
+        let p521 = p521::ecdsa::SigningKey::from_pkcs8_pem(P521_PEM).unwrap();
+        let PublicKey::P521(public_p521) = public(P521_PUBLIC_PEM) else {
+            panic!("the P-521 public key reads as another algorithm")
+        };
+        assert_eq!(p521.verifying_key(), public_p521.as_ref());
+    }
 }

@@ -5,9 +5,9 @@
 //! `application/problem+json` with a request id, and 429 when a client goes too fast.
 
 pub mod auth;
+pub mod signature;
 pub mod store;
 
-use crate::backends::upvest::signature::{self, Refusal};
 use crate::sandbox::ratelimit::RateLimit;
 use axum::Router;
 use axum::body::Bytes;
@@ -27,17 +27,13 @@ pub struct Upvest {
 }
 
 impl Upvest {
-    pub fn new(
-        seed: u64,
-        people: usize,
-        rate_limit: u32,
-        token_ttl_secs: i64,
-    ) -> std::io::Result<Upvest> {
-        Ok(Upvest {
-            auth: auth::Auth::new(token_ttl_secs)?,
+    /// `auth`: the client and keys, made first (they are in the credentials).
+    pub fn new(auth: auth::Auth, seed: u64, people: usize, rate_limit: u32) -> Upvest {
+        Upvest {
+            auth,
             store: Mutex::new(Store::generate(seed, people)),
             limit: RateLimit::new(rate_limit),
-        })
+        }
     }
 }
 
@@ -153,23 +149,22 @@ fn check(
             "content-length does not match the body",
         ));
     }
-    let query = uri.query().map(|q| format!("?{q}")).unwrap_or_default();
-    let get = |n: &str| header(headers, n);
-    let request = signature::Request {
+    let received = signature::Received {
         method: method.as_str(),
         path: uri.path(),
-        query: &query,
-        header: &get,
+        query: uri.query(),
+        headers,
+        body,
     };
     let now = jiff::Timestamp::now().as_second();
     signature::verify(
-        &request,
-        body,
+        &received,
+        token_request,
         |id| u.auth.keys.get(id).cloned(),
         now,
         |n| u.auth.first_use(n),
     )
-    .map_err(|r: Refusal| problem(401, "unauthorized", format!("signature refused: {r}")))?;
+    .map_err(|r| problem(401, "unauthorized", format!("signature refused: {r}")))?;
     if client != u.auth.client_id {
         return Err(problem(401, "unauthorized", "unknown upvest-client-id"));
     }

@@ -24,12 +24,17 @@ pub struct Vasco {
 }
 
 impl Vasco {
-    pub fn new(seed: u64) -> Vasco {
-        let token = crate::sandbox::auth::random_hex();
+    /// `token`: the bearer token, made first (it is in the credentials).
+    pub fn new(seed: u64, token: String) -> Vasco {
         Vasco {
             store: Mutex::new(store::generate(seed)),
-            token: format!("vasco-{token}"),
+            token,
         }
+    }
+
+    /// A fresh bearer token (`vasco-<hex>`).
+    pub fn new_token() -> String {
+        format!("vasco-{}", crate::sandbox::auth::random_hex())
     }
 }
 
