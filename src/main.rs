@@ -45,6 +45,9 @@ fn main() -> std::process::ExitCode {
         }
         .map(|()| std::process::ExitCode::SUCCESS)
     });
+    // Whatever blocking work is left (a sandbox still generating its data, a read of a
+    // slow file) must not hold the exit up: the terminal is already restored.
+    runtime.shutdown_timeout(std::time::Duration::from_millis(500));
     match result {
         Ok(code) => code,
         Err(e) => {
