@@ -57,6 +57,14 @@ impl<T> PagedList<T> {
         self.total.is_some() && self.next_cursor.is_none()
     }
 
+    /// Where the next page starts, for APIs paged by offset (the cursor holds the number).
+    pub fn next_offset(&self) -> usize {
+        self.next_cursor
+            .as_deref()
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(0)
+    }
+
     /// Whether another page may be asked for now: none on its way and more to come.
     pub fn wants_page(&self) -> bool {
         self.loading.is_none() && !self.complete()
@@ -156,6 +164,8 @@ pub trait ListCursor {
     fn keep_visible(&mut self, rows: usize);
     /// Esc stopped the page on its way.
     fn cancelled(&mut self);
+    /// A page was asked for with request `req`.
+    fn loading(&mut self, req: RequestId);
 }
 
 impl<T> ListCursor for PagedList<T> {
@@ -176,6 +186,11 @@ impl<T> ListCursor for PagedList<T> {
                 .saturating_sub(rows)
                 .min(self.selected);
         }
+    }
+
+    fn loading(&mut self, req: RequestId) {
+        self.loading = Some(req);
+        self.error = None;
     }
 
     fn cancelled(&mut self) {

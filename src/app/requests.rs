@@ -23,6 +23,29 @@ pub fn start(state: &mut State, view: ViewId, call: Call, effects: &mut Vec<Effe
     req
 }
 
+/// Asks for the next page of `view`'s list, with the call `next` makes from the view (`None`:
+/// no page is wanted now), and marks the list as loading it.
+pub fn load_page(
+    state: &mut State,
+    view: ViewId,
+    next: impl FnOnce(&ViewKind) -> Option<Call>,
+) -> Vec<Effect> {
+    let Some(call) = state
+        .views
+        .iter()
+        .find(|v| v.id == view)
+        .and_then(|v| next(&v.kind))
+    else {
+        return Vec::new();
+    };
+    let mut effects = Vec::new();
+    let req = start(state, view, call, &mut effects);
+    if let Some(l) = state.view_mut(view).and_then(|v| v.kind.pane_mut().list()) {
+        l.loading(req);
+    }
+    effects
+}
+
 /// Forgets a request and aborts its task.
 pub fn cancel(state: &mut State, req: RequestId, effects: &mut Vec<Effect>) {
     state.requests.remove(&req);

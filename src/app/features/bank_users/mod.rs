@@ -68,24 +68,13 @@ pub fn open_id(state: &mut State, id: u64) -> Vec<Effect> {
 }
 
 pub fn load_more(state: &mut State, view: ViewId) -> Vec<Effect> {
-    let (older_id, loaded) = match state.view_mut(view).map(|v| &mut v.kind) {
-        Some(ViewKind::BankUsers(l)) if l.loading.is_none() && !l.complete() => {
-            (l.next_cursor.clone(), l.rows.len())
-        }
-        _ => return Vec::new(),
-    };
-    let mut effects = Vec::new();
-    let req = start(
-        state,
-        view,
-        Call::BankUsers { older_id, loaded },
-        &mut effects,
-    );
-    if let Some(ViewKind::BankUsers(l)) = state.view_mut(view).map(|v| &mut v.kind) {
-        l.loading = Some(req);
-        l.error = None;
-    }
-    effects
+    requests::load_page(state, view, |k| match k {
+        ViewKind::BankUsers(l) if l.wants_page() => Some(Call::BankUsers {
+            older_id: l.next_cursor.clone(),
+            loaded: l.rows.len(),
+        }),
+        _ => None,
+    })
 }
 
 fn load_user(state: &mut State, view: ViewId, id: u64) -> Vec<Effect> {

@@ -48,21 +48,12 @@ pub fn open(state: &mut State) -> Vec<Effect> {
 }
 
 pub fn load_more(state: &mut State, view: ViewId) -> Vec<Effect> {
-    let offset = match state.view_mut(view).map(|v| &mut v.kind) {
-        Some(ViewKind::EndUsers(l)) if l.loading.is_none() && !l.complete() => l
-            .next_cursor
-            .as_deref()
-            .and_then(|c| c.parse().ok())
-            .unwrap_or(0),
-        _ => return Vec::new(),
-    };
-    let mut effects = Vec::new();
-    let req = start(state, view, Call::EndUsers { offset }, &mut effects);
-    if let Some(ViewKind::EndUsers(l)) = state.view_mut(view).map(|v| &mut v.kind) {
-        l.loading = Some(req);
-        l.error = None;
-    }
-    effects
+    requests::load_page(state, view, |k| match k {
+        ViewKind::EndUsers(l) if l.wants_page() => Some(Call::EndUsers {
+            offset: l.next_offset(),
+        }),
+        _ => None,
+    })
 }
 
 /// One user by record (from the search), their checks and tax residencies loading.

@@ -65,41 +65,21 @@ fn open_employee(
 
 /// The next page of an onboarding list, unless one is on its way or it is complete.
 pub fn load_more(state: &mut State, view: ViewId) -> Vec<Effect> {
-    let call = match state.view_mut(view).map(|v| &mut v.kind) {
-        Some(ViewKind::Companies(l)) if l.loading.is_none() && !l.complete() => Call::Companies {
+    requests::load_page(state, view, |k| match k {
+        ViewKind::Companies(l) if l.wants_page() => Some(Call::Companies {
             after: l.next_cursor.clone(),
-        },
-        Some(ViewKind::Departments(d)) if d.list.loading.is_none() && !d.list.complete() => {
-            Call::Departments {
-                company_id: d.company.id.clone(),
-                company: d.company.locator.clone(),
-                after: d.list.next_cursor.clone(),
-            }
-        }
-        Some(ViewKind::ClientEmployees(e)) if e.list.loading.is_none() && !e.list.complete() => {
-            Call::ClientEmployees {
-                department: Box::new(e.department.clone()),
-                after: e.list.next_cursor.clone(),
-            }
-        }
-        _ => return Vec::new(),
-    };
-    let mut effects = Vec::new();
-    let req = start(state, view, call, &mut effects);
-    if let Some(v) = state.view_mut(view) {
-        match &mut v.kind {
-            ViewKind::Companies(l) => mark_loading(l, req),
-            ViewKind::Departments(d) => mark_loading(&mut d.list, req),
-            ViewKind::ClientEmployees(e) => mark_loading(&mut e.list, req),
-            _ => {}
-        }
-    }
-    effects
-}
-
-fn mark_loading<T>(l: &mut PagedList<T>, req: RequestId) {
-    l.loading = Some(req);
-    l.error = None;
+        }),
+        ViewKind::Departments(d) if d.list.wants_page() => Some(Call::Departments {
+            company_id: d.company.id.clone(),
+            company: d.company.locator.clone(),
+            after: d.list.next_cursor.clone(),
+        }),
+        ViewKind::ClientEmployees(e) if e.list.wants_page() => Some(Call::ClientEmployees {
+            department: Box::new(e.department.clone()),
+            after: e.list.next_cursor.clone(),
+        }),
+        _ => None,
+    })
 }
 
 /// Starts a list again from its first page, with a notice for its footer.

@@ -36,20 +36,13 @@ pub fn open_users(state: &mut State) -> Vec<Effect> {
 }
 
 fn load_more(state: &mut State, view: ViewId) -> Vec<Effect> {
-    let call = match state.view_mut(view).map(|v| &mut v.kind) {
-        Some(ViewKind::Users(l)) if l.wants_page() => Call::Users {
+    requests::load_page(state, view, |k| match k {
+        ViewKind::Users(l) if l.wants_page() => Some(Call::Users {
             after: l.next_cursor.clone(),
             sort: l.sort,
-        },
-        _ => return Vec::new(),
-    };
-    let mut effects = Vec::new();
-    let req = start(state, view, call, &mut effects);
-    if let Some(ViewKind::Users(l)) = state.view_mut(view).map(|v| &mut v.kind) {
-        l.loading = Some(req);
-        l.error = None;
-    }
-    effects
+        }),
+        _ => None,
+    })
 }
 
 /// Opens a person by id, loading; `title` stands in the breadcrumbs until they load.

@@ -11,7 +11,7 @@ use crate::app::form::{Field, Form, FormKind, PlatformForm, Stage};
 use crate::app::paging::{ListCursor, PagedList, list_rows, step};
 use crate::app::pane::{Feature, ListRow, Pane};
 use crate::app::registry::{self, Command, Context};
-use crate::app::requests::{self, start};
+use crate::app::requests::{self};
 use crate::app::state::{Overlay, State, ViewId};
 use crate::audit::Event;
 use crate::backends::BackendError;
@@ -57,21 +57,12 @@ pub fn open(state: &mut State) -> Vec<Effect> {
 
 /// The API has no filter, so every page is loaded (pending users can be anywhere).
 pub fn load_more(state: &mut State, view: ViewId) -> Vec<Effect> {
-    let offset = match state.view_mut(view).map(|v| &mut v.kind) {
-        Some(ViewKind::PlatformUsers(l)) if l.loading.is_none() && !l.complete() => l
-            .next_cursor
-            .as_deref()
-            .and_then(|c| c.parse().ok())
-            .unwrap_or(0),
-        _ => return Vec::new(),
-    };
-    let mut effects = Vec::new();
-    let req = start(state, view, Call::PlatformUsers { offset }, &mut effects);
-    if let Some(ViewKind::PlatformUsers(l)) = state.view_mut(view).map(|v| &mut v.kind) {
-        l.loading = Some(req);
-        l.error = None;
-    }
-    effects
+    requests::load_page(state, view, |k| match k {
+        ViewKind::PlatformUsers(l) if l.wants_page() => Some(Call::PlatformUsers {
+            offset: l.next_offset(),
+        }),
+        _ => None,
+    })
 }
 
 fn rank(u: &PlatformUser) -> u8 {

@@ -52,22 +52,13 @@ pub fn on_confirm_key(state: &mut State, key: crossterm::event::KeyEvent) -> Vec
 
 /// Asks for the next page of the queue, unless one is on its way or it is complete.
 pub fn load_more(state: &mut State, view: ViewId) -> Vec<Effect> {
-    let call = match state.view_mut(view).map(|v| &mut v.kind) {
-        Some(ViewKind::Queue(q)) if q.list.loading.is_none() && !q.list.complete() => {
-            Call::ReviewQueue {
-                after: q.list.next_cursor.clone(),
-                kind: q.kind,
-            }
-        }
-        _ => return Vec::new(),
-    };
-    let mut effects = Vec::new();
-    let req = crate::app::requests::start(state, view, call, &mut effects);
-    if let Some(ViewKind::Queue(q)) = state.view_mut(view).map(|v| &mut v.kind) {
-        q.list.loading = Some(req);
-        q.list.error = None;
-    }
-    effects
+    crate::app::requests::load_page(state, view, |k| match k {
+        ViewKind::Queue(q) if q.list.wants_page() => Some(Call::ReviewQueue {
+            after: q.list.next_cursor.clone(),
+            kind: q.kind,
+        }),
+        _ => None,
+    })
 }
 
 /// `f`: all kinds → photo IDs → cards → all, reloading from the first page.

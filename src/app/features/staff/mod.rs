@@ -8,7 +8,7 @@ use crate::app::form::Form;
 use crate::app::paging::{ListCursor, PagedList};
 use crate::app::pane::{Feature, ListRow, Pane};
 use crate::app::registry::{self, Command, Context};
-use crate::app::requests::{self, start};
+use crate::app::requests::{self};
 use crate::app::state::{Overlay, State, ViewId};
 use crate::audit::Event;
 use crate::backends::BackendError;
@@ -52,20 +52,13 @@ pub fn open_list(state: &mut State) -> Vec<Effect> {
 }
 
 fn load_more(state: &mut State, view: ViewId) -> Vec<Effect> {
-    let call = match state.view_mut(view).map(|v| &mut v.kind) {
-        Some(ViewKind::Employees(l)) if l.wants_page() => Call::Employees {
+    requests::load_page(state, view, |k| match k {
+        ViewKind::Employees(l) if l.wants_page() => Some(Call::Employees {
             after: l.next_cursor.clone(),
             sort: l.sort,
-        },
-        _ => return Vec::new(),
-    };
-    let mut effects = Vec::new();
-    let req = start(state, view, call, &mut effects);
-    if let Some(ViewKind::Employees(l)) = state.view_mut(view).map(|v| &mut v.kind) {
-        l.loading = Some(req);
-        l.error = None;
-    }
-    effects
+        }),
+        _ => None,
+    })
 }
 
 /// The form's call: create this employee (audited, the email masked in the record).
