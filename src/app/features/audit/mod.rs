@@ -160,3 +160,60 @@ impl Pane for AuditView {
         std::mem::take(&mut self.filtering)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::Action;
+    use crate::app::test_support::*;
+    use crate::app::update::update;
+    use crossterm::event::KeyCode;
+
+    #[test]
+    fn the_filter_keeps_keys_until_enter_and_then_the_list_has_them_again() {
+        let mut s = state();
+        key(&mut s, KeyCode::Esc);
+        key(&mut s, KeyCode::Char(':'));
+        type_text(&mut s, "audit");
+        let (req, _) = call_req(&key(&mut s, KeyCode::Enter));
+        let record = |action: &str| {
+            crate::audit::Record::seal(
+                &crate::audit::Actor::from_env(None, "t"),
+                crate::audit::Event::test(action),
+                crate::audit::Outcome::Ok,
+                "",
+            )
+        };
+        update(
+            &mut s,
+            Action::Loaded {
+                req,
+                result: Ok(Payload::Audit {
+                    records: vec![record("a.one"), record("b.two"), record("b.three")],
+                    verified: Ok(3),
+                }),
+            },
+        );
+        key(&mut s, KeyCode::Char('f'));
+        // While the filter has the keys, letters are typed into it.
+        type_text(&mut s, "b.");
+        key(&mut s, KeyCode::Enter);
+        let ViewKind::Audit(a) = &s.top().kind else {
+            panic!("still the audit trail")
+        };
+        assert_eq!(a.filter.value(), "b.");
+        assert!(!a.filtering);
+        assert_eq!(a.visible().len(), 2);
+        // After Enter, `j` moves in the list instead of typing.
+        key(&mut s, KeyCode::Char('j'));
+        let ViewKind::Audit(a) = &s.top().kind else {
+            panic!()
+        };
+        assert_eq!(a.filter.value(), "b.");
+        assert_eq!(a.selected, 1);
+        // Esc leaves the field, keeping the view.
+        key(&mut s, KeyCode::Char('f'));
+        key(&mut s, KeyCode::Esc);
+        assert!(matches!(s.top().kind, ViewKind::Audit(_)));
+    }
+}
