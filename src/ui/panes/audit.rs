@@ -62,7 +62,8 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &Screen<'_>, a: &AuditView) {
             );
         }
     }
-    let rows: Vec<crate::audit::Record> = a.visible().into_iter().cloned().collect();
+    // Borrowed, not copied: the filter's matches are drawn as they are.
+    let rows = a.visible();
     table::draw_columns(
         frame,
         list,

@@ -89,13 +89,13 @@ fn constraint(w: Width, table_width: u16) -> Constraint {
 /// `:export` and `backoffice get`. Columns that give way on a narrow table are left out;
 /// `decorate` may mark a cell (row, column index, text) without changing what it says.
 #[allow(clippy::too_many_arguments)]
-pub fn draw_columns<'a, T>(
+pub fn draw_columns<'a, T, R: std::borrow::Borrow<T>>(
     frame: &mut Frame,
     area: Rect,
     t: &Theme,
     block: Block<'a>,
     columns: &[Column<T>],
-    rows: &[T],
+    rows: &[R],
     window: Window,
     shown: &Shown,
     decorate: impl Fn(usize, usize, String) -> String,
@@ -120,7 +120,7 @@ pub fn draw_columns<'a, T>(
         rows.len(),
         window,
         |i| {
-            let r = &rows[i];
+            let r = rows[i].borrow();
             Row::new(visible.iter().map(|(j, c)| {
                 let text = decorate(i, *j, c.text(r, shown));
                 match c.tone {

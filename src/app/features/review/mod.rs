@@ -71,15 +71,9 @@ pub fn cycle_filter(state: &mut State) -> Vec<Effect> {
             Some(DocumentKind::PhotoLegitimation) => Some(DocumentKind::SocialSecurityCard),
             Some(DocumentKind::SocialSecurityCard) => None,
         };
-        if let Some(old) = q.list.loading.take() {
-            effects.push(Effect::Cancel(old));
-        }
+        let old = q.list.loading.take();
         q.list = PagedList::default();
-    }
-    for e in &effects {
-        if let Effect::Cancel(r) = e {
-            state.requests.remove(r);
-        }
+        crate::app::requests::supersede(state, old, &mut effects);
     }
     effects.extend(load_more(state, view));
     effects
