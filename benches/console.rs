@@ -292,13 +292,15 @@ fn search_round_trip(rt: &tokio::runtime::Runtime, n: usize) {
             debug_assert!(effects.is_empty());
             // What the runner does for the search call.
             let query = backoffice::search::Query::Cpr(cpr);
-            let call = Call::Search {
+            let call = Call::Search(backoffice::app::features::search::calls::Call::Ask {
                 source: backoffice::search::Source::Unioo,
                 query: query.clone(),
-            };
+            });
             let result = common::within("a CPR search", DEADLINE, perform(&c, call)).await;
             let hits = match result {
-                Ok(Payload::Hits(answer)) => answer.hits,
+                Ok(Payload::Search(backoffice::app::features::search::calls::Payload::Hits(
+                    answer,
+                ))) => answer.hits,
                 other => panic!("{other:?}"),
             };
             black_box(&hits);

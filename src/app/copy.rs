@@ -89,11 +89,13 @@ mod tests {
             &mut s,
             Action::Loaded {
                 req,
-                result: Ok(Payload::Users(crate::core::Page {
-                    items: vec![p.clone()],
-                    total: 1,
-                    next_cursor: None,
-                })),
+                result: Ok(Payload::People(
+                    crate::app::features::people::calls::Payload::Users(crate::core::Page {
+                        items: vec![p.clone()],
+                        total: 1,
+                        next_cursor: None,
+                    }),
+                )),
             },
         );
         let effects = key(&mut s, KeyCode::Char('y'));

@@ -5,9 +5,10 @@
 //! is made 0600 and never written through a symlink. An existing file is refused, with how to
 //! replace it: `:export! csv|json PATH`.
 
-use super::action::{Call, Effect};
+use super::action::{Call, Effect, Payload};
 pub use super::columns::Sheet;
 use super::state::*;
+use crate::backends::BackendError;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -40,13 +41,13 @@ pub fn run(state: &mut State, args: &str, replace: bool) -> Vec<Effect> {
     super::requests::start(
         state,
         view,
-        Call::Export {
+        Call::Export(Box::new(ExportCall {
             path,
             dir,
             replace,
             format,
-            sheet: Box::new(sheet),
-        },
+            sheet,
+        })),
         &mut effects,
     );
     effects
@@ -142,6 +143,85 @@ impl serde::Serialize for JsonRow<'_> {
             map.serialize_entry(h, v)?;
         }
         map.end()
+    }
+}
+
+/// Where and how a sheet is written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExportCall {
+    /// Where the operator asked (relative: in `dir`); `None`: a name made from the sheet and
+    /// the time, in `dir`.
+    pub path: Option<std::path::PathBuf>,
+    /// The profile's export directory.
+    pub dir: Option<std::path::PathBuf>,
+    /// `:export!`: an existing file at `path` is replaced; otherwise it is refused.
+    pub replace: bool,
+    pub format: Format,
+    pub sheet: Sheet,
+}
+
+/// Writes the sheet off the async threads; the error says where and why, short enough for
+/// the status line at 80 columns.
+pub async fn perform(call: ExportCall) -> Result<Payload, BackendError> {
+    let ExportCall {
+        path,
+        dir,
+        replace,
+        format,
+        sheet,
+    } = call;
+    {
+        let asked = path.clone();
+        let now = jiff::Timestamp::now();
+        let Some(path) = target(path.as_deref(), dir.as_deref(), &sheet, format, now) else {
+            return Err(BackendError::Local {
+                what: "Export",
+                detail: "no export directory: set export_dir, or give a full path".into(),
+            });
+        };
+        let target = path.clone();
+        let written = tokio::task::spawn_blocking(move || {
+            // The export directory is made (0700) when the file goes in it.
+            if let Some(dir) = dir.as_deref().filter(|d| path.starts_with(d)) {
+                crate::files::private_dir(dir)?;
+            }
+            let rows = write(&path, format, &sheet, replace)?;
+            // Where it went, shortest first: relative to the working directory when
+            // inside it, else absolute.
+            let full = std::path::absolute(&path).unwrap_or(path);
+            let shown = std::env::current_dir()
+                .ok()
+                .and_then(|d| full.strip_prefix(d).ok().map(std::path::Path::to_path_buf))
+                .unwrap_or(full);
+            Ok::<_, std::io::Error>((shown, rows))
+        })
+        .await
+        .map_err(|e| BackendError::Local {
+            what: "Export",
+            detail: e.to_string(),
+        })?;
+        let (path, rows) = written.map_err(|e| BackendError::Local {
+            what: "Export",
+            // Short, so the status line shows it whole at 80 columns.
+            detail: match e.kind() {
+                // Never overwritten unasked (nor written through a symlink).
+                std::io::ErrorKind::AlreadyExists => match &asked {
+                    Some(p) => format!(
+                        "exists: {} (`:export! {} {}` replaces it)",
+                        target.display(),
+                        format.word(),
+                        p.display()
+                    ),
+                    None => format!("exists: {}", target.display()),
+                },
+                std::io::ErrorKind::NotFound => format!("no folder for {}", target.display()),
+                std::io::ErrorKind::PermissionDenied => {
+                    format!("{}: permission denied", target.display())
+                }
+                _ => format!("{}: {e}", target.display()),
+            },
+        })?;
+        Ok(Payload::Exported { path, rows })
     }
 }
 

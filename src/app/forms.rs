@@ -131,11 +131,13 @@ mod tests {
             &mut s,
             Action::Loaded {
                 req,
-                result: Ok(Payload::Employees(Page {
-                    items: vec![],
-                    total: 0,
-                    next_cursor: None,
-                })),
+                result: Ok(Payload::Staff(
+                    crate::app::features::staff::calls::Payload::Page(Page {
+                        items: vec![],
+                        total: 0,
+                        next_cursor: None,
+                    }),
+                )),
             },
         );
         s
@@ -174,12 +176,12 @@ mod tests {
         key(&mut s, KeyCode::Enter);
         assert_eq!(form(&s).stage, Stage::Confirming);
         let (req, call) = call_req(&key(&mut s, KeyCode::Enter));
-        let Call::CreateEmployee {
+        let Call::Staff(crate::app::features::staff::calls::Call::Create {
             email,
             first_name,
             last_name,
             audit,
-        } = call
+        }) = call
         else {
             panic!()
         };
@@ -202,12 +204,17 @@ mod tests {
             &mut s,
             Action::Loaded {
                 req,
-                result: Ok(Payload::EmployeeCreated(Box::new(created))),
+                result: Ok(Payload::Staff(
+                    crate::app::features::staff::calls::Payload::Created(Box::new(created)),
+                )),
             },
         );
         assert!(matches!(s.overlay, Overlay::None));
         assert!(
-            matches!(call_req(&effects).1, Call::Employees { after: None, .. }),
+            matches!(
+                call_req(&effects).1,
+                Call::Staff(crate::app::features::staff::calls::Call::Page { after: None, .. })
+            ),
             "the list reloads"
         );
         let ViewKind::Employees(l) = &s.top().kind else {

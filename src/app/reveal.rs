@@ -2,7 +2,7 @@
 //! with a CPR offers it through `Pane::revealable`; copying a revealed CPR is audited the
 //! same way (see `copy`).
 
-use super::action::{Call, Effect, RequestId};
+use super::action::{Call, Effect, Payload, RequestId};
 use super::requests::start;
 use super::state::{Overlay, State, ViewId};
 use crate::audit::Event;
@@ -72,4 +72,23 @@ pub fn audit_cpr(
         },
         effects,
     )
+}
+
+/// Writes the reveal's records (intent and done) before the number may show; a log that
+/// cannot be written refuses it.
+pub async fn perform(
+    b: &super::backends::Backends,
+    audit: Box<Event>,
+) -> Result<Payload, crate::backends::BackendError> {
+    use super::backends::audit_refusal;
+    use crate::audit::Outcome;
+    let log = b.audit.clone();
+    tokio::task::spawn_blocking(move || {
+        log.append(&audit, Outcome::Intent)?;
+        log.append(&audit, Outcome::Ok)
+    })
+    .await
+    .map_err(|e| audit_refusal(e.to_string()))?
+    .map_err(audit_refusal)?;
+    Ok(Payload::Revealed)
 }

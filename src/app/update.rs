@@ -485,21 +485,23 @@ mod tests {
 
     /// Unioo's answer: these people.
     fn found(people: &[PersonSummary]) -> Result<Payload, BackendError> {
-        Ok(Payload::Hits(crate::search::sources::Answer {
-            hits: people
-                .iter()
-                .map(|p| crate::search::Hit {
-                    source: crate::search::Source::Unioo,
-                    name: p.full_name(),
-                    email: None,
-                    cpr: None,
-                    detail: String::new(),
-                    target: crate::search::Target::UniooPerson(p.id),
-                    group: 0,
-                })
-                .collect(),
-            capped: false,
-        }))
+        Ok(Payload::Search(
+            crate::app::features::search::calls::Payload::Hits(crate::search::sources::Answer {
+                hits: people
+                    .iter()
+                    .map(|p| crate::search::Hit {
+                        source: crate::search::Source::Unioo,
+                        name: p.full_name(),
+                        email: None,
+                        cpr: None,
+                        detail: String::new(),
+                        target: crate::search::Target::UniooPerson(p.id),
+                        group: 0,
+                    })
+                    .collect(),
+                capped: false,
+            }),
+        ))
     }
 
     fn search(s: &State) -> &SearchView {
@@ -534,10 +536,10 @@ mod tests {
         type_text(&mut s, "2110620629");
         let effects = key(&mut s, KeyCode::Enter);
         let (_, call) = call_req(&effects);
-        let Call::Search {
+        let Call::Search(crate::app::features::search::calls::Call::Ask {
             query: crate::search::Query::Cpr(cpr),
             ..
-        } = call
+        }) = call
         else {
             panic!("{call:?}")
         };
@@ -562,7 +564,10 @@ mod tests {
                 result: found(std::slice::from_ref(&p)),
             },
         );
-        assert_eq!(call_req(&effects).1, Call::Person(p.id));
+        assert_eq!(
+            call_req(&effects).1,
+            Call::People(crate::app::features::people::calls::Call::Person(p.id))
+        );
         assert!(
             matches!(&s.top().kind, ViewKind::Person(v) if v.id == p.id && v.title == "Anne Test")
         );
@@ -585,7 +590,10 @@ mod tests {
         assert_eq!(search(&s).focus, SearchFocus::Results);
         key(&mut s, KeyCode::Down);
         let effects = key(&mut s, KeyCode::Enter);
-        assert!(matches!(call_req(&effects).1, Call::Person(_)));
+        assert!(matches!(
+            call_req(&effects).1,
+            Call::People(crate::app::features::people::calls::Call::Person(_))
+        ));
         assert!(matches!(&s.top().kind, ViewKind::Person(v) if v.title == "B Test"));
     }
 
@@ -658,10 +666,10 @@ mod tests {
         let (req, call) = call_req(&key(&mut s, KeyCode::Char('u')));
         assert_eq!(
             call,
-            Call::Users {
+            Call::People(crate::app::features::people::calls::Call::Users {
                 after: None,
                 sort: Sort::default()
-            }
+            })
         );
         let page = |n: usize, next: Option<&str>| Page {
             items: (0..n).map(|i| person(&format!("P{i}"))).collect(),
@@ -672,7 +680,9 @@ mod tests {
             &mut s,
             Action::Loaded {
                 req,
-                result: Ok(Payload::Users(page(100, Some("c1")))),
+                result: Ok(Payload::People(
+                    crate::app::features::people::calls::Payload::Users(page(100, Some("c1"))),
+                )),
             },
         );
         // Near the top: no request.
@@ -682,10 +692,10 @@ mod tests {
         let (req2, call) = call_req(&effects);
         assert_eq!(
             call,
-            Call::Users {
+            Call::People(crate::app::features::people::calls::Call::Users {
                 after: Some("c1".into()),
                 sort: Sort::default()
-            }
+            })
         );
         assert!(
             key(&mut s, KeyCode::Up).is_empty(),
@@ -695,7 +705,9 @@ mod tests {
             &mut s,
             Action::Loaded {
                 req: req2,
-                result: Ok(Payload::Users(page(150, None))),
+                result: Ok(Payload::People(
+                    crate::app::features::people::calls::Payload::Users(page(150, None)),
+                )),
             },
         );
         let ViewKind::Users(l) = &s.top().kind else {
@@ -728,7 +740,10 @@ mod tests {
             key: SortKey::Name,
             descending: true,
         };
-        assert_eq!(call_req(&effects).1, Call::Users { after: None, sort });
+        assert_eq!(
+            call_req(&effects).1,
+            Call::People(crate::app::features::people::calls::Call::Users { after: None, sort })
+        );
     }
 
     #[test]
@@ -742,10 +757,14 @@ mod tests {
         // bunq, Upvest, VASCO asked. Upvest answers, VASCO is down, bunq keeps everyone waiting.
         let answer = |req| Action::Loaded {
             req,
-            result: Ok(Payload::Hits(crate::search::sources::Answer {
-                hits: Vec::new(),
-                capped: false,
-            })),
+            result: Ok(Payload::Search(
+                crate::app::features::search::calls::Payload::Hits(
+                    crate::search::sources::Answer {
+                        hits: Vec::new(),
+                        capped: false,
+                    },
+                ),
+            )),
         };
         update(&mut s, answer(c[1].0));
         update(
@@ -833,7 +852,9 @@ mod tests {
         assert!(s.last_error.is_some());
         // F5: the same search, to the same backend, answers this time.
         let (req, _) = call_req(&key(&mut s, KeyCode::F(5)));
-        let hits = Payload::Hits(crate::search::sources::Answer::default());
+        let hits = Payload::Search(crate::app::features::search::calls::Payload::Hits(
+            crate::search::sources::Answer::default(),
+        ));
         update(
             &mut s,
             Action::Loaded {
@@ -854,7 +875,10 @@ mod tests {
             key(&mut s, KeyCode::Char(c));
         }
         let effects = key(&mut s, KeyCode::Enter);
-        assert!(matches!(call_req(&effects).1, Call::Employees { .. }));
+        assert!(matches!(
+            call_req(&effects).1,
+            Call::Staff(crate::app::features::staff::calls::Call::Page { .. })
+        ));
         assert!(matches!(s.overlay, Overlay::None));
         assert!(matches!(s.top().kind, ViewKind::Employees(_)));
     }
@@ -923,11 +947,13 @@ mod tests {
             &mut s,
             Action::Loaded {
                 req,
-                result: Ok(Payload::BankUsers(Page {
-                    items: (1..=n).map(bank_user).collect(),
-                    total: n as usize,
-                    next_cursor: None,
-                })),
+                result: Ok(Payload::BankUsers(
+                    crate::app::features::bank_users::calls::Payload::Page(Page {
+                        items: (1..=n).map(bank_user).collect(),
+                        total: n as usize,
+                        next_cursor: None,
+                    }),
+                )),
             },
         );
         s
@@ -1017,11 +1043,13 @@ mod tests {
             &mut s,
             Action::Loaded {
                 req,
-                result: Ok(Payload::Queue(Page {
-                    items,
-                    total: 200,
-                    next_cursor: None,
-                })),
+                result: Ok(Payload::Review(
+                    crate::app::features::review::calls::Payload::Queue(Page {
+                        items,
+                        total: 200,
+                        next_cursor: None,
+                    }),
+                )),
             },
         );
         key(&mut s, KeyCode::Char('G'));

@@ -281,7 +281,7 @@ async fn the_console_runner_streams_progress_and_reports() {
         assert_eq!(checked.rejected.len(), bad.len());
         runner.run(Effect::Call {
             req: 7,
-            call: Call::Import {
+            call: Call::Onboarding(backoffice::app::features::onboarding::calls::Call::Import {
                 checked: Box::new(checked),
                 company_id: company.clone(),
                 department_id: Some(department.clone()),
@@ -291,7 +291,7 @@ async fn the_console_runner_streams_progress_and_reports() {
                     correlation: format!("c{round}"),
                     ..Default::default()
                 }),
-            },
+            }),
         });
         let mut progress = 0;
         let report = loop {
@@ -305,7 +305,10 @@ async fn the_console_runner_streams_progress_and_reports() {
                 }
                 Action::Loaded {
                     req: 7,
-                    result: Ok(Payload::Imported(r)),
+                    result:
+                        Ok(Payload::Onboarding(
+                            backoffice::app::features::onboarding::calls::Payload::Imported(r),
+                        )),
                 } => break r,
                 other => panic!("{other:?}"),
             }

@@ -304,22 +304,27 @@ async fn each_decision_is_audited_before_and_after_with_masked_cpr() {
     let ok = decision(&items[0], Verdict::Approve);
     let result = perform(
         &b,
-        Call::Decide {
+        Call::Review(backoffice::app::features::review::calls::Call::Decide {
             decision: Box::new(ok.clone()),
             audit: Box::new(event(&items[0], &ok)),
-        },
+        }),
     )
     .await;
-    assert!(matches!(result, Ok(Payload::Decided(_))));
+    assert!(matches!(
+        result,
+        Ok(Payload::Review(
+            backoffice::app::features::review::calls::Payload::Decided(_)
+        ))
+    ));
     // A refusal (4xx) is recorded with the request id, and not retried.
     let mut stale = decision(&items[1], Verdict::Approve);
     stale.expected_version = 99;
     let result = perform(
         &b,
-        Call::Decide {
+        Call::Review(backoffice::app::features::review::calls::Call::Decide {
             decision: Box::new(stale.clone()),
             audit: Box::new(event(&items[1], &stale)),
-        },
+        }),
     )
     .await;
     let err = result.unwrap_err();
@@ -362,13 +367,18 @@ async fn a_lost_response_is_audited_as_one_decision() {
     let d = decision(&item, Verdict::Approve);
     let result = perform(
         &b,
-        Call::Decide {
+        Call::Review(backoffice::app::features::review::calls::Call::Decide {
             decision: Box::new(d.clone()),
             audit: Box::new(event(&item, &d)),
-        },
+        }),
     )
     .await;
-    assert!(matches!(result, Ok(Payload::Decided(_))));
+    assert!(matches!(
+        result,
+        Ok(Payload::Review(
+            backoffice::app::features::review::calls::Payload::Decided(_)
+        ))
+    ));
     let rs = records(&log);
     assert_eq!(
         rs.iter().map(|r| r.outcome.clone()).collect::<Vec<_>>(),
@@ -386,10 +396,10 @@ async fn an_unwritable_audit_log_means_nothing_is_sent() {
     let d = decision(&item, Verdict::Approve);
     let err = perform(
         &b,
-        Call::Decide {
+        Call::Review(backoffice::app::features::review::calls::Call::Decide {
             decision: Box::new(d.clone()),
             audit: Box::new(event(&item, &d)),
-        },
+        }),
     )
     .await
     .unwrap_err();

@@ -183,10 +183,12 @@ async fn search_pane() {
             .collect();
         h.act(Action::Loaded {
             req,
-            result: Ok(Payload::Hits(Answer {
-                hits,
-                capped: false,
-            })),
+            result: Ok(Payload::Search(
+                backoffice::app::features::search::calls::Payload::Hits(Answer {
+                    hits,
+                    capped: false,
+                }),
+            )),
         })
         .await;
         h.key(KeyCode::Down).await;
@@ -398,15 +400,20 @@ async fn audit_pane() {
             KeyCode::Enter,
             KeyModifiers::NONE,
         )));
-        assert_eq!(calls[0].1, Call::LoadAudit);
+        assert_eq!(
+            calls[0].1,
+            Call::Audit(backoffice::app::features::audit::calls::Call::Load)
+        );
         let verified =
             Err("line 3: its contents do not match its hash (the line was edited)".to_string());
         h.act(Action::Loaded {
             req: calls[0].0,
-            result: Ok(Payload::Audit {
-                records: records.clone(),
-                verified,
-            }),
+            result: Ok(Payload::Audit(
+                backoffice::app::features::audit::calls::Payload::Loaded {
+                    records: records.clone(),
+                    verified,
+                },
+            )),
         })
         .await;
         check("audit_pane", size, h.render());

@@ -254,15 +254,19 @@ async fn creating_an_employee_is_audited_before_and_after() {
         correlation: "c1".into(),
         ..Default::default()
     };
-    let call = |email: &str| Call::CreateEmployee {
-        email: email.into(),
-        first_name: Some("Nora".into()),
-        last_name: None,
-        audit: Box::new(audit.clone()),
+    let call = |email: &str| {
+        Call::Staff(backoffice::app::features::staff::calls::Call::Create {
+            email: email.into(),
+            first_name: Some("Nora".into()),
+            last_name: None,
+            audit: Box::new(audit.clone()),
+        })
     };
     assert!(matches!(
         perform(&b, call("nora@bank.example.com")).await,
-        Ok(Payload::EmployeeCreated(_))
+        Ok(Payload::Staff(
+            backoffice::app::features::staff::calls::Payload::Created(_)
+        ))
     ));
     assert!(perform(&b, call("nora@bank.example.com")).await.is_err());
     let text = std::fs::read_to_string(&log).unwrap();

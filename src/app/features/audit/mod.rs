@@ -1,6 +1,7 @@
 //! The audit trail pane (`:audit`): the log's records, newest first, with a text filter and
 //! the chain check. Free of I/O: the runner reads the file.
 
+pub mod calls;
 mod view;
 pub use view::*;
 
@@ -61,7 +62,7 @@ pub fn open(state: &mut State) -> Vec<Effect> {
 
 fn load(state: &mut State, view: ViewId) -> Vec<Effect> {
     let mut effects = Vec::new();
-    let req = start(state, view, Call::LoadAudit, &mut effects);
+    let req = start(state, view, Call::Audit(calls::Call::Load), &mut effects);
     if let Some(ViewKind::Audit(a)) = state.view_mut(view).map(|v| &mut v.kind) {
         a.records = Resource::Loading(req);
     }
@@ -121,7 +122,7 @@ impl Feature for AuditTrail {
     ) -> Vec<Effect> {
         if let Some(ViewKind::Audit(a)) = state.view_mut(view).map(|v| &mut v.kind) {
             match result {
-                Ok(Payload::Audit { records, verified }) => {
+                Ok(Payload::Audit(calls::Payload::Loaded { records, verified })) => {
                     a.records = Resource::Loaded(records);
                     a.verified = Some(verified);
                 }
@@ -188,10 +189,10 @@ mod tests {
             &mut s,
             Action::Loaded {
                 req,
-                result: Ok(Payload::Audit {
+                result: Ok(Payload::Audit(calls::Payload::Loaded {
                     records: vec![record("a.one"), record("b.two"), record("b.three")],
                     verified: Ok(3),
-                }),
+                })),
             },
         );
         key(&mut s, KeyCode::Char('f'));

@@ -1,6 +1,7 @@
 //! bunq users: the list, one user, and the audited changes staff make (block, status and
 //! sub-status, details). Free of I/O.
 
+pub mod calls;
 mod view;
 pub use view::*;
 
@@ -69,17 +70,22 @@ pub fn open_id(state: &mut State, id: u64) -> Vec<Effect> {
 
 pub fn load_more(state: &mut State, view: ViewId) -> Vec<Effect> {
     requests::load_page(state, view, |k| match k {
-        ViewKind::BankUsers(l) if l.wants_page() => Some(Call::BankUsers {
+        ViewKind::BankUsers(l) if l.wants_page() => Some(Call::BankUsers(calls::Call::Page {
             older_id: l.next_cursor.clone(),
             loaded: l.rows.len(),
-        }),
+        })),
         _ => None,
     })
 }
 
 fn load_user(state: &mut State, view: ViewId, id: u64) -> Vec<Effect> {
     let mut effects = Vec::new();
-    let req = start(state, view, Call::BankUser(id), &mut effects);
+    let req = start(
+        state,
+        view,
+        Call::BankUsers(calls::Call::One(id)),
+        &mut effects,
+    );
     if let Some(ViewKind::BankUser(u)) = state.view_mut(view).map(|v| &mut v.kind) {
         u.user = Resource::Loading(req);
     }
@@ -375,11 +381,11 @@ impl Feature for BankUsers {
             return Err("This form does not belong to bunq users.".into());
         };
         match change(form, kind) {
-            Some((id, update, audit)) => Ok(Call::ChangeBankUser {
+            Some((id, update, audit)) => Ok(Call::BankUsers(calls::Call::Change {
                 id,
                 update: Box::new(update),
                 audit: Box::new(audit),
-            }),
+            })),
             None => Err("Nothing changed: there is nothing to send.".into()),
         }
     }
@@ -395,16 +401,18 @@ impl Feature for BankUsers {
         req: RequestId,
         result: Result<Payload, BackendError>,
     ) -> Vec<Effect> {
-        if let Ok(Payload::BankUserChanged(user)) = result {
+        if let Ok(Payload::BankUsers(calls::Payload::Changed(user))) = result {
             return on_changed(state, *user);
         }
         match state.view_mut(view).map(|v| &mut v.kind) {
             Some(ViewKind::BankUsers(l)) => l.apply(req, result, |p| match p {
-                Payload::BankUsers(page) => Some(page),
+                Payload::BankUsers(calls::Payload::Page(page)) => Some(page),
                 _ => None,
             }),
             Some(ViewKind::BankUser(u)) if u.user == Resource::Loading(req) => match result {
-                Ok(Payload::BankUser(user)) => u.user = Resource::Loaded(user),
+                Ok(Payload::BankUsers(calls::Payload::One(user))) => {
+                    u.user = Resource::Loaded(user)
+                }
                 Ok(_) => {}
                 Err(e) => u.user = Resource::Failed(e.to_string()),
             },
@@ -522,20 +530,20 @@ mod tests {
         let (req, call) = call_req(&key(&mut s, KeyCode::Char('B')));
         assert_eq!(
             call,
-            Call::BankUsers {
+            Call::BankUsers(calls::Call::Page {
                 older_id: None,
                 loaded: 0
-            }
+            })
         );
         update(
             &mut s,
             Action::Loaded {
                 req,
-                result: Ok(Payload::BankUsers(Page {
+                result: Ok(Payload::BankUsers(calls::Payload::Page(Page {
                     items: vec![user(2002, "ACTIVE"), user(2001, "BLOCKED")],
                     total: 2,
                     next_cursor: None,
-                })),
+                }))),
             },
         );
         s
@@ -550,7 +558,7 @@ mod tests {
 
     fn sent(s: &mut State) -> (RequestId, u64, BankUserUpdate, Event) {
         let (req, call) = call_req(&key(s, KeyCode::Enter));
-        let Call::ChangeBankUser { id, update, audit } = call else {
+        let Call::BankUsers(calls::Call::Change { id, update, audit }) = call else {
             panic!("{call:?}")
         };
         (req, id, *update, *audit)
@@ -580,7 +588,9 @@ mod tests {
             &mut s,
             Action::Loaded {
                 req,
-                result: Ok(Payload::BankUserChanged(Box::new(user(2002, "BLOCKED")))),
+                result: Ok(Payload::BankUsers(calls::Payload::Changed(Box::new(user(
+                    2002, "BLOCKED",
+                ))))),
             },
         );
         let ViewKind::BankUsers(l) = &s.top().kind else {

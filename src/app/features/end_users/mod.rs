@@ -1,6 +1,7 @@
 //! Upvest end users: the list, one user with their checks and tax residencies, and the
 //! audited changes (create, offboard with a reason, data change requests). Free of I/O.
 
+pub mod calls;
 mod view;
 pub use view::*;
 
@@ -49,9 +50,9 @@ pub fn open(state: &mut State) -> Vec<Effect> {
 
 pub fn load_more(state: &mut State, view: ViewId) -> Vec<Effect> {
     requests::load_page(state, view, |k| match k {
-        ViewKind::EndUsers(l) if l.wants_page() => Some(Call::EndUsers {
+        ViewKind::EndUsers(l) if l.wants_page() => Some(Call::EndUsers(calls::Call::Page {
             offset: l.next_offset(),
-        }),
+        })),
         _ => None,
     })
 }
@@ -69,7 +70,12 @@ pub fn open_record(state: &mut State, user: EndUser) -> Vec<Effect> {
 
 fn load_detail(state: &mut State, view: ViewId, id: String) -> Vec<Effect> {
     let mut effects = Vec::new();
-    let req = start(state, view, Call::EndUser(id), &mut effects);
+    let req = start(
+        state,
+        view,
+        Call::EndUsers(calls::Call::One(id)),
+        &mut effects,
+    );
     if let Some(ViewKind::EndUser(u)) = state.view_mut(view).map(|v| &mut v.kind) {
         u.detail = Resource::Loading(req);
     }
@@ -333,10 +339,10 @@ impl Feature for EndUsers {
             return Err("This form does not belong to end users.".into());
         };
         match change(form, kind) {
-            Some((change, audit)) => Ok(Call::ChangeEndUser {
+            Some((change, audit)) => Ok(Call::EndUsers(calls::Call::Change {
                 change: Box::new(change),
                 audit: Box::new(audit),
-            }),
+            })),
             None => Err("Nothing to send: fill in the fields first.".into()),
         }
     }
@@ -352,16 +358,16 @@ impl Feature for EndUsers {
         req: RequestId,
         result: Result<Payload, BackendError>,
     ) -> Vec<Effect> {
-        if let Ok(Payload::EndUserChanged(user)) = result {
+        if let Ok(Payload::EndUsers(calls::Payload::Changed(user))) = result {
             return on_changed(state, user.map(|u| *u));
         }
         match state.view_mut(view).map(|v| &mut v.kind) {
             Some(ViewKind::EndUsers(l)) => l.apply(req, result, |p| match p {
-                Payload::EndUsers(page) => Some(page),
+                Payload::EndUsers(calls::Payload::Page(page)) => Some(page),
                 _ => None,
             }),
             Some(ViewKind::EndUser(u)) => match result {
-                Ok(Payload::EndUserDetail(d)) => {
+                Ok(Payload::EndUsers(calls::Payload::Detail(d))) => {
                     u.user = d.user.clone();
                     u.detail = Resource::Loaded(d);
                 }
@@ -460,16 +466,16 @@ mod tests {
         let mut s = state();
         key(&mut s, KeyCode::Esc);
         let (req, call) = call_req(&key(&mut s, KeyCode::Char('U')));
-        assert_eq!(call, Call::EndUsers { offset: 0 });
+        assert_eq!(call, Call::EndUsers(calls::Call::Page { offset: 0 }));
         update(
             &mut s,
             Action::Loaded {
                 req,
-                result: Ok(Payload::EndUsers(Page {
+                result: Ok(Payload::EndUsers(calls::Payload::Page(Page {
                     items: vec![user("u1", "ACTIVE"), user("u2", "OFFBOARDED")],
                     total: 2,
                     next_cursor: None,
-                })),
+                }))),
             },
         );
         s
@@ -496,7 +502,7 @@ mod tests {
         key(&mut s, KeyCode::Enter);
         assert_eq!(form(&s).stage, Stage::Confirming);
         let (_, call) = call_req(&key(&mut s, KeyCode::Enter));
-        let Call::ChangeEndUser { change, audit } = call else {
+        let Call::EndUsers(calls::Call::Change { change, audit }) = call else {
             panic!()
         };
         assert_eq!(*change, EndUserChange::Offboard { id: "u1".into() });
@@ -522,7 +528,7 @@ mod tests {
             form(&s).fields[5].error
         );
         let (req, call) = call_req(&key(&mut s, KeyCode::Enter));
-        let Call::ChangeEndUser { change, .. } = call else {
+        let Call::EndUsers(calls::Call::Change { change, .. }) = call else {
             panic!()
         };
         let EndUserChange::RequestChange {

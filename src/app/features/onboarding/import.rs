@@ -73,12 +73,12 @@ fn begin(state: &mut State) -> Vec<Effect> {
         correlation: uuid::Uuid::new_v4().to_string(),
         ..Default::default()
     };
-    let call = Call::Import {
+    let call = Call::Onboarding(super::calls::Call::Import {
         checked,
         company_id: run.company_id.clone(),
         department_id: run.department_id.clone(),
         audit: Box::new(audit),
-    };
+    });
     let mut effects = Vec::new();
     let req = start(state, view, call, &mut effects);
     if let Overlay::Import(run) = &mut state.overlay {
@@ -119,8 +119,10 @@ pub fn on_import_loaded(
         return None;
     }
     run.stage = match result.take()? {
-        Ok(Payload::ImportChecked(c)) => ImportStage::Ready(c),
-        Ok(Payload::Imported(report)) => ImportStage::Done(report),
+        Ok(Payload::Onboarding(super::calls::Payload::ImportChecked(c))) => ImportStage::Ready(c),
+        Ok(Payload::Onboarding(super::calls::Payload::Imported(report))) => {
+            ImportStage::Done(report)
+        }
         Ok(_) => ImportStage::Failed("unexpected answer".into()),
         Err(e) => ImportStage::Failed(e.to_string()),
     };

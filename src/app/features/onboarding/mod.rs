@@ -2,6 +2,7 @@
 //! dependents, the forms that change them, lookups by external id, the bulk import and the
 //! login prompt. Free of I/O, like the rest of `app`.
 
+pub mod calls;
 pub mod forms;
 mod import;
 pub mod prompt;
@@ -66,18 +67,24 @@ fn open_employee(
 /// The next page of an onboarding list, unless one is on its way or it is complete.
 pub fn load_more(state: &mut State, view: ViewId) -> Vec<Effect> {
     requests::load_page(state, view, |k| match k {
-        ViewKind::Companies(l) if l.wants_page() => Some(Call::Companies {
-            after: l.next_cursor.clone(),
-        }),
-        ViewKind::Departments(d) if d.list.wants_page() => Some(Call::Departments {
-            company_id: d.company.id.clone(),
-            company: d.company.locator.clone(),
-            after: d.list.next_cursor.clone(),
-        }),
-        ViewKind::ClientEmployees(e) if e.list.wants_page() => Some(Call::ClientEmployees {
-            department: Box::new(e.department.clone()),
-            after: e.list.next_cursor.clone(),
-        }),
+        ViewKind::Companies(l) if l.wants_page() => {
+            Some(Call::Onboarding(calls::Call::Companies {
+                after: l.next_cursor.clone(),
+            }))
+        }
+        ViewKind::Departments(d) if d.list.wants_page() => {
+            Some(Call::Onboarding(calls::Call::Departments {
+                company_id: d.company.id.clone(),
+                company: d.company.locator.clone(),
+                after: d.list.next_cursor.clone(),
+            }))
+        }
+        ViewKind::ClientEmployees(e) if e.list.wants_page() => {
+            Some(Call::Onboarding(calls::Call::ClientEmployees {
+                department: Box::new(e.department.clone()),
+                after: e.list.next_cursor.clone(),
+            }))
+        }
         _ => None,
     })
 }
@@ -131,7 +138,12 @@ fn refresh(state: &mut State) -> Option<Vec<Effect>> {
             // No lookup by id: by external id when there is one.
             let id = e.employee.external_id.clone()?;
             let mut effects = Vec::new();
-            start(state, view, Call::FindExternalId(id), &mut effects);
+            start(
+                state,
+                view,
+                Call::Onboarding(calls::Call::FindExternalId(id)),
+                &mut effects,
+            );
             Some(effects)
         }
         _ => None,
@@ -227,20 +239,20 @@ fn on_loaded(
     };
     match (&mut v.kind, result) {
         (ViewKind::Companies(l), r) => l.apply(req, r, |p| match p {
-            Payload::Companies(p) => Some(p),
+            Payload::Onboarding(calls::Payload::Companies(p)) => Some(p),
             _ => None,
         }),
         (ViewKind::Departments(d), r) => d.list.apply(req, r, |p| match p {
-            Payload::Departments(p) => Some(p),
+            Payload::Onboarding(calls::Payload::Departments(p)) => Some(p),
             _ => None,
         }),
         (ViewKind::ClientEmployees(e), r) => e.list.apply(req, r, |p| match p {
-            Payload::ClientEmployees(p) => Some(p),
+            Payload::Onboarding(calls::Payload::ClientEmployees(p)) => Some(p),
             _ => None,
         }),
         // F5 on an employee: the fresh record by external id.
         (ViewKind::ClientEmployee(v), r) => match r {
-            Ok(Payload::Found(Found::Employee(e))) => {
+            Ok(Payload::Onboarding(calls::Payload::Found(Found::Employee(e)))) => {
                 v.employee = *e;
                 v.dependent_row = v
                     .dependent_row
@@ -342,10 +354,10 @@ impl Feature for Onboarding {
 
     fn submit(&self, _: &State, form: &Form) -> Result<Call, String> {
         match forms::change(form) {
-            Some((change, audit)) => Ok(Call::Onboard {
+            Some((change, audit)) => Ok(Call::Onboarding(calls::Call::Save {
                 change: Box::new(change),
                 audit: Box::new(audit),
-            }),
+            })),
             None => Err("Nothing to send: fill in the fields first.".into()),
         }
     }
@@ -362,7 +374,9 @@ impl Feature for Onboarding {
         result: Result<Payload, BackendError>,
     ) -> Vec<Effect> {
         match result {
-            Ok(Payload::Onboarded(changed)) => on_changed(state, view, changed),
+            Ok(Payload::Onboarding(calls::Payload::Saved(changed))) => {
+                on_changed(state, view, changed)
+            }
             result => on_loaded(state, view, req, result),
         }
     }

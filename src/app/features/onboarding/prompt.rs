@@ -31,7 +31,12 @@ pub fn on_login_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             p.input = Default::default();
             let view = state.top().id;
             let mut effects = Vec::new();
-            let req = start(state, view, Call::HealthmovLogin(password), &mut effects);
+            let req = start(
+                state,
+                view,
+                Call::Onboarding(super::calls::Call::LogIn(password)),
+                &mut effects,
+            );
             if let Some(p) = &mut state.login {
                 p.sending = Some(req);
                 p.error = None;
@@ -78,7 +83,12 @@ pub fn on_prompt_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             let mut effects = Vec::new();
             match p.kind.clone() {
                 PromptKind::FindExternalId => {
-                    let req = start(state, view, Call::FindExternalId(text), &mut effects);
+                    let req = start(
+                        state,
+                        view,
+                        Call::Onboarding(super::calls::Call::FindExternalId(text)),
+                        &mut effects,
+                    );
                     if let Overlay::Prompt(p) = &mut state.overlay {
                         p.sending = Some(req);
                     }
@@ -89,10 +99,10 @@ pub fn on_prompt_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
                     into,
                 } => {
                     let path = expand_home(&text);
-                    let call = Call::CheckImport {
+                    let call = Call::Onboarding(super::calls::Call::CheckImport {
                         path: path.clone(),
                         department_given: department_id.is_some(),
-                    };
+                    });
                     let req = start(state, view, call, &mut effects);
                     state.overlay = Overlay::Import(Box::new(ImportRun {
                         path,
@@ -178,7 +188,7 @@ pub fn on_prompt_loaded(
     p.sending = None;
     let wanted = p.input.value().trim().to_string();
     Some(match result.take()? {
-        Ok(Payload::Found(found)) => {
+        Ok(Payload::Onboarding(super::calls::Payload::Found(found))) => {
             state.overlay = Overlay::None;
             match super::open_found(state, found) {
                 Some(effects) => effects,

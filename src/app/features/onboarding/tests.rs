@@ -89,32 +89,47 @@ fn at_employees() -> State {
     let mut s = state();
     key(&mut s, KeyCode::Esc);
     let (req, call) = call_req(&key(&mut s, KeyCode::Char('o')));
-    assert_eq!(call, Call::Companies { after: None });
+    assert_eq!(
+        call,
+        Call::Onboarding(super::calls::Call::Companies { after: None })
+    );
     loaded(
         &mut s,
         req,
-        Payload::Companies(page(vec![company(1)], None)),
+        Payload::Onboarding(super::calls::Payload::Companies(page(
+            vec![company(1)],
+            None,
+        ))),
     );
     let (req, call) = call_req(&key(&mut s, KeyCode::Enter));
     assert_eq!(
         call,
-        Call::Departments {
+        Call::Onboarding(super::calls::Call::Departments {
             company_id: "c1".into(),
             company: Locator::ExternalId("CMP-1".into()),
             after: None
-        }
+        })
     );
     loaded(
         &mut s,
         req,
-        Payload::Departments(page(vec![department(Some(&company(1)))], None)),
+        Payload::Onboarding(super::calls::Payload::Departments(page(
+            vec![department(Some(&company(1)))],
+            None,
+        ))),
     );
     let (req, call) = call_req(&key(&mut s, KeyCode::Enter));
-    assert!(matches!(call, Call::ClientEmployees { after: None, .. }));
+    assert!(matches!(
+        call,
+        Call::Onboarding(super::calls::Call::ClientEmployees { after: None, .. })
+    ));
     loaded(
         &mut s,
         req,
-        Payload::ClientEmployees(page(vec![employee()], None)),
+        Payload::Onboarding(super::calls::Payload::ClientEmployees(page(
+            vec![employee()],
+            None,
+        ))),
     );
     s
 }
@@ -148,13 +163,16 @@ fn companies_page_in_five_at_a_time_until_the_screen_is_full() {
     let effects = loaded(
         &mut s,
         req,
-        Payload::Companies(page((1..=5).map(company).collect(), Some("c5"))),
+        Payload::Onboarding(super::calls::Payload::Companies(page(
+            (1..=5).map(company).collect(),
+            Some("c5"),
+        ))),
     );
     assert_eq!(
         call_req(&effects).1,
-        Call::Companies {
+        Call::Onboarding(super::calls::Call::Companies {
             after: Some("c5".into())
-        },
+        }),
         "five rows do not fill a screen: the next page is asked for at once"
     );
     assert!(matches!(s.top().kind, ViewKind::Companies(_)));
@@ -163,7 +181,10 @@ fn companies_page_in_five_at_a_time_until_the_screen_is_full() {
     loaded(
         &mut s,
         req,
-        Payload::Companies(page(vec![company(6)], None)),
+        Payload::Onboarding(super::calls::Payload::Companies(page(
+            vec![company(6)],
+            None,
+        ))),
     );
     let _ = key(&mut s, KeyCode::Enter);
     assert_eq!(s.views.len(), 3);
@@ -179,7 +200,10 @@ fn the_company_form_checks_url_and_country_and_sends_an_audited_create() {
     loaded(
         &mut s,
         req,
-        Payload::Companies(page(vec![company(1)], None)),
+        Payload::Onboarding(super::calls::Payload::Companies(page(
+            vec![company(1)],
+            None,
+        ))),
     );
     key(&mut s, KeyCode::Char('n'));
     assert_eq!(form(&s).title, "New client company (Healthmov)");
@@ -216,7 +240,7 @@ fn the_company_form_checks_url_and_country_and_sends_an_audited_create() {
     key(&mut s, KeyCode::Enter);
     assert_eq!(form(&s).stage, Stage::Confirming);
     let (req, call) = call_req(&key(&mut s, KeyCode::Enter));
-    let Call::Onboard { change, audit } = call else {
+    let Call::Onboarding(super::calls::Call::Save { change, audit }) = call else {
         panic!("{call:?}")
     };
     let Change::Company { company: c, upsert } = *change else {
@@ -230,10 +254,15 @@ fn the_company_form_checks_url_and_country_and_sends_an_audited_create() {
     let effects = loaded(
         &mut s,
         req,
-        Payload::Onboarded(Changed::Company(Box::new(company(9)))),
+        Payload::Onboarding(super::calls::Payload::Saved(Changed::Company(Box::new(
+            company(9),
+        )))),
     );
     assert!(matches!(s.overlay, Overlay::None));
-    assert_eq!(call_req(&effects).1, Call::Companies { after: None });
+    assert_eq!(
+        call_req(&effects).1,
+        Call::Onboarding(super::calls::Call::Companies { after: None })
+    );
     let ViewKind::Companies(l) = &s.top().kind else {
         panic!()
     };
@@ -248,7 +277,10 @@ fn the_company_upsert_needs_an_external_id_and_dates_in_order_and_shows_the_chan
     loaded(
         &mut s,
         req,
-        Payload::Companies(page(vec![company(1)], None)),
+        Payload::Onboarding(super::calls::Payload::Companies(page(
+            vec![company(1)],
+            None,
+        ))),
     );
     key(&mut s, KeyCode::Char('E'));
     let f = form(&s);
@@ -307,7 +339,7 @@ fn the_department_form_needs_a_name() {
     type_text(&mut s, "Klinik");
     key(&mut s, KeyCode::Enter);
     let (_, call) = call_req(&key(&mut s, KeyCode::Enter));
-    let Call::Onboard { change, audit } = call else {
+    let Call::Onboarding(super::calls::Call::Save { change, audit }) = call else {
         panic!()
     };
     assert_eq!(
@@ -389,7 +421,7 @@ fn onboarding_an_employee_with_a_dependent_sends_one_audited_upsert() {
     key(&mut s, KeyCode::Enter);
     assert_eq!(form(&s).stage, Stage::Confirming);
     let (req, call) = call_req(&key(&mut s, KeyCode::Enter));
-    let Call::Onboard { change, audit } = call else {
+    let Call::Onboarding(super::calls::Call::Save { change, audit }) = call else {
         panic!()
     };
     let Change::Employee {
@@ -416,9 +448,14 @@ fn onboarding_an_employee_with_a_dependent_sends_one_audited_upsert() {
     let effects = loaded(
         &mut s,
         req,
-        Payload::Onboarded(Changed::Employee(Box::new(employee()))),
+        Payload::Onboarding(super::calls::Payload::Saved(Changed::Employee(Box::new(
+            employee(),
+        )))),
     );
-    assert!(matches!(call_req(&effects).1, Call::ClientEmployees { .. }));
+    assert!(matches!(
+        call_req(&effects).1,
+        Call::Onboarding(super::calls::Call::ClientEmployees { .. })
+    ));
 }
 
 #[test]
@@ -438,7 +475,7 @@ fn dependents_and_offboarding_are_changed_from_the_employee() {
     type_text(&mut s, "2016-06-02");
     key(&mut s, KeyCode::Enter);
     let (req, call) = call_req(&key(&mut s, KeyCode::Enter));
-    let Call::Onboard { change, .. } = call else {
+    let Call::Onboarding(super::calls::Call::Save { change, .. }) = call else {
         panic!()
     };
     assert!(matches!(
@@ -451,7 +488,9 @@ fn dependents_and_offboarding_are_changed_from_the_employee() {
     loaded(
         &mut s,
         req,
-        Payload::Onboarded(Changed::Employee(Box::new(updated))),
+        Payload::Onboarding(super::calls::Payload::Saved(Changed::Employee(Box::new(
+            updated,
+        )))),
     );
     let ViewKind::ClientEmployee(v) = &s.top().kind else {
         panic!()
@@ -473,7 +512,7 @@ fn dependents_and_offboarding_are_changed_from_the_employee() {
     type_text(&mut s, "2026-12-31");
     key(&mut s, KeyCode::Enter);
     let (_, call) = call_req(&key(&mut s, KeyCode::Enter));
-    let Call::Onboard { change, audit } = call else {
+    let Call::Onboarding(super::calls::Call::Save { change, audit }) = call else {
         panic!()
     };
     assert_eq!(
@@ -504,8 +543,15 @@ fn find_by_external_id_opens_what_it_finds_or_says_nothing_matched() {
     assert!(matches!(s.overlay, Overlay::Prompt(_)));
     type_text(&mut s, "EXT-404");
     let (req, call) = call_req(&key(&mut s, KeyCode::Enter));
-    assert_eq!(call, Call::FindExternalId("EXT-404".into()));
-    loaded(&mut s, req, Payload::Found(Found::Nothing));
+    assert_eq!(
+        call,
+        Call::Onboarding(super::calls::Call::FindExternalId("EXT-404".into()))
+    );
+    loaded(
+        &mut s,
+        req,
+        Payload::Onboarding(super::calls::Payload::Found(Found::Nothing)),
+    );
     let Overlay::Prompt(p) = &s.overlay else {
         panic!("the prompt stays open to fix the id")
     };
@@ -519,7 +565,9 @@ fn find_by_external_id_opens_what_it_finds_or_says_nothing_matched() {
     loaded(
         &mut s,
         req,
-        Payload::Found(Found::Employee(Box::new(employee()))),
+        Payload::Onboarding(super::calls::Payload::Found(Found::Employee(Box::new(
+            employee(),
+        )))),
     );
     assert!(matches!(s.overlay, Overlay::None));
     let ViewKind::ClientEmployee(v) = &s.top().kind else {
@@ -545,9 +593,14 @@ fn find_by_external_id_opens_what_it_finds_or_says_nothing_matched() {
     let effects = loaded(
         &mut s,
         req,
-        Payload::Found(Found::Department(department(None))),
+        Payload::Onboarding(super::calls::Payload::Found(Found::Department(department(
+            None,
+        )))),
     );
-    assert!(matches!(call_req(&effects).1, Call::ClientEmployees { .. }));
+    assert!(matches!(
+        call_req(&effects).1,
+        Call::Onboarding(super::calls::Call::ClientEmployees { .. })
+    ));
 }
 
 #[test]
@@ -571,7 +624,7 @@ fn a_refused_session_asks_for_the_password_then_loads_again() {
     // Keys go to the prompt, not to the list underneath.
     type_text(&mut s, "s3cret");
     let (req, call) = call_req(&key(&mut s, KeyCode::Enter));
-    let Call::HealthmovLogin(p) = call else {
+    let Call::Onboarding(super::calls::Call::LogIn(p)) = call else {
         panic!()
     };
     use secrecy::ExposeSecret;
@@ -580,9 +633,16 @@ fn a_refused_session_asks_for_the_password_then_loads_again() {
         !format!("{:?}", s.login).contains("s3cret"),
         "the typed password leaves the state once sent"
     );
-    let effects = loaded(&mut s, req, Payload::LoggedIn);
+    let effects = loaded(
+        &mut s,
+        req,
+        Payload::Onboarding(super::calls::Payload::LoggedIn),
+    );
     assert!(s.login.is_none());
-    assert_eq!(call_req(&effects).1, Call::Companies { after: None });
+    assert_eq!(
+        call_req(&effects).1,
+        Call::Onboarding(super::calls::Call::Companies { after: None })
+    );
 }
 
 #[test]
@@ -593,10 +653,10 @@ fn the_import_is_checked_first_then_runs_with_progress_and_stops_cleanly() {
     let (req, call) = call_req(&key(&mut s, KeyCode::Enter));
     assert_eq!(
         call,
-        Call::CheckImport {
+        Call::Onboarding(super::calls::Call::CheckImport {
             path: "/tmp/staff.csv".into(),
             department_given: true
-        }
+        })
     );
     let checked = crate::onboarding::run::Checked {
         path: "/tmp/staff.csv".into(),
@@ -604,14 +664,18 @@ fn the_import_is_checked_first_then_runs_with_progress_and_stops_cleanly() {
         rows: vec![],
         rejected: vec![],
     };
-    loaded(&mut s, req, Payload::ImportChecked(Box::new(checked)));
+    loaded(
+        &mut s,
+        req,
+        Payload::Onboarding(super::calls::Payload::ImportChecked(Box::new(checked))),
+    );
     let (req, call) = call_req(&key(&mut s, KeyCode::Enter));
-    let Call::Import {
+    let Call::Onboarding(super::calls::Call::Import {
         company_id,
         department_id,
         audit,
         ..
-    } = call
+    }) = call
     else {
         panic!()
     };
@@ -628,7 +692,11 @@ fn the_import_is_checked_first_then_runs_with_progress_and_stops_cleanly() {
         stopped: true,
         ..Default::default()
     };
-    loaded(&mut s, req, Payload::Imported(report));
+    loaded(
+        &mut s,
+        req,
+        Payload::Onboarding(super::calls::Payload::Imported(report)),
+    );
     let Overlay::Import(run) = &s.overlay else {
         panic!()
     };
@@ -636,7 +704,10 @@ fn the_import_is_checked_first_then_runs_with_progress_and_stops_cleanly() {
     let effects = key(&mut s, KeyCode::Enter);
     assert!(matches!(s.overlay, Overlay::None));
     assert!(
-        matches!(call_req(&effects).1, Call::ClientEmployees { .. }),
+        matches!(
+            call_req(&effects).1,
+            Call::Onboarding(super::calls::Call::ClientEmployees { .. })
+        ),
         "the list reloads"
     );
 }

@@ -1,6 +1,7 @@
 //! Unioo people: the users list (paged as you scroll, sorted on the server) and one person
 //! with four tabs (overview and KYC, roles, identity, documents). Free of I/O.
 
+pub mod calls;
 mod view;
 pub use view::*;
 
@@ -37,10 +38,10 @@ pub fn open_users(state: &mut State) -> Vec<Effect> {
 
 fn load_more(state: &mut State, view: ViewId) -> Vec<Effect> {
     requests::load_page(state, view, |k| match k {
-        ViewKind::Users(l) if l.wants_page() => Some(Call::Users {
+        ViewKind::Users(l) if l.wants_page() => Some(Call::People(calls::Call::Users {
             after: l.next_cursor.clone(),
             sort: l.sort,
-        }),
+        })),
         _ => None,
     })
 }
@@ -57,7 +58,7 @@ pub fn open_person(state: &mut State, id: uuid::Uuid, title: String, effects: &m
         document_row: 0,
         open_document: None,
     })));
-    let req = start(state, view, Call::Person(id), effects);
+    let req = start(state, view, Call::People(calls::Call::Person(id)), effects);
     if let ViewKind::Person(p) = &mut state.top_mut().kind {
         p.person = Resource::Loading(req);
     }
@@ -128,7 +129,12 @@ impl Feature for People {
                     return effects;
                 };
                 let user = p.id;
-                let req = start(state, view, Call::Document { user, kind }, &mut effects);
+                let req = start(
+                    state,
+                    view,
+                    Call::People(calls::Call::Document { user, kind }),
+                    &mut effects,
+                );
                 if let ViewKind::Person(p) = &mut state.top_mut().kind {
                     p.open_document = Some((kind, Resource::Loading(req)));
                 }
@@ -145,7 +151,12 @@ impl Feature for People {
             ViewKind::Person(p) => {
                 let id = p.id;
                 p.open_document = None;
-                let req = start(state, view, Call::Person(id), &mut effects);
+                let req = start(
+                    state,
+                    view,
+                    Call::People(calls::Call::Person(id)),
+                    &mut effects,
+                );
                 if let ViewKind::Person(p) = &mut state.top_mut().kind {
                     p.person = Resource::Loading(req);
                 }
@@ -172,7 +183,7 @@ impl Feature for People {
     ) -> Vec<Effect> {
         match state.view_mut(view).map(|v| &mut v.kind) {
             Some(ViewKind::Users(l)) => l.apply(req, result, |p| match p {
-                Payload::Users(page) => Some(page),
+                Payload::People(calls::Payload::Users(page)) => Some(page),
                 _ => None,
             }),
             Some(ViewKind::Person(p)) => on_person_loaded(p, req, result),
@@ -184,17 +195,19 @@ impl Feature for People {
 
 fn on_person_loaded(p: &mut PersonView, req: RequestId, result: Result<Payload, BackendError>) {
     match result {
-        Ok(Payload::Person(Some(person))) if p.person == Resource::Loading(req) => {
+        Ok(Payload::People(calls::Payload::Person(Some(person))))
+            if p.person == Resource::Loading(req) =>
+        {
             p.title = person.full_name();
             p.person = Resource::Loaded(person);
         }
-        Ok(Payload::Person(None)) => {
+        Ok(Payload::People(calls::Payload::Person(None))) => {
             p.person = Resource::Failed(
                 "This person is not visible to your bank any more (no active administrator role)."
                     .into(),
             );
         }
-        Ok(Payload::Document { file, .. }) => {
+        Ok(Payload::People(calls::Payload::Document { file, .. })) => {
             if let Some((_, doc)) = &mut p.open_document {
                 *doc = Resource::Loaded(file);
             }

@@ -1,6 +1,7 @@
 //! VASCO platform users: the list (pending first, so approvals are not missed), one user with
 //! their accounts, and the lifecycle forms. Free of I/O.
 
+pub mod calls;
 mod view;
 pub use view::*;
 
@@ -58,9 +59,9 @@ pub fn open(state: &mut State) -> Vec<Effect> {
 /// The API has no filter, so every page is loaded (pending users can be anywhere).
 pub fn load_more(state: &mut State, view: ViewId) -> Vec<Effect> {
     requests::load_page(state, view, |k| match k {
-        ViewKind::PlatformUsers(l) if l.wants_page() => Some(Call::PlatformUsers {
+        ViewKind::PlatformUsers(l) if l.wants_page() => Some(Call::Platform(calls::Call::Page {
             offset: l.next_offset(),
-        }),
+        })),
         _ => None,
     })
 }
@@ -87,7 +88,7 @@ fn on_list_loaded(
     }
     l.loading = None;
     match result {
-        Ok(Payload::PlatformUsers(page)) => {
+        Ok(Payload::Platform(calls::Payload::Page(page))) => {
             let selected = l.rows.get(l.selected).map(|u| u.id.clone());
             l.take_page(page);
             // Pending first; the cursor stays on the user it was on.
@@ -433,10 +434,10 @@ impl Feature for Platform {
             return Err("This form does not belong to platform users.".into());
         };
         match change(form, kind) {
-            Some((change, audit)) => Ok(Call::ChangePlatformUser {
+            Some((change, audit)) => Ok(Call::Platform(calls::Call::Change {
                 change: Box::new(change),
                 audit: Box::new(audit),
-            }),
+            })),
             None => Err("Nothing to send: fill in the fields first.".into()),
         }
     }
@@ -453,7 +454,7 @@ impl Feature for Platform {
         result: Result<Payload, BackendError>,
     ) -> Vec<Effect> {
         match result {
-            Ok(Payload::PlatformChanged(user)) => on_changed(state, *user),
+            Ok(Payload::Platform(calls::Payload::Changed(user))) => on_changed(state, *user),
             result => on_list_loaded(state, view, req, result),
         }
     }

@@ -55,30 +55,30 @@ fn opened() -> State {
     let mut s = state();
     key(&mut s, KeyCode::Esc);
     let (req, call) = call_req(&key(&mut s, KeyCode::Char('p')));
-    assert_eq!(call, Call::PlatformUsers { offset: 0 });
+    assert_eq!(call, Call::Platform(super::calls::Call::Page { offset: 0 }));
     let effects = loaded(
         &mut s,
         req,
-        Payload::PlatformUsers(Page {
+        Payload::Platform(super::calls::Payload::Page(Page {
             items: vec![user("1", UserState::Active), user("2", UserState::Inactive)],
             total: 3,
             next_cursor: Some("2".into()),
-        }),
+        })),
     );
     let (req, call) = call_req(&effects);
     assert_eq!(
         call,
-        Call::PlatformUsers { offset: 2 },
+        Call::Platform(super::calls::Call::Page { offset: 2 }),
         "every page is loaded"
     );
     loaded(
         &mut s,
         req,
-        Payload::PlatformUsers(Page {
+        Payload::Platform(super::calls::Payload::Page(Page {
             items: vec![user("3", UserState::Pending)],
             total: 3,
             next_cursor: None,
-        }),
+        })),
     );
     s
 }
@@ -107,7 +107,7 @@ fn activating_asks_once_names_the_user_and_is_audited() {
             .contains("u3@investor.example.com")
     );
     let (req, call) = call_req(&key(&mut s, KeyCode::Enter));
-    let Call::ChangePlatformUser { change, audit } = call else {
+    let Call::Platform(super::calls::Call::Change { change, audit }) = call else {
         panic!()
     };
     assert_eq!(*change, PlatformChange::Activate { id: "3".into() });
@@ -118,7 +118,11 @@ fn activating_asks_once_names_the_user_and_is_audited() {
     );
     let mut now = user("3", UserState::Active);
     now.accepted_at = Some(jiff::Timestamp::UNIX_EPOCH);
-    loaded(&mut s, req, Payload::PlatformChanged(Box::new(now)));
+    loaded(
+        &mut s,
+        req,
+        Payload::Platform(super::calls::Payload::Changed(Box::new(now))),
+    );
     assert!(matches!(s.overlay, Overlay::None));
     assert_eq!(
         list(&s)
@@ -153,7 +157,7 @@ fn deactivating_needs_a_reason_and_an_inactive_user_is_not_asked_again() {
     type_text(&mut s, "KYC refused");
     key(&mut s, KeyCode::Enter);
     let (_, call) = call_req(&key(&mut s, KeyCode::Enter));
-    let Call::ChangePlatformUser { change, audit } = call else {
+    let Call::Platform(super::calls::Call::Change { change, audit }) = call else {
         panic!()
     };
     assert_eq!(
@@ -188,7 +192,7 @@ fn the_group_must_be_one_already_seen() {
     type_text(&mut s, "advised");
     key(&mut s, KeyCode::Enter);
     let (_, call) = call_req(&key(&mut s, KeyCode::Enter));
-    let Call::ChangePlatformUser { change, .. } = call else {
+    let Call::Platform(super::calls::Call::Change { change, .. }) = call else {
         panic!()
     };
     assert!(matches!(*change, PlatformChange::Update { group_id: Some(ref g), .. } if g == "2"));

@@ -1,6 +1,7 @@
 //! Review: the queue of pending legitimation documents, one document beside its person's
 //! KYC and risk facts, the confirm dialog and the decisions. Free of I/O.
 
+pub mod calls;
 mod view;
 pub use view::*;
 
@@ -53,10 +54,10 @@ pub fn on_confirm_key(state: &mut State, key: crossterm::event::KeyEvent) -> Vec
 /// Asks for the next page of the queue, unless one is on its way or it is complete.
 pub fn load_more(state: &mut State, view: ViewId) -> Vec<Effect> {
     crate::app::requests::load_page(state, view, |k| match k {
-        ViewKind::Queue(q) if q.list.wants_page() => Some(Call::ReviewQueue {
+        ViewKind::Queue(q) if q.list.wants_page() => Some(Call::Review(calls::Call::Queue {
             after: q.list.next_cursor.clone(),
             kind: q.kind,
-        }),
+        })),
         _ => None,
     })
 }
@@ -83,8 +84,18 @@ pub fn cycle_filter(state: &mut State) -> Vec<Effect> {
 pub fn open_document(state: &mut State, item: ReviewItem, effects: &mut Vec<Effect>) {
     let (user, kind) = (item.person.id, item.kind);
     let view = state.push(ViewKind::Document(Box::new(DocumentView::new(item))));
-    let person = crate::app::requests::start(state, view, Call::Person(user), effects);
-    let file = crate::app::requests::start(state, view, Call::Document { user, kind }, effects);
+    let person = crate::app::requests::start(
+        state,
+        view,
+        Call::Review(calls::Call::Person(user)),
+        effects,
+    );
+    let file = crate::app::requests::start(
+        state,
+        view,
+        Call::Review(calls::Call::Document { user, kind }),
+        effects,
+    );
     if let Some(ViewKind::Document(d)) = state.view_mut(view).map(|v| &mut v.kind) {
         d.person = Resource::Loading(person);
         d.file = Resource::Loading(file);
@@ -174,10 +185,10 @@ pub fn confirm(state: &mut State) -> Vec<Effect> {
     let req = crate::app::requests::start(
         state,
         view,
-        Call::Decide {
+        Call::Review(calls::Call::Decide {
             decision: Box::new(decision),
             audit: Box::new(audit),
-        },
+        }),
         &mut effects,
     );
     if let ViewKind::Document(d) = &mut state.top_mut().kind {
@@ -199,7 +210,7 @@ pub fn on_document_loaded(
         return;
     };
     match result {
-        Ok(Payload::Person(p)) => {
+        Ok(Payload::Review(calls::Payload::Person(p))) => {
             d.person = match p {
                 Some(p) => Resource::Loaded(p),
                 None => {
@@ -207,12 +218,12 @@ pub fn on_document_loaded(
                 }
             };
         }
-        Ok(Payload::Document { file, image }) => {
+        Ok(Payload::Review(calls::Payload::Document { file, image })) => {
             d.file = Resource::Loaded(file);
             d.image = image;
         }
         Ok(Payload::Revealed) => d.revealed = true,
-        Ok(Payload::Decided(item)) => {
+        Ok(Payload::Review(calls::Payload::Decided(item))) => {
             d.deciding = None;
             let decided = item.document_id;
             next_after_decision(state, view, decided, effects);
@@ -231,7 +242,12 @@ pub fn on_document_loaded(
             if stale {
                 // Show what the document is now.
                 let user = d.item.person.id;
-                let req = crate::app::requests::start(state, view, Call::Person(user), effects);
+                let req = crate::app::requests::start(
+                    state,
+                    view,
+                    Call::Review(calls::Call::Person(user)),
+                    effects,
+                );
                 if let Some(ViewKind::Document(d)) = state.view_mut(view).map(|v| &mut v.kind) {
                     d.person = Resource::Loading(req);
                 }
@@ -414,7 +430,7 @@ impl Feature for Review {
         let mut effects = Vec::new();
         match state.view_mut(view).map(|v| &mut v.kind) {
             Some(ViewKind::Queue(q)) => q.list.apply(req, result, |p| match p {
-                Payload::Queue(page) => Some(page),
+                Payload::Review(calls::Payload::Queue(page)) => Some(page),
                 _ => None,
             }),
             Some(ViewKind::Document(_)) => {
@@ -568,10 +584,10 @@ mod tests {
         let (req, call) = call_req(&key(&mut s, KeyCode::Char('v')));
         assert_eq!(
             call,
-            Call::ReviewQueue {
+            Call::Review(calls::Call::Queue {
                 after: None,
                 kind: None
-            }
+            })
         );
         let page = Page {
             items: vec![item("A", 1), item("B", 2), item("C", 3)],
@@ -582,13 +598,19 @@ mod tests {
             &mut s,
             Action::Loaded {
                 req,
-                result: Ok(Payload::Queue(page)),
+                result: Ok(Payload::Review(calls::Payload::Queue(page))),
             },
         );
         let effects = key(&mut s, KeyCode::Enter);
         let wanted: Vec<Call> = calls(&effects).into_iter().map(|(_, c)| c).collect();
         assert!(
-            matches!(wanted[..], [Call::Person(_), Call::Document { .. }]),
+            matches!(
+                wanted[..],
+                [
+                    Call::Review(calls::Call::Person(_)),
+                    Call::Review(calls::Call::Document { .. })
+                ]
+            ),
             "{wanted:?}"
         );
         s
@@ -611,7 +633,7 @@ mod tests {
         ));
         let effects = key(&mut s, KeyCode::Enter);
         let (req, call) = call_req(&effects);
-        let Call::Decide { decision, audit } = call else {
+        let Call::Review(calls::Call::Decide { decision, audit }) = call else {
             panic!("{call:?}")
         };
         assert_eq!(
@@ -631,7 +653,7 @@ mod tests {
             &mut s,
             Action::Loaded {
                 req,
-                result: Ok(Payload::Decided(done)),
+                result: Ok(Payload::Review(calls::Payload::Decided(done))),
             },
         );
         assert_eq!(
@@ -653,7 +675,7 @@ mod tests {
         key(&mut s, KeyCode::Down);
         type_text(&mut s, "since May");
         let (_, call) = call_req(&key(&mut s, KeyCode::Enter));
-        let Call::Decide { decision, audit } = call else {
+        let Call::Review(calls::Call::Decide { decision, audit }) = call else {
             panic!()
         };
         let reason = format!("{}: since May", DEFAULT_REJECT_REASONS[1]);
@@ -710,7 +732,7 @@ mod tests {
             d.notice
         );
         assert!(
-            matches!(call_req(&effects).1, Call::Person(_)),
+            matches!(call_req(&effects).1, Call::Review(calls::Call::Person(_))),
             "reloads to show the current state"
         );
         let ViewKind::Queue(q) = &s.views[s.views.len() - 2].kind else {

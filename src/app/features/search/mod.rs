@@ -2,6 +2,7 @@
 //! for it, each answer merged in as it arrives, a backend's slowness or failure shown beside
 //! its name without holding up the others. Free of I/O.
 
+pub mod calls;
 mod view;
 pub use view::*;
 
@@ -75,10 +76,10 @@ pub fn submit(state: &mut State) -> Vec<Effect> {
     }
     let now = state.now;
     for source in asked {
-        let call = Call::Search {
+        let call = Call::Search(calls::Call::Ask {
             source,
             query: query.clone(),
-        };
+        });
         let req = start(state, view, call, &mut effects);
         if let ViewKind::Search(s) = &mut state.top_mut().kind {
             s.sources.push(SourceSearch {
@@ -135,7 +136,7 @@ pub fn on_loaded(
     };
     let took = now.saturating_duration_since(src.started);
     match result {
-        Ok(Payload::Hits(answer)) => {
+        Ok(Payload::Search(calls::Payload::Hits(answer))) => {
             src.outcome = Outcome::Found {
                 hits: answer.hits.len(),
                 capped: answer.capped,
@@ -340,7 +341,7 @@ mod tests {
         let asked: Vec<Source> = calls
             .iter()
             .map(|(_, c)| match c {
-                Call::Search { source, .. } => *source,
+                Call::Search(calls::Call::Ask { source, .. }) => *source,
                 c => panic!("{c:?}"),
             })
             .collect();
@@ -351,7 +352,7 @@ mod tests {
             &mut s,
             Action::Loaded {
                 req: calls[1].0,
-                result: Ok(Payload::Hits(Answer {
+                result: Ok(Payload::Search(calls::Payload::Hits(Answer {
                     hits: vec![hit(
                         Source::Bunq,
                         "Ida Holm",
@@ -359,7 +360,7 @@ mod tests {
                         Target::BankUser(2001),
                     )],
                     capped: false,
-                })),
+                }))),
             },
         );
         assert_eq!(view(&s).results.len(), 1);
@@ -372,7 +373,7 @@ mod tests {
             &mut s,
             Action::Loaded {
                 req: calls[0].0,
-                result: Ok(Payload::Hits(Answer {
+                result: Ok(Payload::Search(calls::Payload::Hits(Answer {
                     hits: vec![hit(
                         Source::Unioo,
                         "Ida Holm",
@@ -380,7 +381,7 @@ mod tests {
                         Target::UniooPerson(uuid::Uuid::nil()),
                     )],
                     capped: false,
-                })),
+                }))),
             },
         );
         assert!(effects.is_empty(), "two hits: nothing opens by itself");
@@ -419,10 +420,10 @@ mod tests {
             &mut s,
             Action::Loaded {
                 req: calls[1].0,
-                result: Ok(Payload::Hits(Answer {
+                result: Ok(Payload::Search(calls::Payload::Hits(Answer {
                     hits: vec![hit(Source::Upvest, "Ida Holm", None, Target::BankUser(1))],
                     capped: true,
-                })),
+                }))),
             },
         );
         let v = view(&s);
@@ -458,7 +459,7 @@ mod tests {
             &mut s,
             Action::Loaded {
                 req: calls[1].0,
-                result: Ok(Payload::Hits(Answer::default())),
+                result: Ok(Payload::Search(calls::Payload::Hits(Answer::default()))),
             },
         );
         key(&mut s, KeyCode::Esc);
@@ -522,10 +523,10 @@ mod tests {
             &mut s,
             Action::Loaded {
                 req: calls[1].0,
-                result: Ok(Payload::Hits(Answer {
+                result: Ok(Payload::Search(calls::Payload::Hits(Answer {
                     hits: vec![hit(Source::Bunq, "Ida Holm", None, Target::BankUser(2001))],
                     capped: false,
-                })),
+                }))),
             },
         );
         assert!(effects.is_empty(), "{effects:?}");
@@ -539,19 +540,22 @@ mod tests {
             &mut s,
             Action::Loaded {
                 req: calls[0].0,
-                result: Ok(Payload::Hits(Answer::default())),
+                result: Ok(Payload::Search(calls::Payload::Hits(Answer::default()))),
             },
         );
         let effects = update(
             &mut s,
             Action::Loaded {
                 req: calls[1].0,
-                result: Ok(Payload::Hits(Answer {
+                result: Ok(Payload::Search(calls::Payload::Hits(Answer {
                     hits: vec![hit(Source::Bunq, "Ida Holm", None, Target::BankUser(2001))],
                     capped: false,
-                })),
+                }))),
             },
         );
-        assert!(matches!(call_req(&effects).1, Call::BankUser(2001)));
+        assert!(matches!(
+            call_req(&effects).1,
+            Call::BankUsers(crate::app::features::bank_users::calls::Call::One(2001))
+        ));
     }
 }

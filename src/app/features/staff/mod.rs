@@ -1,6 +1,7 @@
 //! The bank's employees on Unioo: the list (paged and sorted like users), one employee's
 //! details, and the form that creates one. Free of I/O.
 
+pub mod calls;
 use crate::app::action::{Call, Effect, Payload, RequestId};
 use crate::app::columns::{Column, Sheet, Shown, Width};
 use crate::app::features::ViewKind;
@@ -53,10 +54,10 @@ pub fn open_list(state: &mut State) -> Vec<Effect> {
 
 fn load_more(state: &mut State, view: ViewId) -> Vec<Effect> {
     requests::load_page(state, view, |k| match k {
-        ViewKind::Employees(l) if l.wants_page() => Some(Call::Employees {
+        ViewKind::Employees(l) if l.wants_page() => Some(Call::Staff(calls::Call::Page {
             after: l.next_cursor.clone(),
             sort: l.sort,
-        }),
+        })),
         _ => None,
     })
 }
@@ -72,12 +73,12 @@ pub fn create_call(form: &Form, backend: &str) -> Call {
         correlation: uuid::Uuid::new_v4().to_string(),
         ..Default::default()
     };
-    Call::CreateEmployee {
+    Call::Staff(calls::Call::Create {
         email,
         first_name: form.value("First name"),
         last_name: form.value("Last name"),
         audit: Box::new(audit),
-    }
+    })
 }
 
 impl Feature for Staff {
@@ -141,7 +142,7 @@ impl Feature for Staff {
         };
         match result {
             // The form's employee was created: the list again from the top, saying so.
-            Ok(Payload::EmployeeCreated(e)) => {
+            Ok(Payload::Staff(calls::Payload::Created(e))) => {
                 *l = PagedList {
                     notice: Some(format!(
                         "Created {} ({})",
@@ -154,7 +155,7 @@ impl Feature for Staff {
             }
             result => {
                 l.apply(req, result, |p| match p {
-                    Payload::Employees(page) => Some(page),
+                    Payload::Staff(calls::Payload::Page(page)) => Some(page),
                     _ => None,
                 });
                 Vec::new()

@@ -1,0 +1,177 @@
+//! What every feature's calls run against: the backends as the profile configures them, the
+//! audit log, and the audited wrapper every mutation goes through.
+//!
+//! Audited calls write the intent record (fsynced) before anything is sent and the outcome
+//! record after; if the intent cannot be written, nothing is sent (fail closed).
+
+use crate::audit::{AuditLog, Outcome};
+use crate::backends::{
+    BackendError, BankStaff, BankUsers, EndUsers, FundPlatform, LegitimationReview, Onboarding,
+    PeopleDirectory,
+};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+/// Where the console's calls go.
+#[derive(Clone)]
+pub struct Backends {
+    pub people: Arc<dyn PeopleDirectory>,
+    pub review: Arc<dyn LegitimationReview>,
+    pub staff: Arc<dyn BankStaff>,
+    /// Healthmov, when the profile has it.
+    pub onboarding: Option<Arc<dyn Onboarding>>,
+    /// VASCO, when the profile has it.
+    pub platform: Option<Arc<dyn FundPlatform>>,
+    /// Upvest, when the profile has it.
+    pub end_users: Option<Arc<dyn EndUsers>>,
+    pub bank_users: Option<Arc<dyn BankUsers>>,
+    pub audit: Audit,
+}
+
+/// The audit log, or why it cannot be written (then every audited action is refused).
+#[derive(Clone)]
+pub enum Audit {
+    Open(Arc<Mutex<AuditLog>>),
+    Unavailable { path: Option<PathBuf>, why: String },
+}
+
+impl Audit {
+    pub fn append(&self, event: &crate::audit::Event, outcome: Outcome) -> Result<(), String> {
+        match self {
+            Audit::Open(log) => log
+                .lock()
+                .map_err(|_| "the audit log is unusable after an earlier failure".to_string())?
+                .append(event.clone(), outcome)
+                .map(|_| ())
+                .map_err(|e| e.to_string()),
+            Audit::Unavailable { why, .. } => Err(why.clone()),
+        }
+    }
+
+    pub fn path(&self) -> Option<PathBuf> {
+        match self {
+            Audit::Open(log) => log.lock().ok().map(|l| l.path().to_path_buf()),
+            Audit::Unavailable { path, .. } => path.clone(),
+        }
+    }
+}
+
+/// An audit failure, worded as a refusal: nothing was sent.
+pub fn audit_refusal(why: String) -> BackendError {
+    BackendError::Rejected {
+        backend: "Audit log",
+        request_id: "-".into(),
+        messages: vec![why],
+        code: Some("AUDIT_UNAVAILABLE".into()),
+    }
+}
+
+/// Runs a mutation between its audit records: the intent is written (and fsynced) first, and
+/// if that fails nothing is sent; the outcome follows, with the request id of an error.
+pub async fn audited<T>(
+    log: &Audit,
+    event: &crate::audit::Event,
+    call: impl std::future::Future<Output = Result<T, BackendError>>,
+) -> Result<T, BackendError> {
+    let (intent_log, intent) = (log.clone(), event.clone());
+    tokio::task::spawn_blocking(move || intent_log.append(&intent, Outcome::Intent))
+        .await
+        .map_err(|e| audit_refusal(e.to_string()))?
+        .map_err(audit_refusal)?;
+    let result = call.await;
+    let outcome = match &result {
+        Ok(_) => Outcome::Ok,
+        Err(e) => Outcome::Error {
+            message: e.to_string(),
+            request_id: Some(e.request_id().to_string()),
+        },
+    };
+    let (outcome_log, event) = (log.clone(), event.clone());
+    let written = tokio::task::spawn_blocking(move || outcome_log.append(&event, outcome)).await;
+    if !matches!(written, Ok(Ok(()))) {
+        tracing::error!("the outcome of an audited action could not be written to the audit log");
+    }
+    result
+}
+
+impl Backends {
+    /// What a search can ask.
+    pub fn sources(&self) -> crate::search::sources::Sources<'_> {
+        crate::search::sources::Sources {
+            people: &*self.people,
+            onboarding: self.onboarding.as_deref().map(|o| o as _),
+            platform: self.platform.as_deref(),
+            end_users: self.end_users.as_deref(),
+            bank_users: self.bank_users.as_deref(),
+        }
+    }
+
+    pub fn bunq(&self) -> Result<&Arc<dyn BankUsers>, BackendError> {
+        self.bank_users
+            .as_ref()
+            .ok_or_else(|| missing("bunq", "bunq"))
+    }
+
+    pub fn upvest(&self) -> Result<&Arc<dyn EndUsers>, BackendError> {
+        self.end_users
+            .as_ref()
+            .ok_or_else(|| missing("Upvest", "upvest"))
+    }
+
+    pub fn vasco(&self) -> Result<&Arc<dyn FundPlatform>, BackendError> {
+        self.platform
+            .as_ref()
+            .ok_or_else(|| missing("VASCO", "vasco"))
+    }
+
+    pub fn healthmov(&self) -> Result<&Arc<dyn Onboarding>, BackendError> {
+        self.onboarding
+            .as_ref()
+            .ok_or_else(|| missing("Healthmov", "healthmov"))
+    }
+}
+
+fn missing(what: &'static str, section: &str) -> BackendError {
+    BackendError::Local {
+        what,
+        detail: format!("this profile has no [{section}] section in the config"),
+    }
+}
+
+/// Runs blocking work (files, decoding) off the async threads; a task that died is reported
+/// as `what` failing.
+pub async fn blocking<T: Send + 'static>(
+    what: &'static str,
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, BackendError> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| BackendError::Local {
+            what,
+            detail: e.to_string(),
+        })
+}
+
+/// A document image is decoded to this at most: what the pane shows.
+pub type DecodedImage = Option<Arc<image::DynamicImage>>;
+
+/// A person's document and its image, decoded off the async threads (a large scan takes a
+/// while).
+pub async fn load_document(
+    b: &Backends,
+    user: uuid::Uuid,
+    kind: crate::core::DocumentKind,
+) -> Result<(Option<crate::core::DocumentFile>, DecodedImage), BackendError> {
+    let file = b.people.document(user, kind).await?;
+    let image = match &file {
+        Some(f) => {
+            let bytes = f.bytes.clone();
+            tokio::task::spawn_blocking(move || image::load_from_memory(&bytes).ok().map(Arc::new))
+                .await
+                .ok()
+                .flatten()
+        }
+        None => None,
+    };
+    Ok((file, image))
+}

@@ -1,0 +1,52 @@
+//! The Unioo people directory's calls: the users list, a person, a person's document.
+
+use crate::app::backends::{Backends, load_document};
+use crate::backends::{BackendError, unioo};
+use crate::core::*;
+use uuid::Uuid;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Call {
+    Users { after: Option<String>, sort: Sort },
+    Person(Uuid),
+    Document { user: Uuid, kind: DocumentKind },
+}
+
+#[derive(Debug)]
+pub enum Payload {
+    Users(Page<PersonSummary>),
+    Person(Option<Box<Person>>),
+    /// Document bytes, and the image decoded from them when they are one.
+    Document {
+        file: Option<DocumentFile>,
+        image: Option<std::sync::Arc<image::DynamicImage>>,
+    },
+}
+
+impl Call {
+    pub fn describe(&self) -> &'static str {
+        match self {
+            Call::Users { .. } => "loading users",
+            Call::Person(_) => "loading person",
+            Call::Document { .. } => "loading document",
+        }
+    }
+
+    pub fn backend(&self) -> Option<&'static str> {
+        Some(unioo::NAME)
+    }
+}
+
+pub async fn perform(b: &Backends, call: Call) -> Result<Payload, BackendError> {
+    use crate::app::paging::PAGE_SIZE;
+    Ok(match call {
+        Call::Users { after, sort } => {
+            Payload::Users(b.people.users(after, sort, PAGE_SIZE).await?)
+        }
+        Call::Person(id) => Payload::Person(b.people.person(id).await?.map(Box::new)),
+        Call::Document { user, kind } => {
+            let (file, image) = load_document(b, user, kind).await?;
+            Payload::Document { file, image }
+        }
+    })
+}

@@ -1,0 +1,61 @@
+//! Unioo bank employees' calls: the list and a new employee.
+
+use crate::app::backends::{Backends, audited};
+use crate::backends::{BackendError, unioo};
+use crate::core::*;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Call {
+    Page {
+        after: Option<String>,
+        sort: Sort,
+    },
+    /// Audited: intent before sending, outcome after.
+    Create {
+        email: String,
+        first_name: Option<String>,
+        last_name: Option<String>,
+        audit: Box<crate::audit::Event>,
+    },
+}
+
+#[derive(Debug)]
+pub enum Payload {
+    Page(Page<Employee>),
+    Created(Box<Employee>),
+}
+
+impl Call {
+    pub fn describe(&self) -> &'static str {
+        match self {
+            Call::Page { .. } => "loading employees",
+            Call::Create { .. } => "creating employee",
+        }
+    }
+
+    pub fn backend(&self) -> Option<&'static str> {
+        Some(unioo::NAME)
+    }
+}
+
+pub async fn perform(b: &Backends, call: Call) -> Result<Payload, BackendError> {
+    use crate::app::paging::PAGE_SIZE;
+    Ok(match call {
+        Call::Page { after, sort } => {
+            Payload::Page(b.people.employees(after, sort, PAGE_SIZE).await?)
+        }
+        Call::Create {
+            email,
+            first_name,
+            last_name,
+            audit,
+        } => Payload::Created(Box::new(
+            audited(
+                &b.audit,
+                &audit,
+                b.staff.create_employee(email, first_name, last_name),
+            )
+            .await?,
+        )),
+    })
+}
