@@ -888,3 +888,64 @@ async fn every_list_exports_the_columns_its_pane_draws_in_the_same_order() {
         }
     }
 }
+
+/// The labels the top block of a detail pane draws, in order: each line that starts with a
+/// word padded with spaces to the field width.
+fn drawn_labels(screen: &str) -> Vec<String> {
+    let width = backoffice::ui::widgets::field::LABEL_WIDTH;
+    screen
+        .lines()
+        .filter_map(|l| {
+            let inner: Vec<char> = l.trim_start_matches(['"', '│']).chars().collect();
+            let label: String = inner.iter().take(width).collect();
+            let padded = label.ends_with("  ") && !label.starts_with(' ');
+            let value_follows = inner.get(width).is_some_and(|c| *c != ' ');
+            (padded && value_follows).then(|| label.trim_end().to_string())
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn every_detail_exports_the_fields_its_pane_draws_in_the_same_order() {
+    let s = sandbox(200).await;
+    let tmp = TempDir::new("snap-details");
+    let b = backends(&s, &tmp.0.join("audit.jsonl"));
+    let mut h = Harness::new(&b, (220, 50));
+    h.key(KeyCode::Esc).await;
+    for pane in ['B', 'U', 'p'] {
+        h.key(KeyCode::Char(pane)).await;
+        h.key(KeyCode::Enter).await;
+        let screen = h.render();
+        let sheet = h
+            .state
+            .top()
+            .kind
+            .pane()
+            .sheet(&h.state.shown())
+            .unwrap_or_else(|| panic!("{pane}: nothing to export"));
+        let exported: Vec<&str> = sheet.rows.iter().map(|r| r[0].as_str()).collect();
+        let drawn = drawn_labels(&screen);
+        // Every label the pane draws is exported, in the pane's order.
+        let mut rest = exported.iter();
+        for label in &drawn {
+            assert!(
+                rest.any(|e| e == label),
+                "{pane}: {label:?} is drawn but not exported (in order): {exported:?}\n{screen}"
+            );
+        }
+        assert!(drawn.len() >= 7, "{pane}: {drawn:?}\n{screen}");
+        // And with the value the pane shows.
+        for row in &sheet.rows {
+            let (label, value) = (&row[0], &row[1]);
+            if drawn.contains(label) {
+                let start: String = value.chars().take(12).collect();
+                let line = screen
+                    .lines()
+                    .find(|l| l.trim_start_matches(['"', '│']).starts_with(label.as_str()))
+                    .unwrap();
+                assert!(line.contains(&start), "{pane}: {value:?} not in {line}");
+            }
+        }
+        h.key(KeyCode::Esc).await;
+    }
+}

@@ -69,69 +69,16 @@ pub fn draw_list(frame: &mut Frame, area: Rect, state: &Screen<'_>, l: &PagedLis
     frame.render_widget(Paragraph::new(footer), footer_area);
 }
 
+/// The feature's fields, in its order; the status toned.
 fn user_lines<'a>(state: &Screen<'_>, u: &BankUser) -> Vec<Line<'a>> {
     let t = &state.theme;
-    let address = |a: &Option<crate::core::banking::BankAddress>| {
-        a.as_ref()
-            .map(|a| a.one_line())
-            .unwrap_or_else(|| "—".into())
-    };
-    let tax = u
-        .tax_resident
-        .iter()
-        .map(|r| format!("{} {} ({})", r.country, r.tax_number.masked(), r.status))
-        .collect::<Vec<_>>()
-        .join(", ");
-    vec![
-        field::line(t, "Name", u.full_name()),
-        field::styled(t, "Status", u.status_text(), status_style(state, &u.status)),
-        field::line(t, "Email", u.email().unwrap_or("—").to_string()),
-        field::line(t, "Phone", u.phone().unwrap_or("—").to_string()),
-        field::line(
-            t,
-            "Born",
-            format!(
-                "{} in {}, {}",
-                u.date_of_birth, u.place_of_birth, u.country_of_birth
-            ),
-        ),
-        field::line(
-            t,
-            "Nationality",
-            format!("{} (all: {})", u.nationality, u.all_nationality.join(", ")),
-        ),
-        field::line(
-            t,
-            "Tax residency",
-            if tax.is_empty() { "—".into() } else { tax },
-        ),
-        field::line(t, "Address", address(&u.address_main)),
-        field::line(t, "Postal", address(&u.address_postal)),
-        field::line(
-            t,
-            "Language",
-            format!("{} · region {} · {}", u.language, u.region, u.gender),
-        ),
-        field::line(
-            t,
-            "Session",
-            format!("logs out after {} s idle", u.session_timeout),
-        ),
-        field::line(
-            t,
-            "Daily limit",
-            u.daily_limit_without_confirmation_login
-                .as_ref()
-                .map(|a| format!("{} {}", a.value, a.currency))
-                .unwrap_or_else(|| "—".into()),
-        ),
-        field::line(
-            t,
-            "Updated",
-            u.updated.get(..19).unwrap_or_default().to_string(),
-        ),
-        field::line(t, "Id", u.id.to_string()),
-    ]
+    crate::app::features::bank_users::detail(u)
+        .into_iter()
+        .map(|(label, value)| match label {
+            "Status" => field::styled(t, label, value, status_style(state, &u.status)),
+            _ => field::line(t, label, value),
+        })
+        .collect()
 }
 
 pub fn draw_user(frame: &mut Frame, area: Rect, state: &Screen<'_>, v: &BankUserView) {

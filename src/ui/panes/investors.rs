@@ -73,28 +73,13 @@ pub fn draw_list(frame: &mut Frame, area: Rect, state: &Screen<'_>, l: &PagedLis
 pub fn draw_user(frame: &mut Frame, area: Rect, state: &Screen<'_>, v: &EndUserView) {
     let t = &state.theme;
     let u = &v.user;
-    let a = &u.address;
-    let mut lines = vec![
-        field::line(t, "Name", u.full_name()),
-        field::line(t, "Birth date", u.birth_date.clone()),
-        field::line(t, "Nationalities", u.nationalities.join(", ")),
-        field::line(
-            t,
-            "Address",
-            format!(
-                "{}, {} {}, {}",
-                a.address_line1, a.postcode, a.city, a.country
-            ),
-        ),
-        field::styled(
-            t,
-            "Status",
-            u.status.clone(),
-            status_style(state, &u.status),
-        ),
-        field::line(t, "Created", u.created_at.clone()),
-        field::line(t, "Id", u.id.clone()),
-    ];
+    let mut lines: Vec<Line> = crate::app::features::end_users::detail(u)
+        .into_iter()
+        .map(|(label, value)| match label {
+            "Status" => field::styled(t, label, value, status_style(state, &u.status)),
+            _ => field::line(t, label, value),
+        })
+        .collect();
     lines.push(match &v.notice {
         Some(n) => Line::from(Span::styled(n.clone(), t.ok())),
         None => hints::line(
@@ -138,14 +123,8 @@ pub fn draw_user(frame: &mut Frame, area: Rect, state: &Screen<'_>, v: &EndUserV
             }));
             l.push(Line::from(Span::styled("Tax residencies", t.title())));
             l.extend(d.tax_residencies.iter().map(|r| {
-                Line::from(format!(
-                    "  {:<4}{}",
-                    r.country,
-                    r.tax_identifier_number
-                        .clone()
-                        .or(r.missing_tin_reason.clone())
-                        .unwrap_or_default()
-                ))
+                let (country, number) = crate::app::features::end_users::tax_residency(r);
+                Line::from(format!("  {country:<4}{number}"))
             }));
             l
         }

@@ -79,28 +79,13 @@ pub fn draw_list(frame: &mut Frame, area: Rect, state: &Screen<'_>, l: &PagedLis
 pub fn draw_user(frame: &mut Frame, area: Rect, state: &Screen<'_>, v: &PlatformUserView) {
     let t = &state.theme;
     let u = &v.user;
-    let mut lines = vec![
-        field::line(t, "Name", u.full_name()),
-        field::line(t, "Email", u.email.clone()),
-        field::line(t, "Mobile", format::or_dash(u.mobile.as_deref())),
-        field::styled(t, "State", u.state.label(), state_style(state, u.state)),
-        field::line(t, "Accepted", format::datetime(u.accepted_at)),
-        field::line(
-            t,
-            "Deactivated because",
-            format::or_dash(u.inactive_comment.as_deref()),
-        ),
-        field::line(
-            t,
-            "User group",
-            u.group
-                .as_ref()
-                .map(|g| format!("{} ({})", g.name, g.persona))
-                .unwrap_or_else(|| "—".into()),
-        ),
-        field::line(t, "Last login", format::datetime(u.last_login)),
-        field::line(t, "Id", u.id.clone()),
-    ];
+    let mut lines: Vec<Line> = platform::detail(u)
+        .into_iter()
+        .map(|(label, value)| match label {
+            "State" => field::styled(t, label, value, state_style(state, u.state)),
+            _ => field::line(t, label, value),
+        })
+        .collect();
     lines.push(match &v.notice {
         Some(n) => Line::from(Span::styled(n.clone(), t.ok())),
         None => hints::line(
@@ -134,7 +119,7 @@ pub fn draw_user(frame: &mut Frame, area: Rect, state: &Screen<'_>, v: &Platform
         Block::default()
             .borders(Borders::ALL)
             .title(format!(" Accounts: {} ", u.accounts.len())),
-        vec!["Account", "Kind", "KYC", "KYC expires"],
+        platform::ACCOUNT_HEADERS.to_vec(),
         &[
             Constraint::Fill(1),
             Constraint::Length(10),
@@ -148,22 +133,13 @@ pub fn draw_user(frame: &mut Frame, area: Rect, state: &Screen<'_>, v: &Platform
         },
         |i| {
             let a = &u.accounts[i];
-            let kyc = ratatui::widgets::Cell::from(a.kyc_label.clone()).style(
-                match a.kyc_code.as_str() {
-                    "VALIDATED" | "COMPLETED" => t.ok(),
-                    "REFUSED" | "Expired" => t.danger(),
-                    _ => t.warn(),
-                },
-            );
-            Row::new(vec![
-                a.label.clone().into(),
-                a.kind.clone().into(),
-                kyc,
-                a.kyc_expires
-                    .map(|d| d.to_string())
-                    .unwrap_or_else(|| "—".into())
-                    .into(),
-            ])
+            let [label, kind, kyc, expires] = platform::account(a);
+            let kyc = ratatui::widgets::Cell::from(kyc).style(match a.kyc_code.as_str() {
+                "VALIDATED" | "COMPLETED" => t.ok(),
+                "REFUSED" | "Expired" => t.danger(),
+                _ => t.warn(),
+            });
+            Row::new(vec![label.into(), kind.into(), kyc, expires.into()])
         },
     );
 }

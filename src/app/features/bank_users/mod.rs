@@ -460,30 +460,60 @@ impl Pane for BankUserView {
     }
 }
 
-/// One user's fields, as the detail pane shows them (tax numbers masked).
+/// One user's fields, in order: what the detail pane draws and what `:export` writes (tax
+/// numbers masked in both). "—" where bunq has nothing.
 pub fn detail(u: &BankUser) -> Vec<(&'static str, String)> {
+    let or_dash = |s: String| if s.is_empty() { "—".to_string() } else { s };
+    let address = |a: &Option<crate::core::banking::BankAddress>| {
+        a.as_ref()
+            .map(|a| a.one_line())
+            .unwrap_or_else(|| "—".into())
+    };
+    let tax = u
+        .tax_resident
+        .iter()
+        .map(|r| format!("{} {} ({})", r.country, r.tax_number.masked(), r.status))
+        .collect::<Vec<_>>()
+        .join(", ");
     vec![
-        ("Id", u.id.to_string()),
         ("Name", u.full_name()),
         ("Status", u.status_text()),
-        ("Email", u.email().unwrap_or_default().into()),
-        ("Born", u.date_of_birth.clone()),
-        ("Nationality", u.nationality.clone()),
+        ("Email", u.email().unwrap_or("—").to_string()),
+        ("Phone", u.phone().unwrap_or("—").to_string()),
         (
-            "Tax residency",
-            u.tax_resident
-                .iter()
-                .map(|t| format!("{} {}", t.country, t.tax_number.masked()))
-                .collect::<Vec<_>>()
-                .join(", "),
+            "Born",
+            format!(
+                "{} in {}, {}",
+                u.date_of_birth, u.place_of_birth, u.country_of_birth
+            ),
         ),
         (
-            "Address",
-            u.address_main
+            "Nationality",
+            format!("{} (all: {})", u.nationality, u.all_nationality.join(", ")),
+        ),
+        ("Tax residency", or_dash(tax)),
+        ("Address", address(&u.address_main)),
+        ("Postal", address(&u.address_postal)),
+        (
+            "Language",
+            format!("{} · region {} · {}", u.language, u.region, u.gender),
+        ),
+        (
+            "Session",
+            format!("logs out after {} s idle", u.session_timeout),
+        ),
+        (
+            "Daily limit",
+            u.daily_limit_without_confirmation_login
                 .as_ref()
-                .map(|a| a.one_line())
-                .unwrap_or_default(),
+                .map(|a| format!("{} {}", a.value, a.currency))
+                .unwrap_or_else(|| "—".into()),
         ),
+        (
+            "Updated",
+            u.updated.get(..19).unwrap_or_default().to_string(),
+        ),
+        ("Id", u.id.to_string()),
     ]
 }
 

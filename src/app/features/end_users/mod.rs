@@ -402,7 +402,14 @@ impl Pane for EndUserView {
         None
     }
     fn sheet(&self, _: &Shown) -> Option<Sheet> {
-        Some(Sheet::fields("end-user", detail(&self.user)))
+        let fields = sheet_fields(&self.user, self.detail.loaded().map(|d| &**d));
+        Some(Sheet::fields(
+            "end-user",
+            fields
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.clone()))
+                .collect(),
+        ))
     }
     fn copy_target(&self) -> Option<(&'static str, String)> {
         Some(("user id", self.user.id.clone()))
@@ -414,22 +421,60 @@ impl Pane for EndUserView {
     }
 }
 
-/// One end user's fields, as the detail pane shows them.
+/// One end user's fields, in order: what the detail pane draws at its top and what `:export`
+/// writes first.
 pub fn detail(u: &EndUser) -> Vec<(&'static str, String)> {
+    let a = &u.address;
     vec![
-        ("Id", u.id.clone()),
         ("Name", u.full_name()),
-        ("Status", u.status.clone()),
         ("Birth date", u.birth_date.clone()),
         ("Nationalities", u.nationalities.join(", ")),
         (
             "Address",
             format!(
                 "{}, {} {}, {}",
-                u.address.address_line1, u.address.postcode, u.address.city, u.address.country
+                a.address_line1, a.postcode, a.city, a.country
             ),
         ),
+        ("Status", u.status.clone()),
+        ("Created", u.created_at.clone()),
+        ("Id", u.id.clone()),
     ]
+}
+
+/// A tax residency as the pane lists it: the country, and the number or why there is none.
+pub fn tax_residency(r: &crate::core::investing::TaxResidency) -> (String, String) {
+    (
+        r.country.clone(),
+        r.tax_identifier_number
+            .clone()
+            .or(r.missing_tin_reason.clone())
+            .unwrap_or_default(),
+    )
+}
+
+/// What `:export` writes for an end user: the fields, then each check and tax residency
+/// the pane lists below them (once they have loaded).
+fn sheet_fields(
+    u: &EndUser,
+    more: Option<&crate::core::investing::EndUserDetail>,
+) -> Vec<(String, String)> {
+    let mut fields: Vec<(String, String)> = detail(u)
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
+    if let Some(d) = more {
+        fields.extend(
+            d.checks
+                .iter()
+                .map(|c| (format!("Check {}", c.kind), c.status.clone())),
+        );
+        fields.extend(d.tax_residencies.iter().map(|r| {
+            let (country, number) = tax_residency(r);
+            (format!("Tax residency {country}"), number)
+        }));
+    }
+    fields
 }
 
 #[cfg(test)]

@@ -483,24 +483,69 @@ impl Pane for PlatformUserView {
     }
     fn sheet(&self, _: &Shown) -> Option<Sheet> {
         let u = &self.user;
+        let mut fields: Vec<(String, String)> = detail(u)
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect();
+        fields.extend(u.accounts.iter().map(|a| {
+            let [label, kind, kyc, expires] = account(a);
+            (
+                format!("Account {label}"),
+                format!("{kind} · KYC {kyc} · expires {expires}"),
+            )
+        }));
         Some(Sheet::fields(
             "platform-user",
-            vec![
-                ("Id", u.id.clone()),
-                ("Name", u.full_name()),
-                ("Email", u.email.clone()),
-                ("State", u.state.label().into()),
-                (
-                    "Group",
-                    u.group.as_ref().map(|g| g.name.clone()).unwrap_or_default(),
-                ),
-            ],
+            fields
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.clone()))
+                .collect(),
         ))
     }
     fn copy_target(&self) -> Option<(&'static str, String)> {
         Some(("user id", self.user.id.clone()))
     }
     fn cancelled(&mut self) {}
+}
+
+/// One platform user's fields, in order: what the detail pane draws and what `:export`
+/// writes first.
+pub fn detail(u: &PlatformUser) -> Vec<(&'static str, String)> {
+    use crate::format;
+    vec![
+        ("Name", u.full_name()),
+        ("Email", u.email.clone()),
+        ("Mobile", format::or_dash(u.mobile.as_deref()).into()),
+        ("State", u.state.label().into()),
+        ("Accepted", format::datetime(u.accepted_at)),
+        (
+            "Deactivated because",
+            format::or_dash(u.inactive_comment.as_deref()).into(),
+        ),
+        (
+            "User group",
+            u.group
+                .as_ref()
+                .map(|g| format!("{} ({})", g.name, g.persona))
+                .unwrap_or_else(|| "—".into()),
+        ),
+        ("Last login", format::datetime(u.last_login)),
+        ("Id", u.id.clone()),
+    ]
+}
+
+/// The account table's headers, and one account's cells in their order.
+pub const ACCOUNT_HEADERS: [&str; 4] = ["Account", "Kind", "KYC", "KYC expires"];
+
+pub fn account(a: &crate::core::platform::PlatformAccount) -> [String; 4] {
+    [
+        a.label.clone(),
+        a.kind.clone(),
+        a.kyc_label.clone(),
+        a.kyc_expires
+            .map(|d| d.to_string())
+            .unwrap_or_else(|| "—".into()),
+    ]
 }
 
 #[cfg(test)]
