@@ -100,7 +100,38 @@ pub fn health_after(result: &Result<Payload, BackendError>, took: std::time::Dur
         Err(BackendError::Unauthorized { .. }) => Health::AuthFailed,
         Err(BackendError::Throttled { .. }) => Health::Throttled,
         Err(e) if e.backend_down() => Health::Down,
+        Err(BackendError::Malformed { .. }) => Health::Failing,
         _ if took >= SLOW_AFTER => Health::Slow,
         _ => Health::Ok,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn an_answer_that_cannot_be_used_marks_its_backend_failing_and_a_500_down() {
+        let fast = Duration::from_millis(5);
+        let unreadable = BackendError::Malformed {
+            backend: "bunq",
+            request_id: "r".into(),
+            detail: "the signature is missing".into(),
+        };
+        assert_eq!(health_after(&Err(unreadable), fast), Health::Failing);
+        let crashed = BackendError::Http {
+            backend: "bunq",
+            request_id: "r".into(),
+            status: 500,
+        };
+        assert_eq!(health_after(&Err(crashed), fast), Health::Down);
+        let refused = BackendError::Rejected {
+            backend: "bunq",
+            request_id: "r".into(),
+            messages: vec!["no".into()],
+            code: None,
+        };
+        assert_eq!(health_after(&Err(refused), fast), Health::Ok);
     }
 }

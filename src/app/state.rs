@@ -101,6 +101,8 @@ pub enum Health {
     Throttled,
     /// Unreachable, timed out, or failing on its side (5xx).
     Down,
+    /// Answering, but with answers that cannot be used (unreadable, or a signature refused).
+    Failing,
     AuthFailed,
 }
 
@@ -111,6 +113,7 @@ impl Health {
             Health::Slow => "slow",
             Health::Throttled => "throttled",
             Health::Down => "down",
+            Health::Failing => "failing",
             Health::AuthFailed => "auth failed",
         }
     }

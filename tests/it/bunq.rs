@@ -695,3 +695,24 @@ async fn a_request_id_sent_again_on_the_same_device_is_refused() {
         "the answer to the first PUT was lost, so it was sent again"
     );
 }
+
+#[tokio::test]
+async fn an_unsigned_500_is_reported_as_bunq_answering_500_and_never_read() {
+    let s = start(0).await;
+    let client = client(&s, None);
+    // The session first, so only the read itself meets the fault.
+    client.user(2003).await.unwrap();
+    s.api_faults
+        .bunq
+        .arm(backoffice::sandbox::faults::Fault::ServerError, 1.0, None);
+    let e = client.user(2003).await.unwrap_err();
+    assert!(matches!(e, BackendError::Http { status: 500, .. }), "{e:?}");
+    let text = e.to_string();
+    assert!(text.contains("bunq answered HTTP 500"), "{text}");
+    assert!(!text.contains("signature"), "{text}");
+    assert!(
+        !text.contains("injected fault"),
+        "the unsigned body: {text}"
+    );
+    assert!(e.backend_down(), "the status bar shows bunq failing");
+}

@@ -141,7 +141,12 @@ impl BunqClient {
         if let Some(server) = server_key
             && let Err(e) = signing::verify(server, &body, signature.as_deref())
         {
-            tracing::warn!(backend = NAME, request_id = %request_id, error = %e, "server signature refused");
+            tracing::warn!(backend = NAME, request_id = %request_id, status = status.as_u16(), error = %e, "server signature refused");
+            // A failure is told by its status (a proxy or a crashed server signs nothing);
+            // the unsigned body is never read, as data or as messages.
+            if !status.is_success() {
+                return Err(error(status, b"", request_id, retry_after));
+            }
             return Err(BackendError::Malformed {
                 backend: NAME,
                 request_id,

@@ -15,7 +15,7 @@ fn style(t: &Theme, h: Health) -> Style {
     match h {
         Health::Ok => t.ok(),
         Health::Slow | Health::Throttled => t.warn(),
-        Health::Down | Health::AuthFailed => t.danger(),
+        Health::Down | Health::Failing | Health::AuthFailed => t.danger(),
     }
 }
 
