@@ -18,6 +18,8 @@ pub struct Field {
     pub error: Option<String>,
     /// The value before editing, for the confirm step of an update.
     pub original: Option<String>,
+    /// A birth date: refused when after the form's `today`.
+    pub born: bool,
 }
 
 impl Field {
@@ -29,6 +31,19 @@ impl Field {
             check,
             error: None,
             original: None,
+            born: false,
+        }
+    }
+
+    /// A birth date: a valid date, and not after today.
+    pub fn born(label: &'static str, required: bool) -> Field {
+        Field {
+            born: true,
+            ..Field::new(
+                label,
+                required,
+                Some(|v| crate::core::validate::date(v).map(|_| ())),
+            )
         }
     }
 
@@ -47,12 +62,16 @@ impl Field {
             .is_some_and(|o| o.trim() != self.input.value().trim())
     }
 
-    fn validate(&mut self) -> bool {
+    fn validate(&mut self, today: Option<jiff::civil::Date>) -> bool {
         let v = self.input.value().trim();
         self.error = if v.is_empty() {
             self.required.then(|| "is required".to_string())
         } else {
-            self.check.and_then(|c| c(v).err())
+            self.check.and_then(|c| c(v).err()).or_else(|| {
+                let date = crate::core::validate::date(v).ok()?;
+                (self.born && today.is_some_and(|t| date > t))
+                    .then(|| "is in the future".to_string())
+            })
         };
         self.error.is_none()
     }
@@ -157,6 +176,8 @@ pub struct Form {
     pub subject: Option<String>,
     /// Something the operator must weigh before confirming, shown in red above the fields.
     pub warning: Option<String>,
+    /// What birth dates are judged against: the state's `today`, set as keys arrive.
+    pub today: Option<jiff::civil::Date>,
 }
 
 impl Form {
@@ -177,6 +198,7 @@ impl Form {
             question: "Create this employee?",
             subject: None,
             warning: None,
+            today: None,
         }
     }
 
@@ -198,6 +220,7 @@ impl Form {
             question,
             subject: None,
             warning: None,
+            today: None,
         }
     }
 
@@ -251,7 +274,7 @@ impl Form {
         if self.fields.is_empty() {
             return;
         }
-        if self.fields[self.focus].validate() {
+        if self.fields[self.focus].validate(self.today) {
             self.apply_rule(Some(self.focus));
         }
         let n = self.fields.len();
@@ -264,8 +287,9 @@ impl Form {
 
     /// Validates every field; focuses the first bad one.
     pub fn validate_all(&mut self) -> bool {
+        let today = self.today;
         self.fields.iter_mut().for_each(|f| {
-            f.validate();
+            f.validate(today);
         });
         self.apply_rule(None);
         match self.fields.iter().position(|f| f.error.is_some()) {

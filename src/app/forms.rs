@@ -9,9 +9,11 @@ use crossterm::event::{Event as TermEvent, KeyCode, KeyEvent};
 use tui_input::backend::crossterm::EventHandler;
 
 pub fn on_key(state: &mut State, key: KeyEvent, feature: &dyn Feature) -> Vec<Effect> {
+    let today = state.today;
     let Overlay::Form(form) = &mut state.overlay else {
         return Vec::new();
     };
+    form.today = Some(today);
     if form.sending.is_some() {
         // Waiting for the backend: nothing to edit meanwhile.
         return Vec::new();

@@ -130,10 +130,6 @@ fn iso2(v: &str) -> Result<(), String> {
     }
 }
 
-fn date(v: &str) -> Result<(), String> {
-    crate::core::validate::date(v).map(|_| ())
-}
-
 fn locale(v: &str) -> Result<(), String> {
     let b = v.as_bytes();
     if b.len() == 5
@@ -210,7 +206,7 @@ fn run(state: &mut State, command: Command) -> Vec<Effect> {
                     Field::new("Last name", true, None).with_value(Some(&u.last_name)),
                     Field::new("Display name", true, None).with_value(Some(&u.display_name)),
                     Field::new("Nickname", true, None).with_value(Some(&u.public_nick_name)),
-                    Field::new("Birth date", true, Some(date)).with_value(Some(&u.date_of_birth)),
+                    Field::born("Birth date", true).with_value(Some(&u.date_of_birth)),
                     Field::new("Nationality", true, Some(iso2)).with_value(Some(&u.nationality)),
                     Field::new("Gender", true, Some(gender)).with_value(Some(&u.gender)),
                     Field::new("Language", true, Some(locale)).with_value(Some(&u.language)),

@@ -98,10 +98,6 @@ fn iso2(v: &str) -> Result<(), String> {
     }
 }
 
-fn date(v: &str) -> Result<(), String> {
-    crate::core::validate::date(v).map(|_| ())
-}
-
 /// "Not a P.O. box or c/o address", as Upvest requires.
 fn street(v: &str) -> Result<(), String> {
     if crate::core::validate::is_po_box(v) {
@@ -131,7 +127,7 @@ fn run(state: &mut State, command: Command) -> Vec<Effect> {
             let mut fields = vec![
                 Field::new("First name", true, None),
                 Field::new("Last name", true, None),
-                Field::new("Birth date", true, Some(date)),
+                Field::born("Birth date", true),
                 Field::new("Nationality", true, Some(iso2)),
             ];
             fields.extend(address_fields(None));
@@ -531,6 +527,34 @@ mod tests {
             Overlay::Form(f) => f,
             o => panic!("{o:?}"),
         }
+    }
+
+    #[test]
+    fn a_birth_date_after_the_state_s_today_is_refused_and_today_is_not() {
+        // The state's today is 2026-11-23, whatever the machine's clock says.
+        let mut s = listed();
+        key(&mut s, KeyCode::Char('n'));
+        let born = form(&s)
+            .fields
+            .iter()
+            .position(|f| f.label == "Birth date")
+            .unwrap();
+        for _ in 0..born {
+            key(&mut s, KeyCode::Tab);
+        }
+        type_text(&mut s, "2026-11-24");
+        key(&mut s, KeyCode::Tab);
+        assert_eq!(
+            form(&s).fields[born].error.as_deref(),
+            Some("is in the future")
+        );
+        key(&mut s, KeyCode::BackTab);
+        for _ in 0..2 {
+            key(&mut s, KeyCode::Backspace);
+        }
+        type_text(&mut s, "23");
+        key(&mut s, KeyCode::Tab);
+        assert_eq!(form(&s).fields[born].error, None);
     }
 
     #[test]

@@ -138,11 +138,6 @@ fn employee_rules(form: &Form) -> Vec<(&'static str, String)> {
             }
         }
     }
-    if let Some(b) = date_of(form, "Birthdate")
-        && b > jiff::Zoned::now().date()
-    {
-        errors.push(("Birthdate", "is in the future".into()));
-    }
     errors
 }
 
@@ -160,7 +155,7 @@ pub fn client_employee(
         Field::new("Last name", true, None),
         Field::new("Email", true, Some(validate::email)),
         Field::new("Phone", false, Some(validate::phone_e164)),
-        Field::new("Birthdate", false, Some(date_check)),
+        Field::born("Birthdate", false),
         Field::new(ONBOARDING, true, Some(date_check)),
         Field::new(OFFBOARDING, false, Some(date_check)),
         Field::new("External id", false, None),
@@ -186,7 +181,7 @@ pub fn client_employee(
         fields.extend([
             Field::new(DEP_FIRST, false, None),
             Field::new(DEP_LAST, false, None),
-            Field::new(DEP_BIRTH, false, Some(date_check)),
+            Field::born(DEP_BIRTH, false),
             Field::new(DEP_EMAIL, false, Some(validate::email)),
         ]);
     }
@@ -226,7 +221,7 @@ pub fn dependent(parent_email: &str, current: Option<&Dependent>) -> Form {
     let mut fields = vec![
         Field::new("First name", true, None),
         Field::new("Last name", true, None),
-        Field::new("Birthdate", true, Some(date_check)),
+        Field::born("Birthdate", true),
         Field::new("Email", true, Some(validate::email)),
         Field::new("Phone", false, Some(validate::phone_e164)),
         Field::new("External id", false, None),
