@@ -85,6 +85,7 @@ pub struct Dependent {
     pub first_name: String,
     pub last_name: String,
     pub email: Option<String>,
+    pub phone: Option<String>,
     pub external_id: Option<String>,
     pub birthdate: Option<Date>,
     pub onboarding: Option<Date>,

@@ -172,15 +172,21 @@ async fn onboarding_a_company_from_scratch() {
         saved.has_access,
         "onboarded 2026-02-01, before the sandbox's today"
     );
+    let mut oskar = child("Oskar", "oskar.lund@nordlys.example.com");
+    oskar.phone = Some("+4520304050".into());
     let with_two = c
-        .save_dependent(
-            "maja.lund@nordlys.example.com".into(),
-            child("Oskar", "oskar.lund@nordlys.example.com"),
-        )
+        .save_dependent("maja.lund@nordlys.example.com".into(), oskar)
         .await
         .unwrap();
     assert_eq!(with_two.id, saved.id, "answers with the parent");
     assert_eq!(with_two.dependents.len(), 2);
+    // The phone is sent and read back, so the form shows what Healthmov has.
+    let phones: Vec<Option<&str>> = with_two
+        .dependents
+        .iter()
+        .map(|d| d.phone.as_deref())
+        .collect();
+    assert!(phones.contains(&Some("+4520304050")), "{phones:?}");
     let off = c
         .set_offboarding(saved.id.clone(), date(2026, 12, 31))
         .await

@@ -73,6 +73,7 @@ fn dependent(d: q::DependentFields) -> Dependent {
         first_name: d.first_name.unwrap_or_default(),
         last_name: d.last_name.unwrap_or_default(),
         email: d.email,
+        phone: d.phone_number,
         external_id: d.external_id,
         birthdate: d.birthdate,
         onboarding: d.date_of_onboarding,

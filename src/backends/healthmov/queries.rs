@@ -296,6 +296,7 @@ pub struct DependentFields {
     pub first_name: Option<String>,
     pub last_name: Option<String>,
     pub email: Option<String>,
+    pub phone_number: Option<String>,
     pub external_id: Option<String>,
     pub birthdate: Option<jiff::civil::Date>,
     pub date_of_onboarding: Option<jiff::civil::Date>,

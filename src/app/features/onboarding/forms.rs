@@ -234,7 +234,7 @@ pub fn dependent(parent_email: &str, current: Option<&Dependent>) -> Form {
             Some(d.last_name.clone()),
             date(d.birthdate),
             d.email.clone(),
-            None,
+            d.phone.clone(),
             d.external_id.clone(),
             date(d.onboarding),
             date(d.offboarding),

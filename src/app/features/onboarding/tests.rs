@@ -56,6 +56,7 @@ fn employee() -> ClientEmployee {
             first_name: "Bo".into(),
             last_name: "Lee".into(),
             email: Some("bo.lee@client.example.com".into()),
+            phone: None,
             external_id: None,
             birthdate: Some(date(2016, 6, 1)),
             onboarding: Some(date(2025, 3, 1)),
