@@ -10,6 +10,7 @@ pub mod columns;
 pub mod copy;
 pub mod export;
 pub mod features;
+pub mod filter;
 pub mod form;
 pub mod forms;
 pub mod keymap;

@@ -3,6 +3,7 @@
 //! Every list pane keeps a [`PagedList`] and reaches this code through [`ListCursor`].
 
 use super::action::{Payload, RequestId};
+use super::filter::{Filterable, ListFilter};
 use super::registry::Command;
 use crate::backends::BackendError;
 use crate::core::{Page, Sort};
@@ -33,6 +34,9 @@ pub struct PagedList<T> {
     /// F5 is loading the list again: the rows shown are from before, kept until the first
     /// new page replaces them (or on screen, if the refresh fails).
     pub refreshing: bool,
+    /// `f`: only the loaded rows that match are shown; `selected` stays a row index, and
+    /// `offset` counts matches.
+    pub filter: Option<ListFilter>,
 }
 
 impl<T> Default for PagedList<T> {
@@ -48,6 +52,7 @@ impl<T> Default for PagedList<T> {
             offset: 0,
             sort: Sort::default(),
             refreshing: false,
+            filter: None,
         }
     }
 }
@@ -75,6 +80,33 @@ impl<T> PagedList<T> {
         PagedList {
             sort: self.sort,
             ..Default::default()
+        }
+    }
+
+    /// The rows the pane draws (the matches, under a filter), the first one on screen, and
+    /// where the cursor is among them.
+    pub fn on_screen(&self) -> (Vec<&T>, usize, Option<usize>) {
+        match &self.filter {
+            Some(f) => {
+                let rows: Vec<&T> = f.shown.iter().filter_map(|&i| self.rows.get(i)).collect();
+                let at = f.shown.iter().position(|&i| i == self.selected);
+                (rows, self.offset, at)
+            }
+            None => (self.rows.iter().collect(), self.offset, Some(self.selected)),
+        }
+    }
+
+    /// The cursor's place among the rows shown, and how many are shown.
+    fn position(&self) -> (usize, usize) {
+        match &self.filter {
+            Some(f) => (
+                f.shown
+                    .iter()
+                    .position(|&i| i == self.selected)
+                    .unwrap_or(0),
+                f.shown.len(),
+            ),
+            None => (self.selected, self.rows.len()),
         }
     }
 
@@ -166,25 +198,41 @@ pub trait ListCursor {
     fn cancelled(&mut self);
     /// A page was asked for with request `req`.
     fn loading(&mut self, req: RequestId);
+    /// `f`: a filter field opens over the loaded rows.
+    fn start_filter(&mut self, rows: usize);
+    /// A key typed while the filter has the keys: Enter keeps the filter and gives the keys
+    /// back to the list, Esc drops it, the rest edit it.
+    fn filter_key(&mut self, key: crossterm::event::KeyEvent, rows: usize);
+    /// Esc on a filtered list: the filter goes (true), before Esc goes back.
+    fn clear_filter(&mut self, rows: usize) -> bool;
+    /// Matches again after rows came or went.
+    fn refilter(&mut self, rows: usize);
+    /// Under a filter, fewer matches than fill the screen while more pages may hold some:
+    /// the next page is wanted.
+    fn wants_matches(&self, rows: usize) -> bool;
 }
 
-impl<T> ListCursor for PagedList<T> {
+impl<T: Filterable> ListCursor for PagedList<T> {
     fn move_cursor(&mut self, command: Command, rows: usize) -> bool {
-        self.selected = step(self.selected, self.rows.len(), command, rows);
+        let (at, len) = self.position();
+        let to = step(at, len, command, rows);
+        self.selected = match &self.filter {
+            Some(f) => f.shown.get(to).copied().unwrap_or(self.selected),
+            None => to,
+        };
         self.keep_visible(rows);
-        self.selected + 2 * rows >= self.rows.len()
+        to + 2 * rows >= len
     }
 
     /// Leaving the window scrolls it by half a page, not by a row: over a slow link one
     /// redraw of the table every few moves beats one every move.
     fn keep_visible(&mut self, rows: usize) {
+        let (at, _) = self.position();
         let half = (rows / 2).max(1);
-        if self.selected < self.offset {
-            self.offset = self.selected.saturating_sub(half - 1);
-        } else if self.selected >= self.offset + rows {
-            self.offset = (self.selected + half + 1)
-                .saturating_sub(rows)
-                .min(self.selected);
+        if at < self.offset {
+            self.offset = at.saturating_sub(half - 1);
+        } else if at >= self.offset + rows {
+            self.offset = (at + half + 1).saturating_sub(rows).min(at);
         }
     }
 
@@ -198,11 +246,71 @@ impl<T> ListCursor for PagedList<T> {
             self.error = Some("Loading cancelled. Move down or press F5 to continue.".into());
         }
     }
+
+    fn start_filter(&mut self, rows: usize) {
+        let f = self.filter.get_or_insert_with(Default::default);
+        f.typing = true;
+        self.refilter(rows);
+    }
+
+    fn filter_key(&mut self, key: crossterm::event::KeyEvent, rows: usize) {
+        use crossterm::event::KeyCode;
+        use tui_input::backend::crossterm::EventHandler;
+        let Some(f) = &mut self.filter else { return };
+        match key.code {
+            KeyCode::Enter => {
+                f.typing = false;
+                if f.text().trim().is_empty() {
+                    self.clear_filter(rows);
+                }
+            }
+            KeyCode::Esc => {
+                self.clear_filter(rows);
+            }
+            _ => {
+                f.input.handle_event(&crossterm::event::Event::Key(key));
+                // Other matches: from the top.
+                self.offset = 0;
+                self.refilter(rows);
+            }
+        }
+    }
+
+    fn clear_filter(&mut self, rows: usize) -> bool {
+        if self.filter.take().is_none() {
+            return false;
+        }
+        self.offset = 0;
+        self.keep_visible(rows);
+        true
+    }
+
+    fn refilter(&mut self, rows: usize) {
+        let Some(f) = &mut self.filter else { return };
+        f.apply(&self.rows);
+        if !f.shown.contains(&self.selected) {
+            self.selected = f.shown.first().copied().unwrap_or(0);
+        }
+        self.offset = self.offset.min(f.shown.len().saturating_sub(1));
+        self.keep_visible(rows);
+    }
+
+    fn wants_matches(&self, rows: usize) -> bool {
+        self.filter.as_ref().is_some_and(|f| f.shown.len() < rows)
+            && self.wants_page()
+            && self.error.is_none()
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    impl Filterable for u32 {
+        fn haystack(&self) -> String {
+            self.to_string()
+        }
+    }
 
     #[test]
     fn the_cursor_stays_on_screen_after_a_resize() {

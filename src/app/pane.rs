@@ -38,11 +38,15 @@ pub trait Pane {
     /// The audit record of a reveal is written: show the number (`true`), or hide it again
     /// because the view changed (`false`).
     fn set_revealed(&mut self, _shown: bool) {}
+    /// The filter over this view's list, if one is open (`f`).
+    fn filter(&self) -> Option<&super::filter::ListFilter> {
+        None
+    }
 }
 
 /// A row of a server-paged list pane: what the list is called and shows, once per row type.
 /// Every `PagedList` of such rows is a pane through the one implementation below.
-pub trait ListRow: Sized + 'static {
+pub trait ListRow: super::filter::Filterable + Sized + 'static {
     /// In the breadcrumbs.
     const TITLE: &'static str;
     /// The export's file name.
@@ -73,6 +77,9 @@ impl<T: ListRow> Pane for PagedList<T> {
     }
     fn cancelled(&mut self) {
         ListCursor::cancelled(self)
+    }
+    fn filter(&self) -> Option<&super::filter::ListFilter> {
+        self.filter.as_ref()
     }
 }
 
@@ -107,6 +114,9 @@ impl<P: Pane + ?Sized> Pane for Box<P> {
     }
     fn back(&mut self) -> bool {
         (**self).back()
+    }
+    fn filter(&self) -> Option<&super::filter::ListFilter> {
+        (**self).filter()
     }
     fn revealable(&self) -> Option<Revealable> {
         (**self).revealable()

@@ -35,6 +35,7 @@ pub enum Command {
     Zoom,
     Reveal,
     Filter,
+    Kinds,
     New,
     Onboarding,
     FindExternalId,
@@ -104,6 +105,8 @@ pub enum Scope {
     InvestorList,
     /// bunq users, list and detail.
     Banking,
+    /// Lists of loaded rows a text filter narrows (`f`).
+    Filterable,
 }
 
 /// A key as written in the registry and shown in help.
@@ -226,7 +229,8 @@ pub static REGISTRY: &[Spec] = &[
     Spec { command: Command::Bottom, mutating: false, name: "bottom", keys: &[code(KeyCode::End), k('G')], description: "Last loaded row", scope: Scope::Lists },
     Spec { command: Command::Open, mutating: false, name: "open", keys: &[code(KeyCode::Enter)], description: "Open the selected row", scope: Scope::Lists },
     Spec { command: Command::Sort, mutating: false, name: "sort", keys: &[k('s')], description: "Change the sort order (name, id; up, down)", scope: Scope::PagedLists },
-    Spec { command: Command::Filter, mutating: false, name: "filter", keys: &[k('f')], description: "Show all kinds, photo IDs only, or cards only", scope: Scope::Queue },
+    Spec { command: Command::Filter, mutating: false, name: "filter", keys: &[k('f')], description: "Filter the loaded rows as you type (fuzzy): Enter keeps it, Esc drops it", scope: Scope::Filterable },
+    Spec { command: Command::Kinds, mutating: false, name: "kinds", keys: &[k('t')], description: "Show all kinds, photo IDs only, or cards only", scope: Scope::Queue },
     Spec { command: Command::Filter, mutating: false, name: "find", keys: &[k('f')], description: "Filter the audit trail by text", scope: Scope::AuditTrail },
     Spec { command: Command::Approve, mutating: true, name: "approve", keys: &[k('a')], description: "Approve this document (asks to confirm)", scope: Scope::Document },
     Spec { command: Command::Reject, mutating: true, name: "reject", keys: &[k('r')], description: "Reject this document with a reason (asks to confirm)", scope: Scope::Document },
@@ -307,31 +311,59 @@ pub const SEARCH_INPUT: Context = ctx(&[Scope::Search], true);
 pub const TYPING: Context = ctx(&[], true);
 pub const SEARCH_RESULTS: Context = ctx(&[Scope::Search, Scope::Lists], false);
 pub const PERSON: Context = ctx(&[Scope::Person, Scope::Lists, Scope::Cpr], false);
-pub const PAGED_LIST: Context = ctx(&[Scope::PagedLists, Scope::Lists], false);
-pub const QUEUE: Context = ctx(&[Scope::Queue, Scope::Lists], false);
+pub const PAGED_LIST: Context = ctx(&[Scope::PagedLists, Scope::Lists, Scope::Filterable], false);
+pub const QUEUE: Context = ctx(&[Scope::Queue, Scope::Lists, Scope::Filterable], false);
 pub const DOCUMENT: Context = ctx(&[Scope::Document, Scope::Cpr], false);
 pub const AUDIT: Context = ctx(&[Scope::AuditTrail, Scope::Lists], false);
-pub const STAFF: Context = ctx(&[Scope::PagedLists, Scope::Lists, Scope::Staff], false);
+pub const STAFF: Context = ctx(
+    &[
+        Scope::PagedLists,
+        Scope::Lists,
+        Scope::Staff,
+        Scope::Filterable,
+    ],
+    false,
+);
 pub const DETAIL: Context = ctx(&[], false);
-pub const COMPANIES: Context = ctx(&[Scope::Companies, Scope::Lists], false);
-pub const DEPARTMENTS: Context = ctx(&[Scope::Departments, Scope::Lists], false);
+pub const COMPANIES: Context = ctx(&[Scope::Companies, Scope::Lists, Scope::Filterable], false);
+pub const DEPARTMENTS: Context = ctx(
+    &[Scope::Departments, Scope::Lists, Scope::Filterable],
+    false,
+);
 pub const CLIENT_EMPLOYEES: Context = ctx(
-    &[Scope::ClientEmployees, Scope::ClientStaff, Scope::Lists],
+    &[
+        Scope::ClientEmployees,
+        Scope::ClientStaff,
+        Scope::Lists,
+        Scope::Filterable,
+    ],
     false,
 );
 pub const CLIENT_EMPLOYEE: Context = ctx(
     &[Scope::ClientEmployee, Scope::ClientStaff, Scope::Lists],
     false,
 );
-pub const PLATFORM_USERS: Context =
-    ctx(&[Scope::Platform, Scope::PlatformList, Scope::Lists], false);
+pub const PLATFORM_USERS: Context = ctx(
+    &[
+        Scope::Platform,
+        Scope::PlatformList,
+        Scope::Lists,
+        Scope::Filterable,
+    ],
+    false,
+);
 pub const PLATFORM_USER: Context = ctx(&[Scope::Platform, Scope::Lists], false);
 pub const END_USERS: Context = ctx(
-    &[Scope::Investors, Scope::InvestorList, Scope::Lists],
+    &[
+        Scope::Investors,
+        Scope::InvestorList,
+        Scope::Lists,
+        Scope::Filterable,
+    ],
     false,
 );
 pub const END_USER: Context = ctx(&[Scope::Investors], false);
-pub const BANK_USERS: Context = ctx(&[Scope::Banking, Scope::Lists], false);
+pub const BANK_USERS: Context = ctx(&[Scope::Banking, Scope::Lists, Scope::Filterable], false);
 pub const BANK_USER: Context = ctx(&[Scope::Banking], false);
 pub const ALL_CONTEXTS: &[Context] = &[
     SEARCH_INPUT,

@@ -318,6 +318,7 @@ impl State {
             sources: Vec::new(),
             results: Vec::new(),
             selected: 0,
+            advice: None,
         });
         s.push(search);
         s
@@ -402,11 +403,13 @@ impl State {
     /// What the keys mean now, read-only profiles included: the one place read-only is
     /// applied, so keys, help, the palette and the hints all leave out mutating actions.
     pub fn context(&self) -> Context {
-        self.top()
-            .kind
-            .pane()
-            .context()
-            .read_only(self.profile.read_only)
+        let pane = self.top().kind.pane();
+        // A list's filter field has the keys: only Ctrl, F-keys and Esc run commands.
+        let context = match pane.filter() {
+            Some(f) if f.typing => crate::app::registry::TYPING,
+            _ => pane.context(),
+        };
+        context.read_only(self.profile.read_only)
     }
 
     /// What a table cell may depend on besides its row, as the screen shows it now.

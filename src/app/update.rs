@@ -222,9 +222,40 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         Overlay::Import(_) => return onboarding::on_import_key(state, key),
         Overlay::None => {}
     }
+    if state.top().kind.pane().filter().is_some_and(|f| f.typing)
+        && state
+            .keymap
+            .lookup(&key, context)
+            .is_none_or(|c| c == Command::Back)
+    {
+        return filter_key(state, key);
+    }
     match state.keymap.lookup(&key, context) {
         Some(command) => run(state, command),
         None => state.top().kind.feature().on_other_key(state, key),
+    }
+}
+
+/// A key for the list's filter field; the next page is asked for while the matches do not
+/// fill the screen.
+fn filter_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
+    let rows = list_rows(state.size.1);
+    if let Some(l) = state.top_mut().kind.pane_mut().list() {
+        l.filter_key(key, rows);
+    }
+    more_matches(state, state.top().id)
+}
+
+/// Under a filter with too few matches on screen, the next page of `view`'s list.
+fn more_matches(state: &mut State, view: ViewId) -> Vec<Effect> {
+    let rows = list_rows(state.size.1);
+    let Some(v) = state.views.iter_mut().find(|v| v.id == view) else {
+        return Vec::new();
+    };
+    let feature = v.kind.feature();
+    match v.kind.pane_mut().list() {
+        Some(l) if l.wants_matches(rows) => feature.load_more(state, view),
+        _ => Vec::new(),
     }
 }
 
@@ -321,6 +352,17 @@ pub fn run(state: &mut State, command: Command) -> Vec<Effect> {
             Vec::new()
         }
         Command::Open => feature.open(state),
+        Command::Filter => {
+            let rows = list_rows(state.size.1);
+            match state.top_mut().kind.pane_mut().list() {
+                Some(l) => {
+                    l.start_filter(rows);
+                    Vec::new()
+                }
+                // A view with its own filter (the audit trail).
+                None => feature.on_command(state, command),
+            }
+        }
         Command::Up
         | Command::Down
         | Command::PageUp
@@ -346,7 +388,7 @@ pub fn run(state: &mut State, command: Command) -> Vec<Effect> {
         | Command::Tab3
         | Command::Tab4
         | Command::Sort
-        | Command::Filter
+        | Command::Kinds
         | Command::Approve
         | Command::Reject
         | Command::Zoom
@@ -414,6 +456,12 @@ fn back(state: &mut State) -> Vec<Effect> {
         state.top_mut().kind.pane_mut().cancelled();
         return effects;
     }
+    let rows = list_rows(state.size.1);
+    if let Some(l) = state.top_mut().kind.pane_mut().list()
+        && l.clear_filter(rows)
+    {
+        return effects;
+    }
     let depth = state.views.len();
     if !state.top_mut().kind.pane_mut().back() && depth > 1 {
         state.views.pop();
@@ -472,7 +520,18 @@ fn on_loaded(
         return Vec::new();
     };
     let feature = view.kind.feature();
-    feature.on_loaded(state, flight.view, req, result)
+    let mut effects = feature.on_loaded(state, flight.view, req, result);
+    // New rows are matched against the list's filter, and paging goes on while the
+    // matches do not fill the screen.
+    let rows = list_rows(state.size.1);
+    if let Some(l) = state
+        .view_mut(flight.view)
+        .and_then(|v| v.kind.pane_mut().list())
+    {
+        l.refilter(rows);
+    }
+    effects.extend(more_matches(state, flight.view));
+    effects
 }
 
 #[cfg(test)]
@@ -630,6 +689,81 @@ mod tests {
             search(&s).results.is_empty(),
             "a cancelled result never lands"
         );
+    }
+
+    #[test]
+    fn f_filters_a_list_as_you_type_pages_on_for_matches_and_esc_drops_it() {
+        use crate::app::features::people::calls as people_calls;
+        let mut s = state();
+        key(&mut s, KeyCode::Esc);
+        let (req, _) = call_req(&key(&mut s, KeyCode::Char('u')));
+        let page = |names: &[&str], next: Option<&str>| {
+            Ok(Payload::People(people_calls::Payload::Users(Page {
+                items: names.iter().map(|n| person(n)).collect(),
+                total: 4,
+                next_cursor: next.map(str::to_string),
+            })))
+        };
+        update(
+            &mut s,
+            Action::Loaded {
+                req,
+                result: page(&["Ida", "Mads", "Idun"], Some("c1")),
+            },
+        );
+        let users = |s: &State| match &s.top().kind {
+            ViewKind::Users(l) => l.rows.iter().map(|p| p.first_name.clone()).collect(),
+            _ => Vec::<String>::new(),
+        };
+        let shown = |s: &State| match &s.top().kind {
+            ViewKind::Users(l) => l
+                .on_screen()
+                .0
+                .iter()
+                .map(|p| p.first_name.clone())
+                .collect(),
+            _ => Vec::<String>::new(),
+        };
+        key(&mut s, KeyCode::Char('f'));
+        assert!(s.context().typing, "the filter has the keys");
+        // Too few matches for the screen: the next page is asked for, once.
+        let mut effects = key(&mut s, KeyCode::Char('i'));
+        // `d` types; it does not run a command.
+        effects.extend(key(&mut s, KeyCode::Char('d')));
+        assert_eq!(calls(&effects).len(), 1);
+        assert_eq!(shown(&s), vec!["Ida", "Idun"]);
+        let (next, call) = call_req(&effects);
+        assert!(
+            matches!(call, Call::People(people_calls::Call::Users { after: Some(ref a), .. }) if a == "c1"),
+            "{call:?}"
+        );
+        update(
+            &mut s,
+            Action::Loaded {
+                req: next,
+                result: page(&["Ida Two"], None),
+            },
+        );
+        assert_eq!(
+            shown(&s),
+            vec!["Ida", "Idun", "Ida Two"],
+            "new rows matched"
+        );
+        // Enter keeps the filter and gives the keys back: `j` moves among the matches.
+        key(&mut s, KeyCode::Enter);
+        assert!(!s.context().typing);
+        key(&mut s, KeyCode::Char('j'));
+        match &s.top().kind {
+            ViewKind::Users(l) => assert_eq!(l.rows[l.selected].first_name, "Idun"),
+            _ => panic!(),
+        }
+        // Esc drops the filter (every row again), and only the next Esc goes back.
+        key(&mut s, KeyCode::Esc);
+        assert_eq!(shown(&s), users(&s));
+        assert_eq!(shown(&s).len(), 4);
+        assert!(matches!(s.top().kind, ViewKind::Users(_)));
+        key(&mut s, KeyCode::Esc);
+        assert!(matches!(s.top().kind, ViewKind::Search(_)));
     }
 
     #[test]

@@ -10,7 +10,7 @@ use crate::ui::Screen;
 use crate::ui::format;
 use crate::ui::widgets::field;
 use crate::ui::widgets::hints;
-use crate::ui::widgets::table::{self, Window};
+use crate::ui::widgets::table;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -34,21 +34,23 @@ pub fn draw_list(frame: &mut Frame, area: Rect, state: &Screen<'_>, l: &PagedLis
         Some(_) => format!(" bunq users: {} loaded ", format::count(l.rows.len())),
         None => " bunq users ".into(),
     };
+    let (rows, window) = table::list_window(l);
     table::draw_columns(
         frame,
         table_area,
         t,
-        Block::default().borders(Borders::ALL).title(title),
+        Block::default()
+            .borders(Borders::ALL)
+            .title(table::filtered_title(title, l)),
         bank_users::COLUMNS,
-        &l.rows,
-        Window {
-            offset: l.offset,
-            selected: Some(l.selected),
-        },
+        &rows,
+        window,
         &state.shown(),
         |_, _, text| text,
     );
-    let footer = if let Some(e) = &l.error {
+    let footer = if let Some(f) = table::filter_footer(t, l) {
+        f
+    } else if let Some(e) = &l.error {
         Line::from(Span::styled(e.clone(), t.danger()))
     } else if let Some(n) = &l.notice {
         Line::from(Span::styled(n.clone(), t.ok()))

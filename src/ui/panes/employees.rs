@@ -6,7 +6,7 @@ use crate::app::paging::PagedList;
 use crate::core::Employee;
 use crate::ui::Screen;
 use crate::ui::widgets::field;
-use crate::ui::widgets::table::{self, Window};
+use crate::ui::widgets::table;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::widgets::{Block, Borders, Paragraph};
@@ -14,6 +14,7 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 pub fn draw(frame: &mut Frame, area: Rect, state: &Screen<'_>, l: &PagedList<Employee>) {
     let t = &state.theme;
     let [table_area, footer_area] = split(area);
+    let (rows, window) = table::list_window(l);
     table::draw_columns(
         frame,
         table_area,
@@ -22,11 +23,8 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &Screen<'_>, l: &PagedList<Emp
             .borders(Borders::ALL)
             .title(title("Employees", l)),
         staff::COLUMNS,
-        &l.rows,
-        Window {
-            offset: l.offset,
-            selected: Some(l.selected),
-        },
+        &rows,
+        window,
         &state.shown(),
         |_, _, text| text,
     );

@@ -10,7 +10,7 @@ use crate::ui::Screen;
 use crate::ui::format;
 use crate::ui::widgets::field;
 use crate::ui::widgets::hints;
-use crate::ui::widgets::table::{self, Window};
+use crate::ui::widgets::table;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
@@ -37,21 +37,23 @@ pub fn draw_list(frame: &mut Frame, area: Rect, state: &Screen<'_>, l: &PagedLis
         ),
         None => " End users (Upvest) ".into(),
     };
+    let (rows, window) = table::list_window(l);
     table::draw_columns(
         frame,
         table_area,
         t,
-        Block::default().borders(Borders::ALL).title(title),
+        Block::default()
+            .borders(Borders::ALL)
+            .title(table::filtered_title(title, l)),
         end_users::COLUMNS,
-        &l.rows,
-        Window {
-            offset: l.offset,
-            selected: Some(l.selected),
-        },
+        &rows,
+        window,
         &state.shown(),
         |_, _, text| text,
     );
-    let footer = if let Some(e) = &l.error {
+    let footer = if let Some(f) = table::filter_footer(t, l) {
+        f
+    } else if let Some(e) = &l.error {
         Line::from(Span::styled(e.clone(), t.danger()))
     } else if let Some(n) = &l.notice {
         Line::from(Span::styled(n.clone(), t.ok()))

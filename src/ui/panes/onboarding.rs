@@ -24,20 +24,23 @@ fn day(d: Option<Date>) -> String {
 }
 
 fn title<T>(what: &str, l: &PagedList<T>) -> String {
-    match l.total {
+    let plain = match l.total {
         Some(total) => format!(
             " {what}: {} · {} loaded ",
             format::count(total),
             format::count(l.rows.len())
         ),
         None => format!(" {what} "),
-    }
+    };
+    table::filtered_title(plain, l)
 }
 
-/// The footer: an error, news, loading, or the keys that matter here.
+/// The footer: the filter being typed, an error, news, loading, or the keys that matter here.
 fn footer<'a, T>(state: &Screen<'_>, l: &PagedList<T>, keys: &[Command]) -> Line<'a> {
     let t = &state.theme;
-    if let Some(e) = &l.error {
+    if let Some(f) = table::filter_footer(t, l) {
+        f
+    } else if let Some(e) = &l.error {
         Line::from(Span::styled(e.clone(), t.danger()))
     } else if let Some(n) = &l.notice {
         Line::from(Span::styled(n.clone(), t.ok()))
@@ -48,16 +51,10 @@ fn footer<'a, T>(state: &Screen<'_>, l: &PagedList<T>, keys: &[Command]) -> Line
     }
 }
 
-fn window<T>(l: &PagedList<T>) -> Window {
-    Window {
-        offset: l.offset,
-        selected: Some(l.selected),
-    }
-}
-
 pub fn draw_companies(frame: &mut Frame, area: Rect, state: &Screen<'_>, l: &PagedList<Company>) {
     let t = &state.theme;
     let [table_area, footer_area] = split(area);
+    let (rows, window) = table::list_window(l);
     table::draw_columns(
         frame,
         table_area,
@@ -66,8 +63,8 @@ pub fn draw_companies(frame: &mut Frame, area: Rect, state: &Screen<'_>, l: &Pag
             .borders(Borders::ALL)
             .title(title("Client companies", l)),
         onboarding::COMPANY_COLUMNS,
-        &l.rows,
-        window(l),
+        &rows,
+        window,
         &state.shown(),
         |_, _, text| text,
     );
@@ -91,6 +88,7 @@ pub fn draw_departments(frame: &mut Frame, area: Rect, state: &Screen<'_>, d: &D
     let t = &state.theme;
     let [table_area, footer_area] = split(area);
     let l = &d.list;
+    let (rows, window) = table::list_window(l);
     table::draw_columns(
         frame,
         table_area,
@@ -99,8 +97,8 @@ pub fn draw_departments(frame: &mut Frame, area: Rect, state: &Screen<'_>, d: &D
             .borders(Borders::ALL)
             .title(title(&format!("Departments of {}", d.company.name), l)),
         onboarding::DEPARTMENT_COLUMNS,
-        &l.rows,
-        window(l),
+        &rows,
+        window,
         &state.shown(),
         |_, _, text| text,
     );
@@ -123,6 +121,7 @@ pub fn draw_client_employees(
     let t = &state.theme;
     let [table_area, footer_area] = split(area);
     let l = &v.list;
+    let (rows, window) = table::list_window(l);
     table::draw_columns(
         frame,
         table_area,
@@ -131,8 +130,8 @@ pub fn draw_client_employees(
             .borders(Borders::ALL)
             .title(title(&format!("Employees of {}", v.department.name), l)),
         onboarding::EMPLOYEE_COLUMNS,
-        &l.rows,
-        window(l),
+        &rows,
+        window,
         &state.shown(),
         |_, _, text| text,
     );

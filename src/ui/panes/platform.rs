@@ -42,21 +42,23 @@ pub fn draw_list(frame: &mut Frame, area: Rect, state: &Screen<'_>, l: &PagedLis
             ""
         }
     );
+    let (rows, window) = table::list_window(l);
     table::draw_columns(
         frame,
         table_area,
         t,
-        Block::default().borders(Borders::ALL).title(title),
+        Block::default()
+            .borders(Borders::ALL)
+            .title(table::filtered_title(title, l)),
         platform::COLUMNS,
-        &l.rows,
-        Window {
-            offset: l.offset,
-            selected: Some(l.selected),
-        },
+        &rows,
+        window,
         &state.shown(),
         |_, _, text| text,
     );
-    let footer = if let Some(e) = &l.error {
+    let footer = if let Some(f) = table::filter_footer(t, l) {
+        f
+    } else if let Some(e) = &l.error {
         Line::from(Span::styled(e.clone(), t.danger()))
     } else if let Some(n) = &l.notice {
         Line::from(Span::styled(n.clone(), t.ok()))

@@ -6,7 +6,7 @@ use crate::core::DocumentKind;
 use crate::ui::Screen;
 use crate::ui::format;
 use crate::ui::widgets::hints;
-use crate::ui::widgets::table::{self, Window};
+use crate::ui::widgets::table;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -29,28 +29,38 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &Screen<'_>, q: &QueueView) {
         None => format!(" Review queue · {kind} "),
     };
     let l = &q.list;
+    let (rows, window) = table::list_window(l);
     table::draw_columns(
         frame,
         table_area,
         t,
-        Block::default().borders(Borders::ALL).title(title),
+        Block::default()
+            .borders(Borders::ALL)
+            .title(table::filtered_title(title, l)),
         review::COLUMNS,
-        &l.rows,
-        Window {
-            offset: l.offset,
-            selected: Some(l.selected),
-        },
+        &rows,
+        window,
         &state.shown(),
         |_, _, text| text,
     );
-    let line = if let Some(e) = &l.error {
+    let line = if let Some(f) = table::filter_footer(t, l) {
+        f
+    } else if let Some(e) = &l.error {
         Line::from(Span::styled(e.clone(), t.warn()))
     } else if l.loading.is_some() {
         Line::from(Span::styled("Loading…", t.warn()))
     } else if l.rows.is_empty() {
         Line::from("Nothing is waiting for review.")
     } else {
-        hints::line(state, &[Command::Open, Command::Filter, Command::Back])
+        hints::line(
+            state,
+            &[
+                Command::Open,
+                Command::Filter,
+                Command::Kinds,
+                Command::Back,
+            ],
+        )
     };
     frame.render_widget(Paragraph::new(line), footer);
 }

@@ -7,7 +7,7 @@ use crate::core::PersonSummary;
 use crate::ui::Screen;
 use crate::ui::format;
 use crate::ui::widgets::hints;
-use crate::ui::widgets::table::{self, Window};
+use crate::ui::widgets::table;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -15,7 +15,7 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 
 /// The title line and footer of a paged list.
 pub fn title<T>(what: &str, l: &PagedList<T>) -> String {
-    match l.total {
+    let plain = match l.total {
         Some(total) => format!(
             " {what}: {} · sorted by {} · {} loaded ",
             format::count(total),
@@ -23,12 +23,15 @@ pub fn title<T>(what: &str, l: &PagedList<T>) -> String {
             format::count(l.rows.len())
         ),
         None => format!(" {what} · sorted by {} ", l.sort.label()),
-    }
+    };
+    table::filtered_title(plain, l)
 }
 
 pub fn footer<'a, T>(state: &Screen<'_>, l: &PagedList<T>) -> Line<'a> {
     let t = &state.theme;
-    if let Some(e) = &l.error {
+    if let Some(f) = table::filter_footer(t, l) {
+        f
+    } else if let Some(e) = &l.error {
         Line::from(Span::styled(e.clone(), t.danger()))
     } else if let Some(n) = &l.notice {
         Line::from(Span::styled(n.clone(), t.ok()))
@@ -56,6 +59,7 @@ pub fn split(area: Rect) -> [Rect; 2] {
 pub fn draw(frame: &mut Frame, area: Rect, state: &Screen<'_>, l: &PagedList<PersonSummary>) {
     let t = &state.theme;
     let [table_area, footer_area] = split(area);
+    let (rows, window) = table::list_window(l);
     table::draw_columns(
         frame,
         table_area,
@@ -64,11 +68,8 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &Screen<'_>, l: &PagedList<Per
             .borders(Borders::ALL)
             .title(title("Users", l)),
         people::USER_COLUMNS,
-        &l.rows,
-        Window {
-            offset: l.offset,
-            selected: Some(l.selected),
-        },
+        &rows,
+        window,
         &state.shown(),
         |_, _, text| text,
     );

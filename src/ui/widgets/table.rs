@@ -131,3 +131,37 @@ pub fn draw_columns<'a, T, R: std::borrow::Borrow<T>>(
         },
     );
 }
+
+/// The rows a paged list draws (its matches, under a filter) and where its cursor is.
+pub fn list_window<T>(l: &crate::app::paging::PagedList<T>) -> (Vec<&T>, Window) {
+    let (rows, offset, selected) = l.on_screen();
+    (rows, Window { offset, selected })
+}
+
+/// A list's title with what its filter keeps: " Users · filter "ida": 3 of 250 loaded ".
+pub fn filtered_title<T>(title: String, l: &crate::app::paging::PagedList<T>) -> String {
+    match &l.filter {
+        Some(f) => format!(
+            "{} · filter {:?}: {} of {} loaded ",
+            title.trim_end(),
+            crate::sanitize::line(f.text()),
+            f.shown.len(),
+            l.rows.len()
+        ),
+        None => title,
+    }
+}
+
+/// While a list's filter has the keys, the footer is its field.
+pub fn filter_footer<'a, T>(
+    t: &crate::ui::theme::Theme,
+    l: &crate::app::paging::PagedList<T>,
+) -> Option<ratatui::text::Line<'a>> {
+    use ratatui::text::{Line, Span};
+    let f = l.filter.as_ref().filter(|f| f.typing)?;
+    Some(Line::from(vec![
+        Span::styled("Filter: ", t.label()),
+        Span::styled(format!("{}▏", crate::sanitize::line(f.text())), t.text()),
+        Span::styled("  Enter keeps it · Esc drops it", t.dim()),
+    ]))
+}

@@ -513,6 +513,8 @@ pub fn detail(u: &BankUser) -> Vec<(&'static str, String)> {
     ]
 }
 
+crate::filter_on_columns!(BankUser, COLUMNS);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -473,6 +473,8 @@ fn sheet_fields(
     fields
 }
 
+crate::filter_on_columns!(EndUser, COLUMNS);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -459,6 +459,9 @@ impl Pane for DepartmentsView {
     fn list(&mut self) -> Option<&mut dyn ListCursor> {
         Some(&mut self.list)
     }
+    fn filter(&self) -> Option<&crate::app::filter::ListFilter> {
+        self.list.filter.as_ref()
+    }
     fn sheet(&self, shown: &Shown) -> Option<Sheet> {
         Some(Sheet::of(
             "departments",
@@ -487,6 +490,9 @@ impl Pane for ClientEmployeesView {
     }
     fn list(&mut self) -> Option<&mut dyn ListCursor> {
         Some(&mut self.list)
+    }
+    fn filter(&self) -> Option<&crate::app::filter::ListFilter> {
+        self.list.filter.as_ref()
     }
     fn sheet(&self, shown: &Shown) -> Option<Sheet> {
         Some(Sheet::of(
@@ -530,6 +536,10 @@ impl Pane for ClientEmployeeView {
     }
     fn cancelled(&mut self) {}
 }
+
+crate::filter_on_columns!(Company, COMPANY_COLUMNS);
+crate::filter_on_columns!(Department, DEPARTMENT_COLUMNS);
+crate::filter_on_columns!(ClientEmployee, EMPLOYEE_COLUMNS);
 
 #[cfg(test)]
 mod tests;

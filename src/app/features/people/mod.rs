@@ -305,3 +305,5 @@ pub fn person_fields(x: &crate::core::Person) -> Vec<(&'static str, String)> {
         ("Organizations", x.organization_names().join(", ")),
     ]
 }
+
+crate::filter_on_columns!(PersonSummary, USER_COLUMNS);

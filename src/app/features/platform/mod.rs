@@ -548,5 +548,7 @@ pub fn account(a: &crate::core::platform::PlatformAccount) -> [String; 4] {
     ]
 }
 
+crate::filter_on_columns!(PlatformUser, COLUMNS);
+
 #[cfg(test)]
 mod tests;

@@ -372,7 +372,7 @@ impl Feature for Review {
     fn on_command(&self, state: &mut State, command: Command) -> Vec<Effect> {
         let rows = list_rows(state.size.1);
         match (&mut state.top_mut().kind, command) {
-            (ViewKind::Queue(_), Command::Filter) => cycle_filter(state),
+            (ViewKind::Queue(_), Command::Kinds) => cycle_filter(state),
             (ViewKind::Document(_), Command::Approve | Command::Reject) => {
                 ask(state, command == Command::Reject);
                 Vec::new()
@@ -451,6 +451,9 @@ impl Pane for QueueView {
     }
     fn list(&mut self) -> Option<&mut dyn ListCursor> {
         Some(&mut self.list)
+    }
+    fn filter(&self) -> Option<&crate::app::filter::ListFilter> {
+        self.list.filter.as_ref()
     }
     fn sheet(&self, shown: &Shown) -> Option<Sheet> {
         Some(Sheet::of("review-queue", COLUMNS, &self.list.rows, shown))
@@ -552,6 +555,8 @@ pub fn document_fields(d: &DocumentView, language: &str) -> Vec<(&'static str, S
         ),
     ]
 }
+
+crate::filter_on_columns!(ReviewItem, COLUMNS);
 
 #[cfg(test)]
 mod tests {

@@ -40,6 +40,10 @@ pub fn submit(state: &mut State) -> Vec<Effect> {
     let today = state.today;
     let view = state.top().id;
     let sources = state.profile.search_sources.clone();
+    let keys = (
+        state.keymap.label(crate::app::registry::Command::Users),
+        state.keymap.label(crate::app::registry::Command::Filter),
+    );
     let ViewKind::Search(s) = &mut state.top_mut().kind else {
         return Vec::new();
     };
@@ -50,10 +54,19 @@ pub fn submit(state: &mut State) -> Vec<Effect> {
             return Vec::new();
         }
     };
+    let unioo_by_name =
+        sources.contains(&Source::Unioo) && matches!(query, crate::search::Query::Name(_));
     let asked: Vec<Source> = sources
         .into_iter()
         .filter(|src| src.can_search(&query))
         .collect();
+    // Unioo's API finds people by SSN or id only; its users list can be filtered by name.
+    s.advice = unioo_by_name.then(|| {
+        format!(
+            "Unioo cannot search by name: `{}` lists its users, then `{}` filters them.",
+            keys.0, keys.1
+        )
+    });
     if asked.is_empty() {
         s.error = Some(format!(
             "No backend in this profile can search by {}.",
@@ -332,6 +345,33 @@ mod tests {
             ViewKind::Search(v) => v,
             _ => panic!(),
         }
+    }
+
+    #[test]
+    fn a_name_says_unioo_cannot_search_by_it_and_where_to_look_with_the_keys_bound() {
+        let (mut s, calls) = searching(&[Source::Unioo, Source::Bunq], "Ida");
+        assert_eq!(calls.len(), 1, "only bunq is asked");
+        update(
+            &mut s,
+            Action::Loaded {
+                req: calls[0].0,
+                result: Ok(Payload::Search(calls::Payload::Hits(Answer::default()))),
+            },
+        );
+        let summary = view(&s).no_hits_summary().unwrap();
+        assert!(
+            summary.starts_with("Nothing found for name Ida in bunq."),
+            "{summary}"
+        );
+        assert!(
+            summary.contains(
+                "Unioo cannot search by name: `u` lists its users, then `f` filters them."
+            ),
+            "{summary}"
+        );
+        // A CPR is searched in Unioo: no advice.
+        let (s, _) = searching(&[Source::Unioo], "070761-4285");
+        assert_eq!(view(&s).advice, None);
     }
 
     #[test]

@@ -30,6 +30,9 @@ pub struct SearchView {
     /// Every backend's hits so far, the same person's together.
     pub results: Vec<crate::search::Hit>,
     pub selected: usize,
+    /// Where a backend of the profile that cannot search this kind of query may still be
+    /// looked in (Unioo by name: its users list, filtered).
+    pub advice: Option<String>,
 }
 
 impl SearchView {
@@ -114,7 +117,7 @@ impl SearchView {
             .collect();
         let missing = self.not_searched();
         let what = format!("{} {}", q.kind(), q.shown());
-        Some(match (answered.is_empty(), missing.is_empty()) {
+        let summary = match (answered.is_empty(), missing.is_empty()) {
             (true, _) => format!(
                 "No backend answered for {what}: nothing can be said. Not searched: {}.",
                 missing.join(", ")
@@ -125,6 +128,10 @@ impl SearchView {
                 answered.join(", "),
                 missing.join(", ")
             ),
+        };
+        Some(match &self.advice {
+            Some(a) => format!("{summary} {a}"),
+            None => summary,
         })
     }
 }

@@ -216,3 +216,5 @@ pub fn detail(e: &Employee) -> Vec<(&'static str, String)> {
         ("Id", e.id.to_string()),
     ]
 }
+
+crate::filter_on_columns!(Employee, COLUMNS);
