@@ -73,20 +73,35 @@ pub async fn audited<T>(
     event: &crate::audit::Event,
     call: impl std::future::Future<Output = Result<T, BackendError>>,
 ) -> Result<T, BackendError> {
+    audited_as(log, event, call, |_, _| {}).await
+}
+
+/// As [`audited`]; the outcome record of a success also says what only the answer knows
+/// (`note` adds it to the event): the id of what was created, what an import sent.
+pub async fn audited_as<T>(
+    log: &Audit,
+    event: &crate::audit::Event,
+    call: impl std::future::Future<Output = Result<T, BackendError>>,
+    note: impl FnOnce(&T, &mut crate::audit::Event),
+) -> Result<T, BackendError> {
     let (intent_log, intent) = (log.clone(), event.clone());
     tokio::task::spawn_blocking(move || intent_log.append(&intent, Outcome::Intent))
         .await
         .map_err(|e| audit_refusal(e.to_string()))?
         .map_err(audit_refusal)?;
     let result = call.await;
+    let mut event = event.clone();
     let outcome = match &result {
-        Ok(_) => Outcome::Ok,
+        Ok(v) => {
+            note(v, &mut event);
+            Outcome::Ok
+        }
         Err(e) => Outcome::Error {
             message: e.to_string(),
             request_id: Some(e.request_id().to_string()),
         },
     };
-    let (outcome_log, event) = (log.clone(), event.clone());
+    let outcome_log = log.clone();
     let written = tokio::task::spawn_blocking(move || outcome_log.append(&event, outcome)).await;
     if !matches!(written, Ok(Ok(()))) {
         tracing::error!("the outcome of an audited action could not be written to the audit log");

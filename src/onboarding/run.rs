@@ -71,6 +71,8 @@ impl Report {
         }
         if self.sent == 0 && self.bad.is_empty() && !self.stopped {
             s.push_str("; nothing to do: every row is already in");
+        } else if self.sent == 0 {
+            s.push_str("; nothing was sent");
         }
         if self.stopped {
             s.push_str("; stopped before the end: run it again to import the rest");

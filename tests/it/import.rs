@@ -330,4 +330,21 @@ async fn the_console_runner_streams_progress_and_reports() {
         4,
         "intent and outcome, twice"
     );
+    // Each outcome says what went in; the second run, which sent nothing, says so.
+    let outcomes: Vec<backoffice::audit::Record> = audit
+        .lines()
+        .map(|l| serde_json::from_str::<backoffice::audit::Record>(l).unwrap())
+        .filter(|r| r.outcome == backoffice::audit::Outcome::Ok)
+        .collect();
+    let reasons: Vec<&str> = outcomes
+        .iter()
+        .map(|r| r.event.reason.as_deref().unwrap_or(""))
+        .collect();
+    assert_eq!(
+        reasons,
+        vec![
+            "297 sent, 0 unchanged, 3 rejected",
+            "nothing was sent (0 sent, 297 unchanged, 3 rejected)"
+        ]
+    );
 }

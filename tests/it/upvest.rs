@@ -383,3 +383,49 @@ async fn a_wrong_client_secret_says_which_settings_to_check_and_quotes_the_reque
         "the secret is never in an error"
     );
 }
+
+#[tokio::test]
+async fn a_created_end_user_s_id_is_in_the_outcome_record_of_its_audit() {
+    use backoffice::app::action::{Call, Payload};
+    use backoffice::app::features::end_users::calls;
+    use backoffice::core::investing::EndUserChange;
+    let s = start(0, 1800).await;
+    let dir = crate::common::TempDir::new("upvest-create-audit");
+    let log = dir.0.join("audit.jsonl");
+    let b = crate::common::backends(&s, &log);
+    let event = backoffice::audit::Event {
+        backend: "Upvest".into(),
+        action: "end-user.create".into(),
+        targets: vec!["idempotency-key:k-1".into()],
+        correlation: "c-1".into(),
+        ..Default::default()
+    };
+    let call = Call::EndUsers(calls::Call::Change {
+        change: Box::new(EndUserChange::Create {
+            user: new_user("Torstraße 9"),
+            idempotency_key: uuid::Uuid::new_v4().to_string(),
+        }),
+        audit: Box::new(event),
+    });
+    let Ok(Payload::EndUsers(calls::Payload::Changed(Some(user)))) =
+        backoffice::app::runner::perform(&b, call).await
+    else {
+        panic!("created")
+    };
+    let records: Vec<backoffice::audit::Record> = std::fs::read_to_string(&log)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(records.len(), 2, "intent and outcome");
+    let wanted = format!("upvest-user:{}", user.id);
+    assert!(
+        !records[0].event.targets.contains(&wanted),
+        "unknown at intent"
+    );
+    assert!(
+        records[1].event.targets.contains(&wanted),
+        "{:?}",
+        records[1].event.targets
+    );
+}

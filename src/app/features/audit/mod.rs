@@ -32,16 +32,50 @@ pub const COLUMNS: &[Column<Record>] = &[
         Outcome::Ok => Tone::Ok,
         Outcome::Error { .. } => Tone::Danger,
     }),
-    Column::new("CPR", Width::Fixed(11), |r| {
+    Column::new("CPR", Width::Fixed(11), |r: &Record| {
         r.event.cpr_masked.clone().unwrap_or_default()
-    }),
-    Column::new("Reason", Width::Fill(1), |r| r.reason_shown().into()),
+    })
+    .from_width(100),
     Column::new("Targets", Width::Fill(1), |r: &Record| {
         r.event.targets.join(" ")
-    })
-    .from_width(110),
+    }),
+    Column::new("Reason", Width::Fill(1), |r| r.reason_shown().into()),
+    Column::new("Profile", Width::Max(12), |r: &Record| r.profile.clone()).from_width(90),
     Column::new("By", Width::Fixed(16), |r: &Record| r.by().into()).from_width(110),
 ];
+
+/// One record's every field, as Enter shows it: the full reason and error, the targets,
+/// who acted from where, and the chain.
+pub fn record_fields(r: &Record) -> Vec<(&'static str, String)> {
+    let dash = |s: Option<&str>| s.filter(|s| !s.is_empty()).unwrap_or("—").to_string();
+    let mut fields = vec![
+        ("Time (UTC)", r.time.clone()),
+        ("Action", r.event.action.clone()),
+        ("Backend", r.event.backend.clone()),
+        ("Outcome", r.outcome.label().to_string()),
+    ];
+    if let Outcome::Error {
+        message,
+        request_id,
+    } = &r.outcome
+    {
+        fields.push(("Error", message.clone()));
+        fields.push(("Request id", dash(request_id.as_deref())));
+    }
+    fields.extend([
+        ("Targets", dash(Some(&r.event.targets.join(", ")))),
+        ("CPR", dash(r.event.cpr_masked.as_deref())),
+        ("Reason", dash(r.event.reason.as_deref())),
+        ("Profile", r.profile.clone()),
+        ("Operator", dash(r.operator.as_deref())),
+        ("OS user", r.os_user.clone()),
+        ("Host", r.host.clone()),
+        ("SSH client", dash(r.ssh_client.as_deref())),
+        ("Correlation", r.event.correlation.clone()),
+        ("Hash", r.hash.clone()),
+    ]);
+    fields
+}
 
 pub struct AuditTrail;
 
@@ -56,6 +90,7 @@ pub fn open(state: &mut State) -> Vec<Effect> {
         filter: Default::default(),
         filtering: false,
         selected: 0,
+        opened: None,
     })));
     load(state, view)
 }
@@ -104,7 +139,10 @@ impl Feature for AuditTrail {
         Vec::new()
     }
 
-    fn open(&self, _: &mut State) -> Vec<Effect> {
+    fn open(&self, state: &mut State) -> Vec<Effect> {
+        if let ViewKind::Audit(a) = &mut state.top_mut().kind {
+            a.opened = a.visible().get(a.selected).map(|r| Box::new((*r).clone()));
+        }
         Vec::new()
     }
 
@@ -150,15 +188,21 @@ impl Pane for AuditView {
         None
     }
     fn sheet(&self, shown: &Shown) -> Option<Sheet> {
-        Some(Sheet::of("audit-trail", COLUMNS, self.visible(), shown))
+        Some(match &self.opened {
+            Some(r) => Sheet::fields("audit-record", record_fields(r)),
+            None => Sheet::of("audit-trail", COLUMNS, self.visible(), shown),
+        })
     }
     fn copy_target(&self) -> Option<(&'static str, String)> {
-        None
+        // An opened record's hash: what `audit verify` and the team's copy are checked by.
+        self.opened
+            .as_ref()
+            .map(|r| ("record hash", r.hash.clone()))
     }
     fn cancelled(&mut self) {}
     fn back(&mut self) -> bool {
-        // Esc leaves the filter field, keeping what was typed.
-        std::mem::take(&mut self.filtering)
+        // Esc closes an opened record, or leaves the filter field keeping what was typed.
+        self.opened.take().is_some() || std::mem::take(&mut self.filtering)
     }
 }
 
@@ -216,5 +260,71 @@ mod tests {
         key(&mut s, KeyCode::Char('f'));
         key(&mut s, KeyCode::Esc);
         assert!(matches!(s.top().kind, ViewKind::Audit(_)));
+    }
+
+    #[test]
+    fn enter_opens_a_record_with_every_field_and_esc_closes_it() {
+        let mut s = state();
+        key(&mut s, KeyCode::Esc);
+        key(&mut s, KeyCode::Char(':'));
+        type_text(&mut s, "audit");
+        let (req, _) = call_req(&key(&mut s, KeyCode::Enter));
+        let long_reason = format!("customer called back: {}", "details ".repeat(40));
+        let failed = crate::audit::Record::seal(
+            &crate::audit::Actor {
+                os_user: "officer1".into(),
+                host: "jump-2".into(),
+                ssh_client: Some("10.0.0.7".into()),
+                profile: "prod".into(),
+                ..Default::default()
+            },
+            crate::audit::Event {
+                reason: Some(long_reason.clone()),
+                targets: vec!["bunq-user:2001".into()],
+                ..crate::audit::Event::test("bunq.block")
+            },
+            crate::audit::Outcome::Error {
+                message: "bunq answered HTTP 500".into(),
+                request_id: Some("req-42".into()),
+            },
+            "",
+        );
+        update(
+            &mut s,
+            Action::Loaded {
+                req,
+                result: Ok(Payload::Audit(calls::Payload::Loaded {
+                    records: vec![failed],
+                    verified: Ok(1),
+                })),
+            },
+        );
+        key(&mut s, KeyCode::Enter);
+        let ViewKind::Audit(a) = &s.top().kind else {
+            panic!()
+        };
+        let fields = record_fields(a.opened.as_ref().expect("opened"));
+        let get = |k: &str| {
+            fields
+                .iter()
+                .find(|(l, _)| *l == k)
+                .map(|(_, v)| v.as_str())
+        };
+        assert_eq!(get("Reason"), Some(long_reason.as_str()), "in full");
+        assert_eq!(get("Targets"), Some("bunq-user:2001"));
+        assert_eq!(get("Request id"), Some("req-42"));
+        assert_eq!(get("Error"), Some("bunq answered HTTP 500"));
+        assert_eq!(get("Profile"), Some("prod"));
+        assert_eq!(get("Host"), Some("jump-2"));
+        assert_eq!(get("SSH client"), Some("10.0.0.7"));
+        assert_eq!(get("OS user"), Some("officer1"));
+        // `:export` writes the record as opened.
+        let sheet = s.top().kind.pane().sheet(&s.shown()).unwrap();
+        assert_eq!(sheet.name, "audit-record");
+        key(&mut s, KeyCode::Esc);
+        let ViewKind::Audit(a) = &s.top().kind else {
+            panic!("Esc closes the record, not the trail")
+        };
+        assert!(a.opened.is_none());
     }
 }

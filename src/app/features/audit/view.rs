@@ -20,6 +20,8 @@ pub struct AuditView {
     pub filter: Input,
     pub filtering: bool,
     pub selected: usize,
+    /// Enter: one record with all its fields, over the list until Esc.
+    pub opened: Option<Box<crate::audit::Record>>,
 }
 
 impl AuditView {

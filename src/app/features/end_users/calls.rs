@@ -1,6 +1,6 @@
 //! Upvest end users' calls: the list, one user with checks, and changes.
 
-use crate::app::backends::{Backends, audited};
+use crate::app::backends::{Backends, audited_as};
 use crate::backends::{BackendError, upvest};
 use crate::core::Page;
 use crate::core::investing::{EndUser, EndUserChange, EndUserDetail};
@@ -46,8 +46,13 @@ pub async fn perform(b: &Backends, call: Call) -> Result<Payload, BackendError> 
         Call::One(id) => Payload::Detail(Box::new(b.upvest()?.end_user(id).await?)),
         Call::Change { change, audit } => {
             let u = b.upvest()?;
+            // A created user's id is known only from the answer: its outcome record says it.
+            let created = |u: &Option<EndUser>, ev: &mut crate::audit::Event| {
+                ev.targets
+                    .extend(u.as_ref().map(|u| format!("upvest-user:{}", u.id)))
+            };
             Payload::Changed(
-                audited(&b.audit, &audit, u.change_end_user(*change))
+                audited_as(&b.audit, &audit, u.change_end_user(*change), created)
                     .await?
                     .map(Box::new),
             )

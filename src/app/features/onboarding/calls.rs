@@ -2,7 +2,7 @@
 //! the CSV import (checked first, then sent with its progress).
 
 use crate::app::action::Password;
-use crate::app::backends::{Backends, audit_refusal, audited};
+use crate::app::backends::{Backends, audit_refusal, audited, audited_as};
 use crate::backends::{BackendError, Onboarding, healthmov};
 use crate::core::*;
 use std::sync::atomic::AtomicBool;
@@ -191,5 +191,21 @@ pub async fn import(
             detail: format!("{e:#}"),
         })
     };
-    Ok(Payload::Imported(audited(&b.audit, audit, run).await?))
+    // What went in is known only at the end; an import that sent nothing says so.
+    let sent = |r: &crate::onboarding::run::Report, ev: &mut crate::audit::Event| {
+        let counts = format!(
+            "{} sent, {} unchanged, {} rejected{}",
+            r.sent,
+            r.unchanged,
+            r.bad.len(),
+            if r.stopped { ", stopped" } else { "" }
+        );
+        ev.reason = Some(match r.sent {
+            0 => format!("nothing was sent ({counts})"),
+            _ => counts,
+        });
+    };
+    Ok(Payload::Imported(
+        audited_as(&b.audit, audit, run, sent).await?,
+    ))
 }

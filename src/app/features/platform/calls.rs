@@ -1,6 +1,6 @@
 //! VASCO platform users' calls: the list and a lifecycle change.
 
-use crate::app::backends::{Backends, audited};
+use crate::app::backends::{Backends, audited_as};
 use crate::backends::{BackendError, vasco};
 use crate::core::Page;
 use crate::core::platform::{PlatformChange, PlatformUser};
@@ -41,8 +41,16 @@ pub async fn perform(b: &Backends, call: Call) -> Result<Payload, BackendError> 
         Call::Page { offset } => Payload::Page(b.vasco()?.platform_users(offset).await?),
         Call::Change { change, audit } => {
             let v = b.vasco()?;
+            // A new user's id is known only from the answer (its intent says "new"); a
+            // change names its user already.
+            let created = |u: &PlatformUser, ev: &mut crate::audit::Event| {
+                let id = format!("vasco-user:{}", u.id);
+                if !ev.targets.contains(&id) {
+                    ev.targets.push(id);
+                }
+            };
             Payload::Changed(Box::new(
-                audited(&b.audit, &audit, v.change_platform_user(*change)).await?,
+                audited_as(&b.audit, &audit, v.change_platform_user(*change), created).await?,
             ))
         }
     })

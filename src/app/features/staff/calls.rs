@@ -1,6 +1,6 @@
 //! Unioo bank employees' calls: the list and a new employee.
 
-use crate::app::backends::{Backends, audited};
+use crate::app::backends::{Backends, audited_as};
 use crate::backends::{BackendError, unioo};
 use crate::core::*;
 
@@ -50,10 +50,11 @@ pub async fn perform(b: &Backends, call: Call) -> Result<Payload, BackendError> 
             last_name,
             audit,
         } => Payload::Created(Box::new(
-            audited(
+            audited_as(
                 &b.audit,
                 &audit,
                 b.staff.create_employee(email, first_name, last_name),
+                |e: &Employee, ev| ev.targets.push(format!("employee:{}", e.id)),
             )
             .await?,
         )),
