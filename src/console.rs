@@ -181,7 +181,7 @@ async fn connect_with(args: &ConsoleArgs, loaded: &Loaded) -> anyhow::Result<Set
                 .as_ref()
                 .context("the profile has no [unioo] section")?;
             let token = backend
-                .token()
+                .token(&profile.commands(&name, "unioo"))
                 .with_context(|| format!("profile {name}: getting the Unioo token"))?;
             let settings = timeouts(
                 HttpSettings::default(),
@@ -193,9 +193,11 @@ async fn connect_with(args: &ConsoleArgs, loaded: &Loaded) -> anyhow::Result<Set
             let healthmov = match &profile.healthmov {
                 Some(h) => {
                     // No env or command: the console asks for the password when needed.
-                    let password = h.password().with_context(|| {
-                        format!("profile {name}: getting the Healthmov password")
-                    })?;
+                    let password = h
+                        .password(&profile.commands(&name, "healthmov"))
+                        .with_context(|| {
+                            format!("profile {name}: getting the Healthmov password")
+                        })?;
                     let url = h.url.parse().context("the Healthmov url")?;
                     Some(Arc::new(HealthmovClient::new(
                         url,
@@ -209,7 +211,7 @@ async fn connect_with(args: &ConsoleArgs, loaded: &Loaded) -> anyhow::Result<Set
             let vasco = match &profile.vasco {
                 Some(v) => {
                     let token = v
-                        .token()
+                        .token(&profile.commands(&name, "vasco"))
                         .with_context(|| format!("profile {name}: getting the VASCO token"))?;
                     let url = v.url.parse().context("the VASCO url")?;
                     Some(Arc::new(VascoClient::new(GraphqlClient::new(
@@ -225,10 +227,10 @@ async fn connect_with(args: &ConsoleArgs, loaded: &Loaded) -> anyhow::Result<Set
                 Some(u) => Some(Arc::new(crate::backends::upvest::UpvestClient::new(
                     u.url.clone(),
                     u.client_id.clone(),
-                    u.client_secret()
+                    u.client_secret(&profile.commands(&name, "upvest"))
                         .with_context(|| format!("profile {name}: the Upvest client secret"))?,
                     u.key_id.clone(),
-                    u.signing_key()
+                    u.signing_key(&profile.commands(&name, "upvest"))
                         .with_context(|| format!("profile {name}: the Upvest signing key"))?,
                     timeouts(settings, u.connect_timeout_secs, u.timeout_secs),
                 ))),
@@ -237,7 +239,7 @@ async fn connect_with(args: &ConsoleArgs, loaded: &Loaded) -> anyhow::Result<Set
             let bunq = match &profile.bunq {
                 Some(b) => Some(Arc::new(BunqClient::new(
                     b.url.clone(),
-                    b.api_key()
+                    b.api_key(&profile.commands(&name, "bunq"))
                         .with_context(|| format!("profile {name}: the bunq API key"))?,
                     crate::logging::state_dir().map(|d| d.join(format!("bunq-{name}.json"))),
                     timeouts(settings, b.connect_timeout_secs, b.timeout_secs),

@@ -20,7 +20,7 @@ async fn connect(args: &ConsoleArgs) -> anyhow::Result<(HealthmovClient, Option<
             .as_ref()
             .with_context(|| format!("profile {name} has no [healthmov] section"))?;
         let password = match h
-            .password()
+            .password(&profile.commands(&name, "healthmov"))
             .with_context(|| format!("profile {name}: getting the Healthmov password"))?
         {
             Some(p) => p,

@@ -5,6 +5,7 @@ mod bunq;
 mod bunq_contracts;
 mod cli;
 mod common;
+mod config_file;
 mod contracts;
 mod e2e;
 mod faults;
