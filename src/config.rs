@@ -133,6 +133,8 @@ pub struct BunqBackend {
     pub api_key_cmd: Option<String>,
     pub connect_timeout_secs: Option<u64>,
     pub timeout_secs: Option<u64>,
+    /// MiB an answer may weigh before it is refused (default 16).
+    pub max_body_mib: Option<u64>,
 }
 
 impl BunqBackend {
@@ -162,6 +164,8 @@ pub struct UpvestBackend {
     pub passphrase_cmd: Option<String>,
     pub connect_timeout_secs: Option<u64>,
     pub timeout_secs: Option<u64>,
+    /// MiB an answer may weigh before it is refused (default 16).
+    pub max_body_mib: Option<u64>,
 }
 
 /// How a profile's `*_cmd` keys run: where they sit in the file (for errors) and how long
@@ -378,6 +382,8 @@ pub struct LoginBackend {
     pub password_cmd: Option<String>,
     pub connect_timeout_secs: Option<u64>,
     pub timeout_secs: Option<u64>,
+    /// MiB an answer may weigh before it is refused (default 16).
+    pub max_body_mib: Option<u64>,
 }
 
 impl LoginBackend {
@@ -396,7 +402,7 @@ impl LoginBackend {
     }
 }
 
-#[derive(Debug, Deserialize, Clone)]
+#[derive(Debug, Deserialize, Clone, Default)]
 #[serde(deny_unknown_fields)]
 pub struct GraphqlBackend {
     pub url: String,
@@ -404,6 +410,10 @@ pub struct GraphqlBackend {
     pub token_cmd: Option<String>,
     pub connect_timeout_secs: Option<u64>,
     pub timeout_secs: Option<u64>,
+    /// MiB an answer may weigh before it is refused (default 16).
+    pub max_body_mib: Option<u64>,
+    /// MiB an answer carrying a document's scan may weigh (Unioo; default 32).
+    pub max_document_mib: Option<u64>,
 }
 
 /// A config problem, located as precisely as the file allows.
@@ -567,8 +577,9 @@ impl Config {
                         h.password_env.clone()
                     },
                     token_cmd: h.password_cmd.clone(),
-                    connect_timeout_secs: None,
-                    timeout_secs: None,
+                    timeout_secs: h.timeout_secs,
+                    max_body_mib: h.max_body_mib,
+                    ..Default::default()
                 };
                 as_backend
                     .validate(path, &at("healthmov"))
@@ -586,8 +597,9 @@ impl Config {
                     url: u.url.clone(),
                     token_env: u.client_secret_env.clone(),
                     token_cmd: u.client_secret_cmd.clone(),
-                    connect_timeout_secs: None,
-                    timeout_secs: None,
+                    timeout_secs: u.timeout_secs,
+                    max_body_mib: u.max_body_mib,
+                    ..Default::default()
                 }
                 .validate(path, &at("upvest"))
                 .map_err(|e| ConfigError {
@@ -601,8 +613,9 @@ impl Config {
                     url: b.url.clone(),
                     token_env: b.api_key_env.clone(),
                     token_cmd: b.api_key_cmd.clone(),
-                    connect_timeout_secs: None,
-                    timeout_secs: None,
+                    timeout_secs: b.timeout_secs,
+                    max_body_mib: b.max_body_mib,
+                    ..Default::default()
                 }
                 .validate(path, &at("bunq"))
                 .map_err(|e| ConfigError {
@@ -676,6 +689,23 @@ impl GraphqlBackend {
                 "must be at least 1",
             )),
             _ => Ok(()),
+        })
+        .and_then(|()| {
+            for (key, mib) in [
+                ("max_body_mib", self.max_body_mib),
+                ("max_document_mib", self.max_document_mib),
+            ] {
+                if let Some(m) = mib
+                    && !(1..=1024).contains(&m)
+                {
+                    return Err(ConfigError::new(
+                        path,
+                        format!("{at}.{key}"),
+                        format!("must be 1 to 1024 MiB, not {m}"),
+                    ));
+                }
+            }
+            Ok(())
         })
     }
 
@@ -836,8 +866,7 @@ sandbox = true
             url: "https://x".into(),
             token_env: None,
             token_cmd: Some("printf ' abc \\n'".into()),
-            connect_timeout_secs: None,
-            timeout_secs: None,
+            ..Default::default()
         };
         use secrecy::ExposeSecret;
         assert_eq!(b.token(&commands(5)).unwrap().expose_secret(), "abc");
@@ -926,8 +955,7 @@ sandbox = true
                 "echo half-a-secret; sleep 600 & echo $$ $! > {}; wait",
                 pid_file.display()
             )),
-            connect_timeout_secs: None,
-            timeout_secs: None,
+            ..Default::default()
         };
         let started = std::time::Instant::now();
         let e = b.token(&commands(1)).unwrap_err().to_string();
@@ -961,8 +989,7 @@ sandbox = true
                 url: "https://x".into(),
                 token_env: None,
                 token_cmd: Some(cmd.into()),
-                connect_timeout_secs: None,
-                timeout_secs: None,
+                ..Default::default()
             }
             .token(&commands(20))
             .unwrap_err()
@@ -981,6 +1008,23 @@ sandbox = true
         );
         let e = run("true");
         assert_eq!(e, "profiles.p.unioo.token_cmd printed nothing");
+    }
+
+    #[test]
+    fn body_caps_are_one_to_1024_mib() {
+        let base = "[profiles.p.unioo]\nurl = \"https://x.example\"\ntoken_env = \"T\"\n";
+        let e = parse(&format!("{base}max_body_mib = 0\n")).unwrap_err();
+        assert_eq!(e.key, "profiles.p.unioo.max_body_mib");
+        let e = parse(&format!("{base}max_document_mib = 5000\n")).unwrap_err();
+        assert_eq!(e.key, "profiles.p.unioo.max_document_mib");
+        let e = parse(&format!(
+            "{base}[profiles.p.bunq]\nurl = \"https://b.example/v1\"\napi_key_env = \"K\"\nmax_body_mib = 0\n"
+        ))
+        .unwrap_err();
+        assert_eq!(e.key, "profiles.p.bunq.max_body_mib");
+        let c = parse(&format!("{base}max_body_mib = 4\nmax_document_mib = 64\n")).unwrap();
+        let u = c.profiles["p"].unioo.as_ref().unwrap();
+        assert_eq!((u.max_body_mib, u.max_document_mib), (Some(4), Some(64)));
     }
 
     #[test]

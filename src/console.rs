@@ -157,14 +157,42 @@ fn profile_info(name: String, p: &Profile, args: &ConsoleArgs) -> ProfileInfo {
     info
 }
 
-/// A backend's own timeouts where its section gives them, else the profile's (Unioo's).
-fn timeouts(base: HttpSettings, connect: Option<u64>, total: Option<u64>) -> HttpSettings {
+/// A backend's own timeouts and body cap where its section gives them, else the profile's
+/// (Unioo's).
+fn timeouts(
+    base: HttpSettings,
+    connect: Option<u64>,
+    total: Option<u64>,
+    max_body_mib: Option<u64>,
+) -> HttpSettings {
     HttpSettings {
         connect_timeout: connect
             .map(Duration::from_secs)
             .unwrap_or(base.connect_timeout),
         timeout: total.map(Duration::from_secs).unwrap_or(base.timeout),
+        max_body: max_body_mib.map_or(base.max_body, |m| m << 20),
         ..base
+    }
+}
+
+/// The Healthmov client's settings in `profile`: its section's, else Unioo's, else the defaults.
+pub fn healthmov_settings(profile: &Profile) -> HttpSettings {
+    let base = unioo_settings(profile);
+    match &profile.healthmov {
+        Some(h) => timeouts(base, h.connect_timeout_secs, h.timeout_secs, h.max_body_mib),
+        None => base,
+    }
+}
+
+/// Unioo's section's settings, the base of every other backend's.
+fn unioo_settings(profile: &Profile) -> HttpSettings {
+    let base = HttpSettings::default();
+    match &profile.unioo {
+        Some(u) => HttpSettings {
+            max_document: u.max_document_mib.map_or(base.max_document, |m| m << 20),
+            ..timeouts(base, u.connect_timeout_secs, u.timeout_secs, u.max_body_mib)
+        },
+        None => base,
     }
 }
 
@@ -183,11 +211,7 @@ async fn connect_with(args: &ConsoleArgs, loaded: &Loaded) -> anyhow::Result<Set
             let token = backend
                 .token(&profile.commands(&name, "unioo"))
                 .with_context(|| format!("profile {name}: getting the Unioo token"))?;
-            let settings = timeouts(
-                HttpSettings::default(),
-                backend.connect_timeout_secs,
-                backend.timeout_secs,
-            );
+            let settings = unioo_settings(&profile);
             let url = backend.url.parse().context("the Unioo url")?;
             let client = GraphqlClient::new(unioo::NAME, url, token, settings);
             let healthmov = match &profile.healthmov {
@@ -203,7 +227,7 @@ async fn connect_with(args: &ConsoleArgs, loaded: &Loaded) -> anyhow::Result<Set
                         url,
                         h.username.clone(),
                         password,
-                        timeouts(settings, h.connect_timeout_secs, h.timeout_secs),
+                        healthmov_settings(&profile),
                     )))
                 }
                 None => None,
@@ -218,7 +242,12 @@ async fn connect_with(args: &ConsoleArgs, loaded: &Loaded) -> anyhow::Result<Set
                         vasco::NAME,
                         url,
                         token,
-                        timeouts(settings, v.connect_timeout_secs, v.timeout_secs),
+                        timeouts(
+                            settings,
+                            v.connect_timeout_secs,
+                            v.timeout_secs,
+                            v.max_body_mib,
+                        ),
                     ))))
                 }
                 None => None,
@@ -232,7 +261,12 @@ async fn connect_with(args: &ConsoleArgs, loaded: &Loaded) -> anyhow::Result<Set
                     u.key_id.clone(),
                     u.signing_key(&profile.commands(&name, "upvest"))
                         .with_context(|| format!("profile {name}: the Upvest signing key"))?,
-                    timeouts(settings, u.connect_timeout_secs, u.timeout_secs),
+                    timeouts(
+                        settings,
+                        u.connect_timeout_secs,
+                        u.timeout_secs,
+                        u.max_body_mib,
+                    ),
                 ))),
                 None => None,
             };
@@ -242,7 +276,12 @@ async fn connect_with(args: &ConsoleArgs, loaded: &Loaded) -> anyhow::Result<Set
                     b.api_key(&profile.commands(&name, "bunq"))
                         .with_context(|| format!("profile {name}: the bunq API key"))?,
                     crate::logging::state_dir().map(|d| d.join(format!("bunq-{name}.json"))),
-                    timeouts(settings, b.connect_timeout_secs, b.timeout_secs),
+                    timeouts(
+                        settings,
+                        b.connect_timeout_secs,
+                        b.timeout_secs,
+                        b.max_body_mib,
+                    ),
                 ))),
                 None => None,
             };
@@ -299,7 +338,14 @@ impl SandboxClients {
 
     /// From what `backoffice sandbox` prints (a sandbox in another process).
     pub fn from_credentials(creds: crate::sandbox::Credentials) -> anyhow::Result<SandboxClients> {
-        let settings = HttpSettings::default();
+        SandboxClients::from_credentials_with(creds, HttpSettings::default())
+    }
+
+    /// As [`from_credentials`](Self::from_credentials), every client with `settings`.
+    pub fn from_credentials_with(
+        creds: crate::sandbox::Credentials,
+        settings: HttpSettings,
+    ) -> anyhow::Result<SandboxClients> {
         let unioo = GraphqlClient::new(
             unioo::NAME,
             creds.unioo.url.parse().context("the sandbox url")?,

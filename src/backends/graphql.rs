@@ -1,6 +1,6 @@
 //! GraphQL over HTTP POST: bearer auth, HTTP and GraphQL errors mapped to [`BackendError`].
 
-use super::http::{HttpSettings, REQUEST_ID_HEADER, client, new_request_id};
+use super::http::{Cap, HttpSettings, REQUEST_ID_HEADER, client, new_request_id};
 use super::{BackendError, BoxFut};
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Serialize, de::DeserializeOwned};
@@ -82,10 +82,15 @@ impl GraphqlClient {
         name: &str,
         request_id: &str,
         body: &[u8],
+        cap: Cap,
     ) -> Result<Q, BackendError> {
-        match self.send_once::<Q>(name, request_id, body.to_vec()).await {
+        match self
+            .send_once::<Q>(name, request_id, body.to_vec(), cap)
+            .await
+        {
             Err(BackendError::Unauthorized { .. }) if self.auth.renew().await? => {
-                self.send_once::<Q>(name, request_id, body.to_vec()).await
+                self.send_once::<Q>(name, request_id, body.to_vec(), cap)
+                    .await
             }
             // A fixed token cannot renew itself: say what to do.
             Err(BackendError::Unauthorized {
@@ -113,11 +118,33 @@ impl GraphqlClient {
         Q: DeserializeOwned + 'static,
         V: Serialize,
     {
+        self.run_capped(op, Cap::Body).await
+    }
+
+    /// As [`run`](Self::run), for an answer that carries a document's bytes: read under the
+    /// document cap instead of the body cap.
+    pub async fn run_document<Q, V>(&self, op: cynic::Operation<Q, V>) -> Result<Q, BackendError>
+    where
+        Q: DeserializeOwned + 'static,
+        V: Serialize,
+    {
+        self.run_capped(op, Cap::Document).await
+    }
+
+    async fn run_capped<Q, V>(
+        &self,
+        op: cynic::Operation<Q, V>,
+        cap: Cap,
+    ) -> Result<Q, BackendError>
+    where
+        Q: DeserializeOwned + 'static,
+        V: Serialize,
+    {
         use backon::Retryable;
         let name = op.operation_name.clone().unwrap_or_default();
         let body = serde_json::to_vec(&op).expect("operations serialize");
         let request_id = new_request_id();
-        let attempt = || self.authorized::<Q>(&name, &request_id, &body);
+        let attempt = || self.authorized::<Q>(&name, &request_id, &body, cap);
         let resend = super::http::Resend::default();
         attempt
             .retry(super::http::backoff(3))
@@ -139,7 +166,8 @@ impl GraphqlClient {
     {
         let name = op.operation_name.clone().unwrap_or_default();
         let body = serde_json::to_vec(&op).expect("operations serialize");
-        self.authorized::<Q>(&name, &new_request_id(), &body).await
+        self.authorized::<Q>(&name, &new_request_id(), &body, Cap::Body)
+            .await
     }
 
     async fn send_once<Q: DeserializeOwned + 'static>(
@@ -147,6 +175,7 @@ impl GraphqlClient {
         name: &str,
         request_id: &str,
         body: Vec<u8>,
+        cap: Cap,
     ) -> Result<Q, BackendError> {
         let request_id = request_id.to_string();
         let started = Instant::now();
@@ -167,10 +196,8 @@ impl GraphqlClient {
         };
         let status = response.status();
         let retry_after = retry_after(response.headers());
-        let body = response
-            .bytes()
-            .await
-            .map_err(|e| self.transport_error(e, request_id.clone()))?;
+        let body =
+            super::http::read_body(backend, self.settings, cap, response, &request_id).await?;
         tracing::info!(
             backend,
             operation = %name,

@@ -1,6 +1,11 @@
-//! The one HTTP client builder: timeouts, user agent, TCP_NODELAY, and request ids.
+//! The one HTTP client builder: timeouts, user agent, TCP_NODELAY, request ids, and body caps.
 
 use std::time::Duration;
+
+/// The most a backend's answer may weigh unless its config section says (`max_body_mib`).
+pub const DEFAULT_MAX_BODY: u64 = 16 << 20;
+/// The most a document (a scan, in base64) may weigh unless configured (`max_document_mib`).
+pub const DEFAULT_MAX_DOCUMENT: u64 = 32 << 20;
 
 #[derive(Debug, Clone, Copy)]
 pub struct HttpSettings {
@@ -9,6 +14,10 @@ pub struct HttpSettings {
     pub timeout: Duration,
     /// A 429 asking to wait longer than this is not waited out: the error says how long.
     pub retry_after_cap: Duration,
+    /// An answer longer than this many bytes is refused, unread past the cap.
+    pub max_body: u64,
+    /// The cap for an answer carrying a document's bytes.
+    pub max_document: u64,
 }
 
 impl Default for HttpSettings {
@@ -17,8 +26,97 @@ impl Default for HttpSettings {
             connect_timeout: Duration::from_secs(5),
             timeout: Duration::from_secs(20),
             retry_after_cap: Duration::from_secs(30),
+            max_body: DEFAULT_MAX_BODY,
+            max_document: DEFAULT_MAX_DOCUMENT,
         }
     }
+}
+
+/// Which cap an answer is read under, and the config key that raises it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cap {
+    Body,
+    Document,
+}
+
+impl Cap {
+    pub fn bytes(self, settings: &HttpSettings) -> u64 {
+        match self {
+            Cap::Body => settings.max_body,
+            Cap::Document => settings.max_document,
+        }
+    }
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Cap::Body => "max_body_mib",
+            Cap::Document => "max_document_mib",
+        }
+    }
+}
+
+/// Reads an answer's body under `cap`: a Content-Length over it is refused before a byte is
+/// read; otherwise the body is read a chunk at a time and refused as soon as it passes the cap
+/// (what was read is dropped, the connection closed). A server trickling bytes meets the
+/// client's whole-request timeout.
+pub async fn read_body(
+    backend: &'static str,
+    settings: HttpSettings,
+    cap: Cap,
+    mut response: reqwest::Response,
+    request_id: &str,
+) -> Result<Vec<u8>, super::BackendError> {
+    let limit = cap.bytes(&settings);
+    let too_large = || super::BackendError::TooLarge {
+        backend,
+        request_id: request_id.to_string(),
+        limit_mib: limit.div_ceil(1 << 20),
+        key: cap.key(),
+    };
+    let declared = response.content_length();
+    if declared.is_some_and(|n| n > limit) {
+        tracing::warn!(
+            backend,
+            request_id,
+            declared,
+            limit,
+            "answer refused: too large"
+        );
+        return Err(too_large());
+    }
+    // Room for what is declared (never more than the cap), grown as bytes come.
+    let mut body = Vec::with_capacity(declared.unwrap_or(0).min(limit).min(1 << 20) as usize);
+    while let Some(chunk) = response
+        .chunk()
+        .await
+        .map_err(|e| transport_error(backend, settings, e, request_id.to_string()))?
+    {
+        if (body.len() + chunk.len()) as u64 > limit {
+            tracing::warn!(backend, request_id, limit, "answer refused: too large");
+            return Err(too_large());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+/// A page holding more items than were asked for is refused: a server that ignores the page
+/// size could otherwise fill the screen and the memory with one answer.
+pub fn page_fits(
+    backend: &'static str,
+    got: usize,
+    asked: usize,
+) -> Result<(), super::BackendError> {
+    if got > asked {
+        return Err(super::BackendError::Malformed {
+            backend,
+            request_id: "-".into(),
+            detail: format!(
+                "a page of {got} items where at most {asked} were asked; it was refused"
+            ),
+        });
+    }
+    Ok(())
 }
 
 pub const USER_AGENT: &str = concat!("backoffice/", env!("CARGO_PKG_VERSION"));

@@ -31,7 +31,12 @@ async fn connect(args: &ConsoleArgs) -> anyhow::Result<(HealthmovClient, Option<
         };
         let url = h.url.parse().context("the Healthmov url")?;
         return Ok((
-            HealthmovClient::new(url, h.username.clone(), Some(password), Default::default()),
+            HealthmovClient::new(
+                url,
+                h.username.clone(),
+                Some(password),
+                crate::console::healthmov_settings(&profile),
+            ),
             None,
         ));
     }

@@ -13,6 +13,8 @@ mod federated;
 mod healthmov_api;
 mod healthmov_client;
 mod healthmov_onboarding;
+mod hostile;
+mod hostile_server;
 mod import;
 mod review;
 mod sandbox_api;

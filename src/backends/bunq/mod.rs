@@ -132,11 +132,14 @@ impl BunqClient {
             .and_then(|v| v.to_str().ok())
             .map(String::from);
         let retry_after = super::graphql::retry_after(resp.headers());
-        let body = resp
-            .bytes()
-            .await
-            .map_err(|e| super::http::transport_error(NAME, self.settings, e, request_id.clone()))?
-            .to_vec();
+        let body = super::http::read_body(
+            NAME,
+            self.settings,
+            super::http::Cap::Body,
+            resp,
+            &request_id,
+        )
+        .await?;
         if let Some(server) = server_key
             && let Err(e) = signing::verify(server, &body, signature.as_deref())
         {
@@ -408,7 +411,9 @@ impl BunqClient {
         }
         let a = self.call(reqwest::Method::GET, &path, None).await?;
         let v: Value = decode(&a)?;
-        let users: Vec<BankUser> = envelope_items(&v, &a)?
+        let items = envelope_items(&v, &a)?;
+        super::http::page_fits(NAME, items.len(), count)?;
+        let users: Vec<BankUser> = items
             .iter()
             .filter_map(|item| item.get("UserPerson").cloned())
             .map(|u| serde_json::from_value(u).map_err(|e| malformed(&a, &e)))

@@ -18,6 +18,8 @@ pub const NAME: &str = "Healthmov";
 
 /// Rows asked for per page of departments and employees (companies: the API's 5).
 pub const PAGE_SIZE: i32 = 50;
+/// Companies asked for per page: the API gives at most 5.
+const COMPANIES_PAGE: usize = 5;
 
 pub struct HealthmovClient {
     gql: GraphqlClient,
@@ -169,7 +171,7 @@ impl HealthmovClient {
         };
         let node = expect_id(node, |n| n.id.inner(), &company_id, "company")?;
         let conn = node.departments.ok_or_else(|| missing("departments"))?;
-        Ok(map::departments(conn, (company_id, company), after))
+        map::departments(conn, (company_id, company), after, PAGE_SIZE as usize)
     }
 
     async fn employees_page(
@@ -223,9 +225,10 @@ impl HealthmovClient {
             }
         };
         let node = expect_id(node, |n| n.id.inner(), &department.id, "department")?;
-        Ok(map::employees(
+        map::employees(
             node.employees.ok_or_else(|| missing("employees"))?,
-        ))
+            PAGE_SIZE as usize,
+        )
     }
 }
 
@@ -235,13 +238,13 @@ impl Onboarding for HealthmovClient {
             let c = self
                 .gql
                 .run(q::Companies::build(q::CompaniesVars {
-                    first: Some(5),
+                    first: Some(COMPANIES_PAGE as i32),
                     after: after.clone(),
                 }))
                 .await?
                 .companies
                 .ok_or_else(|| missing("companies"))?;
-            Ok(map::companies(c, after))
+            map::companies(c, after, COMPANIES_PAGE)
         })
     }
 

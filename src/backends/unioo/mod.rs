@@ -36,18 +36,21 @@ fn order(sort: Sort) -> (Option<q::SortEnumType>, Option<q::SortEnumType>) {
     }
 }
 
-/// One page of a connection, mapped to core types.
+/// One page of a connection, mapped to core types; refused when it holds more than `asked`.
 fn to_page<R, T>(
     total: i32,
     nodes: Option<Vec<R>>,
     info: q::PageInfo,
+    asked: usize,
     f: impl Fn(R) -> T,
-) -> Page<T> {
-    Page {
-        items: nodes.unwrap_or_default().into_iter().map(f).collect(),
+) -> Result<Page<T>, BackendError> {
+    let nodes = nodes.unwrap_or_default();
+    super::http::page_fits(NAME, nodes.len(), asked)?;
+    Ok(Page {
+        items: nodes.into_iter().map(f).collect(),
         total: total.max(0) as usize,
         next_cursor: info.has_next_page.then_some(info.end_cursor).flatten(),
-    }
+    })
 }
 
 impl PeopleDirectory for UniooClient {
@@ -92,7 +95,7 @@ impl PeopleDirectory for UniooClient {
                 .await?
                 .users
                 .ok_or_else(|| missing("users"))?;
-            Ok(to_page(c.total_count, c.nodes, c.page_info, map::summary))
+            to_page(c.total_count, c.nodes, c.page_info, first, map::summary)
         })
     }
 
@@ -115,7 +118,7 @@ impl PeopleDirectory for UniooClient {
                 .await?
                 .employees
                 .ok_or_else(|| missing("employees"))?;
-            Ok(to_page(c.total_count, c.nodes, c.page_info, map::employee))
+            to_page(c.total_count, c.nodes, c.page_info, first, map::employee)
         })
     }
 
@@ -125,7 +128,7 @@ impl PeopleDirectory for UniooClient {
             let file = match kind {
                 DocumentKind::PhotoLegitimation => self
                     .gql
-                    .run(q::PhotoFileQuery::build(vars))
+                    .run_document(q::PhotoFileQuery::build(vars))
                     .await?
                     .user_by_id
                     .into_iter()
@@ -134,7 +137,7 @@ impl PeopleDirectory for UniooClient {
                     .and_then(|d| d.file),
                 DocumentKind::SocialSecurityCard => self
                     .gql
-                    .run(q::CardFileQuery::build(vars))
+                    .run_document(q::CardFileQuery::build(vars))
                     .await?
                     .user_by_id
                     .into_iter()

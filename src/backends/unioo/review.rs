@@ -172,12 +172,7 @@ impl LegitimationReview for super::UniooClient {
                 }),
             };
             let c = self.gql.run(ReviewQueue::build(vars)).await?.review_queue;
-            Ok(super::to_page(
-                c.total_count,
-                Some(c.nodes),
-                c.page_info,
-                item,
-            ))
+            super::to_page(c.total_count, Some(c.nodes), c.page_info, first, item)
         })
     }
 

@@ -166,11 +166,8 @@ impl UpvestClient {
             .map(String::from)
             .unwrap_or(request_id);
         let retry = super::graphql::retry_after(resp.headers());
-        let bytes = resp
-            .bytes()
-            .await
-            .map_err(|e| super::http::transport_error(NAME, self.settings, e, rid.clone()))?
-            .to_vec();
+        let bytes =
+            super::http::read_body(NAME, self.settings, super::http::Cap::Body, resp, &rid).await?;
         tracing::debug!(backend = NAME, status = status.as_u16(), request_id = %rid, "upvest");
         if status.is_success() {
             return Ok((status, bytes, rid));
@@ -259,6 +256,7 @@ impl UpvestClient {
     pub async fn users(&self, offset: usize) -> Result<Page<EndUser>, BackendError> {
         let q = format!("?offset={offset}&limit={PAGE_SIZE}&sort=created_at&order=ASC");
         let list: ListBody = self.get("/users", &q).await?;
+        super::http::page_fits(NAME, list.data.len(), PAGE_SIZE)?;
         let next = list.meta.offset + list.meta.count;
         Ok(Page {
             items: list.data,
