@@ -64,7 +64,7 @@ pub async fn import(args: ImportArgs, console: &ConsoleArgs) -> anyhow::Result<E
         println!(
             "{}: {} rows valid, {} rejected; nothing sent (dry run)",
             path.display(),
-            checked.rows.len(),
+            checked.valid,
             checked.rejected.len()
         );
         return Ok(if checked.rejected.is_empty() {
