@@ -1,6 +1,6 @@
 //! GraphQL over HTTP POST: bearer auth, HTTP and GraphQL errors mapped to [`BackendError`].
 
-use super::http::{Cap, HttpSettings, REQUEST_ID_HEADER, client, new_request_id};
+use super::http::{Cap, HttpSettings, PageCheck, REQUEST_ID_HEADER, client, new_request_id};
 use super::{BackendError, BoxFut};
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Serialize, de::DeserializeOwned};
@@ -83,13 +83,14 @@ impl GraphqlClient {
         request_id: &str,
         body: &[u8],
         cap: Cap,
+        page: Option<PageCheck>,
     ) -> Result<Q, BackendError> {
         match self
-            .send_once::<Q>(name, request_id, body.to_vec(), cap)
+            .send_once::<Q>(name, request_id, body.to_vec(), cap, page)
             .await
         {
             Err(BackendError::Unauthorized { .. }) if self.auth.renew().await? => {
-                self.send_once::<Q>(name, request_id, body.to_vec(), cap)
+                self.send_once::<Q>(name, request_id, body.to_vec(), cap, page)
                     .await
             }
             // A fixed token cannot renew itself: say what to do.
@@ -118,7 +119,21 @@ impl GraphqlClient {
         Q: DeserializeOwned + 'static,
         V: Serialize,
     {
-        self.run_capped(op, Cap::Body).await
+        self.run_capped(op, Cap::Body, None).await
+    }
+
+    /// As [`run`](Self::run), for one page of a list: refused, before it is decoded, when
+    /// the list under `page.key` holds more than `page.asked` items.
+    pub async fn run_page<Q, V>(
+        &self,
+        op: cynic::Operation<Q, V>,
+        page: PageCheck,
+    ) -> Result<Q, BackendError>
+    where
+        Q: DeserializeOwned + 'static,
+        V: Serialize,
+    {
+        self.run_capped(op, Cap::Body, Some(page)).await
     }
 
     /// As [`run`](Self::run), for an answer that carries a document's bytes: read under the
@@ -128,13 +143,14 @@ impl GraphqlClient {
         Q: DeserializeOwned + 'static,
         V: Serialize,
     {
-        self.run_capped(op, Cap::Document).await
+        self.run_capped(op, Cap::Document, None).await
     }
 
     async fn run_capped<Q, V>(
         &self,
         op: cynic::Operation<Q, V>,
         cap: Cap,
+        page: Option<PageCheck>,
     ) -> Result<Q, BackendError>
     where
         Q: DeserializeOwned + 'static,
@@ -144,7 +160,7 @@ impl GraphqlClient {
         let name = op.operation_name.clone().unwrap_or_default();
         let body = serde_json::to_vec(&op).expect("operations serialize");
         let request_id = new_request_id();
-        let attempt = || self.authorized::<Q>(&name, &request_id, &body, cap);
+        let attempt = || self.authorized::<Q>(&name, &request_id, &body, cap, page);
         let resend = super::http::Resend::default();
         attempt
             .retry(super::http::backoff(3))
@@ -166,7 +182,7 @@ impl GraphqlClient {
     {
         let name = op.operation_name.clone().unwrap_or_default();
         let body = serde_json::to_vec(&op).expect("operations serialize");
-        self.authorized::<Q>(&name, &new_request_id(), &body, Cap::Body)
+        self.authorized::<Q>(&name, &new_request_id(), &body, Cap::Body, None)
             .await
     }
 
@@ -176,6 +192,7 @@ impl GraphqlClient {
         request_id: &str,
         body: Vec<u8>,
         cap: Cap,
+        page: Option<PageCheck>,
     ) -> Result<Q, BackendError> {
         let request_id = request_id.to_string();
         let started = Instant::now();
@@ -232,6 +249,9 @@ impl GraphqlClient {
                 request_id,
                 status: status.as_u16(),
             });
+        }
+        if let Some(page) = page {
+            page.check(backend, &request_id, &body)?;
         }
         let parsed: cynic::GraphQlResponse<Q, serde_json::Value> = serde_json::from_slice(&body)
             .map_err(|e| BackendError::Malformed {

@@ -410,6 +410,12 @@ impl BunqClient {
             path.push_str(&format!("&older_id={o}"));
         }
         let a = self.call(reqwest::Method::GET, &path, None).await?;
+        // Checked while still bytes: as JSON values a flood takes 40 times its size.
+        let page = super::http::PageCheck {
+            key: "Response",
+            asked: count,
+        };
+        page.check(NAME, &a.request_id, &a.body)?;
         let v: Value = decode(&a)?;
         let items = envelope_items(&v, &a)?;
         super::http::page_fits(NAME, items.len(), count)?;

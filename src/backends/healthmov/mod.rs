@@ -21,6 +21,15 @@ pub const PAGE_SIZE: i32 = 50;
 /// Companies asked for per page: the API gives at most 5.
 const COMPANIES_PAGE: usize = 5;
 
+/// A page's check before it is decoded: its `edges` (and any list of edges within them, such
+/// as an employee's dependents) hold at most `asked` items.
+fn page(asked: usize) -> super::http::PageCheck {
+    super::http::PageCheck {
+        key: "edges",
+        asked,
+    }
+}
+
 pub struct HealthmovClient {
     gql: GraphqlClient,
     pub session: Arc<HealthmovSession>,
@@ -155,14 +164,20 @@ impl HealthmovClient {
             Locator::ExternalId(x) => {
                 vars.company_ext = x.clone();
                 self.gql
-                    .run(q::DepartmentsOfCompanyByExternalId::build(vars))
+                    .run_page(
+                        q::DepartmentsOfCompanyByExternalId::build(vars),
+                        page(PAGE_SIZE as usize),
+                    )
                     .await?
                     .search_company
             }
             Locator::After(a) => {
                 vars.company_after = a.clone();
                 self.gql
-                    .run(q::DepartmentsOfCompanyAt::build(vars))
+                    .run_page(
+                        q::DepartmentsOfCompanyAt::build(vars),
+                        page(PAGE_SIZE as usize),
+                    )
                     .await?
                     .companies
                     .and_then(|c| c.edges.into_iter().flatten().next())
@@ -184,7 +199,10 @@ impl HealthmovClient {
             (Locator::ExternalId(x), _) => {
                 vars.department_ext = x.clone();
                 self.gql
-                    .run(q::EmployeesOfDepartmentByExternalId::build(vars))
+                    .run_page(
+                        q::EmployeesOfDepartmentByExternalId::build(vars),
+                        page(PAGE_SIZE as usize),
+                    )
                     .await?
                     .search_department
             }
@@ -194,14 +212,20 @@ impl HealthmovClient {
                     Locator::ExternalId(x) => {
                         vars.company_ext = x.clone();
                         self.gql
-                            .run(q::EmployeesInCompanyByExternalId::build(vars))
+                            .run_page(
+                                q::EmployeesInCompanyByExternalId::build(vars),
+                                page(PAGE_SIZE as usize),
+                            )
                             .await?
                             .search_company
                     }
                     Locator::After(c) => {
                         vars.company_after = c.clone();
                         self.gql
-                            .run(q::EmployeesInCompanyAt::build(vars))
+                            .run_page(
+                                q::EmployeesInCompanyAt::build(vars),
+                                page(PAGE_SIZE as usize),
+                            )
                             .await?
                             .companies
                             .and_then(|c| c.edges.into_iter().flatten().next())
@@ -237,10 +261,13 @@ impl Onboarding for HealthmovClient {
         Box::pin(async move {
             let c = self
                 .gql
-                .run(q::Companies::build(q::CompaniesVars {
-                    first: Some(COMPANIES_PAGE as i32),
-                    after: after.clone(),
-                }))
+                .run_page(
+                    q::Companies::build(q::CompaniesVars {
+                        first: Some(COMPANIES_PAGE as i32),
+                        after: after.clone(),
+                    }),
+                    page(COMPANIES_PAGE),
+                )
                 .await?
                 .companies
                 .ok_or_else(|| missing("companies"))?;

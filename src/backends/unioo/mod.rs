@@ -36,6 +36,11 @@ fn order(sort: Sort) -> (Option<q::SortEnumType>, Option<q::SortEnumType>) {
     }
 }
 
+/// Where a page's items are and how many were asked: checked before the answer is decoded.
+fn page(key: &'static str, asked: usize) -> super::http::PageCheck {
+    super::http::PageCheck { key, asked }
+}
+
 /// One page of a connection, mapped to core types; refused when it holds more than `asked`.
 fn to_page<R, T>(
     total: i32,
@@ -91,7 +96,7 @@ impl PeopleDirectory for UniooClient {
             };
             let c = self
                 .gql
-                .run(q::UsersPage::build(vars))
+                .run_page(q::UsersPage::build(vars), page("nodes", first))
                 .await?
                 .users
                 .ok_or_else(|| missing("users"))?;
@@ -114,7 +119,7 @@ impl PeopleDirectory for UniooClient {
             };
             let c = self
                 .gql
-                .run(q::EmployeesPage::build(vars))
+                .run_page(q::EmployeesPage::build(vars), page("nodes", first))
                 .await?
                 .employees
                 .ok_or_else(|| missing("employees"))?;

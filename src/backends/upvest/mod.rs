@@ -253,9 +253,25 @@ impl UpvestClient {
         decode(&bytes, &rid)
     }
 
+    /// A GET of one page: refused, before it is decoded, when its `data` holds more than
+    /// `asked` items.
+    async fn get_page<T: DeserializeOwned>(
+        &self,
+        rel: &str,
+        query: &str,
+        asked: usize,
+    ) -> Result<T, BackendError> {
+        let (_, bytes, rid) = self
+            .call(reqwest::Method::GET, rel, query, None, None)
+            .await?;
+        let page = super::http::PageCheck { key: "data", asked };
+        page.check(NAME, &rid, &bytes)?;
+        decode(&bytes, &rid)
+    }
+
     pub async fn users(&self, offset: usize) -> Result<Page<EndUser>, BackendError> {
         let q = format!("?offset={offset}&limit={PAGE_SIZE}&sort=created_at&order=ASC");
-        let list: ListBody = self.get("/users", &q).await?;
+        let list: ListBody = self.get_page("/users", &q, PAGE_SIZE).await?;
         super::http::page_fits(NAME, list.data.len(), PAGE_SIZE)?;
         let next = list.meta.offset + list.meta.count;
         Ok(Page {

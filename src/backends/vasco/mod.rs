@@ -119,10 +119,16 @@ impl FundPlatform for VascoClient {
         Box::pin(async move {
             let users = self
                 .gql
-                .run(q::GetUsers::build(q::UsersVars {
-                    limit: Some(PAGE_SIZE as i32),
-                    offset: Some(offset as i32),
-                }))
+                .run_page(
+                    q::GetUsers::build(q::UsersVars {
+                        limit: Some(PAGE_SIZE as i32),
+                        offset: Some(offset as i32),
+                    }),
+                    super::http::PageCheck {
+                        key: "GetUsers",
+                        asked: PAGE_SIZE,
+                    },
+                )
                 .await?
                 .get_users
                 .unwrap_or_default();
