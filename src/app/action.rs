@@ -41,6 +41,8 @@ pub enum Payload {
     Document {
         file: Option<DocumentFile>,
         image: Option<std::sync::Arc<image::DynamicImage>>,
+        /// Why an image was not decoded: larger than the console decodes.
+        image_refused: Option<String>,
     },
     Queue(Page<ReviewItem>),
     Decided(ReviewItem),

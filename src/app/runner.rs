@@ -191,19 +191,25 @@ pub async fn perform(b: &Backends, call: Call) -> Result<Payload, BackendError> 
         Call::Document { user, kind } => {
             let file = b.people.document(user, kind).await?;
             // Decoding can take a while for a large scan: not on the UI loop.
-            let image = match &file {
-                Some(f) => {
-                    let bytes = f.bytes.clone();
-                    tokio::task::spawn_blocking(move || {
-                        image::load_from_memory(&bytes).ok().map(Arc::new)
-                    })
-                    .await
-                    .ok()
-                    .flatten()
-                }
-                None => None,
+            let (file, decoded) = tokio::task::spawn_blocking(move || {
+                let decoded = file.as_ref().map(|f| decode_image(&f.bytes));
+                (file, decoded)
+            })
+            .await
+            .map_err(|e| BackendError::Local {
+                what: "Document",
+                detail: e.to_string(),
+            })?;
+            let (image, image_refused) = match decoded {
+                Some(Ok(image)) => (Some(Arc::new(image)), None),
+                Some(Err(ImageRefused::TooLarge(why))) => (None, Some(why)),
+                Some(Err(ImageRefused::NotAnImage)) | None => (None, None),
             };
-            Payload::Document { file, image }
+            Payload::Document {
+                file,
+                image,
+                image_refused,
+            }
         }
         Call::ReviewQueue { after, kind } => {
             Payload::Queue(b.review.review_queue(after, kind, PAGE_SIZE).await?)
@@ -378,7 +384,10 @@ pub async fn perform(b: &Backends, call: Call) -> Result<Payload, BackendError> 
                 if !path.exists() {
                     return Ok((Vec::new(), Ok(0)));
                 }
-                let text = std::fs::read_to_string(&path)
+                // Never a device or a pipe: those never end.
+                let mut text = String::new();
+                crate::audit::open_regular(&path)
+                    .and_then(|mut f| std::io::Read::read_to_string(&mut f, &mut text))
                     .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
                 let records = text
                     .lines()
@@ -395,6 +404,50 @@ pub async fn perform(b: &Backends, call: Call) -> Result<Payload, BackendError> 
                 verified: read.1,
             }
         }
+    })
+}
+
+/// The widest and tallest document image decoded, in pixels.
+pub const MAX_IMAGE_SIDE: u32 = 8192;
+/// The most memory one document image's decoding may take: a 12-megapixel RGB scan fits.
+pub const MAX_IMAGE_ALLOC: u64 = 40 << 20;
+
+/// Why a document's bytes gave no image.
+#[derive(Debug, PartialEq)]
+pub enum ImageRefused {
+    /// Not in a format this console decodes, or damaged.
+    NotAnImage,
+    /// Larger than [`MAX_IMAGE_SIDE`] or [`MAX_IMAGE_ALLOC`]: refused before it is decoded.
+    TooLarge(String),
+}
+
+/// Decodes a document's image within pixel and memory limits: the header's size is checked
+/// before anything is allocated, so a small file declaring a huge image costs nothing.
+pub fn decode_image(bytes: &[u8]) -> Result<image::DynamicImage, ImageRefused> {
+    let reader = || {
+        image::ImageReader::new(std::io::Cursor::new(bytes))
+            .with_guessed_format()
+            .map_err(|_| ImageRefused::NotAnImage)
+    };
+    let mut limits = image::Limits::default();
+    limits.max_image_width = Some(MAX_IMAGE_SIDE);
+    limits.max_image_height = Some(MAX_IMAGE_SIDE);
+    limits.max_alloc = Some(MAX_IMAGE_ALLOC);
+    let mut decoding = reader()?;
+    decoding.limits(limits);
+    decoding.decode().map_err(|e| match e {
+        image::ImageError::Limits(_) => {
+            // The header alone, for the error: what size the file claims.
+            let size = reader()
+                .ok()
+                .and_then(|r| r.into_dimensions().ok())
+                .map_or(String::new(), |(w, h)| format!(" ({w}×{h} pixels)"));
+            ImageRefused::TooLarge(format!(
+                "the image{size} is larger than this console decodes (at most {MAX_IMAGE_SIDE} pixels a side and {} MiB)",
+                MAX_IMAGE_ALLOC >> 20
+            ))
+        }
+        _ => ImageRefused::NotAnImage,
     })
 }
 

@@ -15,7 +15,7 @@ pub use verify::{VerifyError, verify_file, verify_lines};
 
 use sha2::{Digest, Sha256};
 use std::fs::File;
-use std::io::{BufRead, BufReader, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// `prev` of the first record.
@@ -93,22 +93,16 @@ impl AuditLog {
         if let Some(dir) = path.parent() {
             crate::files::private_dir(dir).map_err(err)?;
         }
-        let mut last_hash = GENESIS.to_string();
-        if path.exists() {
-            let reader = BufReader::new(File::open(path).map_err(err)?);
-            for line in reader.lines() {
-                let line = line.map_err(err)?;
-                if !line.trim().is_empty() {
-                    last_hash = match serde_json::from_str::<Record>(&line) {
-                        Ok(r) => r.hash,
-                        // A damaged tail is for `verify` to report; new records still chain
-                        // to what is there, so the damage stays visible.
-                        Err(_) => sha256_hex(line.as_bytes()),
-                    };
-                }
-            }
-        }
+        let last_hash = match open_regular(path) {
+            Ok(mut f) => last_line_hash(&mut f).map_err(err)?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => GENESIS.to_string(),
+            Err(e) => return Err(err(e)),
+        };
         let file = open_append(path).map_err(err)?;
+        // What was appended to must be what was read: a regular file still.
+        if !file.metadata().map_err(err)?.is_file() {
+            return Err(err(not_regular()));
+        }
         Ok(AuditLog {
             path: path.to_path_buf(),
             file,
@@ -137,6 +131,99 @@ impl AuditLog {
     }
 }
 
+fn not_regular() -> std::io::Error {
+    std::io::Error::new(
+        std::io::ErrorKind::InvalidInput,
+        "not a regular file (a device, a pipe or a directory cannot hold the log)",
+    )
+}
+
+/// Opens an existing log for reading, refusing what is not a regular file (`/dev/zero`, a
+/// pipe) before reading a byte: such a file never ends, and a pipe's open would block.
+pub fn open_regular(path: &Path) -> std::io::Result<File> {
+    if !std::fs::metadata(path)?.is_file() {
+        return Err(not_regular());
+    }
+    let f = File::open(path)?;
+    // Checked again on what was opened, in case the path changed in between.
+    if !f.metadata()?.is_file() {
+        return Err(not_regular());
+    }
+    Ok(f)
+}
+
+/// The hash new records chain to: the last record's, read from the end of the file, so
+/// start-up reads a few kilobytes however long the log. A last line that is not a record (a
+/// damaged tail, for `verify` to report) chains by its own SHA-256, so the damage stays
+/// visible; it is hashed as it streams, never held whole.
+fn last_line_hash(f: &mut File) -> std::io::Result<String> {
+    use std::io::{Read, Seek, SeekFrom};
+    const BLOCK: u64 = 64 * 1024;
+    let len = f.metadata()?.len();
+    // The last line that is not blank, as `BufRead::lines` gives it: from after the newline
+    // before it to the newline after it (a CR before that newline left out).
+    let mut newline_after = None;
+    let mut content = false;
+    let mut start = 0;
+    let mut pos = len;
+    let mut buf = vec![0u8; BLOCK as usize];
+    'scan: while pos > 0 {
+        let from = pos.saturating_sub(BLOCK);
+        let block = &mut buf[..(pos - from) as usize];
+        f.seek(SeekFrom::Start(from))?;
+        f.read_exact(block)?;
+        for (i, &b) in block.iter().enumerate().rev() {
+            let at = from + i as u64;
+            match (content, b) {
+                (false, b'\n') => newline_after = Some(at),
+                (false, b) if !b.is_ascii_whitespace() => content = true,
+                (true, b'\n') => {
+                    start = at + 1;
+                    break 'scan;
+                }
+                _ => {}
+            }
+        }
+        pos = from;
+    }
+    if !content {
+        return Ok(GENESIS.to_string());
+    }
+    let mut end = newline_after.unwrap_or(len);
+    if newline_after.is_some() && end > start {
+        f.seek(SeekFrom::Start(end - 1))?;
+        let mut last = [0u8; 1];
+        f.read_exact(&mut last)?;
+        if last[0] == b'\r' {
+            end -= 1;
+        }
+    }
+    f.seek(SeekFrom::Start(start))?;
+    let mut line = f.take(end - start);
+    // A record is a few hundred bytes: a longer line is damage, hashed as it streams.
+    if end - start <= BLOCK {
+        let mut text = Vec::new();
+        line.read_to_end(&mut text)?;
+        return Ok(match serde_json::from_slice::<Record>(&text) {
+            Ok(r) => r.hash,
+            Err(_) => sha256_hex(&text),
+        });
+    }
+    let mut hasher = Sha256::new();
+    loop {
+        let n = line.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+    }
+    Ok(hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect())
+}
+
 /// Only the operator reads the trail (it names targets and reasons): 0600, in a directory
 /// created 0700, never through a symlink.
 fn open_append(path: &Path) -> std::io::Result<File> {
@@ -146,6 +233,7 @@ fn open_append(path: &Path) -> std::io::Result<File> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::fs::OpenOptions;
 
     pub fn temp_path(tag: &str) -> PathBuf {
         let dir =
@@ -212,6 +300,60 @@ mod tests {
             "{text}"
         );
         assert_eq!(verify_file(&path).unwrap(), 1, "sealed as written");
+    }
+
+    #[test]
+    fn a_device_or_a_pipe_is_refused_before_it_is_read() {
+        for dev in ["/dev/full", "/dev/zero"] {
+            // Read to its end, such a file never ends: the answer is awaited with a deadline.
+            let (tx, rx) = std::sync::mpsc::channel();
+            std::thread::spawn(move || {
+                let opened = AuditLog::open(Path::new(dev), Actor::default());
+                let _ = tx.send(opened.err().map(|e| e.to_string()));
+            });
+            let e = rx
+                .recv_timeout(std::time::Duration::from_secs(10))
+                .expect("refused at once, not read")
+                .expect("refused");
+            assert!(e.contains(dev) && e.contains("not a regular file"), "{e}");
+        }
+        let fifo = temp_path("fifo").with_file_name("audit.fifo");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap();
+        assert!(made.success());
+        // Opening a pipe with no writer would block: it is refused first.
+        let e = AuditLog::open(&fifo, Actor::default()).err().unwrap();
+        assert!(e.to_string().contains("not a regular file"), "{e}");
+        assert!(verify_file(&fifo).is_err());
+    }
+
+    #[test]
+    fn reopening_chains_to_the_last_line_read_from_the_end() {
+        let path = temp_path("tail");
+        let mut log = AuditLog::open(&path, Actor::default()).unwrap();
+        let a = log.append(Event::test("first"), Outcome::Ok).unwrap();
+        drop(log);
+        // Blank lines after the last record change nothing.
+        let mut f = OpenOptions::new().append(true).open(&path).unwrap();
+        f.write_all(b"\n  \r\n\n").unwrap();
+        let mut log = AuditLog::open(&path, Actor::default()).unwrap();
+        let b = log.append(Event::test("second"), Outcome::Ok).unwrap();
+        assert_eq!(b.prev, a.hash);
+        drop(log);
+        // A damaged tail, longer than any record (and than a read block): the next record
+        // chains to its hash, as the whole file read line by line would give.
+        let damage = "x".repeat(200_000) + "\r";
+        let mut f = OpenOptions::new().append(true).open(&path).unwrap();
+        f.write_all(format!("{damage}\n").as_bytes()).unwrap();
+        let mut log = AuditLog::open(&path, Actor::default()).unwrap();
+        let c = log.append(Event::test("third"), Outcome::Ok).unwrap();
+        assert_eq!(c.prev, sha256_hex(&damage.as_bytes()[..damage.len() - 1]));
+        let text = std::fs::read_to_string(&path).unwrap();
+        let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+        assert_eq!(lines.len(), 4);
+        assert_eq!(c.prev, sha256_hex(lines[2].as_bytes()));
     }
 
     #[test]

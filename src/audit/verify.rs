@@ -64,10 +64,13 @@ pub fn verify_lines<'a>(lines: impl Iterator<Item = &'a str>) -> Result<usize, V
 }
 
 pub fn verify_file(path: &Path) -> Result<usize, VerifyError> {
-    let text = std::fs::read_to_string(path).map_err(|e| VerifyError::Io {
-        path: path.display().to_string(),
-        detail: e.to_string(),
-    })?;
+    let mut text = String::new();
+    super::open_regular(path)
+        .and_then(|mut f| std::io::Read::read_to_string(&mut f, &mut text))
+        .map_err(|e| VerifyError::Io {
+            path: path.display().to_string(),
+            detail: e.to_string(),
+        })?;
     verify_lines(text.lines())
 }
 

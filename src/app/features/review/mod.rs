@@ -207,9 +207,14 @@ pub fn on_document_loaded(
                 }
             };
         }
-        Ok(Payload::Document { file, image }) => {
+        Ok(Payload::Document {
+            file,
+            image,
+            image_refused,
+        }) => {
             d.file = Resource::Loaded(file);
             d.image = image;
+            d.image_refused = image_refused;
         }
         Ok(Payload::Revealed) => d.revealed = true,
         Ok(Payload::Decided(item)) => {
