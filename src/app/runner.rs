@@ -393,7 +393,7 @@ pub async fn perform(b: &Backends, call: Call) -> Result<Payload, BackendError> 
                     .lines()
                     .filter_map(|l| serde_json::from_str(l).ok())
                     .collect();
-                let verified = crate::audit::verify_lines(text.lines()).map_err(|e| e.to_string());
+                let verified = crate::audit::verify_text(&text).map_err(|e| e.to_string());
                 Ok((records, verified))
             })
             .await
