@@ -2,10 +2,12 @@
 //! (release build) against a sandbox in its own process, so the importer's memory is its own.
 //!
 //! Prints: rows per second with no rate limit and with the sandbox's default one (median of
-//! runs), and the importer's peak RSS during a 100,000-row import.
+//! runs), the importer's peak RSS during a 100,000-row import, and the check alone
+//! (`--dry-run`) of a 1,000,000-row file: rows per second and peak RSS (the file streams
+//! through: it must stay under 64 MB).
 //!
 //! `cargo bench --bench import`; quick mode (`BACKOFFICE_BENCH_QUICK=1` or `--quick`, as CI
-//! runs it; `IMPORT_QUICK=1` too) imports a few hundred rows.
+//! runs it; `IMPORT_QUICK=1` too) imports a few hundred rows and checks 20,000.
 
 #[path = "common/mod.rs"]
 mod common;
@@ -65,9 +67,8 @@ fn peak_rss_kb(pid: u32) -> Option<u64> {
 
 /// Runs one import; returns (seconds, peak RSS in kB).
 fn import(config: &Path, file: &Path, s: &SandboxProcess) -> (f64, u64) {
-    let started = Instant::now();
-    let mut child = Command::new(BIN)
-        .arg("--config")
+    let mut c = Command::new(BIN);
+    c.arg("--config")
         .arg(config)
         .args(["onboard", "import"])
         .arg(file)
@@ -81,7 +82,24 @@ fn import(config: &Path, file: &Path, s: &SandboxProcess) -> (f64, u64) {
             "BENCH_HEALTHMOV_PASSWORD",
             &s.credentials.healthmov.password,
         )
-        .env("BENCH_UNUSED", "-")
+        .env("BENCH_UNUSED", "-");
+    watch(c, file)
+}
+
+/// The check alone (`--dry-run`, nothing sent); returns (seconds, peak RSS in kB).
+fn dry_run(file: &Path) -> (f64, u64) {
+    let mut c = Command::new(BIN);
+    c.args(["--sandbox", "onboard", "import"])
+        .arg(file)
+        .args(["--company", "C", "--department", "D", "--dry-run"])
+        .env_remove("BACKOFFICE_CONFIG");
+    watch(c, file)
+}
+
+/// Runs an import to its end, sampling its peak RSS; (seconds, peak RSS in kB).
+fn watch(mut command: Command, file: &Path) -> (f64, u64) {
+    let started = Instant::now();
+    let mut child = command
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -154,9 +172,24 @@ fn main() {
     csv(&file, rows, "P");
     let (secs, peak) = import(&cfg, &file, &s);
     println!(
-        "import peak RSS        {rows:>6} rows: {:.1} MB ({:.0} rows/s)",
+        "import peak RSS        {rows:>7} rows: {:.1} MB ({:.0} rows/s)",
         peak as f64 / 1024.0,
         rows as f64 / secs
+    );
+    drop(s);
+    let rows = if quick { 20_000 } else { 1_000_000 };
+    let file = dir.join("check.csv");
+    csv(&file, rows, "C");
+    let (secs, peak) = dry_run(&file);
+    println!(
+        "import --dry-run       {rows:>7} rows: {:.1} MB peak RSS ({:.0} rows/s)",
+        peak as f64 / 1024.0,
+        rows as f64 / secs
+    );
+    assert!(
+        peak < 64 * 1024,
+        "bench: the check of {rows} rows peaked at {} MB, over 64 MB",
+        peak / 1024
     );
     let _ = std::fs::remove_dir_all(&dir);
 }

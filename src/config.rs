@@ -2,11 +2,23 @@
 //!
 //! Secrets never sit in the file: a token comes from an environment variable (`token_env`) or
 //! the output of a command (`token_cmd`). Every error names the file, the key and what is wrong.
+//!
+//! Because its `*_cmd` keys run commands, the file is refused when others could have changed
+//! it (group- or world-writable, or owned by another user), as ssh refuses such a
+//! `~/.ssh/config`. Every command runs under a timeout (`cmd_timeout_secs`), its output capped.
 
 use secrecy::SecretString;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// How long a `*_cmd` may run when the profile does not say (`cmd_timeout_secs`).
+pub const DEFAULT_CMD_TIMEOUT: Duration = Duration::from_secs(30);
+/// The most a `*_cmd` may print: a secret is short, and nothing is read without a bound.
+pub const MAX_CMD_OUTPUT: usize = 64 * 1024;
+/// The largest config file read.
+pub const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
 
 #[derive(Debug, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
@@ -98,6 +110,8 @@ pub struct Profile {
     pub audit_log: Option<PathBuf>,
     /// Where `:export` writes files (default: the data directory's `exports/`, made 0700).
     pub export_dir: Option<PathBuf>,
+    /// Seconds each of the profile's `*_cmd` commands may run before it is stopped (default 30).
+    pub cmd_timeout_secs: Option<u64>,
     pub unioo: Option<GraphqlBackend>,
     pub healthmov: Option<LoginBackend>,
     /// The VASCO platform API (GraphQL, bearer token).
@@ -121,11 +135,17 @@ pub struct BunqBackend {
     pub api_key_cmd: Option<String>,
     pub connect_timeout_secs: Option<u64>,
     pub timeout_secs: Option<u64>,
+    /// MiB an answer may weigh before it is refused (default 16).
+    pub max_body_mib: Option<u64>,
 }
 
 impl BunqBackend {
-    pub fn api_key(&self) -> anyhow::Result<SecretString> {
-        secret(&self.api_key_env, &self.api_key_cmd, "api_key")
+    pub fn api_key(&self, run: &Commands) -> anyhow::Result<SecretString> {
+        secret(
+            ("api_key_env", &self.api_key_env),
+            ("api_key_cmd", &self.api_key_cmd),
+            run,
+        )
     }
 }
 
@@ -146,31 +166,165 @@ pub struct UpvestBackend {
     pub passphrase_cmd: Option<String>,
     pub connect_timeout_secs: Option<u64>,
     pub timeout_secs: Option<u64>,
+    /// MiB an answer may weigh before it is refused (default 16).
+    pub max_body_mib: Option<u64>,
 }
 
-fn secret(env: &Option<String>, cmd: &Option<String>, what: &str) -> anyhow::Result<SecretString> {
-    GraphqlBackend {
-        url: String::new(),
-        token_env: env.clone(),
-        token_cmd: cmd.clone(),
-        connect_timeout_secs: None,
-        timeout_secs: None,
+/// How a profile's `*_cmd` keys run: where they sit in the file (for errors) and how long
+/// each may take.
+#[derive(Debug, Clone)]
+pub struct Commands {
+    /// The section holding the keys, e.g. `profiles.prod.unioo`.
+    pub at: String,
+    pub timeout: Duration,
+}
+
+impl Commands {
+    /// The full name of `key` in this section.
+    fn key(&self, key: &str) -> String {
+        if self.at.is_empty() {
+            key.to_string()
+        } else {
+            format!("{}.{key}", self.at)
+        }
     }
-    .token()
-    .map_err(|e| anyhow::anyhow!("{}", e.to_string().replace("token", what)))
+}
+
+impl Profile {
+    /// How the `*_cmd` keys of this profile's `backend` section run.
+    pub fn commands(&self, profile: &str, backend: &str) -> Commands {
+        Commands {
+            at: format!("profiles.{profile}.{backend}"),
+            timeout: self
+                .cmd_timeout_secs
+                .map_or(DEFAULT_CMD_TIMEOUT, Duration::from_secs),
+        }
+    }
+}
+
+/// A secret from the environment variable `env` names, or from what the command `cmd` prints.
+fn secret(
+    (env_key, env): (&str, &Option<String>),
+    (cmd_key, cmd): (&str, &Option<String>),
+    run: &Commands,
+) -> anyhow::Result<SecretString> {
+    if let Some(var) = env {
+        let v = std::env::var(var).map_err(|_| {
+            anyhow::anyhow!("the environment variable {var} ({env_key}) is not set")
+        })?;
+        return Ok(SecretString::from(v.trim().to_string()));
+    }
+    let Some(cmd) = cmd else {
+        anyhow::bail!("give {env_key} or {cmd_key}");
+    };
+    run_secret_command(&run.key(cmd_key), cmd, run.timeout)
+}
+
+/// Runs `cmd` with `sh -c` and returns its trimmed output. The command gets no stdin and
+/// keeps stderr (a password manager may say why it failed); it is killed when it has not
+/// finished within `timeout` or prints more than [`MAX_CMD_OUTPUT`] bytes. Errors name `key`,
+/// never the command's output.
+pub fn run_secret_command(key: &str, cmd: &str, timeout: Duration) -> anyhow::Result<SecretString> {
+    use std::io::{IsTerminal, Read};
+    use std::process::{Command, Stdio};
+    use std::time::Instant;
+    let started = Instant::now();
+    let mut child = Command::new("sh")
+        .arg("-c")
+        .arg(cmd)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .map_err(|e| anyhow::anyhow!("cannot run {key}: {e}"))?;
+    let stdout = child.stdout.take().expect("stdout is piped");
+    let (tx, rx) = std::sync::mpsc::channel();
+    // Reads until the command (and whatever it started) closes its output, or past the cap.
+    std::thread::spawn(move || {
+        let mut out = Vec::new();
+        let read = stdout
+            .take(MAX_CMD_OUTPUT as u64 + 1)
+            .read_to_end(&mut out)
+            .map(|_| out);
+        let _ = tx.send(read);
+    });
+    let stop = |child: &mut std::process::Child, why: String| -> anyhow::Error {
+        kill_tree(child);
+        anyhow::anyhow!(why)
+    };
+    let too_slow = || {
+        format!(
+            "{key} did not finish within {} s and was stopped (cmd_timeout_secs sets how long it may run)",
+            timeout.as_secs()
+        )
+    };
+    // Something on screen while a slow command (a password manager) is waited for.
+    let hint = Duration::from_secs(1).min(timeout);
+    let first = match rx.recv_timeout(hint) {
+        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+            if std::io::stderr().is_terminal() {
+                eprintln!("Waiting for {key} (stopped after {} s)…", timeout.as_secs());
+            }
+            rx.recv_timeout(timeout.saturating_sub(started.elapsed()))
+        }
+        other => other,
+    };
+    let out = match first {
+        Ok(Ok(out)) => out,
+        Ok(Err(e)) => {
+            return Err(stop(
+                &mut child,
+                format!("cannot read what {key} printed: {e}"),
+            ));
+        }
+        Err(_) => return Err(stop(&mut child, too_slow())),
+    };
+    if out.len() > MAX_CMD_OUTPUT {
+        return Err(stop(
+            &mut child,
+            format!(
+                "{key} printed more than {} KiB; a secret is shorter",
+                MAX_CMD_OUTPUT / 1024
+            ),
+        ));
+    }
+    // Its output is closed: the command is ending. Wait for its status within what is left.
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) if started.elapsed() < timeout => std::thread::sleep(Duration::from_millis(5)),
+            Ok(None) => return Err(stop(&mut child, too_slow())),
+            Err(e) => return Err(stop(&mut child, format!("cannot wait for {key}: {e}"))),
+        }
+    };
+    if !status.success() {
+        anyhow::bail!("{key} exited with {status}");
+    }
+    let text = String::from_utf8(out)
+        .map_err(|_| anyhow::anyhow!("{key} printed something that is not UTF-8"))?;
+    let secret = SecretString::from(text.trim().to_string());
+    drop(text);
+    use secrecy::ExposeSecret;
+    if secret.expose_secret().is_empty() {
+        anyhow::bail!("{key} printed nothing");
+    }
+    Ok(secret)
 }
 
 impl UpvestBackend {
-    pub fn client_secret(&self) -> anyhow::Result<SecretString> {
+    pub fn client_secret(&self, run: &Commands) -> anyhow::Result<SecretString> {
         secret(
-            &self.client_secret_env,
-            &self.client_secret_cmd,
-            "client_secret",
+            ("client_secret_env", &self.client_secret_env),
+            ("client_secret_cmd", &self.client_secret_cmd),
+            run,
         )
     }
 
     /// The signing key, refused when others can read it.
-    pub fn signing_key(&self) -> anyhow::Result<crate::backends::upvest::signature::SigningKey> {
+    pub fn signing_key(
+        &self,
+        run: &Commands,
+    ) -> anyhow::Result<crate::backends::upvest::signature::SigningKey> {
         let path = &self.private_key_path;
         let meta = std::fs::metadata(path)
             .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
@@ -184,13 +338,12 @@ impl UpvestBackend {
                 );
             }
         }
-        let pem = std::fs::read_to_string(path)
-            .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
+        let pem = read_small(path, 64 * 1024)?;
         let passphrase = if self.passphrase_env.is_some() || self.passphrase_cmd.is_some() {
             Some(secret(
-                &self.passphrase_env,
-                &self.passphrase_cmd,
-                "passphrase",
+                ("passphrase_env", &self.passphrase_env),
+                ("passphrase_cmd", &self.passphrase_cmd),
+                run,
             )?)
         } else {
             None
@@ -198,6 +351,27 @@ impl UpvestBackend {
         crate::backends::upvest::signature::SigningKey::from_pem(&pem, passphrase.as_ref())
             .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
     }
+}
+
+/// A small text file, refused when it is not a regular file or larger than `cap` bytes.
+fn read_small(path: &Path, cap: u64) -> anyhow::Result<String> {
+    use std::io::Read;
+    let f = std::fs::File::open(path)
+        .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
+    let meta = f
+        .metadata()
+        .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
+    if !meta.is_file() {
+        anyhow::bail!("{} is not a regular file", path.display());
+    }
+    let mut text = String::new();
+    f.take(cap + 1)
+        .read_to_string(&mut text)
+        .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
+    if text.len() as u64 > cap {
+        anyhow::bail!("{} is larger than {} KiB", path.display(), cap / 1024);
+    }
+    Ok(text)
 }
 
 /// A backend that takes a username and password (Healthmov).
@@ -210,30 +384,27 @@ pub struct LoginBackend {
     pub password_cmd: Option<String>,
     pub connect_timeout_secs: Option<u64>,
     pub timeout_secs: Option<u64>,
+    /// MiB an answer may weigh before it is refused (default 16).
+    pub max_body_mib: Option<u64>,
 }
 
 impl LoginBackend {
     /// The password from the environment or a command; never from the file. `None` when
     /// neither is set: the console asks for it.
-    pub fn password(&self) -> anyhow::Result<Option<SecretString>> {
+    pub fn password(&self, run: &Commands) -> anyhow::Result<Option<SecretString>> {
         if self.password_env.is_none() && self.password_cmd.is_none() {
             return Ok(None);
         }
-        let as_token = GraphqlBackend {
-            url: self.url.clone(),
-            token_env: self.password_env.clone(),
-            token_cmd: self.password_cmd.clone(),
-            connect_timeout_secs: None,
-            timeout_secs: None,
-        };
-        as_token
-            .token()
-            .map(Some)
-            .map_err(|e| anyhow::anyhow!("{}", e.to_string().replace("token", "password")))
+        secret(
+            ("password_env", &self.password_env),
+            ("password_cmd", &self.password_cmd),
+            run,
+        )
+        .map(Some)
     }
 }
 
-#[derive(Debug, Deserialize, Clone)]
+#[derive(Debug, Deserialize, Clone, Default)]
 #[serde(deny_unknown_fields)]
 pub struct GraphqlBackend {
     pub url: String,
@@ -241,6 +412,10 @@ pub struct GraphqlBackend {
     pub token_cmd: Option<String>,
     pub connect_timeout_secs: Option<u64>,
     pub timeout_secs: Option<u64>,
+    /// MiB an answer may weigh before it is refused (default 16).
+    pub max_body_mib: Option<u64>,
+    /// MiB an answer carrying a document's scan may weigh (Unioo; default 32).
+    pub max_document_mib: Option<u64>,
 }
 
 /// A config problem, located as precisely as the file allows.
@@ -267,10 +442,61 @@ pub fn default_path() -> Option<PathBuf> {
     directories::ProjectDirs::from("", "", "backoffice").map(|d| d.config_dir().join("config.toml"))
 }
 
+/// Why a file others could have written is not trusted: group- or world-writable, or owned by
+/// someone other than this user or root (as ssh judges `~/.ssh/config`).
+#[cfg(unix)]
+fn unsafe_owner_or_mode(meta: &std::fs::Metadata) -> Option<String> {
+    use std::os::unix::fs::MetadataExt;
+    let mode = meta.mode() & 0o7777;
+    if mode & 0o022 != 0 {
+        let who = match (mode & 0o020 != 0, mode & 0o002 != 0) {
+            (true, true) => "its group and everyone",
+            (true, false) => "its group",
+            _ => "everyone",
+        };
+        return Some(format!("it can be written by {who} (mode {mode:04o})"));
+    }
+    let me = rustix::process::geteuid().as_raw();
+    if meta.uid() != me && meta.uid() != 0 {
+        return Some(format!(
+            "it belongs to another user (uid {}), who could change it",
+            meta.uid()
+        ));
+    }
+    None
+}
+
+#[cfg(not(unix))]
+fn unsafe_owner_or_mode(_: &std::fs::Metadata) -> Option<String> {
+    None
+}
+
 impl Config {
+    /// Reads and checks the file: refused when someone else could have written it (its
+    /// `*_cmd` keys run commands), and never read past [`MAX_CONFIG_BYTES`].
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| ConfigError::new(path, "(file)", format!("cannot read: {e}")))?;
+        use std::io::Read;
+        let file = |message: String| ConfigError::new(path, "(file)", message);
+        let f = std::fs::File::open(path).map_err(|e| file(format!("cannot read: {e}")))?;
+        let meta = f
+            .metadata()
+            .map_err(|e| file(format!("cannot read: {e}")))?;
+        if let Some(why) = unsafe_owner_or_mode(&meta) {
+            return Err(file(format!(
+                "{why}; its *_cmd keys run commands, so it is not used. Fix: chmod go-w {}",
+                path.display()
+            )));
+        }
+        let mut text = String::new();
+        f.take(MAX_CONFIG_BYTES + 1)
+            .read_to_string(&mut text)
+            .map_err(|e| file(format!("cannot read: {e}")))?;
+        if text.len() as u64 > MAX_CONFIG_BYTES {
+            return Err(file(format!(
+                "larger than {} KiB; this is not a config file",
+                MAX_CONFIG_BYTES / 1024
+            )));
+        }
         Self::parse(path, &text)
     }
 
@@ -321,6 +547,15 @@ impl Config {
                     format!("must be 1 to 15 minutes, not {m}"),
                 ));
             }
+            if let Some(t) = p.cmd_timeout_secs
+                && !(1..=3600).contains(&t)
+            {
+                return Err(ConfigError::new(
+                    path,
+                    at("cmd_timeout_secs"),
+                    format!("must be 1 to 3600 seconds, not {t}"),
+                ));
+            }
             if let Some(r) = &p.reject_reasons
                 && r.iter().any(|x| x.trim().is_empty())
             {
@@ -353,8 +588,9 @@ impl Config {
                         h.password_env.clone()
                     },
                     token_cmd: h.password_cmd.clone(),
-                    connect_timeout_secs: None,
-                    timeout_secs: None,
+                    timeout_secs: h.timeout_secs,
+                    max_body_mib: h.max_body_mib,
+                    ..Default::default()
                 };
                 as_backend
                     .validate(path, &at("healthmov"))
@@ -372,8 +608,9 @@ impl Config {
                     url: u.url.clone(),
                     token_env: u.client_secret_env.clone(),
                     token_cmd: u.client_secret_cmd.clone(),
-                    connect_timeout_secs: None,
-                    timeout_secs: None,
+                    timeout_secs: u.timeout_secs,
+                    max_body_mib: u.max_body_mib,
+                    ..Default::default()
                 }
                 .validate(path, &at("upvest"))
                 .map_err(|e| ConfigError {
@@ -387,8 +624,9 @@ impl Config {
                     url: b.url.clone(),
                     token_env: b.api_key_env.clone(),
                     token_cmd: b.api_key_cmd.clone(),
-                    connect_timeout_secs: None,
-                    timeout_secs: None,
+                    timeout_secs: b.timeout_secs,
+                    max_body_mib: b.max_body_mib,
+                    ..Default::default()
                 }
                 .validate(path, &at("bunq"))
                 .map_err(|e| ConfigError {
@@ -463,33 +701,78 @@ impl GraphqlBackend {
             )),
             _ => Ok(()),
         })
+        .and_then(|()| {
+            for (key, mib) in [
+                ("max_body_mib", self.max_body_mib),
+                ("max_document_mib", self.max_document_mib),
+            ] {
+                if let Some(m) = mib
+                    && !(1..=1024).contains(&m)
+                {
+                    return Err(ConfigError::new(
+                        path,
+                        format!("{at}.{key}"),
+                        format!("must be 1 to 1024 MiB, not {m}"),
+                    ));
+                }
+            }
+            Ok(())
+        })
     }
 
     /// Reads the token from the environment or by running `token_cmd` (`sh -c`).
-    pub fn token(&self) -> anyhow::Result<SecretString> {
-        if let Some(var) = &self.token_env {
-            let v = std::env::var(var).map_err(|_| {
-                anyhow::anyhow!("the environment variable {var} (token_env) is not set")
-            })?;
-            return Ok(SecretString::from(v.trim().to_string()));
-        }
-        let cmd = self.token_cmd.as_deref().unwrap_or_default();
-        let out = std::process::Command::new("sh")
-            .arg("-c")
-            .arg(cmd)
-            .stderr(std::process::Stdio::inherit())
-            .output()
-            .map_err(|e| anyhow::anyhow!("cannot run token_cmd: {e}"))?;
-        if !out.status.success() {
-            anyhow::bail!("token_cmd exited with {}", out.status);
-        }
-        let token = String::from_utf8(out.stdout)
-            .map_err(|_| anyhow::anyhow!("token_cmd printed something that is not UTF-8"))?;
-        if token.trim().is_empty() {
-            anyhow::bail!("token_cmd printed nothing");
-        }
-        Ok(SecretString::from(token.trim().to_string()))
+    pub fn token(&self, run: &Commands) -> anyhow::Result<SecretString> {
+        secret(
+            ("token_env", &self.token_env),
+            ("token_cmd", &self.token_cmd),
+            run,
+        )
     }
+}
+
+/// Kills `child` and every process it started (a shell's `sleep`, a password manager's
+/// helper), then reaps it. The command stays in the console's process group, so it can still
+/// prompt on the terminal; its descendants are found through `/proc`.
+fn kill_tree(child: &mut std::process::Child) {
+    let root = child.id() as i32;
+    let mut tree = vec![root];
+    if let Ok(dir) = std::fs::read_dir("/proc") {
+        let parents: Vec<(i32, i32)> = dir
+            .flatten()
+            .filter_map(|e| {
+                let pid: i32 = e.file_name().to_str()?.parse().ok()?;
+                let stat = std::fs::read_to_string(e.path().join("stat")).ok()?;
+                // `pid (comm) state ppid …`: comm may hold spaces and parentheses.
+                let ppid = stat
+                    .rsplit_once(')')?
+                    .1
+                    .split_whitespace()
+                    .nth(1)?
+                    .parse()
+                    .ok()?;
+                Some((pid, ppid))
+            })
+            .collect();
+        let mut i = 0;
+        while i < tree.len() {
+            let parent = tree[i];
+            tree.extend(
+                parents
+                    .iter()
+                    .filter(|(_, pp)| *pp == parent)
+                    .map(|(p, _)| *p),
+            );
+            i += 1;
+        }
+    }
+    // The command first, so it starts nothing new while the rest go.
+    let _ = child.kill();
+    for pid in tree.into_iter().skip(1) {
+        if let Some(pid) = rustix::process::Pid::from_raw(pid) {
+            let _ = rustix::process::kill_process(pid, rustix::process::Signal::KILL);
+        }
+    }
+    let _ = child.wait();
 }
 
 fn line_col(text: &str, offset: usize) -> (usize, usize) {
@@ -597,10 +880,187 @@ sandbox = true
             url: "https://x".into(),
             token_env: None,
             token_cmd: Some("printf ' abc \\n'".into()),
-            connect_timeout_secs: None,
-            timeout_secs: None,
+            ..Default::default()
         };
         use secrecy::ExposeSecret;
-        assert_eq!(b.token().unwrap().expose_secret(), "abc");
+        assert_eq!(b.token(&commands(5)).unwrap().expose_secret(), "abc");
+    }
+
+    fn commands(secs: u64) -> Commands {
+        Commands {
+            at: "profiles.p.unioo".into(),
+            timeout: Duration::from_secs(secs),
+        }
+    }
+
+    fn temp_file(tag: &str, text: &str, mode: u32) -> PathBuf {
+        use std::os::unix::fs::PermissionsExt;
+        let dir =
+            std::env::temp_dir().join(format!("backoffice-config-{tag}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("config.toml");
+        std::fs::write(&path, text).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode)).unwrap();
+        path
+    }
+
+    #[test]
+    fn a_config_others_can_write_is_refused_with_the_fix() {
+        let text = "[profiles.p.unioo]\nurl = \"https://x.example\"\ntoken_cmd = \"echo t\"\n";
+        for (mode, who) in [
+            (0o664, "its group (mode 0664)"),
+            (0o646, "everyone (mode 0646)"),
+            (0o666, "its group and everyone (mode 0666)"),
+        ] {
+            let path = temp_file("writable", text, mode);
+            let e = Config::load(&path).unwrap_err().to_string();
+            assert!(
+                e.starts_with(&format!(
+                    "config {}: (file): it can be written by {who}",
+                    path.display()
+                )),
+                "{e}"
+            );
+            assert!(
+                e.contains(&format!("Fix: chmod go-w {}", path.display())),
+                "{e}"
+            );
+        }
+        for mode in [0o600, 0o644, 0o640] {
+            let path = temp_file("fine", text, mode);
+            assert!(Config::load(&path).is_ok(), "mode {mode:o}");
+        }
+        let _ = std::fs::remove_dir_all(temp_file("fine", "", 0o600).parent().unwrap());
+        let _ = std::fs::remove_dir_all(temp_file("writable", "", 0o600).parent().unwrap());
+    }
+
+    #[test]
+    fn a_huge_config_file_is_not_read_to_the_end() {
+        let path = temp_file("huge", &"# padding\n".repeat(200_000), 0o600);
+        let e = Config::load(&path).unwrap_err().to_string();
+        assert!(e.contains("(file): larger than 1024 KiB"), "{e}");
+        let _ = std::fs::remove_dir_all(path.parent().unwrap());
+        // A device others can write is refused before anything is read from it.
+        let e = Config::load(Path::new("/dev/zero"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("mode 0666"), "{e}");
+    }
+
+    /// Whether `pid` still runs (a zombie waiting for its reaper does not).
+    fn alive(pid: &str) -> bool {
+        std::fs::read_to_string(format!("/proc/{}/stat", pid.trim()))
+            .ok()
+            .and_then(|s| s.rsplit_once(')').map(|(_, r)| r.trim_start().to_string()))
+            .is_some_and(|rest| !rest.starts_with('Z'))
+    }
+
+    #[test]
+    fn a_hanging_command_is_stopped_at_its_timeout_and_named() {
+        let dir = std::env::temp_dir().join(format!("backoffice-cmd-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let pid_file = dir.join("pid");
+        // The shell, and a `sleep` it started and waits for: both must go.
+        let b = GraphqlBackend {
+            url: "https://x".into(),
+            token_env: None,
+            token_cmd: Some(format!(
+                "echo half-a-secret; sleep 600 & echo $$ $! > {}; wait",
+                pid_file.display()
+            )),
+            ..Default::default()
+        };
+        let started = std::time::Instant::now();
+        let e = b.token(&commands(1)).unwrap_err().to_string();
+        let took = started.elapsed();
+        assert!(took < Duration::from_secs(10), "took {took:?}");
+        assert!(took >= Duration::from_secs(1), "took {took:?}");
+        assert_eq!(
+            e,
+            "profiles.p.unioo.token_cmd did not finish within 1 s and was stopped (cmd_timeout_secs sets how long it may run)"
+        );
+        assert!(!e.contains("half-a-secret") && !e.contains("sleep"), "{e}");
+        let pids = std::fs::read_to_string(&pid_file).unwrap();
+        let (shell, sleep) = pids.trim().split_once(' ').unwrap();
+        assert!(!alive(shell), "the command still runs");
+        // The orphaned `sleep` is reaped by init in its own time; killed, it is a zombie.
+        let end = std::time::Instant::now() + Duration::from_secs(10);
+        while alive(sleep) {
+            assert!(
+                std::time::Instant::now() < end,
+                "what the command started still runs"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_command_that_fails_or_floods_is_named_without_its_output() {
+        let run = |cmd: &str| {
+            GraphqlBackend {
+                url: "https://x".into(),
+                token_env: None,
+                token_cmd: Some(cmd.into()),
+                ..Default::default()
+            }
+            .token(&commands(20))
+            .unwrap_err()
+            .to_string()
+        };
+        let e = run("echo s3cret; exit 3");
+        assert!(
+            e.starts_with("profiles.p.unioo.token_cmd exited with"),
+            "{e}"
+        );
+        assert!(!e.contains("s3cret"), "{e}");
+        let e = run("yes s3cret");
+        assert_eq!(
+            e,
+            "profiles.p.unioo.token_cmd printed more than 64 KiB; a secret is shorter"
+        );
+        let e = run("true");
+        assert_eq!(e, "profiles.p.unioo.token_cmd printed nothing");
+    }
+
+    #[test]
+    fn body_caps_are_one_to_1024_mib() {
+        let base = "[profiles.p.unioo]\nurl = \"https://x.example\"\ntoken_env = \"T\"\n";
+        let e = parse(&format!("{base}max_body_mib = 0\n")).unwrap_err();
+        assert_eq!(e.key, "profiles.p.unioo.max_body_mib");
+        let e = parse(&format!("{base}max_document_mib = 5000\n")).unwrap_err();
+        assert_eq!(e.key, "profiles.p.unioo.max_document_mib");
+        let e = parse(&format!(
+            "{base}[profiles.p.bunq]\nurl = \"https://b.example/v1\"\napi_key_env = \"K\"\nmax_body_mib = 0\n"
+        ))
+        .unwrap_err();
+        assert_eq!(e.key, "profiles.p.bunq.max_body_mib");
+        let c = parse(&format!("{base}max_body_mib = 4\nmax_document_mib = 64\n")).unwrap();
+        let u = c.profiles["p"].unioo.as_ref().unwrap();
+        assert_eq!((u.max_body_mib, u.max_document_mib), (Some(4), Some(64)));
+    }
+
+    #[test]
+    fn the_example_config_parses() {
+        let c = parse(include_str!("../config.example.toml")).unwrap();
+        assert_eq!(c.profiles["staging"].cmd_timeout_secs, Some(30));
+    }
+
+    #[test]
+    fn the_command_timeout_is_one_to_3600_seconds() {
+        let e = parse("[profiles.a]\nsandbox = true\ncmd_timeout_secs = 0\n").unwrap_err();
+        assert_eq!(e.key, "profiles.a.cmd_timeout_secs");
+        let c = parse("[profiles.a]\nsandbox = true\ncmd_timeout_secs = 2\n").unwrap();
+        assert_eq!(
+            c.profiles["a"].commands("a", "unioo").timeout,
+            Duration::from_secs(2)
+        );
+        let c = parse("[profiles.a]\nsandbox = true\n").unwrap();
+        assert_eq!(
+            c.profiles["a"].commands("a", "bunq").timeout,
+            DEFAULT_CMD_TIMEOUT
+        );
+        assert_eq!(c.profiles["a"].commands("a", "bunq").at, "profiles.a.bunq");
     }
 }

@@ -184,14 +184,42 @@ fn profile_info(name: String, p: &Profile, args: &ConsoleArgs) -> ProfileInfo {
     info
 }
 
-/// A backend's own timeouts where its section gives them, else the profile's (Unioo's).
-fn timeouts(base: HttpSettings, connect: Option<u64>, total: Option<u64>) -> HttpSettings {
+/// A backend's own timeouts and body cap where its section gives them, else the profile's
+/// (Unioo's).
+fn timeouts(
+    base: HttpSettings,
+    connect: Option<u64>,
+    total: Option<u64>,
+    max_body_mib: Option<u64>,
+) -> HttpSettings {
     HttpSettings {
         connect_timeout: connect
             .map(Duration::from_secs)
             .unwrap_or(base.connect_timeout),
         timeout: total.map(Duration::from_secs).unwrap_or(base.timeout),
+        max_body: max_body_mib.map_or(base.max_body, |m| m << 20),
         ..base
+    }
+}
+
+/// The Healthmov client's settings in `profile`: its section's, else Unioo's, else the defaults.
+pub fn healthmov_settings(profile: &Profile) -> HttpSettings {
+    let base = unioo_settings(profile);
+    match &profile.healthmov {
+        Some(h) => timeouts(base, h.connect_timeout_secs, h.timeout_secs, h.max_body_mib),
+        None => base,
+    }
+}
+
+/// Unioo's section's settings, the base of every other backend's.
+fn unioo_settings(profile: &Profile) -> HttpSettings {
+    let base = HttpSettings::default();
+    match &profile.unioo {
+        Some(u) => HttpSettings {
+            max_document: u.max_document_mib.map_or(base.max_document, |m| m << 20),
+            ..timeouts(base, u.connect_timeout_secs, u.timeout_secs, u.max_body_mib)
+        },
+        None => base,
     }
 }
 
@@ -208,27 +236,25 @@ async fn connect_with(args: &ConsoleArgs, loaded: &Loaded) -> anyhow::Result<Set
                 .as_ref()
                 .context("the profile has no [unioo] section")?;
             let token = backend
-                .token()
+                .token(&profile.commands(&name, "unioo"))
                 .with_context(|| format!("profile {name}: getting the Unioo token"))?;
-            let settings = timeouts(
-                HttpSettings::default(),
-                backend.connect_timeout_secs,
-                backend.timeout_secs,
-            );
+            let settings = unioo_settings(&profile);
             let url = backend.url.parse().context("the Unioo url")?;
             let client = GraphqlClient::new(unioo::NAME, url, token, settings);
             let healthmov = match &profile.healthmov {
                 Some(h) => {
                     // No env or command: the console asks for the password when needed.
-                    let password = h.password().with_context(|| {
-                        format!("profile {name}: getting the Healthmov password")
-                    })?;
+                    let password = h
+                        .password(&profile.commands(&name, "healthmov"))
+                        .with_context(|| {
+                            format!("profile {name}: getting the Healthmov password")
+                        })?;
                     let url = h.url.parse().context("the Healthmov url")?;
                     Some(Arc::new(HealthmovClient::new(
                         url,
                         h.username.clone(),
                         password,
-                        timeouts(settings, h.connect_timeout_secs, h.timeout_secs),
+                        healthmov_settings(&profile),
                     )))
                 }
                 None => None,
@@ -236,14 +262,19 @@ async fn connect_with(args: &ConsoleArgs, loaded: &Loaded) -> anyhow::Result<Set
             let vasco = match &profile.vasco {
                 Some(v) => {
                     let token = v
-                        .token()
+                        .token(&profile.commands(&name, "vasco"))
                         .with_context(|| format!("profile {name}: getting the VASCO token"))?;
                     let url = v.url.parse().context("the VASCO url")?;
                     Some(Arc::new(VascoClient::new(GraphqlClient::new(
                         vasco::NAME,
                         url,
                         token,
-                        timeouts(settings, v.connect_timeout_secs, v.timeout_secs),
+                        timeouts(
+                            settings,
+                            v.connect_timeout_secs,
+                            v.timeout_secs,
+                            v.max_body_mib,
+                        ),
                     ))))
                 }
                 None => None,
@@ -252,22 +283,32 @@ async fn connect_with(args: &ConsoleArgs, loaded: &Loaded) -> anyhow::Result<Set
                 Some(u) => Some(Arc::new(crate::backends::upvest::UpvestClient::new(
                     u.url.clone(),
                     u.client_id.clone(),
-                    u.client_secret()
+                    u.client_secret(&profile.commands(&name, "upvest"))
                         .with_context(|| format!("profile {name}: the Upvest client secret"))?,
                     u.key_id.clone(),
-                    u.signing_key()
+                    u.signing_key(&profile.commands(&name, "upvest"))
                         .with_context(|| format!("profile {name}: the Upvest signing key"))?,
-                    timeouts(settings, u.connect_timeout_secs, u.timeout_secs),
+                    timeouts(
+                        settings,
+                        u.connect_timeout_secs,
+                        u.timeout_secs,
+                        u.max_body_mib,
+                    ),
                 ))),
                 None => None,
             };
             let bunq = match &profile.bunq {
                 Some(b) => Some(Arc::new(BunqClient::new(
                     b.url.clone(),
-                    b.api_key()
+                    b.api_key(&profile.commands(&name, "bunq"))
                         .with_context(|| format!("profile {name}: the bunq API key"))?,
                     crate::logging::state_dir().map(|d| d.join(format!("bunq-{name}.json"))),
-                    timeouts(settings, b.connect_timeout_secs, b.timeout_secs),
+                    timeouts(
+                        settings,
+                        b.connect_timeout_secs,
+                        b.timeout_secs,
+                        b.max_body_mib,
+                    ),
                 ))),
                 None => None,
             };
@@ -323,7 +364,14 @@ impl SandboxClients {
 
     /// From what `backoffice sandbox` prints (a sandbox in another process).
     pub fn from_credentials(creds: Credentials) -> anyhow::Result<SandboxClients> {
-        let settings = HttpSettings::default();
+        SandboxClients::from_credentials_with(creds, HttpSettings::default())
+    }
+
+    /// As [`from_credentials`](Self::from_credentials), every client with `settings`.
+    pub fn from_credentials_with(
+        creds: Credentials,
+        settings: HttpSettings,
+    ) -> anyhow::Result<SandboxClients> {
         let unioo = GraphqlClient::new(
             unioo::NAME,
             creds.unioo.url.parse().context("the sandbox url")?,

@@ -167,26 +167,39 @@ pub async fn blocking<T: Send + 'static>(
         })
 }
 
-/// A document image is decoded to this at most: what the pane shows.
-pub type DecodedImage = Option<Arc<image::DynamicImage>>;
+/// A document's image as the pane shows it: decoded, or why it was refused (too large).
+pub struct DecodedDocument {
+    pub file: Option<crate::core::DocumentFile>,
+    pub image: Option<Arc<image::DynamicImage>>,
+    pub image_refused: Option<String>,
+}
 
 /// A person's document and its image, decoded off the async threads (a large scan takes a
-/// while).
+/// while) within the console's limits.
 pub async fn load_document(
     b: &Backends,
     user: uuid::Uuid,
     kind: crate::core::DocumentKind,
-) -> Result<(Option<crate::core::DocumentFile>, DecodedImage), BackendError> {
+) -> Result<DecodedDocument, BackendError> {
+    use super::document_image::{ImageRefused, decode_image};
     let file = b.people.document(user, kind).await?;
-    let image = match &file {
-        Some(f) => {
-            let bytes = f.bytes.clone();
-            tokio::task::spawn_blocking(move || image::load_from_memory(&bytes).ok().map(Arc::new))
-                .await
-                .ok()
-                .flatten()
-        }
-        None => None,
+    let (file, decoded) = tokio::task::spawn_blocking(move || {
+        let decoded = file.as_ref().map(|f| decode_image(&f.bytes));
+        (file, decoded)
+    })
+    .await
+    .map_err(|e| BackendError::Local {
+        what: "Document",
+        detail: e.to_string(),
+    })?;
+    let (image, image_refused) = match decoded {
+        Some(Ok(image)) => (Some(Arc::new(image)), None),
+        Some(Err(ImageRefused::TooLarge(why))) => (None, Some(why)),
+        Some(Err(ImageRefused::NotAnImage)) | None => (None, None),
     };
-    Ok((file, image))
+    Ok(DecodedDocument {
+        file,
+        image,
+        image_refused,
+    })
 }

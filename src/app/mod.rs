@@ -8,6 +8,7 @@ pub mod action;
 pub mod backends;
 pub mod columns;
 pub mod copy;
+pub mod document_image;
 pub mod export;
 pub mod features;
 pub mod filter;

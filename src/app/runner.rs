@@ -14,6 +14,7 @@ use tokio::sync::mpsc::UnboundedSender;
 use tokio::task::AbortHandle;
 
 pub use super::backends::{Audit, Backends};
+pub use super::document_image::{ImageRefused, MAX_IMAGE_ALLOC, MAX_IMAGE_SIDE, decode_image};
 
 pub struct Runner {
     backends: Backends,

@@ -71,8 +71,9 @@ pub struct Record {
     pub event: Event,
     pub outcome: Outcome,
     pub prev: String,
-    /// SHA-256 of this record serialized without `hash`. Always the last field.
-    #[serde(default)]
+    /// SHA-256 of the line as written, up to the `,"hash":` that ends it (see [`Record::seal`]).
+    /// Always the last field.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub hash: String,
 }
 
@@ -146,12 +147,48 @@ impl Record {
         r
     }
 
-    /// The hash this record should carry.
+    /// The hash this record should carry: the SHA-256 of its line as written, up to where
+    /// `,"hash":"…"}` is appended (the record serialized without `hash`, its closing brace left
+    /// out). Verifying hashes the bytes read, not the record parsed again, so every byte before
+    /// the hash counts: an added field, keys in another order or added whitespace break it.
     pub fn compute_hash(&self) -> String {
-        let mut unsealed = self.clone();
-        unsealed.hash = String::new();
-        let mut v = serde_json::to_value(&unsealed).expect("records serialize");
+        let mut unsealed = serde_json::to_string(&Record {
+            hash: String::new(),
+            ..self.clone()
+        })
+        .expect("records serialize");
+        unsealed.pop(); // the closing brace
+        sha256_hex(unsealed.as_bytes())
+    }
+
+    /// The record's line as written to the log (without its newline): the hash ends it.
+    pub fn line(&self) -> String {
+        serde_json::to_string(self).expect("records serialize")
+    }
+
+    /// Whether `line`, the text this record was parsed from, is exactly the line it was sealed
+    /// as: the hash ends it, and is the SHA-256 of every byte before `,"hash":`.
+    pub fn sealed_as(&self, line: &str) -> bool {
+        let Some(body) = line
+            .strip_suffix("\"}")
+            .and_then(|l| l.strip_suffix(self.hash.as_str()))
+            .and_then(|l| l.strip_suffix(",\"hash\":\""))
+        else {
+            return false;
+        };
+        sha256_hex(body.as_bytes()) == self.hash || self.sealed_the_old_way(line)
+    }
+
+    /// Records written before the hash covered the line were hashed over the record without
+    /// `hash`, re-serialized with its keys sorted. They still verify when the line is exactly
+    /// as the console writes that record, so nothing can be added or moved in them either.
+    fn sealed_the_old_way(&self, line: &str) -> bool {
+        let mut v = serde_json::to_value(Record {
+            hash: String::new(),
+            ..self.clone()
+        })
+        .expect("records serialize");
         v.as_object_mut().expect("an object").remove("hash");
-        sha256_hex(serde_json::to_string(&v).expect("serializes").as_bytes())
+        line == self.line() && sha256_hex(v.to_string().as_bytes()) == self.hash
     }
 }

@@ -34,20 +34,34 @@ impl VerifyError {
     }
 }
 
-/// Checks every line; returns how many records are good, or the first bad line.
-pub fn verify_lines<'a>(lines: impl Iterator<Item = &'a str>) -> Result<usize, VerifyError> {
-    let mut prev_hash = GENESIS.to_string();
-    let mut count = 0;
-    for (i, line) in lines.enumerate() {
-        let n = i + 1;
+/// The longest line read as a record: records are a few hundred bytes, so a longer line is
+/// damage, and reading stops there rather than holding it whole.
+pub const MAX_LINE: usize = 1 << 20;
+
+/// The chain so far, a line at a time.
+struct Chain {
+    prev_hash: String,
+    count: usize,
+}
+
+impl Chain {
+    fn new() -> Chain {
+        Chain {
+            prev_hash: GENESIS.to_string(),
+            count: 0,
+        }
+    }
+
+    /// Checks line `n` (1-based), without its newline, every byte of it.
+    fn check(&mut self, n: usize, line: &str) -> Result<(), VerifyError> {
         let record: Record = serde_json::from_str(line).map_err(|e| VerifyError::Unreadable {
             line: n,
             detail: e.to_string(),
         })?;
-        if record.compute_hash() != record.hash {
+        if !record.sealed_as(line) {
             return Err(VerifyError::Edited { line: n });
         }
-        if record.prev != prev_hash {
+        if record.prev != self.prev_hash {
             return Err(if n == 1 {
                 VerifyError::BadStart
             } else {
@@ -57,18 +71,62 @@ pub fn verify_lines<'a>(lines: impl Iterator<Item = &'a str>) -> Result<usize, V
                 }
             });
         }
-        prev_hash = record.hash;
-        count += 1;
+        self.prev_hash = record.hash;
+        self.count += 1;
+        Ok(())
     }
-    Ok(count)
 }
 
+/// Checks every line (each without its `\n`, but with anything else it holds: split the
+/// text on `\n` only, as [`verify_text`] does, so a CR added to a line is seen); returns how
+/// many records are good, or the first bad line.
+pub fn verify_lines<'a>(lines: impl Iterator<Item = &'a str>) -> Result<usize, VerifyError> {
+    let mut chain = Chain::new();
+    for (i, line) in lines.enumerate() {
+        chain.check(i + 1, line)?;
+    }
+    Ok(chain.count)
+}
+
+/// [`verify_lines`] over a log's whole text.
+pub fn verify_text(text: &str) -> Result<usize, VerifyError> {
+    verify_lines(text.split_terminator('\n'))
+}
+
+/// Verifies the log at `path`, read a line at a time.
 pub fn verify_file(path: &Path) -> Result<usize, VerifyError> {
-    let text = std::fs::read_to_string(path).map_err(|e| VerifyError::Io {
+    use std::io::{BufRead, Read};
+    let io = |e: std::io::Error| VerifyError::Io {
         path: path.display().to_string(),
         detail: e.to_string(),
-    })?;
-    verify_lines(text.lines())
+    };
+    let mut reader = std::io::BufReader::new(super::open_regular(path).map_err(io)?);
+    let mut chain = Chain::new();
+    let mut buf = Vec::new();
+    for n in 1.. {
+        buf.clear();
+        let read = (&mut reader)
+            .take(MAX_LINE as u64 + 1)
+            .read_until(b'\n', &mut buf)
+            .map_err(io)?;
+        if read == 0 {
+            break;
+        }
+        if buf.last() == Some(&b'\n') {
+            buf.pop();
+        } else if buf.len() > MAX_LINE {
+            return Err(VerifyError::Unreadable {
+                line: n,
+                detail: format!("longer than {MAX_LINE} bytes"),
+            });
+        }
+        let line = std::str::from_utf8(&buf).map_err(|e| VerifyError::Unreadable {
+            line: n,
+            detail: e.to_string(),
+        })?;
+        chain.check(n, line)?;
+    }
+    Ok(chain.count)
 }
 
 #[cfg(test)]
@@ -160,6 +218,86 @@ mod tests {
                 prev_line: 3
             })
         );
+    }
+
+    #[test]
+    fn a_field_added_to_a_line_is_named() {
+        let (_, lines) = log_of(3, "added");
+        for edited in [
+            lines[1].replacen('{', r#"{"note":"x","#, 1),
+            lines[1].replacen(r#","hash":"#, r#","note":"x","hash":"#, 1),
+        ] {
+            let mut lines = lines.clone();
+            lines[1] = edited;
+            assert_eq!(check(&lines), Err(VerifyError::Edited { line: 2 }));
+        }
+    }
+
+    #[test]
+    fn keys_in_another_order_are_named() {
+        let (_, mut lines) = log_of(3, "reordered");
+        let swapped =
+            lines[1].replacen(r#""os_user":"","host":"""#, r#""host":"","os_user":"""#, 1);
+        assert_ne!(swapped, lines[1]);
+        lines[1] = swapped;
+        assert_eq!(check(&lines), Err(VerifyError::Edited { line: 2 }));
+    }
+
+    #[test]
+    fn whitespace_added_to_a_line_is_named() {
+        let (path, lines) = log_of(3, "whitespace");
+        for edited in [
+            lines[1].replacen("{", "{ ", 1),
+            lines[1].replacen(r#"","#, r#"", "#, 1),
+            format!("{} ", lines[1]),
+            format!("{}\r", lines[1]),
+        ] {
+            let mut lines = lines.clone();
+            lines[1] = edited;
+            assert_eq!(check(&lines), Err(VerifyError::Edited { line: 2 }));
+            // The same, as the file: every byte up to the newline is the line's.
+            std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+            assert_eq!(verify_file(&path), Err(VerifyError::Edited { line: 2 }));
+            assert_eq!(
+                verify_text(&(lines.join("\n") + "\n")),
+                Err(VerifyError::Edited { line: 2 })
+            );
+        }
+    }
+
+    #[test]
+    fn records_sealed_before_the_hash_covered_the_line_still_verify() {
+        // Then the hash was over the record without `hash`, its keys sorted.
+        fn old_seal(event: Event, prev: &str) -> String {
+            let mut r = Record::seal(&Actor::default(), event, Outcome::Ok, prev);
+            let mut v = serde_json::to_value(&r).unwrap();
+            v.as_object_mut().unwrap().remove("hash");
+            r.hash = sha256_hex(serde_json::to_string(&v).unwrap().as_bytes());
+            serde_json::to_string(&r).unwrap()
+        }
+        let first = old_seal(Event::test("old-1"), GENESIS);
+        let prev: Record = serde_json::from_str(&first).unwrap();
+        let second = old_seal(Event::test("old-2"), &prev.hash);
+        let lines = vec![first.clone(), second];
+        assert_eq!(check(&lines), Ok(2));
+        // Nothing may be added to them either.
+        let mut edited = lines.clone();
+        edited[0] = first.replacen('{', r#"{"note":"x","#, 1);
+        assert_eq!(check(&edited), Err(VerifyError::Edited { line: 1 }));
+        let mut edited = lines;
+        edited[0] = first.replacen("{", "{ ", 1);
+        assert_eq!(check(&edited), Err(VerifyError::Edited { line: 1 }));
+    }
+
+    #[test]
+    fn a_line_longer_than_any_record_is_named_without_being_held() {
+        let (path, lines) = log_of(2, "long");
+        let long = "x".repeat(MAX_LINE + 10);
+        std::fs::write(&path, format!("{}\n{long}\n{}\n", lines[0], lines[1])).unwrap();
+        assert!(matches!(
+            verify_file(&path),
+            Err(VerifyError::Unreadable { line: 2, detail }) if detail.contains("longer than")
+        ));
     }
 
     #[test]

@@ -51,6 +51,16 @@ pub enum BackendError {
     #[error("{what}: {detail}")]
     Local { what: &'static str, detail: String },
     #[error(
+        "{backend} sent an answer larger than {limit_mib} MiB and it was refused. If such answers are expected, raise {key} in the config's section for it. [request {request_id}]"
+    )]
+    TooLarge {
+        backend: &'static str,
+        request_id: String,
+        limit_mib: u64,
+        /// The config key that raises the cap.
+        key: &'static str,
+    },
+    #[error(
         "{backend} sent an answer that cannot be read ({detail}). Retry; if it happens again, report the request id. [request {request_id}]"
     )]
     Malformed {
@@ -84,6 +94,7 @@ impl BackendError {
             | BackendError::Http { request_id, .. }
             | BackendError::Rejected { request_id, .. }
             | BackendError::Throttled { request_id, .. }
+            | BackendError::TooLarge { request_id, .. }
             | BackendError::Malformed { request_id, .. } => request_id,
             BackendError::Local { .. } => "-",
         }
@@ -109,6 +120,7 @@ impl BackendError {
             BackendError::Http { .. } => "http",
             BackendError::Rejected { .. } => "rejected",
             BackendError::Throttled { .. } => "throttled",
+            BackendError::TooLarge { .. } => "too_large",
             BackendError::Malformed { .. } => "malformed",
             BackendError::Local { .. } => "local",
         }

@@ -1,6 +1,6 @@
 //! GraphQL over HTTP POST: bearer auth, HTTP and GraphQL errors mapped to [`BackendError`].
 
-use super::http::{HttpSettings, LazyClient, REQUEST_ID_HEADER, new_request_id};
+use super::http::{Cap, HttpSettings, LazyClient, PageCheck, REQUEST_ID_HEADER, new_request_id};
 use super::{BackendError, BoxFut};
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Serialize, de::DeserializeOwned};
@@ -82,10 +82,16 @@ impl GraphqlClient {
         name: &str,
         request_id: &str,
         body: &[u8],
+        cap: Cap,
+        page: Option<PageCheck>,
     ) -> Result<Q, BackendError> {
-        match self.send_once::<Q>(name, request_id, body.to_vec()).await {
+        match self
+            .send_once::<Q>(name, request_id, body.to_vec(), cap, page)
+            .await
+        {
             Err(BackendError::Unauthorized { .. }) if self.auth.renew().await? => {
-                self.send_once::<Q>(name, request_id, body.to_vec()).await
+                self.send_once::<Q>(name, request_id, body.to_vec(), cap, page)
+                    .await
             }
             // A fixed token cannot renew itself: say what to do.
             Err(BackendError::Unauthorized {
@@ -113,11 +119,48 @@ impl GraphqlClient {
         Q: DeserializeOwned + 'static,
         V: Serialize,
     {
+        self.run_capped(op, Cap::Body, None).await
+    }
+
+    /// As [`run`](Self::run), for one page of a list: refused, before it is decoded, when
+    /// the list under `page.key` holds more than `page.asked` items.
+    pub async fn run_page<Q, V>(
+        &self,
+        op: cynic::Operation<Q, V>,
+        page: PageCheck,
+    ) -> Result<Q, BackendError>
+    where
+        Q: DeserializeOwned + 'static,
+        V: Serialize,
+    {
+        self.run_capped(op, Cap::Body, Some(page)).await
+    }
+
+    /// As [`run`](Self::run), for an answer that carries a document's bytes: read under the
+    /// document cap instead of the body cap.
+    pub async fn run_document<Q, V>(&self, op: cynic::Operation<Q, V>) -> Result<Q, BackendError>
+    where
+        Q: DeserializeOwned + 'static,
+        V: Serialize,
+    {
+        self.run_capped(op, Cap::Document, None).await
+    }
+
+    async fn run_capped<Q, V>(
+        &self,
+        op: cynic::Operation<Q, V>,
+        cap: Cap,
+        page: Option<PageCheck>,
+    ) -> Result<Q, BackendError>
+    where
+        Q: DeserializeOwned + 'static,
+        V: Serialize,
+    {
         use backon::Retryable;
         let name = op.operation_name.clone().unwrap_or_default();
         let body = serde_json::to_vec(&op).expect("operations serialize");
         let request_id = new_request_id();
-        let attempt = || self.authorized::<Q>(&name, &request_id, &body);
+        let attempt = || self.authorized::<Q>(&name, &request_id, &body, cap, page);
         let resend = super::http::Resend::default();
         attempt
             .retry(super::http::backoff(3))
@@ -139,7 +182,8 @@ impl GraphqlClient {
     {
         let name = op.operation_name.clone().unwrap_or_default();
         let body = serde_json::to_vec(&op).expect("operations serialize");
-        self.authorized::<Q>(&name, &new_request_id(), &body).await
+        self.authorized::<Q>(&name, &new_request_id(), &body, Cap::Body, None)
+            .await
     }
 
     async fn send_once<Q: DeserializeOwned + 'static>(
@@ -147,6 +191,8 @@ impl GraphqlClient {
         name: &str,
         request_id: &str,
         body: Vec<u8>,
+        cap: Cap,
+        page: Option<PageCheck>,
     ) -> Result<Q, BackendError> {
         let request_id = request_id.to_string();
         let started = Instant::now();
@@ -167,10 +213,8 @@ impl GraphqlClient {
         };
         let status = response.status();
         let retry_after = retry_after(response.headers());
-        let body = response
-            .bytes()
-            .await
-            .map_err(|e| self.transport_error(e, request_id.clone()))?;
+        let body =
+            super::http::read_body(backend, self.settings, cap, response, &request_id).await?;
         tracing::info!(
             backend,
             operation = %name,
@@ -205,6 +249,9 @@ impl GraphqlClient {
                 request_id,
                 status: status.as_u16(),
             });
+        }
+        if let Some(page) = page {
+            page.check(backend, &request_id, &body)?;
         }
         let parsed: cynic::GraphQlResponse<Q, serde_json::Value> = serde_json::from_slice(&body)
             .map_err(|e| BackendError::Malformed {

@@ -20,7 +20,7 @@ async fn connect(args: &ConsoleArgs) -> anyhow::Result<(HealthmovClient, Option<
             .as_ref()
             .with_context(|| format!("profile {name} has no [healthmov] section"))?;
         let password = match h
-            .password()
+            .password(&profile.commands(&name, "healthmov"))
             .with_context(|| format!("profile {name}: getting the Healthmov password"))?
         {
             Some(p) => p,
@@ -31,7 +31,12 @@ async fn connect(args: &ConsoleArgs) -> anyhow::Result<(HealthmovClient, Option<
         };
         let url = h.url.parse().context("the Healthmov url")?;
         return Ok((
-            HealthmovClient::new(url, h.username.clone(), Some(password), Default::default()),
+            HealthmovClient::new(
+                url,
+                h.username.clone(),
+                Some(password),
+                crate::console::healthmov_settings(&profile),
+            ),
             None,
         ));
     }
@@ -64,7 +69,7 @@ pub async fn import(args: ImportArgs, console: &ConsoleArgs) -> anyhow::Result<E
         println!(
             "{}: {} rows valid, {} rejected; nothing sent (dry run)",
             crate::sanitize::line(&path.display().to_string()),
-            checked.rows.len(),
+            checked.valid,
             checked.rejected.len()
         );
         return Ok(if checked.rejected.is_empty() {

@@ -56,84 +56,136 @@ pub struct Parsed {
     pub rejected: Vec<Rejected>,
 }
 
-/// Reads and validates the whole file: rows in order, bad rows with their reasons.
+/// Reads a file a row at a time: the header is checked when it is opened, then each row is
+/// validated as it is read, one record's memory reused for the next. Memory stays the same
+/// however long the file.
+pub struct Reader<R: std::io::Read> {
+    csv: csv::Reader<R>,
+    header: Vec<String>,
+    record: csv::StringRecord,
+    /// The line of the last record read (the header is line 1).
+    line: u64,
+    readable: bool,
+}
+
+impl<R: std::io::Read> Reader<R> {
+    /// Reads and checks the header.
+    pub fn new(input: R) -> Result<Reader<R>, HeaderError> {
+        let mut csv = csv::ReaderBuilder::new()
+            .flexible(true)
+            .trim(csv::Trim::All)
+            .from_reader(input);
+        let header: Vec<String> = csv
+            .headers()
+            .map_err(|e| HeaderError::Csv(e.to_string()))?
+            .iter()
+            .map(str::to_lowercase)
+            .collect();
+        if header.iter().all(|h| h.is_empty()) {
+            return Err(HeaderError::Empty);
+        }
+        let missing: Vec<&str> = COLUMNS[..REQUIRED]
+            .iter()
+            .copied()
+            .filter(|c| !header.iter().any(|h| h == c))
+            .collect();
+        if !missing.is_empty() {
+            return Err(HeaderError::Missing(missing.join(",")));
+        }
+        let unknown: Vec<&str> = header
+            .iter()
+            .map(String::as_str)
+            .filter(|h| !COLUMNS.contains(h))
+            .collect();
+        if !unknown.is_empty() {
+            return Err(HeaderError::Unknown(unknown.join(",")));
+        }
+        Ok(Reader {
+            csv,
+            header,
+            record: csv::StringRecord::new(),
+            line: 1,
+            readable: true,
+        })
+    }
+
+    /// The header, lower-cased.
+    pub fn header(&self) -> &[String] {
+        &self.header
+    }
+
+    /// The next row's line, and the employee on it or every reason it cannot be sent.
+    /// `None` at the end of the file.
+    pub fn next_row(&mut self) -> Option<(u64, Result<Row, Vec<String>>)> {
+        let read = self.csv.read_record(&mut self.record);
+        self.line += 1;
+        let line = self.line;
+        match read {
+            Ok(false) => None,
+            Ok(true) => {
+                self.readable = true;
+                Some((line, row(line, &self.header, &self.record)))
+            }
+            Err(e) => {
+                self.readable = false;
+                Some((line, Err(vec![format!("unreadable: {e}")])))
+            }
+        }
+    }
+
+    /// The fields of the row last read, as they were in the file (none when it could not be
+    /// read).
+    pub fn fields(&self) -> Vec<String> {
+        if self.readable {
+            self.record.iter().map(String::from).collect()
+        } else {
+            Vec::new()
+        }
+    }
+}
+
+/// Reads and validates the whole file into memory: rows in order, bad rows with their reasons
+/// (for a small file; an import streams it instead, see `run::check`).
 pub fn parse(input: impl std::io::Read) -> Result<Parsed, HeaderError> {
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .trim(csv::Trim::All)
-        .from_reader(input);
-    let header: Vec<String> = reader
-        .headers()
-        .map_err(|e| HeaderError::Csv(e.to_string()))?
-        .iter()
-        .map(str::to_lowercase)
-        .collect();
-    if header.iter().all(|h| h.is_empty()) {
-        return Err(HeaderError::Empty);
-    }
-    let missing: Vec<&str> = COLUMNS[..REQUIRED]
-        .iter()
-        .copied()
-        .filter(|c| !header.iter().any(|h| h == c))
-        .collect();
-    if !missing.is_empty() {
-        return Err(HeaderError::Missing(missing.join(",")));
-    }
-    let unknown: Vec<&str> = header
-        .iter()
-        .map(String::as_str)
-        .filter(|h| !COLUMNS.contains(h))
-        .collect();
-    if !unknown.is_empty() {
-        return Err(HeaderError::Unknown(unknown.join(",")));
-    }
+    let mut reader = Reader::new(input)?;
     let mut rows = Vec::new();
     let mut rejected = Vec::new();
     let mut seen = std::collections::HashMap::new();
-    for (i, record) in reader.records().enumerate() {
-        let line = i as u64 + 2;
-        let record = match record {
-            Ok(r) => r,
-            Err(e) => {
-                rejected.push(Rejected {
-                    line,
-                    record: Vec::new(),
-                    reasons: vec![format!("unreadable: {e}")],
-                });
-                continue;
-            }
-        };
-        let fields: Vec<String> = record.iter().map(String::from).collect();
-        match row(line, &header, &fields) {
+    while let Some((line, result)) = reader.next_row() {
+        match result {
             Ok(r) => match seen.insert(r.employee.employee_number.clone(), line) {
                 Some(first) => rejected.push(Rejected {
                     line,
-                    record: fields,
-                    reasons: vec![format!("employee_number repeats line {first}")],
+                    record: reader.fields(),
+                    reasons: vec![repeats(first)],
                 }),
                 None => rows.push(r),
             },
             Err(reasons) => rejected.push(Rejected {
                 line,
-                record: fields,
+                record: reader.fields(),
                 reasons,
             }),
         }
     }
     Ok(Parsed {
-        header,
+        header: reader.header,
         rows,
         rejected,
     })
 }
 
-fn row(line: u64, header: &[String], fields: &[String]) -> Result<Row, Vec<String>> {
+/// Why a row whose employee number an earlier row has is not sent.
+pub fn repeats(first: u64) -> String {
+    format!("employee_number repeats line {first}")
+}
+
+fn row(line: u64, header: &[String], fields: &csv::StringRecord) -> Result<Row, Vec<String>> {
     let get = |name: &str| {
         header
             .iter()
             .position(|h| h == name)
             .and_then(|i| fields.get(i))
-            .map(String::as_str)
             .unwrap_or("")
     };
     let mut reasons = Vec::new();

@@ -6,7 +6,6 @@ use super::import::{Rejected, Row};
 use crate::backends::healthmov::EmployeeUpsert;
 use futures_util::StreamExt;
 use sha2::{Digest, Sha256};
-use std::collections::HashSet;
 use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -19,11 +18,21 @@ pub const CONCURRENCY: u16 = 8;
 /// Rows already in: one hash a line, appended and fsynced as each row succeeds.
 pub struct Journal {
     file: std::fs::File,
-    done: HashSet<Key>,
+    /// What earlier runs sent: the first half of each row's hash, sorted (16 bytes a row).
+    done: Vec<Short>,
 }
 
-/// A row's SHA-256: 32 bytes in memory (a large import holds one a row), hex in the file.
+/// A row's SHA-256, hex in the file.
 pub type Key = [u8; 32];
+
+/// The half of a key kept in memory: 128 bits, so a chance match is out of reach.
+type Short = [u8; 16];
+
+fn short(key: &Key) -> Short {
+    let mut s = [0u8; 16];
+    s.copy_from_slice(&key[..16]);
+    s
+}
 
 /// What identifies a row's content for a company: the same row twice is the same hash.
 pub fn row_key(company: &str, department: &str, row: &Row) -> Key {
@@ -65,15 +74,17 @@ impl Journal {
     }
 
     pub fn open(path: &Path) -> std::io::Result<Journal> {
-        let mut done = HashSet::new();
+        let mut done = Vec::new();
         if path.exists() {
             for line in std::io::BufReader::new(std::fs::File::open(path)?).lines() {
                 // A line cut short by a crash is ignored: that row is simply sent again.
                 if let Some(key) = unhex(&line?) {
-                    done.insert(key);
+                    done.push(short(&key));
                 }
             }
         }
+        done.sort_unstable();
+        done.dedup();
         // Hashes of rows of personal data: the operator's only (0600, never via a symlink).
         let mut file = crate::files::append(path)?;
         // After a cut-short last line, new keys start on a line of their own.
@@ -90,15 +101,15 @@ impl Journal {
         Ok(Journal { file, done })
     }
 
+    /// Whether an earlier run sent this row (what this run records is on file only).
     pub fn contains(&self, key: &Key) -> bool {
-        self.done.contains(key)
+        self.done.binary_search(&short(key)).is_ok()
     }
 
-    fn record(&mut self, key: Key) -> std::io::Result<()> {
-        writeln!(self.file, "{}", hex(&key))?;
-        self.file.sync_data()?;
-        self.done.insert(key);
-        Ok(())
+    fn record(&self, key: Key) -> std::io::Result<()> {
+        let mut file = &self.file;
+        writeln!(file, "{}", hex(&key))?;
+        file.sync_data()
     }
 }
 
@@ -148,7 +159,8 @@ pub struct Outcome {
     pub sent: usize,
     /// In the journal already: unchanged since an earlier run.
     pub unchanged: usize,
-    pub failed: Vec<(Row, String)>,
+    /// The lines that did not go in, and why.
+    pub failed: Vec<(u64, String)>,
     /// Stopped before every row was tried.
     pub stopped: bool,
 }
@@ -161,11 +173,13 @@ pub struct Target<'a> {
 }
 
 /// Upserts the rows not in the journal yet, `concurrency` at a time, until done or `stop`.
+/// Rows are taken from `rows` as they are sent (a file's rows can stream through without being
+/// held); its size hint is the progress's total, less the rows found in the journal.
 pub async fn upload(
     client: &dyn EmployeeUpsert,
     target: Target<'_>,
-    rows: Vec<Row>,
-    journal: &mut Journal,
+    rows: impl IntoIterator<Item = Row>,
+    journal: &Journal,
     concurrency: usize,
     stop: &AtomicBool,
     mut on_progress: impl FnMut(&Progress),
@@ -181,36 +195,35 @@ pub async fn upload(
             .or(default_department.map(String::from))
             .unwrap_or_default()
     };
-    let todo: Vec<(Row, Key)> = rows
-        .into_iter()
-        .filter_map(|r| {
-            let key = row_key(company, &department(&r), &r);
-            if journal.contains(&key) {
-                outcome.unchanged += 1;
-                None
-            } else {
-                Some((r, key))
-            }
-        })
-        .collect();
+    let rows = rows.into_iter();
+    let offered = rows.size_hint().0;
+    let unchanged = std::sync::atomic::AtomicUsize::new(0);
+    let todo = rows.filter_map(|r| {
+        let key = row_key(company, &department(&r), &r);
+        if journal.contains(&key) {
+            unchanged.fetch_add(1, Ordering::Relaxed);
+            None
+        } else {
+            Some((r, key))
+        }
+    });
     let mut progress = Progress {
-        total: todo.len(),
+        total: offered,
         sent: 0,
         failed: 0,
         started: Instant::now(),
     };
-    let attempted = todo.len();
     let mut stream = futures_util::stream::iter(todo)
         .take_while(|_| std::future::ready(!stop.load(Ordering::SeqCst)))
         .map(|(row, key)| {
             let dept = department(&row);
             async move {
                 let result = client.upsert(company, &dept, &row.employee).await;
-                (row, key, result)
+                (row.line, key, result)
             }
         })
         .buffer_unordered(concurrency.max(1));
-    while let Some((row, key, result)) = stream.next().await {
+    while let Some((line, key, result)) = stream.next().await {
         match result {
             Ok(_) => {
                 journal.record(key)?;
@@ -218,13 +231,16 @@ pub async fn upload(
             }
             Err(e) => {
                 progress.failed += 1;
-                outcome.failed.push((row, e.to_string()));
+                outcome.failed.push((line, e.to_string()));
             }
         }
+        progress.total = offered.saturating_sub(unchanged.load(Ordering::Relaxed));
         on_progress(&progress);
     }
+    drop(stream);
+    outcome.unchanged = unchanged.load(Ordering::Relaxed);
     outcome.sent = progress.sent;
-    outcome.stopped = progress.sent + progress.failed < attempted;
+    outcome.stopped = progress.sent + progress.failed + outcome.unchanged < offered;
     Ok(outcome)
 }
 
@@ -237,7 +253,7 @@ pub fn write_rejects(
     input: &Path,
     header: &[String],
     rejected: &[Rejected],
-    failed: &[(Row, String)],
+    failed: &[(u64, String)],
 ) -> std::io::Result<usize> {
     let mut all: Vec<(u64, Vec<String>, String)> = rejected
         .iter()
@@ -246,7 +262,7 @@ pub fn write_rejects(
     all.extend(
         failed
             .iter()
-            .map(|(r, why)| (r.line, Vec::new(), why.clone())),
+            .map(|(line, why)| (*line, Vec::new(), why.clone())),
     );
     all.sort_by_key(|x| x.0);
     let wanted: std::collections::HashMap<u64, usize> = all
@@ -316,7 +332,7 @@ mod tests {
         )
         .unwrap();
         let parsed = super::super::import::parse(std::fs::File::open(&input).unwrap()).unwrap();
-        let failed = vec![(parsed.rows[1].clone(), "refused by the server".to_string())];
+        let failed = vec![(parsed.rows[1].line, "refused by the server".to_string())];
         let out = dir.join("rejects.csv");
         // What was at the rejects' path is a symlink to a file of someone else's: it is
         // replaced, not written through.
@@ -353,10 +369,7 @@ mod tests {
         )
         .unwrap();
         let parsed = super::super::import::parse(std::fs::File::open(&input).unwrap()).unwrap();
-        let failed = vec![(
-            parsed.rows[0].clone(),
-            "=refused\r\nby the server".to_string(),
-        )];
+        let failed = vec![(parsed.rows[0].line, "=refused\r\nby the server".to_string())];
         let out = dir.join("rejects.csv");
         write_rejects(&out, &input, &parsed.header, &parsed.rejected, &failed).unwrap();
         let text = std::fs::read_to_string(&out).unwrap();
@@ -382,7 +395,7 @@ mod tests {
         let path = dir.join("j.imported");
         let key = [7u8; 32];
         std::fs::write(&path, format!("{}\n0707", hex(&key))).unwrap();
-        let mut j = Journal::open(&path).unwrap();
+        let j = Journal::open(&path).unwrap();
         assert!(j.contains(&key));
         let fresh = dir.join("fresh.imported");
         drop(Journal::open(&fresh).unwrap());

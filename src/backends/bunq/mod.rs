@@ -133,11 +133,14 @@ impl BunqClient {
             .and_then(|v| v.to_str().ok())
             .map(String::from);
         let retry_after = super::graphql::retry_after(resp.headers());
-        let body = resp
-            .bytes()
-            .await
-            .map_err(|e| super::http::transport_error(NAME, self.settings, e, request_id.clone()))?
-            .to_vec();
+        let body = super::http::read_body(
+            NAME,
+            self.settings,
+            super::http::Cap::Body,
+            resp,
+            &request_id,
+        )
+        .await?;
         if let Some(server) = server_key
             && let Err(e) = signing::verify(server, &body, signature.as_deref())
         {
@@ -412,8 +415,16 @@ impl BunqClient {
             path.push_str(&format!("&older_id={o}"));
         }
         let a = self.call(reqwest::Method::GET, &path, None).await?;
+        // Checked while still bytes: as JSON values a flood takes 40 times its size.
+        let page = super::http::PageCheck {
+            key: "Response",
+            asked: count,
+        };
+        page.check(NAME, &a.request_id, &a.body)?;
         let v: Value = decode(&a)?;
-        let users: Vec<BankUser> = envelope_items(&v, &a)?
+        let items = envelope_items(&v, &a)?;
+        super::http::page_fits(NAME, items.len(), count)?;
+        let users: Vec<BankUser> = items
             .iter()
             .filter_map(|item| item.get("UserPerson").cloned())
             .map(|u| serde_json::from_value(u).map_err(|e| malformed(&a, &e)))

@@ -40,7 +40,7 @@ impl Saved {
     /// The saved state for this API and key, or a fresh one.
     pub fn load(path: Option<&Path>, api: &str, key_hash: &str) -> Saved {
         let loaded = path
-            .and_then(|p| std::fs::read(p).ok())
+            .and_then(read_small)
             .and_then(|b| serde_json::from_slice::<Saved>(&b).ok())
             .filter(|s| s.api == api && s.key_hash == key_hash);
         loaded.unwrap_or_else(|| Saved {
@@ -61,6 +61,20 @@ impl Saved {
             &serde_json::to_vec_pretty(self).expect("state serialises"),
         )
     }
+}
+
+/// The saved state's bytes: a regular file of at most 1 MiB (it holds a key and two tokens),
+/// else nothing (a fresh installation is made).
+fn read_small(path: &Path) -> Option<Vec<u8>> {
+    use std::io::Read;
+    const MAX: u64 = 1 << 20;
+    let f = std::fs::File::open(path).ok()?;
+    if !f.metadata().ok()?.is_file() {
+        return None;
+    }
+    let mut bytes = Vec::new();
+    f.take(MAX + 1).read_to_end(&mut bytes).ok()?;
+    (bytes.len() as u64 <= MAX).then_some(bytes)
 }
 
 #[cfg(test)]

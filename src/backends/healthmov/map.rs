@@ -1,6 +1,7 @@
 //! From Healthmov's wire types to the core's onboarding types.
 
 use super::queries as q;
+use crate::backends::BackendError;
 use crate::core::{ClientEmployee, Company, Department, Dependent, Locator, Page};
 
 pub fn company(c: q::CompanyFields, after: Option<String>) -> Company {
@@ -60,6 +61,8 @@ pub fn employee(e: q::EmployeeFields) -> ClientEmployee {
             .map(|c| c.edges)
             .unwrap_or_default()
             .into_iter()
+            // As many as were asked for, whatever the server sent.
+            .take(q::DEPENDENTS_SHOWN as usize)
             .flatten()
             .filter_map(|e| e.node)
             .map(dependent)
@@ -88,10 +91,15 @@ fn afters(first: Option<String>, cursors: Vec<String>) -> impl Iterator<Item = O
     std::iter::once(first).chain(cursors.into_iter().map(Some))
 }
 
-pub fn companies(c: q::CompanyNodeConnection, after: Option<String>) -> Page<Company> {
+pub fn companies(
+    c: q::CompanyNodeConnection,
+    after: Option<String>,
+    asked: usize,
+) -> Result<Page<Company>, BackendError> {
+    super::super::http::page_fits(super::NAME, c.edges.len(), asked)?;
     let edges: Vec<_> = c.edges.into_iter().flatten().collect();
     let cursors = edges.iter().map(|e| e.cursor.clone()).collect();
-    Page {
+    Ok(Page {
         items: edges
             .into_iter()
             .zip(afters(after, cursors))
@@ -99,17 +107,19 @@ pub fn companies(c: q::CompanyNodeConnection, after: Option<String>) -> Page<Com
             .collect(),
         total: count(c.total_count) as usize,
         next_cursor: next(&c.page_info),
-    }
+    })
 }
 
 pub fn departments(
     c: q::DepartmentConnection,
     company: (String, Locator),
     after: Option<String>,
-) -> Page<Department> {
+    asked: usize,
+) -> Result<Page<Department>, BackendError> {
+    super::super::http::page_fits(super::NAME, c.edges.len(), asked)?;
     let edges: Vec<_> = c.edges.into_iter().flatten().collect();
     let cursors = edges.iter().map(|e| e.cursor.clone()).collect();
-    Page {
+    Ok(Page {
         items: edges
             .into_iter()
             .zip(afters(after, cursors))
@@ -117,11 +127,15 @@ pub fn departments(
             .collect(),
         total: count(c.total_count) as usize,
         next_cursor: next(&c.page_info),
-    }
+    })
 }
 
-pub fn employees(c: q::EmployeeConnection) -> Page<ClientEmployee> {
-    Page {
+pub fn employees(
+    c: q::EmployeeConnection,
+    asked: usize,
+) -> Result<Page<ClientEmployee>, BackendError> {
+    super::super::http::page_fits(super::NAME, c.edges.len(), asked)?;
+    Ok(Page {
         total: count(c.total_count) as usize,
         next_cursor: next(&c.page_info),
         items: c
@@ -131,7 +145,7 @@ pub fn employees(c: q::EmployeeConnection) -> Page<ClientEmployee> {
             .filter_map(|e| e.node)
             .map(employee)
             .collect(),
-    }
+    })
 }
 
 fn next(p: &q::PageInfo) -> Option<String> {

@@ -18,6 +18,17 @@ pub const NAME: &str = "Healthmov";
 
 /// Rows asked for per page of departments and employees (companies: the API's 5).
 pub const PAGE_SIZE: i32 = 50;
+/// Companies asked for per page: the API gives at most 5.
+const COMPANIES_PAGE: usize = 5;
+
+/// A page's check before it is decoded: its `edges` (and any list of edges within them, such
+/// as an employee's dependents) hold at most `asked` items.
+fn page(asked: usize) -> super::http::PageCheck {
+    super::http::PageCheck {
+        key: "edges",
+        asked,
+    }
+}
 
 pub struct HealthmovClient {
     gql: GraphqlClient,
@@ -153,14 +164,20 @@ impl HealthmovClient {
             Locator::ExternalId(x) => {
                 vars.company_ext = x.clone();
                 self.gql
-                    .run(q::DepartmentsOfCompanyByExternalId::build(vars))
+                    .run_page(
+                        q::DepartmentsOfCompanyByExternalId::build(vars),
+                        page(PAGE_SIZE as usize),
+                    )
                     .await?
                     .search_company
             }
             Locator::After(a) => {
                 vars.company_after = a.clone();
                 self.gql
-                    .run(q::DepartmentsOfCompanyAt::build(vars))
+                    .run_page(
+                        q::DepartmentsOfCompanyAt::build(vars),
+                        page(PAGE_SIZE as usize),
+                    )
                     .await?
                     .companies
                     .and_then(|c| c.edges.into_iter().flatten().next())
@@ -169,7 +186,7 @@ impl HealthmovClient {
         };
         let node = expect_id(node, |n| n.id.inner(), &company_id, "company")?;
         let conn = node.departments.ok_or_else(|| missing("departments"))?;
-        Ok(map::departments(conn, (company_id, company), after))
+        map::departments(conn, (company_id, company), after, PAGE_SIZE as usize)
     }
 
     async fn employees_page(
@@ -182,7 +199,10 @@ impl HealthmovClient {
             (Locator::ExternalId(x), _) => {
                 vars.department_ext = x.clone();
                 self.gql
-                    .run(q::EmployeesOfDepartmentByExternalId::build(vars))
+                    .run_page(
+                        q::EmployeesOfDepartmentByExternalId::build(vars),
+                        page(PAGE_SIZE as usize),
+                    )
                     .await?
                     .search_department
             }
@@ -192,14 +212,20 @@ impl HealthmovClient {
                     Locator::ExternalId(x) => {
                         vars.company_ext = x.clone();
                         self.gql
-                            .run(q::EmployeesInCompanyByExternalId::build(vars))
+                            .run_page(
+                                q::EmployeesInCompanyByExternalId::build(vars),
+                                page(PAGE_SIZE as usize),
+                            )
                             .await?
                             .search_company
                     }
                     Locator::After(c) => {
                         vars.company_after = c.clone();
                         self.gql
-                            .run(q::EmployeesInCompanyAt::build(vars))
+                            .run_page(
+                                q::EmployeesInCompanyAt::build(vars),
+                                page(PAGE_SIZE as usize),
+                            )
                             .await?
                             .companies
                             .and_then(|c| c.edges.into_iter().flatten().next())
@@ -223,9 +249,10 @@ impl HealthmovClient {
             }
         };
         let node = expect_id(node, |n| n.id.inner(), &department.id, "department")?;
-        Ok(map::employees(
+        map::employees(
             node.employees.ok_or_else(|| missing("employees"))?,
-        ))
+            PAGE_SIZE as usize,
+        )
     }
 }
 
@@ -234,14 +261,17 @@ impl Onboarding for HealthmovClient {
         Box::pin(async move {
             let c = self
                 .gql
-                .run(q::Companies::build(q::CompaniesVars {
-                    first: Some(5),
-                    after: after.clone(),
-                }))
+                .run_page(
+                    q::Companies::build(q::CompaniesVars {
+                        first: Some(COMPANIES_PAGE as i32),
+                        after: after.clone(),
+                    }),
+                    page(COMPANIES_PAGE),
+                )
                 .await?
                 .companies
                 .ok_or_else(|| missing("companies"))?;
-            Ok(map::companies(c, after))
+            map::companies(c, after, COMPANIES_PAGE)
         })
     }
 

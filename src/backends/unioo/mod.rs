@@ -36,18 +36,26 @@ fn order(sort: Sort) -> (Option<q::SortEnumType>, Option<q::SortEnumType>) {
     }
 }
 
-/// One page of a connection, mapped to core types.
+/// Where a page's items are and how many were asked: checked before the answer is decoded.
+fn page(key: &'static str, asked: usize) -> super::http::PageCheck {
+    super::http::PageCheck { key, asked }
+}
+
+/// One page of a connection, mapped to core types; refused when it holds more than `asked`.
 fn to_page<R, T>(
     total: i32,
     nodes: Option<Vec<R>>,
     info: q::PageInfo,
+    asked: usize,
     f: impl Fn(R) -> T,
-) -> Page<T> {
-    Page {
-        items: nodes.unwrap_or_default().into_iter().map(f).collect(),
+) -> Result<Page<T>, BackendError> {
+    let nodes = nodes.unwrap_or_default();
+    super::http::page_fits(NAME, nodes.len(), asked)?;
+    Ok(Page {
+        items: nodes.into_iter().map(f).collect(),
         total: total.max(0) as usize,
         next_cursor: info.has_next_page.then_some(info.end_cursor).flatten(),
-    }
+    })
 }
 
 impl PeopleDirectory for UniooClient {
@@ -88,11 +96,11 @@ impl PeopleDirectory for UniooClient {
             };
             let c = self
                 .gql
-                .run(q::UsersPage::build(vars))
+                .run_page(q::UsersPage::build(vars), page("nodes", first))
                 .await?
                 .users
                 .ok_or_else(|| missing("users"))?;
-            Ok(to_page(c.total_count, c.nodes, c.page_info, map::summary))
+            to_page(c.total_count, c.nodes, c.page_info, first, map::summary)
         })
     }
 
@@ -111,11 +119,11 @@ impl PeopleDirectory for UniooClient {
             };
             let c = self
                 .gql
-                .run(q::EmployeesPage::build(vars))
+                .run_page(q::EmployeesPage::build(vars), page("nodes", first))
                 .await?
                 .employees
                 .ok_or_else(|| missing("employees"))?;
-            Ok(to_page(c.total_count, c.nodes, c.page_info, map::employee))
+            to_page(c.total_count, c.nodes, c.page_info, first, map::employee)
         })
     }
 
@@ -125,7 +133,7 @@ impl PeopleDirectory for UniooClient {
             let file = match kind {
                 DocumentKind::PhotoLegitimation => self
                     .gql
-                    .run(q::PhotoFileQuery::build(vars))
+                    .run_document(q::PhotoFileQuery::build(vars))
                     .await?
                     .user_by_id
                     .into_iter()
@@ -134,7 +142,7 @@ impl PeopleDirectory for UniooClient {
                     .and_then(|d| d.file),
                 DocumentKind::SocialSecurityCard => self
                     .gql
-                    .run(q::CardFileQuery::build(vars))
+                    .run_document(q::CardFileQuery::build(vars))
                     .await?
                     .user_by_id
                     .into_iter()

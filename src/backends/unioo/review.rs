@@ -171,13 +171,12 @@ impl LegitimationReview for super::UniooClient {
                     DocumentKind::SocialSecurityCard => WireKind::SocialSecurityCard,
                 }),
             };
-            let c = self.gql.run(ReviewQueue::build(vars)).await?.review_queue;
-            Ok(super::to_page(
-                c.total_count,
-                Some(c.nodes),
-                c.page_info,
-                item,
-            ))
+            let c = self
+                .gql
+                .run_page(ReviewQueue::build(vars), super::page("nodes", first))
+                .await?
+                .review_queue;
+            super::to_page(c.total_count, Some(c.nodes), c.page_info, first, item)
         })
     }
 

@@ -167,11 +167,8 @@ impl UpvestClient {
             .map(String::from)
             .unwrap_or(request_id);
         let retry = super::graphql::retry_after(resp.headers());
-        let bytes = resp
-            .bytes()
-            .await
-            .map_err(|e| super::http::transport_error(NAME, self.settings, e, rid.clone()))?
-            .to_vec();
+        let bytes =
+            super::http::read_body(NAME, self.settings, super::http::Cap::Body, resp, &rid).await?;
         tracing::debug!(backend = NAME, status = status.as_u16(), request_id = %rid, "upvest");
         if status.is_success() {
             return Ok((status, bytes, rid));
@@ -257,9 +254,26 @@ impl UpvestClient {
         decode(&bytes, &rid)
     }
 
+    /// A GET of one page: refused, before it is decoded, when its `data` holds more than
+    /// `asked` items.
+    async fn get_page<T: DeserializeOwned>(
+        &self,
+        rel: &str,
+        query: &str,
+        asked: usize,
+    ) -> Result<T, BackendError> {
+        let (_, bytes, rid) = self
+            .call(reqwest::Method::GET, rel, query, None, None)
+            .await?;
+        let page = super::http::PageCheck { key: "data", asked };
+        page.check(NAME, &rid, &bytes)?;
+        decode(&bytes, &rid)
+    }
+
     pub async fn users(&self, offset: usize) -> Result<Page<EndUser>, BackendError> {
         let q = format!("?offset={offset}&limit={PAGE_SIZE}&sort=created_at&order=ASC");
-        let list: ListBody = self.get("/users", &q).await?;
+        let list: ListBody = self.get_page("/users", &q, PAGE_SIZE).await?;
+        super::http::page_fits(NAME, list.data.len(), PAGE_SIZE)?;
         let next = list.meta.offset + list.meta.count;
         Ok(Page {
             items: list.data,

@@ -117,19 +117,23 @@ fn user(u: q::User) -> PlatformUser {
 impl FundPlatform for VascoClient {
     fn platform_users(&self, offset: usize) -> BoxFut<'_, Page<PlatformUser>> {
         Box::pin(async move {
-            let users: Vec<PlatformUser> = self
+            let users = self
                 .gql
-                .run(q::GetUsers::build(q::UsersVars {
-                    limit: Some(PAGE_SIZE as i32),
-                    offset: Some(offset as i32),
-                }))
+                .run_page(
+                    q::GetUsers::build(q::UsersVars {
+                        limit: Some(PAGE_SIZE as i32),
+                        offset: Some(offset as i32),
+                    }),
+                    super::http::PageCheck {
+                        key: "GetUsers",
+                        asked: PAGE_SIZE,
+                    },
+                )
                 .await?
                 .get_users
-                .unwrap_or_default()
-                .into_iter()
-                .flatten()
-                .map(user)
-                .collect();
+                .unwrap_or_default();
+            super::http::page_fits(NAME, users.len(), PAGE_SIZE)?;
+            let users: Vec<PlatformUser> = users.into_iter().flatten().map(user).collect();
             // The API gives no total: a full page means there may be more.
             let full = users.len() == PAGE_SIZE;
             let loaded = offset + users.len();

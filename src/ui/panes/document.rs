@@ -96,11 +96,18 @@ fn image(frame: &mut Frame, area: Rect, state: &Screen<'_>, d: &DocumentView, ti
         }
         (Resource::Loaded(Some(f)), None) => message(
             frame,
-            format!(
-                "{}: {} bytes, not an image this console can draw.",
-                f.file_name,
-                f.bytes.len()
-            ),
+            match &d.image_refused {
+                Some(why) => format!(
+                    "{}: {} bytes, not drawn: {why}.",
+                    f.file_name,
+                    f.bytes.len()
+                ),
+                None => format!(
+                    "{}: {} bytes, not an image this console can draw.",
+                    f.file_name,
+                    f.bytes.len()
+                ),
+            },
             t.warn(),
         ),
         (Resource::Loaded(None), _) => message(frame, "No file on record.".into(), t.warn()),

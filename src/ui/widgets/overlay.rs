@@ -115,7 +115,7 @@ fn import(frame: &mut Frame, state: &Screen<'_>, run: &ImportRun) {
             lines.push(Line::from(Span::styled("Checking every row…", t.warn())))
         }
         ImportStage::Ready(c) => {
-            let n = c.rows.len();
+            let n = c.valid;
             lines.push(Line::from(format!(
                 "{n} row{} valid, {} rejected. Nothing sent yet.",
                 if n == 1 { "" } else { "s" },

@@ -44,13 +44,16 @@ async fn load(b: &Backends) -> Result<Payload, BackendError> {
         if !path.exists() {
             return Ok((Vec::new(), Ok(0)));
         }
-        let text = std::fs::read_to_string(&path)
+        // Never a device or a pipe: those never end.
+        let mut text = String::new();
+        crate::audit::open_regular(&path)
+            .and_then(|mut f| std::io::Read::read_to_string(&mut f, &mut text))
             .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
         let records = text
             .lines()
             .filter_map(|l| serde_json::from_str(l).ok())
             .collect();
-        let verified = crate::audit::verify_lines(text.lines()).map_err(|e| e.to_string());
+        let verified = crate::audit::verify_text(&text).map_err(|e| e.to_string());
         Ok((records, verified))
     })
     .await

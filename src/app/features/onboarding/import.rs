@@ -68,7 +68,7 @@ fn begin(state: &mut State) -> Vec<Effect> {
         targets: vec![
             format!("company:{}", run.company_id),
             format!("file:{file}"),
-            format!("rows:{}", checked.rows.len()),
+            format!("rows:{}", checked.valid),
         ],
         correlation: uuid::Uuid::new_v4().to_string(),
         ..Default::default()

@@ -661,9 +661,7 @@ fn the_import_is_checked_first_then_runs_with_progress_and_stops_cleanly() {
     );
     let checked = crate::onboarding::run::Checked {
         path: "/tmp/staff.csv".into(),
-        header: vec![],
-        rows: vec![],
-        rejected: vec![],
+        ..Default::default()
     };
     loaded(
         &mut s,

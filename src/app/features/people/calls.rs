@@ -20,6 +20,8 @@ pub enum Payload {
     Document {
         file: Option<DocumentFile>,
         image: Option<std::sync::Arc<image::DynamicImage>>,
+        /// Why an image was not decoded: larger than the console decodes.
+        image_refused: Option<String>,
     },
 }
 
@@ -45,8 +47,12 @@ pub async fn perform(b: &Backends, call: Call) -> Result<Payload, BackendError> 
         }
         Call::Person(id) => Payload::Person(b.people.person(id).await?.map(Box::new)),
         Call::Document { user, kind } => {
-            let (file, image) = load_document(b, user, kind).await?;
-            Payload::Document { file, image }
+            let d = load_document(b, user, kind).await?;
+            Payload::Document {
+                file: d.file,
+                image: d.image,
+                image_refused: d.image_refused,
+            }
         }
     })
 }

@@ -218,9 +218,14 @@ pub fn on_document_loaded(
                 }
             };
         }
-        Ok(Payload::Review(calls::Payload::Document { file, image })) => {
+        Ok(Payload::Review(calls::Payload::Document {
+            file,
+            image,
+            image_refused,
+        })) => {
             d.file = Resource::Loaded(file);
             d.image = image;
+            d.image_refused = image_refused;
         }
         Ok(Payload::Revealed) => d.revealed = true,
         Ok(Payload::Review(calls::Payload::Decided(item))) => {

@@ -26,6 +26,8 @@ pub struct DocumentView {
     pub file: Resource<Option<DocumentFile>>,
     /// The decoded image, for drawing.
     pub image: Option<std::sync::Arc<image::DynamicImage>>,
+    /// Why the file's image was not decoded (too large), shown in its place.
+    pub image_refused: Option<String>,
     pub zoom: bool,
     /// A decision on its way.
     pub deciding: Option<RequestId>,
@@ -41,6 +43,7 @@ impl DocumentView {
             person: Resource::Idle,
             file: Resource::Idle,
             image: None,
+            image_refused: None,
             zoom: false,
             deciding: None,
             notice: None,
