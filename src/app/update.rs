@@ -66,6 +66,11 @@ fn open_target(state: &mut State, target: Target) -> Vec<Effect> {
             Vec::new()
         }
         Target::Healthmov(found) => onboarding::open_found(state, *found).unwrap_or_default(),
+        Target::UniooDocument(item) => {
+            let mut effects = Vec::new();
+            review::open_document(state, *item, &mut effects);
+            effects
+        }
     }
 }
 

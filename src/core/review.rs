@@ -19,6 +19,27 @@ pub struct ReviewItem {
 }
 
 impl ReviewItem {
+    /// A person's document as the review queue would list it; `None` when the backend gave
+    /// no id or version for it (nothing could be decided on).
+    pub fn of(person: &crate::core::Person, doc: &crate::core::Legitimation) -> Option<ReviewItem> {
+        Some(ReviewItem {
+            document_id: doc.id?,
+            kind: doc.kind,
+            version: doc.version?,
+            state: doc.state,
+            created: doc.created,
+            expires: doc.expires,
+            person: crate::core::PersonSummary {
+                id: person.id,
+                first_name: person.first_name.clone(),
+                last_name: person.last_name.clone(),
+                email: person.email.clone(),
+                organizations: person.organization_names(),
+            },
+            cpr: person.ssn().cloned(),
+        })
+    }
+
     /// Whether it expired before `now`: such a document cannot be approved.
     pub fn is_expired(&self, now: Timestamp) -> bool {
         self.expires.is_some_and(|e| e < now)

@@ -132,6 +132,8 @@ pub enum Target {
     EndUser(Box<crate::core::investing::EndUser>),
     PlatformUser(Box<crate::core::platform::PlatformUser>),
     Healthmov(Box<crate::core::Found>),
+    /// A person's legitimation document, opened for review (from the person's Documents).
+    UniooDocument(Box<crate::core::ReviewItem>),
 }
 
 impl Target {
@@ -148,6 +150,7 @@ impl Target {
                 crate::core::Found::Company(c) => c.id.clone(),
                 crate::core::Found::Nothing => String::new(),
             },
+            Target::UniooDocument(d) => d.document_id.to_string(),
         }
     }
 }

@@ -949,3 +949,86 @@ async fn every_detail_exports_the_fields_its_pane_draws_in_the_same_order() {
         h.key(KeyCode::Esc).await;
     }
 }
+
+#[tokio::test]
+async fn a_person_s_document_opens_for_review_as_from_the_queue() {
+    use backoffice::app::features::ViewKind;
+    use backoffice::core::{LegitimationState, Ssn};
+    let s = sandbox(200).await;
+    let tmp = TempDir::new("snap-person-review");
+    let b = backends(&s, &tmp.0.join("audit.jsonl"));
+    let mut h = Harness::new(&b, (160, 48));
+    h.key(KeyCode::Esc).await;
+    h.key(KeyCode::Char('v')).await;
+    let ViewKind::Queue(q) = &h.state.top().kind else {
+        panic!("the queue")
+    };
+    let item = q
+        .list
+        .rows
+        .iter()
+        .find(|i| i.state == LegitimationState::Pending && matches!(i.cpr, Some(Ssn::Danish(_))))
+        .expect("a pending document of a Danish person")
+        .clone();
+    let Some(Ssn::Danish(cpr)) = &item.cpr else {
+        unreachable!()
+    };
+    // Found by CPR, the person opens; their Documents tab; the document under review.
+    h.key(KeyCode::Char('/')).await;
+    h.text(&cpr.reveal()).await;
+    h.key(KeyCode::Enter).await;
+    if matches!(h.state.top().kind, ViewKind::Search(_)) {
+        h.key(KeyCode::Enter).await;
+    }
+    assert!(
+        matches!(h.state.top().kind, ViewKind::Person(_)),
+        "the person"
+    );
+    h.key(KeyCode::Char('4')).await;
+    let ViewKind::Person(p) = &h.state.top().kind else {
+        panic!()
+    };
+    let row = p
+        .documents()
+        .iter()
+        .position(|d| d.id == Some(item.document_id))
+        .expect("the document among the person's");
+    for _ in 0..row {
+        h.key(KeyCode::Down).await;
+    }
+    h.key(KeyCode::Enter).await;
+    let ViewKind::Document(d) = &h.state.top().kind else {
+        panic!(
+            "the review's document view: {:?}",
+            h.state.top().kind.pane().title()
+        )
+    };
+    assert_eq!(d.item.document_id, item.document_id);
+    assert_eq!(d.item.version, item.version);
+    let screen = h.render();
+    assert!(
+        screen.contains("KYC") || screen.contains("Citizenship"),
+        "{screen}"
+    );
+    // The decision keys work here as in the queue; after it, the person shows it.
+    h.key(KeyCode::Char('r')).await;
+    assert!(
+        matches!(h.state.overlay, backoffice::app::state::Overlay::Confirm(_)),
+        "{:?}",
+        h.state.overlay
+    );
+    h.text("blurred scan").await;
+    h.key(KeyCode::Enter).await;
+    if matches!(h.state.overlay, backoffice::app::state::Overlay::Confirm(_)) {
+        h.key(KeyCode::Enter).await;
+    }
+    let ViewKind::Person(p) = &h.state.top().kind else {
+        panic!("back on the person: {:?}", h.state.top().kind.pane().title())
+    };
+    let doc = p
+        .documents()
+        .into_iter()
+        .find(|d| d.id == Some(item.document_id))
+        .expect("still listed");
+    assert_eq!(doc.state, LegitimationState::Rejected, "loaded again");
+}

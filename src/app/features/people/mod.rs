@@ -125,9 +125,22 @@ impl Feature for People {
                 }
             }
             ViewKind::Person(p) if p.tab == PersonTab::Documents => {
-                let Some(kind) = p.documents().get(p.document_row).map(|d| d.kind) else {
+                let Some(doc) = p.documents().get(p.document_row).copied() else {
                     return effects;
                 };
+                // A document the backend names (id and version) opens for review, as from
+                // the queue: image, KYC and risk beside it, and the decision keys.
+                if let Some(item) = p
+                    .person
+                    .loaded()
+                    .and_then(|person| crate::core::ReviewItem::of(person, doc))
+                {
+                    effects.push(Effect::Open(Box::new(
+                        crate::search::Target::UniooDocument(Box::new(item)),
+                    )));
+                    return effects;
+                }
+                let kind = doc.kind;
                 let user = p.id;
                 let req = start(
                     state,

@@ -326,15 +326,18 @@ fn next_after_decision(
     }
     match next {
         Some(item) => open_document(state, item, effects),
-        None => {
-            if let Some(ViewKind::Queue(q)) = state.views.last_mut().map(|v| &mut v.kind) {
+        None => match state.views.last_mut().map(|v| &mut v.kind) {
+            Some(ViewKind::Queue(q)) => {
                 q.list.error = Some(if q.list.complete() {
                     "The queue is empty: every pending document has a decision.".into()
                 } else {
                     "Decided. Move down to load more of the queue.".into()
                 });
             }
-        }
+            // Opened from elsewhere (a person's documents): that view loads again, so it
+            // shows the decision.
+            _ => effects.push(Effect::Run(crate::app::registry::Command::Refresh)),
+        },
     }
 }
 
