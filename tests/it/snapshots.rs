@@ -1023,7 +1023,10 @@ async fn a_person_s_document_opens_for_review_as_from_the_queue() {
         h.key(KeyCode::Enter).await;
     }
     let ViewKind::Person(p) = &h.state.top().kind else {
-        panic!("back on the person: {:?}", h.state.top().kind.pane().title())
+        panic!(
+            "back on the person: {:?}",
+            h.state.top().kind.pane().title()
+        )
     };
     let doc = p
         .documents()
@@ -1031,4 +1034,53 @@ async fn a_person_s_document_opens_for_review_as_from_the_queue() {
         .find(|d| d.id == Some(item.document_id))
         .expect("still listed");
     assert_eq!(doc.state, LegitimationState::Rejected, "loaded again");
+}
+
+#[tokio::test]
+async fn a_person_s_export_holds_every_fact_the_tabs_draw_masked_as_shown() {
+    use backoffice::app::features::ViewKind;
+    let s = sandbox(200).await;
+    let tmp = TempDir::new("snap-person-export");
+    let b = backends(&s, &tmp.0.join("audit.jsonl"));
+    let mut h = Harness::new(&b, (160, 48));
+    h.key(KeyCode::Esc).await;
+    h.key(KeyCode::Char('u')).await;
+    // The first few people, so that roles, MitID risk and documents all come up.
+    let mut seen_risk = false;
+    let mut seen_roles = false;
+    for row in 0..12 {
+        h.key(KeyCode::Char('u')).await;
+        for _ in 0..row {
+            h.key(KeyCode::Down).await;
+        }
+        h.key(KeyCode::Enter).await;
+        assert!(matches!(h.state.top().kind, ViewKind::Person(_)));
+        let sheet = h.state.top().kind.pane().sheet(&h.state.shown()).unwrap();
+        let exported: Vec<&str> = sheet.rows.iter().map(|r| r[0].as_str()).collect();
+        let values = sheet
+            .rows
+            .iter()
+            .map(|r| r[1].clone())
+            .collect::<Vec<_>>()
+            .join("\n");
+        assert!(
+            find_cprs(&values).is_empty(),
+            "a full CPR exported: {values}"
+        );
+        for tab in ['1', '3'] {
+            h.key(KeyCode::Char(tab)).await;
+            let screen = h.render();
+            for label in drawn_labels(&screen) {
+                assert!(
+                    exported.contains(&label.as_str()),
+                    "{label:?} drawn on tab {tab} but not exported: {exported:?}\n{screen}"
+                );
+            }
+        }
+        seen_risk |= exported.contains(&"Failed attempts");
+        seen_roles |= exported.contains(&"Administers");
+        assert!(exported.contains(&"Politically exposed"));
+        assert!(exported.contains(&"Citizenships"));
+    }
+    assert!(seen_risk && seen_roles, "MitID risk and roles among them");
 }

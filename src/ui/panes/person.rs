@@ -1,6 +1,6 @@
 //! The person view: a header with the facts that matter most, and four tabs.
 
-use crate::app::features::people::{PersonTab, PersonView};
+use crate::app::features::people::{PersonTab, PersonView, facts};
 use crate::app::state::Resource;
 use crate::core::*;
 use crate::ui::Screen;
@@ -98,118 +98,31 @@ fn headline<'a>(t: &Theme, p: &Person) -> Line<'a> {
     Line::from(spans)
 }
 
-fn country(c: &Option<Country>) -> String {
-    c.as_ref()
-        .map(|c| format!("{} ({})", c.name, c.alpha2))
-        .unwrap_or_else(|| "—".into())
+/// A fact as a field line: its tone, and its warning beside it.
+fn fact_line<'a>(t: &Theme, f: facts::Fact) -> Line<'a> {
+    let mut line = field::styled(t, f.label, f.value, table::tone(t, f.tone));
+    if let Some(flag) = f.flag {
+        line.spans
+            .push(Span::styled(format!("  ⚠ {flag}"), t.danger()));
+    }
+    line
 }
 
 fn overview(frame: &mut Frame, area: Rect, t: &Theme, p: &Person, revealed: bool) {
-    let le = p.legal_entity.as_ref();
-    let ssn = match p.ssn() {
-        Some(Ssn::Danish(c)) if revealed => format!("{}  (revealed; audited)", c.reveal()),
-        Some(s) => format!("{s}  (R reveals)"),
-        None => "—".into(),
-    };
-    let born = match p.ssn() {
-        Some(Ssn::Danish(c)) => c.birth_date().to_string(),
-        _ => "—".into(),
-    };
-    let place = le
-        .map(|l| {
-            format!(
-                "{}, {}",
-                format::or_dash(l.place_of_birth.as_deref()),
-                country(&l.country_of_birth)
-            )
-        })
-        .unwrap_or_else(|| "—".into());
-    let address = p
-        .address
-        .as_ref()
-        .map(|a| {
-            format!(
-                "{} {}, {} {}, {}",
-                a.street,
-                a.house,
-                a.postal_code,
-                a.city,
-                country(&a.country)
-            )
-        })
-        .unwrap_or_else(|| "—".into());
-    let citizenships = le
-        .map(|l| {
-            l.citizenships
-                .iter()
-                .map(|c| match &c.ssn {
-                    Some(s) => format!("{} [{s}]", country(&c.country)),
-                    None => country(&c.country),
-                })
-                .collect::<Vec<_>>()
-                .join("; ")
-        })
-        .unwrap_or_default();
-    let taxes = le
-        .map(|l| {
-            l.tax_residencies
-                .iter()
-                .map(|r| {
-                    format!(
-                        "{} TIN {}",
-                        country(&r.country),
-                        r.tin.as_ref().map(|s| s.to_string()).unwrap_or("—".into())
-                    )
-                })
-                .collect::<Vec<_>>()
-                .join("; ")
-        })
-        .unwrap_or_default();
-    let pep = match &p.pep {
-        Some(pep) if pep.is_exposed() => field::styled(
-            t,
-            "Politically exposed",
-            format!(
-                "{} — {}",
-                format::or_dash(pep.response.as_deref()),
-                format::or_dash(pep.reason.as_deref())
+    let lines: Vec<Line> = facts::overview(p, revealed)
+        .into_iter()
+        .map(|f| match f.label {
+            // Where the reveal key is, beside the masked number.
+            "CPR" if !revealed && p.ssn().is_some() => fact_line(
+                t,
+                facts::Fact {
+                    value: format!("{}  (R reveals)", f.value),
+                    ..f
+                },
             ),
-            t.danger(),
-        ),
-        Some(pep) => field::line(
-            t,
-            "Politically exposed",
-            format::or_dash(pep.response.as_deref()).to_string(),
-        ),
-        None => field::line(t, "Politically exposed", "not answered"),
-    };
-    let eid = le.and_then(|l| l.eid_verified);
-    let lines = vec![
-        field::line(
-            t,
-            "Legal name",
-            format::or_dash(le.and_then(|l| l.legal_name.as_deref())),
-        ),
-        field::line(t, "CPR", ssn),
-        field::line(t, "Born", format!("{born} in {place}")),
-        field::line(t, "Email", format::or_dash(p.email.as_deref())),
-        field::line(t, "Phone", format::or_dash(p.phone.as_deref())),
-        field::line(t, "Address", address),
-        field::line(t, "Citizenships", citizenships),
-        field::line(t, "Tax residencies", taxes),
-        pep,
-        field::styled(
-            t,
-            "e-ID verified",
-            format::yes_no(eid),
-            if eid == Some(true) { t.ok() } else { t.warn() },
-        ),
-        field::line(
-            t,
-            "Exempt from digital sig.",
-            format::yes_no(p.exempt_from_digital_signatures),
-        ),
-    ];
+            _ => fact_line(t, f),
+        })
+        .collect();
     let block = Block::default()
         .borders(Borders::ALL)
         .title(" Overview and KYC ");
@@ -341,79 +254,15 @@ fn identity(frame: &mut Frame, area: Rect, t: &Theme, p: &Person) {
             vec![Line::from("No legal entity: identity was never verified.")],
         );
     };
-    let mut lines = Vec::new();
-    match &le.current_verification {
-        None => lines.push(Line::from(Span::styled(
+    let mut lines: Vec<Line> = facts::identity(p)
+        .into_iter()
+        .map(|f| fact_line(t, f))
+        .collect();
+    if le.current_verification.is_none() {
+        lines = vec![Line::from(Span::styled(
             "No current identity verification.",
             t.warn(),
-        ))),
-        Some(v) => {
-            lines.push(field::line(t, "Current verification", describe(v)));
-            if let Some(r) = &v.risk {
-                let flags = r.flags(v.identified_at);
-                let has = |f: RiskFlag| flags.contains(&f).then_some(f.label());
-                lines.push(field::line(
-                    t,
-                    "Device",
-                    format::or_dash(r.device_id.as_deref()),
-                ));
-                let fresh = has(RiskFlag::RecentRegistration).map(|_| {
-                    let days = match (r.registered_at, v.identified_at) {
-                        (Some(reg), Some(at)) => at.duration_since(reg).as_secs() / 86_400,
-                        _ => 0,
-                    };
-                    format!("{days} days before use")
-                });
-                lines.push(field::flagged(
-                    t,
-                    "MitID registered",
-                    format::datetime(r.registered_at),
-                    fresh.as_deref(),
-                ));
-                lines.push(field::line(
-                    t,
-                    "Previous authentication",
-                    format::datetime(r.previous_authentication),
-                ));
-                lines.push(field::flagged(
-                    t,
-                    "Failed attempts",
-                    r.failed_attempts
-                        .map(|n| n.to_string())
-                        .unwrap_or("—".into()),
-                    has(RiskFlag::FailedAttempts).map(|_| "before this login"),
-                ));
-                let place = |geo: &Option<String>, ip: &Option<String>| {
-                    format!(
-                        "{} / {}",
-                        format::or_dash(geo.as_deref()),
-                        format::or_dash(ip.as_deref())
-                    )
-                };
-                lines.push(field::line(
-                    t,
-                    "Client location / IP",
-                    place(&r.client_geo, &r.client_ip),
-                ));
-                let mismatch = match (has(RiskFlag::GeoMismatch), has(RiskFlag::IpMismatch)) {
-                    (Some(_), Some(_)) => Some("location and IP differ"),
-                    (Some(_), None) => Some("location differs"),
-                    (None, Some(_)) => Some("IP differs"),
-                    (None, None) => None,
-                };
-                lines.push(field::flagged(
-                    t,
-                    "App location / IP",
-                    place(&r.app_geo, &r.app_ip),
-                    mismatch,
-                ));
-                if flags.is_empty() {
-                    lines.push(field::styled(t, "Risk", "no risky facts", t.ok()));
-                }
-            } else if v.scheme == IdentityScheme::MitId {
-                lines.push(field::line(t, "Risk data", "none recorded"));
-            }
-        }
+        ))];
     }
     let [current, history] = Layout::vertical([
         Constraint::Length(lines.len() as u16 + 2),
@@ -477,15 +326,6 @@ fn scheme(s: IdentityScheme) -> &'static str {
         IdentityScheme::Manual => "Manual",
         IdentityScheme::Unknown => "Unknown",
     }
-}
-
-fn describe(v: &Verification) -> String {
-    format!(
-        "{} · level {} · {}",
-        scheme(v.scheme),
-        v.level.as_deref().unwrap_or("—"),
-        format::datetime(v.identified_at)
-    )
 }
 
 fn state_style(t: &Theme, s: LegitimationState) -> ratatui::style::Style {

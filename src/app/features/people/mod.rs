@@ -2,6 +2,7 @@
 //! with four tabs (overview and KYC, roles, identity, documents). Free of I/O.
 
 pub mod calls;
+pub mod facts;
 mod view;
 pub use view::*;
 
@@ -300,23 +301,32 @@ impl Pane for PersonView {
 }
 
 /// A person's facts as the person view shows them, masked (a file outlives the screen).
+/// What `:export` writes for a person: every fact of the four tabs, the CPR masked (a
+/// revealed number is for the screen only), each warning beside its value.
 pub fn person_fields(x: &crate::core::Person) -> Vec<(&'static str, String)> {
-    let opt = |s: &Option<String>| s.clone().unwrap_or_default();
-    vec![
-        ("Id", x.id.to_string()),
-        ("Name", x.full_name()),
-        ("CPR", x.masked_ssn().unwrap_or_default()),
-        ("Email", opt(&x.email)),
-        ("Phone", opt(&x.phone)),
-        (
-            "PEP",
-            x.pep
-                .as_ref()
-                .and_then(|p| p.response.clone())
-                .unwrap_or_default(),
-        ),
-        ("Organizations", x.organization_names().join(", ")),
-    ]
+    let mut all = vec![facts::Fact {
+        label: "Name",
+        value: x.full_name(),
+        tone: crate::app::columns::Tone::Normal,
+        flag: None,
+    }];
+    all.extend(facts::overview(x, false));
+    all.extend(facts::roles(x));
+    all.extend(facts::identity(x));
+    all.extend(facts::verifications(x));
+    all.extend(facts::documents(x));
+    all.push(facts::Fact {
+        label: "Id",
+        value: x.id.to_string(),
+        tone: crate::app::columns::Tone::Normal,
+        flag: None,
+    });
+    all.into_iter()
+        .map(|f| match f.flag {
+            Some(flag) => (f.label, format!("{} ⚠ {flag}", f.value)),
+            None => (f.label, f.value),
+        })
+        .collect()
 }
 
 crate::filter_on_columns!(PersonSummary, USER_COLUMNS);
