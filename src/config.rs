@@ -106,6 +106,9 @@ pub struct Profile {
     pub reject_reasons: Option<Vec<String>>,
     /// Minutes without a key before the screen locks (1-15, default 15).
     pub idle_lock_minutes: Option<u64>,
+    /// Run with the terminal to unlock after idling (e.g. `sudo -k; sudo -v`): unlocked only
+    /// when it exits 0. Without it, a profile other than the sandbox ends the session at idle.
+    pub unlock_cmd: Option<String>,
     /// The audit log file (default: the data directory's audit.jsonl).
     pub audit_log: Option<PathBuf>,
     /// Where `:export` writes files (default: the data directory's `exports/`, made 0700).
@@ -545,6 +548,13 @@ impl Config {
                     path,
                     at("idle_lock_minutes"),
                     format!("must be 1 to 15 minutes, not {m}"),
+                ));
+            }
+            if p.unlock_cmd.as_deref().is_some_and(|c| c.trim().is_empty()) {
+                return Err(ConfigError::new(
+                    path,
+                    at("unlock_cmd"),
+                    "is empty: name a command that re-authenticates the operator",
                 ));
             }
             if let Some(t) = p.cmd_timeout_secs

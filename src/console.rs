@@ -1,7 +1,7 @@
 //! Starting the console: config, then the sandbox or the real endpoints, then the TUI.
 
 use crate::app::runner::{Audit, Backends, Runner};
-use crate::app::state::{ProfileInfo, State};
+use crate::app::state::{ProfileInfo, State, Unlock};
 use crate::audit::{Actor, AuditLog};
 use crate::backends::bunq::BunqClient;
 use crate::backends::graphql::GraphqlClient;
@@ -177,6 +177,19 @@ fn profile_info(name: String, p: &Profile, args: &ConsoleArgs) -> ProfileInfo {
     if let Some(m) = p.idle_lock_minutes {
         info.idle_lock = Duration::from_secs(m * 60).min(crate::app::state::MAX_IDLE_LOCK);
     }
+    // Tests and demos may lock sooner than the profile says, never later.
+    if let Some(secs) = std::env::var("BACKOFFICE_IDLE_LOCK_SECS")
+        .ok()
+        .and_then(|s| s.parse::<u64>().ok())
+        .filter(|s| *s > 0)
+    {
+        info.idle_lock = info.idle_lock.min(Duration::from_secs(secs));
+    }
+    info.unlock = match &p.unlock_cmd {
+        Some(cmd) => Unlock::Command(cmd.clone()),
+        None if p.sandbox => Unlock::Enter,
+        None => Unlock::EndSession,
+    };
     info.export_dir = p
         .export_dir
         .clone()
@@ -337,6 +350,10 @@ async fn connect_with(args: &ConsoleArgs, loaded: &Loaded) -> anyhow::Result<Set
             let c = SandboxClients::from_credentials(creds.clone())?;
             let mut info = profile_info(name, &profile, args);
             info.production = false;
+            // The sandbox holds no one's data: Enter may unlock it.
+            if profile.unlock_cmd.is_none() {
+                info.unlock = Unlock::Enter;
+            }
             info.healthmov_user = Some(creds.healthmov.username);
             Ok(Setup {
                 profile: info,

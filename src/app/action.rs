@@ -22,6 +22,8 @@ pub enum Action {
         req: RequestId,
         progress: crate::onboarding::upload::Progress,
     },
+    /// The `unlock_cmd` ended: `Ok` when it exited 0, else why not.
+    Unlocked(Result<(), String>),
 }
 
 /// A password typed by the operator. Compares equal only to itself, for tests of `update`.
@@ -143,5 +145,7 @@ pub enum Effect {
     Copy(Clip),
     /// Asks a running import to stop after the rows in flight (its report still arrives).
     Stop(RequestId),
+    /// Runs the profile's `unlock_cmd` with the terminal; `Action::Unlocked` says how it went.
+    Unlock(String),
     Quit,
 }

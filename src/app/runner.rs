@@ -88,7 +88,7 @@ impl Runner {
                 }
             }
             // The terminal's part, not a backend's.
-            Effect::Copy(_) => {}
+            Effect::Copy(_) | Effect::Unlock(_) => {}
             // Carried out by `update` before its effects leave it.
             Effect::Open(_) | Effect::OpenPerson { .. } | Effect::Run(_) => {}
             Effect::Quit => {

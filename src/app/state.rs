@@ -29,6 +29,8 @@ pub struct ProfileInfo {
     pub healthmov_user: Option<String>,
     /// Lock the screen after this long without a key.
     pub idle_lock: Duration,
+    /// What unlocks the screen after idling.
+    pub unlock: Unlock,
     /// The backends `/` searches (Unioo always; the rest when configured).
     pub search_sources: Vec<crate::search::Source>,
     /// The config's profiles, for `:profile NAME`.
@@ -49,6 +51,17 @@ pub const DEFAULT_REJECT_REASONS: [&str; 4] = [
 /// The longest idle time before the screen locks, whatever the config says.
 pub const MAX_IDLE_LOCK: Duration = Duration::from_secs(15 * 60);
 
+/// How the operator proves it is still them after idling.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unlock {
+    /// Enter unlocks: the sandbox only.
+    Enter,
+    /// The profile's `unlock_cmd`, run with the terminal: unlocked when it exits 0.
+    Command(String),
+    /// No way to re-authenticate: the session ends at idle instead of locking.
+    EndSession,
+}
+
 impl ProfileInfo {
     /// A profile with the defaults: for the sandbox and for tests.
     pub fn new(name: &str, backend: &'static str) -> ProfileInfo {
@@ -63,6 +76,7 @@ impl ProfileInfo {
                 .map(|r| r.to_string())
                 .collect(),
             idle_lock: MAX_IDLE_LOCK,
+            unlock: Unlock::Enter,
             healthmov_user: None,
             search_sources: vec![crate::search::Source::Unioo],
             profiles: Vec::new(),
@@ -269,6 +283,13 @@ pub struct State {
     pub keymap: super::keymap::Keymap,
     /// Locked after idling: nothing personal is drawn until the operator unlocks.
     pub locked: bool,
+    /// The `unlock_cmd` is running: keys wait for it.
+    pub unlocking: bool,
+    /// Why the last unlock failed, shown on the lock screen.
+    pub unlock_failed: Option<String>,
+    /// Why the session ended by itself (idle with no way to re-authenticate): said on
+    /// stderr once the terminal is restored.
+    pub ended: Option<String>,
     pub last_input: Instant,
     /// Set by a tick that changed what is on screen.
     pub tick_changed: bool,
@@ -301,6 +322,9 @@ impl State {
             quit: false,
             keymap: Default::default(),
             locked: false,
+            unlocking: false,
+            unlock_failed: None,
+            ended: None,
             last_input: now,
             tick_changed: false,
             toast: None,
@@ -388,6 +412,21 @@ impl State {
     pub fn overlay_before_lock(&mut self) {
         if matches!(self.overlay, Overlay::Help | Overlay::Palette { .. }) {
             self.overlay = Overlay::None;
+        }
+    }
+
+    /// Locks the screen after idling: every revealed CPR is masked again and a dialog that
+    /// would act on one key (a confirmation, a reveal's reason) is closed; forms, prompts and
+    /// an import keep what was typed.
+    pub fn lock(&mut self) {
+        self.locked = true;
+        self.unlock_failed = None;
+        self.overlay_before_lock();
+        if matches!(self.overlay, Overlay::Confirm(_) | Overlay::Reveal { .. }) {
+            self.overlay = Overlay::None;
+        }
+        for v in &mut self.views {
+            v.kind.pane_mut().set_revealed(false);
         }
     }
 

@@ -79,11 +79,21 @@ fn dispatch(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Key(key) if key.kind != KeyEventKind::Release => {
             if state.locked {
                 // Only an explicit Enter unlocks; nothing else reaches the hidden screen.
-                if key.code == KeyCode::Enter {
-                    state.locked = false;
-                }
                 state.last_input = state.now;
-                return Vec::new();
+                if key.code != KeyCode::Enter || state.unlocking {
+                    return Vec::new();
+                }
+                return match &state.profile.unlock {
+                    Unlock::Enter => {
+                        state.locked = false;
+                        Vec::new()
+                    }
+                    Unlock::Command(cmd) => {
+                        state.unlocking = true;
+                        vec![Effect::Unlock(cmd.clone())]
+                    }
+                    Unlock::EndSession => Vec::new(),
+                };
             }
             state.last_input = state.now;
             on_key(state, key)
@@ -118,8 +128,23 @@ fn dispatch(state: &mut State, action: Action) -> Vec<Effect> {
                 && !state.profile.idle_lock.is_zero()
                 && idle >= state.profile.idle_lock;
             if lock {
-                state.locked = true;
-                state.overlay_before_lock();
+                if state.profile.unlock == Unlock::EndSession {
+                    // Nothing to re-authenticate with: the session ends instead of locking.
+                    let secs = state.profile.idle_lock.as_secs();
+                    let (n, unit) = if secs.is_multiple_of(60) {
+                        (secs / 60, "minute")
+                    } else {
+                        (secs, "second")
+                    };
+                    state.ended = Some(format!(
+                        "the session ended after {n} {unit}{} without input: profile {} has no unlock_cmd to re-authenticate with",
+                        if n == 1 { "" } else { "s" },
+                        crate::sanitize::line(&state.profile.name)
+                    ));
+                    state.quit = true;
+                    return vec![Effect::Quit];
+                }
+                state.lock();
             }
             // A toast that has had its time goes, and the screen is drawn without it.
             let toast_ended = state.toast.as_ref().is_some_and(|(_, until)| now >= *until);
@@ -132,6 +157,18 @@ fn dispatch(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Loaded { req, result } => on_loaded(state, req, result),
         Action::ImportProgress { req, progress } => {
             onboarding::on_import_progress(state, req, progress);
+            Vec::new()
+        }
+        Action::Unlocked(result) => {
+            state.unlocking = false;
+            state.last_input = state.now;
+            match result {
+                Ok(()) => {
+                    state.locked = false;
+                    state.unlock_failed = None;
+                }
+                Err(why) => state.unlock_failed = Some(why),
+            }
             Vec::new()
         }
     }
@@ -1224,5 +1261,110 @@ mod tests {
             matches!(&s.overlay, Overlay::Form(f) if f.stage == super::super::form::Stage::DiscardAsked)
         );
         assert_eq!(ctrl(&mut s, 'c'), vec![Effect::Quit]);
+    }
+
+    /// Moves tokio's clock on `secs` seconds, a tick each second.
+    async fn idle(s: &mut State, secs: u64) {
+        for _ in 0..secs {
+            tokio::time::advance(Duration::from_secs(1)).await;
+            update(s, Action::Tick(tokio::time::Instant::now().into_std()));
+        }
+    }
+
+    fn idle_state(unlock: Unlock) -> State {
+        let mut s = state();
+        s.profile.idle_lock = Duration::from_secs(60);
+        s.profile.unlock = unlock;
+        s.now = tokio::time::Instant::now().into_std();
+        s.last_input = s.now;
+        s
+    }
+
+    fn person_revealed(s: &State) -> bool {
+        s.views
+            .iter()
+            .any(|v| matches!(&v.kind, ViewKind::Person(p) if p.revealed))
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn unlocking_runs_the_unlock_cmd_and_only_its_success_unlocks() {
+        let mut s = idle_state(Unlock::Command("check-key".into()));
+        let mut effects = Vec::new();
+        crate::app::features::people::open_person(
+            &mut s,
+            uuid::Uuid::nil(),
+            "Ann".into(),
+            &mut effects,
+        );
+        let ViewKind::Person(p) = &mut s.views.last_mut().unwrap().kind else {
+            panic!("a person")
+        };
+        p.revealed = true;
+        s.overlay = Overlay::Confirm(Confirm {
+            reject: false,
+            reason: 0,
+            detail: Default::default(),
+            error: None,
+        });
+        idle(&mut s, 59).await;
+        assert!(!s.locked && person_revealed(&s), "not before the minute");
+        idle(&mut s, 2).await;
+        assert!(s.locked);
+        assert!(!person_revealed(&s), "locking masks what was revealed");
+        assert!(
+            matches!(s.overlay, Overlay::None),
+            "and closes the confirmation"
+        );
+        // Enter asks for the command; nothing else does, and a second Enter waits for it.
+        assert!(key(&mut s, KeyCode::Char('q')).is_empty());
+        assert_eq!(
+            key(&mut s, KeyCode::Enter),
+            vec![Effect::Unlock("check-key".into())]
+        );
+        assert!(key(&mut s, KeyCode::Enter).is_empty(), "already running");
+        update(
+            &mut s,
+            Action::Unlocked(Err("unlock_cmd exited with status 1".into())),
+        );
+        assert!(s.locked && !s.unlocking);
+        assert_eq!(
+            s.unlock_failed.as_deref(),
+            Some("unlock_cmd exited with status 1")
+        );
+        assert_eq!(
+            key(&mut s, KeyCode::Enter),
+            vec![Effect::Unlock("check-key".into())]
+        );
+        update(&mut s, Action::Unlocked(Ok(())));
+        assert!(!s.locked && s.unlock_failed.is_none() && !s.quit);
+        assert!(!person_revealed(&s), "a reveal is asked for again");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn without_an_unlock_cmd_the_session_ends_at_idle_and_says_why() {
+        let mut s = idle_state(Unlock::EndSession);
+        s.profile.name = "prod".into();
+        type_text(&mut s, "2110");
+        idle(&mut s, 59).await;
+        assert!(!s.quit && s.ended.is_none());
+        idle(&mut s, 2).await;
+        assert!(s.quit && !s.locked);
+        assert_eq!(
+            s.ended.as_deref(),
+            Some(
+                "the session ended after 1 minute without input: profile prod has no unlock_cmd to re-authenticate with"
+            )
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_sandbox_unlocks_with_enter_and_a_form_keeps_its_draft() {
+        let mut s = idle_state(Unlock::Enter);
+        type_text(&mut s, "2110");
+        idle(&mut s, 61).await;
+        assert!(s.locked);
+        assert!(key(&mut s, KeyCode::Enter).is_empty());
+        assert!(!s.locked);
+        assert_eq!(search(&s).input.value(), "2110");
     }
 }

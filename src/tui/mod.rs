@@ -180,13 +180,28 @@ pub async fn run(
             _ = sighup.recv() => { tracing::info!("SIGHUP"); break }
             _ = sigint.recv() => { tracing::info!("SIGINT"); break }
         };
-        let mut dirty = apply(&mut state, &mut runner, action);
+        let mut unlock = None;
+        let mut dirty = apply(&mut state, &mut runner, action, &mut unlock);
         // Drain what else is waiting before drawing once.
         while let Ok(a) = rx.try_recv() {
-            dirty |= apply(&mut state, &mut runner, a);
+            dirty |= apply(&mut state, &mut runner, a, &mut unlock);
         }
         if state.quit {
             break;
+        }
+        if let Some(cmd) = unlock.take() {
+            drop(events);
+            let result = with_terminal(&cmd, &mut terminal).await;
+            // A Ctrl-C typed to the command reached this process too: it is not a quit.
+            while futures_util::FutureExt::now_or_never(sigint.recv()).is_some() {}
+            events = EventStream::new();
+            apply(
+                &mut state,
+                &mut runner,
+                Action::Unlocked(result?),
+                &mut unlock,
+            );
+            dirty = true;
         }
         // The probe waits for the terminal's answer, so it is made only when the first image
         // is about to be drawn: start-up over a slow link never waits for it.
@@ -196,7 +211,7 @@ pub async fn run(
                 let meanwhile;
                 (events, meanwhile) = ask_for_graphics(&mut look, events, &mut terminal).await?;
                 for a in meanwhile {
-                    apply(&mut state, &mut runner, a);
+                    apply(&mut state, &mut runner, a, &mut unlock);
                 }
                 dirty = true;
                 if state.quit {
@@ -214,11 +229,54 @@ pub async fn run(
         }
     }
     runner.run(Effect::Quit);
+    if let Some(why) = state.ended.take() {
+        // Nothing of the session stays on the screen; the shell gets the terminal back.
+        paint_over(&mut terminal)?;
+        restore();
+        eprintln!("backoffice: {why}");
+    }
     Ok(state.switch_to.take())
 }
 
+/// Runs the `unlock_cmd` with the terminal: the alternate screen left and raw mode off while
+/// it runs (it may prompt for a password), both back after. `Ok` when it exited 0.
+async fn with_terminal(
+    cmd: &str,
+    terminal: &mut Terminal<CrosstermBackend<Stdout>>,
+) -> anyhow::Result<Result<(), String>> {
+    restore();
+    let status = tokio::process::Command::new("sh")
+        .arg("-c")
+        .arg(cmd)
+        .kill_on_drop(true)
+        .status()
+        .await;
+    terminal::enable_raw_mode()?;
+    execute!(
+        stdout(),
+        terminal::EnterAlternateScreen,
+        crossterm::event::EnableBracketedPaste
+    )?;
+    // Painted whole again: the command's output is on the main screen, not this one, but the
+    // terminal may not have kept this one.
+    paint_over(terminal)?;
+    Ok(match status {
+        Ok(s) if s.success() => Ok(()),
+        Ok(s) => Err(match s.code() {
+            Some(code) => format!("unlock_cmd exited with status {code}"),
+            None => "unlock_cmd was stopped by a signal".into(),
+        }),
+        Err(e) => Err(format!("unlock_cmd could not start: {e}")),
+    })
+}
+
 /// Feeds one action to `update`, hands its effects to the runner, and says whether to redraw.
-fn apply(state: &mut State, runner: &mut Runner, action: Action) -> bool {
+fn apply(
+    state: &mut State,
+    runner: &mut Runner,
+    action: Action,
+    unlock: &mut Option<String>,
+) -> bool {
     let is_tick = matches!(action, Action::Tick(_));
     if !is_tick {
         // Keystrokes and results move the clock too, so the spinner delay is measured right.
@@ -234,6 +292,8 @@ fn apply(state: &mut State, runner: &mut Runner, action: Action) -> bool {
                 let _ = out.write_all(crate::app::copy::osc52(&clip.0).as_bytes());
                 let _ = out.flush();
             }
+            // Run by the loop, which owns the terminal.
+            Effect::Unlock(cmd) => *unlock = Some(cmd),
             e => runner.run(e),
         }
     }

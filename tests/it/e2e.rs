@@ -607,3 +607,77 @@ fn a_terminal_that_never_answers_costs_half_a_second_and_no_key() {
         c.child.try_wait().unwrap().is_some()
     });
 }
+
+#[test]
+fn after_idling_the_unlock_cmd_runs_with_the_terminal_and_only_its_success_unlocks() {
+    let dir = TempDir::new("unlock-config");
+    let config = dir.0.join("config.toml");
+    std::fs::write(
+        &config,
+        "default_profile = \"demo\"\n[profiles.demo]\nsandbox = true\n\
+         unlock_cmd = \"printf 'Unlock word: '; read w; [ \\\"$w\\\" = open ]\"\n",
+    )
+    .unwrap();
+    let mut c = Console::start_env(
+        "unlock",
+        &["--config", config.to_str().unwrap()],
+        &[("BACKOFFICE_IDLE_LOCK_SECS", "2")],
+    );
+    c.wait_for("Find a person in every backend");
+    c.send("Qx");
+    c.wait_for("to re-authenticate (unlock_cmd)");
+    assert!(
+        !c.contents().contains("Find a person"),
+        "nothing shown while locked"
+    );
+    c.send("\r");
+    // The command has the terminal: the console's screen is left while it asks.
+    c.wait_for("Unlock word:");
+    c.send("wrong\r");
+    c.wait_for("Still locked: unlock_cmd exited with status 1");
+    c.send("\r");
+    c.wait_for("Unlock word:");
+    c.send("open\r");
+    c.wait_for("Find a person in every backend");
+    assert!(c.contents().contains("Qx"), "the draft is kept");
+    c.send("\x03");
+    wait_until("the console to exit", DEADLINE, || {
+        c.child.try_wait().unwrap().is_some()
+    });
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_profile_without_an_unlock_cmd_ends_the_session_at_idle_and_says_why() {
+    let s = crate::common::sandbox(20).await;
+    let dir = TempDir::new("idle-end-config");
+    let config = dir.0.join("config.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "default_profile = \"staging\"\n[profiles.staging]\n[profiles.staging.unioo]\nurl = \"{}\"\ntoken_env = \"UNIOO_TOKEN\"\n",
+            s.unioo_url()
+        ),
+    )
+    .unwrap();
+    let token = s.mint_unioo_token(backoffice::sandbox::TOKEN_TTL_SECS);
+    tokio::task::spawn_blocking(move || {
+        let mut c = Console::start_env(
+            "idle-end",
+            &["--config", config.to_str().unwrap()],
+            &[("UNIOO_TOKEN", &token), ("BACKOFFICE_IDLE_LOCK_SECS", "2")],
+        );
+        c.wait_for("Find a person in every backend");
+        c.wait_for(
+            "backoffice: the session ended after 2 seconds without input: profile staging has no unlock_cmd",
+        );
+        assert!(
+            !c.contents().contains("Find a person"),
+            "the console's screen is gone"
+        );
+        wait_until("the console to exit", DEADLINE, || {
+            c.child.try_wait().unwrap().is_some()
+        });
+    })
+    .await
+    .unwrap();
+}

@@ -482,7 +482,7 @@ fn reveal(frame: &mut Frame, state: &Screen<'_>, reason: &tui_input::Input, erro
 pub fn lock_screen(frame: &mut Frame, state: &Screen<'_>) {
     let t = &state.theme;
     let mins = state.profile.idle_lock.as_secs() / 60;
-    let lines = vec![
+    let mut lines = vec![
         Line::from(Span::styled(
             format!("backoffice · profile {}", state.profile.name),
             t.title(),
@@ -497,9 +497,18 @@ pub fn lock_screen(frame: &mut Frame, state: &Screen<'_>) {
         Line::from(vec![
             Span::raw("Press "),
             Span::styled("Enter", t.key()),
-            Span::raw(" to unlock."),
+            Span::raw(match state.profile.unlock {
+                crate::app::state::Unlock::Command(_) => " to re-authenticate (unlock_cmd).",
+                _ => " to unlock.",
+            }),
         ]),
     ];
+    if let Some(why) = &state.unlock_failed {
+        lines.push(Line::from(Span::styled(
+            format!("Still locked: {}", crate::sanitize::line(why)),
+            t.danger(),
+        )));
+    }
     let area = centered(frame.area(), 60, lines.len() as u16 + 2);
     frame.render_widget(
         Paragraph::new(lines).block(Block::default().borders(Borders::ALL).title(" Locked ")),
