@@ -229,7 +229,13 @@ async fn an_expired_claim_is_free_and_not_listed(db: Db) {
     assert_eq!(c.owner, "alice");
     assert_eq!(c.owner_name.as_deref(), Some("Alice A"));
     assert_eq!(c.host, "jump1");
-    assert!(db.store.claims(std::slice::from_ref(&item)).await.unwrap().is_empty());
+    assert!(
+        db.store
+            .claims(std::slice::from_ref(&item))
+            .await
+            .unwrap()
+            .is_empty()
+    );
     assert_eq!(db.store.live_claim(&item).await.unwrap(), None);
     let ClaimResult::Taken(c) = db.store.claim(&item, &bob(), MINUTE).await.unwrap() else {
         panic!("an expired claim is free")
