@@ -950,3 +950,92 @@ async fn an_unreachable_or_unverified_postgres_is_refused_without_its_password()
     assert!(e.is_unreachable(), "{e}");
     assert!(!e.to_string().contains("hunter2"), "{e}");
 }
+
+/// The README's GRANTs, run as written (for a role and schema of this test's own): a console
+/// with only those works, and cannot erase the audit copy even past the triggers.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_readme_grants_let_a_console_work_but_not_erase() {
+    let Some(db) = Db::postgres().await else {
+        return;
+    };
+    let Kind::Postgres { url, admin, schema } = &db.kind else {
+        unreachable!()
+    };
+    let role = unique("console");
+    sqlx::query(&format!("CREATE ROLE {role} LOGIN"))
+        .execute(admin)
+        .await
+        .unwrap();
+    let readme = include_str!("../../README.md");
+    let block = readme
+        .split("<!-- console grants")
+        .nth(1)
+        .and_then(|s| s.split("```sql\n").nth(1))
+        .and_then(|s| s.split("\n```").next())
+        .expect("the README's console grants");
+    let grants = block
+        .replace("backoffice_console", &role)
+        .replace("SCHEMA public", &format!("SCHEMA {schema}"));
+    for statement in grants.split(';').filter(|s| !s.trim().is_empty()) {
+        db.raw(statement).await.unwrap();
+    }
+    let mut console_url = url::Url::parse(url).unwrap();
+    console_url.set_username(&role).unwrap();
+    let console_url = console_url.to_string();
+    let console = TeamStore::open_postgres(&console_url, None).await.unwrap();
+
+    let item = "unioo:document:1";
+    assert!(matches!(
+        console.claim(item, &alice(), MINUTE).await.unwrap(),
+        ClaimResult::Taken(_)
+    ));
+    console
+        .take_over(item, &bob(), "covering", MINUTE)
+        .await
+        .unwrap();
+    console.release(item, &bob()).await.unwrap();
+    let p = console.propose(proposal(&alice(), item)).await.unwrap();
+    console.confirm(p.id, &bob()).await.unwrap();
+    console.finish(p.id, "ok").await.unwrap();
+    let q = console.propose(proposal(&alice(), item)).await.unwrap();
+    console.void(q.id, "changed").await.unwrap();
+    console.add_note(item, &alice(), "note").await.unwrap();
+    for (line, hash, prev) in chained(2, "g") {
+        console
+            .append_audit(&alice(), &line, &hash, &prev)
+            .await
+            .unwrap();
+    }
+    assert_eq!(console.timeline(item).await.unwrap().len(), 7);
+    assert_eq!(
+        console.audit_lines("alice", "jump1").await.unwrap().len(),
+        2
+    );
+
+    let raw = sqlx::PgPool::connect(&console_url).await.unwrap();
+    for sql in [
+        "TRUNCATE audit",
+        "ALTER TABLE audit DISABLE TRIGGER audit_append_only",
+        "DROP TRIGGER audit_append_only ON audit",
+        "DROP TABLE audit",
+        "DELETE FROM events",
+        "UPDATE audit SET line = 'x'",
+        "CREATE TABLE mine (x int)",
+    ] {
+        let e = sqlx::query(sql)
+            .execute(&raw)
+            .await
+            .expect_err(sql)
+            .to_string();
+        assert!(
+            e.contains("permission denied") || e.contains("must be owner"),
+            "{sql}: {e}"
+        );
+    }
+    raw.close().await;
+    console.close().await;
+    for sql in [format!("DROP OWNED BY {role}"), format!("DROP ROLE {role}")] {
+        sqlx::query(&sql).execute(admin).await.unwrap();
+    }
+    db.finish().await;
+}
