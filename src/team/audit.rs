@@ -44,20 +44,19 @@ impl TeamStore {
             });
             let error = match inserted {
                 Ok(_) => return Ok(()),
-                Err(e @ sqlx::Error::Database(_)) => e,
+                Err(sqlx::Error::Database(e)) => e,
                 Err(e) => return Err(self.err(e)),
             };
-            let last = self.last_audit(&who.os_user, &who.host).await?;
-            match last {
+            // Another console of this user on this host appending at the same moment takes the
+            // position first (a unique violation, or the order trigger seeing its row).
+            let raced = error.is_unique_violation() || error.message().contains("out of order");
+            match self.last_audit(&who.os_user, &who.host).await? {
                 Some((last_hash, last_line)) if last_hash == hash && last_line == line => {
                     return Ok(());
                 }
-                // Another console of this user on this host appended at the same moment; the
-                // chain still fits, so take the next position.
-                Some((last_hash, _)) if last_hash == prev => continue,
-                None => continue,
-                Some((last_hash, _)) => {
-                    tracing::debug!(error = %error, "audit copy refused a record");
+                Some((last_hash, _)) if last_hash == prev && raced => continue,
+                None if raced => continue,
+                Some((last_hash, _)) if last_hash != prev => {
                     return Err(TeamError::AuditOutOfOrder {
                         os_user: who.os_user.clone(),
                         host: who.host.clone(),
@@ -65,6 +64,7 @@ impl TeamStore {
                         prev: prev.to_string(),
                     });
                 }
+                _ => return Err(self.err(sqlx::Error::Database(error))),
             }
         }
         Err(TeamError::Store {
