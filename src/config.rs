@@ -126,6 +126,88 @@ pub struct Profile {
     /// With `sandbox = true`: faults to inject, as `--sandbox-fault` takes them.
     #[serde(default)]
     pub sandbox_faults: Vec<String>,
+    /// Actions that need a second operator (`legitimation.reject`, `bunq.block`, …): the
+    /// maker's confirm records a proposal that another operator confirms.
+    #[serde(default)]
+    pub four_eyes: Vec<String>,
+    /// The team store; without it, the data directory's `team.sqlite`.
+    pub team: Option<TeamConfig>,
+}
+
+/// `[profiles.NAME.team]`: a shared SQLite file (`path`) or a PostgreSQL server (`url`, its
+/// password from `password_env` or `password_cmd`, never from the file).
+#[derive(Debug, Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct TeamConfig {
+    pub path: Option<PathBuf>,
+    pub url: Option<String>,
+    pub password_env: Option<String>,
+    pub password_cmd: Option<String>,
+    /// Minutes a claim lasts without renewal (a console that died lets go after this).
+    #[serde(default = "TeamConfig::default_claim_minutes")]
+    pub claim_minutes: u64,
+}
+
+impl TeamConfig {
+    fn default_claim_minutes() -> u64 {
+        15
+    }
+
+    pub fn claim_ttl(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(self.claim_minutes * 60)
+    }
+
+    /// The PostgreSQL password from the environment or a command; `None` when neither is set
+    /// (the URL's host may need none: a socket, or a `.pgpass` file).
+    pub fn password(&self, run: &Commands) -> anyhow::Result<Option<SecretString>> {
+        if self.password_env.is_none() && self.password_cmd.is_none() {
+            return Ok(None);
+        }
+        secret(
+            ("team.password_env", &self.password_env),
+            ("team.password_cmd", &self.password_cmd),
+            run,
+        )
+        .map(Some)
+    }
+
+    fn validate(&self, path: &Path, at: &str) -> Result<(), ConfigError> {
+        let err = |k: &str, m: &str| Err(ConfigError::new(path, format!("{at}.{k}"), m));
+        match (&self.path, &self.url) {
+            (Some(_), Some(_)) => {
+                return err("url", "give path (SQLite) or url (PostgreSQL), not both");
+            }
+            (None, None) => return err("path", "missing: give path (SQLite) or url (PostgreSQL)"),
+            (Some(_), None) if self.password_env.is_some() || self.password_cmd.is_some() => {
+                return err("password_env", "a SQLite path takes no password");
+            }
+            _ => {}
+        }
+        if self.password_env.is_some() && self.password_cmd.is_some() {
+            return err(
+                "password_cmd",
+                "give password_env or password_cmd, not both",
+            );
+        }
+        if let Some(url) = &self.url {
+            let Ok(u) = url::Url::parse(url) else {
+                return err("url", "not a URL: use postgres://user@host:port/database");
+            };
+            if !matches!(u.scheme(), "postgres" | "postgresql") {
+                return err("url", "must start with postgres://");
+            }
+            if u.password().is_some() || u.query_pairs().any(|(k, _)| k == "password") {
+                return err(
+                    "url",
+                    "holds a password: remove it and use password_env or password_cmd",
+                );
+            }
+        }
+        if !(1..=1440).contains(&self.claim_minutes) {
+            return err("claim_minutes", "must be 1 to 1440 minutes");
+        }
+        Ok(())
+    }
 }
 
 /// bunq: the API key opens installation, device and session, kept in the state directory.
@@ -582,6 +664,16 @@ impl Config {
                     path,
                     at("sandbox"),
                     "a production profile cannot use the sandbox: remove sandbox = true or environment = \"production\"",
+                ));
+            }
+            if let Some(t) = &p.team {
+                t.validate(path, &at("team"))?;
+            }
+            if let Some(a) = p.four_eyes.iter().find(|a| a.trim().is_empty()) {
+                return Err(ConfigError::new(
+                    path,
+                    at("four_eyes"),
+                    format!("{a:?} is not an action name"),
                 ));
             }
             if p.sandbox {
@@ -1072,5 +1164,49 @@ sandbox = true
             DEFAULT_CMD_TIMEOUT
         );
         assert_eq!(c.profiles["a"].commands("a", "bunq").at, "profiles.a.bunq");
+    }
+
+    #[test]
+    fn a_team_section_and_four_eyes_parse_and_a_password_in_the_url_is_refused() {
+        let c = parse(
+            r#"[profiles.s]
+sandbox = true
+four_eyes = ["legitimation.reject", "bunq.block"]
+[profiles.s.team]
+url = "postgres://console@db.example/team?sslrootcert=/etc/team-ca.pem"
+password_cmd = "pass show team"
+"#,
+        )
+        .unwrap();
+        let p = &c.profiles["s"];
+        assert_eq!(p.four_eyes, ["legitimation.reject", "bunq.block"]);
+        let t = p.team.as_ref().unwrap();
+        assert_eq!(t.claim_minutes, 15);
+        assert_eq!(t.claim_ttl(), std::time::Duration::from_secs(900));
+        assert!(t.path.is_none() && t.password_cmd.is_some());
+        let shared = parse("[profiles.s]\nsandbox = true\n[profiles.s.team]\npath = \"/srv/team/team.sqlite\"\nclaim_minutes = 5\n").unwrap();
+        assert_eq!(shared.profiles["s"].team.as_ref().unwrap().claim_minutes, 5);
+        for (body, key) in [
+            (
+                "url = \"postgres://u:hunter2@db/team\"",
+                "profiles.s.team.url",
+            ),
+            (
+                "path = \"/a\"\nurl = \"postgres://db/t\"",
+                "profiles.s.team.url",
+            ),
+            (
+                "claim_minutes = 0\npath = \"/a\"",
+                "profiles.s.team.claim_minutes",
+            ),
+            ("password_env = \"P\"", "profiles.s.team.path"),
+        ] {
+            let e = parse(&format!(
+                "[profiles.s]\nsandbox = true\n[profiles.s.team]\n{body}\n"
+            ))
+            .unwrap_err();
+            assert_eq!(e.key, key, "{body}: {e}");
+            assert!(!e.to_string().contains("hunter2"), "{e}");
+        }
     }
 }

@@ -16,5 +16,6 @@ pub mod sandbox;
 pub mod sanitize;
 pub mod scripts;
 pub mod search;
+pub mod team;
 pub mod tui;
 pub mod ui;

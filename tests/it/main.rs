@@ -23,6 +23,7 @@ mod sandbox_api;
 mod signature_vectors;
 mod snapshots;
 mod soak;
+mod team;
 mod unioo_client;
 mod upvest;
 mod vasco_api;
