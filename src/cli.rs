@@ -64,6 +64,11 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "json")]
         output: crate::scripts::Output,
     },
+    /// List the open four-eyes proposals in the profile's team store, oldest first.
+    Pending {
+        #[arg(long, value_enum, default_value = "json")]
+        output: crate::scripts::Output,
+    },
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions { shell: clap_complete::Shell },
     /// Print the man page (roff).

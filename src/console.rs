@@ -543,3 +543,27 @@ pub fn open_audit(path: Option<std::path::PathBuf>, actor: Actor) -> Audit {
         },
     }
 }
+
+/// The team store of `profile`: its `[team]` section's PostgreSQL (`url`) or shared SQLite
+/// file (`path`), else the data directory's `team.sqlite`.
+pub async fn open_team(
+    profile: Option<(&str, &Profile)>,
+) -> anyhow::Result<crate::team::TeamStore> {
+    use crate::team::TeamStore;
+    if let Some((name, p)) = profile
+        && let Some(t) = &p.team
+    {
+        if let Some(url) = &t.url {
+            let run = p.commands(name, "team");
+            return Ok(TeamStore::open_postgres(url, t.password(&run)?).await?);
+        }
+        if let Some(path) = &t.path {
+            return Ok(TeamStore::open_sqlite(path).await?);
+        }
+    }
+    let Some(dirs) = directories::ProjectDirs::from("", "", "backoffice") else {
+        anyhow::bail!("no data directory for the team store; set [profiles.NAME.team] path");
+    };
+    crate::files::private_dir(dirs.data_dir())?;
+    Ok(TeamStore::open_sqlite(&dirs.data_dir().join("team.sqlite")).await?)
+}

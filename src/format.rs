@@ -54,3 +54,26 @@ mod tests {
         assert_eq!(super::count(1_000), "1,000");
     }
 }
+
+/// A duration in words, to the largest whole unit: "1 minute", "3 hours", "2 days".
+pub fn duration_words(secs: u64) -> String {
+    let (n, unit) = match secs {
+        s if s < 60 => (s, "second"),
+        s if s < 3_600 => (s / 60, "minute"),
+        s if s < 86_400 => (s / 3_600, "hour"),
+        s => (s / 86_400, "day"),
+    };
+    format!("{n} {unit}{}", if n == 1 { "" } else { "s" })
+}
+
+#[cfg(test)]
+mod duration_tests {
+    #[test]
+    fn durations_are_said_in_words_with_the_right_plural() {
+        assert_eq!(super::duration_words(1), "1 second");
+        assert_eq!(super::duration_words(60), "1 minute");
+        assert_eq!(super::duration_words(150), "2 minutes");
+        assert_eq!(super::duration_words(7_200), "2 hours");
+        assert_eq!(super::duration_words(86_400 * 3), "3 days");
+    }
+}

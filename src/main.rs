@@ -31,6 +31,11 @@ fn main() -> std::process::ExitCode {
                     backoffice::scripts::search(&text, output, &args.console).await,
                 ));
             }
+            Some(cli::Command::Pending { output }) => {
+                return Ok(script(
+                    backoffice::scripts::pending(output, &args.console).await,
+                ));
+            }
             Some(cli::Command::Completions { shell }) => {
                 let mut cmd = <cli::Cli as clap::CommandFactory>::command();
                 clap_complete::generate(shell, &mut cmd, "backoffice", &mut std::io::stdout());

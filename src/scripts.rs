@@ -395,3 +395,47 @@ pub async fn search(
     }
     Ok(())
 }
+
+/// `backoffice pending`: the open four-eyes proposals in the profile's team store, oldest
+/// first, for scripts: each with its action, targets, maker, reason and age.
+pub async fn pending(output: Output, args: &crate::cli::ConsoleArgs) -> anyhow::Result<()> {
+    let choice = crate::console::choose_profile(args)?;
+    let store = crate::console::open_team(choice.as_ref().map(|(n, p)| (n.as_str(), p))).await?;
+    let open = store.pending().await?;
+    store.close().await;
+    let now = jiff::Timestamp::now();
+    let age = |t: jiff::Timestamp| now.duration_since(t).as_secs().max(0);
+    let value: Vec<Value> = open
+        .iter()
+        .map(|p| {
+            json!({
+                "id": p.id.to_string(),
+                "action": p.action,
+                "backend": p.backend,
+                "targets": p.targets,
+                "subject": p.subject,
+                "maker": p.maker,
+                "maker_name": p.maker_name,
+                "maker_host": p.maker_host,
+                "reason": p.reason,
+                "made_at": p.made_at.to_string(),
+                "age_secs": age(p.made_at),
+            })
+        })
+        .collect();
+    let rows = open
+        .iter()
+        .map(|p| {
+            vec![
+                p.action.clone(),
+                p.targets.join(" "),
+                p.maker_name.clone().unwrap_or_else(|| p.maker.clone()),
+                p.reason.clone().unwrap_or_default(),
+                crate::format::duration_words(age(p.made_at) as u64),
+            ]
+        })
+        .collect();
+    let t = table(&["Action", "Targets", "Maker", "Reason", "Age"], rows);
+    print(&Value::Array(value), output, &t);
+    Ok(())
+}

@@ -404,3 +404,72 @@ fn a_search_with_a_backend_that_did_not_answer_never_exits_as_nothing_found() {
     assert_eq!(code, 3, "{err}");
     assert_eq!(found["complete"], true);
 }
+
+#[tokio::test]
+async fn pending_lists_the_team_store_s_open_proposals_for_scripts_and_a_table_stays_safe() {
+    use backoffice::team::{NewProposal, Operator, TeamStore};
+    let tmp = crate::common::TempDir::new("cli-pending");
+    let store_path = tmp.0.join("team.sqlite");
+    let store = TeamStore::open_sqlite(&store_path).await.unwrap();
+    let maker = Operator::by_name("ops", "Ida", "jump1");
+    store
+        .propose(NewProposal {
+            action: "legitimation.reject".into(),
+            backend: "Unioo".into(),
+            targets: vec!["document:12".into()],
+            subject: "unioo:document:12".into(),
+            seen_version: "3".into(),
+            reason: Some("blurred\u{1b}]52;c;aGk=\u{7} scan".into()),
+            payload: serde_json::json!({}),
+            maker,
+        })
+        .await
+        .unwrap();
+    store.close().await;
+    let config = tmp.0.join("config.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[profiles.s]\nsandbox = true\n[profiles.s.team]\npath = \"{}\"\n",
+            store_path.display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&config, std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
+    let out = bin()
+        .args(["--config", config.to_str().unwrap(), "pending"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let listed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let p = &listed[0];
+    assert_eq!(p["action"], "legitimation.reject");
+    assert_eq!(p["targets"][0], "document:12");
+    assert_eq!(p["maker"], "ops/Ida");
+    assert!(p["age_secs"].as_u64().unwrap() < 600, "{p}");
+    assert_eq!(listed.as_array().unwrap().len(), 1);
+    let out = bin()
+        .args([
+            "--config",
+            config.to_str().unwrap(),
+            "pending",
+            "--output",
+            "table",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("legitimation.reject") && text.contains("Ida"),
+        "{text}"
+    );
+    assert!(
+        !text.chars().any(|c| c.is_control() && c != '\n'),
+        "raw controls reached the terminal: {text:?}"
+    );
+}
