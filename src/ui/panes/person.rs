@@ -100,12 +100,8 @@ fn headline<'a>(t: &Theme, p: &Person) -> Line<'a> {
 
 /// A fact as a field line: its tone, and its warning beside it.
 fn fact_line<'a>(t: &Theme, f: facts::Fact) -> Line<'a> {
-    let mut line = field::styled(t, f.label, f.value, table::tone(t, f.tone));
-    if let Some(flag) = f.flag {
-        line.spans
-            .push(Span::styled(format!("  ⚠ {flag}"), t.danger()));
-    }
-    line
+    let line = field::styled(t, f.label, f.value, table::tone(t, f.tone));
+    field::with_flag(t, line, f.flag.as_deref())
 }
 
 fn overview(frame: &mut Frame, area: Rect, t: &Theme, p: &Person, revealed: bool) {

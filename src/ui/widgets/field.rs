@@ -25,7 +25,11 @@ pub fn flagged<'a>(
     value: impl Into<String>,
     flag: Option<&str>,
 ) -> Line<'a> {
-    let mut l = line(t, label, value);
+    with_flag(t, line(t, label, value), flag)
+}
+
+/// A field line with a warning after it, when there is one.
+pub fn with_flag<'a>(t: &Theme, mut l: Line<'a>, flag: Option<&str>) -> Line<'a> {
     if let Some(f) = flag {
         l.spans.push(Span::styled(format!("  ⚠ {f}"), t.danger()));
     }
