@@ -73,6 +73,10 @@ fn backends(url: &str, token: String, dir: &std::path::Path) -> Backends {
         end_users: None,
         bank_users: None,
         audit,
+        team: backoffice::app::team::Team::unavailable(
+            backoffice::team::Operator::new("bench", None, "bench"),
+            "no team store in this bench".into(),
+        ),
     }
 }
 

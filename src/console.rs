@@ -31,6 +31,10 @@ pub struct Setup {
     pub bunq: Option<Arc<BunqClient>>,
     pub audit_path: Option<std::path::PathBuf>,
     pub operator: Option<String>,
+    /// The profile whose `[team]` section says where the team store is (`None`: the data
+    /// directory's), and whether operators of one OS user are told apart by name (sandbox).
+    pub team: Option<(String, Profile)>,
+    pub sandbox_profile: bool,
     /// Kept alive while the console runs when the embedded sandbox serves it.
     pub sandbox: Option<EmbeddedSandbox>,
 }
@@ -59,8 +63,9 @@ impl EmbeddedSandbox {
 }
 
 impl Setup {
-    /// The backends as the runner uses them; `audit` where changes are recorded.
-    pub fn backends(&self, audit: Audit) -> Backends {
+    /// The backends as the runner uses them; `audit` where changes are recorded, `team` where
+    /// operators meet.
+    pub fn backends(&self, audit: Audit, team: crate::app::team::Team) -> Backends {
         Backends {
             people: self.unioo.clone(),
             review: self.unioo.clone(),
@@ -70,7 +75,34 @@ impl Setup {
             end_users: self.upvest.clone().map(|u| u as _),
             bank_users: self.bunq.clone().map(|b| b as _),
             audit,
+            team,
         }
+    }
+
+    /// The team store this set-up's profile names, for `actor`: its `[team]` section's
+    /// PostgreSQL or SQLite file, else the data directory's `team.sqlite`. Opened on first use.
+    pub fn team(&self, actor: &Actor) -> crate::app::team::Team {
+        use crate::team::Operator;
+        let me = match &actor.operator {
+            Some(name) if self.sandbox_profile => {
+                Operator::by_name(&actor.os_user, name, &actor.host)
+            }
+            name => Operator::new(&actor.os_user, name.clone(), &actor.host),
+        };
+        let ttl = self
+            .team
+            .as_ref()
+            .and_then(|(_, p)| p.team.as_ref())
+            .map_or(Duration::from_secs(15 * 60), |t| t.claim_ttl());
+        let profile = self.team.clone();
+        crate::app::team::Team::new(me, ttl, move || {
+            let profile = profile.clone();
+            async move {
+                open_team(profile.as_ref().map(|(n, p)| (n.as_str(), p)))
+                    .await
+                    .map_err(|e| format!("{e:#}"))
+            }
+        })
     }
 }
 
@@ -325,6 +357,7 @@ async fn connect_with(args: &ConsoleArgs, loaded: &Loaded) -> anyhow::Result<Set
                 ))),
                 None => None,
             };
+            let info_name = name.clone();
             let mut info = profile_info(name, &profile, args);
             info.healthmov_user = profile.healthmov.as_ref().map(|h| h.username.clone());
             Ok(Setup {
@@ -336,6 +369,8 @@ async fn connect_with(args: &ConsoleArgs, loaded: &Loaded) -> anyhow::Result<Set
                 audit_path: args.audit_log.clone().or(profile.audit_log.clone()),
                 operator: profile.operator.clone(),
                 unioo: Arc::new(unioo::UniooClient::new(client)),
+                team: Some((info_name.clone(), profile.clone())),
+                sandbox_profile: false,
                 sandbox: None,
             })
         }
@@ -348,6 +383,7 @@ async fn connect_with(args: &ConsoleArgs, loaded: &Loaded) -> anyhow::Result<Set
             .await
             .context("starting the embedded sandbox")?;
             let c = SandboxClients::from_credentials(creds.clone())?;
+            let team = Some((name.clone(), profile.clone()));
             let mut info = profile_info(name, &profile, args);
             info.production = false;
             // The sandbox holds no one's data: Enter may unlock it.
@@ -359,6 +395,8 @@ async fn connect_with(args: &ConsoleArgs, loaded: &Loaded) -> anyhow::Result<Set
                 profile: info,
                 audit_path: args.audit_log.clone().or(profile.audit_log.clone()),
                 operator: profile.operator.clone(),
+                team,
+                sandbox_profile: true,
                 ..c.setup(Some(sandbox))
             })
         }
@@ -436,9 +474,13 @@ impl SandboxClients {
         })
     }
 
-    /// As the console's runner uses them; `audit` where changes are recorded.
+    /// As the console's runner uses them; `audit` where changes are recorded. No team store.
     pub fn backends(&self, audit: Audit) -> Backends {
-        self.setup(None).backends(audit)
+        let team = crate::app::team::Team::unavailable(
+            crate::team::Operator::new("sandbox", None, "sandbox"),
+            "this set-up has no team store".into(),
+        );
+        self.setup(None).backends(audit, team)
     }
 
     /// The console's set-up on these clients (`sandbox`: kept alive with it).
@@ -452,6 +494,8 @@ impl SandboxClients {
             bunq: Some(self.bunq.clone()),
             audit_path: None,
             operator: None,
+            team: None,
+            sandbox_profile: true,
             sandbox,
         }
     }
@@ -489,11 +533,12 @@ async fn session(args: &ConsoleArgs) -> anyhow::Result<Option<String>> {
     let setup = connect_with(args, &loaded).await?;
     tracing::info!(profile = %setup.profile.name, sandbox = setup.sandbox.is_some(), "console starting");
     let actor = Actor::from_env(setup.operator.clone(), &setup.profile.name);
-    let audit = open_audit(setup.audit_path.clone(), actor);
+    let team = setup.team(&actor);
+    let audit = open_audit(setup.audit_path.clone(), actor).with_central(team.clone());
     if let Audit::Unavailable { .. } = &audit {
         tracing::error!("audit log unavailable: decisions and reveals will be refused");
     }
-    let backends = setup.backends(audit);
+    let backends = setup.backends(audit, team);
     let mut state = State::new(
         setup.profile,
         (80, 24),
@@ -536,7 +581,10 @@ pub fn open_audit(path: Option<std::path::PathBuf>, actor: Actor) -> Audit {
         };
     };
     match AuditLog::open(&path, actor) {
-        Ok(log) => Audit::Open(Arc::new(std::sync::Mutex::new(log))),
+        Ok(log) => Audit::Open {
+            log: Arc::new(std::sync::Mutex::new(log)),
+            central: None,
+        },
         Err(e) => Audit::Unavailable {
             path: Some(path),
             why: e.to_string(),

@@ -90,10 +90,17 @@ async fn connect(
     args: &crate::cli::ConsoleArgs,
 ) -> anyhow::Result<(Backends, crate::console::Setup)> {
     let setup = crate::console::connect(args).await?;
-    let backends = setup.backends(Audit::Unavailable {
-        path: None,
-        why: "scripts only read".into(),
-    });
+    let team = crate::app::team::Team::unavailable(
+        crate::team::Operator::new("script", None, "script"),
+        "scripts only read".into(),
+    );
+    let backends = setup.backends(
+        Audit::Unavailable {
+            path: None,
+            why: "scripts only read".into(),
+        },
+        team,
+    );
     Ok((backends, setup))
 }
 

@@ -26,31 +26,57 @@ pub struct Backends {
     pub end_users: Option<Arc<dyn EndUsers>>,
     pub bank_users: Option<Arc<dyn BankUsers>>,
     pub audit: Audit,
+    /// Claims, proposals, notes and the audit copy.
+    pub team: super::team::Team,
 }
 
 /// The audit log, or why it cannot be written (then every audited action is refused).
 #[derive(Clone)]
 pub enum Audit {
-    Open(Arc<Mutex<AuditLog>>),
-    Unavailable { path: Option<PathBuf>, why: String },
+    /// The local log, and its central copy in the team store when the console keeps one.
+    Open {
+        log: Arc<Mutex<AuditLog>>,
+        central: Option<Arc<super::central_audit::CentralCopy>>,
+    },
+    Unavailable {
+        path: Option<PathBuf>,
+        why: String,
+    },
 }
 
 impl Audit {
     pub fn append(&self, event: &crate::audit::Event, outcome: Outcome) -> Result<(), String> {
         match self {
-            Audit::Open(log) => log
-                .lock()
-                .map_err(|_| "the audit log is unusable after an earlier failure".to_string())?
-                .append(event.clone(), outcome)
-                .map(|_| ())
-                .map_err(|e| e.to_string()),
+            Audit::Open { log, central } => {
+                let mut log = log.lock().map_err(|_| {
+                    "the audit log is unusable after an earlier failure".to_string()
+                })?;
+                let record = log
+                    .append(event.clone(), outcome)
+                    .map_err(|e| e.to_string())?;
+                match central {
+                    Some(c) => c.send(log.path(), &record),
+                    None => Ok(()),
+                }
+            }
             Audit::Unavailable { why, .. } => Err(why.clone()),
+        }
+    }
+
+    /// The same log, each record also sent to `team`'s central copy.
+    pub fn with_central(self, team: super::team::Team) -> Audit {
+        match self {
+            Audit::Open { log, .. } => Audit::Open {
+                log,
+                central: Some(Arc::new(super::central_audit::CentralCopy::new(team))),
+            },
+            unavailable => unavailable,
         }
     }
 
     pub fn path(&self) -> Option<PathBuf> {
         match self {
-            Audit::Open(log) => log.lock().ok().map(|l| l.path().to_path_buf()),
+            Audit::Open { log, .. } => log.lock().ok().map(|l| l.path().to_path_buf()),
             Audit::Unavailable { path, .. } => path.clone(),
         }
     }
@@ -85,10 +111,20 @@ pub async fn audited_as<T>(
     note: impl FnOnce(&T, &mut crate::audit::Event),
 ) -> Result<T, BackendError> {
     let (intent_log, intent) = (log.clone(), event.clone());
-    tokio::task::spawn_blocking(move || intent_log.append(&intent, Outcome::Intent))
+    let written = tokio::task::spawn_blocking(move || intent_log.append(&intent, Outcome::Intent))
         .await
-        .map_err(|e| audit_refusal(e.to_string()))?
-        .map_err(audit_refusal)?;
+        .map_err(|e| e.to_string())
+        .and_then(|w| w);
+    if let Err(why) = written {
+        // The intent may be in the local file with only its copy missing: close it there.
+        let (refused_log, refused) = (log.clone(), event.clone());
+        let not_sent = Outcome::Error {
+            message: format!("not sent: {why}"),
+            request_id: None,
+        };
+        let _ = tokio::task::spawn_blocking(move || refused_log.append(&refused, not_sent)).await;
+        return Err(audit_refusal(why));
+    }
     let result = call.await;
     let mut event = event.clone();
     let outcome = match &result {

@@ -6,6 +6,7 @@
 
 pub mod action;
 pub mod backends;
+pub mod central_audit;
 pub mod columns;
 pub mod copy;
 pub mod document_image;
@@ -23,6 +24,7 @@ pub mod requests;
 pub mod reveal;
 pub mod runner;
 pub mod state;
+pub mod team;
 #[cfg(test)]
 pub mod test_support;
 pub mod update;

@@ -108,7 +108,25 @@ pub fn backends(s: &SandboxHandle, audit_log: &std::path::Path) -> Backends {
         end_users: Some(Arc::new(crate::upvest::client(s))),
         bank_users: Some(Arc::new(crate::bunq::client(s, None))),
         audit: backoffice::console::open_audit(Some(audit_log.to_path_buf()), actor),
+        team: team_beside(audit_log),
     }
+}
+
+/// A team store in a SQLite file beside `audit_log`, for an operator of its own.
+pub fn team_beside(audit_log: &std::path::Path) -> backoffice::app::team::Team {
+    backoffice::app::team::Team::sqlite(
+        backoffice::team::Operator::new("tester", Some("Test Operator".into()), "ci"),
+        std::time::Duration::from_secs(15 * 60),
+        audit_log.with_file_name("team.sqlite"),
+    )
+}
+
+/// A team store that cannot be opened.
+pub fn no_team() -> backoffice::app::team::Team {
+    backoffice::app::team::Team::unavailable(
+        backoffice::team::Operator::new("tester", None, "ci"),
+        "no team store in this test".into(),
+    )
 }
 
 /// A Healthmov client logged in to this sandbox.
@@ -137,6 +155,7 @@ pub fn backends_without_audit(s: &SandboxHandle) -> Backends {
             Some("/proc/backoffice-forbidden/audit.jsonl".into()),
             Default::default(),
         ),
+        team: no_team(),
     }
 }
 

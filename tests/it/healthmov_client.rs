@@ -152,6 +152,7 @@ async fn the_console_asks_for_the_password_and_again_when_it_is_refused() {
         end_users: None,
         bank_users: None,
         audit: backoffice::console::open_audit(None, Default::default()),
+        team: crate::common::no_team(),
     };
     let mut profile = ProfileInfo::new("t", "Unioo");
     profile.healthmov_user = Some(creds.username.clone());

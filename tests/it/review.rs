@@ -463,3 +463,66 @@ async fn a_cpr_typed_into_a_reason_is_masked_in_the_audit_log() {
     );
     assert_eq!(verify_file(&log).unwrap(), rs.len());
 }
+
+/// The central audit copy fails closed: while the team store cannot be written nothing is
+/// sent; once it can, the records it missed go up first and the copy equals the local log.
+#[tokio::test]
+async fn an_unwritable_team_store_refuses_audited_actions_and_the_copy_catches_up() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let s = sandbox(300).await;
+    let tmp = TempDir::new("audit-central");
+    let log = tmp.0.join("audit.jsonl");
+    let store_path = tmp.0.join("team.sqlite");
+    let down = Arc::new(AtomicBool::new(true));
+    let me = backoffice::team::Operator::new("tester", None, "ci");
+    let team = {
+        let (down, path) = (down.clone(), store_path.clone());
+        backoffice::app::team::Team::new(me.clone(), Duration::from_secs(60), move || {
+            let (down, path) = (down.load(Ordering::SeqCst), path.clone());
+            async move {
+                if down {
+                    return Err("connection refused".to_string());
+                }
+                backoffice::team::TeamStore::open_sqlite(&path)
+                    .await
+                    .map_err(|e| e.to_string())
+            }
+        })
+    };
+    let mut b = backends(&s, &log);
+    b.audit = b.audit.with_central(team.clone());
+    b.team = team;
+    let items = pending(&client(&s), 2).await;
+    let decide = |item: &ReviewItem| {
+        let d = decision(item, Verdict::Approve);
+        Call::Review(backoffice::app::features::review::calls::Call::Decide {
+            decision: Box::new(d.clone()),
+            audit: Box::new(event(item, &d)),
+        })
+    };
+    let err = perform(&b, decide(&items[0])).await.unwrap_err();
+    assert_eq!(err.code(), Some("AUDIT_UNAVAILABLE"));
+    assert!(err.to_string().contains("team store"), "{err}");
+    assert_eq!(s.review.decisions(), 0, "sent although the copy failed");
+    let refused = records(&log);
+    assert_eq!(refused.len(), 2, "the intent and its not-sent outcome");
+    assert!(
+        matches!(&refused[1].outcome, Outcome::Error { message, .. } if message.starts_with("not sent"))
+    );
+
+    down.store(false, Ordering::SeqCst);
+    perform(&b, decide(&items[1])).await.unwrap();
+    assert_eq!(s.review.decisions(), 1);
+    let local: Vec<String> = std::fs::read_to_string(&log)
+        .unwrap()
+        .lines()
+        .map(str::to_string)
+        .collect();
+    assert_eq!(local.len(), 4);
+    let store = backoffice::team::TeamStore::open_sqlite(&store_path)
+        .await
+        .unwrap();
+    let central = store.audit_lines("tester", "ci").await.unwrap();
+    assert_eq!(central, local, "the copy is the local log, in order");
+}
