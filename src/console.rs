@@ -222,6 +222,10 @@ fn profile_info(name: String, p: &Profile, args: &ConsoleArgs) -> ProfileInfo {
         None if p.sandbox => Unlock::Enter,
         None => Unlock::EndSession,
     };
+    if let Some(t) = &p.team {
+        info.claim_ttl = t.claim_ttl();
+    }
+    info.four_eyes = p.four_eyes.clone();
     info.export_dir = p
         .export_dir
         .clone()

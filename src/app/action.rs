@@ -102,6 +102,13 @@ macro_rules! calls {
     };
 }
 
+impl Call {
+    /// Calls still sent when the console quits, and waited for briefly: a claim let go.
+    pub fn outlives_quit(&self) -> bool {
+        matches!(self, Call::Review(c) if c.outlives_quit())
+    }
+}
+
 calls! {
     Search(search),
     People(people),

@@ -74,6 +74,38 @@ impl Audit {
         }
     }
 
+    /// Puts what an audited action did on the timelines of what it acted on (each target, as
+    /// `backend:target`), for every operator to see. Best effort: the audit copy is the
+    /// record that must not be lost, and it is written already.
+    pub async fn on_timeline(&self, event: &crate::audit::Event) {
+        let Audit::Open {
+            central: Some(c), ..
+        } = self
+        else {
+            return;
+        };
+        // The store records these itself, with the proposal or claim they belong to.
+        if event.action.starts_with("claim.") || event.action.starts_with("proposal.") {
+            return;
+        }
+        let Some(store) = c.team().opened() else {
+            return;
+        };
+        let text = match &event.reason {
+            Some(r) => format!("{}: {r}", event.action),
+            None => event.action.clone(),
+        };
+        for target in &event.targets {
+            let subject = format!("{}:{target}", event.backend);
+            if let Err(e) = store
+                .record_event(&subject, &c.team().me, &event.action, &text)
+                .await
+            {
+                tracing::warn!(error = %e, "an action could not be put on its timeline");
+            }
+        }
+    }
+
     pub fn path(&self) -> Option<PathBuf> {
         match self {
             Audit::Open { log, .. } => log.lock().ok().map(|l| l.path().to_path_buf()),
@@ -130,6 +162,7 @@ pub async fn audited_as<T>(
     let outcome = match &result {
         Ok(v) => {
             note(v, &mut event);
+            log.on_timeline(&event).await;
             Outcome::Ok
         }
         Err(e) => Outcome::Error {

@@ -30,6 +30,11 @@ impl CentralCopy {
         }
     }
 
+    /// The store the copy goes to.
+    pub fn team(&self) -> &Team {
+        &self.team
+    }
+
     /// Sends `record`, just written to the log at `path`, and whatever the store missed
     /// before it. Blocks: called from the blocking thread that wrote the record.
     pub fn send(&self, path: &Path, record: &Record) -> Result<(), String> {

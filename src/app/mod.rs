@@ -5,6 +5,7 @@
 //! `runner` route to the features and hold no feature's logic.
 
 pub mod action;
+pub mod ask;
 pub mod backends;
 pub mod central_audit;
 pub mod columns;

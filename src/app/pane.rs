@@ -24,6 +24,11 @@ pub trait Pane {
     fn copy_target(&self) -> Option<(&'static str, String)>;
     /// Esc stopped the requests this view waited for: say so where the answer would be.
     fn cancelled(&mut self);
+    /// What the view sends as it closes (a claim let go): sent even when the console quits,
+    /// and its answer is not waited for.
+    fn closing(&self) -> Option<Call> {
+        None
+    }
     /// Esc with nothing running: closes something inside the view (a zoomed image, a
     /// field being typed in) and says so, or leaves it to the navigation to go back.
     /// Most views have nothing inside to close.
@@ -115,6 +120,9 @@ impl<P: Pane + ?Sized> Pane for Box<P> {
     fn back(&mut self) -> bool {
         (**self).back()
     }
+    fn closing(&self) -> Option<Call> {
+        (**self).closing()
+    }
     fn filter(&self) -> Option<&super::filter::ListFilter> {
         (**self).filter()
     }
@@ -148,6 +156,11 @@ pub trait Feature: Sync {
     /// The cursor of `view`'s list came near the end of what is loaded. Features whose
     /// lists are loaded whole ask for nothing.
     fn load_more(&self, _state: &mut State, _view: ViewId) -> Vec<Effect> {
+        Vec::new()
+    }
+    /// Every tick (100 ms) while `view`, this feature's, is on top: work that falls due (a
+    /// claim renewed, claims read again).
+    fn on_tick(&self, _state: &mut State, _view: ViewId) -> Vec<Effect> {
         Vec::new()
     }
     /// An answer for a request `view` made.

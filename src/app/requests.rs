@@ -69,8 +69,10 @@ pub fn of_view(state: &State, view: ViewId) -> Vec<RequestId> {
         .collect()
 }
 
-/// Cancels every request of the views from `keep` up.
+/// Cancels every request of the views from `keep` up, and sends what they send as they close
+/// (the caller closes them).
 pub fn cancel_views_above(state: &mut State, keep: usize) -> Vec<Effect> {
+    let mut effects = closing(state, keep);
     let ids: Vec<ViewId> = state.views.iter().skip(keep).map(|v| v.id).collect();
     let reqs: Vec<RequestId> = state
         .requests
@@ -78,11 +80,27 @@ pub fn cancel_views_above(state: &mut State, keep: usize) -> Vec<Effect> {
         .filter(|(_, r)| ids.contains(&r.view))
         .map(|(id, _)| *id)
         .collect();
-    let mut effects = Vec::new();
     for r in reqs {
         cancel(state, r, &mut effects);
     }
     effects
+}
+
+/// What the views from `keep` up send as they close; no view waits for the answers.
+pub fn closing(state: &mut State, keep: usize) -> Vec<Effect> {
+    let calls: Vec<Call> = state
+        .views
+        .iter()
+        .skip(keep)
+        .filter_map(|v| v.kind.pane().closing())
+        .collect();
+    calls
+        .into_iter()
+        .map(|call| Effect::Call {
+            req: state.next_id(),
+            call,
+        })
+        .collect()
 }
 
 /// Goes back to the open view that `is` matches, closing those above it; `None` when there

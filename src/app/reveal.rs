@@ -83,6 +83,7 @@ pub async fn perform(
     use super::backends::audit_refusal;
     use crate::audit::Outcome;
     let log = b.audit.clone();
+    let event = (*audit).clone();
     tokio::task::spawn_blocking(move || {
         log.append(&audit, Outcome::Intent)?;
         log.append(&audit, Outcome::Ok)
@@ -90,5 +91,6 @@ pub async fn perform(
     .await
     .map_err(|e| audit_refusal(e.to_string()))?
     .map_err(audit_refusal)?;
+    b.audit.on_timeline(&event).await;
     Ok(Payload::Revealed)
 }

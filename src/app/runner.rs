@@ -22,6 +22,8 @@ pub struct Runner {
     tasks: HashMap<RequestId, AbortHandle>,
     /// Running imports: asked to stop, they finish the rows in flight and report.
     stops: HashMap<RequestId, Arc<AtomicBool>>,
+    /// Calls that still go out when the console quits (a claim let go).
+    lasting: Vec<tokio::task::JoinHandle<()>>,
 }
 
 impl Runner {
@@ -31,11 +33,21 @@ impl Runner {
             tx,
             tasks: HashMap::new(),
             stops: HashMap::new(),
+            lasting: Vec::new(),
         }
     }
 
     pub fn run(&mut self, effect: Effect) {
         match effect {
+            Effect::Call { req, call } if call.outlives_quit() => {
+                let backends = self.backends.clone();
+                let tx = self.tx.clone();
+                self.lasting.retain(|h| !h.is_finished());
+                self.lasting.push(tokio::spawn(async move {
+                    let result = perform(&backends, call).await;
+                    let _ = tx.send(Action::Loaded { req, result });
+                }));
+            }
             Effect::Call { req, call } => {
                 let backends = self.backends.clone();
                 let tx = self.tx.clone();
@@ -96,6 +108,16 @@ impl Runner {
                     h.abort();
                 }
             }
+        }
+    }
+}
+
+impl Runner {
+    /// Waits, at most `within`, for the calls that outlive quitting.
+    pub async fn settle(&mut self, within: std::time::Duration) {
+        let all = futures_util::future::join_all(self.lasting.drain(..));
+        if tokio::time::timeout(within, all).await.is_err() {
+            tracing::warn!("claims were not all let go before quitting; they expire");
         }
     }
 }

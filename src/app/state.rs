@@ -38,6 +38,10 @@ pub struct ProfileInfo {
     /// Where `:export` writes: a file with no path, and a relative path. `None` (no data
     /// directory, no `export_dir`): only a path given in full.
     pub export_dir: Option<std::path::PathBuf>,
+    /// How long a claim on a review document lasts without renewal (renewed at a third).
+    pub claim_ttl: Duration,
+    /// The actions a second operator must confirm (`four_eyes`): proposed, not sent.
+    pub four_eyes: Vec<String>,
 }
 
 /// Reasons offered when the profile names none.
@@ -81,7 +85,14 @@ impl ProfileInfo {
             search_sources: vec![crate::search::Source::Unioo],
             profiles: Vec::new(),
             export_dir: None,
+            claim_ttl: Duration::from_secs(15 * 60),
+            four_eyes: Vec::new(),
         }
+    }
+
+    /// Whether `action` (an audit action name) needs a second operator's confirmation.
+    pub fn needs_four_eyes(&self, action: &str) -> bool {
+        self.four_eyes.iter().any(|a| a == action)
     }
 }
 
@@ -179,6 +190,8 @@ pub enum Overlay {
     Prompt(Prompt),
     /// A bulk import: the check's result, then progress, then the report.
     Import(Box<ImportRun>),
+    /// A line of text for a team action: a note, why a claim is taken over.
+    Ask(Box<super::ask::Ask>),
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -152,7 +152,11 @@ fn dispatch(state: &mut State, action: Action) -> Vec<Effect> {
                 state.toast = None;
             }
             state.tick_changed = lock || toast_ended || state.slow_request().is_some();
-            Vec::new()
+            if state.locked {
+                return Vec::new();
+            }
+            let top = state.top().id;
+            state.top().kind.feature().on_tick(state, top)
         }
         Action::Loaded { req, result } => on_loaded(state, req, result),
         Action::ImportProgress { req, progress } => {
@@ -245,6 +249,7 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             return Vec::new();
         }
         Overlay::Confirm(_) => return review::on_confirm_key(state, key),
+        Overlay::Ask(_) => return super::ask::on_key(state, key),
         Overlay::Reveal { reason, error } => {
             match key.code {
                 KeyCode::Esc => state.overlay = Overlay::None,
@@ -506,6 +511,7 @@ fn back(state: &mut State) -> Vec<Effect> {
     }
     let depth = state.views.len();
     if !state.top_mut().kind.pane_mut().back() && depth > 1 {
+        effects.extend(requests::closing(state, depth - 1));
         state.views.pop();
     }
     effects

@@ -228,7 +228,12 @@ pub async fn run(
             terminal.draw(|f| ui::draw(f, &state, &look))?;
         }
     }
+    // What open views send as they close (claims let go) still goes out, briefly waited for.
+    for e in crate::app::requests::closing(&mut state, 0) {
+        runner.run(e);
+    }
     runner.run(Effect::Quit);
+    runner.settle(Duration::from_secs(2)).await;
     if let Some(why) = state.ended.take() {
         // Nothing of the session stays on the screen; the shell gets the terminal back.
         paint_over(&mut terminal)?;

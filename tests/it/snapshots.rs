@@ -312,7 +312,7 @@ async fn review_panes_and_dialogs() {
         h.key(KeyCode::Esc).await;
         h.key(KeyCode::Char('v')).await;
         check("review_queue", size, h.render());
-        h.key(KeyCode::Char('f')).await;
+        h.key(KeyCode::Char('t')).await;
         check("review_queue_photo_ids", size, h.render());
         h.key(KeyCode::Enter).await;
         check("review_document", size, h.render());
@@ -967,6 +967,7 @@ async fn a_person_s_document_opens_for_review_as_from_the_queue() {
         .list
         .rows
         .iter()
+        .map(|r| &r.item)
         .find(|i| i.state == LegitimationState::Pending && matches!(i.cpr, Some(Ssn::Danish(_))))
         .expect("a pending document of a Danish person")
         .clone();

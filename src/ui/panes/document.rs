@@ -128,13 +128,22 @@ fn facts(frame: &mut Frame, area: Rect, state: &Screen<'_>, d: &DocumentView) {
             format::date(d.item.expires),
             d.item.is_expired(now).then_some("expired"),
         ),
+        {
+            use crate::app::features::review::ClaimState;
+            let style = match d.claim {
+                ClaimState::Mine { .. } => t.ok(),
+                ClaimState::Asking => t.dim(),
+                _ => t.warn(),
+            };
+            narrow_styled(t, "Claimed by", d.claim_text(), style)
+        },
     ];
     if let Some(c) = current {
         if let Some(name) = c.type_name(&state.profile.language) {
             lines.push(narrow(t, "Type", name.to_string()));
         }
         if let Some(r) = &c.rejected_reason {
-            lines.push(narrow_styled(t, "Rejected because", r.clone(), t.danger()));
+            lines.push(narrow_styled(t, "Rejected for", r.clone(), t.danger()));
         }
         if c.decided.is_some() {
             lines.push(narrow(t, "Decided", format::datetime(c.decided)));

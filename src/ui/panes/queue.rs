@@ -47,6 +47,8 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &Screen<'_>, q: &QueueView) {
         f
     } else if let Some(e) = &l.error {
         Line::from(Span::styled(e.clone(), t.warn()))
+    } else if let Some(e) = &q.claims_error {
+        Line::from(Span::styled(e.clone(), t.warn()))
     } else if l.loading.is_some() {
         Line::from(Span::styled("Loading…", t.warn()))
     } else if l.rows.is_empty() {

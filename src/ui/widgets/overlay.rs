@@ -20,6 +20,7 @@ pub fn draw(frame: &mut Frame, state: &Screen<'_>) {
         Overlay::Form(f) => form(frame, state, f),
         Overlay::Prompt(p) => prompt(frame, state, p),
         Overlay::Import(run) => import(frame, state, run),
+        Overlay::Ask(ask) => ask_line(frame, state, ask),
     }
     if let Some(p) = &state.login {
         prompt(frame, state, p);
@@ -452,6 +453,36 @@ fn confirm(frame: &mut Frame, state: &Screen<'_>, c: &Confirm) {
         inner.x + 9 + c.detail.visual_cursor() as u16,
         inner.y + details_row,
     ));
+}
+
+/// A line of text for a team action.
+fn ask_line(frame: &mut Frame, state: &Screen<'_>, ask: &crate::app::ask::Ask) {
+    let t = &state.theme;
+    let question = Line::from(crate::sanitize::line(&ask.question).into_owned());
+    let question_width = question.width();
+    let mut lines = vec![
+        question,
+        Line::from(vec![
+            Span::styled(ask.label, t.label()),
+            Span::raw(ask.input.value().to_string()),
+        ]),
+    ];
+    if let Some(e) = &ask.error {
+        lines.push(Line::from(Span::styled(e.clone(), t.danger())));
+    }
+    lines.push(Line::from(vec![
+        Span::styled("Enter", t.key()),
+        Span::raw(format!(" {} · ", ask.enter_does)),
+        Span::styled("Esc", t.key()),
+        Span::raw(" cancels"),
+    ]));
+    let title = format!(" {} ", crate::sanitize::line(&ask.title));
+    let inner = dialog(frame, &title, lines);
+    let x = ask.label.chars().count() as u16 + ask.input.visual_cursor() as u16;
+    let question_rows = question_width
+        .div_ceil(usize::from(inner.width.max(1)))
+        .max(1) as u16;
+    frame.set_cursor_position((inner.x + x, inner.y + question_rows));
 }
 
 fn reveal(frame: &mut Frame, state: &Screen<'_>, reason: &tui_input::Input, error: Option<&str>) {

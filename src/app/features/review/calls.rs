@@ -2,8 +2,10 @@
 //! decision.
 
 use crate::app::backends::{Backends, audited, load_document};
+use crate::app::team;
 use crate::backends::{BackendError, unioo};
 use crate::core::*;
+use crate::team::ClaimResult;
 use uuid::Uuid;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -23,6 +25,24 @@ pub enum Call {
         decision: Box<Decision>,
         audit: Box<crate::audit::Event>,
     },
+    /// Who holds which of these documents (the queue's Claimed column).
+    Claims(Vec<Uuid>),
+    /// Claims the document for this operator, or renews the claim it has.
+    Claim(Uuid),
+    /// Takes the document from whoever holds it, with the reason (audited, and on the
+    /// document's timeline).
+    TakeOver {
+        document: Uuid,
+        reason: String,
+        audit: Box<crate::audit::Event>,
+    },
+    /// Lets the document go (sent on leaving it, after a decision and on quit).
+    Release(Uuid),
+}
+
+/// The team store's name for a review document: its claim and its timeline.
+pub fn subject(document: Uuid) -> String {
+    format!("{}:document:{document}", unioo::NAME)
 }
 
 #[derive(Debug)]
@@ -37,6 +57,10 @@ pub enum Payload {
         image_refused: Option<String>,
     },
     Decided(ReviewItem),
+    /// The live claims among the documents asked about.
+    Claims(Vec<(Uuid, super::ClaimShown)>),
+    Claimed(ClaimResult),
+    Released,
 }
 
 impl Call {
@@ -46,11 +70,25 @@ impl Call {
             Call::Person(_) => "loading person",
             Call::Document { .. } => "loading document",
             Call::Decide { .. } => "sending decision",
+            Call::Claims(_) => "loading claims",
+            Call::Claim(_) => "claiming the document",
+            Call::TakeOver { .. } => "taking the document over",
+            Call::Release(_) => "releasing the document",
         }
     }
 
     pub fn backend(&self) -> Option<&'static str> {
-        Some(unioo::NAME)
+        match self {
+            Call::Claims(_) | Call::Claim(_) | Call::TakeOver { .. } | Call::Release(_) => {
+                Some(team::NAME)
+            }
+            _ => Some(unioo::NAME),
+        }
+    }
+
+    /// A release still goes out when the console quits.
+    pub fn outlives_quit(&self) -> bool {
+        matches!(self, Call::Release(_))
     }
 }
 
@@ -71,6 +109,51 @@ pub async fn perform(b: &Backends, call: Call) -> Result<Payload, BackendError> 
         }
         Call::Decide { decision, audit } => {
             Payload::Decided(audited(&b.audit, &audit, b.review.decide(*decision)).await?)
+        }
+        Call::Claims(documents) => {
+            let items: Vec<String> = documents.into_iter().map(subject).collect();
+            let store = b.team.store().await?;
+            let claims = store.claims(&items).await.map_err(team::error)?;
+            let (now, me) = (jiff::Timestamp::now(), b.team.me.key());
+            Payload::Claims(
+                claims
+                    .into_iter()
+                    .filter_map(|claim| {
+                        let id = claim.item.rsplit(':').next()?.parse().ok()?;
+                        let age = now.duration_since(claim.taken_at).unsigned_abs();
+                        let mine = claim.owner == me;
+                        Some((id, super::ClaimShown { claim, age, mine }))
+                    })
+                    .collect(),
+            )
+        }
+        Call::Claim(document) => {
+            let store = b.team.store().await?;
+            let item = subject(document);
+            let claimed = store.claim(&item, &b.team.me, b.team.claim_ttl).await;
+            Payload::Claimed(claimed.map_err(team::error)?)
+        }
+        Call::TakeOver {
+            document,
+            reason,
+            audit,
+        } => {
+            let store = b.team.store().await?;
+            let taking = async {
+                store
+                    .take_over(&subject(document), &b.team.me, &reason, b.team.claim_ttl)
+                    .await
+                    .map_err(team::error)
+            };
+            Payload::Claimed(ClaimResult::Taken(audited(&b.audit, &audit, taking).await?))
+        }
+        Call::Release(document) => {
+            let store = b.team.store().await?;
+            store
+                .release(&subject(document), &b.team.me)
+                .await
+                .map_err(team::error)?;
+            Payload::Released
         }
     })
 }

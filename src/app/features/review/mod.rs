@@ -19,6 +19,9 @@ use crate::core::*;
 /// Codes that mean the document is no longer what the reviewer saw.
 const STALE: [&str; 3] = ["DOCUMENT_CHANGED", "ALREADY_DECIDED", "DOCUMENT_EXPIRED"];
 
+/// How often the queue asks again who holds its documents, while it is on screen.
+const CLAIMS_EVERY: std::time::Duration = std::time::Duration::from_secs(15);
+
 /// `v`: the queue (the one already open, if any).
 pub fn open_queue(state: &mut State) -> Vec<Effect> {
     if let Some(back) = crate::app::requests::return_to(state, |k| matches!(k, ViewKind::Queue(_)))
@@ -80,10 +83,17 @@ pub fn cycle_filter(state: &mut State) -> Vec<Effect> {
     effects
 }
 
-/// Opens a document from the queue: its person and its bytes load side by side.
+/// Opens a document from the queue: its person and its bytes load side by side, and it is
+/// claimed for this operator.
 pub fn open_document(state: &mut State, item: ReviewItem, effects: &mut Vec<Effect>) {
-    let (user, kind) = (item.person.id, item.kind);
+    let (user, kind, document) = (item.person.id, item.kind, item.document_id);
     let view = state.push(ViewKind::Document(Box::new(DocumentView::new(item))));
+    let claiming = crate::app::requests::start(
+        state,
+        view,
+        Call::Review(calls::Call::Claim(document)),
+        effects,
+    );
     let person = crate::app::requests::start(
         state,
         view,
@@ -99,11 +109,141 @@ pub fn open_document(state: &mut State, item: ReviewItem, effects: &mut Vec<Effe
     if let Some(ViewKind::Document(d)) = state.view_mut(view).map(|v| &mut v.kind) {
         d.person = Resource::Loading(person);
         d.file = Resource::Loading(file);
+        d.claiming = Some(claiming);
     }
 }
 
-/// `a` / `r`: the confirm dialog, only for a document still pending and not being decided.
+/// Asks the team store who holds the queue's loaded documents.
+fn ask_claims(state: &mut State, view: ViewId) -> Vec<Effect> {
+    let Some(ViewKind::Queue(q)) = state.view_mut(view).map(|v| &mut v.kind) else {
+        return Vec::new();
+    };
+    if q.claims_loading.is_some() || q.list.rows.is_empty() {
+        return Vec::new();
+    }
+    let ids = q.list.rows.iter().map(|r| r.item.document_id).collect();
+    let mut effects = Vec::new();
+    let req = crate::app::requests::start(
+        state,
+        view,
+        Call::Review(calls::Call::Claims(ids)),
+        &mut effects,
+    );
+    let now = state.now;
+    if let Some(ViewKind::Queue(q)) = state.view_mut(view).map(|v| &mut v.kind) {
+        q.claims_loading = Some(req);
+        q.claims_asked = Some(now);
+    }
+    effects
+}
+
+/// The claims the store answered, on the queue's rows (a row it did not name is free).
+fn on_claims(q: &mut QueueView, req: RequestId, result: Result<Payload, BackendError>) {
+    q.claims_loading = None;
+    match result {
+        Ok(Payload::Review(calls::Payload::Claims(claims))) => {
+            q.claims_error = None;
+            let mut by_id: std::collections::HashMap<_, _> = claims.into_iter().collect();
+            for row in &mut q.list.rows {
+                row.claim = by_id.remove(&row.item.document_id);
+            }
+        }
+        Err(e) => {
+            q.claims_error = Some(format!("Claims unknown: {e}"));
+            for row in &mut q.list.rows {
+                row.claim = None;
+            }
+        }
+        Ok(_) => {}
+    }
+    let _ = req;
+}
+
+/// `a` / `r` on a document someone else holds: take it over, with a reason, first.
+fn ask_take_over(state: &mut State, holder: &crate::team::Claim) {
+    let ViewKind::Document(d) = &state.top().kind else {
+        return;
+    };
+    let (document, view) = (d.item.document_id, state.top().id);
+    let targets = vec![
+        format!("user:{}", d.item.person.id),
+        format!("document:{document}"),
+    ];
+    let who = holder.owner_name.clone().unwrap_or(holder.owner.clone());
+    let backend = state.profile.backend.to_string();
+    let question = format!(
+        "{who} (on {}) is working on this document. Take it over to decide? They will see it \
+         in the document's timeline; the reason is audited.",
+        holder.host
+    );
+    crate::app::ask::open(
+        state,
+        crate::app::ask::Ask::new(
+            "Take over",
+            question,
+            "Reason: ",
+            "takes it over",
+            Box::new(move |state, reason| {
+                let audit = Event {
+                    backend,
+                    action: "claim.take_over".into(),
+                    targets,
+                    reason: Some(reason.clone()),
+                    correlation: uuid::Uuid::new_v4().to_string(),
+                    ..Default::default()
+                };
+                let mut effects = Vec::new();
+                let req = crate::app::requests::start(
+                    state,
+                    view,
+                    Call::Review(calls::Call::TakeOver {
+                        document,
+                        reason,
+                        audit: Box::new(audit),
+                    }),
+                    &mut effects,
+                );
+                if let Some(ViewKind::Document(d)) = state.view_mut(view).map(|v| &mut v.kind) {
+                    d.claiming = Some(req);
+                }
+                effects
+            }),
+        ),
+    );
+}
+
+/// `a` / `r`: the confirm dialog, only for a document still pending, not being decided,
+/// and claimed by this operator (one held by someone else is taken over first).
 pub fn ask(state: &mut State, reject: bool) {
+    let ViewKind::Document(d) = &state.top().kind else {
+        return;
+    };
+    let waiting = match &d.claim {
+        ClaimState::Mine { .. } => None,
+        ClaimState::Theirs(holder) => {
+            let holder = holder.clone();
+            ask_take_over(state, &holder);
+            return;
+        }
+        ClaimState::Asking => {
+            if let ViewKind::Document(d) = &mut state.top_mut().kind {
+                d.decide_when_claimed = Some(reject);
+            }
+            Some(
+                "Claiming the document for you: the decision is asked once it is yours."
+                    .to_string(),
+            )
+        }
+        ClaimState::Unknown(why) => Some(format!(
+            "The document could not be claimed ({why}). Deciding waits for the team store: F5 tries again."
+        )),
+    };
+    if let Some(why) = waiting {
+        if let ViewKind::Document(d) = &mut state.top_mut().kind {
+            d.notice = Some(why);
+        }
+        return;
+    }
     let ViewKind::Document(d) = &state.top().kind else {
         return;
     };
@@ -206,6 +346,7 @@ pub fn on_document_loaded(
     result: Result<Payload, BackendError>,
     effects: &mut Vec<Effect>,
 ) {
+    let now = state.now;
     let Some(ViewKind::Document(d)) = state.view_mut(view).map(|v| &mut v.kind) else {
         return;
     };
@@ -228,6 +369,41 @@ pub fn on_document_loaded(
             d.image_refused = image_refused;
         }
         Ok(Payload::Revealed) => d.revealed = true,
+        Ok(Payload::Review(calls::Payload::Claimed(result))) => {
+            d.claiming = None;
+            match result {
+                crate::team::ClaimResult::Taken(_) => {
+                    if matches!(d.claim, ClaimState::Theirs(_)) {
+                        d.notice = Some("The document is yours now.".into());
+                    } else if d.decide_when_claimed.is_some() {
+                        d.notice = None;
+                    }
+                    d.claim = ClaimState::Mine { renewed: now };
+                    if let Some(reject) = d.decide_when_claimed.take()
+                        && state.top().id == view
+                    {
+                        ask(state, reject);
+                    }
+                }
+                crate::team::ClaimResult::HeldBy(c) => {
+                    d.decide_when_claimed = None;
+                    let who = c.owner_name.clone().unwrap_or(c.owner.clone());
+                    d.notice = Some(format!(
+                        "{who} is working on this document (claimed {}). You can look; deciding asks you to take it over.",
+                        crate::format::datetime(Some(c.taken_at))
+                    ));
+                    d.claim = ClaimState::Theirs(c);
+                }
+            }
+        }
+        Err(e) if d.claiming == Some(req) => {
+            d.claiming = None;
+            d.decide_when_claimed = None;
+            if !matches!(d.claim, ClaimState::Mine { .. }) {
+                d.claim = ClaimState::Unknown(first_message(&e));
+            }
+            d.notice = Some(format!("Claim: {e}"));
+        }
         Ok(Payload::Review(calls::Payload::Decided(item))) => {
             d.deciding = None;
             let decided = item.document_id;
@@ -295,7 +471,7 @@ fn drop_from_queue(state: &mut State, id: Option<uuid::Uuid>) -> Option<usize> {
     let id = id?;
     state.views.iter_mut().find_map(|v| match &mut v.kind {
         ViewKind::Queue(q) => {
-            let pos = q.list.rows.iter().position(|r| r.document_id == id)?;
+            let pos = q.list.rows.iter().position(|r| r.item.document_id == id)?;
             q.list.rows.remove(pos);
             if let Some(t) = &mut q.list.total {
                 *t = t.saturating_sub(1);
@@ -316,7 +492,7 @@ fn next_after_decision(
 ) {
     let pos = drop_from_queue(state, Some(decided));
     let next = state.views.iter().find_map(|v| match &v.kind {
-        ViewKind::Queue(q) => pos.and_then(|p| q.list.rows.get(p).cloned()),
+        ViewKind::Queue(q) => pos.and_then(|p| q.list.rows.get(p).map(|r| r.item.clone())),
         _ => None,
     });
     // Close the decided document's view (and anything above it).
@@ -342,35 +518,50 @@ fn next_after_decision(
 }
 
 /// The queue's table: the pane and `:export` show these.
-pub const COLUMNS: &[Column<ReviewItem>] = &[
-    Column::new("Submitted", Width::Fixed(10), |i| {
-        crate::format::date(i.created)
+pub const COLUMNS: &[Column<QueueRow>] = &[
+    Column::new("Submitted", Width::Fixed(10), |r| {
+        crate::format::date(r.item.created)
     }),
-    Column::new("Document", Width::Fixed(9), |i| {
-        match i.kind {
+    Column::new("Document", Width::Fixed(9), |r| {
+        match r.item.kind {
             DocumentKind::PhotoLegitimation => "Photo ID",
             DocumentKind::SocialSecurityCard => "SSC",
         }
         .into()
     }),
-    Column::new("Person", Width::Fill(1), |i| i.person.full_name()),
-    Column::new("CPR", Width::Fixed(11), |i| {
-        i.cpr.as_ref().map(|c| c.to_string()).unwrap_or_default()
-    }),
-    Column::dated("Waiting", Width::Fixed(8), |i, shown| {
-        i.created
-            .map(|c| format!("{} d", shown.today.duration_since(c).as_secs() / 86_400))
+    Column::new("Person", Width::Fill(1), |r| r.item.person.full_name()),
+    Column::new("CPR", Width::Fixed(11), |r| {
+        r.item
+            .cpr
+            .as_ref()
+            .map(|c| c.to_string())
             .unwrap_or_default()
     }),
-    Column::new("Expires", Width::Fixed(10), |i: &ReviewItem| {
-        crate::format::date(i.expires)
+    Column::dated("Waiting", Width::Fixed(8), |r: &QueueRow, shown| {
+        r.item
+            .created
+            .map(|c| format!("{} d", shown.today.duration_since(c).as_secs() / 86_400))
+            .unwrap_or_default()
     })
-    .toned(|i, shown| {
-        if i.is_expired(shown.today) {
+    .from_width(100),
+    Column::new("Expires", Width::Fixed(10), |r: &QueueRow| {
+        crate::format::date(r.item.expires)
+    })
+    .toned(|r, shown| {
+        if r.item.is_expired(shown.today) {
             Tone::Danger
         } else {
             Tone::Normal
         }
+    }),
+    // Who is working on it, and since when: someone else's claim is a warning.
+    Column::new("Claimed", Width::Fixed(14), |r: &QueueRow| {
+        r.claim.as_ref().map(ClaimShown::label).unwrap_or_default()
+    })
+    .toned(|r, _| match &r.claim {
+        Some(c) if !c.mine => Tone::Warn,
+        Some(_) => Tone::Ok,
+        None => Tone::Normal,
     }),
 ];
 
@@ -399,7 +590,7 @@ impl Feature for Review {
     fn open(&self, state: &mut State) -> Vec<Effect> {
         let mut effects = Vec::new();
         if let ViewKind::Queue(q) = &state.top().kind
-            && let Some(item) = q.list.rows.get(q.list.selected).cloned()
+            && let Some(item) = q.list.rows.get(q.list.selected).map(|r| r.item.clone())
         {
             open_document(state, item, &mut effects);
         }
@@ -428,6 +619,39 @@ impl Feature for Review {
         load_more(state, view)
     }
 
+    fn on_tick(&self, state: &mut State, view: ViewId) -> Vec<Effect> {
+        let (now, ttl) = (state.now, state.profile.claim_ttl);
+        match &state.top().kind {
+            // Who works on what changes while the queue is looked at.
+            ViewKind::Queue(q)
+                if q.claims_loading.is_none()
+                    && q.claims_asked
+                        .is_some_and(|t| now.duration_since(t) >= CLAIMS_EVERY) =>
+            {
+                ask_claims(state, view)
+            }
+            // Renewed at a third of its life, so a slow store does not let it lapse.
+            ViewKind::Document(d)
+                if d.claiming.is_none()
+                    && matches!(d.claim, ClaimState::Mine { renewed } if now.duration_since(renewed) >= ttl / 3) =>
+            {
+                let document = d.item.document_id;
+                let mut effects = Vec::new();
+                let req = crate::app::requests::start(
+                    state,
+                    view,
+                    Call::Review(calls::Call::Claim(document)),
+                    &mut effects,
+                );
+                if let ViewKind::Document(d) = &mut state.top_mut().kind {
+                    d.claiming = Some(req);
+                }
+                effects
+            }
+            _ => Vec::new(),
+        }
+    }
+
     fn on_loaded(
         &self,
         state: &mut State,
@@ -437,10 +661,18 @@ impl Feature for Review {
     ) -> Vec<Effect> {
         let mut effects = Vec::new();
         match state.view_mut(view).map(|v| &mut v.kind) {
-            Some(ViewKind::Queue(q)) => q.list.apply(req, result, |p| match p {
-                Payload::Review(calls::Payload::Queue(page)) => Some(page),
-                _ => None,
-            }),
+            Some(ViewKind::Queue(q)) if q.claims_loading == Some(req) => on_claims(q, req, result),
+            Some(ViewKind::Queue(q)) => {
+                q.list.apply(req, result, |p| match p {
+                    Payload::Review(calls::Payload::Queue(page)) => Some(Page {
+                        items: page.items.into_iter().map(QueueRow::from).collect(),
+                        total: page.total,
+                        next_cursor: page.next_cursor,
+                    }),
+                    _ => None,
+                });
+                effects.extend(ask_claims(state, view));
+            }
             Some(ViewKind::Document(_)) => {
                 on_document_loaded(state, view, req, result, &mut effects)
             }
@@ -467,8 +699,8 @@ impl Pane for QueueView {
         Some(Sheet::of("review-queue", COLUMNS, &self.list.rows, shown))
     }
     fn copy_target(&self) -> Option<(&'static str, String)> {
-        let item = self.list.rows.get(self.list.selected)?;
-        Some(("document id", item.document_id.to_string()))
+        let row = self.list.rows.get(self.list.selected)?;
+        Some(("document id", row.item.document_id.to_string()))
     }
     fn cancelled(&mut self) {
         ListCursor::cancelled(&mut self.list)
@@ -499,6 +731,8 @@ impl Pane for DocumentView {
         Some(("document id", self.item.document_id.to_string()))
     }
     fn cancelled(&mut self) {
+        // A renewal stopped is tried again at the next tick.
+        self.claiming = None;
         if self.deciding.is_some() {
             self.deciding = None;
             self.notice = Some(
@@ -509,6 +743,10 @@ impl Pane for DocumentView {
     }
     fn back(&mut self) -> bool {
         std::mem::take(&mut self.zoom)
+    }
+    fn closing(&self) -> Option<Call> {
+        matches!(self.claim, ClaimState::Mine { .. })
+            .then(|| Call::Review(calls::Call::Release(self.item.document_id)))
     }
     fn revealable(&self) -> Option<Revealable> {
         let ssn = self.item.cpr.as_ref()?;
@@ -548,6 +786,7 @@ pub fn document_fields(d: &DocumentView, language: &str) -> Vec<(&'static str, S
         ("Version", d.version().to_string()),
         ("Submitted", at(item.created)),
         ("Expires", at(item.expires)),
+        ("Claimed by", d.claim_text()),
         (
             "Type",
             current
@@ -556,7 +795,7 @@ pub fn document_fields(d: &DocumentView, language: &str) -> Vec<(&'static str, S
                 .into(),
         ),
         (
-            "Rejected because",
+            "Rejected for",
             current
                 .and_then(|c| c.rejected_reason.clone())
                 .unwrap_or_default(),
@@ -564,7 +803,7 @@ pub fn document_fields(d: &DocumentView, language: &str) -> Vec<(&'static str, S
     ]
 }
 
-crate::filter_on_columns!(ReviewItem, COLUMNS);
+crate::filter_on_columns!(QueueRow, COLUMNS);
 
 #[cfg(test)]
 mod tests {
@@ -615,18 +854,43 @@ mod tests {
             },
         );
         let effects = key(&mut s, KeyCode::Enter);
-        let wanted: Vec<Call> = calls(&effects).into_iter().map(|(_, c)| c).collect();
+        let wanted: Vec<(RequestId, Call)> = calls(&effects);
         assert!(
             matches!(
-                wanted[..],
+                wanted.iter().map(|(_, c)| c).collect::<Vec<_>>()[..],
                 [
+                    Call::Review(calls::Call::Claim(_)),
                     Call::Review(calls::Call::Person(_)),
                     Call::Review(calls::Call::Document { .. })
                 ]
             ),
             "{wanted:?}"
         );
+        let claimed = crate::team::ClaimResult::Taken(claim_by("you", None));
+        answer(&mut s, wanted[0].0, calls::Payload::Claimed(claimed));
         s
+    }
+
+    fn claim_by(owner: &str, name: Option<&str>) -> crate::team::Claim {
+        let t = jiff::Timestamp::from_second(1_790_000_000).unwrap();
+        crate::team::Claim {
+            item: "Unioo:document:x".into(),
+            owner: owner.into(),
+            owner_name: name.map(str::to_string),
+            host: "jump-2".into(),
+            taken_at: t,
+            expires_at: t,
+        }
+    }
+
+    fn answer(s: &mut State, req: RequestId, payload: calls::Payload) -> Vec<Effect> {
+        update(
+            s,
+            Action::Loaded {
+                req,
+                result: Ok(Payload::Review(payload)),
+            },
+        )
     }
 
     fn document(s: &State) -> &DocumentView {
@@ -674,7 +938,19 @@ mod tests {
             "B",
             "the queue moves to the next document"
         );
-        assert_eq!(calls(&effects).len(), 2);
+        let sent: Vec<Call> = calls(&effects).into_iter().map(|(_, c)| c).collect();
+        assert!(
+            matches!(
+                &sent[..],
+                [
+                    Call::Review(calls::Call::Release(decided)),
+                    Call::Review(calls::Call::Claim(next)),
+                    Call::Review(calls::Call::Person(_)),
+                    Call::Review(calls::Call::Document { .. }),
+                ] if *decided == item("A", 1).document_id && *next == item("B", 2).document_id
+            ),
+            "the decided document is let go and the next one claimed: {sent:?}"
+        );
         let ViewKind::Queue(q) = &s.views[s.views.len() - 2].kind else {
             panic!()
         };
@@ -839,5 +1115,152 @@ mod tests {
             panic!()
         };
         assert_eq!(v.input.value(), "2110", "the draft is kept");
+    }
+
+    #[test]
+    fn a_document_someone_else_holds_is_taken_over_with_a_reason_before_deciding() {
+        let mut s = state();
+        key(&mut s, KeyCode::Esc);
+        let (req, _) = call_req(&key(&mut s, KeyCode::Char('v')));
+        let page = Page {
+            items: vec![item("A", 1)],
+            total: 1,
+            next_cursor: None,
+        };
+        let effects = answer(&mut s, req, calls::Payload::Queue(page));
+        let (claims_req, call) = call_req(&effects);
+        assert_eq!(
+            call,
+            Call::Review(calls::Call::Claims(vec![item("A", 1).document_id]))
+        );
+        let theirs = ClaimShown {
+            claim: claim_by("ana", Some("Ana Berg")),
+            age: Duration::from_secs(12 * 60),
+            mine: false,
+        };
+        answer(
+            &mut s,
+            claims_req,
+            calls::Payload::Claims(vec![(item("A", 1).document_id, theirs)]),
+        );
+        let ViewKind::Queue(q) = &s.top().kind else {
+            panic!()
+        };
+        let row = crate::app::columns::cells(COLUMNS, &q.list.rows[0], &s.shown());
+        assert_eq!(row.last().map(String::as_str), Some("Ana Berg 12 min"));
+
+        let effects = key(&mut s, KeyCode::Enter);
+        let (claim_req, _) = call_req(&effects);
+        let held = crate::team::ClaimResult::HeldBy(claim_by("ana", Some("Ana Berg")));
+        answer(&mut s, claim_req, calls::Payload::Claimed(held));
+        assert!(
+            document(&s)
+                .notice
+                .as_deref()
+                .unwrap()
+                .contains("Ana Berg is working on")
+        );
+        // Deciding asks to take it over first; nothing is sent without a reason.
+        assert!(key(&mut s, KeyCode::Char('r')).is_empty());
+        assert!(matches!(s.overlay, Overlay::Ask(_)));
+        assert!(key(&mut s, KeyCode::Enter).is_empty());
+        type_text(&mut s, "Ana is on leave");
+        let (take_req, call) = call_req(&key(&mut s, KeyCode::Enter));
+        let Call::Review(calls::Call::TakeOver { reason, audit, .. }) = call else {
+            panic!("{call:?}")
+        };
+        assert_eq!(reason, "Ana is on leave");
+        assert_eq!(audit.action, "claim.take_over");
+        assert_eq!(audit.reason.as_deref(), Some("Ana is on leave"));
+        let taken = crate::team::ClaimResult::Taken(claim_by("tester", None));
+        answer(&mut s, take_req, calls::Payload::Claimed(taken));
+        key(&mut s, KeyCode::Char('r'));
+        assert!(matches!(
+            s.overlay,
+            Overlay::Confirm(Confirm { reject: true, .. })
+        ));
+    }
+
+    #[test]
+    fn a_claim_is_renewed_at_a_third_of_its_life_and_let_go_on_leaving() {
+        let mut s = reviewing();
+        let t0 = s.now;
+        let ttl = s.profile.claim_ttl;
+        assert!(update(&mut s, Action::Tick(t0 + ttl / 4)).is_empty());
+        let effects = update(&mut s, Action::Tick(t0 + ttl / 3));
+        assert!(matches!(
+            call_req(&effects).1,
+            Call::Review(calls::Call::Claim(_))
+        ));
+        // Esc stops what the view still waits for; the next Esc leaves it and lets go.
+        key(&mut s, KeyCode::Esc);
+        let effects = key(&mut s, KeyCode::Esc);
+        assert!(
+            calls(&effects)
+                .iter()
+                .any(|(_, c)| matches!(c, Call::Review(calls::Call::Release(_)))),
+            "{effects:?}"
+        );
+        assert!(matches!(s.top().kind, ViewKind::Queue(_)));
+    }
+
+    #[test]
+    fn deciding_waits_for_the_claim_and_says_why_when_the_store_is_down() {
+        let mut s = state();
+        key(&mut s, KeyCode::Esc);
+        let (req, _) = call_req(&key(&mut s, KeyCode::Char('v')));
+        let page = Page {
+            items: vec![item("A", 1)],
+            total: 1,
+            next_cursor: None,
+        };
+        answer(&mut s, req, calls::Payload::Queue(page));
+        let (claim_req, _) = call_req(&key(&mut s, KeyCode::Enter));
+        key(&mut s, KeyCode::Char('a'));
+        assert!(matches!(s.overlay, Overlay::None), "not before the claim");
+        let down = BackendError::Unreachable {
+            backend: crate::app::team::NAME,
+            request_id: "-".into(),
+            detail: "connection refused".into(),
+        };
+        update(
+            &mut s,
+            Action::Loaded {
+                req: claim_req,
+                result: Err(down),
+            },
+        );
+        key(&mut s, KeyCode::Char('a'));
+        assert!(matches!(s.overlay, Overlay::None));
+        let notice = document(&s).notice.clone().unwrap();
+        assert!(notice.contains("could not be claimed"), "{notice}");
+        assert_eq!(
+            s.health.get(crate::app::team::NAME),
+            Some(crate::app::state::Health::Down),
+            "the status bar shows the store like a backend"
+        );
+    }
+
+    #[test]
+    fn a_decision_key_typed_while_claiming_is_asked_once_the_claim_is_in() {
+        let mut s = state();
+        key(&mut s, KeyCode::Esc);
+        let (req, _) = call_req(&key(&mut s, KeyCode::Char('v')));
+        let page = Page {
+            items: vec![item("A", 1)],
+            total: 1,
+            next_cursor: None,
+        };
+        answer(&mut s, req, calls::Payload::Queue(page));
+        let (claim_req, _) = call_req(&key(&mut s, KeyCode::Enter));
+        key(&mut s, KeyCode::Char('r'));
+        assert!(matches!(s.overlay, Overlay::None), "not before the claim");
+        let taken = crate::team::ClaimResult::Taken(claim_by("tester", None));
+        answer(&mut s, claim_req, calls::Payload::Claimed(taken));
+        assert!(matches!(
+            s.overlay,
+            Overlay::Confirm(Confirm { reject: true, .. })
+        ));
+        assert_eq!(document(&s).notice, None);
     }
 }
