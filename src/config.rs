@@ -669,11 +669,16 @@ impl Config {
             if let Some(t) = &p.team {
                 t.validate(path, &at("team"))?;
             }
-            if let Some(a) = p.four_eyes.iter().find(|a| a.trim().is_empty()) {
+            let known = crate::app::four_eyes::ACTIONS;
+            if let Some(a) = p.four_eyes.iter().find(|a| !known.contains(&a.as_str())) {
                 return Err(ConfigError::new(
                     path,
                     at("four_eyes"),
-                    format!("{a:?} is not an action name"),
+                    format!(
+                        "{:?} is not a change the console makes; four_eyes takes: {}",
+                        crate::sanitize::line(a),
+                        known.join(", ")
+                    ),
                 ));
             }
             if p.sandbox {
@@ -1171,7 +1176,7 @@ sandbox = true
         let c = parse(
             r#"[profiles.s]
 sandbox = true
-four_eyes = ["legitimation.reject", "bunq.block"]
+four_eyes = ["legitimation.reject", "bank-user.block"]
 [profiles.s.team]
 url = "postgres://console@db.example/team?sslrootcert=/etc/team-ca.pem"
 password_cmd = "pass show team"
@@ -1179,7 +1184,15 @@ password_cmd = "pass show team"
         )
         .unwrap();
         let p = &c.profiles["s"];
-        assert_eq!(p.four_eyes, ["legitimation.reject", "bunq.block"]);
+        assert_eq!(p.four_eyes, ["legitimation.reject", "bank-user.block"]);
+        // A name the console does not make is refused, with the names it takes.
+        let err = parse("[profiles.s]\nsandbox = true\nfour_eyes = [\"bunq.block\"]\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("four_eyes") && err.contains("bank-user.block"),
+            "{err}"
+        );
         let t = p.team.as_ref().unwrap();
         assert_eq!(t.claim_minutes, 15);
         assert_eq!(t.claim_ttl(), std::time::Duration::from_secs(900));

@@ -47,14 +47,20 @@ impl std::fmt::Debug for Password {
 /// sub-enum, plus the calls of the shared machinery (reveal, export).
 macro_rules! calls {
     ($($(#[$doc:meta])* $variant:ident($feature:ident),)*) => {
-        /// A backend call the runner makes on the app's behalf.
-        #[derive(Debug, Clone, PartialEq)]
+        /// A backend call the runner makes on the app's behalf. Only changes serialize (a
+        /// four-eyes proposal carries its change).
+        #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
         pub enum Call {
             $($(#[$doc])* $variant(features::$feature::calls::Call),)*
             /// Audited before the number is shown.
+            #[serde(skip)]
             Reveal { audit: Box<crate::audit::Event> },
             /// Writes a sheet to a file.
+            #[serde(skip)]
             Export(Box<super::export::ExportCall>),
+            /// A change that needs a second officer, recorded as a proposal instead of sent.
+            #[serde(skip)]
+            Propose(Box<Call>),
         }
 
         /// A call's answer.
@@ -65,6 +71,8 @@ macro_rules! calls {
             Revealed,
             /// A sheet written; `path` as the toast shows it.
             Exported { path: std::path::PathBuf, rows: usize },
+            /// A four-eyes change recorded as a proposal; nothing was sent.
+            Proposed(Box<crate::team::Proposal>),
         }
 
         $(
@@ -88,6 +96,31 @@ macro_rules! calls {
                     $(Call::$variant(c) => c.describe(),)*
                     Call::Reveal { .. } => "recording reveal",
                     Call::Export(_) => "exporting",
+                    Call::Propose(_) => "proposing for a second officer",
+                }
+            }
+
+            /// The audit event of a change; `None` for a read.
+            pub fn audit_mut(&mut self) -> Option<&mut crate::audit::Event> {
+                match self {
+                    $(Call::$variant(c) => c.audit_mut(),)*
+                    Call::Reveal { .. } | Call::Export(_) | Call::Propose(_) => None,
+                }
+            }
+
+            /// Sends a change with `key` as its idempotency key, where the API takes one.
+            pub fn rekey(&mut self, key: &str) {
+                match self {
+                    $(Call::$variant(c) => c.rekey(key),)*
+                    Call::Reveal { .. } | Call::Export(_) | Call::Propose(_) => {}
+                }
+            }
+
+            /// The version of the target the officer saw, where the change names one.
+            pub fn seen_version(&self) -> Option<String> {
+                match self {
+                    $(Call::$variant(c) => c.seen_version(),)*
+                    Call::Reveal { .. } | Call::Export(_) | Call::Propose(_) => None,
                 }
             }
 
@@ -96,6 +129,7 @@ macro_rules! calls {
                 match self {
                     $(Call::$variant(c) => c.backend(),)*
                     Call::Reveal { .. } | Call::Export(_) => None,
+                    Call::Propose(_) => Some(super::team::NAME),
                 }
             }
         }
@@ -119,6 +153,7 @@ calls! {
     Platform(platform),
     EndUsers(end_users),
     BankUsers(bank_users),
+    Pending(pending),
 }
 
 /// A value for the clipboard; never printed in logs (it may be a revealed CPR).

@@ -16,6 +16,7 @@ pub mod features;
 pub mod filter;
 pub mod form;
 pub mod forms;
+pub mod four_eyes;
 pub mod keymap;
 pub mod paging;
 pub mod palette;

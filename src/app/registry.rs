@@ -56,6 +56,9 @@ pub enum Command {
     BankUsers,
     Block,
     SetStatus,
+    Pending,
+    ConfirmProposal,
+    DeclineProposal,
 }
 
 impl Command {
@@ -107,6 +110,8 @@ pub enum Scope {
     Banking,
     /// Lists of loaded rows a text filter narrows (`f`).
     Filterable,
+    /// One four-eyes proposal.
+    Proposal,
 }
 
 /// A key as written in the registry and shown in help.
@@ -209,6 +214,7 @@ pub static REGISTRY: &[Spec] = &[
     Spec { command: Command::Platform, mutating: false, name: "platform-users", keys: &[k('p')], description: "Platform users (VASCO), pending first", scope: Scope::Everywhere },
     Spec { command: Command::EndUsers, mutating: false, name: "end-users", keys: &[k('U')], description: "Investment end users (Upvest)", scope: Scope::Everywhere },
     Spec { command: Command::BankUsers, mutating: false, name: "bunq-users", keys: &[k('B')], description: "Bank end users (bunq)", scope: Scope::Everywhere },
+    Spec { command: Command::Pending, mutating: false, name: "pending", keys: &[k('P')], description: "Four-eyes proposals waiting for a second officer", scope: Scope::Everywhere },
     Spec { command: Command::Copy, mutating: false, name: "copy", keys: &[k('y')], description: "Copy the focused id to your clipboard (OSC 52)", scope: Scope::Everywhere },
     Spec { command: Command::Export, mutating: false, name: "export", keys: &[], description: "Write this table or detail to a file: export csv|json [PATH]; export! replaces a file", scope: Scope::Everywhere },
     Spec { command: Command::Profile, mutating: false, name: "profile", keys: &[], description: "Switch to another profile without restarting: profile NAME", scope: Scope::Everywhere },
@@ -257,6 +263,8 @@ pub static REGISTRY: &[Spec] = &[
     Spec { command: Command::Block, mutating: true, name: "block", keys: &[k('b')], description: "Block this bunq user, with a reason (asks to confirm)", scope: Scope::Banking },
     Spec { command: Command::SetStatus, mutating: true, name: "status", keys: &[k('t')], description: "Set this bunq user's status and sub-status (a form)", scope: Scope::Banking },
     Spec { command: Command::Edit, mutating: true, name: "edit-bunq-user", keys: &[k('E')], description: "Edit this bunq user's details (a form)", scope: Scope::Banking },
+    Spec { command: Command::ConfirmProposal, mutating: true, name: "confirm", keys: &[k('a')], description: "Confirm this proposal: your console sends the change (audited)", scope: Scope::Proposal },
+    Spec { command: Command::DeclineProposal, mutating: true, name: "decline", keys: &[k('r')], description: "Decline this proposal, with a reason", scope: Scope::Proposal },
     Spec { command: Command::Import, mutating: true, name: "import-here", keys: &[k('I')], description: "Import employees from a CSV file into this department", scope: Scope::ClientEmployees },
 ];
 
@@ -365,6 +373,8 @@ pub const END_USERS: Context = ctx(
 pub const END_USER: Context = ctx(&[Scope::Investors], false);
 pub const BANK_USERS: Context = ctx(&[Scope::Banking, Scope::Lists, Scope::Filterable], false);
 pub const BANK_USER: Context = ctx(&[Scope::Banking], false);
+pub const PENDING: Context = ctx(&[Scope::Lists, Scope::Filterable], false);
+pub const PROPOSAL: Context = ctx(&[Scope::Proposal], false);
 pub const ALL_CONTEXTS: &[Context] = &[
     SEARCH_INPUT,
     TYPING,
@@ -386,6 +396,8 @@ pub const ALL_CONTEXTS: &[Context] = &[
     END_USER,
     BANK_USERS,
     BANK_USER,
+    PENDING,
+    PROPOSAL,
 ];
 
 /// The command a key runs here with the default keys, if any.

@@ -8,7 +8,10 @@ use super::state::{Health, InFlight, SLOW_AFTER, State, ViewId};
 use crate::backends::BackendError;
 
 /// Registers a call and returns its request id.
+/// A change the profile lists in `four_eyes` leaves as its proposal instead
+/// ([`super::four_eyes::route`]).
 pub fn start(state: &mut State, view: ViewId, call: Call, effects: &mut Vec<Effect>) -> RequestId {
+    let call = super::four_eyes::route(state, call);
     let req = state.next_id();
     state.requests.insert(
         req,

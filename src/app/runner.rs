@@ -4,7 +4,7 @@
 
 use super::action::{Action, Call, Effect, Payload, RequestId};
 use super::features::{
-    audit, bank_users, end_users, onboarding, people, platform, review, search, staff,
+    audit, bank_users, end_users, onboarding, pending, people, platform, review, search, staff,
 };
 use crate::backends::BackendError;
 use std::collections::HashMap;
@@ -122,8 +122,17 @@ impl Runner {
     }
 }
 
-/// One call, by the feature it belongs to.
-pub async fn perform(b: &Backends, call: Call) -> Result<Payload, BackendError> {
+/// One call, by the feature it belongs to. Boxed, so that a confirmed proposal's change can be
+/// sent through this same routing from inside it.
+pub fn perform(
+    b: &Backends,
+    call: Call,
+) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<Payload, BackendError>> + Send + '_>>
+{
+    Box::pin(route(b, call))
+}
+
+async fn route(b: &Backends, call: Call) -> Result<Payload, BackendError> {
     Ok(match call {
         Call::Search(c) => search::calls::perform(b, c).await?.into(),
         Call::People(c) => people::calls::perform(b, c).await?.into(),
@@ -134,7 +143,14 @@ pub async fn perform(b: &Backends, call: Call) -> Result<Payload, BackendError> 
         Call::Platform(c) => platform::calls::perform(b, c).await?.into(),
         Call::EndUsers(c) => end_users::calls::perform(b, c).await?.into(),
         Call::BankUsers(c) => bank_users::calls::perform(b, c).await?.into(),
+        // A confirmed proposal's change is sent through this same routing.
+        Call::Pending(pending::calls::Call::Confirm(id)) => {
+            let send: pending::calls::Sender = Box::new(|b, c| perform(b, c));
+            pending::calls::confirm(b, id, send).await?.into()
+        }
+        Call::Pending(c) => pending::calls::perform(b, c).await?.into(),
         Call::Reveal { audit } => super::reveal::perform(b, audit).await?,
         Call::Export(c) => super::export::perform(*c).await?,
+        Call::Propose(c) => super::four_eyes::propose(b, *c).await?,
     })
 }

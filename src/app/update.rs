@@ -5,7 +5,7 @@
 
 use super::action::{Action, Effect, Payload, RequestId};
 use super::features::{
-    ViewKind, audit, bank_users, end_users, onboarding, people, platform, review, staff,
+    ViewKind, audit, bank_users, end_users, onboarding, pending, people, platform, review, staff,
 };
 use super::paging::list_rows;
 use super::registry::{self, Command};
@@ -372,6 +372,9 @@ pub fn run(state: &mut State, command: Command) -> Vec<Effect> {
         Command::Review => pane_key(state, review::open_queue, |k| {
             matches!(k, ViewKind::Queue(_))
         }),
+        Command::Pending => pane_key(state, pending::open_list, |k| {
+            matches!(k, ViewKind::Pending(_))
+        }),
         Command::Audit => pane_key(state, audit::open, |k| matches!(k, ViewKind::Audit(_))),
         Command::Onboarding => pane_key(state, onboarding::open_companies, |k| {
             matches!(k, ViewKind::Companies(_))
@@ -437,6 +440,8 @@ pub fn run(state: &mut State, command: Command) -> Vec<Effect> {
         | Command::Sort
         | Command::Kinds
         | Command::Approve
+        | Command::ConfirmProposal
+        | Command::DeclineProposal
         | Command::Reject
         | Command::Zoom
         | Command::New
@@ -526,6 +531,13 @@ fn on_loaded(
     let Some(flight) = state.requests.remove(&req) else {
         return Vec::new();
     };
+    if let Ok(Payload::Proposed(p)) = &result {
+        let key = state.keymap.label(super::registry::Command::Pending);
+        state.show_toast(format!(
+            "Proposed {} for a second officer: nothing was sent. {key} lists open proposals.",
+            p.action
+        ));
+    }
     if matches!(&state.overlay, Overlay::Form(f) if f.sending == Some(req)) {
         let feature = match state.views.iter().find(|v| v.id == flight.view) {
             Some(v) => v.kind.feature(),

@@ -172,7 +172,7 @@ pub struct Amount {
 }
 
 /// The writable fields of a `PUT /user-person/{id}`; only those set are sent.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, serde::Deserialize)]
 pub struct BankUserUpdate {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,

@@ -35,7 +35,7 @@ pub struct EndUserAddress {
 }
 
 /// A new end user (Upvest BYOL).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NewEndUser {
     pub first_name: String,
     pub last_name: String,
@@ -70,7 +70,7 @@ pub struct EndUserDetail {
 }
 
 /// A change to an end user; each carries the idempotency key its resends reuse.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum EndUserChange {
     Create {
         user: NewEndUser,

@@ -3,7 +3,7 @@
 use jiff::civil::Date;
 
 /// The fields of a create-or-update of one employee.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct NewEmployee {
     /// With the company, what the upsert is keyed by.
     pub employee_number: String,
@@ -54,7 +54,7 @@ pub struct Company {
 }
 
 /// The fields of a create (or create-or-update, keyed by external id) of a company.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NewCompany {
     pub name: String,
     pub logo_url: String,
@@ -124,7 +124,7 @@ impl ClientEmployee {
 }
 
 /// A dependent as forms send it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct NewDependent {
     pub first_name: String,
     pub last_name: String,
@@ -146,7 +146,7 @@ pub enum Found {
 }
 
 /// One change an onboarding form sends.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Change {
     /// `upsert`: create-or-update keyed by external id; else create.
     Company {

@@ -68,7 +68,7 @@ impl PlatformUser {
 }
 
 /// A new platform user, as the create form sends it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct NewPlatformUser {
     pub first_name: String,
     pub last_name: String,
@@ -81,7 +81,7 @@ pub struct NewPlatformUser {
 }
 
 /// A change to a platform user.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum PlatformChange {
     Create(NewPlatformUser),
     Activate {

@@ -46,7 +46,7 @@ impl ReviewItem {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Verdict {
     Approve,
     Reject { reason: String },
@@ -62,7 +62,7 @@ impl Verdict {
 }
 
 /// One decision, exactly as it will be sent (and resent, with the same key).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Decision {
     pub document_id: Uuid,
     pub kind: DocumentKind,

@@ -526,3 +526,145 @@ async fn an_unwritable_team_store_refuses_audited_actions_and_the_copy_catches_u
     let central = store.audit_lines("tester", "ci").await.unwrap();
     assert_eq!(central, local, "the copy is the local log, in order");
 }
+
+/// Two officers on one team store: each with their own audit log and operator.
+fn officer(
+    s: &backoffice::sandbox::SandboxHandle,
+    dir: &std::path::Path,
+    who: &str,
+) -> backoffice::app::runner::Backends {
+    let mut b = backends(s, &dir.join(format!("audit-{who}.jsonl")));
+    b.team = backoffice::app::team::Team::sqlite(
+        backoffice::team::Operator::new(who, Some(who.to_uppercase()), "ci"),
+        Duration::from_secs(15 * 60),
+        dir.join("team.sqlite"),
+    );
+    b.audit = b.audit.with_central(b.team.clone());
+    b
+}
+
+fn proposed(result: Result<Payload, BackendError>) -> backoffice::team::Proposal {
+    match result {
+        Ok(Payload::Proposed(p)) => *p,
+        other => panic!("not proposed: {other:?}"),
+    }
+}
+
+/// Four-eyes over HTTP: the maker's reject becomes a proposal and nothing reaches Unioo; the
+/// maker cannot confirm it; the checker's confirmation sends it once with the proposal's key
+/// (a second confirmation is refused); both steps are on the document's timeline.
+#[tokio::test]
+async fn a_four_eyes_reject_is_sent_once_by_the_checker_and_never_by_the_maker() {
+    use backoffice::app::features::pending::calls::{Call as Pending, Payload as Done};
+    let s = sandbox(300).await;
+    let tmp = TempDir::new("four-eyes");
+    let (maker, checker) = (officer(&s, &tmp.0, "ana"), officer(&s, &tmp.0, "bo"));
+    let item = pending(&client(&s), 1).await.remove(0);
+    let d = decision(&item, reject("Image is blurred"));
+    let call = Call::Review(backoffice::app::features::review::calls::Call::Decide {
+        decision: Box::new(d.clone()),
+        audit: Box::new(event(&item, &d)),
+    });
+    let p = proposed(perform(&maker, Call::Propose(Box::new(call))).await);
+    assert_eq!(p.action, "legitimation.reject");
+    assert_eq!(p.seen_version, item.version.to_string());
+    assert_eq!(s.review.decisions(), 0, "the maker's console sent nothing");
+
+    let Ok(Payload::Pending(Done::List(rows))) =
+        perform(&checker, Call::Pending(Pending::List)).await
+    else {
+        panic!("the list")
+    };
+    assert_eq!(rows.len(), 1);
+    assert!(!rows[0].mine, "the checker sees someone else's proposal");
+    let own = perform(&maker, Call::Pending(Pending::Confirm(p.id))).await;
+    assert_eq!(own.unwrap_err().code(), Some("OWN_PROPOSAL"));
+    assert_eq!(s.review.decisions(), 0);
+
+    let done = perform(&checker, Call::Pending(Pending::Confirm(p.id))).await;
+    assert!(
+        matches!(
+            done,
+            Ok(Payload::Pending(Done::Confirmed { void: false, .. }))
+        ),
+        "{done:?}"
+    );
+    assert_eq!(s.review.decisions(), 1);
+    assert_eq!(
+        current(&client(&s), &item).await.state,
+        LegitimationState::Rejected
+    );
+    let again = perform(&checker, Call::Pending(Pending::Confirm(p.id))).await;
+    assert_eq!(again.unwrap_err().code(), Some("PROPOSAL_NOT_OPEN"));
+    assert_eq!(s.review.decisions(), 1, "confirmed once, sent once");
+
+    // The checker's log records the change with the proposal's key; the maker's the proposal.
+    let sent = records(&tmp.0.join("audit-bo.jsonl"));
+    let reject = sent
+        .iter()
+        .find(|r| r.event.action == "legitimation.reject")
+        .expect("the checker's record of the change");
+    assert_eq!(reject.event.correlation, p.idempotency_key.to_string());
+    assert!(
+        reject
+            .event
+            .reason
+            .as_deref()
+            .unwrap()
+            .contains("four-eyes: confirms")
+    );
+    assert!(
+        records(&tmp.0.join("audit-ana.jsonl"))
+            .iter()
+            .any(|r| r.event.action == "proposal.make")
+    );
+
+    let store = checker.team.store().await.unwrap();
+    let kinds: Vec<String> = store
+        .timeline(&p.subject)
+        .await
+        .unwrap()
+        .iter()
+        .map(|e| e.kind.as_str().to_string())
+        .collect();
+    for k in [
+        "proposal.made",
+        "proposal.confirmed",
+        "proposal.done",
+        "legitimation.reject",
+    ] {
+        assert!(kinds.iter().any(|x| x == k), "{k} missing from {kinds:?}");
+    }
+}
+
+/// A document decided after the proposal was made: the confirmation finds it changed, the
+/// proposal is void and nothing is sent.
+#[tokio::test]
+async fn a_proposal_whose_document_changed_is_void_and_sends_nothing() {
+    use backoffice::app::features::pending::calls::{Call as Pending, Payload as Done};
+    let s = sandbox(300).await;
+    let tmp = TempDir::new("four-eyes-void");
+    let (maker, checker) = (officer(&s, &tmp.0, "ana"), officer(&s, &tmp.0, "bo"));
+    let c = client(&s);
+    let item = pending(&c, 1).await.remove(0);
+    let d = decision(&item, reject("Name does not match"));
+    let call = Call::Review(backoffice::app::features::review::calls::Call::Decide {
+        decision: Box::new(d.clone()),
+        audit: Box::new(event(&item, &d)),
+    });
+    let p = proposed(perform(&maker, Call::Propose(Box::new(call))).await);
+    c.decide(decision(&item, Verdict::Approve)).await.unwrap();
+    let done = perform(&checker, Call::Pending(Pending::Confirm(p.id))).await;
+    let Ok(Payload::Pending(Done::Confirmed {
+        outcome,
+        void: true,
+    })) = done
+    else {
+        panic!("{done:?}")
+    };
+    assert!(outcome.contains("changed"), "{outcome}");
+    assert_eq!(s.review.decisions(), 1, "only the direct approval");
+    let store = checker.team.store().await.unwrap();
+    let now = store.proposal(p.id).await.unwrap().unwrap();
+    assert_eq!(now.status, backoffice::team::ProposalStatus::Void);
+}

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod bank_users;
 pub mod end_users;
 pub mod onboarding;
+pub mod pending;
 pub mod people;
 pub mod platform;
 pub mod review;
@@ -70,6 +71,9 @@ views! {
     /// bunq users, newest first.
     BankUsers(PagedList<crate::core::banking::BankUser>) => bank_users::BankUsers,
     BankUser(Box<bank_users::BankUserView>) => bank_users::BankUsers,
+    /// Open four-eyes proposals, others' first.
+    Pending(PagedList<pending::ProposalRow>) => pending::PendingFeature,
+    Proposal(Box<pending::ProposalView>) => pending::PendingFeature,
 }
 
 #[derive(Debug)]

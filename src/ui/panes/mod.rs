@@ -6,6 +6,7 @@ pub mod document;
 pub mod employees;
 pub mod investors;
 pub mod onboarding;
+pub mod pending;
 pub mod person;
 pub mod platform;
 pub mod queue;

@@ -3,8 +3,10 @@
 use crate::app::backends::{Backends, audit_refusal};
 use crate::backends::BackendError;
 
-#[derive(Debug, Clone, PartialEq)]
+/// Reads only: nothing here serializes (four-eyes proposals carry changes).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Call {
+    #[serde(skip)]
     Load,
 }
 
@@ -17,6 +19,24 @@ pub enum Payload {
 }
 
 impl Call {
+    /// The version of the target the officer saw, where the change names one (a four-eyes
+    /// proposal is void when the target moved on).
+    pub fn seen_version(&self) -> Option<String> {
+        None
+    }
+
+    /// The audit event of a change (what four-eyes checks and the checker's log records);
+    /// `None` for a read.
+    pub fn audit_mut(&mut self) -> Option<&mut crate::audit::Event> {
+        None
+    }
+
+    /// Sends the change with `key` as its idempotency key (a confirmed proposal's), where the
+    /// API takes one.
+    pub fn rekey(&mut self, key: &str) {
+        let _ = key;
+    }
+
     pub fn describe(&self) -> &'static str {
         match self {
             Call::Load => "reading audit log",

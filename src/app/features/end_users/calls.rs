@@ -5,11 +5,12 @@ use crate::backends::{BackendError, upvest};
 use crate::core::Page;
 use crate::core::investing::{EndUser, EndUserChange, EndUserDetail};
 
-#[derive(Debug, Clone, PartialEq)]
+/// Only the changes (what four-eyes proposes) serialize; reads are never stored.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Call {
-    Page {
-        offset: usize,
-    },
+    #[serde(skip)]
+    Page { offset: usize },
+    #[serde(skip)]
     One(String),
     /// Audited: intent before sending, outcome after.
     Change {
@@ -27,6 +28,37 @@ pub enum Payload {
 }
 
 impl Call {
+    /// The version of the target the officer saw, where the change names one (a four-eyes
+    /// proposal is void when the target moved on).
+    pub fn seen_version(&self) -> Option<String> {
+        None
+    }
+
+    /// The audit event of a change (what four-eyes checks and the checker's log records);
+    /// `None` for a read.
+    pub fn audit_mut(&mut self) -> Option<&mut crate::audit::Event> {
+        match self {
+            Call::Change { audit, .. } => Some(audit),
+            _ => None,
+        }
+    }
+
+    /// Sends the change with `key` as its idempotency key (a confirmed proposal's), where the
+    /// API takes one.
+    pub fn rekey(&mut self, key: &str) {
+        if let Call::Change { change, .. } = self {
+            match &mut **change {
+                EndUserChange::Create {
+                    idempotency_key, ..
+                }
+                | EndUserChange::RequestChange {
+                    idempotency_key, ..
+                } => *idempotency_key = key.to_string(),
+                EndUserChange::Offboard { .. } => {}
+            }
+        }
+    }
+
     pub fn describe(&self) -> &'static str {
         match self {
             Call::Page { .. } => "loading end users",

@@ -10,32 +10,38 @@ use std::sync::atomic::AtomicBool;
 /// Rows sent at once by an import started in the console.
 pub const IMPORT_CONCURRENCY: usize = crate::onboarding::upload::CONCURRENCY as usize;
 
-#[derive(Debug, Clone, PartialEq)]
+/// Only the changes (what four-eyes proposes) serialize; reads are never stored.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Call {
-    Companies {
-        after: Option<String>,
-    },
+    #[serde(skip)]
+    Companies { after: Option<String> },
+    #[serde(skip)]
     Departments {
         company_id: String,
         company: Locator,
         after: Option<String>,
     },
+    #[serde(skip)]
     ClientEmployees {
         department: Box<Department>,
         after: Option<String>,
     },
+    #[serde(skip)]
     FindExternalId(String),
     /// Audited: intent before sending, outcome after.
     Save {
         change: Box<Change>,
         audit: Box<crate::audit::Event>,
     },
+    #[serde(skip)]
     LogIn(Password),
+    #[serde(skip)]
     /// Reads and checks a CSV file; sends nothing.
     CheckImport {
         path: std::path::PathBuf,
         department_given: bool,
     },
+    #[serde(skip)]
     /// Audited as one action; the runner streams its progress (`Action::ImportProgress`).
     Import {
         checked: Box<crate::onboarding::run::Checked>,
@@ -59,6 +65,27 @@ pub enum Payload {
 }
 
 impl Call {
+    /// The version of the target the officer saw, where the change names one (a four-eyes
+    /// proposal is void when the target moved on).
+    pub fn seen_version(&self) -> Option<String> {
+        None
+    }
+
+    /// The audit event of a change (what four-eyes checks and the checker's log records);
+    /// `None` for a read.
+    pub fn audit_mut(&mut self) -> Option<&mut crate::audit::Event> {
+        match self {
+            Call::Save { audit, .. } | Call::Import { audit, .. } => Some(audit),
+            _ => None,
+        }
+    }
+
+    /// Sends the change with `key` as its idempotency key (a confirmed proposal's), where the
+    /// API takes one.
+    pub fn rekey(&mut self, key: &str) {
+        let _ = key;
+    }
+
     pub fn describe(&self) -> &'static str {
         match self {
             Call::Companies { .. } => "loading companies",

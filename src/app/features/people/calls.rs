@@ -5,10 +5,14 @@ use crate::backends::{BackendError, unioo};
 use crate::core::*;
 use uuid::Uuid;
 
-#[derive(Debug, Clone, PartialEq)]
+/// Reads only: nothing here serializes (four-eyes proposals carry changes).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Call {
+    #[serde(skip)]
     Users { after: Option<String>, sort: Sort },
+    #[serde(skip)]
     Person(Uuid),
+    #[serde(skip)]
     Document { user: Uuid, kind: DocumentKind },
 }
 
@@ -26,6 +30,24 @@ pub enum Payload {
 }
 
 impl Call {
+    /// The version of the target the officer saw, where the change names one (a four-eyes
+    /// proposal is void when the target moved on).
+    pub fn seen_version(&self) -> Option<String> {
+        None
+    }
+
+    /// The audit event of a change (what four-eyes checks and the checker's log records);
+    /// `None` for a read.
+    pub fn audit_mut(&mut self) -> Option<&mut crate::audit::Event> {
+        None
+    }
+
+    /// Sends the change with `key` as its idempotency key (a confirmed proposal's), where the
+    /// API takes one.
+    pub fn rekey(&mut self, key: &str) {
+        let _ = key;
+    }
+
     pub fn describe(&self) -> &'static str {
         match self {
             Call::Users { .. } => "loading users",

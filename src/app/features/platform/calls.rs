@@ -5,11 +5,11 @@ use crate::backends::{BackendError, vasco};
 use crate::core::Page;
 use crate::core::platform::{PlatformChange, PlatformUser};
 
-#[derive(Debug, Clone, PartialEq)]
+/// Only the changes (what four-eyes proposes) serialize; reads are never stored.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Call {
-    Page {
-        offset: usize,
-    },
+    #[serde(skip)]
+    Page { offset: usize },
     /// Audited: intent before sending, outcome after.
     Change {
         change: Box<PlatformChange>,
@@ -24,6 +24,27 @@ pub enum Payload {
 }
 
 impl Call {
+    /// The version of the target the officer saw, where the change names one (a four-eyes
+    /// proposal is void when the target moved on).
+    pub fn seen_version(&self) -> Option<String> {
+        None
+    }
+
+    /// The audit event of a change (what four-eyes checks and the checker's log records);
+    /// `None` for a read.
+    pub fn audit_mut(&mut self) -> Option<&mut crate::audit::Event> {
+        match self {
+            Call::Change { audit, .. } => Some(audit),
+            _ => None,
+        }
+    }
+
+    /// Sends the change with `key` as its idempotency key (a confirmed proposal's), where the
+    /// API takes one.
+    pub fn rekey(&mut self, key: &str) {
+        let _ = key;
+    }
+
     pub fn describe(&self) -> &'static str {
         match self {
             Call::Page { .. } => "loading platform users",

@@ -8,27 +8,31 @@ use crate::core::*;
 use crate::team::ClaimResult;
 use uuid::Uuid;
 
-#[derive(Debug, Clone, PartialEq)]
+/// Only the changes (what four-eyes proposes) serialize; reads are never stored.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Call {
+    #[serde(skip)]
     Queue {
         after: Option<String>,
         kind: Option<DocumentKind>,
     },
+    #[serde(skip)]
     /// The person beside the document (KYC and risk).
     Person(Uuid),
-    Document {
-        user: Uuid,
-        kind: DocumentKind,
-    },
+    #[serde(skip)]
+    Document { user: Uuid, kind: DocumentKind },
     /// Audited: intent before sending, outcome after.
     Decide {
         decision: Box<Decision>,
         audit: Box<crate::audit::Event>,
     },
+    #[serde(skip)]
     /// Who holds which of these documents (the queue's Claimed column).
     Claims(Vec<Uuid>),
+    #[serde(skip)]
     /// Claims the document for this operator, or renews the claim it has.
     Claim(Uuid),
+    #[serde(skip)]
     /// Takes the document from whoever holds it, with the reason (audited, and on the
     /// document's timeline).
     TakeOver {
@@ -36,6 +40,7 @@ pub enum Call {
         reason: String,
         audit: Box<crate::audit::Event>,
     },
+    #[serde(skip)]
     /// Lets the document go (sent on leaving it, after a decision and on quit).
     Release(Uuid),
 }
@@ -64,6 +69,33 @@ pub enum Payload {
 }
 
 impl Call {
+    /// The version of the target the officer saw, where the change names one (a four-eyes
+    /// proposal is void when the target moved on).
+    pub fn seen_version(&self) -> Option<String> {
+        match self {
+            Call::Decide { decision, .. } => Some(decision.expected_version.to_string()),
+            _ => None,
+        }
+    }
+
+    /// The audit event of a change (what four-eyes checks and the checker's log records);
+    /// `None` for a read.
+    pub fn audit_mut(&mut self) -> Option<&mut crate::audit::Event> {
+        match self {
+            Call::Decide { audit, .. } | Call::TakeOver { audit, .. } => Some(audit),
+            _ => None,
+        }
+    }
+
+    /// Sends the change with `key` as its idempotency key (a confirmed proposal's), where the
+    /// API takes one.
+    pub fn rekey(&mut self, key: &str) {
+        if let Call::Decide { decision, audit } = self {
+            decision.idempotency_key = key.to_string();
+            audit.correlation = key.to_string();
+        }
+    }
+
     pub fn describe(&self) -> &'static str {
         match self {
             Call::Queue { .. } => "loading review queue",

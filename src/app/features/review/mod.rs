@@ -369,6 +369,13 @@ pub fn on_document_loaded(
             d.image_refused = image_refused;
         }
         Ok(Payload::Revealed) => d.revealed = true,
+        Ok(Payload::Proposed(p)) => {
+            d.deciding = None;
+            d.notice = Some(format!(
+                "Proposed ({}): a second officer confirms it in the pending proposals. Nothing was sent.",
+                p.action
+            ));
+        }
         Ok(Payload::Review(calls::Payload::Claimed(result))) => {
             d.claiming = None;
             match result {
@@ -1262,5 +1269,68 @@ mod tests {
             Overlay::Confirm(Confirm { reject: true, .. })
         ));
         assert_eq!(document(&s).notice, None);
+    }
+
+    #[test]
+    fn a_four_eyes_decision_leaves_as_a_proposal_and_nothing_is_sent() {
+        let mut s = reviewing();
+        s.profile.four_eyes = vec!["legitimation.reject".into()];
+        // Approving is not listed: it is sent as before.
+        key(&mut s, KeyCode::Char('a'));
+        let (_, call) = call_req(&key(&mut s, KeyCode::Enter));
+        assert!(
+            matches!(call, Call::Review(calls::Call::Decide { .. })),
+            "{call:?}"
+        );
+
+        let mut s = reviewing();
+        s.profile.four_eyes = vec!["legitimation.reject".into()];
+        key(&mut s, KeyCode::Char('r'));
+        let (req, call) = call_req(&key(&mut s, KeyCode::Enter));
+        let Call::Propose(inner) = call else {
+            panic!("{call:?}")
+        };
+        assert!(matches!(*inner, Call::Review(calls::Call::Decide { .. })));
+        let t = jiff::Timestamp::from_second(1_790_000_000).unwrap();
+        let proposal = crate::team::Proposal {
+            id: uuid::Uuid::nil(),
+            idempotency_key: uuid::Uuid::nil(),
+            action: "legitimation.reject".into(),
+            backend: "Unioo".into(),
+            targets: vec![],
+            subject: "Unioo:document:x".into(),
+            seen_version: "3".into(),
+            reason: None,
+            payload: serde_json::Value::Null,
+            maker: "tester".into(),
+            maker_name: None,
+            maker_host: "ci".into(),
+            made_at: t,
+            status: crate::team::ProposalStatus::Open,
+            checker: None,
+            checker_name: None,
+            decided_at: None,
+            decision_note: None,
+            outcome: None,
+            done_at: None,
+        };
+        update(
+            &mut s,
+            Action::Loaded {
+                req,
+                result: Ok(Payload::Proposed(Box::new(proposal))),
+            },
+        );
+        let d = document(&s);
+        assert_eq!(d.deciding, None);
+        assert!(d.notice.as_deref().unwrap().contains("Nothing was sent"));
+        assert!(
+            s.toast
+                .as_ref()
+                .unwrap()
+                .0
+                .contains("P lists open proposals")
+        );
+        assert_eq!(d.item.person.first_name, "A", "stays on the document");
     }
 }

@@ -4,12 +4,11 @@ use crate::app::backends::{Backends, audited_as};
 use crate::backends::{BackendError, unioo};
 use crate::core::*;
 
-#[derive(Debug, Clone, PartialEq)]
+/// Only the changes (what four-eyes proposes) serialize; reads are never stored.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Call {
-    Page {
-        after: Option<String>,
-        sort: Sort,
-    },
+    #[serde(skip)]
+    Page { after: Option<String>, sort: Sort },
     /// Audited: intent before sending, outcome after.
     Create {
         email: String,
@@ -26,6 +25,27 @@ pub enum Payload {
 }
 
 impl Call {
+    /// The version of the target the officer saw, where the change names one (a four-eyes
+    /// proposal is void when the target moved on).
+    pub fn seen_version(&self) -> Option<String> {
+        None
+    }
+
+    /// The audit event of a change (what four-eyes checks and the checker's log records);
+    /// `None` for a read.
+    pub fn audit_mut(&mut self) -> Option<&mut crate::audit::Event> {
+        match self {
+            Call::Create { audit, .. } => Some(audit),
+            _ => None,
+        }
+    }
+
+    /// Sends the change with `key` as its idempotency key (a confirmed proposal's), where the
+    /// API takes one.
+    pub fn rekey(&mut self, key: &str) {
+        let _ = key;
+    }
+
     pub fn describe(&self) -> &'static str {
         match self {
             Call::Page { .. } => "loading employees",
