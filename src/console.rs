@@ -609,9 +609,17 @@ pub async fn open_team(
             return Ok(TeamStore::open_sqlite(path).await?);
         }
     }
-    let Some(dirs) = directories::ProjectDirs::from("", "", "backoffice") else {
+    let Some(path) = default_team_path() else {
         anyhow::bail!("no data directory for the team store; set [profiles.NAME.team] path");
     };
-    crate::files::private_dir(dirs.data_dir())?;
-    Ok(TeamStore::open_sqlite(&dirs.data_dir().join("team.sqlite")).await?)
+    if let Some(dir) = path.parent() {
+        crate::files::private_dir(dir)?;
+    }
+    Ok(TeamStore::open_sqlite(&path).await?)
+}
+
+/// The team store of a profile without a `[team]` section: the data directory's
+/// `team.sqlite`.
+pub fn default_team_path() -> Option<std::path::PathBuf> {
+    crate::files::data_dir().map(|d| d.join("team.sqlite"))
 }

@@ -102,3 +102,19 @@ pub async fn catch_up(team: &Team, path: &Path) -> Result<usize, String> {
     }
     Ok(sent)
 }
+
+/// The local log's lines as written (split on `\n` only, so a CR added to a line is kept);
+/// none when the file is gone. Never a device or a pipe.
+pub fn local_lines(path: &Path) -> std::io::Result<Vec<String>> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    match crate::audit::open_regular(path) {
+        Ok(mut f) => f.read_to_end(&mut bytes)?,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(e),
+    };
+    Ok(String::from_utf8_lossy(&bytes)
+        .split_terminator('\n')
+        .map(str::to_string)
+        .collect())
+}
