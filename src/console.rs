@@ -557,6 +557,12 @@ async fn session(args: &ConsoleArgs) -> anyhow::Result<Option<String>> {
             "Audit log: {why}. Decisions and reveals are refused."
         ));
     }
+    if let Audit::Open { log, .. } = &backends.audit
+        && let Some(w) = log.lock().ok().and_then(|l| l.tail_warning().cloned())
+    {
+        tracing::warn!(warning = %w, "the audit log's last line");
+        crate::app::central_audit::on_tail_warning(&mut state, &w);
+    }
     let result = crate::tui::run(state, look, |tx| Runner::new(backends.clone(), tx)).await;
     if let Some(h) = &setup.healthmov {
         // Ends the Healthmov session on quit; a slow server does not hold the exit up.

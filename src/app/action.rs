@@ -55,6 +55,8 @@ macro_rules! calls {
             Reveal { audit: Box<crate::audit::Event> },
             /// Writes a sheet to a file.
             Export(Box<super::export::ExportCall>),
+            /// At start: the audit log's last record against the team store's copy.
+            AuditCheck,
         }
 
         /// A call's answer.
@@ -65,6 +67,8 @@ macro_rules! calls {
             Revealed,
             /// A sheet written; `path` as the toast shows it.
             Exported { path: std::path::PathBuf, rows: usize },
+            /// How the audit log and the team store's copy compare.
+            AuditChecked(super::central_audit::Checked),
         }
 
         $(
@@ -88,6 +92,7 @@ macro_rules! calls {
                     $(Call::$variant(c) => c.describe(),)*
                     Call::Reveal { .. } => "recording reveal",
                     Call::Export(_) => "exporting",
+                    Call::AuditCheck => "checking the audit copy",
                 }
             }
 
@@ -95,7 +100,7 @@ macro_rules! calls {
             pub fn backend(&self) -> Option<&'static str> {
                 match self {
                     $(Call::$variant(c) => c.backend(),)*
-                    Call::Reveal { .. } | Call::Export(_) => None,
+                    Call::Reveal { .. } | Call::Export(_) | Call::AuditCheck => None,
                 }
             }
         }

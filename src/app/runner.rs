@@ -114,5 +114,6 @@ pub async fn perform(b: &Backends, call: Call) -> Result<Payload, BackendError> 
         Call::BankUsers(c) => bank_users::calls::perform(b, c).await?.into(),
         Call::Reveal { audit } => super::reveal::perform(b, audit).await?,
         Call::Export(c) => super::export::perform(*c).await?,
+        Call::AuditCheck => super::central_audit::check(b).await,
     })
 }

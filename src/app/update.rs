@@ -154,6 +154,11 @@ fn dispatch(state: &mut State, action: Action) -> Vec<Effect> {
             state.tick_changed = lock || toast_ended || state.slow_request().is_some();
             Vec::new()
         }
+        // The start-up check belongs to no view: nothing cancels it, nothing waits for it.
+        Action::Loaded {
+            result: Ok(Payload::AuditChecked(checked)),
+            ..
+        } => super::central_audit::on_checked(state, checked),
         Action::Loaded { req, result } => on_loaded(state, req, result),
         Action::ImportProgress { req, progress } => {
             onboarding::on_import_progress(state, req, progress);
