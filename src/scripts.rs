@@ -533,8 +533,8 @@ async fn compare_copy(
                     .unwrap_or_default();
                 return (
                     format!(
-                        "No team store on this machine{at}: the profile keeps no central copy to \
-                         compare with; only the local chain was checked."
+                        "No team store on this machine{at}: there is no central copy to compare \
+                         with; only the local chain was checked."
                     ),
                     CopyFinding::NotKept,
                 );
@@ -544,14 +544,21 @@ async fn compare_copy(
     let store =
         match crate::console::open_team(profile.as_ref().map(|(n, p)| (n.as_str(), p))).await {
             Ok(s) => s,
-            Err(e) => return not_compared(format!("the team store cannot be reached ({e:#})")),
+            Err(e) => {
+                let why = format!("{e:#}");
+                return not_compared(if why.starts_with("the team store") {
+                    why
+                } else {
+                    format!("the team store could not be opened: {why}")
+                });
+            }
         };
     let central = store.audit_lines(os_user, host).await;
     let target = format!("{} {}", store.engine(), store.target());
     store.close().await;
     let central = match central {
         Ok(c) => c,
-        Err(e) => return not_compared(format!("the team store {target} cannot be read ({e})")),
+        Err(e) => return not_compared(e.to_string()),
     };
     let local = match crate::app::central_audit::local_lines(path) {
         Ok(l) => l,
