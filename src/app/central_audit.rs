@@ -66,9 +66,7 @@ impl CentralCopy {
             )
         })
     }
-}
 
-impl CentralCopy {
     /// Sends what the store missed of `log`, holding the log so no record is written (and
     /// sent) meanwhile; the number sent. Blocks: called from a blocking thread.
     pub fn catch_up_now(&self, log: &Mutex<AuditLog>) -> Result<usize, String> {
