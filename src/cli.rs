@@ -103,9 +103,13 @@ pub struct ImportArgs {
 
 #[derive(Subcommand, Debug)]
 pub enum AuditCommand {
-    /// Check the hash chain; exits non-zero and names the first bad line.
+    /// Check the hash chain, then compare the log with the team store's copy for this OS user
+    /// and host. Exit codes: 0 intact and the copy agrees (a copy merely behind agrees, with a
+    /// note), 1 a broken chain or a copy that differs (the first bad line is named), 5 the
+    /// chain intact but the team store cannot be reached.
     Verify {
-        /// The log file (default: the data directory's audit.jsonl).
+        /// The log file (default: --audit-log, else the profile's audit_log, else the data
+        /// directory's audit.jsonl).
         path: Option<PathBuf>,
     },
     /// List records, newest last, optionally filtered.

@@ -561,6 +561,12 @@ async fn session(args: &ConsoleArgs) -> anyhow::Result<Option<String>> {
             "Audit log: {why}. Decisions and reveals are refused."
         ));
     }
+    if let Audit::Open { log, .. } = &backends.audit
+        && let Some(w) = log.lock().ok().and_then(|l| l.tail_warning().cloned())
+    {
+        tracing::warn!(warning = %w, "the audit log's last line");
+        crate::app::central_audit::on_tail_warning(&mut state, &w);
+    }
     let result = crate::tui::run(state, look, |tx| Runner::new(backends.clone(), tx)).await;
     if let Some(h) = &setup.healthmov {
         // Ends the Healthmov session on quit; a slow server does not hold the exit up.
@@ -613,9 +619,17 @@ pub async fn open_team(
             return Ok(TeamStore::open_sqlite(path).await?);
         }
     }
-    let Some(dirs) = directories::ProjectDirs::from("", "", "backoffice") else {
+    let Some(path) = default_team_path() else {
         anyhow::bail!("no data directory for the team store; set [profiles.NAME.team] path");
     };
-    crate::files::private_dir(dirs.data_dir())?;
-    Ok(TeamStore::open_sqlite(&dirs.data_dir().join("team.sqlite")).await?)
+    if let Some(dir) = path.parent() {
+        crate::files::private_dir(dir)?;
+    }
+    Ok(TeamStore::open_sqlite(&path).await?)
+}
+
+/// The team store of a profile without a `[team]` section: the data directory's
+/// `team.sqlite`.
+pub fn default_team_path() -> Option<std::path::PathBuf> {
+    crate::files::data_dir().map(|d| d.join("team.sqlite"))
 }

@@ -19,7 +19,7 @@ fn main() -> std::process::ExitCode {
     let result: anyhow::Result<std::process::ExitCode> = runtime.block_on(async move {
         match args.command {
             Some(cli::Command::Sandbox(opts)) => run_sandbox(opts).await,
-            Some(cli::Command::Audit(cmd)) => return run_audit(cmd),
+            Some(cli::Command::Audit(cmd)) => return run_audit(cmd, &args.console).await,
             Some(cli::Command::Onboard(cli::OnboardCommand::Import(a))) => {
                 return backoffice::onboarding::cli::import(a, &args.console).await;
             }
@@ -121,20 +121,20 @@ fn stop_signals() -> std::io::Result<impl std::future::Future<Output = ()>> {
     })
 }
 
-fn run_audit(cmd: cli::AuditCommand) -> anyhow::Result<std::process::ExitCode> {
+async fn run_audit(
+    cmd: cli::AuditCommand,
+    args: &cli::ConsoleArgs,
+) -> anyhow::Result<std::process::ExitCode> {
     use backoffice::audit::show;
     match cmd {
         cli::AuditCommand::Verify { path } => {
-            let path = show::resolve(path)?;
-            let (text, intact) = show::verify(&path);
-            let text = backoffice::sanitize::lines(&text);
-            if intact {
+            let (text, code) = backoffice::scripts::audit_verify(path, args).await?;
+            if code == 0 {
                 println!("{text}");
-                Ok(std::process::ExitCode::SUCCESS)
             } else {
                 eprintln!("{text}");
-                Ok(std::process::ExitCode::FAILURE)
             }
+            Ok(std::process::ExitCode::from(code))
         }
         cli::AuditCommand::Show {
             path,

@@ -446,3 +446,184 @@ pub async fn pending(output: Output, args: &crate::cli::ConsoleArgs) -> anyhow::
     print(&Value::Array(value), output, &t);
     Ok(())
 }
+
+/// How `audit verify` ends when the local log and the team store's copy differ, or the chain
+/// is broken.
+pub const TAMPERED: u8 = 1;
+
+/// What comparing the local log with the team store's copy found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CopyFinding {
+    /// The copy holds the same records, or only lacks the newest ones (the console sends them
+    /// at its next audited action): nothing was taken away or changed.
+    Agrees,
+    /// There is no copy to compare with: no team store on this machine.
+    NotKept,
+    /// The local log lost records the store has, or holds other ones.
+    Differs,
+    /// The store could not be reached or read: nothing can be said about the copy.
+    Unreachable,
+}
+
+/// `backoffice audit verify`: the local hash chain, then the team store's copy of this
+/// operator's log on this host (the profile's store, as the console opens it). The report
+/// (safe for a terminal) and the exit code: 0 when the chain is intact and the copy agrees
+/// (a copy that is merely behind agrees, with a note), [`TAMPERED`] when the chain is broken
+/// or the copy differs, [`BACKEND_DOWN`] when the chain is intact but the store cannot be
+/// reached.
+pub async fn audit_verify(
+    path: Option<std::path::PathBuf>,
+    args: &crate::cli::ConsoleArgs,
+) -> anyhow::Result<(String, u8)> {
+    use crate::audit::show;
+    let profile = crate::console::choose_profile(args);
+    // The log the console writes: the one named, else the profile's, else the default.
+    let profile_log = profile
+        .as_ref()
+        .ok()
+        .and_then(|p| p.as_ref())
+        .and_then(|(_, p)| p.audit_log.clone());
+    let path = show::resolve(path.or_else(|| args.audit_log.clone()).or(profile_log))?;
+    let (chain, intact) = show::verify(&path);
+    let me = crate::audit::Actor::from_env(None, "");
+    let (copy, finding) = compare_copy(&path, profile, &me.os_user, &me.host).await;
+    let code = match finding {
+        _ if !intact => TAMPERED,
+        CopyFinding::Differs => TAMPERED,
+        CopyFinding::Unreachable => BACKEND_DOWN,
+        CopyFinding::Agrees | CopyFinding::NotKept => 0,
+    };
+    Ok((crate::sanitize::lines(&format!("{chain}\n{copy}")), code))
+}
+
+/// Compares the log at `path` with the copy for `os_user` on `host` in the team store of
+/// `profile` (as [`crate::console::open_team`] opens it; a SQLite file is never created
+/// here): the words for an officer and what was found.
+async fn compare_copy(
+    path: &std::path::Path,
+    profile: anyhow::Result<Option<(String, crate::config::Profile)>>,
+    os_user: &str,
+    host: &str,
+) -> (String, CopyFinding) {
+    let not_compared = |why: String| {
+        (
+            format!("The team store's copy was not compared: {why}."),
+            CopyFinding::Unreachable,
+        )
+    };
+    let profile = match profile {
+        Ok(p) => p,
+        Err(e) => return not_compared(format!("{e:#}")),
+    };
+    let section = profile.as_ref().and_then(|(_, p)| p.team.as_ref());
+    match section.map(|t| (&t.url, &t.path)) {
+        Some((Some(_), _)) => {}
+        Some((None, Some(file))) if !file.exists() => {
+            return not_compared(format!(
+                "the profile's team store file {} does not exist",
+                file.display()
+            ));
+        }
+        Some(_) => {}
+        None => match crate::console::default_team_path() {
+            Some(file) if file.exists() => {}
+            file => {
+                let at = file
+                    .map(|f| format!(" ({})", f.display()))
+                    .unwrap_or_default();
+                return (
+                    format!(
+                        "No team store on this machine{at}: there is no central copy to compare \
+                         with; only the local chain was checked."
+                    ),
+                    CopyFinding::NotKept,
+                );
+            }
+        },
+    }
+    let store =
+        match crate::console::open_team(profile.as_ref().map(|(n, p)| (n.as_str(), p))).await {
+            Ok(s) => s,
+            Err(e) => {
+                let why = format!("{e:#}");
+                return not_compared(if why.starts_with("the team store") {
+                    why
+                } else {
+                    format!("the team store could not be opened: {why}")
+                });
+            }
+        };
+    let central = store.audit_lines(os_user, host).await;
+    let target = format!("{} {}", store.engine(), store.target());
+    store.close().await;
+    let central = match central {
+        Ok(c) => c,
+        Err(e) => return not_compared(e.to_string()),
+    };
+    let local = match crate::app::central_audit::local_lines(path) {
+        Ok(l) => l,
+        Err(e) => {
+            return (
+                format!(
+                    "The team store's copy was not compared: the local log cannot be read ({e})."
+                ),
+                CopyFinding::Differs,
+            );
+        }
+    };
+    let comparison = crate::team::compare_audit(&local, &central);
+    let finding = match comparison {
+        crate::team::AuditComparison::Same | crate::team::AuditComparison::CentralBehind { .. } => {
+            CopyFinding::Agrees
+        }
+        _ => CopyFinding::Differs,
+    };
+    (
+        format!(
+            "Team store {target}, the copy for {os_user} on {host}: {}",
+            explain(&comparison, local.len(), central.len())
+        ),
+        finding,
+    )
+}
+
+/// A comparison in an officer's words, with the numbers of records on each side.
+pub fn explain(c: &crate::team::AuditComparison, local: usize, central: usize) -> String {
+    use crate::team::AuditComparison::*;
+    let records = |n: usize| format!("{n} record{}", if n == 1 { "" } else { "s" });
+    match *c {
+        Same => format!("it matches the local log ({}).", records(central)),
+        LocalTruncated { missing_from } => {
+            let more = central + 1 - missing_from;
+            format!(
+                "the local log ends at line {}; the store has {more} more record{}: records were \
+             removed from the end of the local log.",
+                missing_from - 1,
+                if more == 1 { "" } else { "s" }
+            )
+        }
+        LocalMissing => format!(
+            "the local log is missing or empty, but the store holds {} from it: the local log \
+             was deleted or emptied.",
+            records(central)
+        ),
+        Rewritten { line } => format!(
+            "line {line} of the local log is not the record the store received: the local \
+             history was rewritten (or re-hashed) from line {line} on."
+        ),
+        Fork { line } => format!(
+            "the local log forks from the store's copy at line {line}: from there each holds \
+             records the other does not, both following {} (a log put back from an older copy \
+             and written on).",
+            match line {
+                1 => "the start of the chain".to_string(),
+                n => format!("line {}", n - 1),
+            }
+        ),
+        CentralBehind { missing_from } => format!(
+            "the store has not yet received the local records from line {missing_from} on \
+             ({}). That is not tampering: the console sends them at its next audited action.",
+            records(local + 1 - missing_from)
+        ),
+    }
+}

@@ -61,6 +61,9 @@ macro_rules! calls {
             /// A change that needs a second officer, recorded as a proposal instead of sent.
             #[serde(skip)]
             Propose(Box<Call>),
+            /// At start: the audit log's last record against the team store's copy.
+            #[serde(skip)]
+            AuditCheck,
         }
 
         /// A call's answer.
@@ -73,6 +76,8 @@ macro_rules! calls {
             Exported { path: std::path::PathBuf, rows: usize },
             /// A four-eyes change recorded as a proposal; nothing was sent.
             Proposed(Box<crate::team::Proposal>),
+            /// How the audit log and the team store's copy compare.
+            AuditChecked(super::central_audit::Checked),
         }
 
         $(
@@ -97,6 +102,7 @@ macro_rules! calls {
                     Call::Reveal { .. } => "recording reveal",
                     Call::Export(_) => "exporting",
                     Call::Propose(_) => "proposing for a second officer",
+                    Call::AuditCheck => "checking the audit copy",
                 }
             }
 
@@ -104,7 +110,7 @@ macro_rules! calls {
             pub fn audit_mut(&mut self) -> Option<&mut crate::audit::Event> {
                 match self {
                     $(Call::$variant(c) => c.audit_mut(),)*
-                    Call::Reveal { .. } | Call::Export(_) | Call::Propose(_) => None,
+                    Call::Reveal { .. } | Call::Export(_) | Call::Propose(_) | Call::AuditCheck => None,
                 }
             }
 
@@ -112,7 +118,7 @@ macro_rules! calls {
             pub fn rekey(&mut self, key: &str) {
                 match self {
                     $(Call::$variant(c) => c.rekey(key),)*
-                    Call::Reveal { .. } | Call::Export(_) | Call::Propose(_) => {}
+                    Call::Reveal { .. } | Call::Export(_) | Call::Propose(_) | Call::AuditCheck => {}
                 }
             }
 
@@ -120,7 +126,7 @@ macro_rules! calls {
             pub fn seen_version(&self) -> Option<String> {
                 match self {
                     $(Call::$variant(c) => c.seen_version(),)*
-                    Call::Reveal { .. } | Call::Export(_) | Call::Propose(_) => None,
+                    Call::Reveal { .. } | Call::Export(_) | Call::Propose(_) | Call::AuditCheck => None,
                 }
             }
 
@@ -128,7 +134,7 @@ macro_rules! calls {
             pub fn backend(&self) -> Option<&'static str> {
                 match self {
                     $(Call::$variant(c) => c.backend(),)*
-                    Call::Reveal { .. } | Call::Export(_) => None,
+                    Call::Reveal { .. } | Call::Export(_) | Call::AuditCheck => None,
                     Call::Propose(_) => Some(super::team::NAME),
                 }
             }

@@ -152,5 +152,6 @@ async fn route(b: &Backends, call: Call) -> Result<Payload, BackendError> {
         Call::Reveal { audit } => super::reveal::perform(b, audit).await?,
         Call::Export(c) => super::export::perform(*c).await?,
         Call::Propose(c) => super::four_eyes::propose(b, *c).await?,
+        Call::AuditCheck => super::central_audit::check(b).await,
     })
 }

@@ -312,6 +312,9 @@ pub struct State {
     pub switch_to: Option<String>,
     /// In a production profile: the operator typed its name, so changes may be made.
     pub production_unlocked: bool,
+    /// What is wrong with the audit log, in red at the top until the console ends: a last
+    /// line cut short at open, a team store copy that differs.
+    pub audit_warnings: Vec<String>,
     /// A CPR copy waiting for its audit record.
     pub copy_after: Option<(RequestId, super::action::Clip)>,
     /// Healthmov asks for its password: drawn over everything, the rest is kept beneath.
@@ -342,6 +345,7 @@ impl State {
             tick_changed: false,
             toast: None,
             copy_after: None,
+            audit_warnings: Vec::new(),
             production_unlocked: false,
             switch_to: None,
             login: None,

@@ -158,6 +158,11 @@ fn dispatch(state: &mut State, action: Action) -> Vec<Effect> {
             let top = state.top().id;
             state.top().kind.feature().on_tick(state, top)
         }
+        // The start-up check belongs to no view: nothing cancels it, nothing waits for it.
+        Action::Loaded {
+            result: Ok(Payload::AuditChecked(checked)),
+            ..
+        } => super::central_audit::on_checked(state, checked),
         Action::Loaded { req, result } => on_loaded(state, req, result),
         Action::ImportProgress { req, progress } => {
             onboarding::on_import_progress(state, req, progress);

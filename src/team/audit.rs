@@ -73,7 +73,8 @@ impl TeamStore {
         })
     }
 
-    async fn last_audit(
+    /// The hash and the line of the copy's last record for one OS user and host.
+    pub async fn last_audit(
         &self,
         os_user: &str,
         host: &str,

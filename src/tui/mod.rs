@@ -154,6 +154,10 @@ pub async fn run(
     state.size = (size.width, size.height);
     terminal.draw(|f| ui::draw(f, &state, &look))?;
     tracing::info!("first frame drawn");
+    // After the first frame, and in the background: a slow team store holds up no key.
+    for e in crate::app::central_audit::at_start(&mut state) {
+        runner.run(e);
+    }
 
     let mut events = EventStream::new();
     let mut image_was_covered = false;

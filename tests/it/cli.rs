@@ -171,7 +171,14 @@ fn audit_verify_names_the_tampered_line_and_fails() {
         log.append(event, Outcome::Ok).unwrap();
     }
     drop(log);
-    let verify = || bin().args(["audit", "verify"]).arg(&path).output().unwrap();
+    // No config and an empty data directory: no team store copy to compare with.
+    let verify = || {
+        hermetic(&mut bin(), &dir)
+            .args(["audit", "verify"])
+            .arg(&path)
+            .output()
+            .unwrap()
+    };
     assert!(verify().status.success());
     let text = std::fs::read_to_string(&path).unwrap();
     std::fs::write(&path, text.replacen("test.2", "test.3", 1)).unwrap();
@@ -472,4 +479,226 @@ async fn pending_lists_the_team_store_s_open_proposals_for_scripts_and_a_table_s
         !text.chars().any(|c| c.is_control() && c != '\n'),
         "raw controls reached the terminal: {text:?}"
     );
+}
+
+/// `cmd` with its own data and config directories under `dir`: nothing of this machine's
+/// user (a config, the data directory's team store) is read or written.
+fn hermetic<'a>(cmd: &'a mut Command, dir: &std::path::Path) -> &'a mut Command {
+    cmd.env("XDG_DATA_HOME", dir.join("data"))
+        .env("XDG_CONFIG_HOME", dir.join("config"))
+        .stdin(Stdio::null())
+}
+
+/// A real audit log of three records by this OS user on this host (as the binary finds
+/// them), each copied to a SQLite team store, and a config (0600) whose profile `s` names the
+/// store and the log.
+struct CopiedLog {
+    tmp: crate::common::TempDir,
+    log: std::path::PathBuf,
+    config: std::path::PathBuf,
+    lines: Vec<String>,
+    actor: backoffice::audit::Actor,
+}
+
+fn audit_event(action: &str) -> backoffice::audit::Event {
+    backoffice::audit::Event {
+        backend: "Unioo".into(),
+        action: action.into(),
+        targets: vec!["document:12".into()],
+        correlation: uuid::Uuid::new_v4().to_string(),
+        ..Default::default()
+    }
+}
+
+impl CopiedLog {
+    async fn new(tag: &str) -> CopiedLog {
+        use backoffice::audit::{Actor, AuditLog, Outcome};
+        use backoffice::team::{Operator, TeamStore};
+        let tmp = crate::common::TempDir::new(tag);
+        let actor = Actor::from_env(None, "s");
+        let log = tmp.0.join("audit.jsonl");
+        let store_path = tmp.0.join("team.sqlite");
+        let store = TeamStore::open_sqlite(&store_path).await.unwrap();
+        let me = Operator::new(&actor.os_user, None, &actor.host);
+        let mut local = AuditLog::open(&log, actor.clone()).unwrap();
+        for action in [
+            "legitimation.view",
+            "legitimation.reject",
+            "legitimation.reject",
+        ] {
+            let r = local.append(audit_event(action), Outcome::Ok).unwrap();
+            store
+                .append_audit(&me, &r.line(), &r.hash, &r.prev)
+                .await
+                .unwrap();
+        }
+        drop(local);
+        store.close().await;
+        let config = tmp.0.join("config.toml");
+        std::fs::write(
+            &config,
+            format!(
+                "[profiles.s]\nsandbox = true\naudit_log = {:?}\n[profiles.s.team]\npath = {:?}\n",
+                log.display().to_string(),
+                store_path.display().to_string()
+            ),
+        )
+        .unwrap();
+        std::fs::set_permissions(&config, std::os::unix::fs::PermissionsExt::from_mode(0o600))
+            .unwrap();
+        let lines = std::fs::read_to_string(&log)
+            .unwrap()
+            .lines()
+            .map(str::to_string)
+            .collect();
+        CopiedLog {
+            tmp,
+            log,
+            config,
+            lines,
+            actor,
+        }
+    }
+
+    /// Replaces the local log with `lines`.
+    fn write_local(&self, lines: &[String]) {
+        let text: String = lines.iter().map(|l| format!("{l}\n")).collect();
+        std::fs::write(&self.log, text).unwrap();
+    }
+
+    /// `backoffice --config CONFIG audit verify`: exit code, stdout, stderr.
+    fn verify(&self) -> (i32, String, String) {
+        let out = hermetic(&mut bin(), &self.tmp.0)
+            .arg("--config")
+            .arg(&self.config)
+            .args(["audit", "verify"])
+            .output()
+            .unwrap();
+        let text = |b: &[u8]| String::from_utf8_lossy(b).to_string();
+        (
+            out.status.code().unwrap_or(-1),
+            text(&out.stdout),
+            text(&out.stderr),
+        )
+    }
+}
+
+#[tokio::test]
+async fn audit_verify_passes_a_log_whose_team_store_copy_matches() {
+    let copied = CopiedLog::new("verify-same").await;
+    let (code, out, err) = copied.verify();
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("3 records, chain intact"), "{out}");
+    assert!(
+        out.contains("it matches the local log (3 records)"),
+        "{out}"
+    );
+    assert!(
+        out.contains(&format!(
+            "the copy for {} on {}",
+            copied.actor.os_user, copied.actor.host
+        )),
+        "{out}"
+    );
+}
+
+#[tokio::test]
+async fn audit_verify_names_a_local_log_cut_short_at_the_end() {
+    let copied = CopiedLog::new("verify-truncated").await;
+    copied.write_local(&copied.lines[..1]);
+    let (code, out, err) = copied.verify();
+    assert_eq!(code, 1, "{out}{err}");
+    // The chain of what is left holds; only the store shows what is missing.
+    assert!(err.contains("1 records, chain intact"), "{err}");
+    assert!(
+        err.contains("the local log ends at line 1; the store has 2 more records"),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn audit_verify_names_a_deleted_local_log() {
+    let copied = CopiedLog::new("verify-deleted").await;
+    std::fs::remove_file(&copied.log).unwrap();
+    let (code, out, err) = copied.verify();
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(err.contains("cannot read"), "{err}");
+    assert!(
+        err.contains("the local log is missing or empty, but the store holds 3 records"),
+        "{err}"
+    );
+    assert!(err.contains("deleted"), "{err}");
+}
+
+#[tokio::test]
+async fn audit_verify_names_the_first_rewritten_line() {
+    let copied = CopiedLog::new("verify-rewritten").await;
+    let mut lines = copied.lines.clone();
+    lines[1] = lines[1].replace("legitimation.reject", "legitimation.approve");
+    copied.write_local(&lines);
+    let (code, out, err) = copied.verify();
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(
+        err.contains("line 2 of the local log is not the record the store received"),
+        "{err}"
+    );
+    assert!(err.contains("rewritten"), "{err}");
+}
+
+#[tokio::test]
+async fn audit_verify_names_a_fork_from_the_team_store_s_copy() {
+    use backoffice::audit::{AuditLog, Outcome};
+    let copied = CopiedLog::new("verify-fork").await;
+    // The log put back to its first line and written on: a chain intact of its own.
+    copied.write_local(&copied.lines[..1]);
+    let mut log = AuditLog::open(&copied.log, copied.actor.clone()).unwrap();
+    log.append(audit_event("legitimation.approve"), Outcome::Ok)
+        .unwrap();
+    drop(log);
+    let (code, out, err) = copied.verify();
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(err.contains("2 records, chain intact"), "{err}");
+    assert!(
+        err.contains("the local log forks from the store's copy at line 2")
+            && err.contains("both following line 1"),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn audit_verify_passes_a_team_store_that_is_merely_behind_with_a_note() {
+    use backoffice::audit::{AuditLog, Outcome};
+    let copied = CopiedLog::new("verify-behind").await;
+    let mut log = AuditLog::open(&copied.log, copied.actor.clone()).unwrap();
+    log.append(audit_event("legitimation.view"), Outcome::Ok)
+        .unwrap();
+    drop(log);
+    let (code, out, err) = copied.verify();
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.contains("has not yet received the local records from line 4 on (1 record)")
+            && out.contains("the console sends them at its next audited action"),
+        "{out}"
+    );
+}
+
+#[tokio::test]
+async fn audit_verify_says_when_the_team_store_cannot_be_reached() {
+    let copied = CopiedLog::new("verify-unreachable").await;
+    // Port 1 on loopback: refused at once.
+    let text = std::fs::read_to_string(&copied.config).unwrap();
+    let path_line = text.lines().find(|l| l.starts_with("path = ")).unwrap();
+    std::fs::write(
+        &copied.config,
+        text.replace(
+            path_line,
+            "url = \"postgres://backoffice@127.0.0.1:1/postgres\"",
+        ),
+    )
+    .unwrap();
+    let (code, out, err) = copied.verify();
+    assert_eq!(code, 5, "{out}{err}");
+    assert!(err.contains("chain intact"), "{err}");
+    assert!(err.contains("cannot be reached"), "{err}");
+    assert!(!err.contains("matches"), "{err}");
 }

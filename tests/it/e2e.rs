@@ -681,3 +681,98 @@ async fn a_profile_without_an_unlock_cmd_ends_the_session_at_idle_and_says_why()
     .await
     .unwrap();
 }
+
+/// A sandbox profile whose audit log and SQLite team store are in `dir` (config 0600).
+fn audit_config(dir: &std::path::Path) -> (std::path::PathBuf, std::path::PathBuf) {
+    let (log, store) = (dir.join("audit.jsonl"), dir.join("team.sqlite"));
+    let config = dir.join("config.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[profiles.s]\nsandbox = true\naudit_log = {:?}\n[profiles.s.team]\npath = {:?}\n",
+            log.display().to_string(),
+            store.display().to_string()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&config, std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
+    (config, store)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn at_start_a_team_store_copy_that_differs_and_a_torn_log_stay_in_red_at_the_top() {
+    use backoffice::audit::{Actor, AuditLog, Event, Outcome};
+    use backoffice::team::{Operator, TeamStore};
+    let actor = Actor::from_env(None, "s");
+    let me = Operator::new(&actor.os_user, None, &actor.host);
+    let event = || Event {
+        backend: "Unioo".into(),
+        action: "legitimation.view".into(),
+        correlation: uuid::Uuid::new_v4().to_string(),
+        ..Default::default()
+    };
+
+    // The store holds a record of this OS user and host that the local log does not.
+    let dir = TempDir::new("start-differs");
+    let (config, store_path) = audit_config(&dir.0);
+    let mut other = AuditLog::open(&dir.0.join("other.jsonl"), actor.clone()).unwrap();
+    let r = other.append(event(), Outcome::Ok).unwrap();
+    let store = TeamStore::open_sqlite(&store_path).await.unwrap();
+    store
+        .append_audit(&me, &r.line(), &r.hash, &r.prev)
+        .await
+        .unwrap();
+    store.close().await;
+    let mut c = Console::start_with("start-differs", &["--config", config.to_str().unwrap()]);
+    c.wait_for("Audit log and team store differ: run `backoffice audit verify`");
+    // Keys go on working, and the warning stays.
+    c.send("Ann");
+    c.wait_for("Find: Ann");
+    assert!(
+        c.contents()
+            .contains("Audit log and team store differ: run `backoffice audit verify`"),
+        "{}",
+        c.contents()
+    );
+    c.send("\x03");
+    wait_until("the console to exit", DEADLINE, || {
+        c.child.try_wait().unwrap().is_some()
+    });
+
+    // A log whose last write was cut short, the store merely behind: only the torn line shows,
+    // and the store is caught up quietly.
+    let dir = TempDir::new("start-torn");
+    let (config, store_path) = audit_config(&dir.0);
+    let log_path = dir.0.join("audit.jsonl");
+    let mut log = AuditLog::open(&log_path, actor.clone()).unwrap();
+    let sent = log.append(event(), Outcome::Ok).unwrap();
+    drop(log);
+    let mut f = std::fs::OpenOptions::new()
+        .append(true)
+        .open(&log_path)
+        .unwrap();
+    f.write_all(b"{\"time\":\"2026-").unwrap();
+    drop(f);
+    let mut c = Console::start_with("start-torn", &["--config", config.to_str().unwrap()]);
+    c.wait_for("Audit log's last line is cut short: run `backoffice audit verify`");
+    let store = TeamStore::open_sqlite(&store_path).await.unwrap();
+    let mut copied = Vec::new();
+    for _ in 0..200 {
+        copied = store.audit_lines(&me.os_user, &me.host).await.unwrap();
+        if !copied.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(copied, [sent.line()]);
+    store.close().await;
+    assert!(
+        !c.contents().contains("team store differ"),
+        "{}",
+        c.contents()
+    );
+    c.send("\x03");
+    wait_until("the console to exit", DEADLINE, || {
+        c.child.try_wait().unwrap().is_some()
+    });
+}

@@ -160,6 +160,7 @@ on_both_engines!(
     the_audit_copy_and_the_timeline_refuse_update_and_delete,
     a_newer_schema_is_refused,
     verify_names_truncation_deletion_rewrite_and_fork,
+    the_start_check_compares_last_records_and_catches_up_a_store_behind,
 );
 
 fn alice() -> Operator {
@@ -1037,5 +1038,108 @@ async fn the_readme_grants_let_a_console_work_but_not_erase() {
     for sql in [format!("DROP OWNED BY {role}"), format!("DROP ROLE {role}")] {
         sqlx::query(&sql).execute(admin).await.unwrap();
     }
+    db.finish().await;
+}
+
+/// The console's start-up check over a real log file and store: the store's last record
+/// found at the end of the log is "same", earlier is "behind" (and is caught up), not found
+/// is a difference (cut short, deleted, rewritten, forked).
+async fn the_start_check_compares_last_records_and_catches_up_a_store_behind(db: Db) {
+    use backoffice::app::central_audit::{CentralCopy, LastRecord, compare_last};
+    use backoffice::app::team::Team;
+    let dir = std::env::temp_dir().join(unique("backoffice-start-check"));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("audit.jsonl");
+    let actor = Actor {
+        os_user: "alice".into(),
+        host: "jump1".into(),
+        profile: "sandbox".into(),
+        ..Actor::default()
+    };
+    let store = db.store.clone();
+    let team = Team::new(alice(), MINUTE, move || {
+        let store = store.clone();
+        async move { Ok(store) }
+    });
+    let event = |action: &str| Event {
+        backend: "Unioo".into(),
+        action: action.into(),
+        targets: vec!["document:12".into()],
+        correlation: unique("c"),
+        ..Event::default()
+    };
+    let compare = || compare_last(&team, &path);
+    let log = Arc::new(std::sync::Mutex::new(
+        AuditLog::open(&path, actor.clone()).unwrap(),
+    ));
+    assert_eq!(compare().await.unwrap(), LastRecord::Same, "both empty");
+    for action in [
+        "legitimation.view",
+        "legitimation.reject",
+        "legitimation.reject",
+    ] {
+        log.lock()
+            .unwrap()
+            .append(event(action), Outcome::Ok)
+            .unwrap();
+    }
+    assert_eq!(
+        compare().await.unwrap(),
+        LastRecord::Behind { missing: 3 },
+        "the store has none of them"
+    );
+    // Caught up as the console does it, holding the log.
+    let central = CentralCopy::new(team.clone());
+    let sent = tokio::task::spawn_blocking({
+        let log = log.clone();
+        move || central.catch_up_now(&log)
+    })
+    .await
+    .unwrap();
+    drop(log);
+    assert_eq!(sent, Ok(3));
+    assert_eq!(compare().await.unwrap(), LastRecord::Same);
+    assert_eq!(
+        db.store.audit_lines("alice", "jump1").await.unwrap().len(),
+        3
+    );
+    let lines: Vec<String> = std::fs::read_to_string(&path)
+        .unwrap()
+        .lines()
+        .map(str::to_string)
+        .collect();
+    let write = |lines: &[String]| {
+        let text: String = lines.iter().map(|l| format!("{l}\n")).collect();
+        std::fs::write(&path, text).unwrap();
+    };
+    // One more record, not sent: behind by one.
+    let mut log = AuditLog::open(&path, actor.clone()).unwrap();
+    log.append(event("legitimation.view"), Outcome::Ok).unwrap();
+    drop(log);
+    assert_eq!(compare().await.unwrap(), LastRecord::Behind { missing: 1 });
+    // Cut short at the end.
+    write(&lines[..2]);
+    assert_eq!(compare().await.unwrap(), LastRecord::Differs, "truncated");
+    // Deleted.
+    std::fs::remove_file(&path).unwrap();
+    assert_eq!(compare().await.unwrap(), LastRecord::Differs, "deleted");
+    // The last record rewritten.
+    let mut rewritten = lines.clone();
+    rewritten[2] = rewritten[2].replace("legitimation.reject", "legitimation.approve");
+    write(&rewritten);
+    assert_eq!(compare().await.unwrap(), LastRecord::Differs, "rewritten");
+    // Put back to its first line and written on: a fork.
+    write(&lines[..1]);
+    let mut log = AuditLog::open(&path, actor.clone()).unwrap();
+    log.append(event("legitimation.approve"), Outcome::Ok)
+        .unwrap();
+    log.append(event("legitimation.approve"), Outcome::Ok)
+        .unwrap();
+    drop(log);
+    assert_eq!(compare().await.unwrap(), LastRecord::Differs, "forked");
+    // The same lines again: the same.
+    write(&lines);
+    assert_eq!(compare().await.unwrap(), LastRecord::Same);
+    let _ = std::fs::remove_dir_all(dir);
     db.finish().await;
 }

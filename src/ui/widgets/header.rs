@@ -1,4 +1,5 @@
-//! The top line: the profile (always visible; production in red) and the breadcrumbs.
+//! The top line: the profile (always visible; production in red), an audit warning in red while
+//! there is one, and the breadcrumbs.
 
 use crate::ui::Screen;
 use ratatui::Frame;
@@ -17,14 +18,46 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &Screen<'_>) {
         Span::styled(format!(" profile: {} ", state.profile.name), t.header())
     };
     let crumbs = state.breadcrumbs().join(" › ");
-    let room = usize::from(area.width).saturating_sub(profile.width() + 1);
-    let crumbs = keep_tail(&crumbs, room);
-    let line = Line::from(vec![
-        profile,
-        Span::raw(" "),
-        Span::styled(crumbs, t.title()),
-    ]);
-    frame.render_widget(Paragraph::new(line), area);
+    let mut room = usize::from(area.width).saturating_sub(profile.width() + 1);
+    let mut spans = vec![profile, Span::raw(" ")];
+    // An audit warning stays in view before the breadcrumbs, which get what room is left.
+    if let Some(warning) = audit_warning(&state.audit_warnings, room) {
+        room = room.saturating_sub(warning.chars().count() + 1);
+        spans.push(Span::styled(warning, t.danger()));
+        spans.push(Span::raw(" "));
+    }
+    spans.push(Span::styled(keep_tail(&crumbs, room), t.title()));
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// The audit warnings as one line of at most `room` columns, ending with what to run when it
+/// fits.
+fn audit_warning(warnings: &[String], room: usize) -> Option<String> {
+    let what = warnings.join("; ");
+    let mut chars = what.chars();
+    let what: String = chars
+        .next()?
+        .to_uppercase()
+        .chain(chars)
+        .collect::<String>();
+    let fits = |s: &String| s.chars().count() <= room;
+    [
+        format!("{what}: run `backoffice audit verify`"),
+        format!("{what}: backoffice audit verify"),
+        "Audit log warning: backoffice audit verify".to_string(),
+    ]
+    .into_iter()
+    .find(fits)
+    .or_else(|| Some(keep_head(&what, room)))
+}
+
+/// The start of `s` that fits in `width` columns, with a trailing "…" when cut.
+fn keep_head(s: &str, width: usize) -> String {
+    if s.chars().count() <= width {
+        return s.to_string();
+    }
+    let keep = width.saturating_sub(1);
+    s.chars().take(keep).chain(std::iter::once('…')).collect()
 }
 
 /// The end of `s` that fits in `width` columns, with a leading "…" when cut.
