@@ -126,7 +126,12 @@ pub struct Profile {
     /// With `sandbox = true`: faults to inject, as `--sandbox-fault` takes them.
     #[serde(default)]
     pub sandbox_faults: Vec<String>,
-    /// Actions that need a second operator (`legitimation.reject`, `bunq.block`, …): the
+    /// With `sandbox = true`: the credentials file `backoffice sandbox` printed; the console
+    /// joins that sandbox instead of starting its own, so two consoles (two operators) share
+    /// one sandbox.
+    #[serde(default)]
+    pub sandbox_join: Option<PathBuf>,
+    /// Changes that need a second operator (`legitimation.reject`, `bank-user.block`, …): the
     /// maker's confirm records a proposal that another operator confirms.
     #[serde(default)]
     pub four_eyes: Vec<String>,
@@ -655,6 +660,13 @@ impl Config {
                     path,
                     at("reject_reasons"),
                     "a reason cannot be empty",
+                ));
+            }
+            if p.sandbox_join.is_some() && !p.sandbox {
+                return Err(ConfigError::new(
+                    path,
+                    at("sandbox_join"),
+                    "sandbox_join joins a sandbox: it needs sandbox = true",
                 ));
             }
             if p.sandbox && p.environment == Environment::Production {

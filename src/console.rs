@@ -380,6 +380,9 @@ async fn connect_with(args: &ConsoleArgs, loaded: &Loaded) -> anyhow::Result<Set
         }
         chosen => {
             let (name, profile) = chosen.unwrap_or_else(|| ("sandbox".into(), Profile::default()));
+            if let Some(path) = &profile.sandbox_join {
+                return join_sandbox(args, name, &profile, path);
+            }
             let (sandbox, creds) = EmbeddedSandbox::start(SandboxOptions {
                 faults: [profile.sandbox_faults.clone(), args.sandbox_faults.clone()].concat(),
                 ..Default::default()
@@ -405,6 +408,40 @@ async fn connect_with(args: &ConsoleArgs, loaded: &Loaded) -> anyhow::Result<Set
             })
         }
     }
+}
+
+/// A sandbox profile on a sandbox another process serves (`sandbox_join`): two consoles, one
+/// sandbox, as two operators told apart by `operator`.
+fn join_sandbox(
+    args: &ConsoleArgs,
+    name: String,
+    profile: &Profile,
+    path: &std::path::Path,
+) -> anyhow::Result<Setup> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("sandbox_join: reading {}", path.display()))?;
+    let creds: Credentials = serde_json::from_str(&text).with_context(|| {
+        format!(
+            "sandbox_join: {} is not what `backoffice sandbox` prints",
+            path.display()
+        )
+    })?;
+    let c = SandboxClients::from_credentials(creds.clone())?;
+    let team = Some((name.clone(), profile.clone()));
+    let mut info = profile_info(name, profile, args);
+    info.production = false;
+    if profile.unlock_cmd.is_none() {
+        info.unlock = Unlock::Enter;
+    }
+    info.healthmov_user = Some(creds.healthmov.username);
+    Ok(Setup {
+        profile: info,
+        audit_path: args.audit_log.clone().or(profile.audit_log.clone()),
+        operator: profile.operator.clone(),
+        team,
+        sandbox_profile: true,
+        ..c.setup(None)
+    })
 }
 
 /// A client for each of the sandbox's APIs, with the credentials it prints.

@@ -92,7 +92,7 @@ pub async fn catch_up(team: &Team, path: &Path) -> Result<usize, String> {
     let store = team.store().await.map_err(|e| e.to_string())?;
     let me = &team.me;
     let last = store
-        .last_audit_hash(&me.os_user, &me.host)
+        .last_audit_hash(&me.key(), &me.host)
         .await
         .map_err(|e| e.to_string())?;
     let text = tokio::fs::read_to_string(path)
@@ -163,7 +163,7 @@ pub async fn compare_last(team: &Team, path: &Path) -> Result<LastRecord, Backen
     let store = team.store().await?;
     let me = &team.me;
     let last = store
-        .last_audit(&me.os_user, &me.host)
+        .last_audit(&me.key(), &me.host)
         .await
         .map_err(super::team::error)?;
     let path = path.to_path_buf();

@@ -28,11 +28,13 @@ impl TeamStore {
                 "an audit line cannot hold a newline".into(),
             ));
         }
+        // The chain's owner: the OS user, or OS user/name for a sandbox operator told apart by
+        // name (two consoles of one OS user, each with its own log).
         let key = who.key();
         for _ in 0..8 {
             let inserted = with_engine!(self, |pool, now, _begin| {
                 sqlx::query(&APPEND.replace("{now}", now))
-                    .bind(&who.os_user)
+                    .bind(&key)
                     .bind(&who.host)
                     .bind(line)
                     .bind(hash)
@@ -50,7 +52,7 @@ impl TeamStore {
             // Another console of this user on this host appending at the same moment takes the
             // position first (a unique violation, or the order trigger seeing its row).
             let raced = error.is_unique_violation() || error.message().contains("out of order");
-            match self.last_audit(&who.os_user, &who.host).await? {
+            match self.last_audit(&key, &who.host).await? {
                 Some((last_hash, last_line)) if last_hash == hash && last_line == line => {
                     return Ok(());
                 }
@@ -58,7 +60,7 @@ impl TeamStore {
                 None if raced => continue,
                 Some((last_hash, _)) if last_hash != prev => {
                     return Err(TeamError::AuditOutOfOrder {
-                        os_user: who.os_user.clone(),
+                        os_user: key.clone(),
                         host: who.host.clone(),
                         last: Some(last_hash),
                         prev: prev.to_string(),

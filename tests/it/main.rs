@@ -24,6 +24,7 @@ mod signature_vectors;
 mod snapshots;
 mod soak;
 mod team;
+mod two_officers;
 mod unioo_client;
 mod upvest;
 mod vasco_api;

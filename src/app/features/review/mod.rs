@@ -347,6 +347,7 @@ pub fn on_document_loaded(
     effects: &mut Vec<Effect>,
 ) {
     let now = state.now;
+    let pending_key = state.keymap.label(Command::Pending);
     let Some(ViewKind::Document(d)) = state.view_mut(view).map(|v| &mut v.kind) else {
         return;
     };
@@ -369,11 +370,10 @@ pub fn on_document_loaded(
             d.image_refused = image_refused;
         }
         Ok(Payload::Revealed) => d.revealed = true,
-        Ok(Payload::Proposed(p)) => {
+        Ok(Payload::Proposed(_)) => {
             d.deciding = None;
             d.notice = Some(format!(
-                "Proposed ({}): a second officer confirms it in the pending proposals. Nothing was sent.",
-                p.action
+                "Proposed, not sent: a second officer confirms it ({pending_key} lists proposals)."
             ));
         }
         Ok(Payload::Review(calls::Payload::Claimed(result))) => {
@@ -1323,7 +1323,8 @@ mod tests {
         );
         let d = document(&s);
         assert_eq!(d.deciding, None);
-        assert!(d.notice.as_deref().unwrap().contains("Nothing was sent"));
+        assert!(d.notice.as_deref().unwrap().contains("Proposed, not sent"));
+        assert!(d.notice.as_deref().unwrap().contains("(P lists proposals)"));
         assert!(
             s.toast
                 .as_ref()
