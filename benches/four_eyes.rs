@@ -70,8 +70,8 @@ async fn proposal_to_mutation(
 ) {
     let dir = scratch(&format!("four-eyes-{engine}"));
     let (o1, o2) = (open.clone(), open);
-    let maker = officer(clients, &dir, "ana", move || o1());
-    let checker = officer(clients, &dir, "bo", move || o2());
+    let maker = officer(clients, &dir, "ana", o1);
+    let checker = officer(clients, &dir, "bo", o2);
     let items = clients
         .unioo
         .review_queue(None, None, n)
