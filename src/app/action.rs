@@ -143,9 +143,14 @@ macro_rules! calls {
 }
 
 impl Call {
-    /// Calls still sent when the console quits, and waited for briefly: a claim let go.
+    /// Calls never cut off once started (Esc only stops waiting), and waited for briefly when
+    /// the console quits: a claim let go, a proposal's confirmation.
     pub fn outlives_quit(&self) -> bool {
-        matches!(self, Call::Review(c) if c.outlives_quit())
+        match self {
+            Call::Review(c) => c.outlives_quit(),
+            Call::Pending(c) => c.outlives_quit(),
+            _ => false,
+        }
     }
 }
 

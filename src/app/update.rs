@@ -536,12 +536,9 @@ fn on_loaded(
     let Some(flight) = state.requests.remove(&req) else {
         return Vec::new();
     };
-    if let Ok(Payload::Proposed(p)) = &result {
+    if let Ok(Payload::Proposed(_)) = &result {
         let key = state.keymap.label(super::registry::Command::Pending);
-        state.show_toast(format!(
-            "Proposed {} for a second officer: nothing was sent. {key} lists open proposals.",
-            p.action
-        ));
+        state.show_toast(format!("Proposed, not sent ({key} lists proposals)"));
     }
     if matches!(&state.overlay, Overlay::Form(f) if f.sending == Some(req)) {
         let feature = match state.views.iter().find(|v| v.id == flight.view) {

@@ -59,6 +59,12 @@ impl Call {
         None
     }
 
+    /// A confirmation or decline is carried through once started: Esc stops waiting for it
+    /// but does not cut it off between the store's record and the change it sends.
+    pub fn outlives_quit(&self) -> bool {
+        matches!(self, Call::Confirm(_) | Call::Decline { .. })
+    }
+
     pub fn describe(&self) -> &'static str {
         match self {
             Call::List => "loading proposals",

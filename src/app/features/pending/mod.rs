@@ -38,7 +38,10 @@ fn load(state: &mut State) -> Vec<Effect> {
 /// The proposals table.
 pub const COLUMNS: &[Column<ProposalRow>] = &[
     Column::new("Action", Width::Fixed(22), |r| r.proposal.action.clone()),
-    Column::new("Target", Width::Fill(1), |r| r.proposal.targets.join(" ")),
+    // What is acted on: the last target (a document rather than its person).
+    Column::new("Target", Width::Fill(1), |r| {
+        r.proposal.targets.last().cloned().unwrap_or_default()
+    }),
     Column::new("Maker", Width::Fixed(16), |r| {
         let who = r
             .proposal
@@ -80,10 +83,12 @@ pub fn fields(v: &ProposalView) -> Vec<(&'static str, String)> {
         Resource::Loading(_) | Resource::Idle => "reading…".into(),
         Resource::Failed(e) => format!("unknown: {e}"),
     };
-    vec![
-        ("Action", p.action.clone()),
-        ("Backend", p.backend.clone()),
-        ("Targets", p.targets.join(" ")),
+    let mut out = vec![("Action", p.action.clone()), ("Backend", p.backend.clone())];
+    // One target per line: ids are long, and a wrapped one reads as two.
+    for (i, t) in p.targets.iter().enumerate() {
+        out.push((if i == 0 { "Targets" } else { "" }, t.clone()));
+    }
+    out.extend([
         ("Maker", format!("{maker} on {}", p.maker_host)),
         ("Made", crate::format::datetime(Some(p.made_at))),
         ("Age", crate::format::duration_words(v.row.age.as_secs())),
@@ -98,7 +103,8 @@ pub fn fields(v: &ProposalView) -> Vec<(&'static str, String)> {
         ),
         ("Now", current),
         ("Proposal", p.id.to_string()),
-    ]
+    ]);
+    out
 }
 
 fn open_proposal(state: &mut State, row: ProposalRow) -> Vec<Effect> {

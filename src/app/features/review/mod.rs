@@ -348,6 +348,11 @@ pub fn on_document_loaded(
 ) {
     let now = state.now;
     let pending_key = state.keymap.label(Command::Pending);
+    let decide_keys = format!(
+        "{} or {}",
+        state.keymap.label(Command::Approve),
+        state.keymap.label(Command::Reject)
+    );
     let Some(ViewKind::Document(d)) = state.view_mut(view).map(|v| &mut v.kind) else {
         return;
     };
@@ -396,8 +401,7 @@ pub fn on_document_loaded(
                     d.decide_when_claimed = None;
                     let who = c.owner_name.clone().unwrap_or(c.owner.clone());
                     d.notice = Some(format!(
-                        "{who} is working on this document (claimed {}). You can look; deciding asks you to take it over.",
-                        crate::format::datetime(Some(c.taken_at))
+                        "{who} holds this document: look freely; {decide_keys} asks to take it over."
                     ));
                     d.claim = ClaimState::Theirs(c);
                 }
@@ -1165,7 +1169,7 @@ mod tests {
                 .notice
                 .as_deref()
                 .unwrap()
-                .contains("Ana Berg is working on")
+                .contains("Ana Berg holds this document")
         );
         // Deciding asks to take it over first; nothing is sent without a reason.
         assert!(key(&mut s, KeyCode::Char('r')).is_empty());
@@ -1330,7 +1334,7 @@ mod tests {
                 .as_ref()
                 .unwrap()
                 .0
-                .contains("P lists open proposals")
+                .contains("(P lists proposals)")
         );
         assert_eq!(d.item.person.first_name, "A", "stays on the document");
     }
