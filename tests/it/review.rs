@@ -668,3 +668,53 @@ async fn a_proposal_whose_document_changed_is_void_and_sends_nothing() {
     let now = store.proposal(p.id).await.unwrap().unwrap();
     assert_eq!(now.status, backoffice::team::ProposalStatus::Void);
 }
+
+/// A declined proposal sends nothing; the maker cannot decline their own either.
+#[tokio::test]
+async fn a_declined_proposal_sends_nothing_and_says_why_on_the_timeline() {
+    use backoffice::app::features::pending::calls::Call as Pending;
+    let s = sandbox(300).await;
+    let tmp = TempDir::new("four-eyes-decline");
+    let (maker, checker) = (officer(&s, &tmp.0, "ana"), officer(&s, &tmp.0, "bo"));
+    let item = pending(&client(&s), 1).await.remove(0);
+    let d = decision(&item, reject("Document has expired"));
+    let call = Call::Review(backoffice::app::features::review::calls::Call::Decide {
+        decision: Box::new(d.clone()),
+        audit: Box::new(event(&item, &d)),
+    });
+    let p = proposed(perform(&maker, Call::Propose(Box::new(call))).await);
+    let own = perform(
+        &maker,
+        Call::Pending(Pending::Decline {
+            id: p.id,
+            reason: "changed my mind".into(),
+        }),
+    )
+    .await;
+    assert_eq!(own.unwrap_err().code(), Some("OWN_PROPOSAL"));
+    perform(
+        &checker,
+        Call::Pending(Pending::Decline {
+            id: p.id,
+            reason: "the expiry date is readable".into(),
+        }),
+    )
+    .await
+    .unwrap();
+    assert_eq!(s.review.decisions(), 0);
+    let store = checker.team.store().await.unwrap();
+    let now = store.proposal(p.id).await.unwrap().unwrap();
+    assert_eq!(now.status, backoffice::team::ProposalStatus::Declined);
+    let timeline = store.timeline(&p.subject).await.unwrap();
+    assert!(
+        timeline
+            .iter()
+            .any(|e| e.kind.as_str() == "proposal.declined" && e.text.contains("expiry date is readable")),
+        "{timeline:?}"
+    );
+    assert!(
+        records(&tmp.0.join("audit-bo.jsonl"))
+            .iter()
+            .any(|r| r.event.action == "proposal.decline")
+    );
+}

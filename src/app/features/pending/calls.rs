@@ -116,10 +116,20 @@ pub async fn perform(b: &Backends, call: Call) -> Result<Payload, BackendError> 
         }
         Call::Current(p) => Payload::Current(current(b, &p).await?),
         Call::Decline { id, reason } => {
-            let declined = store.decline(id, &b.team.me, &reason).await;
-            let p = declined.map_err(team::error)?;
-            let event = checker_event(&p, "proposal.decline", Some(reason));
-            crate::app::backends::audited(&b.audit, &event, async { Ok(()) }).await?;
+            let p = store
+                .proposal(id)
+                .await
+                .map_err(team::error)?
+                .ok_or_else(|| team::error(TeamError::NoSuchProposal(id)))?;
+            // Audited like a change: the intent is on record before the store is told.
+            let event = checker_event(&p, "proposal.decline", Some(reason.clone()));
+            let declining = async {
+                store
+                    .decline(id, &b.team.me, &reason)
+                    .await
+                    .map_err(team::error)
+            };
+            crate::app::backends::audited(&b.audit, &event, declining).await?;
             Payload::Declined
         }
         Call::Confirm(_) => {

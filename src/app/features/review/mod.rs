@@ -530,9 +530,11 @@ fn next_after_decision(
 
 /// The queue's table: the pane and `:export` show these.
 pub const COLUMNS: &[Column<QueueRow>] = &[
-    Column::new("Submitted", Width::Fixed(10), |r| {
+    // The queue is oldest first already: on a narrow screen the person and the claim matter more.
+    Column::new("Submitted", Width::Fixed(10), |r: &QueueRow| {
         crate::format::date(r.item.created)
-    }),
+    })
+    .from_width(72),
     Column::new("Document", Width::Fixed(9), |r| {
         match r.item.kind {
             DocumentKind::PhotoLegitimation => "Photo ID",
