@@ -165,6 +165,7 @@ calls! {
     EndUsers(end_users),
     BankUsers(bank_users),
     Pending(pending),
+    Notes(notes),
 }
 
 /// A value for the clipboard; never printed in logs (it may be a revealed CPR).

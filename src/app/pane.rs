@@ -47,6 +47,11 @@ pub trait Pane {
     fn filter(&self) -> Option<&super::filter::ListFilter> {
         None
     }
+    /// The record this view shows, as the team store keeps its timeline: `N` adds a note to
+    /// it and `T` shows its timeline. Only views of one record with a stable id have one.
+    fn subject(&self) -> Option<Subject> {
+        None
+    }
 }
 
 /// A row of a server-paged list pane: what the list is called and shows, once per row type.
@@ -98,6 +103,27 @@ pub struct Revealable {
     pub revealed: bool,
 }
 
+/// A record's place in the team store: notes and events are kept under `key`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Subject {
+    /// The store's subject, as the audit timeline writes it: `{backend}:{target}`
+    /// (`Unioo:user:<uuid>`, `bunq:bunq-user:<id>`).
+    pub key: String,
+    /// What the operator calls it: in the note dialog and the timeline's title.
+    pub title: String,
+}
+
+impl Subject {
+    /// The subject of `target` at `backend`, as [`super::backends::Audit::on_timeline`]
+    /// records the audited actions on it.
+    pub fn new(backend: &str, target: impl std::fmt::Display, title: impl Into<String>) -> Self {
+        Subject {
+            key: format!("{backend}:{target}"),
+            title: title.into(),
+        }
+    }
+}
+
 impl<P: Pane + ?Sized> Pane for Box<P> {
     fn title(&self) -> String {
         (**self).title()
@@ -131,6 +157,9 @@ impl<P: Pane + ?Sized> Pane for Box<P> {
     }
     fn set_revealed(&mut self, shown: bool) {
         (**self).set_revealed(shown)
+    }
+    fn subject(&self) -> Option<Subject> {
+        (**self).subject()
     }
 }
 

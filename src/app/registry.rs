@@ -59,6 +59,8 @@ pub enum Command {
     Pending,
     ConfirmProposal,
     DeclineProposal,
+    AddNote,
+    Timeline,
 }
 
 impl Command {
@@ -112,6 +114,10 @@ pub enum Scope {
     Filterable,
     /// One four-eyes proposal.
     Proposal,
+    /// One record, or its timeline: an internal note can be added to it.
+    Notes,
+    /// One record whose timeline the team store keeps (a person, a document, a user).
+    Record,
 }
 
 /// A key as written in the registry and shown in help.
@@ -242,6 +248,8 @@ pub static REGISTRY: &[Spec] = &[
     Spec { command: Command::Reject, mutating: true, name: "reject", keys: &[k('r')], description: "Reject this document with a reason (asks to confirm)", scope: Scope::Document },
     Spec { command: Command::Zoom, mutating: false, name: "zoom", keys: &[k('z')], description: "Show the document image on the whole screen", scope: Scope::Document },
     Spec { command: Command::Reveal, mutating: false, name: "reveal", keys: &[k('R')], description: "Show the full CPR number (asks for a reason; audited)", scope: Scope::Cpr },
+    Spec { command: Command::AddNote, mutating: false, name: "note", keys: &[k('N')], description: "Add an internal note to this record's timeline", scope: Scope::Notes },
+    Spec { command: Command::Timeline, mutating: false, name: "timeline", keys: &[k('T')], description: "Show this record's timeline, newest first", scope: Scope::Record },
     Spec { command: Command::New, mutating: true, name: "new-employee", keys: &[k('n')], description: "Create a bank employee (a form)", scope: Scope::Staff },
     Spec { command: Command::New, mutating: true, name: "new-company", keys: &[k('n')], description: "Create a client company (a form)", scope: Scope::Companies },
     Spec { command: Command::Edit, mutating: true, name: "edit-company", keys: &[k('E')], description: "Create or update a company by external id (a form)", scope: Scope::Companies },
@@ -318,10 +326,22 @@ pub const SEARCH_INPUT: Context = ctx(&[Scope::Search], true);
 /// A text field has the keys (a filter): only commands on Ctrl, F-keys and Esc apply.
 pub const TYPING: Context = ctx(&[], true);
 pub const SEARCH_RESULTS: Context = ctx(&[Scope::Search, Scope::Lists], false);
-pub const PERSON: Context = ctx(&[Scope::Person, Scope::Lists, Scope::Cpr], false);
+pub const PERSON: Context = ctx(
+    &[
+        Scope::Person,
+        Scope::Lists,
+        Scope::Cpr,
+        Scope::Notes,
+        Scope::Record,
+    ],
+    false,
+);
 pub const PAGED_LIST: Context = ctx(&[Scope::PagedLists, Scope::Lists, Scope::Filterable], false);
 pub const QUEUE: Context = ctx(&[Scope::Queue, Scope::Lists, Scope::Filterable], false);
-pub const DOCUMENT: Context = ctx(&[Scope::Document, Scope::Cpr], false);
+pub const DOCUMENT: Context = ctx(
+    &[Scope::Document, Scope::Cpr, Scope::Notes, Scope::Record],
+    false,
+);
 pub const AUDIT: Context = ctx(&[Scope::AuditTrail, Scope::Lists], false);
 pub const STAFF: Context = ctx(
     &[
@@ -333,6 +353,8 @@ pub const STAFF: Context = ctx(
     false,
 );
 pub const DETAIL: Context = ctx(&[], false);
+/// One bank employee.
+pub const EMPLOYEE: Context = ctx(&[Scope::Notes, Scope::Record], false);
 pub const COMPANIES: Context = ctx(&[Scope::Companies, Scope::Lists, Scope::Filterable], false);
 pub const DEPARTMENTS: Context = ctx(
     &[Scope::Departments, Scope::Lists, Scope::Filterable],
@@ -348,7 +370,13 @@ pub const CLIENT_EMPLOYEES: Context = ctx(
     false,
 );
 pub const CLIENT_EMPLOYEE: Context = ctx(
-    &[Scope::ClientEmployee, Scope::ClientStaff, Scope::Lists],
+    &[
+        Scope::ClientEmployee,
+        Scope::ClientStaff,
+        Scope::Lists,
+        Scope::Notes,
+        Scope::Record,
+    ],
     false,
 );
 pub const PLATFORM_USERS: Context = ctx(
@@ -360,7 +388,10 @@ pub const PLATFORM_USERS: Context = ctx(
     ],
     false,
 );
-pub const PLATFORM_USER: Context = ctx(&[Scope::Platform, Scope::Lists], false);
+pub const PLATFORM_USER: Context = ctx(
+    &[Scope::Platform, Scope::Lists, Scope::Notes, Scope::Record],
+    false,
+);
 pub const END_USERS: Context = ctx(
     &[
         Scope::Investors,
@@ -370,11 +401,13 @@ pub const END_USERS: Context = ctx(
     ],
     false,
 );
-pub const END_USER: Context = ctx(&[Scope::Investors], false);
+pub const END_USER: Context = ctx(&[Scope::Investors, Scope::Notes, Scope::Record], false);
 pub const BANK_USERS: Context = ctx(&[Scope::Banking, Scope::Lists, Scope::Filterable], false);
-pub const BANK_USER: Context = ctx(&[Scope::Banking], false);
+pub const BANK_USER: Context = ctx(&[Scope::Banking, Scope::Notes, Scope::Record], false);
 pub const PENDING: Context = ctx(&[Scope::Lists, Scope::Filterable], false);
-pub const PROPOSAL: Context = ctx(&[Scope::Proposal], false);
+pub const PROPOSAL: Context = ctx(&[Scope::Proposal, Scope::Notes, Scope::Record], false);
+/// A record's timeline: notes are added to the same record.
+pub const TIMELINE: Context = ctx(&[Scope::Notes, Scope::Lists, Scope::Filterable], false);
 pub const ALL_CONTEXTS: &[Context] = &[
     SEARCH_INPUT,
     TYPING,
@@ -398,6 +431,8 @@ pub const ALL_CONTEXTS: &[Context] = &[
     BANK_USER,
     PENDING,
     PROPOSAL,
+    EMPLOYEE,
+    TIMELINE,
 ];
 
 /// The command a key runs here with the default keys, if any.

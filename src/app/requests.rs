@@ -52,6 +52,7 @@ pub fn load_page(
 /// Forgets a request and aborts its task.
 pub fn cancel(state: &mut State, req: RequestId, effects: &mut Vec<Effect>) {
     state.requests.remove(&req);
+    super::features::notes::cancelled(state, req);
     effects.push(Effect::Cancel(req));
 }
 

@@ -4,7 +4,8 @@
 
 use super::action::{Action, Call, Effect, Payload, RequestId};
 use super::features::{
-    audit, bank_users, end_users, onboarding, pending, people, platform, review, search, staff,
+    audit, bank_users, end_users, notes, onboarding, pending, people, platform, review, search,
+    staff,
 };
 use crate::backends::BackendError;
 use std::collections::HashMap;
@@ -149,6 +150,7 @@ async fn route(b: &Backends, call: Call) -> Result<Payload, BackendError> {
             pending::calls::confirm(b, id, send).await?.into()
         }
         Call::Pending(c) => pending::calls::perform(b, c).await?.into(),
+        Call::Notes(c) => notes::calls::perform(b, c).await?.into(),
         Call::Reveal { audit } => super::reveal::perform(b, audit).await?,
         Call::Export(c) => super::export::perform(*c).await?,
         Call::Propose(c) => super::four_eyes::propose(b, *c).await?,

@@ -319,6 +319,8 @@ pub struct State {
     pub copy_after: Option<(RequestId, super::action::Clip)>,
     /// Healthmov asks for its password: drawn over everything, the rest is kept beneath.
     pub login: Option<Prompt>,
+    /// Case notes on their way to the team store, and one it did not take.
+    pub notes: super::features::notes::Outbox,
     next_id: u64,
 }
 
@@ -349,6 +351,7 @@ impl State {
             production_unlocked: false,
             switch_to: None,
             login: None,
+            notes: Default::default(),
             next_id: 1,
         };
         let search = ViewKind::Search(SearchView {

@@ -394,6 +394,8 @@ pub fn run(state: &mut State, command: Command) -> Vec<Effect> {
             matches!(k, ViewKind::BankUsers(_))
         }),
         Command::FindExternalId => onboarding::find_external_id(state),
+        Command::AddNote => super::features::notes::add(state),
+        Command::Timeline => super::features::notes::open_timeline(state),
         Command::Refresh => {
             let mut effects = requests::cancel_views_above(state, state.views.len() - 1);
             effects.extend(feature.refresh(state));
@@ -570,6 +572,9 @@ fn on_loaded(
             (state.last_error, state.last_error_from) = (None, None)
         }
         Ok(_) => {}
+    }
+    if let Some(effects) = super::features::notes::on_sent(state, req, &result) {
+        return effects;
     }
     if state.copy_after.as_ref().is_some_and(|(r, _)| *r == req) {
         return copy::on_audited(state, req, result.is_ok());

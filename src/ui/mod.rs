@@ -99,6 +99,7 @@ fn draw_screen(frame: &mut Frame, state: &Screen<'_>) {
         ViewKind::BankUser(u) => panes::banking::draw_user(frame, body, state, u),
         ViewKind::Pending(l) => panes::pending::draw_list(frame, body, state, l),
         ViewKind::Proposal(v) => panes::pending::draw_proposal(frame, body, state, v),
+        ViewKind::Timeline(v) => panes::notes::draw(frame, body, state, v),
     }
     widgets::status::draw(frame, status, state);
     widgets::overlay::draw(frame, state);

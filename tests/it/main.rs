@@ -18,6 +18,7 @@ mod hostile;
 mod hostile_answers;
 mod hostile_server;
 mod import;
+mod notes;
 mod review;
 mod sandbox_api;
 mod signature_vectors;

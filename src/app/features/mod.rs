@@ -5,6 +5,7 @@
 pub mod audit;
 pub mod bank_users;
 pub mod end_users;
+pub mod notes;
 pub mod onboarding;
 pub mod pending;
 pub mod people;
@@ -74,6 +75,8 @@ views! {
     /// Open four-eyes proposals, others' first.
     Pending(PagedList<pending::ProposalRow>) => pending::PendingFeature,
     Proposal(Box<pending::ProposalView>) => pending::PendingFeature,
+    /// One record's timeline in the team store, newest first.
+    Timeline(Box<notes::TimelineView>) => notes::Notes,
 }
 
 #[derive(Debug)]

@@ -5,6 +5,7 @@ pub mod banking;
 pub mod document;
 pub mod employees;
 pub mod investors;
+pub mod notes;
 pub mod onboarding;
 pub mod pending;
 pub mod person;

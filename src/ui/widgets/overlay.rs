@@ -460,11 +460,17 @@ fn ask_line(frame: &mut Frame, state: &Screen<'_>, ask: &crate::app::ask::Ask) {
     let t = &state.theme;
     let question = Line::from(crate::sanitize::line(&ask.question).into_owned());
     let question_width = question.width();
+    // The text scrolls sideways in one row, the cursor kept in view: a long note neither
+    // wraps nor grows the dialog off the screen.
+    let inner_width = usize::from(frame.area().width.min(76).saturating_sub(2)).max(1);
+    let label_width = ask.label.chars().count();
+    let room = inner_width.saturating_sub(label_width + 1).max(1);
+    let scroll = ask.input.visual_scroll(room);
     let mut lines = vec![
         question,
         Line::from(vec![
             Span::styled(ask.label, t.label()),
-            Span::raw(ask.input.value().to_string()),
+            Span::raw(columns(ask.input.value(), scroll, room).to_string()),
         ]),
     ];
     if let Some(e) = &ask.error {
@@ -478,11 +484,34 @@ fn ask_line(frame: &mut Frame, state: &Screen<'_>, ask: &crate::app::ask::Ask) {
     ]));
     let title = format!(" {} ", crate::sanitize::line(&ask.title));
     let inner = dialog(frame, &title, lines);
-    let x = ask.label.chars().count() as u16 + ask.input.visual_cursor() as u16;
+    let x = (label_width + ask.input.visual_cursor().saturating_sub(scroll)) as u16;
     let question_rows = question_width
         .div_ceil(usize::from(inner.width.max(1)))
         .max(1) as u16;
     frame.set_cursor_position((inner.x + x, inner.y + question_rows));
+}
+
+/// The part of `text` from screen column `from`, at most `width` columns wide.
+fn columns(text: &str, from: usize, width: usize) -> &str {
+    let (mut col, mut start, mut end) = (0, None, text.len());
+    for (i, c) in text.char_indices() {
+        if start.is_none() && col >= from {
+            start = Some((i, col));
+        }
+        let mut buf = [0; 4];
+        let w = Span::raw(&*c.encode_utf8(&mut buf)).width();
+        if let Some((_, at)) = start
+            && col + w - at > width
+        {
+            end = i;
+            break;
+        }
+        col += w;
+    }
+    match start {
+        Some((i, _)) => &text[i..end],
+        None => "",
+    }
 }
 
 fn reveal(frame: &mut Frame, state: &Screen<'_>, reason: &tui_input::Input, error: Option<&str>) {

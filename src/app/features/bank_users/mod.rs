@@ -454,6 +454,13 @@ impl Pane for BankUserView {
             self.user = Resource::Failed("Loading cancelled. Press F5 to load again.".into());
         }
     }
+    fn subject(&self) -> Option<crate::app::pane::Subject> {
+        Some(crate::app::pane::Subject::new(
+            crate::backends::bunq::NAME,
+            format_args!("bunq-user:{}", self.id),
+            self.title(),
+        ))
+    }
 }
 
 /// One user's fields, in order: what the detail pane draws and what `:export` writes (tax

@@ -415,6 +415,13 @@ impl Pane for EndUserView {
             self.detail = Resource::Failed("Loading cancelled. Press F5 to load again.".into());
         }
     }
+    fn subject(&self) -> Option<crate::app::pane::Subject> {
+        Some(crate::app::pane::Subject::new(
+            crate::backends::upvest::NAME,
+            format_args!("upvest-user:{}", self.user.id),
+            self.user.full_name(),
+        ))
+    }
 }
 
 /// One end user's fields, in order: what the detail pane draws at its top and what `:export`

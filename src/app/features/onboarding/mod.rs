@@ -535,6 +535,13 @@ impl Pane for ClientEmployeeView {
         Some(("employee id", self.employee.id.clone()))
     }
     fn cancelled(&mut self) {}
+    fn subject(&self) -> Option<crate::app::pane::Subject> {
+        Some(crate::app::pane::Subject::new(
+            crate::backends::healthmov::NAME,
+            format_args!("employee:{}", self.employee.id),
+            self.employee.full_name(),
+        ))
+    }
 }
 
 crate::filter_on_columns!(Company, COMPANY_COLUMNS);

@@ -309,4 +309,11 @@ impl Pane for ProposalView {
             );
         }
     }
+    fn subject(&self) -> Option<crate::app::pane::Subject> {
+        let p = &self.row.proposal;
+        Some(crate::app::pane::Subject {
+            key: p.subject.clone(),
+            title: format!("{} (proposed {})", p.subject, p.action),
+        })
+    }
 }

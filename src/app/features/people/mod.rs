@@ -298,6 +298,13 @@ impl Pane for PersonView {
     fn set_revealed(&mut self, shown: bool) {
         self.revealed = shown;
     }
+    fn subject(&self) -> Option<crate::app::pane::Subject> {
+        Some(crate::app::pane::Subject::new(
+            crate::backends::unioo::NAME,
+            format_args!("user:{}", self.id),
+            self.title.clone(),
+        ))
+    }
 }
 
 /// A person's facts as the person view shows them, masked (a file outlives the screen).

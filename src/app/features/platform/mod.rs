@@ -506,6 +506,13 @@ impl Pane for PlatformUserView {
         Some(("user id", self.user.id.clone()))
     }
     fn cancelled(&mut self) {}
+    fn subject(&self) -> Option<crate::app::pane::Subject> {
+        Some(crate::app::pane::Subject::new(
+            crate::backends::vasco::NAME,
+            format_args!("vasco-user:{}", self.user.id),
+            self.user.full_name(),
+        ))
+    }
 }
 
 /// One platform user's fields, in order: what the detail pane draws and what `:export`

@@ -779,6 +779,12 @@ impl Pane for DocumentView {
     fn set_revealed(&mut self, shown: bool) {
         self.revealed = shown;
     }
+    fn subject(&self) -> Option<crate::app::pane::Subject> {
+        Some(crate::app::pane::Subject {
+            key: calls::subject(self.item.document_id),
+            title: self.title(),
+        })
+    }
 }
 
 /// The facts beside the image, as the document view shows them; the image never leaves the

@@ -180,7 +180,7 @@ impl Pane for Employee {
         self.full_name()
     }
     fn context(&self) -> Context {
-        registry::DETAIL
+        registry::EMPLOYEE
     }
     fn list(&mut self) -> Option<&mut dyn ListCursor> {
         None
@@ -192,6 +192,13 @@ impl Pane for Employee {
         Some(("employee id", self.id.to_string()))
     }
     fn cancelled(&mut self) {}
+    fn subject(&self) -> Option<crate::app::pane::Subject> {
+        Some(crate::app::pane::Subject::new(
+            crate::backends::unioo::NAME,
+            format_args!("employee:{}", self.id),
+            self.full_name(),
+        ))
+    }
 }
 
 /// One employee's fields, as the detail pane shows them.
