@@ -74,12 +74,14 @@ async fn proposal_to_mutation(
     let checker = officer(clients, &dir, "bo", o2);
     let items = clients
         .unioo
-        .review_queue(None, None, n)
+        .review_queue(None, None, 100)
         .await
         .unwrap()
         .items;
     let mut took = Vec::new();
-    for item in items.iter().take(n) {
+    // Expired documents cannot be decided: their proposal would be void, not a mutation.
+    let now = jiff::Timestamp::now();
+    for item in items.iter().filter(|i| !i.is_expired(now)).take(n) {
         let decision = Decision {
             document_id: item.document_id,
             kind: item.kind,
@@ -216,7 +218,7 @@ fn main() {
         .await
         .unwrap();
         let clients = SandboxClients::new(&sandbox).unwrap();
-        let n = if quick { 5 } else { 100 };
+        let n = if quick { 5 } else { 50 };
         let dir = scratch("four-eyes-store");
         let path = dir.join("team.sqlite");
         proposal_to_mutation(

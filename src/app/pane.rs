@@ -187,9 +187,9 @@ pub trait Feature: Sync {
     fn load_more(&self, _state: &mut State, _view: ViewId) -> Vec<Effect> {
         Vec::new()
     }
-    /// Every tick (100 ms) while `view`, this feature's, is on top: work that falls due (a
-    /// claim renewed, claims read again).
-    fn on_tick(&self, _state: &mut State, _view: ViewId) -> Vec<Effect> {
+    /// Every tick (100 ms), for each open `view` of this feature (`on_top`: the one shown):
+    /// work that falls due (a claim renewed, claims read again).
+    fn on_tick(&self, _state: &mut State, _view: ViewId, _on_top: bool) -> Vec<Effect> {
         Vec::new()
     }
     /// An answer for a request `view` made.

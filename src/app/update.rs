@@ -156,7 +156,14 @@ fn dispatch(state: &mut State, action: Action) -> Vec<Effect> {
                 return Vec::new();
             }
             let top = state.top().id;
-            state.top().kind.feature().on_tick(state, top)
+            let open: Vec<_> = state
+                .views
+                .iter()
+                .map(|v| (v.id, v.kind.feature()))
+                .collect();
+            open.into_iter()
+                .flat_map(|(view, feature)| feature.on_tick(state, view, view == top))
+                .collect()
         }
         // The start-up check belongs to no view: nothing cancels it, nothing waits for it.
         Action::Loaded {

@@ -709,7 +709,8 @@ async fn a_declined_proposal_sends_nothing_and_says_why_on_the_timeline() {
     assert!(
         timeline
             .iter()
-            .any(|e| e.kind.as_str() == "proposal.declined" && e.text.contains("expiry date is readable")),
+            .any(|e| e.kind.as_str() == "proposal.declined"
+                && e.text.contains("expiry date is readable")),
         "{timeline:?}"
     );
     assert!(

@@ -632,18 +632,24 @@ impl Feature for Review {
         load_more(state, view)
     }
 
-    fn on_tick(&self, state: &mut State, view: ViewId) -> Vec<Effect> {
+    fn on_tick(&self, state: &mut State, view: ViewId, on_top: bool) -> Vec<Effect> {
         let (now, ttl) = (state.now, state.profile.claim_ttl);
-        match &state.top().kind {
+        let Some(kind) = state.views.iter().find(|v| v.id == view).map(|v| &v.kind) else {
+            return Vec::new();
+        };
+        match kind {
             // Who works on what changes while the queue is looked at.
             ViewKind::Queue(q)
-                if q.claims_loading.is_none()
+                if on_top
+                    && q.claims_loading.is_none()
                     && q.claims_asked
                         .is_some_and(|t| now.duration_since(t) >= CLAIMS_EVERY) =>
             {
                 ask_claims(state, view)
             }
-            // Renewed at a third of its life, so a slow store does not let it lapse.
+            // Renewed at a third of its life while the document is open, on top or under
+            // another view (its timeline, say), so neither a slow store nor a look elsewhere
+            // lets it lapse.
             ViewKind::Document(d)
                 if d.claiming.is_none()
                     && matches!(d.claim, ClaimState::Mine { renewed } if now.duration_since(renewed) >= ttl / 3) =>
@@ -656,7 +662,7 @@ impl Feature for Review {
                     Call::Review(calls::Call::Claim(document)),
                     &mut effects,
                 );
-                if let ViewKind::Document(d) = &mut state.top_mut().kind {
+                if let Some(ViewKind::Document(d)) = state.view_mut(view).map(|v| &mut v.kind) {
                     d.claiming = Some(req);
                 }
                 effects
@@ -1337,13 +1343,26 @@ mod tests {
         assert_eq!(d.deciding, None);
         assert!(d.notice.as_deref().unwrap().contains("Proposed, not sent"));
         assert!(d.notice.as_deref().unwrap().contains("(P lists proposals)"));
-        assert!(
-            s.toast
-                .as_ref()
-                .unwrap()
-                .0
-                .contains("(P lists proposals)")
-        );
+        assert!(s.toast.as_ref().unwrap().0.contains("(P lists proposals)"));
         assert_eq!(d.item.person.first_name, "A", "stays on the document");
+    }
+
+    #[test]
+    fn a_claim_is_renewed_while_another_view_is_above_its_document() {
+        let mut s = reviewing();
+        let t0 = s.now;
+        let ttl = s.profile.claim_ttl;
+        key(&mut s, KeyCode::Char('T'));
+        assert!(
+            !matches!(s.top().kind, ViewKind::Document(_)),
+            "the timeline is on top"
+        );
+        let effects = update(&mut s, Action::Tick(t0 + ttl / 3));
+        assert!(
+            calls(&effects)
+                .iter()
+                .any(|(_, c)| matches!(c, Call::Review(calls::Call::Claim(_)))),
+            "{effects:?}"
+        );
     }
 }
