@@ -89,7 +89,17 @@ fn a_four_eyes_rejection_made_by_one_officer_is_confirmed_by_the_other_and_sent_
         .unwrap();
     assert_eq!(doc.state, LegitimationState::Rejected);
 
-    // The maker cannot confirm her own; nothing is left open.
+    // Both officers' timelines of the document show the proposal and its confirmation: Bo's
+    // from the proposal, Ana's from the document she still has open.
+    bo.send("T");
+    bo.wait_for("proposed");
+    bo.wait_for("confirmed");
+    ana.send("T");
+    ana.wait_for("proposed");
+    ana.wait_for("confirmed");
+    ana.wait_for("Bo Lind");
+
+    // Nothing is left open.
     ana.send("P");
     ana.wait_for("No proposal is waiting for a second officer.");
 
