@@ -55,12 +55,116 @@ pub fn subject_of(event: &crate::audit::Event) -> String {
     format!("{}:{target}", event.backend)
 }
 
+/// A proposal's target as the checker sees it beside the proposal: its state in words and
+/// its version (a document's version, or a fingerprint of the record as the backend has it).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Current {
+    pub state: String,
+    pub version: String,
+}
+
+/// The backend a proposal's target is read back from, for the status bar; `None` where this
+/// console does not read it back (VASCO and Healthmov have no read of one record by id).
+pub fn reader(action: &str) -> Option<&'static str> {
+    match action.split('.').next() {
+        Some("legitimation") => Some(crate::backends::unioo::NAME),
+        Some("bank-user") => Some(crate::backends::bunq::NAME),
+        Some("end-user") if action != "end-user.create" => Some(crate::backends::upvest::NAME),
+        _ => None,
+    }
+}
+
+/// The id a target names after `prefix` (`document:` → the document's id).
+fn target<T: std::str::FromStr>(targets: &[String], prefix: &str) -> Option<T> {
+    targets
+        .iter()
+        .find_map(|t| t.strip_prefix(prefix))
+        .and_then(|s| s.parse().ok())
+}
+
+/// A record's fingerprint: the SHA-256 of its fields as the backend gave them. Any change to
+/// any field gives another.
+fn fingerprint(record: &impl serde::Serialize) -> String {
+    let bytes = serde_json::to_vec(record).unwrap_or_default();
+    crate::audit::sha256_hex(&bytes)
+}
+
+/// The target of a change as its backend has it now, where this console can read it back:
+/// a legitimation document (its state and version), a bunq user, an Upvest end user.
+/// `None` for the others.
+pub async fn current(
+    b: &Backends,
+    action: &str,
+    targets: &[String],
+) -> Result<Option<Current>, BackendError> {
+    match reader(action) {
+        Some(r) if r == crate::backends::unioo::NAME => {
+            let (Some(user), Some(document)) = (
+                target::<uuid::Uuid>(targets, "user:"),
+                target::<uuid::Uuid>(targets, "document:"),
+            ) else {
+                return Ok(None);
+            };
+            let person = b.people.person(user).await?;
+            let doc = person.as_ref().and_then(|p| {
+                [
+                    p.photo_legitimation.as_ref(),
+                    p.social_security_card.as_ref(),
+                ]
+                .into_iter()
+                .flatten()
+                .find(|d| d.id == Some(document))
+                .cloned()
+            });
+            Ok(Some(match doc {
+                Some(d) => Current {
+                    state: d.state.label().to_uppercase(),
+                    version: d.version.map(|v| v.to_string()).unwrap_or_default(),
+                },
+                None => Current {
+                    state: "not found".into(),
+                    version: String::new(),
+                },
+            }))
+        }
+        Some(r) if r == crate::backends::bunq::NAME => {
+            let Some(id) = target::<u64>(targets, "bunq-user:") else {
+                return Ok(None);
+            };
+            let user = b.bunq()?.bank_user(id).await?;
+            Ok(Some(Current {
+                state: format!("{} / {}", user.status, user.sub_status),
+                version: fingerprint(&user),
+            }))
+        }
+        Some(r) if r == crate::backends::upvest::NAME => {
+            let Some(id) = target::<String>(targets, "upvest-user:") else {
+                return Ok(None);
+            };
+            let detail = b.upvest()?.end_user(id).await?;
+            Ok(Some(Current {
+                state: detail.user.status.clone(),
+                version: fingerprint(&detail.user),
+            }))
+        }
+        _ => Ok(None),
+    }
+}
+
 /// Records the proposal (audited in the maker's log as `proposal.make`) instead of sending.
 pub async fn propose(b: &Backends, mut call: Call) -> Result<Payload, BackendError> {
     let Some(event) = call.audit_mut().map(|e| e.clone()) else {
         return Err(refusal("only a change can be proposed"));
     };
-    let seen_version = call.seen_version().unwrap_or_default();
+    // The version the maker saw: the change's own (a document's), else the record as its
+    // backend has it at this moment, so a change to it before the confirmation voids this.
+    let seen_version = match call.seen_version() {
+        Some(v) => v,
+        None => current(b, &event.action, &event.targets)
+            .await?
+            .map(|c| c.version)
+            .unwrap_or_default(),
+    };
     let payload = serde_json::to_value(&call)
         .map_err(|e| refusal(&format!("this change cannot be proposed ({e})")))?;
     let store = b.team.store().await?;

@@ -719,3 +719,66 @@ async fn a_declined_proposal_sends_nothing_and_says_why_on_the_timeline() {
             .any(|r| r.event.action == "proposal.decline")
     );
 }
+
+/// Four-eyes beyond Unioo: a bunq block proposal carries the user as bunq had them; changed
+/// since (someone edited them), the confirmation finds it void and sends nothing; unchanged,
+/// it is sent.
+#[tokio::test]
+async fn a_bunq_proposal_is_void_when_the_user_changed_since_and_sent_when_not() {
+    use backoffice::app::features::bank_users::calls::Call as Bunq;
+    use backoffice::app::features::pending::calls::{Call as Pending, Payload as Done};
+    use backoffice::core::banking::BankUserUpdate;
+    // bunq's rate limits are not what this is about: a window of 1 ms.
+    let s = crate::bunq::start(1).await;
+    let tmp = TempDir::new("four-eyes-bunq");
+    let (maker, checker) = (officer(&s, &tmp.0, "ana"), officer(&s, &tmp.0, "bo"));
+    let bunq = maker.bunq().unwrap().clone();
+    let users = bunq.bank_users(None, 0).await.unwrap().items;
+    let block = |id: u64| {
+        let update = BankUserUpdate {
+            status: Some("BLOCKED".into()),
+            ..Default::default()
+        };
+        let audit = backoffice::audit::Event {
+            backend: "bunq".into(),
+            action: "bank-user.block".into(),
+            targets: vec![format!("bunq-user:{id}")],
+            reason: Some("card fraud".into()),
+            correlation: uuid::Uuid::new_v4().to_string(),
+            ..Default::default()
+        };
+        Call::Propose(Box::new(Call::BankUsers(Bunq::Change {
+            id,
+            update: Box::new(update),
+            audit: Box::new(audit),
+        })))
+    };
+    let (first, second) = (users[0].id, users[1].id);
+    let changed = proposed(perform(&maker, block(first)).await);
+    let unchanged = proposed(perform(&maker, block(second)).await);
+    assert!(
+        !changed.seen_version.is_empty(),
+        "the user as bunq had them"
+    );
+    // Someone edits the first user before the checker gets to it.
+    let edit = BankUserUpdate {
+        public_nick_name: Some("Edited meanwhile".into()),
+        ..Default::default()
+    };
+    bunq.update_bank_user(first, edit).await.unwrap();
+    let done = perform(&checker, Call::Pending(Pending::Confirm(changed.id))).await;
+    assert!(
+        matches!(&done, Ok(Payload::Pending(Done::Confirmed { void: true, outcome })) if outcome.contains("changed")),
+        "{done:?}"
+    );
+    assert_ne!(bunq.bank_user(first).await.unwrap().status, "BLOCKED");
+    let done = perform(&checker, Call::Pending(Pending::Confirm(unchanged.id))).await;
+    assert!(
+        matches!(
+            done,
+            Ok(Payload::Pending(Done::Confirmed { void: false, .. }))
+        ),
+        "{done:?}"
+    );
+    assert_eq!(bunq.bank_user(second).await.unwrap().status, "BLOCKED");
+}

@@ -26,12 +26,7 @@ pub enum Call {
     Decline { id: Uuid, reason: String },
 }
 
-/// A document's state as the checker sees it beside the proposal.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Current {
-    pub state: String,
-    pub version: String,
-}
+pub use crate::app::four_eyes::Current;
 
 #[derive(Debug)]
 pub enum Payload {
@@ -76,7 +71,7 @@ impl Call {
 
     pub fn backend(&self) -> Option<&'static str> {
         match self {
-            Call::Current(_) => Some(crate::backends::unioo::NAME),
+            Call::Current(p) => crate::app::four_eyes::reader(&p.action),
             _ => Some(team::NAME),
         }
     }
@@ -141,47 +136,9 @@ pub async fn perform(b: &Backends, call: Call) -> Result<Payload, BackendError> 
     })
 }
 
-/// The target of a legitimation proposal as Unioo has it now; `None` for other actions (this
-/// console does not read them back here).
+/// The proposal's target as its backend has it now.
 async fn current(b: &Backends, p: &Proposal) -> Result<Option<Current>, BackendError> {
-    let Some((user, document)) = legitimation_targets(p) else {
-        return Ok(None);
-    };
-    let person = b.people.person(user).await?;
-    let doc = person.as_ref().and_then(|person| {
-        [
-            person.photo_legitimation.as_ref(),
-            person.social_security_card.as_ref(),
-        ]
-        .into_iter()
-        .flatten()
-        .find(|d| d.id == Some(document))
-        .cloned()
-    });
-    Ok(Some(match doc {
-        Some(d) => Current {
-            state: d.state.label().to_uppercase(),
-            version: d.version.map(|v| v.to_string()).unwrap_or_default(),
-        },
-        None => Current {
-            state: "not found".into(),
-            version: String::new(),
-        },
-    }))
-}
-
-/// The person and document a `legitimation.*` proposal names.
-fn legitimation_targets(p: &Proposal) -> Option<(Uuid, Uuid)> {
-    if !p.action.starts_with("legitimation.") {
-        return None;
-    }
-    let id = |prefix: &str| {
-        p.targets
-            .iter()
-            .find_map(|t| t.strip_prefix(prefix))
-            .and_then(|s| s.parse().ok())
-    };
-    Some((id("user:")?, id("document:")?))
+    crate::app::four_eyes::current(b, &p.action, &p.targets).await
 }
 
 /// The checker's own audit record of a step on a proposal.
@@ -199,6 +156,11 @@ fn checker_event(p: &Proposal, action: &str, reason: Option<String>) -> crate::a
         correlation: p.idempotency_key.to_string(),
         ..Default::default()
     }
+}
+
+/// A version as words can show it: a record's fingerprint by its first 12 characters.
+fn short(v: &str) -> &str {
+    v.get(..12).unwrap_or(v)
 }
 
 /// Codes that mean the target is no longer what the maker saw.
@@ -230,11 +192,14 @@ pub async fn confirm(b: &Backends, id: Uuid, send: Sender) -> Result<Payload, Ba
         }
     };
     if let Some(now) = current(b, &p).await?
+        && !p.seen_version.is_empty()
         && now.version != p.seen_version
     {
         let why = format!(
-            "the document changed since the proposal (version {} then, {} now: {})",
-            p.seen_version, now.version, now.state
+            "the target changed since the proposal (version {} then, {} now: {})",
+            short(&p.seen_version),
+            short(&now.version),
+            now.state
         );
         store.void(id, &why).await.map_err(team::error)?;
         return Ok(Payload::Confirmed {

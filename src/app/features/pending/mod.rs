@@ -76,12 +76,33 @@ impl ListRow for ProposalRow {
 pub fn fields(v: &ProposalView) -> Vec<(&'static str, String)> {
     let p = &v.row.proposal;
     let maker = p.maker_name.clone().unwrap_or(p.maker.clone());
+    let numbered = |v: &str| !v.is_empty() && v.chars().all(|c| c.is_ascii_digit());
     let current = match &v.current {
         Resource::Loaded(Some(c)) if c.version.is_empty() => c.state.clone(),
-        Resource::Loaded(Some(c)) => format!("{} v{}", c.state, c.version),
+        Resource::Loaded(Some(c)) if numbered(&c.version) => {
+            format!("{} v{}", c.state, c.version)
+        }
+        // A record's fingerprint: say whether it moved, not the hash.
+        Resource::Loaded(Some(c)) if c.version == p.seen_version => {
+            format!("{} · unchanged since the proposal", c.state)
+        }
+        Resource::Loaded(Some(c)) => format!(
+            "{} · changed since the proposal: confirming makes it void",
+            c.state
+        ),
         Resource::Loaded(None) => "not read back for this action".into(),
         Resource::Loading(_) | Resource::Idle => "reading…".into(),
         Resource::Failed(e) => format!("unknown: {e}"),
+    };
+    let seen = if p.seen_version.is_empty() {
+        "not tracked for this action".to_string()
+    } else if numbered(&p.seen_version) {
+        format!("v{}", p.seen_version)
+    } else {
+        format!(
+            "the record as it was (fingerprint {})",
+            p.seen_version.get(..12).unwrap_or(&p.seen_version)
+        )
     };
     let mut out = vec![("Action", p.action.clone()), ("Backend", p.backend.clone())];
     // One target per line: ids are long, and a wrapped one reads as two.
@@ -93,14 +114,7 @@ pub fn fields(v: &ProposalView) -> Vec<(&'static str, String)> {
         ("Made", crate::format::datetime(Some(p.made_at))),
         ("Age", crate::format::duration_words(v.row.age.as_secs())),
         ("Reason", p.reason.clone().unwrap_or_default()),
-        (
-            "Version seen",
-            if p.seen_version.is_empty() {
-                "not tracked for this action".into()
-            } else {
-                format!("v{}", p.seen_version)
-            },
-        ),
+        ("Version seen", seen),
         ("Now", current),
         ("Proposal", p.id.to_string()),
     ]);
@@ -315,5 +329,83 @@ impl Pane for ProposalView {
             key: p.subject.clone(),
             title: format!("{} (proposed {})", p.subject, p.action),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn view(seen: &str, now: Option<calls::Current>) -> ProposalView {
+        let t = jiff::Timestamp::from_second(1_790_000_000).unwrap();
+        let proposal = crate::team::Proposal {
+            id: uuid::Uuid::nil(),
+            idempotency_key: uuid::Uuid::nil(),
+            action: "bank-user.block".into(),
+            backend: "bunq".into(),
+            targets: vec!["bunq-user:7".into()],
+            subject: "bunq:bunq-user:7".into(),
+            seen_version: seen.into(),
+            reason: Some("card fraud".into()),
+            payload: serde_json::Value::Null,
+            maker: "ana".into(),
+            maker_name: Some("Ana Holm".into()),
+            maker_host: "jump-1".into(),
+            made_at: t,
+            status: crate::team::ProposalStatus::Open,
+            checker: None,
+            checker_name: None,
+            decided_at: None,
+            decision_note: None,
+            outcome: None,
+            done_at: None,
+        };
+        let mut v = ProposalView::new(ProposalRow {
+            proposal,
+            mine: false,
+            age: std::time::Duration::from_secs(90),
+        });
+        v.current = Resource::Loaded(now);
+        v
+    }
+
+    fn field(v: &ProposalView, name: &str) -> String {
+        fields(v)
+            .into_iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v)
+            .unwrap()
+    }
+
+    #[test]
+    fn the_checker_sees_whether_the_record_moved_since_the_proposal() {
+        let now = |version: &str| {
+            Some(calls::Current {
+                state: "ACTIVE / NONE".into(),
+                version: version.into(),
+            })
+        };
+        let same = view("ab12cd34ef56aa", now("ab12cd34ef56aa"));
+        assert_eq!(
+            field(&same, "Now"),
+            "ACTIVE / NONE · unchanged since the proposal"
+        );
+        assert!(field(&same, "Version seen").contains("fingerprint ab12cd34ef56"));
+        let moved = view("ab12cd34ef56aa", now("ffff"));
+        assert!(
+            field(&moved, "Now").contains("changed since the proposal: confirming makes it void")
+        );
+        let document = view("3", now("3"));
+        assert_eq!(field(&document, "Now"), "ACTIVE / NONE v3");
+        assert_eq!(field(&document, "Version seen"), "v3");
+        let untracked = view("", None);
+        assert_eq!(field(&untracked, "Now"), "not read back for this action");
+        assert_eq!(
+            field(&untracked, "Version seen"),
+            "not tracked for this action"
+        );
+        // A stored version that is not ASCII is shown, never sliced mid-character.
+        let odd = view("ééééééééééééé", now("x"));
+        assert!(field(&odd, "Version seen").contains("fingerprint"));
     }
 }
