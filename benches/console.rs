@@ -73,9 +73,11 @@ fn backends(url: &str, token: String, dir: &std::path::Path) -> Backends {
         end_users: None,
         bank_users: None,
         audit,
-        team: backoffice::app::team::Team::unavailable(
+        // Documents are claimed before they are decided: a store in `dir`, as the console has.
+        team: backoffice::app::team::Team::sqlite(
             backoffice::team::Operator::new("bench", None, "bench"),
-            "no team store in this bench".into(),
+            Duration::from_secs(15 * 60),
+            dir.join("team.sqlite"),
         ),
     }
 }
