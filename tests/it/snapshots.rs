@@ -220,6 +220,27 @@ async fn person_tabs() {
     }
 }
 
+/// The person view names its keys as bound: the tabs' and the reveal's, after `[keys]`.
+#[tokio::test]
+async fn the_person_view_names_its_keys_as_bound() {
+    let s = sandbox(300).await;
+    let tmp = TempDir::new("person-keys");
+    let b = backends(&s, &tmp.0.join("audit.jsonl"));
+    let idx = interesting(&s.world);
+    let mut h = Harness::new(&b, (120, 30));
+    h.state.keymap = backoffice::app::keymap::Keymap::with(&std::collections::BTreeMap::from([
+        ("reveal".to_string(), vec!["V".to_string()]),
+        ("overview".to_string(), vec!["F2".to_string()]),
+    ]))
+    .unwrap();
+    open_person(&mut h, &s, idx).await;
+    let screen = h.render();
+    assert!(screen.contains("(V reveals)"), "{screen}");
+    assert!(!screen.contains("(R reveals)"), "{screen}");
+    assert!(screen.contains("F2 Overview"), "{screen}");
+    assert!(screen.contains("2 Roles"), "{screen}");
+}
+
 #[tokio::test]
 async fn person_failures_and_production_banner() {
     let s = sandbox(300).await;

@@ -1,6 +1,7 @@
 //! The person view: a header with the facts that matter most, and four tabs.
 
 use crate::app::features::people::{PersonTab, PersonView, facts};
+use crate::app::registry::Command;
 use crate::app::state::Resource;
 use crate::core::*;
 use crate::ui::Screen;
@@ -44,10 +45,12 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &Screen<'_>, v: &PersonView) {
     ])
     .areas(area);
     frame.render_widget(Paragraph::new(headline(t, person)), head);
+    // Each tab with the key that opens it, as bound.
+    let keys = [Command::Tab1, Command::Tab2, Command::Tab3, Command::Tab4];
     let titles: Vec<String> = PersonTab::ALL
         .iter()
-        .enumerate()
-        .map(|(i, tab)| format!("{} {}", i + 1, tab.title()))
+        .zip(keys)
+        .map(|(tab, key)| format!("{} {}", state.keymap.label(key), tab.title()))
         .collect();
     frame.render_widget(
         Tabs::new(titles)
@@ -58,7 +61,10 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &Screen<'_>, v: &PersonView) {
     );
     let language = state.profile.language.as_str();
     match v.tab {
-        PersonTab::Overview => overview(frame, body, t, person, v.revealed),
+        PersonTab::Overview => {
+            let reveal = state.keymap.label(Command::Reveal);
+            overview(frame, body, t, person, v.revealed, &reveal)
+        }
         PersonTab::Roles => roles(frame, body, t, person, v.role_row),
         PersonTab::Identity => identity(frame, body, t, person),
         PersonTab::Documents => documents(frame, body, t, v, language),
@@ -104,7 +110,14 @@ fn fact_line<'a>(t: &Theme, f: facts::Fact) -> Line<'a> {
     field::with_flag(t, line, f.flag.as_deref())
 }
 
-fn overview(frame: &mut Frame, area: Rect, t: &Theme, p: &Person, revealed: bool) {
+fn overview(
+    frame: &mut Frame,
+    area: Rect,
+    t: &Theme,
+    p: &Person,
+    revealed: bool,
+    reveal_key: &str,
+) {
     let lines: Vec<Line> = facts::overview(p, revealed)
         .into_iter()
         .map(|f| match f.label {
@@ -112,7 +125,7 @@ fn overview(frame: &mut Frame, area: Rect, t: &Theme, p: &Person, revealed: bool
             "CPR" if !revealed && p.ssn().is_some() => fact_line(
                 t,
                 facts::Fact {
-                    value: format!("{}  (R reveals)", f.value),
+                    value: format!("{}  ({reveal_key} reveals)", f.value),
                     ..f
                 },
             ),
