@@ -48,10 +48,16 @@ pub fn route(state: &State, mut call: Call) -> Call {
     }
 }
 
-/// The subject a change is about, for the timeline: its backend and its last target (a
-/// document rather than its person).
+/// The subject a change is about, for the timeline: its backend and what it acts on (a
+/// document rather than its person, else the first target: a user rather than their email).
 pub fn subject_of(event: &crate::audit::Event) -> String {
-    let target = event.targets.last().map(String::as_str).unwrap_or("-");
+    let target = event
+        .targets
+        .iter()
+        .find(|t| t.starts_with("document:"))
+        .or(event.targets.first())
+        .map(String::as_str)
+        .unwrap_or("-");
     format!("{}:{target}", event.backend)
 }
 
@@ -64,12 +70,16 @@ pub struct Current {
 }
 
 /// The backend a proposal's target is read back from, for the status bar; `None` where this
-/// console does not read it back (VASCO and Healthmov have no read of one record by id).
+/// console does not read it back (Healthmov has no read of one employee by id; a record
+/// being created has none yet).
 pub fn reader(action: &str) -> Option<&'static str> {
     match action.split('.').next() {
         Some("legitimation") => Some(crate::backends::unioo::NAME),
         Some("bank-user") => Some(crate::backends::bunq::NAME),
         Some("end-user") if action != "end-user.create" => Some(crate::backends::upvest::NAME),
+        Some("platform-user") if action != "platform-user.create" => {
+            Some(crate::backends::vasco::NAME)
+        }
         _ => None,
     }
 }
@@ -145,6 +155,16 @@ pub async fn current(
             Ok(Some(Current {
                 state: detail.user.status.clone(),
                 version: fingerprint(&detail.user),
+            }))
+        }
+        Some(r) if r == crate::backends::vasco::NAME => {
+            let Some(id) = target::<String>(targets, "vasco-user:") else {
+                return Ok(None);
+            };
+            let user = b.vasco()?.platform_user(id).await?;
+            Ok(Some(Current {
+                state: user.state.label().to_string(),
+                version: fingerprint(&user),
             }))
         }
         _ => Ok(None),

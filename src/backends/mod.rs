@@ -124,6 +124,8 @@ pub trait FundPlatform: Send + Sync {
     /// Activations and deactivations are safe to resend (an "already" answer is success);
     /// creating is sent once.
     fn change_platform_user(&self, change: PlatformChange) -> BoxFut<'_, PlatformUser>;
+    /// One user by id, as the platform has them now.
+    fn platform_user(&self, id: String) -> BoxFut<'_, PlatformUser>;
 }
 
 /// End users of an investment API (Upvest).

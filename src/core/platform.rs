@@ -3,7 +3,7 @@
 use jiff::Timestamp;
 use jiff::civil::Date;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub enum UserState {
     /// Registered, awaiting approval.
     Pending,
@@ -21,7 +21,7 @@ impl UserState {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct UserGroup {
     pub id: String,
     pub name: String,
@@ -29,7 +29,7 @@ pub struct UserGroup {
     pub persona: String,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PlatformAccount {
     pub id: String,
     pub label: String,
@@ -42,7 +42,7 @@ pub struct PlatformAccount {
     pub kyc_refused_comment: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PlatformUser {
     pub id: String,
     pub email: String,

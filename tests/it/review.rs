@@ -782,3 +782,79 @@ async fn a_bunq_proposal_is_void_when_the_user_changed_since_and_sent_when_not()
     );
     assert_eq!(bunq.bank_user(second).await.unwrap().status, "BLOCKED");
 }
+
+/// VASCO too: a deactivation proposed on a user edited since is void; on one left alone it is
+/// sent. The proposal is on the user's timeline, not their email's.
+#[tokio::test]
+async fn a_vasco_proposal_is_void_when_the_user_changed_since_and_sent_when_not() {
+    use backoffice::app::features::pending::calls::{Call as Pending, Payload as Done};
+    use backoffice::app::features::platform::calls::Call as Vasco;
+    use backoffice::core::platform::{PlatformChange, UserState};
+    let s = sandbox(300).await;
+    let tmp = TempDir::new("four-eyes-vasco");
+    let (maker, checker) = (officer(&s, &tmp.0, "ana"), officer(&s, &tmp.0, "bo"));
+    let vasco = maker.vasco().unwrap().clone();
+    let users: Vec<_> = vasco
+        .platform_users(0)
+        .await
+        .unwrap()
+        .items
+        .into_iter()
+        .filter(|u| u.state == UserState::Active)
+        .collect();
+    let deactivate = |id: &str| {
+        let audit = backoffice::audit::Event {
+            backend: "VASCO".into(),
+            action: "platform-user.deactivate".into(),
+            targets: vec![format!("vasco-user:{id}"), "email:a***@example.com".into()],
+            reason: Some("left the firm".into()),
+            correlation: uuid::Uuid::new_v4().to_string(),
+            ..Default::default()
+        };
+        Call::Propose(Box::new(Call::Platform(Vasco::Change {
+            change: Box::new(PlatformChange::Deactivate {
+                id: id.into(),
+                comment: "left the firm".into(),
+            }),
+            audit: Box::new(audit),
+        })))
+    };
+    let (first, second) = (users[0].id.clone(), users[1].id.clone());
+    let changed = proposed(perform(&maker, deactivate(&first)).await);
+    let unchanged = proposed(perform(&maker, deactivate(&second)).await);
+    assert_eq!(changed.subject, format!("VASCO:vasco-user:{first}"));
+    vasco
+        .change_platform_user(PlatformChange::Update {
+            id: first.clone(),
+            first_name: None,
+            last_name: None,
+            mobile: Some("+4520000000".into()),
+            group_id: None,
+        })
+        .await
+        .unwrap();
+    let done = perform(&checker, Call::Pending(Pending::Confirm(changed.id))).await;
+    assert!(
+        matches!(
+            &done,
+            Ok(Payload::Pending(Done::Confirmed { void: true, .. }))
+        ),
+        "{done:?}"
+    );
+    assert_eq!(
+        vasco.platform_user(first).await.unwrap().state,
+        UserState::Active
+    );
+    let done = perform(&checker, Call::Pending(Pending::Confirm(unchanged.id))).await;
+    assert!(
+        matches!(
+            done,
+            Ok(Payload::Pending(Done::Confirmed { void: false, .. }))
+        ),
+        "{done:?}"
+    );
+    assert_ne!(
+        vasco.platform_user(second).await.unwrap().state,
+        UserState::Active
+    );
+}

@@ -115,6 +115,10 @@ fn user(u: q::User) -> PlatformUser {
 }
 
 impl FundPlatform for VascoClient {
+    fn platform_user(&self, id: String) -> BoxFut<'_, PlatformUser> {
+        Box::pin(async move { self.user(&id).await })
+    }
+
     fn platform_users(&self, offset: usize) -> BoxFut<'_, Page<PlatformUser>> {
         Box::pin(async move {
             let users = self
