@@ -151,11 +151,23 @@ pub struct TeamConfig {
     /// Minutes a claim lasts without renewal (a console that died lets go after this).
     #[serde(default = "TeamConfig::default_claim_minutes")]
     pub claim_minutes: u64,
+    /// Seconds a confirmed proposal's sending may take before another console may send it
+    /// again (the checker's console was cut off): longer than a sending with its retries.
+    #[serde(default = "TeamConfig::default_resend_seconds")]
+    pub resend_seconds: u64,
 }
 
 impl TeamConfig {
     fn default_claim_minutes() -> u64 {
         15
+    }
+
+    fn default_resend_seconds() -> u64 {
+        120
+    }
+
+    pub fn resend_after(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(self.resend_seconds)
     }
 
     pub fn claim_ttl(&self) -> std::time::Duration {
@@ -210,6 +222,10 @@ impl TeamConfig {
         }
         if !(1..=1440).contains(&self.claim_minutes) {
             return err("claim_minutes", "must be 1 to 1440 minutes");
+        }
+        // Below a minute, a slow sending could be sent again while it still runs.
+        if !(60..=86_400).contains(&self.resend_seconds) {
+            return err("resend_seconds", "must be 60 to 86400 seconds");
         }
         Ok(())
     }
@@ -1208,6 +1224,7 @@ password_cmd = "pass show team"
         let t = p.team.as_ref().unwrap();
         assert_eq!(t.claim_minutes, 15);
         assert_eq!(t.claim_ttl(), std::time::Duration::from_secs(900));
+        assert_eq!(t.resend_after(), std::time::Duration::from_secs(120));
         assert!(t.path.is_none() && t.password_cmd.is_some());
         let shared = parse("[profiles.s]\nsandbox = true\n[profiles.s.team]\npath = \"/srv/team/team.sqlite\"\nclaim_minutes = 5\n").unwrap();
         assert_eq!(shared.profiles["s"].team.as_ref().unwrap().claim_minutes, 5);
@@ -1223,6 +1240,10 @@ password_cmd = "pass show team"
             (
                 "claim_minutes = 0\npath = \"/a\"",
                 "profiles.s.team.claim_minutes",
+            ),
+            (
+                "resend_seconds = 5\npath = \"/a\"",
+                "profiles.s.team.resend_seconds",
             ),
             ("password_env = \"P\"", "profiles.s.team.path"),
         ] {

@@ -89,20 +89,20 @@ impl Setup {
             }
             name => Operator::new(&actor.os_user, name.clone(), &actor.host),
         };
-        let ttl = self
-            .team
-            .as_ref()
-            .and_then(|(_, p)| p.team.as_ref())
-            .map_or(Duration::from_secs(15 * 60), |t| t.claim_ttl());
+        let section = self.team.as_ref().and_then(|(_, p)| p.team.as_ref());
+        let ttl = section.map_or(Duration::from_secs(15 * 60), |t| t.claim_ttl());
+        let resend_after = section.map_or(crate::app::team::RESEND_AFTER, |t| t.resend_after());
         let profile = self.team.clone();
-        crate::app::team::Team::new(me, ttl, move || {
+        let mut team = crate::app::team::Team::new(me, ttl, move || {
             let profile = profile.clone();
             async move {
                 open_team(profile.as_ref().map(|(n, p)| (n.as_str(), p)))
                     .await
                     .map_err(|e| format!("{e:#}"))
             }
-        })
+        });
+        team.resend_after = resend_after;
+        team
     }
 }
 

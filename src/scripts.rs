@@ -404,12 +404,22 @@ pub async fn search(
 }
 
 /// `backoffice pending`: the open four-eyes proposals in the profile's team store, oldest
-/// first, for scripts: each with its action, targets, maker, reason and age.
+/// first, for scripts: each with its action, targets, maker, reason and age; then the
+/// confirmed ones whose sending was cut off (status `unsent`: someone must send them again).
 pub async fn pending(output: Output, args: &crate::cli::ConsoleArgs) -> anyhow::Result<()> {
     let choice = crate::console::choose_profile(args)?;
+    let lease = choice
+        .as_ref()
+        .and_then(|(_, p)| p.team.as_ref())
+        .map_or(crate::app::team::RESEND_AFTER, |t| t.resend_after());
     let store = crate::console::open_team(choice.as_ref().map(|(n, p)| (n.as_str(), p))).await?;
-    let open = store.pending().await?;
+    let mut open = store.pending().await?;
+    open.extend(store.unsent(lease).await?);
     store.close().await;
+    let status = |p: &crate::team::Proposal| match p.status {
+        crate::team::ProposalStatus::Confirmed => "unsent".to_string(),
+        s => s.to_string(),
+    };
     let now = jiff::Timestamp::now();
     let age = |t: jiff::Timestamp| now.duration_since(t).as_secs().max(0);
     let value: Vec<Value> = open
@@ -417,6 +427,7 @@ pub async fn pending(output: Output, args: &crate::cli::ConsoleArgs) -> anyhow::
         .map(|p| {
             json!({
                 "id": p.id.to_string(),
+                "status": status(p),
                 "action": p.action,
                 "backend": p.backend,
                 "targets": p.targets,
@@ -435,6 +446,7 @@ pub async fn pending(output: Output, args: &crate::cli::ConsoleArgs) -> anyhow::
         .map(|p| {
             vec![
                 p.action.clone(),
+                status(p),
                 p.targets.join(" "),
                 p.maker_name.clone().unwrap_or_else(|| p.maker.clone()),
                 p.reason.clone().unwrap_or_default(),
@@ -442,7 +454,10 @@ pub async fn pending(output: Output, args: &crate::cli::ConsoleArgs) -> anyhow::
             ]
         })
         .collect();
-    let t = table(&["Action", "Targets", "Maker", "Reason", "Age"], rows);
+    let t = table(
+        &["Action", "Status", "Targets", "Maker", "Reason", "Age"],
+        rows,
+    );
     print(&Value::Array(value), output, &t);
     Ok(())
 }

@@ -26,7 +26,13 @@ pub struct Team {
     pub me: Operator,
     /// How long a claim lasts without renewal.
     pub claim_ttl: Duration,
+    /// How long a confirmed proposal's sending may run before another console may send it
+    /// again (its checker's console was cut off): longer than any one sending with retries.
+    pub resend_after: Duration,
 }
+
+/// The default of [`Team::resend_after`]: a sending's timeouts and retries end well before.
+pub const RESEND_AFTER: Duration = Duration::from_secs(120);
 
 impl std::fmt::Debug for Team {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -46,6 +52,7 @@ impl Team {
             open: Arc::new(move || Box::pin(open())),
             me,
             claim_ttl,
+            resend_after: RESEND_AFTER,
         }
     }
 
@@ -109,6 +116,7 @@ pub fn error(e: TeamError) -> BackendError {
         TeamError::OwnProposal => "OWN_PROPOSAL",
         TeamError::NotOpen { .. } | TeamError::NotConfirmed { .. } => "PROPOSAL_NOT_OPEN",
         TeamError::NoSuchProposal(_) => "NO_SUCH_PROPOSAL",
+        TeamError::StillSending { .. } => "PROPOSAL_SENDING",
         TeamError::AuditOutOfOrder { .. } => "AUDIT_OUT_OF_ORDER",
         _ => "TEAM_STORE",
     };

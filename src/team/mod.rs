@@ -179,6 +179,10 @@ pub struct Proposal {
     /// The backend's outcome, once done.
     pub outcome: Option<String>,
     pub done_at: Option<Timestamp>,
+    /// When the last sending of a confirmed proposal began.
+    pub send_started: Option<Timestamp>,
+    /// How many times it was sent (1 after the confirmation; more after a cut-off).
+    pub sends: i64,
 }
 
 /// What a timeline entry records.
@@ -190,6 +194,8 @@ pub enum EntryKind {
     ProposalDeclined,
     ProposalVoid,
     ProposalDone,
+    /// A confirmed proposal whose sending was cut off, sent again.
+    ProposalResent,
     ClaimTakenOver,
     /// A decision, a reveal, …: the kind given to [`TeamStore::record_event`].
     Event(String),
@@ -205,6 +211,7 @@ impl EntryKind {
             EntryKind::ProposalDeclined => "proposal.declined",
             EntryKind::ProposalVoid => "proposal.void",
             EntryKind::ProposalDone => "proposal.done",
+            EntryKind::ProposalResent => "proposal.resent",
             EntryKind::ClaimTakenOver => "claim.taken_over",
             EntryKind::Event(kind) => kind,
         }
@@ -218,6 +225,7 @@ impl EntryKind {
             "proposal.declined" => EntryKind::ProposalDeclined,
             "proposal.void" => EntryKind::ProposalVoid,
             "proposal.done" => EntryKind::ProposalDone,
+            "proposal.resent" => EntryKind::ProposalResent,
             "claim.taken_over" => EntryKind::ClaimTakenOver,
             other => EntryKind::Event(other.to_string()),
         }
@@ -279,6 +287,19 @@ pub enum TeamError {
     NotConfirmed { id: Uuid, status: ProposalStatus },
     #[error("no proposal {0}")]
     NoSuchProposal(Uuid),
+    /// A confirmed proposal whose last sending began less than the team's lease ago: that
+    /// console may still be sending it.
+    #[error(
+        "proposal {id} is being sent by another console (started {}); it can be sent again \
+         once that attempt is older than {} seconds",
+        crate::format::datetime(Some(*since)),
+        lease.as_secs()
+    )]
+    StillSending {
+        id: Uuid,
+        since: Timestamp,
+        lease: std::time::Duration,
+    },
     /// The record does not follow the store's last record for this operator and host.
     #[error(
         "the team store's audit copy for {os_user} on {host} ends with {}, and this record \

@@ -17,20 +17,34 @@ use std::time::Duration;
 /// One migration, embedded: version, description, SQL.
 type Embedded = (i64, &'static str, &'static str);
 
-const SQLITE_MIGRATIONS: &[Embedded] = &[(
-    1,
-    "team",
-    include_str!("../../migrations/sqlite/0001_team.sql"),
-)];
+const SQLITE_MIGRATIONS: &[Embedded] = &[
+    (
+        1,
+        "team",
+        include_str!("../../migrations/sqlite/0001_team.sql"),
+    ),
+    (
+        2,
+        "resend",
+        include_str!("../../migrations/sqlite/0002_resend.sql"),
+    ),
+];
 
-const POSTGRES_MIGRATIONS: &[Embedded] = &[(
-    1,
-    "team",
-    include_str!("../../migrations/postgres/0001_team.sql"),
-)];
+const POSTGRES_MIGRATIONS: &[Embedded] = &[
+    (
+        1,
+        "team",
+        include_str!("../../migrations/postgres/0001_team.sql"),
+    ),
+    (
+        2,
+        "resend",
+        include_str!("../../migrations/postgres/0002_resend.sql"),
+    ),
+];
 
 /// The newest schema version this binary knows (the same on both engines).
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 
 /// How long a console waits for a connection before the store counts as unreachable.
 const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);

@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 const COLS: &str = "id, idempotency_key, action, backend, targets, subject, seen_version, reason, \
     payload, maker, maker_name, maker_host, made_at_us, status, checker, checker_name, \
-    decided_at_us, decision_note, outcome, done_at_us";
+    decided_at_us, decision_note, outcome, done_at_us, send_started_us, sends";
 
 /// The largest payload kept, serialized.
 const PAYLOAD_MAX: usize = 256 * 1024;
@@ -44,6 +44,8 @@ fn proposal_from(r: &impl Cols) -> Result<Proposal, sqlx::Error> {
         decision_note: r.opt_text(17)?,
         outcome: r.opt_text(18)?,
         done_at: r.opt_int(19)?.map(time).transpose()?,
+        send_started: r.opt_int(20)?.map(time).transpose()?,
+        sends: r.int(21)?,
     })
 }
 
@@ -51,11 +53,28 @@ fn proposal_from(r: &impl Cols) -> Result<Proposal, sqlx::Error> {
 /// `WHERE` allows), and the timeline event written with it in one transaction.
 struct Step<'a> {
     update: String,
-    binds: Vec<Option<String>>,
+    /// `$2`, `$3`, … of `update` (`$1` is the proposal's id).
+    binds: Vec<Bind>,
     kind: EntryKind,
     text: Box<dyn Fn(&Proposal) -> String + Send + Sync + 'a>,
     /// The operator the event names; `None`: the proposal's checker, if any.
     who: Option<&'a Operator>,
+}
+
+enum Bind {
+    Text(Option<String>),
+    Int(i64),
+}
+
+impl From<Option<String>> for Bind {
+    fn from(v: Option<String>) -> Bind {
+        Bind::Text(v)
+    }
+}
+
+fn lease_micros(lease: std::time::Duration) -> Result<i64, TeamError> {
+    i64::try_from(lease.as_micros())
+        .map_err(|_| TeamError::Invalid("a sending lease that long is not kept".into()))
 }
 
 impl TeamStore {
@@ -173,12 +192,13 @@ impl TeamStore {
             Step {
                 update:
                     "status = 'confirmed', checker = $2, checker_name = $3, checker_host = $4, \
-                         decided_at_us = {now} WHERE id = $1 AND status = 'open'"
+                         decided_at_us = {now}, send_started_us = {now}, sends = 1 \
+                         WHERE id = $1 AND status = 'open'"
                         .into(),
                 binds: vec![
-                    Some(checker.key()),
-                    checker.name.clone(),
-                    Some(checker.host.clone()),
+                    Bind::from(Some(checker.key())),
+                    Bind::from(checker.name.clone()),
+                    Bind::from(Some(checker.host.clone())),
                 ],
                 kind: EntryKind::ProposalConfirmed,
                 text: Box::new(|p| format!("confirmed {}", p.action)),
@@ -187,6 +207,88 @@ impl TeamStore {
             |id, status| TeamError::NotOpen { id, status },
         )
         .await
+    }
+
+    /// The confirmed proposals whose last sending began more than `lease` ago and that are
+    /// neither done nor void: their checker's console was cut off before it finished (it
+    /// died, lost the store) and one of the team sends them again ([`TeamStore::resend`]).
+    pub async fn unsent(&self, lease: std::time::Duration) -> Result<Vec<Proposal>, TeamError> {
+        let lease = lease_micros(lease)?;
+        Ok(with_engine!(self, |pool, now, _begin| {
+            let sql = format!(
+                "SELECT {COLS} FROM proposals WHERE status = 'confirmed' \
+                 AND COALESCE(send_started_us, decided_at_us) <= {now} - $1 \
+                 ORDER BY decided_at_us, id"
+            );
+            let rows = sqlx::query(&sql)
+                .bind(lease)
+                .fetch_all(pool)
+                .await
+                .map_err(|e| self.err(e))?;
+            rows.iter()
+                .map(proposal_from)
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|e| self.err(e))?
+        }))
+    }
+
+    /// Takes over the sending of a confirmed proposal whose last attempt began more than
+    /// `lease` ago, for `sender` (anyone but its maker): exactly one console wins, the attempt
+    /// is counted and on the timeline. The confirmation itself (its checker, its time) stays.
+    /// Too early is [`TeamError::StillSending`]; not confirmed is [`TeamError::NotConfirmed`].
+    pub async fn resend(
+        &self,
+        id: Uuid,
+        sender: &Operator,
+        lease: std::time::Duration,
+    ) -> Result<Proposal, TeamError> {
+        let p = self
+            .proposal(id)
+            .await?
+            .ok_or(TeamError::NoSuchProposal(id))?;
+        if p.maker == sender.key() {
+            return Err(TeamError::OwnProposal);
+        }
+        let micros = lease_micros(lease)?;
+        let attempt = p.sends + 1;
+        let result = self
+            .step(
+                id,
+                Step {
+                    update: "send_started_us = {now}, sends = sends + 1 \
+                             WHERE id = $1 AND status = 'confirmed' AND maker <> $2 \
+                             AND COALESCE(send_started_us, decided_at_us) <= {now} - $3"
+                        .into(),
+                    binds: vec![Some(sender.key()).into(), Bind::Int(micros)],
+                    kind: EntryKind::ProposalResent,
+                    text: Box::new(move |p| {
+                        format!(
+                            "sending {} again (attempt {attempt}): the last sending was cut off",
+                            p.action
+                        )
+                    }),
+                    who: Some(sender),
+                },
+                |id, status| TeamError::NotConfirmed { id, status },
+            )
+            .await;
+        match result {
+            Err(TeamError::NotConfirmed {
+                status: ProposalStatus::Confirmed,
+                ..
+            }) => {
+                let now = self
+                    .proposal(id)
+                    .await?
+                    .ok_or(TeamError::NoSuchProposal(id))?;
+                Err(TeamError::StillSending {
+                    id,
+                    since: now.send_started.or(now.decided_at).unwrap_or(now.made_at),
+                    lease,
+                })
+            }
+            other => other,
+        }
     }
 
     /// Open → declined by `checker` (not the maker), with a reason.
@@ -208,10 +310,10 @@ impl TeamStore {
                          WHERE id = $1 AND status = 'open'"
                     .into(),
                 binds: vec![
-                    Some(checker.key()),
-                    checker.name.clone(),
-                    Some(checker.host.clone()),
-                    Some(reason.to_string()),
+                    Bind::from(Some(checker.key())),
+                    Bind::from(checker.name.clone()),
+                    Bind::from(Some(checker.host.clone())),
+                    Bind::from(Some(reason.to_string())),
                 ],
                 kind: EntryKind::ProposalDeclined,
                 text: Box::new(move |p| format!("declined {}: {reason}", p.action)),
@@ -233,7 +335,7 @@ impl TeamStore {
                          decided_at_us = COALESCE(decided_at_us, {now}) \
                          WHERE id = $1 AND status IN ('open', 'confirmed')"
                     .into(),
-                binds: vec![Some(why.to_string())],
+                binds: vec![Bind::from(Some(why.to_string()))],
                 kind: EntryKind::ProposalVoid,
                 text: Box::new(move |p| format!("{} is void: {why}", p.action)),
                 who: None,
@@ -252,7 +354,7 @@ impl TeamStore {
                 update: "status = 'done', outcome = $2, done_at_us = {now} \
                          WHERE id = $1 AND status = 'confirmed'"
                     .into(),
-                binds: vec![Some(outcome.to_string())],
+                binds: vec![Bind::from(Some(outcome.to_string()))],
                 kind: EntryKind::ProposalDone,
                 text: Box::new(move |p| format!("{} done: {outcome}", p.action)),
                 who: None,
@@ -278,7 +380,10 @@ impl TeamStore {
                 );
                 let mut query = sqlx::query(&update).bind(id.to_string());
                 for b in &step.binds {
-                    query = query.bind(b.as_deref());
+                    query = match b {
+                        Bind::Text(t) => query.bind(t.as_deref()),
+                        Bind::Int(i) => query.bind(*i),
+                    };
                 }
                 let Some(row) = query.fetch_optional(&mut *tx).await? else {
                     tx.rollback().await?;

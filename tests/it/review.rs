@@ -858,3 +858,134 @@ async fn a_vasco_proposal_is_void_when_the_user_changed_since_and_sent_when_not(
         UserState::Active
     );
 }
+
+/// A checker's console cut off between the store's confirmation and the change: the proposal
+/// stays confirmed and unsent. Until the team's lease has passed nobody sends it (that console
+/// may still be sending); then a second console sends it again with the same key, once: a
+/// first sending that never reached Unioo is made, one that did is answered as the same
+/// decision (Unioo replays the key), and nothing is decided twice.
+#[tokio::test]
+async fn a_confirmation_cut_off_before_its_sending_is_sent_again_once() {
+    use backoffice::app::features::pending::calls::{Call as Pending, Payload as Done};
+    use backoffice::team::ProposalStatus;
+    let s = sandbox(300).await;
+    let tmp = TempDir::new("four-eyes-resend");
+    let maker = officer(&s, &tmp.0, "ana");
+    let mut checker = officer(&s, &tmp.0, "bo");
+    checker.team.resend_after = Duration::from_millis(300);
+    let c = client(&s);
+    let items = pending(&c, 2).await;
+    let propose = |item: &ReviewItem| {
+        let d = decision(item, reject("Image is blurred"));
+        Call::Propose(Box::new(Call::Review(
+            backoffice::app::features::review::calls::Call::Decide {
+                decision: Box::new(d.clone()),
+                audit: Box::new(event(item, &d)),
+            },
+        )))
+    };
+    let never_sent = proposed(perform(&maker, propose(&items[0])).await);
+    let sent = proposed(perform(&maker, propose(&items[1])).await);
+    let store = checker.team.store().await.unwrap();
+    // Both confirmed in the store by the checker's console, which then died: the first before
+    // it sent anything, the second after Unioo made the change but before the outcome was kept.
+    let bo = checker.team.me.clone();
+    store.confirm(never_sent.id, &bo).await.unwrap();
+    store.confirm(sent.id, &bo).await.unwrap();
+    let mut first_sending = decision(&items[1], reject("Image is blurred"));
+    first_sending.idempotency_key = sent.idempotency_key.to_string();
+    c.decide(first_sending).await.unwrap();
+    assert_eq!(s.review.decisions(), 1);
+
+    let early = perform(&checker, Call::Pending(Pending::Confirm(never_sent.id))).await;
+    assert_eq!(early.unwrap_err().code(), Some("PROPOSAL_SENDING"));
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    let Ok(Payload::Pending(Done::List(rows))) =
+        perform(&checker, Call::Pending(Pending::List)).await
+    else {
+        panic!("the list")
+    };
+    let listed: Vec<_> = rows.iter().map(|r| r.proposal.id).collect();
+    assert!(listed.contains(&never_sent.id) && listed.contains(&sent.id));
+    let own = perform(&maker, Call::Pending(Pending::Confirm(never_sent.id))).await;
+    assert_eq!(own.unwrap_err().code(), Some("OWN_PROPOSAL"));
+
+    for p in [&never_sent, &sent] {
+        let done = perform(&checker, Call::Pending(Pending::Confirm(p.id))).await;
+        assert!(
+            matches!(
+                done,
+                Ok(Payload::Pending(Done::Confirmed { void: false, .. }))
+            ),
+            "{done:?}"
+        );
+        let now = store.proposal(p.id).await.unwrap().unwrap();
+        assert_eq!(now.status, ProposalStatus::Done);
+        assert_eq!(now.sends, 2);
+    }
+    assert_eq!(s.review.decisions(), 2, "each document decided once");
+    for item in &items {
+        assert_eq!(current(&c, item).await.state, LegitimationState::Rejected);
+    }
+    let again = perform(&checker, Call::Pending(Pending::Confirm(sent.id))).await;
+    assert_eq!(again.unwrap_err().code(), Some("PROPOSAL_NOT_OPEN"));
+    let resent = records(&tmp.0.join("audit-bo.jsonl"))
+        .into_iter()
+        .filter(|r| {
+            r.event.action == "legitimation.reject"
+                && r.event
+                    .reason
+                    .as_deref()
+                    .is_some_and(|x| x.contains("sends again"))
+        })
+        .count();
+    assert!(resent >= 2, "both sendings on the checker's record");
+}
+
+/// A bunq block cut off after bunq made it: the user moved on since the proposal, and this
+/// console cannot tell the first sending's change from someone else's, so it sends nothing
+/// again and the proposal is void, saying that the change may have been made.
+#[tokio::test]
+async fn a_cut_off_bunq_sending_whose_user_moved_is_not_sent_twice() {
+    use backoffice::app::features::bank_users::calls::Call as Bunq;
+    use backoffice::app::features::pending::calls::{Call as Pending, Payload as Done};
+    use backoffice::core::banking::BankUserUpdate;
+    let s = crate::bunq::start(1).await;
+    let tmp = TempDir::new("four-eyes-bunq-resend");
+    let maker = officer(&s, &tmp.0, "ana");
+    let mut checker = officer(&s, &tmp.0, "bo");
+    checker.team.resend_after = Duration::from_millis(300);
+    let bunq = maker.bunq().unwrap().clone();
+    let id = bunq.bank_users(None, 0).await.unwrap().items[0].id;
+    let block = BankUserUpdate {
+        status: Some("BLOCKED".into()),
+        ..Default::default()
+    };
+    let audit = backoffice::audit::Event {
+        backend: "bunq".into(),
+        action: "bank-user.block".into(),
+        targets: vec![format!("bunq-user:{id}")],
+        reason: Some("card fraud".into()),
+        correlation: uuid::Uuid::new_v4().to_string(),
+        ..Default::default()
+    };
+    let call = Call::Propose(Box::new(Call::BankUsers(Bunq::Change {
+        id,
+        update: Box::new(block.clone()),
+        audit: Box::new(audit),
+    })));
+    let p = proposed(perform(&maker, call).await);
+    let store = checker.team.store().await.unwrap();
+    store.confirm(p.id, &checker.team.me).await.unwrap();
+    bunq.update_bank_user(id, block).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    let done = perform(&checker, Call::Pending(Pending::Confirm(p.id))).await;
+    assert!(
+        matches!(&done, Ok(Payload::Pending(Done::Confirmed { void: true, outcome }))
+            if outcome.contains("may have made this change")),
+        "{done:?}"
+    );
+    let now = store.proposal(p.id).await.unwrap().unwrap();
+    assert_eq!(now.status, backoffice::team::ProposalStatus::Void);
+    assert_eq!(now.sends, 2);
+}

@@ -154,6 +154,7 @@ on_both_engines!(
     a_take_over_needs_a_reason_and_is_on_the_timeline,
     the_maker_cannot_decide_even_past_the_api,
     a_proposal_is_confirmed_once_under_concurrency,
+    a_cut_off_sending_is_taken_over_once_after_the_lease,
     void_and_decline_close_a_proposal,
     the_timeline_has_every_operator_newest_first,
     the_audit_copy_is_kept_in_order,
@@ -463,6 +464,177 @@ async fn a_proposal_is_confirmed_once_under_concurrency(db: Db) {
         o.close().await;
     }
     db.finish().await;
+}
+
+/// A confirmation whose sending was cut off: listed as unsent once the lease passed, taken
+/// over by exactly one console (never the maker, never while the last attempt may still run),
+/// counted, on the timeline, and the decision itself never rewritten, even past the API.
+async fn a_cut_off_sending_is_taken_over_once_after_the_lease(db: Db) {
+    let lease = Duration::from_millis(300);
+    let p = db
+        .store
+        .propose(proposal(&alice(), "unioo:document:40"))
+        .await
+        .unwrap();
+    assert!(matches!(
+        db.store.resend(p.id, &bob(), lease).await,
+        Err(TeamError::NotConfirmed {
+            status: ProposalStatus::Open,
+            ..
+        })
+    ));
+    let confirmed = db.store.confirm(p.id, &bob()).await.unwrap();
+    assert_eq!(confirmed.sends, 1);
+    assert!(confirmed.send_started.is_some());
+    // The checker's console may still be sending: nobody takes it over, it is not listed.
+    assert!(db.store.unsent(lease).await.unwrap().is_empty());
+    let carol = Operator::new("carol", Some("Carol C".into()), "jump3");
+    assert!(matches!(
+        db.store.resend(p.id, &carol, lease).await,
+        Err(TeamError::StillSending { .. })
+    ));
+    tokio::time::sleep(lease + Duration::from_millis(100)).await;
+    let unsent = db.store.unsent(lease).await.unwrap();
+    assert_eq!(unsent.iter().map(|u| u.id).collect::<Vec<_>>(), vec![p.id]);
+    assert!(matches!(
+        db.store.resend(p.id, &alice(), lease).await,
+        Err(TeamError::OwnProposal)
+    ));
+    // Three consoles at once: exactly one takes the sending over.
+    let others = [db.reopen().await.unwrap(), db.reopen().await.unwrap()];
+    let stores = [db.store.clone(), others[0].clone(), others[1].clone()];
+    let gate = Arc::new(Barrier::new(3));
+    let tasks: Vec<_> = (0..3)
+        .map(|i| {
+            let store = stores[i].clone();
+            let gate = gate.clone();
+            let who = Operator::new(format!("sender{i}"), None, "jump4");
+            tokio::spawn(async move {
+                gate.wait().await;
+                store.resend(p.id, &who, lease).await
+            })
+        })
+        .collect();
+    let mut won = Vec::new();
+    for t in tasks {
+        match t.await.unwrap() {
+            Ok(p) => won.push(p),
+            Err(TeamError::StillSending { .. }) => {}
+            Err(e) => panic!("{e}"),
+        }
+    }
+    assert_eq!(won.len(), 1, "one console sends it again");
+    let again = &won[0];
+    assert_eq!(again.sends, 2);
+    assert_eq!(again.status, ProposalStatus::Confirmed);
+    assert_eq!(again.checker, confirmed.checker, "the confirmation stays");
+    assert_eq!(again.decided_at, confirmed.decided_at);
+    assert!(again.send_started > confirmed.send_started);
+    let kinds: Vec<EntryKind> = db
+        .store
+        .timeline("unioo:document:40")
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.kind)
+        .collect();
+    assert_eq!(
+        kinds
+            .iter()
+            .filter(|k| **k == EntryKind::ProposalResent)
+            .count(),
+        1
+    );
+    // Past the API: the decision cannot be rewritten under cover of a new attempt.
+    for sql in [
+        format!(
+            "UPDATE proposals SET sends = sends + 1, checker_name = 'Mallory' WHERE id = '{}'",
+            p.id
+        ),
+        format!(
+            "UPDATE proposals SET sends = sends + 1, decided_at_us = decided_at_us + 1 WHERE id = '{}'",
+            p.id
+        ),
+        format!("UPDATE proposals SET sends = 1 WHERE id = '{}'", p.id),
+    ] {
+        let e = db.raw(&sql).await.expect_err(&sql);
+        assert!(e.contains("only moves forward"), "{sql}: {e}");
+    }
+    db.store.finish(p.id, "done").await.unwrap();
+    assert!(db.store.unsent(Duration::ZERO).await.unwrap().is_empty());
+    assert!(matches!(
+        db.store.resend(p.id, &carol, Duration::ZERO).await,
+        Err(TeamError::NotConfirmed {
+            status: ProposalStatus::Done,
+            ..
+        })
+    ));
+    for o in others {
+        o.close().await;
+    }
+    db.finish().await;
+}
+
+/// A team's store made before the sending could be taken over (schema version 1), holding a
+/// proposal confirmed then: brought to the current schema at the next start, the proposal is
+/// kept as it was and, its sending never finished, can be sent again.
+#[tokio::test]
+async fn a_version_1_store_is_upgraded_and_its_confirmed_proposal_can_be_sent_again() {
+    use sha2::{Digest, Sha384};
+    let dir = std::env::temp_dir().join(unique("backoffice-team-v1"));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700)).unwrap();
+    let path = dir.join("team.sqlite");
+    let v1 = include_str!("../../migrations/sqlite/0001_team.sql");
+    {
+        std::fs::File::create(&path).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+        let options = sqlx::sqlite::SqliteConnectOptions::new().filename(&path);
+        let pool = sqlx::SqlitePool::connect_with(options).await.unwrap();
+        sqlx::raw_sql(v1).execute(&pool).await.unwrap();
+        // As sqlx records an applied migration.
+        sqlx::raw_sql(
+            "CREATE TABLE _sqlx_migrations (version BIGINT PRIMARY KEY, description TEXT NOT NULL, \
+             installed_on TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP, success BOOLEAN NOT NULL, \
+             checksum BLOB NOT NULL, execution_time BIGINT NOT NULL)",
+        )
+        .execute(&pool)
+        .await
+        .unwrap();
+        sqlx::query(
+            "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) \
+             VALUES (1, 'team', TRUE, $1, 0)",
+        )
+        .bind(Sha384::digest(v1.as_bytes()).to_vec())
+        .execute(&pool)
+        .await
+        .unwrap();
+        sqlx::raw_sql(
+            "INSERT INTO proposals (id, idempotency_key, action, backend, targets, subject, \
+             seen_version, payload, maker, maker_host, made_at_us, status, checker, \
+             checker_host, decided_at_us) VALUES ('00000000-0000-4000-8000-000000000001', \
+             '00000000-0000-4000-8000-000000000002', 'legitimation.reject', 'Unioo', \
+             '[\"document:1\"]', 'Unioo:document:1', '3', '{}', 'alice', 'jump1', 1000000, \
+             'confirmed', 'bob', 'jump2', 2000000)",
+        )
+        .execute(&pool)
+        .await
+        .unwrap();
+        pool.close().await;
+    }
+    let store = TeamStore::open_sqlite(&path).await.unwrap();
+    let id = uuid::Uuid::parse_str("00000000-0000-4000-8000-000000000001").unwrap();
+    let p = store.proposal(id).await.unwrap().unwrap();
+    assert_eq!(p.status, ProposalStatus::Confirmed);
+    assert_eq!((p.sends, p.send_started), (0, None));
+    assert_eq!(p.checker.as_deref(), Some("bob"));
+    assert_eq!(store.unsent(MINUTE).await.unwrap().len(), 1);
+    let carol = Operator::new("carol", None, "jump3");
+    let again = store.resend(id, &carol, MINUTE).await.unwrap();
+    assert_eq!(again.sends, 1);
+    assert_eq!(again.decided_at, p.decided_at);
+    store.close().await;
+    let _ = std::fs::remove_dir_all(dir);
 }
 
 async fn void_and_decline_close_a_proposal(db: Db) {
@@ -781,7 +953,7 @@ async fn a_newer_schema_is_refused(db: Db) {
             e,
             TeamError::SchemaTooNew {
                 found: 99,
-                known: 1,
+                known: backoffice::team::SCHEMA_VERSION,
                 ..
             }
         ),
@@ -789,7 +961,8 @@ async fn a_newer_schema_is_refused(db: Db) {
     );
     let text = e.to_string();
     assert!(
-        text.contains("version 99") && text.contains("(1)"),
+        text.contains("version 99")
+            && text.contains(&format!("({})", backoffice::team::SCHEMA_VERSION)),
         "{text}"
     );
     db.finish().await;

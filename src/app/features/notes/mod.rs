@@ -69,6 +69,7 @@ pub fn kind_words(kind: &EntryKind) -> String {
         EntryKind::ProposalDeclined => "declined",
         EntryKind::ProposalVoid => "void",
         EntryKind::ProposalDone => "done",
+        EntryKind::ProposalResent => "sent again",
         EntryKind::ClaimTakenOver => "taken over",
         EntryKind::Event(kind) => match kind.as_str() {
             "legitimation.approve" => "approved",

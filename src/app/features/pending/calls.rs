@@ -5,7 +5,7 @@ use crate::app::action::{self, Call as AnyCall};
 use crate::app::backends::Backends;
 use crate::app::team;
 use crate::backends::BackendError;
-use crate::team::{Proposal, TeamError};
+use crate::team::{Proposal, ProposalStatus, TeamError};
 use std::future::Future;
 use std::pin::Pin;
 use uuid::Uuid;
@@ -94,10 +94,15 @@ pub async fn perform(b: &Backends, call: Call) -> Result<Payload, BackendError> 
         Call::List => {
             let now = jiff::Timestamp::now();
             let me = b.team.me.key();
-            let mut rows: Vec<super::ProposalRow> = store
-                .pending()
-                .await
-                .map_err(team::error)?
+            let mut proposals = store.pending().await.map_err(team::error)?;
+            // Confirmed ones whose sending was cut off: someone must send them again.
+            proposals.extend(
+                store
+                    .unsent(b.team.resend_after)
+                    .await
+                    .map_err(team::error)?,
+            );
+            let mut rows: Vec<super::ProposalRow> = proposals
                 .into_iter()
                 .map(|p| super::ProposalRow {
                     mine: p.maker == me,
@@ -105,8 +110,15 @@ pub async fn perform(b: &Backends, call: Call) -> Result<Payload, BackendError> 
                     proposal: p,
                 })
                 .collect();
-            // Others' first: those are the ones this officer can act on; oldest first within.
-            rows.sort_by_key(|r| (r.mine, r.proposal.made_at));
+            // Others' first: those are the ones this officer can act on; cut-off sendings
+            // before open proposals; oldest first within.
+            rows.sort_by_key(|r| {
+                (
+                    r.mine,
+                    r.proposal.status != ProposalStatus::Confirmed,
+                    r.proposal.made_at,
+                )
+            });
             Payload::List(rows)
         }
         Call::Current(p) => Payload::Current(current(b, &p).await?),
@@ -169,7 +181,8 @@ const STALE: [&str; 3] = ["DOCUMENT_CHANGED", "ALREADY_DECIDED", "DOCUMENT_EXPIR
 /// The checker confirms proposal `id`: a target that moved on since the maker saw it makes the
 /// proposal void; else the store records the confirmation (never by the maker: the store
 /// refuses) and this console sends the change, once, with the proposal's idempotency key and
-/// the maker's version, audited in the checker's log.
+/// the maker's version, audited in the checker's log. A proposal confirmed before whose
+/// sending was cut off is sent again ([`resend`]).
 pub async fn confirm(b: &Backends, id: Uuid, send: Sender) -> Result<Payload, BackendError> {
     let store = b.team.store().await?;
     let p = store
@@ -180,16 +193,12 @@ pub async fn confirm(b: &Backends, id: Uuid, send: Sender) -> Result<Payload, Ba
     if p.maker == b.team.me.key() {
         return Err(team::error(TeamError::OwnProposal));
     }
-    let mut call: AnyCall = match serde_json::from_value(p.payload.clone()) {
-        Ok(c) => c,
-        Err(e) => {
-            let why = format!("this console cannot read the proposed change ({e})");
-            store.void(id, &why).await.map_err(team::error)?;
-            return Ok(Payload::Confirmed {
-                outcome: why,
-                void: true,
-            });
-        }
+    if p.status == ProposalStatus::Confirmed {
+        return resend(b, p, send).await;
+    }
+    let call = match proposed_change(store, &p).await? {
+        Ok(call) => call,
+        Err(void) => return Ok(void),
     };
     if let Some(now) = current(b, &p).await?
         && !p.seen_version.is_empty()
@@ -201,42 +210,121 @@ pub async fn confirm(b: &Backends, id: Uuid, send: Sender) -> Result<Payload, Ba
             short(&now.version),
             now.state
         );
-        store.void(id, &why).await.map_err(team::error)?;
-        return Ok(Payload::Confirmed {
-            outcome: why,
-            void: true,
-        });
+        return void(store, &p, why).await;
     }
     store.confirm(id, &b.team.me).await.map_err(team::error)?;
+    let maker = p.maker_name.as_deref().unwrap_or(&p.maker);
+    let why = format!("four-eyes: confirms proposal {id} of {maker}");
+    send_confirmed(b, &p, call, why, send).await
+}
+
+/// A confirmed proposal whose sending was cut off (its checker's console died or lost the
+/// store before the outcome was recorded), sent again by this console once the last attempt
+/// is older than the team's lease: the store lets one console take it over. A change whose
+/// version its backend checks (a document's) goes again as it was: the backend answers a
+/// repeat of the same idempotency key with its first answer, and someone else's change with
+/// "changed". For a record compared by fingerprint, a record that moved cannot tell the first
+/// sending's change from someone else's, so nothing is sent and the proposal is void, saying so.
+pub async fn resend(b: &Backends, p: Proposal, send: Sender) -> Result<Payload, BackendError> {
+    let store = b.team.store().await?;
+    let call = match proposed_change(store, &p).await? {
+        Ok(call) => call,
+        Err(void) => return Ok(void),
+    };
+    let p = store
+        .resend(p.id, &b.team.me, b.team.resend_after)
+        .await
+        .map_err(team::error)?;
+    if call.seen_version().is_none()
+        && !p.seen_version.is_empty()
+        && let Some(now) = current(b, &p).await?
+        && now.version != p.seen_version
+    {
+        let why = format!(
+            "not sent again: the target changed since the proposal (now: {}); the cut-off \
+             sending may have made this change, so check the record",
+            now.state
+        );
+        return void(store, &p, why).await;
+    }
+    let maker = p.maker_name.as_deref().unwrap_or(&p.maker);
+    let checker = p
+        .checker_name
+        .as_deref()
+        .or(p.checker.as_deref())
+        .unwrap_or("-");
+    let why = format!(
+        "four-eyes: sends again proposal {} of {maker}, confirmed by {checker} (attempt {})",
+        p.id, p.sends
+    );
+    send_confirmed(b, &p, call, why, send).await
+}
+
+/// The change a proposal holds; a payload this console cannot read makes the proposal void.
+async fn proposed_change(
+    store: &crate::team::TeamStore,
+    p: &Proposal,
+) -> Result<Result<AnyCall, Payload>, BackendError> {
+    match serde_json::from_value(p.payload.clone()) {
+        Ok(c) => Ok(Ok(c)),
+        Err(e) => {
+            let why = format!("this console cannot read the proposed change ({e})");
+            void(store, p, why).await.map(Err)
+        }
+    }
+}
+
+async fn void(
+    store: &crate::team::TeamStore,
+    p: &Proposal,
+    why: String,
+) -> Result<Payload, BackendError> {
+    store.void(p.id, &why).await.map_err(team::error)?;
+    Ok(Payload::Confirmed {
+        outcome: why,
+        void: true,
+    })
+}
+
+/// Sends a confirmed proposal's change with its idempotency key, audited in this console's
+/// log with `why` (and the maker's reason), and records the outcome on the proposal.
+async fn send_confirmed(
+    b: &Backends,
+    p: &Proposal,
+    mut call: AnyCall,
+    why: String,
+    send: Sender,
+) -> Result<Payload, BackendError> {
+    let store = b.team.store().await?;
     let key = p.idempotency_key.to_string();
     call.rekey(&key);
     if let Some(event) = call.audit_mut() {
-        let maker = p.maker_name.as_deref().unwrap_or(&p.maker);
         event.reason = Some(match &p.reason {
-            Some(r) => format!("four-eyes: confirms proposal {id} of {maker}: {r}"),
-            None => format!("four-eyes: confirms proposal {id} of {maker}"),
+            Some(r) => format!("{why}: {r}"),
+            None => why,
         });
         event.correlation = key;
     }
-    // Confirmed, so no other console sends it: whatever happens next is recorded on it.
+    // Confirmed, so no other console sends it while this one does: whatever happens next is
+    // recorded on it.
     match send(b, call).await {
         Ok(_) => {
-            store.finish(id, "done").await.map_err(team::error)?;
+            store.finish(p.id, "done").await.map_err(team::error)?;
             Ok(Payload::Confirmed {
                 outcome: "sent and done".into(),
                 void: false,
             })
         }
         Err(e) if e.code().is_some_and(|c| STALE.contains(&c)) => {
-            let why = format!("the target changed since the proposal: {e}");
-            store.void(id, &why).await.map_err(team::error)?;
-            Ok(Payload::Confirmed {
-                outcome: why,
-                void: true,
-            })
+            void(
+                store,
+                p,
+                format!("the target changed since the proposal: {e}"),
+            )
+            .await
         }
         Err(e) => {
-            let _ = store.finish(id, &format!("failed: {e}")).await;
+            let _ = store.finish(p.id, &format!("failed: {e}")).await;
             Err(e)
         }
     }

@@ -50,6 +50,14 @@ pub const COLUMNS: &[Column<ProposalRow>] = &[
             .unwrap_or(r.proposal.maker.clone());
         if r.mine { format!("{who} (you)") } else { who }
     }),
+    // A confirmed proposal listed here is one whose sending was cut off.
+    Column::new("Status", Width::Fixed(7), |r| {
+        if r.proposal.status == crate::team::ProposalStatus::Confirmed {
+            "unsent".into()
+        } else {
+            r.proposal.status.to_string()
+        }
+    }),
     Column::new("Age", Width::Fixed(9), |r| {
         crate::format::duration_words(r.age.as_secs())
     }),
@@ -105,6 +113,23 @@ pub fn fields(v: &ProposalView) -> Vec<(&'static str, String)> {
         )
     };
     let mut out = vec![("Action", p.action.clone()), ("Backend", p.backend.clone())];
+    if p.status == crate::team::ProposalStatus::Confirmed {
+        let checker = p
+            .checker_name
+            .clone()
+            .or(p.checker.clone())
+            .unwrap_or_default();
+        out.push((
+            "Status",
+            format!(
+                "confirmed by {checker} {}; its sending was cut off ({} attempt{}): \
+                 confirming sends it again with the same key",
+                crate::format::datetime(p.decided_at),
+                p.sends,
+                if p.sends == 1 { "" } else { "s" }
+            ),
+        ));
+    }
     // One target per line: ids are long, and a wrapped one reads as two.
     for (i, t) in p.targets.iter().enumerate() {
         out.push((if i == 0 { "Targets" } else { "" }, t.clone()));
@@ -181,6 +206,12 @@ fn ask_decline(state: &mut State) -> Vec<Effect> {
     };
     if let Some(why) = cannot_decide(v) {
         v.notice = Some(why.into());
+        return Vec::new();
+    }
+    if v.row.proposal.status == crate::team::ProposalStatus::Confirmed {
+        v.notice = Some(
+            "Already confirmed by another officer: it can be sent again, not declined.".into(),
+        );
         return Vec::new();
     }
     let id = v.row.proposal.id;
@@ -359,6 +390,8 @@ mod tests {
             decision_note: None,
             outcome: None,
             done_at: None,
+            send_started: None,
+            sends: 0,
         };
         let mut v = ProposalView::new(ProposalRow {
             proposal,

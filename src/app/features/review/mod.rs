@@ -1331,6 +1331,8 @@ mod tests {
             decision_note: None,
             outcome: None,
             done_at: None,
+            send_started: None,
+            sends: 0,
         };
         update(
             &mut s,
