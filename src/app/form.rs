@@ -141,9 +141,13 @@ pub enum FormKind {
         company_id: String,
         department_id: String,
         new: bool,
+        /// The employee updated (`None` when new): where a second console reads them back.
+        at: Option<crate::core::EmployeeAt>,
     },
     Dependent {
         parent_email: String,
+        /// The parent employee.
+        at: crate::core::EmployeeAt,
     },
     /// A platform user's lifecycle or details (VASCO).
     Platform(PlatformForm),
@@ -153,6 +157,7 @@ pub enum FormKind {
     BankUser(BankUserForm),
     Offboarding {
         employee_id: String,
+        at: crate::core::EmployeeAt,
         /// For the check: offboarding may not come before it.
         onboarding: Option<jiff::civil::Date>,
     },

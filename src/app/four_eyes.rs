@@ -49,12 +49,14 @@ pub fn route(state: &State, mut call: Call) -> Call {
 }
 
 /// The subject a change is about, for the timeline: its backend and what it acts on (a
-/// document rather than its person, else the first target: a user rather than their email).
+/// document rather than its person, an employee rather than their company, else the first
+/// target: a user rather than their email).
 pub fn subject_of(event: &crate::audit::Event) -> String {
     let target = event
         .targets
         .iter()
         .find(|t| t.starts_with("document:"))
+        .or_else(|| event.targets.iter().find(|t| t.starts_with("employee:")))
         .or(event.targets.first())
         .map(String::as_str)
         .unwrap_or("-");
@@ -70,10 +72,14 @@ pub struct Current {
 }
 
 /// The backend a proposal's target is read back from, for the status bar; `None` where this
-/// console does not read it back (Healthmov has no read of one employee by id; a record
-/// being created has none yet).
+/// console does not read it back (a record being created has none yet; Healthmov's companies
+/// and departments are only created).
 pub fn reader(action: &str) -> Option<&'static str> {
     match action.split('.').next() {
+        Some("employee") if !matches!(action, "employee.onboard" | "employee.create") => {
+            Some(crate::backends::healthmov::NAME)
+        }
+        Some("dependent") => Some(crate::backends::healthmov::NAME),
         Some("legitimation") => Some(crate::backends::unioo::NAME),
         Some("bank-user") => Some(crate::backends::bunq::NAME),
         Some("end-user") if action != "end-user.create" => Some(crate::backends::upvest::NAME),
@@ -100,8 +106,8 @@ fn fingerprint(record: &impl serde::Serialize) -> String {
 }
 
 /// The target of a change as its backend has it now, where this console can read it back:
-/// a legitimation document (its state and version), a bunq user, an Upvest end user.
-/// `None` for the others.
+/// a legitimation document (its state and version), a bunq user, an Upvest end user, a VASCO
+/// platform user, a Healthmov employee (with their dependents). `None` for the others.
 pub async fn current(
     b: &Backends,
     action: &str,
@@ -167,8 +173,40 @@ pub async fn current(
                 version: fingerprint(&user),
             }))
         }
+        Some(r) if r == crate::backends::healthmov::NAME => {
+            let Some(at) = crate::core::EmployeeAt::from_targets(targets).filter(|a| a.readable())
+            else {
+                return Ok(None);
+            };
+            let now = crate::backends::healthmov::employee_at(&**b.healthmov()?, &at).await?;
+            Ok(Some(match now {
+                Some(e) => Current {
+                    state: employee_state(&e),
+                    version: fingerprint(&e),
+                },
+                None => Current {
+                    state: "not found".into(),
+                    version: String::new(),
+                },
+            }))
+        }
         _ => Ok(None),
     }
+}
+
+/// A Healthmov employee's state in words, without their name (it is kept in the store when a
+/// proposal is void): access, offboarding date, dependents.
+fn employee_state(e: &crate::core::ClientEmployee) -> String {
+    let access = if e.has_access { "access" } else { "no access" };
+    let until = e
+        .offboarding
+        .map(|d| format!(" until {d}"))
+        .unwrap_or_default();
+    let n = e.dependents.len();
+    format!(
+        "{access}{until} · {n} dependent{}",
+        if n == 1 { "" } else { "s" }
+    )
 }
 
 /// Records the proposal (audited in the maker's log as `proposal.make`) instead of sending.

@@ -12,8 +12,8 @@ pub mod validate;
 
 pub use cpr::{Cpr, CprError};
 pub use onboarding::{
-    Change, Changed, ClientEmployee, Company, Department, Dependent, Found, Locator, NewCompany,
-    NewDependent, NewEmployee,
+    Change, Changed, ClientEmployee, Company, Department, Dependent, EmployeeAt, Found, Locator,
+    NewCompany, NewDependent, NewEmployee,
 };
 pub use page::{Page, Sort, SortKey};
 pub use person::*;

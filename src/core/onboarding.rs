@@ -79,7 +79,7 @@ pub struct Department {
 }
 
 /// Someone covered through a client employee.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Dependent {
     pub id: String,
     pub first_name: String,
@@ -95,7 +95,7 @@ pub struct Dependent {
 }
 
 /// An employee of a client company, with their dependents.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ClientEmployee {
     pub id: String,
     pub employee_number: Option<String>,
@@ -120,6 +120,92 @@ impl ClientEmployee {
         format!("{} {}", self.first_name, self.last_name)
             .trim()
             .to_string()
+    }
+}
+
+/// Where an employee a change acts on was found, as the console reached them: enough for a
+/// second console to read them back (by external id, else company, department and id or
+/// employee number). Carried in the change's audit targets.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct EmployeeAt {
+    pub company_id: Option<String>,
+    pub department_id: Option<String>,
+    pub employee_id: Option<String>,
+    pub employee_number: Option<String>,
+    pub external_id: Option<String>,
+}
+
+impl EmployeeAt {
+    const PREFIXES: [&str; 5] = [
+        "company:",
+        "department:",
+        "employee:",
+        "employee-number:",
+        "employee-external-id:",
+    ];
+
+    pub fn of(
+        e: &ClientEmployee,
+        company_id: Option<&str>,
+        department_id: Option<&str>,
+    ) -> EmployeeAt {
+        EmployeeAt {
+            company_id: company_id.map(str::to_string),
+            department_id: department_id.map(str::to_string),
+            employee_id: Some(e.id.clone()),
+            employee_number: e.employee_number.clone(),
+            external_id: e.external_id.clone().filter(|x| !x.is_empty()),
+        }
+    }
+
+    /// As audit targets (`company:…`, `department:…`, `employee:…`, …), the known ones.
+    pub fn targets(&self) -> Vec<String> {
+        let values = [
+            &self.company_id,
+            &self.department_id,
+            &self.employee_id,
+            &self.employee_number,
+            &self.external_id,
+        ];
+        Self::PREFIXES
+            .iter()
+            .zip(values)
+            .filter_map(|(p, v)| v.as_ref().map(|v| format!("{p}{v}")))
+            .collect()
+    }
+
+    /// Read back from audit targets; `None` when they name no employee.
+    pub fn from_targets(targets: &[String]) -> Option<EmployeeAt> {
+        let find = |prefix: &str| {
+            targets
+                .iter()
+                .find_map(|t| t.strip_prefix(prefix))
+                .map(str::to_string)
+        };
+        let at = EmployeeAt {
+            company_id: find(Self::PREFIXES[0]),
+            department_id: find(Self::PREFIXES[1]),
+            employee_id: find(Self::PREFIXES[2]),
+            employee_number: find(Self::PREFIXES[3]),
+            external_id: find(Self::PREFIXES[4]),
+        };
+        (at.employee_id.is_some() || at.employee_number.is_some() || at.external_id.is_some())
+            .then_some(at)
+    }
+
+    /// Whether a second console can find the employee from this alone.
+    pub fn readable(&self) -> bool {
+        self.external_id.is_some() || (self.company_id.is_some() && self.department_id.is_some())
+    }
+
+    /// Whether `e` is the employee this names.
+    pub fn is(&self, e: &ClientEmployee) -> bool {
+        match (&self.employee_id, &self.employee_number, &self.external_id) {
+            (Some(id), _, _) => &e.id == id,
+            (None, Some(n), _) => e.employee_number.as_ref() == Some(n),
+            (None, None, Some(x)) => e.external_id.as_ref() == Some(x),
+            (None, None, None) => false,
+        }
     }
 }
 

@@ -989,3 +989,79 @@ async fn a_cut_off_bunq_sending_whose_user_moved_is_not_sent_twice() {
     assert_eq!(now.status, backoffice::team::ProposalStatus::Void);
     assert_eq!(now.sends, 2);
 }
+
+/// Healthmov: an offboarding proposed on an employee changed since is void, one left alone is
+/// sent. The checker's console reads each employee back where the maker's found them: by the
+/// caller's external id, or (without one) through the company's and department's lists.
+#[tokio::test]
+async fn a_healthmov_proposal_is_void_when_the_employee_changed_since_and_sent_when_not() {
+    use backoffice::app::features::onboarding::forms;
+    use backoffice::app::features::pending::calls::{Call as Pending, Payload as Done};
+    use backoffice::backends::healthmov::employee_at;
+    let s = sandbox(300).await;
+    let tmp = TempDir::new("four-eyes-healthmov");
+    let (maker, checker) = (officer(&s, &tmp.0, "ana"), officer(&s, &tmp.0, "bo"));
+    let hm = maker.healthmov().unwrap().clone();
+    let company = hm.companies(None).await.unwrap().items.remove(0);
+    let department = hm
+        .departments(company.id.clone(), company.locator.clone(), None)
+        .await
+        .unwrap()
+        .items
+        .remove(0);
+    let employees = hm
+        .client_employees(department.clone(), None)
+        .await
+        .unwrap()
+        .items;
+    let last_day = jiff::civil::date(2030, 1, 31);
+    // As the console's `O` form makes it, for an employee reached through the lists; `walk`:
+    // one without an external id, read back by position.
+    let offboard = |e: &ClientEmployee, walk: bool| {
+        let mut at = EmployeeAt::of(e, Some(&company.id), Some(&department.id));
+        if walk {
+            at.external_id = None;
+        }
+        let mut form = forms::offboarding(e, at);
+        let field = form
+            .fields
+            .remove(0)
+            .with_value(Some(&last_day.to_string()));
+        form.fields.insert(0, field);
+        let (change, audit) = forms::change(&form).expect("a complete form");
+        Call::Propose(Box::new(Call::Onboarding(
+            backoffice::app::features::onboarding::calls::Call::Save {
+                change: Box::new(change),
+                audit: Box::new(audit),
+            },
+        )))
+    };
+    let mut proposals = Vec::new();
+    for (i, walk) in [(0, false), (1, false), (2, true), (3, true)] {
+        let p = proposed(perform(&maker, offboard(&employees[i], walk)).await);
+        assert!(!p.seen_version.is_empty(), "employee {i} read back");
+        assert_eq!(p.subject, format!("Healthmov:employee:{}", employees[i].id));
+        proposals.push(p);
+    }
+    // Someone else changes the first of each pair before the checker gets to it.
+    for i in [0, 2] {
+        hm.set_offboarding(employees[i].id.clone(), jiff::civil::date(2031, 6, 30))
+            .await
+            .unwrap();
+    }
+    for (i, p) in proposals.iter().enumerate() {
+        let done = perform(&checker, Call::Pending(Pending::Confirm(p.id))).await;
+        let Ok(Payload::Pending(Done::Confirmed { void, outcome })) = done else {
+            panic!("{done:?}")
+        };
+        let at = EmployeeAt::of(&employees[i], Some(&company.id), Some(&department.id));
+        let now = employee_at(&*hm, &at).await.unwrap().unwrap();
+        if i % 2 == 0 {
+            assert!(void && outcome.contains("changed"), "{i}: {outcome}");
+            assert_eq!(now.offboarding, Some(jiff::civil::date(2031, 6, 30)));
+        } else {
+            assert!(!void, "{i}: {outcome}");
+            assert_eq!(now.offboarding, Some(last_day), "{i}: sent");
+        }
+    }
+}

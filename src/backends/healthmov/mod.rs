@@ -1,6 +1,7 @@
 //! The Healthmov User Management client: a login session that keeps itself valid, and the
 //! onboarding reads and writes over it.
 
+mod employee_at;
 mod map;
 pub mod queries;
 pub mod session;
@@ -13,6 +14,8 @@ use cynic::{MutationBuilder, QueryBuilder};
 use queries as q;
 use session::HealthmovSession;
 use std::sync::Arc;
+
+pub use employee_at::employee_at;
 
 pub const NAME: &str = "Healthmov";
 

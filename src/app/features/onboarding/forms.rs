@@ -148,6 +148,7 @@ pub fn client_employee(
     department_id: &str,
     current: Option<&ClientEmployee>,
 ) -> Form {
+    let at = current.map(|e| EmployeeAt::of(e, Some(company_id), Some(department_id)));
     let date = |d: Option<jiff::civil::Date>| d.map(|d| d.to_string());
     let mut fields = vec![
         Field::new("Employee no.", true, None),
@@ -197,6 +198,7 @@ pub fn client_employee(
             company_id: company_id.into(),
             department_id: department_id.into(),
             new: current.is_none(),
+            at,
         },
         title,
         question,
@@ -216,7 +218,7 @@ pub fn client_employee(
 }
 
 /// `d` (new) or `D` (the selected one) on an employee. Healthmov keys dependents by email.
-pub fn dependent(parent_email: &str, current: Option<&Dependent>) -> Form {
+pub fn dependent(parent_email: &str, at: EmployeeAt, current: Option<&Dependent>) -> Form {
     let date = |d: Option<jiff::civil::Date>| d.map(|d| d.to_string());
     let mut fields = vec![
         Field::new("First name", true, None),
@@ -248,6 +250,7 @@ pub fn dependent(parent_email: &str, current: Option<&Dependent>) -> Form {
     Form::new(
         FormKind::Dependent {
             parent_email: parent_email.into(),
+            at,
         },
         if current.is_some() {
             "Update dependent (Healthmov)"
@@ -261,10 +264,11 @@ pub fn dependent(parent_email: &str, current: Option<&Dependent>) -> Form {
 }
 
 /// `O` on an employee: the last day of access. Checked against the onboarding date.
-pub fn offboarding(e: &ClientEmployee) -> Form {
+pub fn offboarding(e: &ClientEmployee, at: EmployeeAt) -> Form {
     Form::new(
         FormKind::Offboarding {
             employee_id: e.id.clone(),
+            at,
             onboarding: e.onboarding,
         },
         "Set the offboarding date (Healthmov)",
@@ -300,6 +304,15 @@ fn event(action: &str, targets: Vec<String>) -> Event {
         targets,
         correlation: uuid::Uuid::new_v4().to_string(),
         ..Default::default()
+    }
+}
+
+/// Appends the targets not already there.
+fn extend_new(targets: &mut Vec<String>, more: impl IntoIterator<Item = String>) {
+    for t in more {
+        if !targets.contains(&t) {
+            targets.push(t);
+        }
     }
 }
 
@@ -369,6 +382,7 @@ pub fn change(form: &Form) -> Option<(Change, Event)> {
             company_id,
             department_id,
             new,
+            at,
         } => {
             let employee = NewEmployee {
                 employee_number: v("Employee no.")?,
@@ -394,17 +408,20 @@ pub fn change(form: &Form) -> Option<(Change, Event)> {
                 }]),
                 _ => None,
             };
+            let mut targets = vec![
+                format!("company:{company_id}"),
+                format!("employee-number:{}", employee.employee_number),
+                masked_email(&employee.email),
+            ];
+            // Where a second console reads the employee back (four-eyes).
+            extend_new(&mut targets, at.iter().flat_map(EmployeeAt::targets));
             let ev = event(
                 if *new {
                     "employee.onboard"
                 } else {
                     "employee.update"
                 },
-                vec![
-                    format!("company:{company_id}"),
-                    format!("employee-number:{}", employee.employee_number),
-                    masked_email(&employee.email),
-                ],
+                targets,
             );
             (
                 Change::Employee {
@@ -416,7 +433,7 @@ pub fn change(form: &Form) -> Option<(Change, Event)> {
                 ev,
             )
         }
-        FormKind::Dependent { parent_email } => {
+        FormKind::Dependent { parent_email, at } => {
             let dependent = NewDependent {
                 first_name: v("First name")?,
                 last_name: v("Last name")?,
@@ -427,13 +444,12 @@ pub fn change(form: &Form) -> Option<(Change, Event)> {
                 onboarding: d(ONBOARDING),
                 offboarding: d(OFFBOARDING),
             };
-            let ev = event(
-                "dependent.save",
-                vec![
-                    format!("parent-{}", masked_email(parent_email)),
-                    masked_email(dependent.email.as_deref().unwrap_or_default()),
-                ],
-            );
+            let mut targets = vec![
+                format!("parent-{}", masked_email(parent_email)),
+                masked_email(dependent.email.as_deref().unwrap_or_default()),
+            ];
+            extend_new(&mut targets, at.targets());
+            let ev = event("dependent.save", targets);
             (
                 Change::Dependent {
                     parent_email: parent_email.clone(),
@@ -442,9 +458,13 @@ pub fn change(form: &Form) -> Option<(Change, Event)> {
                 ev,
             )
         }
-        FormKind::Offboarding { employee_id, .. } => {
+        FormKind::Offboarding {
+            employee_id, at, ..
+        } => {
             let date = d(OFFBOARDING)?;
-            let mut ev = event("employee.offboard", vec![format!("employee:{employee_id}")]);
+            let mut targets = vec![format!("employee:{employee_id}")];
+            extend_new(&mut targets, at.targets());
+            let mut ev = event("employee.offboard", targets);
             ev.reason = Some(format!("offboarding {date}"));
             (
                 Change::Offboarding {

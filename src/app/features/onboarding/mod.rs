@@ -193,16 +193,25 @@ fn run(state: &mut State, command: Command) -> Vec<Effect> {
         }
         (ViewKind::ClientEmployees(e), Command::Offboard) => match e.list.rows.get(e.list.selected)
         {
-            Some(current) => forms::offboarding(current),
+            Some(current) => {
+                let company = e.department.company.as_ref().map(|(id, _)| id.as_str());
+                let at = EmployeeAt::of(current, company, Some(&e.department.id));
+                forms::offboarding(current, at)
+            }
             None => return Vec::new(),
         },
         (ViewKind::ClientEmployee(v), command) => {
             let parent_email = v.employee.email.clone().unwrap_or_default();
+            let at = EmployeeAt::of(
+                &v.employee,
+                v.company_id.as_deref(),
+                v.department_id.as_deref(),
+            );
             match command {
-                Command::Offboard => forms::offboarding(&v.employee),
-                Command::AddDependent => forms::dependent(&parent_email, None),
+                Command::Offboard => forms::offboarding(&v.employee, at),
+                Command::AddDependent => forms::dependent(&parent_email, at, None),
                 Command::EditDependent => match v.employee.dependents.get(v.dependent_row) {
-                    Some(d) => forms::dependent(&parent_email, Some(d)),
+                    Some(d) => forms::dependent(&parent_email, at, Some(d)),
                     None => return Vec::new(),
                 },
                 Command::Edit => match (&v.company_id, &v.department_id) {

@@ -523,7 +523,22 @@ fn dependents_and_offboarding_are_changed_from_the_employee() {
             date: date(2026, 12, 31)
         }
     );
-    assert_eq!(audit.targets, vec!["employee:e1".to_string()]);
+    // The employee first (the timeline's subject), then where a second console finds them.
+    assert_eq!(
+        audit.targets,
+        [
+            "employee:e1",
+            "company:c1",
+            "department:d1",
+            "employee-number:100",
+            "employee-external-id:EXT-1"
+        ]
+    );
+    assert_eq!(
+        crate::app::four_eyes::subject_of(&audit),
+        "Healthmov:employee:e1",
+        "on the employee's timeline"
+    );
 }
 
 #[test]
