@@ -122,6 +122,18 @@ macro_rules! calls {
                 }
             }
 
+            /// The audit record of a read of personal data, written before it is sent (a
+            /// read that cannot be recorded is refused); `None` for changes and the rest.
+            pub fn access(&self) -> Option<crate::audit::Event> {
+                match self {
+                    $(Call::$variant(c) => c.access(),)*
+                    // An export records itself, once it knows the file it writes.
+                    Call::Reveal { .. } | Call::Export(_) | Call::Propose(_) | Call::AuditCheck => {
+                        None
+                    }
+                }
+            }
+
             /// The version of the target the officer saw, where the change names one.
             pub fn seen_version(&self) -> Option<String> {
                 match self {

@@ -84,8 +84,12 @@ impl Audit {
         else {
             return;
         };
-        // The store records these itself, with the proposal or claim they belong to.
-        if event.action.starts_with("claim.") || event.action.starts_with("proposal.") {
+        // The store records these itself, with the proposal or claim they belong to; reads
+        // are on the audit trail, not the team's timelines.
+        if event.action.starts_with("claim.")
+            || event.action.starts_with("proposal.")
+            || event.is_read()
+        {
             return;
         }
         let Some(store) = c.team().opened() else {

@@ -27,14 +27,38 @@ pub fn run(state: &mut State) -> Vec<Effect> {
             "copied to the clipboard after an audited reveal".into(),
             &mut effects,
         );
-        state.copy_after = Some((req, Clip(cpr.reveal())));
+        state.copy_after = Some((
+            req,
+            Clip(cpr.reveal()),
+            "Copied the CPR number (audited)".into(),
+        ));
         return effects;
     }
     match pane.copy_target() {
+        // Any other value leaves the console too: on the record first, then copied.
         Some((label, value)) => {
             let value = crate::sanitize::owned(value);
-            state.show_toast(format!("Copied {label} {value}"));
-            vec![Effect::Copy(Clip(value))]
+            // What was copied: the record's subject, else an id itself; a name only as such.
+            let targets = match pane.subject() {
+                Some(s) => vec![s.key],
+                None if label.ends_with(" id") => {
+                    vec![format!("{}:{value}", label.replace(' ', "-"))]
+                }
+                None => vec![label.to_string()],
+            };
+            let view = state.top().id;
+            let mut effects = Vec::new();
+            let req = super::reveal::audit_cpr(
+                state,
+                view,
+                "record.copy",
+                targets,
+                None,
+                format!("copied the {label} to the clipboard"),
+                &mut effects,
+            );
+            state.copy_after = Some((req, Clip(value.clone()), format!("Copied {label} {value}")));
+            effects
         }
         None => {
             state.show_toast("Nothing to copy here.".into());
@@ -43,14 +67,14 @@ pub fn run(state: &mut State) -> Vec<Effect> {
     }
 }
 
-/// The audit record of a CPR copy is written: now it may go to the clipboard.
+/// The audit record of a copy is written: now it may go to the clipboard.
 pub fn on_audited(state: &mut State, req: super::action::RequestId, ok: bool) -> Vec<Effect> {
     match state.copy_after.take() {
-        Some((r, clip)) if r == req && ok => {
-            state.show_toast("Copied the CPR number (audited)".into());
+        Some((r, clip, toast)) if r == req && ok => {
+            state.show_toast(toast);
             vec![Effect::Copy(clip)]
         }
-        Some((r, _)) if r == req => {
+        Some((r, ..)) if r == req => {
             state.show_toast("Not copied: the audit log cannot be written.".into());
             Vec::new()
         }
@@ -98,7 +122,20 @@ mod tests {
                 )),
             },
         );
-        let effects = key(&mut s, KeyCode::Char('y'));
+        // On the record first: nothing reaches the clipboard before the audit log says so.
+        let (req, call) = call_req(&key(&mut s, KeyCode::Char('y')));
+        let crate::app::action::Call::Reveal { audit } = call else {
+            panic!("{call:?}")
+        };
+        assert_eq!(audit.action, "record.copy");
+        assert_eq!(audit.targets, vec![format!("user-id:{}", p.id)]);
+        let effects = update(
+            &mut s,
+            Action::Loaded {
+                req,
+                result: Ok(Payload::Revealed),
+            },
+        );
         assert_eq!(effects, vec![Effect::Copy(Clip(p.id.to_string()))]);
         assert!(s.toast.as_ref().unwrap().0.starts_with("Copied user id"));
         // The toast goes after its time.

@@ -160,9 +160,13 @@ pub struct ExportCall {
     pub sheet: Sheet,
 }
 
-/// Writes the sheet off the async threads; the error says where and why, short enough for
-/// the status line at 80 columns.
-pub async fn perform(call: ExportCall) -> Result<Payload, BackendError> {
+/// Writes the sheet off the async threads, on the record first (what and where: personal data
+/// leaving the console); the error says where and why, short enough for the status line at
+/// 80 columns.
+pub async fn perform(
+    b: &super::backends::Backends,
+    call: ExportCall,
+) -> Result<Payload, BackendError> {
     let ExportCall {
         path,
         dir,
@@ -170,59 +174,81 @@ pub async fn perform(call: ExportCall) -> Result<Payload, BackendError> {
         format,
         sheet,
     } = call;
-    {
-        let asked = path.clone();
-        let now = jiff::Timestamp::now();
-        let Some(path) = target(path.as_deref(), dir.as_deref(), &sheet, format, now) else {
-            return Err(BackendError::Local {
-                what: "Export",
-                detail: "no export directory: set export_dir, or give a full path".into(),
-            });
-        };
-        let target = path.clone();
-        let written = tokio::task::spawn_blocking(move || {
-            // The export directory is made (0700) when the file goes in it.
-            if let Some(dir) = dir.as_deref().filter(|d| path.starts_with(d)) {
-                crate::files::private_dir(dir)?;
-            }
-            let rows = write(&path, format, &sheet, replace)?;
-            // Where it went, shortest first: relative to the working directory when
-            // inside it, else absolute.
-            let full = std::path::absolute(&path).unwrap_or(path);
-            let shown = std::env::current_dir()
-                .ok()
-                .and_then(|d| full.strip_prefix(d).ok().map(std::path::Path::to_path_buf))
-                .unwrap_or(full);
-            Ok::<_, std::io::Error>((shown, rows))
-        })
-        .await
-        .map_err(|e| BackendError::Local {
+    let asked = path.clone();
+    let now = jiff::Timestamp::now();
+    let Some(path) = target(path.as_deref(), dir.as_deref(), &sheet, format, now) else {
+        return Err(BackendError::Local {
             what: "Export",
-            detail: e.to_string(),
-        })?;
-        let (path, rows) = written.map_err(|e| BackendError::Local {
-            what: "Export",
-            // Short, so the status line shows it whole at 80 columns.
-            detail: match e.kind() {
-                // Never overwritten unasked (nor written through a symlink).
-                std::io::ErrorKind::AlreadyExists => match &asked {
-                    Some(p) => format!(
-                        "exists: {} (`:export! {} {}` replaces it)",
-                        target.display(),
-                        format.word(),
-                        p.display()
-                    ),
-                    None => format!("exists: {}", target.display()),
-                },
-                std::io::ErrorKind::NotFound => format!("no folder for {}", target.display()),
-                std::io::ErrorKind::PermissionDenied => {
-                    format!("{}: permission denied", target.display())
-                }
-                _ => format!("{}: {e}", target.display()),
+            detail: "no export directory: set export_dir, or give a full path".into(),
+        });
+    };
+    let file = crate::sanitize::line(&path.display().to_string()).into_owned();
+    let access = crate::audit::Event::read(
+        "Console",
+        "sheet.export",
+        vec![
+            format!("sheet:{}", sheet.name),
+            format!("rows:{}", sheet.rows.len()),
+            format!("format:{}", format.word()),
+            format!("file:{file}"),
+        ],
+    );
+    let writing = write_sheet(path, dir, asked, replace, format, sheet);
+    super::backends::audited(&b.audit, &access, writing).await
+}
+
+/// Writes the sheet at `path` (made in `dir`, 0700, when inside it).
+async fn write_sheet(
+    path: std::path::PathBuf,
+    dir: Option<std::path::PathBuf>,
+    asked: Option<std::path::PathBuf>,
+    replace: bool,
+    format: Format,
+    sheet: Sheet,
+) -> Result<Payload, BackendError> {
+    let target = path.clone();
+    let written = tokio::task::spawn_blocking(move || {
+        // The export directory is made (0700) when the file goes in it.
+        if let Some(dir) = dir.as_deref().filter(|d| path.starts_with(d)) {
+            crate::files::private_dir(dir)?;
+        }
+        let rows = write(&path, format, &sheet, replace)?;
+        // Where it went, shortest first: relative to the working directory when
+        // inside it, else absolute.
+        let full = std::path::absolute(&path).unwrap_or(path);
+        let shown = std::env::current_dir()
+            .ok()
+            .and_then(|d| full.strip_prefix(d).ok().map(std::path::Path::to_path_buf))
+            .unwrap_or(full);
+        Ok::<_, std::io::Error>((shown, rows))
+    })
+    .await
+    .map_err(|e| BackendError::Local {
+        what: "Export",
+        detail: e.to_string(),
+    })?;
+    let (path, rows) = written.map_err(|e| BackendError::Local {
+        what: "Export",
+        // Short, so the status line shows it whole at 80 columns.
+        detail: match e.kind() {
+            // Never overwritten unasked (nor written through a symlink).
+            std::io::ErrorKind::AlreadyExists => match &asked {
+                Some(p) => format!(
+                    "exists: {} (`:export! {} {}` replaces it)",
+                    target.display(),
+                    format.word(),
+                    p.display()
+                ),
+                None => format!("exists: {}", target.display()),
             },
-        })?;
-        Ok(Payload::Exported { path, rows })
-    }
+            std::io::ErrorKind::NotFound => format!("no folder for {}", target.display()),
+            std::io::ErrorKind::PermissionDenied => {
+                format!("{}: permission denied", target.display())
+            }
+            _ => format!("{}: {e}", target.display()),
+        },
+    })?;
+    Ok(Payload::Exported { path, rows })
 }
 
 #[cfg(test)]

@@ -133,7 +133,16 @@ pub fn perform(
     Box::pin(route(b, call))
 }
 
+/// Every read of personal data is on the record before it is sent (PCI DSS 10.2.1): a read
+/// whose record cannot be written is refused, as a change is.
 async fn route(b: &Backends, call: Call) -> Result<Payload, BackendError> {
+    match call.access() {
+        Some(access) => super::backends::audited(&b.audit, &access, dispatch(b, call)).await,
+        None => dispatch(b, call).await,
+    }
+}
+
+async fn dispatch(b: &Backends, call: Call) -> Result<Payload, BackendError> {
     Ok(match call {
         Call::Search(c) => search::calls::perform(b, c).await?.into(),
         Call::People(c) => people::calls::perform(b, c).await?.into(),
@@ -152,7 +161,7 @@ async fn route(b: &Backends, call: Call) -> Result<Payload, BackendError> {
         Call::Pending(c) => pending::calls::perform(b, c).await?.into(),
         Call::Notes(c) => notes::calls::perform(b, c).await?.into(),
         Call::Reveal { audit } => super::reveal::perform(b, audit).await?,
-        Call::Export(c) => super::export::perform(*c).await?,
+        Call::Export(c) => super::export::perform(b, *c).await?,
         Call::Propose(c) => super::four_eyes::propose(b, *c).await?,
         Call::AuditCheck => super::central_audit::check(b).await,
     })

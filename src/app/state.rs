@@ -315,8 +315,8 @@ pub struct State {
     /// What is wrong with the audit log, in red at the top until the console ends: a last
     /// line cut short at open, a team store copy that differs.
     pub audit_warnings: Vec<String>,
-    /// A CPR copy waiting for its audit record.
-    pub copy_after: Option<(RequestId, super::action::Clip)>,
+    /// A copy waiting for its audit record, and the toast once it may go.
+    pub copy_after: Option<(RequestId, super::action::Clip, String)>,
     /// Healthmov asks for its password: drawn over everything, the rest is kept beneath.
     pub login: Option<Prompt>,
     /// Case notes on their way to the team store, and one it did not take.

@@ -583,7 +583,7 @@ fn on_loaded(
     if let Some(effects) = super::features::notes::on_sent(state, req, &result) {
         return effects;
     }
-    if state.copy_after.as_ref().is_some_and(|(r, _)| *r == req) {
+    if state.copy_after.as_ref().is_some_and(|(r, ..)| *r == req) {
         return copy::on_audited(state, req, result.is_ok());
     }
     if let Ok(Payload::Exported { path, rows }) = &result {

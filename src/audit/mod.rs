@@ -13,7 +13,7 @@ mod record;
 pub mod show;
 mod verify;
 
-pub use record::{Event, Outcome, Record};
+pub use record::{Event, Outcome, Record, page_after};
 pub use verify::{MAX_LINE, VerifyError, verify_file, verify_lines, verify_text};
 
 use sha2::{Digest, Sha256};

@@ -20,7 +20,34 @@ pub struct Event {
     pub correlation: String,
 }
 
+/// How the actions that record a read of personal data end (PCI DSS 10.2.1: every access is
+/// on the record); a change's action never ends so. Reads stay off the team's timelines.
+const READS: [&str; 5] = [".view", ".list", ".search", ".export", ".copy"];
+
+/// The target that says which page of a cursor-paged list a read record is about.
+pub fn page_after(after: &Option<String>) -> String {
+    format!("after:{}", after.as_deref().unwrap_or("start"))
+}
+
 impl Event {
+    /// The record of a read of personal data: `action` ends in `.view` (one record), `.list`
+    /// (a page), `.search`, `.export` or `.copy`.
+    pub fn read(backend: &str, action: &str, targets: Vec<String>) -> Event {
+        debug_assert!(READS.iter().any(|r| action.ends_with(r)), "{action}");
+        Event {
+            backend: backend.to_string(),
+            action: action.to_string(),
+            targets,
+            correlation: uuid::Uuid::new_v4().to_string(),
+            ..Default::default()
+        }
+    }
+
+    /// A read rather than a change (see [`Event::read`]); a CPR's copy is a reveal, not this.
+    pub fn is_read(&self) -> bool {
+        self.action != "cpr.copy" && READS.iter().any(|r| self.action.ends_with(r))
+    }
+
     #[cfg(test)]
     pub fn test(action: &str) -> Event {
         Event {

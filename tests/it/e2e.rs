@@ -268,8 +268,18 @@ fn review_reject_then_approve_from_the_keyboard_and_the_audit_chain_verifies() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(String::from_utf8_lossy(&out.stdout).contains("4 records, chain intact"));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("records, chain intact"));
     let records = std::fs::read_to_string(&log).unwrap();
+    // Two decisions (intent and outcome each), and every read that showed the documents.
+    for action in [
+        "\"legitimation.reject\"",
+        "\"legitimation.approve\"",
+        "\"review-queue.list\"",
+        "\"document.view\"",
+    ] {
+        assert!(records.contains(action), "{action} missing");
+    }
+    assert_eq!(records.matches("\"action\":\"legitimation.").count(), 4);
     let real = nix::unistd::User::from_uid(nix::unistd::getuid())
         .unwrap()
         .unwrap()
@@ -395,8 +405,14 @@ fn find_one_person_in_unioo_and_bunq_by_cpr_and_block_the_bunq_user() {
         .arg(&log)
         .output()
         .unwrap();
-    assert!(String::from_utf8_lossy(&out.stdout).contains("2 records, chain intact"));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("records, chain intact"));
     let text = std::fs::read_to_string(&log).unwrap();
+    // The search is on the record with its CPR masked, and so is the opened bunq user.
+    assert!(text.contains("\"person.search\"") && text.contains("\"bunq-user.view\""));
+    assert!(
+        !text.contains(&cpr) && !text.contains(&tax),
+        "a full CPR in the audit log"
+    );
     assert!(text.contains("bank-user.block") && text.contains("bunq-user:2003"));
     assert!(text.contains("Account takeover reported"));
     assert!(!text.contains(&tax), "no CPR in the audit log");

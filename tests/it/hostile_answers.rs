@@ -197,10 +197,12 @@ async fn an_image_bomb_is_refused_before_it_is_decoded() {
         .unwrap()
         .items
         .remove(0);
-    let b = c.backends(Audit::Unavailable {
-        path: None,
-        why: "not needed".into(),
-    });
+    // Opening a document is on the record: an audit log of its own.
+    let tmp = crate::common::TempDir::new("image-bomb");
+    let b = c.backends(backoffice::console::open_audit(
+        Some(tmp.0.join("audit.jsonl")),
+        Default::default(),
+    ));
     let started = Instant::now();
     let payload = perform(
         &b,

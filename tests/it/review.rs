@@ -1065,3 +1065,98 @@ async fn a_healthmov_proposal_is_void_when_the_employee_changed_since_and_sent_w
         }
     }
 }
+
+/// PCI DSS 10.2.1: every read of a person's data is on the record before it is sent (intent,
+/// then its outcome), with a searched CPR masked; with an audit log that cannot be written,
+/// each read is refused like a change and says why.
+#[tokio::test]
+async fn every_read_of_personal_data_is_on_the_record_or_refused() {
+    use backoffice::app::features::{
+        bank_users::calls::Call as Bunq, end_users::calls::Call as Upvest,
+        people::calls::Call as People, platform::calls::Call as Vasco,
+        review::calls::Call as Review, search::calls::Call as Search,
+    };
+    let s = sandbox(300).await;
+    let tmp = TempDir::new("reads-audited");
+    let log = tmp.0.join("audit.jsonl");
+    let b = backends(&s, &log);
+    let item = pending(&client(&s), 1).await.remove(0);
+    let Some(Ssn::Danish(cpr)) = item.cpr.clone() else {
+        panic!("a pending document's person has a Danish CPR")
+    };
+    let today = jiff::Zoned::now().date();
+    let query = backoffice::search::classify(&cpr.reveal(), today).unwrap();
+    let reads = [
+        (
+            Call::People(People::Users {
+                after: None,
+                sort: Sort::default(),
+            }),
+            "person.list",
+        ),
+        (Call::People(People::Person(item.person.id)), "person.view"),
+        (
+            Call::Review(Review::Document {
+                user: item.person.id,
+                kind: item.kind,
+            }),
+            "document.view",
+        ),
+        (
+            Call::Review(Review::Queue {
+                after: None,
+                kind: None,
+            }),
+            "review-queue.list",
+        ),
+        (
+            Call::Search(Search::Ask {
+                source: backoffice::search::Source::Unioo,
+                query: query.clone(),
+            }),
+            "person.search",
+        ),
+        (
+            Call::BankUsers(Bunq::Page {
+                older_id: None,
+                loaded: 0,
+            }),
+            "bunq-user.list",
+        ),
+        (Call::EndUsers(Upvest::Page { offset: 0 }), "end-user.list"),
+        (Call::Platform(Vasco::Page { offset: 0 }), "platform-user.list"),
+    ];
+    for (call, action) in &reads {
+        perform(&b, call.clone())
+            .await
+            .unwrap_or_else(|e| panic!("{action}: {e}"));
+        let all = records(&log);
+        let last: Vec<_> = all.iter().rev().take(2).collect();
+        assert!(
+            last.iter().all(|r| &r.event.action == action),
+            "{action}: {:?}",
+            last.iter().map(|r| &r.event.action).collect::<Vec<_>>()
+        );
+        assert_eq!(last[1].outcome, Outcome::Intent, "{action}");
+        assert_eq!(last[0].outcome, Outcome::Ok, "{action}");
+    }
+    let text = std::fs::read_to_string(&log).unwrap();
+    let searched = records(&log)
+        .into_iter()
+        .find(|r| r.event.action == "person.search")
+        .unwrap();
+    assert_eq!(searched.event.cpr_masked, Some(cpr.masked()));
+    assert!(!text.contains(&cpr.reveal()), "a full CPR in the audit log");
+    // Reads stay off the team's timelines: those are for decisions and notes.
+    let store = b.team.store().await.unwrap();
+    let subject = format!("Unioo:user:{}", item.person.id);
+    assert!(store.timeline(&subject).await.unwrap().is_empty());
+
+    let refused = backends_without_audit(&s);
+    for (call, action) in reads {
+        let e = perform(&refused, call)
+            .await
+            .expect_err(&format!("{action} without an audit log"));
+        assert_eq!(e.code(), Some("AUDIT_UNAVAILABLE"), "{action}: {e}");
+    }
+}

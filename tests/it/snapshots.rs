@@ -787,9 +787,29 @@ async fn export_of_a_document_and_of_the_audit_trail_keeps_the_cpr_masked() {
     let screen = h.render();
     assert!(screen.contains("cpr.reveal"), "{screen}");
     let trail = export(&mut h, &tmp.0.join("audit.json")).await;
-    let rows = trail.as_array().unwrap();
+    // Newest first: the export of the document, its reveal, and the reads that showed it
+    // (PCI DSS 10.2.1: every access to a person's data is on the record).
+    let actions: Vec<&str> = trail
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["Action"].as_str().unwrap())
+        .collect();
+    for read in [
+        "sheet.export",
+        "document.view",
+        "person.view",
+        "review-queue.list",
+    ] {
+        assert!(actions.contains(&read), "{read} missing: {actions:?}");
+    }
+    let rows: Vec<&serde_json::Value> = trail
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["Action"] == "cpr.reveal")
+        .collect();
     assert_eq!(rows.len(), 2, "the intent and the outcome: {trail}");
-    assert_eq!(rows[0]["Action"], "cpr.reveal");
     assert_eq!(rows[0]["CPR"], cpr.masked());
     assert_eq!(rows[0]["Reason"], "phone call");
     let text = serde_json::to_string(&trail).unwrap();

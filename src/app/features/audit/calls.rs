@@ -19,6 +19,19 @@ pub enum Payload {
 }
 
 impl Call {
+    /// The audit record of a read of personal data (PCI DSS 10.2.1), written before it is
+    /// sent; `None` for a change (audited as one) or what holds nobody's data.
+    pub fn access(&self) -> Option<crate::audit::Event> {
+        match self {
+            // Reading the audit trail is itself on it (PCI DSS 10.2.1.3).
+            Call::Load => Some(crate::audit::Event::read(
+                "Audit log",
+                "audit.view",
+                Vec::new(),
+            )),
+        }
+    }
+
     /// The version of the target the officer saw, where the change names one (a four-eyes
     /// proposal is void when the target moved on).
     pub fn seen_version(&self) -> Option<String> {

@@ -32,6 +32,24 @@ pub enum Payload {
 }
 
 impl Call {
+    /// The audit record of a read of personal data (PCI DSS 10.2.1), written before it is
+    /// sent; `None` for a change (audited as one) or what holds nobody's data.
+    pub fn access(&self) -> Option<crate::audit::Event> {
+        let read =
+            |action: &str, targets| Some(crate::audit::Event::read(bunq::NAME, action, targets));
+        match self {
+            Call::Page { older_id, .. } => read(
+                "bunq-user.list",
+                vec![format!(
+                    "older-than:{}",
+                    older_id.as_deref().unwrap_or("newest")
+                )],
+            ),
+            Call::One(id) => read("bunq-user.view", vec![format!("bunq-user:{id}")]),
+            Call::Change { .. } => None,
+        }
+    }
+
     /// The version of the target the officer saw, where the change names one (a four-eyes
     /// proposal is void when the target moved on).
     pub fn seen_version(&self) -> Option<String> {

@@ -32,6 +32,12 @@ impl Call {
         let _ = key;
     }
 
+    /// The audit record of a read of personal data (PCI DSS 10.2.1), written before it is
+    /// sent; `None` for a change (audited as one) or what holds nobody's data.
+    pub fn access(&self) -> Option<crate::audit::Event> {
+        // The team's own notes and steps, not a backend's personal data.
+        None
+    }
     pub fn seen_version(&self) -> Option<String> {
         None
     }

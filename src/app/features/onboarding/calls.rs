@@ -65,6 +65,29 @@ pub enum Payload {
 }
 
 impl Call {
+    /// The audit record of a read of personal data (PCI DSS 10.2.1), written before it is
+    /// sent; `None` for a change (audited as one) or what holds nobody's data.
+    pub fn access(&self) -> Option<crate::audit::Event> {
+        let read = |action: &str, targets| {
+            Some(crate::audit::Event::read(healthmov::NAME, action, targets))
+        };
+        match self {
+            // Companies and departments are organisations, not people.
+            Call::Companies { .. } | Call::Departments { .. } => None,
+            Call::ClientEmployees { department, after } => read(
+                "employee.list",
+                vec![
+                    format!("department:{}", department.id),
+                    crate::audit::page_after(after),
+                ],
+            ),
+            Call::FindExternalId(x) => read("external-id.search", vec![format!("external-id:{x}")]),
+            Call::Save { .. } | Call::LogIn(_) | Call::CheckImport { .. } | Call::Import { .. } => {
+                None
+            }
+        }
+    }
+
     /// The version of the target the officer saw, where the change names one (a four-eyes
     /// proposal is void when the target moved on).
     pub fn seen_version(&self) -> Option<String> {

@@ -50,6 +50,19 @@ impl Call {
         let _ = key;
     }
 
+    /// The audit record of a read of personal data (PCI DSS 10.2.1), written before it is
+    /// sent; `None` for a change (audited as one) or what holds nobody's data.
+    pub fn access(&self) -> Option<crate::audit::Event> {
+        match self {
+            // The target as it is now: a person's or an account's record.
+            Call::Current(p) => Some(crate::audit::Event::read(
+                &p.backend,
+                "proposal-target.view",
+                p.targets.clone(),
+            )),
+            Call::List | Call::Confirm(_) | Call::Decline { .. } => None,
+        }
+    }
     pub fn seen_version(&self) -> Option<String> {
         None
     }

@@ -24,6 +24,19 @@ pub enum Payload {
 }
 
 impl Call {
+    /// The audit record of a read of personal data (PCI DSS 10.2.1), written before it is
+    /// sent; `None` for a change (audited as one) or what holds nobody's data.
+    pub fn access(&self) -> Option<crate::audit::Event> {
+        match self {
+            Call::Page { offset } => Some(crate::audit::Event::read(
+                vasco::NAME,
+                "platform-user.list",
+                vec![format!("offset:{offset}")],
+            )),
+            Call::Change { .. } => None,
+        }
+    }
+
     /// The version of the target the officer saw, where the change names one (a four-eyes
     /// proposal is void when the target moved on).
     pub fn seen_version(&self) -> Option<String> {

@@ -69,6 +69,31 @@ pub enum Payload {
 }
 
 impl Call {
+    /// The audit record of a read of personal data (PCI DSS 10.2.1), written before it is
+    /// sent; `None` for a change (audited as one) or what holds nobody's data.
+    pub fn access(&self) -> Option<crate::audit::Event> {
+        let read =
+            |action: &str, targets| Some(crate::audit::Event::read(unioo::NAME, action, targets));
+        match self {
+            Call::Queue { after, .. } => {
+                read("review-queue.list", vec![crate::audit::page_after(after)])
+            }
+            Call::Person(id) => read("person.view", vec![format!("user:{id}")]),
+            Call::Document { user, kind } => read(
+                "document.view",
+                vec![
+                    format!("user:{user}"),
+                    format!("document-kind:{}", kind.label()),
+                ],
+            ),
+            Call::Decide { .. }
+            | Call::Claims(_)
+            | Call::Claim(_)
+            | Call::TakeOver { .. }
+            | Call::Release(_) => None,
+        }
+    }
+
     /// The version of the target the officer saw, where the change names one (a four-eyes
     /// proposal is void when the target moved on).
     pub fn seen_version(&self) -> Option<String> {

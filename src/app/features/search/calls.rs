@@ -21,6 +21,24 @@ pub enum Payload {
 }
 
 impl Call {
+    /// The audit record of a read of personal data (PCI DSS 10.2.1), written before it is
+    /// sent; `None` for a change (audited as one) or what holds nobody's data.
+    pub fn access(&self) -> Option<crate::audit::Event> {
+        match self {
+            Call::Ask { source, query } => {
+                let mut e = crate::audit::Event::read(
+                    source.name(),
+                    "person.search",
+                    vec![format!("{}:{}", query.kind(), query.shown())],
+                );
+                if let crate::search::Query::Cpr(c) = query {
+                    e.cpr_masked = Some(c.masked());
+                }
+                Some(e)
+            }
+        }
+    }
+
     /// The version of the target the officer saw, where the change names one (a four-eyes
     /// proposal is void when the target moved on).
     pub fn seen_version(&self) -> Option<String> {
