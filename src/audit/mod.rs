@@ -115,6 +115,10 @@ pub struct AuditLog {
     last_hash: String,
     /// The file ends in a line cut short: the next record starts with a newline.
     torn: bool,
+    /// The file's length after the last record this process wrote (or read at open): longer
+    /// at the next append means another process (a script, a second console of the same
+    /// operator) wrote since, and the chain goes on from its record.
+    end: u64,
     warning: Option<TailWarning>,
     state: State,
     actor: Actor,
@@ -177,6 +181,8 @@ impl AuditLog {
             warning: tail.warning(path),
             last_hash: tail.hash,
             torn: tail.torn,
+            // Read without the lock: the first record reads the tail again under it.
+            end: u64::MAX,
             state: State::Ready,
             actor,
         })
@@ -206,6 +212,11 @@ impl AuditLog {
             source,
         };
         self.still_there().map_err(err)?;
+        // One writer at a time across processes, each chaining to what is at the end.
+        let lock = Locked::new(&self.file).map_err(err)?;
+        if self.file.metadata().map_err(err)?.len() != self.end {
+            self.state = State::Reread;
+        }
         if self.state == State::Reread {
             let mut f = open_regular(&self.path).map_err(err)?;
             if file_id(&f).map_err(err)? != self.id {
@@ -223,15 +234,19 @@ impl AuditLog {
         }
         line.extend_from_slice(record.line().as_bytes());
         line.push(b'\n');
-        let written = self
-            .file
+        let written = (&self.file)
             .write_all(&line)
-            .and_then(|()| self.file.sync_data());
-        if let Err(e) = written {
-            // How much of the line is in the file is unknown: read it again before the next.
-            self.state = State::Reread;
-            return Err(err(e));
+            .and_then(|()| self.file.sync_data())
+            .and_then(|()| self.file.metadata());
+        match written {
+            Ok(m) => self.end = m.len(),
+            Err(e) => {
+                // How much of the line is in the file is unknown: read it again before the next.
+                self.state = State::Reread;
+                return Err(err(e));
+            }
         }
+        drop(lock);
         self.torn = false;
         self.last_hash = record.hash.clone();
         // Deleted or replaced between the check and the write: the record is not in the log.
@@ -276,6 +291,22 @@ impl AuditLog {
             self.state = State::Gone;
         }
         Err(Gone.into_io())
+    }
+}
+
+/// An exclusive lock on the log's file (`flock`), let go when dropped.
+struct Locked<'a>(&'a File);
+
+impl<'a> Locked<'a> {
+    fn new(file: &'a File) -> std::io::Result<Locked<'a>> {
+        file.lock()?;
+        Ok(Locked(file))
+    }
+}
+
+impl Drop for Locked<'_> {
+    fn drop(&mut self) {
+        let _ = self.0.unlock();
     }
 }
 
@@ -480,6 +511,39 @@ mod tests {
         let b = log.append(Event::test("second"), Outcome::Ok).unwrap();
         assert_eq!(b.prev, a.hash);
         assert_eq!(verify_file(&path).unwrap(), 2);
+    }
+
+    /// A script and a console (or two consoles of one operator) on one log: each appends
+    /// after what the other wrote, under a lock, and the chain stays one chain.
+    #[test]
+    fn two_writers_on_one_log_keep_one_chain() {
+        let path = temp_path("two-writers");
+        let mut a = AuditLog::open(&path, Actor::default()).unwrap();
+        let mut b = AuditLog::open(&path, Actor::default()).unwrap();
+        let mut last = String::from(GENESIS);
+        for i in 0..10 {
+            let log = if i % 3 == 0 { &mut a } else { &mut b };
+            let r = log.append(Event::test("read.view"), Outcome::Ok).unwrap();
+            assert_eq!(r.prev, last, "record {i} chains to the one before it");
+            last = r.hash;
+        }
+        assert_eq!(verify_file(&path).unwrap(), 10);
+        // At once, from threads: still one chain, nothing lost.
+        let handles: Vec<_> = (0..4)
+            .map(|_| {
+                let path = path.clone();
+                std::thread::spawn(move || {
+                    let mut log = AuditLog::open(&path, Actor::default()).unwrap();
+                    for _ in 0..25 {
+                        log.append(Event::test("read.view"), Outcome::Ok).unwrap();
+                    }
+                })
+            })
+            .collect();
+        for h in handles {
+            h.join().unwrap();
+        }
+        assert_eq!(verify_file(&path).unwrap(), 110);
     }
 
     #[test]

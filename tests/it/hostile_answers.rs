@@ -5,7 +5,7 @@
 
 use crate::hostile_server::{BOMB, Hostile, Mood};
 use backoffice::app::action::{Call, Payload};
-use backoffice::app::runner::{Audit, perform};
+use backoffice::app::runner::perform;
 use backoffice::backends::http::HttpSettings;
 use backoffice::backends::{
     BackendError, BankUsers, EndUsers, FundPlatform, LegitimationReview, Onboarding,
