@@ -82,28 +82,55 @@ impl Setup {
     /// The team store this set-up's profile names, for `actor`: its `[team]` section's
     /// PostgreSQL or SQLite file, else the data directory's `team.sqlite`. Opened on first use.
     pub fn team(&self, actor: &Actor) -> crate::app::team::Team {
-        use crate::team::Operator;
-        let me = match &actor.operator {
-            Some(name) if self.sandbox_profile => {
-                Operator::by_name(&actor.os_user, name, &actor.host)
-            }
-            name => Operator::new(&actor.os_user, name.clone(), &actor.host),
-        };
-        let section = self.team.as_ref().and_then(|(_, p)| p.team.as_ref());
-        let ttl = section.map_or(Duration::from_secs(15 * 60), |t| t.claim_ttl());
-        let resend_after = section.map_or(crate::app::team::RESEND_AFTER, |t| t.resend_after());
-        let profile = self.team.clone();
-        let mut team = crate::app::team::Team::new(me, ttl, move || {
-            let profile = profile.clone();
-            async move {
-                open_team(profile.as_ref().map(|(n, p)| (n.as_str(), p)))
-                    .await
-                    .map_err(|e| format!("{e:#}"))
-            }
-        });
-        team.resend_after = resend_after;
-        team
+        team_of(actor, self.team.clone(), self.sandbox_profile)
     }
+
+    /// This operator's audit log, with its central copy in the team store: where the console
+    /// and every script of the profile put what they read and change.
+    pub fn audit(&self) -> (Audit, crate::app::team::Team) {
+        let actor = Actor::from_env(self.operator.clone(), &self.profile.name);
+        let team = self.team(&actor);
+        let audit = open_audit(self.audit_path.clone(), actor).with_central(team.clone());
+        (audit, team)
+    }
+}
+
+/// The team store `profile` names, for `actor`.
+fn team_of(
+    actor: &Actor,
+    profile: Option<(String, Profile)>,
+    sandbox_profile: bool,
+) -> crate::app::team::Team {
+    use crate::team::Operator;
+    let me = match &actor.operator {
+        Some(name) if sandbox_profile => Operator::by_name(&actor.os_user, name, &actor.host),
+        name => Operator::new(&actor.os_user, name.clone(), &actor.host),
+    };
+    let section = profile.as_ref().and_then(|(_, p)| p.team.as_ref());
+    let ttl = section.map_or(Duration::from_secs(15 * 60), |t| t.claim_ttl());
+    let resend_after = section.map_or(crate::app::team::RESEND_AFTER, |t| t.resend_after());
+    let mut team = crate::app::team::Team::new(me, ttl, move || {
+        let profile = profile.clone();
+        async move {
+            open_team(profile.as_ref().map(|(n, p)| (n.as_str(), p)))
+                .await
+                .map_err(|e| format!("{e:#}"))
+        }
+    });
+    team.resend_after = resend_after;
+    team
+}
+
+/// The chosen profile's audit log and team store, without connecting to any backend: for
+/// the commands that read the log itself or send an import.
+pub fn operator_audit(args: &ConsoleArgs) -> anyhow::Result<Audit> {
+    let chosen = choose_profile(args)?;
+    let sandbox_profile = chosen.as_ref().is_none_or(|(_, p)| p.sandbox);
+    let (name, profile) = chosen.unwrap_or_else(|| ("sandbox".into(), Profile::default()));
+    let actor = Actor::from_env(profile.operator.clone(), &name);
+    let path = args.audit_log.clone().or(profile.audit_log.clone());
+    let team = team_of(&actor, Some((name, profile)), sandbox_profile);
+    Ok(open_audit(path, actor).with_central(team))
 }
 
 /// The config file in use: `--config`, else the default path when it exists.
@@ -573,9 +600,7 @@ async fn session(args: &ConsoleArgs) -> anyhow::Result<Option<String>> {
     let (keymap, theme) = keys_and_theme(&loaded)?;
     let setup = connect_with(args, &loaded).await?;
     tracing::info!(profile = %setup.profile.name, sandbox = setup.sandbox.is_some(), "console starting");
-    let actor = Actor::from_env(setup.operator.clone(), &setup.profile.name);
-    let team = setup.team(&actor);
-    let audit = open_audit(setup.audit_path.clone(), actor).with_central(team.clone());
+    let (audit, team) = setup.audit();
     if let Audit::Unavailable { .. } = &audit {
         tracing::error!("audit log unavailable: decisions and reveals will be refused");
     }

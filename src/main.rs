@@ -125,7 +125,9 @@ async fn run_audit(
     cmd: cli::AuditCommand,
     args: &cli::ConsoleArgs,
 ) -> anyhow::Result<std::process::ExitCode> {
-    use backoffice::audit::show;
+    use backoffice::audit::{Event, Outcome, show};
+    // Every look at the audit trail is on it (PCI DSS 10.2.1.3), in this operator's log.
+    let record = || backoffice::console::operator_audit(args);
     match cmd {
         cli::AuditCommand::Verify { path } => {
             let (text, code) = backoffice::scripts::audit_verify(path, args).await?;
@@ -133,6 +135,15 @@ async fn run_audit(
                 println!("{text}");
             } else {
                 eprintln!("{text}");
+            }
+            // Opened and written after: a record of this check inside the log it checks (or
+            // the file made for it) would change what it found. A log that cannot take it
+            // does not hide the finding.
+            let event = Event::read("Audit log", "audit.verify", vec![format!("exit:{code}")]);
+            let log = record()?;
+            let kept = tokio::task::spawn_blocking(move || log.append(&event, Outcome::Ok)).await;
+            if !matches!(kept, Ok(Ok(()))) {
+                eprintln!("backoffice: this check could not be recorded in the audit log");
             }
             Ok(std::process::ExitCode::from(code))
         }
@@ -143,17 +154,22 @@ async fn run_audit(
             since,
         } => {
             let path = show::resolve(path)?;
-            print!(
-                "{}",
-                show::show(
-                    &path,
-                    &show::Filter {
-                        action,
-                        target,
-                        since
-                    }
-                )?
-            );
+            let shown = backoffice::sanitize::line(&path.display().to_string()).into_owned();
+            let event = Event::read("Audit log", "audit.view", vec![format!("file:{shown}")]);
+            let filter = show::Filter {
+                action,
+                target,
+                since,
+            };
+            let reading = async { show::show(&path, &filter).map_err(anyhow::Error::from) };
+            let text = backoffice::app::backends::on_record(
+                &record()?,
+                &event,
+                reading,
+                anyhow::Error::from,
+            )
+            .await?;
+            print!("{text}");
             Ok(std::process::ExitCode::SUCCESS)
         }
     }

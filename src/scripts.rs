@@ -4,10 +4,10 @@
 
 use crate::app::columns::{Sheet, Shown};
 use crate::app::features::{people, search, staff};
-use crate::app::runner::{Audit, Backends};
+use crate::app::runner::Backends;
 use crate::backends::BackendError;
 use crate::core::{Cpr, Person, PersonSummary, Sort};
-use crate::search::{Source, classify, merge};
+use crate::search::{Query, Source, classify, merge};
 use serde_json::{Value, json};
 
 /// Exit codes, for scripts.
@@ -90,23 +90,57 @@ async fn connect(
     args: &crate::cli::ConsoleArgs,
 ) -> anyhow::Result<(Backends, crate::console::Setup)> {
     let setup = crate::console::connect(args).await?;
-    let team = crate::app::team::Team::unavailable(
-        crate::team::Operator::new("script", None, "script"),
-        "scripts only read".into(),
-    );
-    let backends = setup.backends(
-        Audit::Unavailable {
-            path: None,
-            why: "scripts only read".into(),
-        },
-        team,
-    );
+    // What a script reads is on the operator's record, as what the console reads.
+    let (audit, team) = setup.audit();
+    let backends = setup.backends(audit, team);
     Ok((backends, setup))
+}
+
+/// A script's read, on the record first (PCI DSS 10.2.1); refused when it cannot be.
+async fn read<T>(
+    b: &Backends,
+    access: crate::audit::Event,
+    read: impl std::future::Future<Output = anyhow::Result<T>>,
+) -> anyhow::Result<T> {
+    crate::app::backends::on_record(&b.audit, &access, read, anyhow::Error::from).await
+}
+
+/// The record of a read of one person named by id or CPR: the CPR only masked.
+fn person_access(action: &str, who: &str) -> crate::audit::Event {
+    let mut e = crate::audit::Event::read(crate::backends::unioo::NAME, action, Vec::new());
+    match Cpr::parse_on(who, crate::clock::today()) {
+        Ok(cpr) => e.cpr_masked = Some(cpr.masked()),
+        Err(_) => match uuid::Uuid::parse_str(who.trim()) {
+            Ok(id) => e.targets.push(format!("user:{id}")),
+            // Neither: refused below without a read; what was typed is not kept.
+            Err(_) => e.targets.push("unreadable argument".into()),
+        },
+    }
+    e
 }
 
 pub async fn get(cmd: Get, args: &crate::cli::ConsoleArgs) -> anyhow::Result<()> {
     let (b, _setup) = connect(args).await?;
-    let (value, output, table): (Value, Output, String) = match cmd {
+    let unioo = crate::backends::unioo::NAME;
+    let access = match &cmd {
+        Get::Users { after, .. } => {
+            crate::audit::Event::read(unioo, "person.list", vec![crate::audit::page_after(after)])
+        }
+        Get::Employees { after, .. } => crate::audit::Event::read(
+            unioo,
+            "bank-employee.list",
+            vec![crate::audit::page_after(after)],
+        ),
+        Get::Person { who, .. } => person_access("person.view", who),
+        Get::Documents { who, .. } => person_access("document.list", who),
+    };
+    let (value, output, table) = read(&b, access, get_read(&b, cmd)).await?;
+    print(&value, output, &table);
+    Ok(())
+}
+
+async fn get_read(b: &Backends, cmd: Get) -> anyhow::Result<(Value, Output, String)> {
+    Ok(match cmd {
         Get::Users {
             first,
             after,
@@ -142,7 +176,7 @@ pub async fn get(cmd: Get, args: &crate::cli::ConsoleArgs) -> anyhow::Result<()>
             (v, output, t)
         }
         Get::Person { who, output } => {
-            let p = person(&b, &who).await?;
+            let p = person(b, &who).await?;
             let v = person_json(&p);
             let t = table(
                 &["Field", "Value"],
@@ -154,7 +188,7 @@ pub async fn get(cmd: Get, args: &crate::cli::ConsoleArgs) -> anyhow::Result<()>
             (v, output, t)
         }
         Get::Documents { who, output } => {
-            let p = person(&b, &who).await?;
+            let p = person(b, &who).await?;
             let docs = documents_json(&p);
             let t = table(
                 &["Kind", "State", "Submitted", "Decided", "Reason"],
@@ -169,9 +203,7 @@ pub async fn get(cmd: Get, args: &crate::cli::ConsoleArgs) -> anyhow::Result<()>
             );
             (json!({ "person": p.id, "documents": docs }), output, t)
         }
-    };
-    print(&value, output, &table);
-    Ok(())
+    })
 }
 
 fn print(value: &Value, output: Output, table: &str) {
@@ -319,15 +351,24 @@ pub async fn search(
     if asked.is_empty() {
         anyhow::bail!("no backend in this profile can search by {}", query.kind());
     }
+    let names: Vec<&str> = asked.iter().map(|s| s.name()).collect();
+    let mut access = crate::audit::Event::read(
+        &names.join(", "),
+        "person.search",
+        vec![format!("{}:{}", query.kind(), query.shown())],
+    );
+    if let Query::Cpr(c) = &query {
+        access.cpr_masked = Some(c.masked());
+    }
     let started = std::time::Instant::now();
-    let answers = futures_util::future::join_all(asked.iter().map(|s| {
+    let asking = futures_util::future::join_all(asked.iter().map(|s| {
         let q = query.clone();
         async move {
             let r = sources.search(*s, &q).await;
             (*s, r, started.elapsed())
         }
-    }))
-    .await;
+    }));
+    let answers = read(&b, access, async { Ok(asking.await) }).await?;
     let mut results = Vec::new();
     let mut report = Vec::new();
     let mut failures = Vec::new();

@@ -226,6 +226,44 @@ fn missing(what: &'static str, section: &str) -> BackendError {
     }
 }
 
+/// A script's read between its audit records, as [`audited`] for the console's: the intent is
+/// written first (a read that cannot be recorded is refused with `refused`'s error), then
+/// whether it was done. For errors other than a backend's (a script's own).
+pub async fn on_record<T, E>(
+    log: &Audit,
+    event: &crate::audit::Event,
+    read: impl std::future::Future<Output = Result<T, E>>,
+    refused: impl FnOnce(BackendError) -> E,
+) -> Result<T, E>
+where
+    E: std::fmt::Display,
+{
+    let (intent_log, intent) = (log.clone(), event.clone());
+    let written = blocking("Audit log", move || {
+        intent_log.append(&intent, Outcome::Intent)
+    })
+    .await
+    .map_err(|e| e.to_string())
+    .and_then(|w| w);
+    if let Err(why) = written {
+        return Err(refused(audit_refusal(why)));
+    }
+    let result = read.await;
+    let outcome = match &result {
+        Ok(_) => Outcome::Ok,
+        Err(e) => Outcome::Error {
+            message: crate::sanitize::line(&e.to_string()).into_owned(),
+            request_id: None,
+        },
+    };
+    let (outcome_log, event) = (log.clone(), event.clone());
+    let written = blocking("Audit log", move || outcome_log.append(&event, outcome)).await;
+    if !matches!(written, Ok(Ok(()))) {
+        tracing::error!("the outcome of a read could not be written to the audit log");
+    }
+    result
+}
+
 /// Runs blocking work (files, decoding) off the async threads; a task that died is reported
 /// as `what` failing.
 pub async fn blocking<T: Send + 'static>(

@@ -22,7 +22,7 @@ pub struct Event {
 
 /// How the actions that record a read of personal data end (PCI DSS 10.2.1: every access is
 /// on the record); a change's action never ends so. Reads stay off the team's timelines.
-const READS: [&str; 5] = [".view", ".list", ".search", ".export", ".copy"];
+const READS: [&str; 6] = [".view", ".list", ".search", ".export", ".copy", ".verify"];
 
 /// The target that says which page of a cursor-paged list a read record is about.
 pub fn page_after(after: &Option<String>) -> String {
@@ -31,7 +31,7 @@ pub fn page_after(after: &Option<String>) -> String {
 
 impl Event {
     /// The record of a read of personal data: `action` ends in `.view` (one record), `.list`
-    /// (a page), `.search`, `.export` or `.copy`.
+    /// (a page), `.search`, `.export`, `.copy` or `.verify` (of the audit log).
     pub fn read(backend: &str, action: &str, targets: Vec<String>) -> Event {
         debug_assert!(READS.iter().any(|r| action.ends_with(r)), "{action}");
         Event {

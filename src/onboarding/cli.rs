@@ -78,6 +78,23 @@ pub async fn import(args: ImportArgs, console: &ConsoleArgs) -> anyhow::Result<E
             ExitCode::from(1)
         });
     }
+    // On the operator's record like the console's `I`: refused when it cannot be.
+    let record = crate::console::operator_audit(console)?;
+    let file = path
+        .file_name()
+        .map(|f| crate::sanitize::line(&f.to_string_lossy()).into_owned())
+        .unwrap_or_default();
+    let event = crate::audit::Event {
+        backend: crate::backends::healthmov::NAME.into(),
+        action: "employees.import".into(),
+        targets: vec![
+            format!("company:{}", args.company),
+            format!("file:{file}"),
+            format!("rows:{}", checked.valid),
+        ],
+        correlation: uuid::Uuid::new_v4().to_string(),
+        ..Default::default()
+    };
     let (client, _sandbox) = connect(console).await?;
     let stop = Arc::new(AtomicBool::new(false));
     let on_signal = stop.clone();
@@ -93,7 +110,7 @@ pub async fn import(args: ImportArgs, console: &ConsoleArgs) -> anyhow::Result<E
         company: &args.company,
         department: args.department.as_deref(),
     };
-    let report = run::run(
+    let sending = run::run(
         &client,
         checked,
         target,
@@ -108,7 +125,19 @@ pub async fn import(args: ImportArgs, console: &ConsoleArgs) -> anyhow::Result<E
                 eprintln!("{}", p.bar(30));
             }
         },
-    )
+    );
+    let sending = async {
+        sending
+            .await
+            .map_err(|e| crate::backends::BackendError::Local {
+                what: "Import",
+                detail: format!("{e:#}"),
+            })
+    };
+    // What went in is known only at the end; an import that sent nothing says so.
+    let report = crate::app::backends::audited_as(&record, &event, sending, |r, ev| {
+        ev.reason = Some(r.audit_note());
+    })
     .await?;
     if live {
         eprintln!();

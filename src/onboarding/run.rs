@@ -217,6 +217,21 @@ pub struct Report {
 }
 
 impl Report {
+    /// What the import's audit record says went in; one that sent nothing says so.
+    pub fn audit_note(&self) -> String {
+        let counts = format!(
+            "{} sent, {} unchanged, {} rejected{}",
+            self.sent,
+            self.unchanged,
+            self.bad.len(),
+            if self.stopped { ", stopped" } else { "" }
+        );
+        match self.sent {
+            0 => format!("nothing was sent ({counts})"),
+            _ => counts,
+        }
+    }
+
     pub fn summary(&self, path: &Path) -> String {
         let mut s = format!(
             "{}: {} sent, {} unchanged since an earlier import, {} rejected",

@@ -4,9 +4,7 @@ use backoffice::sandbox::process::SandboxProcess;
 use std::process::{Command, Stdio};
 
 fn bin() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_backoffice"));
-    c.env_remove("BACKOFFICE_CONFIG");
-    c
+    crate::common::backoffice_bin()
 }
 
 #[tokio::test]
@@ -600,6 +598,100 @@ async fn audit_verify_passes_a_log_whose_team_store_copy_matches() {
         )),
         "{out}"
     );
+    // The check itself is on the record (PCI DSS 10.2.1.3), after what it checked, and in
+    // the store's copy too: checking again finds one more record and still agrees.
+    let text = std::fs::read_to_string(&copied.log).unwrap();
+    let last: serde_json::Value = serde_json::from_str(text.lines().last().unwrap()).unwrap();
+    assert_eq!(last["action"], "audit.verify", "{last}");
+    let (code, out, err) = copied.verify();
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.contains("4 records, chain intact") && out.contains("matches the local log (4"),
+        "{out}"
+    );
+}
+
+/// A script's reads are on the operator's record, as the console's are: `get` and `search`
+/// (a CPR only masked), and `audit show`; with a log that cannot be written, they are refused
+/// and print nothing.
+#[test]
+fn scripts_reads_are_on_the_record_or_refused() {
+    let (_, cpr) = crate::common::shared_bunq_user();
+    let tax = cpr.replace('-', "");
+    let tmp = crate::common::TempDir::new("script-reads");
+    let log = tmp.0.join("audit.jsonl");
+    let with_log = |args: &[&str]| {
+        let mut c = bin();
+        c.arg("--audit-log")
+            .arg(&log)
+            .args(args)
+            .stdin(Stdio::null());
+        c.output().unwrap()
+    };
+    for args in [
+        &[
+            "--sandbox",
+            "get",
+            "person",
+            cpr.as_str(),
+            "--output",
+            "json",
+        ][..],
+        &["--sandbox", "search", cpr.as_str(), "--output", "json"],
+        &["--sandbox", "get", "users", "--output", "json"],
+        &["audit", "show", log.to_str().unwrap()],
+    ] {
+        let out = with_log(args);
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let text = std::fs::read_to_string(&log).unwrap();
+    let actions: Vec<String> = text
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .map(|r| format!("{} {}", r["action"], r["outcome"]["status"]))
+        .collect();
+    for want in ["person.view", "person.search", "person.list", "audit.view"] {
+        assert!(
+            actions.iter().filter(|a| a.contains(want)).count() == 2,
+            "{want}: intent and outcome in {actions:?}"
+        );
+    }
+    assert!(
+        text.contains(&format!("{}-****", &cpr[..6])),
+        "the CPR masked"
+    );
+    assert!(!text.contains(&cpr) && !text.contains(&tax), "no full CPR");
+    assert_eq!(verify_lines_of(&log), text.lines().count());
+
+    // A log that cannot be written: nothing read, nothing printed.
+    let blocked = tmp.0.join("not-a-dir");
+    std::fs::write(&blocked, "").unwrap();
+    let out = bin()
+        .arg("--audit-log")
+        .arg(blocked.join("audit.jsonl"))
+        .args(["--sandbox", "get", "person", &cpr, "--output", "json"])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(
+        out.stdout.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("Audit log"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn verify_lines_of(path: &std::path::Path) -> usize {
+    backoffice::audit::verify_file(path).unwrap()
 }
 
 #[tokio::test]

@@ -267,3 +267,14 @@ impl<'a> Console<'a> {
             .collect()
     }
 }
+
+/// The binary, with a data directory of its own (its audit log and team store): what a run
+/// reads and changes is on a record, never the machine's own.
+pub fn backoffice_bin() -> std::process::Command {
+    static N: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let n = N.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    let home = std::env::temp_dir().join(format!("backoffice-it-home-{}-{n}", std::process::id()));
+    let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_backoffice"));
+    c.env_remove("BACKOFFICE_CONFIG").env("XDG_DATA_HOME", home);
+    c
+}

@@ -3,7 +3,7 @@
 
 use crate::common::TempDir;
 use std::os::unix::fs::PermissionsExt;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 fn write(dir: &std::path::Path, text: &str, mode: u32) -> std::path::PathBuf {
@@ -15,7 +15,7 @@ fn write(dir: &std::path::Path, text: &str, mode: u32) -> std::path::PathBuf {
 
 /// Runs `backoffice ARGS`; (exit code, stdout, stderr), failing the test past `deadline`.
 fn run(args: &[&std::ffi::OsStr], deadline: Duration) -> (i32, String, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_backoffice"))
+    let mut child = crate::common::backoffice_bin()
         .env_remove("BACKOFFICE_CONFIG")
         .args(args)
         .stdin(Stdio::null())

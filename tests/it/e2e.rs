@@ -258,7 +258,7 @@ fn review_reject_then_approve_from_the_keyboard_and_the_audit_chain_verifies() {
         c.child.try_wait().unwrap().is_some()
     });
 
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_backoffice"))
+    let out = crate::common::backoffice_bin()
         .args(["audit", "verify"])
         .arg(&log)
         .output()
@@ -286,7 +286,7 @@ fn review_reject_then_approve_from_the_keyboard_and_the_audit_chain_verifies() {
         .name;
     assert!(!records.contains("mallory"), "{records}");
     assert!(records.contains(&format!("\"{real}\"")), "{records}");
-    let shown = std::process::Command::new(env!("CARGO_BIN_EXE_backoffice"))
+    let shown = crate::common::backoffice_bin()
         .args(["audit", "show"])
         .arg(&log)
         .args(["--action", "reject"])
@@ -351,7 +351,7 @@ fn onboard_a_department_and_an_employee_with_a_dependent_then_find_them_by_exter
     wait_until("the console to exit", DEADLINE, || {
         c.child.try_wait().unwrap().is_some()
     });
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_backoffice"))
+    let out = crate::common::backoffice_bin()
         .args(["audit", "verify"])
         .arg(&log)
         .output()
@@ -400,7 +400,7 @@ fn find_one_person_in_unioo_and_bunq_by_cpr_and_block_the_bunq_user() {
     wait_until("the console to exit", DEADLINE, || {
         c.child.try_wait().unwrap().is_some()
     });
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_backoffice"))
+    let out = crate::common::backoffice_bin()
         .args(["audit", "verify"])
         .arg(&log)
         .output()

@@ -36,8 +36,8 @@ pub fn assert_clean(what: &str, text: &str, lines: bool) {
 }
 
 fn bin() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_backoffice"));
-    c.env_remove("BACKOFFICE_CONFIG").stdin(Stdio::null());
+    let mut c = crate::common::backoffice_bin();
+    c.stdin(Stdio::null());
     c
 }
 

@@ -372,7 +372,7 @@ fn a_dry_run_of_a_large_file_stays_small() {
             .unwrap();
         }
     }
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_backoffice"))
+    let mut child = crate::common::backoffice_bin()
         .env_remove("BACKOFFICE_CONFIG")
         .args(["--sandbox", "onboard", "import"])
         .arg(&file)

@@ -1124,7 +1124,10 @@ async fn every_read_of_personal_data_is_on_the_record_or_refused() {
             "bunq-user.list",
         ),
         (Call::EndUsers(Upvest::Page { offset: 0 }), "end-user.list"),
-        (Call::Platform(Vasco::Page { offset: 0 }), "platform-user.list"),
+        (
+            Call::Platform(Vasco::Page { offset: 0 }),
+            "platform-user.list",
+        ),
     ];
     for (call, action) in &reads {
         perform(&b, call.clone())

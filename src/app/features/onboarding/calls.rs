@@ -243,17 +243,7 @@ pub async fn import(
     };
     // What went in is known only at the end; an import that sent nothing says so.
     let sent = |r: &crate::onboarding::run::Report, ev: &mut crate::audit::Event| {
-        let counts = format!(
-            "{} sent, {} unchanged, {} rejected{}",
-            r.sent,
-            r.unchanged,
-            r.bad.len(),
-            if r.stopped { ", stopped" } else { "" }
-        );
-        ev.reason = Some(match r.sent {
-            0 => format!("nothing was sent ({counts})"),
-            _ => counts,
-        });
+        ev.reason = Some(r.audit_note());
     };
     Ok(Payload::Imported(
         audited_as(&b.audit, audit, run, sent).await?,
