@@ -161,7 +161,7 @@ async fn run_audit(
                 target,
                 since,
             };
-            let reading = async { show::show(&path, &filter).map_err(anyhow::Error::from) };
+            let reading = async { show::show(&path, &filter) };
             let text = backoffice::app::backends::on_record(
                 &record()?,
                 &event,
