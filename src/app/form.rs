@@ -183,6 +183,8 @@ pub struct Form {
     pub warning: Option<String>,
     /// What birth dates are judged against: the state's `today`, set as keys arrive.
     pub today: Option<jiff::civil::Date>,
+    /// Its change needs a second officer: Enter records a proposal and sends nothing.
+    pub proposes: bool,
 }
 
 impl Form {
@@ -204,6 +206,7 @@ impl Form {
             subject: None,
             warning: None,
             today: None,
+            proposes: false,
         }
     }
 
@@ -226,6 +229,7 @@ impl Form {
             subject: None,
             warning: None,
             today: None,
+            proposes: false,
         }
     }
 

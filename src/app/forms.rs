@@ -48,6 +48,26 @@ pub fn on_key(state: &mut State, key: KeyEvent, feature: &dyn Feature) -> Vec<Ef
     Vec::new()
 }
 
+/// Whether the open form's change goes to a second officer (the profile's `four_eyes`), so
+/// its confirm step says so rather than "sends": the call it would make, as Enter makes it.
+pub fn note_proposal(state: &mut State) {
+    let Overlay::Form(form) = &state.overlay else {
+        return;
+    };
+    let feature = state.top().kind.feature();
+    let proposes = feature
+        .submit(state, form)
+        .ok()
+        .and_then(|mut call| {
+            call.audit_mut()
+                .map(|e| state.profile.needs_four_eyes(&e.action))
+        })
+        .unwrap_or(false);
+    if let Overlay::Form(form) = &mut state.overlay {
+        form.proposes = proposes;
+    }
+}
+
 /// Enter on the confirm step: the feature makes the call; the runner audits, then sends.
 fn send(state: &mut State, feature: &dyn Feature) -> Vec<Effect> {
     let view = state.top().id;

@@ -21,6 +21,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
     let top = state.top().id;
     let effects = dispatch(state, action);
     let effects = follow(state, effects);
+    super::forms::note_proposal(state);
     if state.top().id != top {
         // A revealed CPR shows only until the view changes.
         for v in &mut state.views {

@@ -252,7 +252,11 @@ fn form(frame: &mut Frame, state: &Screen<'_>, f: &crate::app::form::Form) {
                 t.title(),
             ),
             Span::styled("Enter", t.key()),
-            Span::raw(" sends (audited) · "),
+            Span::raw(if f.proposes {
+                " proposes it (four-eyes: another officer sends it) · "
+            } else {
+                " sends (audited) · "
+            }),
             Span::styled("Esc", t.key()),
             Span::raw(if question_only { " cancels" } else { " edits" }),
         ]),

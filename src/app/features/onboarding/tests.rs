@@ -793,3 +793,23 @@ fn an_update_never_renumbers_an_employee_into_a_second_one() {
     assert!(error.contains("second employee"), "{error}");
     assert!(s.requests.is_empty());
 }
+
+/// The confirm step says what Enter does: under the profile's `four_eyes` it proposes (the
+/// change goes to a second officer), else it sends; and Enter does what it said.
+#[test]
+fn the_confirm_step_says_whether_enter_sends_or_proposes() {
+    for four_eyes in [false, true] {
+        let mut s = at_employees();
+        if four_eyes {
+            s.profile.four_eyes = vec!["employee.offboard".into()];
+        }
+        key(&mut s, KeyCode::Enter);
+        key(&mut s, KeyCode::Char('O'));
+        type_text(&mut s, "2030-01-31");
+        key(&mut s, KeyCode::Enter);
+        assert_eq!(form(&s).stage, crate::app::form::Stage::Confirming);
+        assert_eq!(form(&s).proposes, four_eyes);
+        let (_, call) = call_req(&key(&mut s, KeyCode::Enter));
+        assert_eq!(matches!(call, Call::Propose(_)), four_eyes, "{call:?}");
+    }
+}
