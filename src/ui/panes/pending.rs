@@ -15,7 +15,18 @@ pub fn draw_list(frame: &mut Frame, area: Rect, state: &Screen<'_>, l: &PagedLis
     let t = &state.theme;
     let [table_area, footer_area] = super::users::split(area);
     let (rows, window) = table::list_window(l);
-    let title = format!(" Pending proposals: {} open · others' first ", l.rows.len());
+    let unsent = l
+        .rows
+        .iter()
+        .filter(|r| r.proposal.status == crate::team::ProposalStatus::Confirmed)
+        .count();
+    let title = match unsent {
+        0 => format!(" Pending proposals: {} open · others' first ", l.rows.len()),
+        n => format!(
+            " Pending proposals: {} open, {n} unsent · others' first ",
+            l.rows.len() - n
+        ),
+    };
     table::draw_columns(
         frame,
         table_area,

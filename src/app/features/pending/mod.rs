@@ -38,9 +38,11 @@ fn load(state: &mut State) -> Vec<Effect> {
 /// The proposals table.
 pub const COLUMNS: &[Column<ProposalRow>] = &[
     Column::new("Action", Width::Fixed(22), |r| r.proposal.action.clone()),
-    // What is acted on: the last target (a document rather than its person).
+    // What is acted on: the proposal's subject (a document rather than its person, an
+    // employee rather than their company), without its backend.
     Column::new("Target", Width::Fill(1), |r| {
-        r.proposal.targets.last().cloned().unwrap_or_default()
+        let s = &r.proposal.subject;
+        s.split_once(':').map_or(s.as_str(), |(_, t)| t).to_string()
     }),
     Column::new("Maker", Width::Fixed(16), |r| {
         let who = r
@@ -58,7 +60,7 @@ pub const COLUMNS: &[Column<ProposalRow>] = &[
             r.proposal.status.to_string()
         }
     }),
-    Column::new("Age", Width::Fixed(9), |r| {
+    Column::new("Age", Width::Fixed(10), |r| {
         crate::format::duration_words(r.age.as_secs())
     }),
     Column::new("Reason", Width::Fill(1), |r: &ProposalRow| {
@@ -114,17 +116,13 @@ pub fn fields(v: &ProposalView) -> Vec<(&'static str, String)> {
     };
     let mut out = vec![("Action", p.action.clone()), ("Backend", p.backend.clone())];
     if p.status == crate::team::ProposalStatus::Confirmed {
-        let checker = p
-            .checker_name
-            .clone()
-            .or(p.checker.clone())
-            .unwrap_or_default();
+        // Short lines: the value column is some 60 characters at 80.
+        let checker = p.checker_name.clone().or(p.checker.clone()).unwrap_or_default();
+        out.push(("Status", format!("confirmed by {checker}, its sending cut off")));
         out.push((
-            "Status",
+            "",
             format!(
-                "confirmed by {checker} {}; its sending was cut off ({} attempt{}): \
-                 confirming sends it again with the same key",
-                crate::format::datetime(p.decided_at),
+                "{} attempt{}; confirming sends it again (same key)",
                 p.sends,
                 if p.sends == 1 { "" } else { "s" }
             ),
