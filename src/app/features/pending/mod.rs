@@ -117,8 +117,15 @@ pub fn fields(v: &ProposalView) -> Vec<(&'static str, String)> {
     let mut out = vec![("Action", p.action.clone()), ("Backend", p.backend.clone())];
     if p.status == crate::team::ProposalStatus::Confirmed {
         // Short lines: the value column is some 60 characters at 80.
-        let checker = p.checker_name.clone().or(p.checker.clone()).unwrap_or_default();
-        out.push(("Status", format!("confirmed by {checker}, its sending cut off")));
+        let checker = p
+            .checker_name
+            .clone()
+            .or(p.checker.clone())
+            .unwrap_or_default();
+        out.push((
+            "Status",
+            format!("confirmed by {checker}, its sending cut off"),
+        ));
         out.push((
             "",
             format!(
