@@ -15,7 +15,7 @@ mod common;
 mod hostile_server;
 
 use backoffice::app::action::{Call, Payload};
-use backoffice::app::runner::{Audit, perform};
+use backoffice::app::runner::perform;
 use backoffice::backends::http::HttpSettings;
 use backoffice::backends::{
     BankUsers, EndUsers, FundPlatform, LegitimationReview, Onboarding, PeopleDirectory,
@@ -225,10 +225,14 @@ fn client(call: &str) {
             "bunq-users" => said(c.bunq.bank_users(None, 0).await),
             "unioo-document" => {
                 let (user, kind) = document.split_once(':').unwrap();
-                let b = c.backends(Audit::Unavailable {
-                    path: None,
-                    why: "not needed".into(),
-                });
+                let b = c.backends(backoffice::console::open_audit(
+                    Some(
+                        std::env::temp_dir()
+                            .join(format!("backoffice-bench-hostile-{}", std::process::id()))
+                            .join("audit.jsonl"),
+                    ),
+                    Default::default(),
+                ));
                 let payload = perform(
                     &b,
                     Call::Review(backoffice::app::features::review::calls::Call::Document {

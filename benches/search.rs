@@ -13,7 +13,7 @@ mod common;
 use backoffice::app::action::{Action, Effect};
 use backoffice::app::features::ViewKind;
 use backoffice::app::features::search::SearchView;
-use backoffice::app::runner::{Audit, Runner};
+use backoffice::app::runner::Runner;
 use backoffice::app::state::{ProfileInfo, State};
 use backoffice::app::update;
 use backoffice::console::SandboxClients;
@@ -109,10 +109,14 @@ async fn run(bunq_rate_window_ms: u64) {
     .await
     .expect("sandbox");
     let clients = SandboxClients::new(&handle).expect("clients");
-    let backends = clients.backends(Audit::Unavailable {
-        path: None,
-        why: "searching only".into(),
-    });
+    let backends = clients.backends(backoffice::console::open_audit(
+        Some(
+            std::env::temp_dir()
+                .join(format!("backoffice-bench-search-{}", std::process::id()))
+                .join("audit.jsonl"),
+        ),
+        Default::default(),
+    ));
     // People bunq knows, by CPR; and surnames every listing backend has.
     let cprs: Vec<String> = handle
         .bunq

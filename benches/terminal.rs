@@ -9,7 +9,7 @@
 #[path = "common/mod.rs"]
 mod common;
 use backoffice::app::action::{Action, Effect};
-use backoffice::app::runner::{Audit, Backends};
+use backoffice::app::runner::Backends;
 use backoffice::app::state::{ProfileInfo, State};
 use backoffice::app::update;
 use backoffice::console::SandboxClients;
@@ -69,10 +69,14 @@ fn new_state(backends: &Backends) -> State {
 }
 
 fn backends(clients: &SandboxClients) -> Backends {
-    clients.backends(Audit::Unavailable {
-        path: None,
-        why: "bench".into(),
-    })
+    clients.backends(backoffice::console::open_audit(
+        Some(
+            std::env::temp_dir()
+                .join(format!("backoffice-bench-terminal-{}", std::process::id()))
+                .join("audit.jsonl"),
+        ),
+        Default::default(),
+    ))
 }
 
 async fn bytes_per_move_and_switch(b: &Backends) {
