@@ -148,6 +148,11 @@ pub enum FormKind {
         parent_email: String,
         /// The parent employee.
         at: crate::core::EmployeeAt,
+        /// The parent as loaded, with every dependent: a dependent without an email is saved
+        /// through the employee's whole record (Healthmov keys `addOrUpdateDependent` by email).
+        parent: Box<crate::core::ClientEmployee>,
+        /// Which of the parent's dependents is edited; `None`: a new one.
+        editing: Option<usize>,
     },
     /// A platform user's lifecycle or details (VASCO).
     Platform(PlatformForm),

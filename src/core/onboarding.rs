@@ -79,7 +79,7 @@ pub struct Department {
 }
 
 /// Someone covered through a client employee.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Dependent {
     pub id: String,
     pub first_name: String,
@@ -95,7 +95,7 @@ pub struct Dependent {
 }
 
 /// An employee of a client company, with their dependents.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ClientEmployee {
     pub id: String,
     pub employee_number: Option<String>,

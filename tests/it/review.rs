@@ -1163,3 +1163,69 @@ async fn every_read_of_personal_data_is_on_the_record_or_refused() {
         assert_eq!(e.code(), Some("AUDIT_UNAVAILABLE"), "{action}: {e}");
     }
 }
+
+/// Over HTTP: a seeded dependent has no email (Healthmov's `addOrUpdateDependent` needs one);
+/// offboarding them through the console's form saves the employee's whole record, and Healthmov
+/// then has the date on that dependent, every other dependent kept.
+#[tokio::test]
+async fn a_dependent_without_an_email_is_offboarded_with_every_other_dependent_kept() {
+    use backoffice::app::features::onboarding::forms;
+    let s = sandbox(300).await;
+    let tmp = TempDir::new("dependent-no-email");
+    let b = backends(&s, &tmp.0.join("audit.jsonl"));
+    let hm = b.healthmov().unwrap().clone();
+    let company = hm.companies(None).await.unwrap().items.remove(0);
+    let mut found = None;
+    let departments = hm
+        .departments(company.id.clone(), company.locator.clone(), None)
+        .await
+        .unwrap()
+        .items;
+    for d in departments {
+        let employees = hm.client_employees(d.clone(), None).await.unwrap().items;
+        if let Some(e) = employees
+            .into_iter()
+            .find(|e| e.dependents.len() >= 2 && e.dependents.iter().all(|x| x.email.is_none()))
+        {
+            found = Some((d, e));
+            break;
+        }
+    }
+    let (department, parent) = found.expect("an employee with two dependents without email");
+    let at = EmployeeAt::of(&parent, Some(&company.id), Some(&department.id));
+    let mut form = forms::dependent(&parent, at.clone(), Some(1));
+    let i = form
+        .fields
+        .iter()
+        .position(|f| f.label == "Offboarding")
+        .unwrap();
+    let field = form.fields.remove(i).with_value(Some("2031-03-31"));
+    form.fields.insert(i, field);
+    assert!(form.validate_all());
+    let (change, audit) = forms::change(&form).expect("a complete form");
+    let call = Call::Onboarding(backoffice::app::features::onboarding::calls::Call::Save {
+        change: Box::new(change),
+        audit: Box::new(audit),
+    });
+    perform(&b, call).await.unwrap();
+    let now = backoffice::backends::healthmov::employee_at(&*hm, &at)
+        .await
+        .unwrap()
+        .expect("the employee is still there");
+    assert_eq!(now.dependents.len(), parent.dependents.len());
+    let names = |e: &ClientEmployee| {
+        e.dependents
+            .iter()
+            .map(|d| (d.first_name.clone(), d.birthdate))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(names(&now), names(&parent), "the same dependents");
+    assert_eq!(
+        now.dependents[1].offboarding,
+        Some(jiff::civil::date(2031, 3, 31))
+    );
+    assert_eq!(
+        now.dependents[0].offboarding,
+        parent.dependents[0].offboarding
+    );
+}

@@ -217,14 +217,17 @@ pub fn client_employee(
     }
 }
 
-/// `d` (new) or `D` (the selected one) on an employee. Healthmov keys dependents by email.
-pub fn dependent(parent_email: &str, at: EmployeeAt, current: Option<&Dependent>) -> Form {
+/// `d` (new) or `D` (the dependent at `editing`) on an employee. Healthmov keys dependents by
+/// email; one without an email is saved with the employee's whole record and every dependent
+/// (the form says what that costs).
+pub fn dependent(parent: &ClientEmployee, at: EmployeeAt, editing: Option<usize>) -> Form {
     let date = |d: Option<jiff::civil::Date>| d.map(|d| d.to_string());
+    let current = editing.and_then(|i| parent.dependents.get(i));
     let mut fields = vec![
         Field::new("First name", true, None),
         Field::new("Last name", true, None),
         Field::born("Birthdate", true),
-        Field::new("Email", true, Some(validate::email)),
+        Field::new("Email", false, Some(validate::email)),
         Field::new("Phone", false, Some(validate::phone_e164)),
         Field::new("External id", false, None),
         Field::new(ONBOARDING, false, Some(date_check)),
@@ -247,10 +250,12 @@ pub fn dependent(parent_email: &str, at: EmployeeAt, current: Option<&Dependent>
             .map(|(f, v)| f.with_value(v.as_deref()))
             .collect();
     }
-    Form::new(
+    let mut form = Form::new(
         FormKind::Dependent {
-            parent_email: parent_email.into(),
+            parent_email: parent.email.clone().unwrap_or_default(),
             at,
+            parent: Box::new(parent.clone()),
+            editing,
         },
         if current.is_some() {
             "Update dependent (Healthmov)"
@@ -260,7 +265,118 @@ pub fn dependent(parent_email: &str, at: EmployeeAt, current: Option<&Dependent>
         "Save this dependent?",
         fields,
     )
-    .with_rule(dates_in_order)
+    .with_rule(dependent_rules);
+    if current.is_some_and(|d| d.email.is_none()) {
+        form.warning = Some(whole_record_warning(parent, editing));
+    }
+    form
+}
+
+/// What saving a dependent without an email costs: the employee is saved with every
+/// dependent, and that call carries no phone numbers.
+fn whole_record_warning(parent: &ClientEmployee, editing: Option<usize>) -> String {
+    let n = parent.dependents.len() + usize::from(editing.is_none());
+    let phones = parent
+        .dependents
+        .iter()
+        .enumerate()
+        .filter(|(i, d)| Some(*i) != editing && d.phone.is_some())
+        .count();
+    let mut text = format!(
+        "No email: Healthmov saves this dependent only with the employee's whole record, \
+         all {n} dependents."
+    );
+    if phones > 0 {
+        text.push_str(&format!(
+            " That call carries no phone numbers: {phones} on file will be removed."
+        ));
+    }
+    text
+}
+
+fn dependent_rules(form: &Form) -> Vec<(&'static str, String)> {
+    let mut errors = dates_in_order(form);
+    let FormKind::Dependent {
+        parent,
+        at,
+        editing,
+        ..
+    } = &form.kind
+    else {
+        return errors;
+    };
+    if form.value("Email").is_some() {
+        if parent.email.is_none() {
+            errors.push(("Email", "the employee has no email to file it under".into()));
+        }
+        return errors;
+    }
+    // Without an email: through the employee's whole record.
+    if form.value("Phone").is_some() {
+        errors.push((
+            "Phone",
+            "needs an email: without one Healthmov's call carries no phone number".into(),
+        ));
+    }
+    if let Err(why) = whole_record(parent, at) {
+        errors.push(("Email", why));
+    }
+    let undated = parent
+        .dependents
+        .iter()
+        .enumerate()
+        .any(|(i, d)| Some(i) != *editing && d.birthdate.is_none());
+    if undated {
+        errors.push((
+            "Email",
+            "is needed: another dependent has no birth date on file, and the employee's \
+             whole record must carry one for each"
+                .into(),
+        ));
+    }
+    errors
+}
+
+/// The employee as `createOrUpdateEmployee` takes them again, or why it cannot.
+fn whole_record(parent: &ClientEmployee, at: &EmployeeAt) -> Result<NewEmployee, String> {
+    let (Some(_), Some(_)) = (&at.company_id, &at.department_id) else {
+        return Err(
+            "is needed here: open the employee from their department to save \
+                    a dependent without one"
+                .into(),
+        );
+    };
+    let missing = |what: &str| format!("is needed: the employee has no {what} on file");
+    Ok(NewEmployee {
+        employee_number: parent
+            .employee_number
+            .clone()
+            .ok_or_else(|| missing("employee number"))?,
+        first_name: parent.first_name.clone(),
+        last_name: parent.last_name.clone(),
+        email: parent.email.clone().ok_or_else(|| missing("email"))?,
+        onboarding: parent
+            .onboarding
+            .ok_or_else(|| missing("onboarding date"))?,
+        offboarding: parent.offboarding,
+        phone: parent.phone.clone(),
+        birthdate: parent.birthdate,
+        external_id: parent.external_id.clone(),
+    })
+}
+
+/// A dependent as the employee's whole record sends it again.
+fn as_new(d: &Dependent) -> Option<NewDependent> {
+    Some(NewDependent {
+        first_name: d.first_name.clone(),
+        last_name: d.last_name.clone(),
+        birthdate: d.birthdate?,
+        email: d.email.clone(),
+        phone: None,
+        external_id: d.external_id.clone(),
+        onboarding: d.onboarding,
+        offboarding: d.offboarding,
+    })
 }
 
 /// `O` on an employee: the last day of access. Checked against the onboarding date.
@@ -433,7 +549,12 @@ pub fn change(form: &Form) -> Option<(Change, Event)> {
                 ev,
             )
         }
-        FormKind::Dependent { parent_email, at } => {
+        FormKind::Dependent {
+            parent_email,
+            at,
+            parent,
+            editing,
+        } => {
             let dependent = NewDependent {
                 first_name: v("First name")?,
                 last_name: v("Last name")?,
@@ -450,10 +571,32 @@ pub fn change(form: &Form) -> Option<(Change, Event)> {
             ];
             extend_new(&mut targets, at.targets());
             let ev = event("dependent.save", targets);
+            if dependent.email.is_some() {
+                return Some((
+                    Change::Dependent {
+                        parent_email: parent_email.clone(),
+                        dependent,
+                    },
+                    ev,
+                ));
+            }
+            // No email: the employee again, with every dependent and this one in its place.
+            let employee = whole_record(parent, at).ok()?;
+            let mut dependents = parent
+                .dependents
+                .iter()
+                .map(as_new)
+                .collect::<Option<Vec<_>>>()?;
+            match editing.filter(|i| *i < dependents.len()) {
+                Some(i) => dependents[i] = dependent,
+                None => dependents.push(dependent),
+            }
             (
-                Change::Dependent {
-                    parent_email: parent_email.clone(),
-                    dependent,
+                Change::Employee {
+                    company_id: at.company_id.clone()?,
+                    department_id: at.department_id.clone()?,
+                    employee,
+                    dependents: Some(dependents),
                 },
                 ev,
             )

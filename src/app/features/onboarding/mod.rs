@@ -201,7 +201,6 @@ fn run(state: &mut State, command: Command) -> Vec<Effect> {
             None => return Vec::new(),
         },
         (ViewKind::ClientEmployee(v), command) => {
-            let parent_email = v.employee.email.clone().unwrap_or_default();
             let at = EmployeeAt::of(
                 &v.employee,
                 v.company_id.as_deref(),
@@ -209,9 +208,9 @@ fn run(state: &mut State, command: Command) -> Vec<Effect> {
             );
             match command {
                 Command::Offboard => forms::offboarding(&v.employee, at),
-                Command::AddDependent => forms::dependent(&parent_email, at, None),
+                Command::AddDependent => forms::dependent(&v.employee, at, None),
                 Command::EditDependent => match v.employee.dependents.get(v.dependent_row) {
-                    Some(d) => forms::dependent(&parent_email, at, Some(d)),
+                    Some(_) => forms::dependent(&v.employee, at, Some(v.dependent_row)),
                     None => return Vec::new(),
                 },
                 Command::Edit => match (&v.company_id, &v.department_id) {

@@ -813,3 +813,89 @@ fn the_confirm_step_says_whether_enter_sends_or_proposes() {
         assert_eq!(matches!(call, Call::Propose(_)), four_eyes, "{call:?}");
     }
 }
+
+/// A dependent without an email (Healthmov's `addOrUpdateDependent` needs one) is edited and
+/// offboarded through the employee's whole record: every dependent sent again, this one in
+/// its place; the form says what that costs (a sibling's phone number), refuses a phone of
+/// its own, and is refused where the employee's department is not known.
+#[test]
+fn a_dependent_without_an_email_is_saved_through_the_employee_s_whole_record() {
+    use crate::app::form::Form;
+    use tui_input::Input;
+    let mut parent = employee();
+    parent.dependents[0].email = None;
+    let mut sibling = parent.dependents[0].clone();
+    sibling.first_name = "Cy".into();
+    sibling.phone = Some("+4520000001".into());
+    parent.dependents.push(sibling);
+    let at = EmployeeAt::of(&parent, Some("c1"), Some("d1"));
+    let set = |f: &mut Form, label: &str, value: &str| {
+        let i = f.fields.iter().position(|x| x.label == label).unwrap();
+        f.fields[i].input = Input::new(value.into());
+    };
+
+    let mut f = super::forms::dependent(&parent, at.clone(), Some(0));
+    let warning = f.warning.clone().expect("the cost is said");
+    assert!(
+        warning.contains("all 2 dependents") && warning.contains("1 on file will be removed"),
+        "{warning}"
+    );
+    set(&mut f, "Offboarding", "2026-12-31");
+    assert!(
+        f.validate_all(),
+        "{:?}",
+        f.fields.iter().map(|x| &x.error).collect::<Vec<_>>()
+    );
+    let (change, audit) = super::forms::change(&f).expect("a change");
+    assert_eq!(audit.action, "dependent.save");
+    let Change::Employee {
+        company_id,
+        department_id,
+        employee,
+        dependents: Some(dependents),
+    } = change
+    else {
+        panic!("{change:?}")
+    };
+    assert_eq!((company_id.as_str(), department_id.as_str()), ("c1", "d1"));
+    assert_eq!(
+        employee.employee_number, "100",
+        "the same employee, by number"
+    );
+    assert_eq!(dependents.len(), 2, "every dependent, none dropped");
+    assert_eq!(dependents[0].offboarding, Some(date(2026, 12, 31)));
+    assert_eq!(dependents[0].first_name, "Bo");
+    assert_eq!(dependents[1].first_name, "Cy");
+
+    // A phone number needs an email.
+    set(&mut f, "Phone", "+4520000002");
+    assert!(!f.validate_all());
+    assert!(
+        f.fields
+            .iter()
+            .any(|x| x.label == "Phone" && x.error.is_some())
+    );
+
+    // Reached by external id, the employee's department is unknown: an email is needed.
+    let mut f = super::forms::dependent(&parent, EmployeeAt::of(&parent, None, None), Some(0));
+    set(&mut f, "Offboarding", "2026-12-31");
+    assert!(!f.validate_all());
+    let email = f.fields.iter().find(|x| x.label == "Email").unwrap();
+    assert!(
+        email
+            .error
+            .as_deref()
+            .is_some_and(|e| e.contains("department")),
+        "{:?}",
+        email.error
+    );
+
+    // With an email, the dependent goes by `addOrUpdateDependent` as before.
+    let mut f = super::forms::dependent(&parent, at, Some(0));
+    set(&mut f, "Email", "bo.lee@client.example.com");
+    assert!(f.validate_all());
+    assert!(matches!(
+        super::forms::change(&f),
+        Some((Change::Dependent { .. }, _))
+    ));
+}
