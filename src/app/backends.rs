@@ -226,6 +226,27 @@ fn missing(what: &'static str, section: &str) -> BackendError {
     }
 }
 
+/// The record of opening a Unioo person (the people and review features both do).
+pub fn person_access(id: uuid::Uuid) -> crate::audit::Event {
+    crate::audit::Event::read(
+        crate::backends::unioo::NAME,
+        "person.view",
+        vec![format!("user:{id}")],
+    )
+}
+
+/// The record of opening one of a Unioo person's documents.
+pub fn document_access(user: uuid::Uuid, kind: crate::core::DocumentKind) -> crate::audit::Event {
+    crate::audit::Event::read(
+        crate::backends::unioo::NAME,
+        "document.view",
+        vec![
+            format!("user:{user}"),
+            format!("document-kind:{}", kind.label()),
+        ],
+    )
+}
+
 /// A script's read between its audit records, as [`audited`] for the console's: the intent is
 /// written first (a read that cannot be recorded is refused with `refused`'s error), then
 /// whether it was done. For errors other than a backend's (a script's own).

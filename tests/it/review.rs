@@ -550,6 +550,28 @@ fn proposed(result: Result<Payload, BackendError>) -> backoffice::team::Proposal
     }
 }
 
+/// A bunq block of user `id` made under four-eyes: its proposal.
+fn bunq_block_proposal(id: u64) -> Call {
+    use backoffice::app::features::bank_users::calls::Call as Bunq;
+    let update = backoffice::core::banking::BankUserUpdate {
+        status: Some("BLOCKED".into()),
+        ..Default::default()
+    };
+    let audit = backoffice::audit::Event {
+        backend: "bunq".into(),
+        action: "bank-user.block".into(),
+        targets: vec![format!("bunq-user:{id}")],
+        reason: Some("card fraud".into()),
+        correlation: uuid::Uuid::new_v4().to_string(),
+        ..Default::default()
+    };
+    Call::Propose(Box::new(Call::BankUsers(Bunq::Change {
+        id,
+        update: Box::new(update),
+        audit: Box::new(audit),
+    })))
+}
+
 /// Four-eyes over HTTP: the maker's reject becomes a proposal and nothing reaches Unioo; the
 /// maker cannot confirm it; the checker's confirmation sends it once with the proposal's key
 /// (a second confirmation is refused); both steps are on the document's timeline.
@@ -725,7 +747,6 @@ async fn a_declined_proposal_sends_nothing_and_says_why_on_the_timeline() {
 /// it is sent.
 #[tokio::test]
 async fn a_bunq_proposal_is_void_when_the_user_changed_since_and_sent_when_not() {
-    use backoffice::app::features::bank_users::calls::Call as Bunq;
     use backoffice::app::features::pending::calls::{Call as Pending, Payload as Done};
     use backoffice::core::banking::BankUserUpdate;
     // bunq's rate limits are not what this is about: a window of 1 ms.
@@ -734,25 +755,7 @@ async fn a_bunq_proposal_is_void_when_the_user_changed_since_and_sent_when_not()
     let (maker, checker) = (officer(&s, &tmp.0, "ana"), officer(&s, &tmp.0, "bo"));
     let bunq = maker.bunq().unwrap().clone();
     let users = bunq.bank_users(None, 0).await.unwrap().items;
-    let block = |id: u64| {
-        let update = BankUserUpdate {
-            status: Some("BLOCKED".into()),
-            ..Default::default()
-        };
-        let audit = backoffice::audit::Event {
-            backend: "bunq".into(),
-            action: "bank-user.block".into(),
-            targets: vec![format!("bunq-user:{id}")],
-            reason: Some("card fraud".into()),
-            correlation: uuid::Uuid::new_v4().to_string(),
-            ..Default::default()
-        };
-        Call::Propose(Box::new(Call::BankUsers(Bunq::Change {
-            id,
-            update: Box::new(update),
-            audit: Box::new(audit),
-        })))
-    };
+    let block = bunq_block_proposal;
     let (first, second) = (users[0].id, users[1].id);
     let changed = proposed(perform(&maker, block(first)).await);
     let unchanged = proposed(perform(&maker, block(second)).await);
@@ -947,7 +950,6 @@ async fn a_confirmation_cut_off_before_its_sending_is_sent_again_once() {
 /// again and the proposal is void, saying that the change may have been made.
 #[tokio::test]
 async fn a_cut_off_bunq_sending_whose_user_moved_is_not_sent_twice() {
-    use backoffice::app::features::bank_users::calls::Call as Bunq;
     use backoffice::app::features::pending::calls::{Call as Pending, Payload as Done};
     use backoffice::core::banking::BankUserUpdate;
     let s = crate::bunq::start(1).await;
@@ -957,26 +959,13 @@ async fn a_cut_off_bunq_sending_whose_user_moved_is_not_sent_twice() {
     checker.team.resend_after = Duration::from_millis(300);
     let bunq = maker.bunq().unwrap().clone();
     let id = bunq.bank_users(None, 0).await.unwrap().items[0].id;
+    let p = proposed(perform(&maker, bunq_block_proposal(id)).await);
+    let store = checker.team.store().await.unwrap();
+    store.confirm(p.id, &checker.team.me).await.unwrap();
     let block = BankUserUpdate {
         status: Some("BLOCKED".into()),
         ..Default::default()
     };
-    let audit = backoffice::audit::Event {
-        backend: "bunq".into(),
-        action: "bank-user.block".into(),
-        targets: vec![format!("bunq-user:{id}")],
-        reason: Some("card fraud".into()),
-        correlation: uuid::Uuid::new_v4().to_string(),
-        ..Default::default()
-    };
-    let call = Call::Propose(Box::new(Call::BankUsers(Bunq::Change {
-        id,
-        update: Box::new(block.clone()),
-        audit: Box::new(audit),
-    })));
-    let p = proposed(perform(&maker, call).await);
-    let store = checker.team.store().await.unwrap();
-    store.confirm(p.id, &checker.team.me).await.unwrap();
     bunq.update_bank_user(id, block).await.unwrap();
     tokio::time::sleep(Duration::from_millis(400)).await;
     let done = perform(&checker, Call::Pending(Pending::Confirm(p.id))).await;

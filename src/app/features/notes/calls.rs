@@ -38,6 +38,7 @@ impl Call {
         // The team's own notes and steps, not a backend's personal data.
         None
     }
+
     pub fn seen_version(&self) -> Option<String> {
         None
     }

@@ -63,6 +63,7 @@ impl Call {
             Call::List | Call::Confirm(_) | Call::Decline { .. } => None,
         }
     }
+
     pub fn seen_version(&self) -> Option<String> {
         None
     }
@@ -240,14 +241,15 @@ pub async fn confirm(b: &Backends, id: Uuid, send: Sender) -> Result<Payload, Ba
 /// sending's change from someone else's, so nothing is sent and the proposal is void, saying so.
 pub async fn resend(b: &Backends, p: Proposal, send: Sender) -> Result<Payload, BackendError> {
     let store = b.team.store().await?;
-    let call = match proposed_change(store, &p).await? {
-        Ok(call) => call,
-        Err(void) => return Ok(void),
-    };
+    // The sending is this console's from here: no other sends it meanwhile.
     let p = store
         .resend(p.id, &b.team.me, b.team.resend_after)
         .await
         .map_err(team::error)?;
+    let call = match proposed_change(store, &p).await? {
+        Ok(call) => call,
+        Err(void) => return Ok(void),
+    };
     if call.seen_version().is_none()
         && !p.seen_version.is_empty()
         && let Some(now) = current(b, &p).await?

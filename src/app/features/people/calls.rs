@@ -37,14 +37,10 @@ impl Call {
             |action: &str, targets| Some(crate::audit::Event::read(unioo::NAME, action, targets));
         match self {
             Call::Users { after, .. } => read("person.list", vec![crate::audit::page_after(after)]),
-            Call::Person(id) => read("person.view", vec![format!("user:{id}")]),
-            Call::Document { user, kind } => read(
-                "document.view",
-                vec![
-                    format!("user:{user}"),
-                    format!("document-kind:{}", kind.label()),
-                ],
-            ),
+            Call::Person(id) => Some(crate::app::backends::person_access(*id)),
+            Call::Document { user, kind } => {
+                Some(crate::app::backends::document_access(*user, *kind))
+            }
         }
     }
 

@@ -78,14 +78,10 @@ impl Call {
             Call::Queue { after, .. } => {
                 read("review-queue.list", vec![crate::audit::page_after(after)])
             }
-            Call::Person(id) => read("person.view", vec![format!("user:{id}")]),
-            Call::Document { user, kind } => read(
-                "document.view",
-                vec![
-                    format!("user:{user}"),
-                    format!("document-kind:{}", kind.label()),
-                ],
-            ),
+            Call::Person(id) => Some(crate::app::backends::person_access(*id)),
+            Call::Document { user, kind } => {
+                Some(crate::app::backends::document_access(*user, *kind))
+            }
             Call::Decide { .. }
             | Call::Claims(_)
             | Call::Claim(_)
