@@ -80,21 +80,7 @@ pub async fn import(args: ImportArgs, console: &ConsoleArgs) -> anyhow::Result<E
     }
     // On the operator's record like the console's `I`: refused when it cannot be.
     let record = crate::console::operator_audit(console)?;
-    let file = path
-        .file_name()
-        .map(|f| crate::sanitize::line(&f.to_string_lossy()).into_owned())
-        .unwrap_or_default();
-    let event = crate::audit::Event {
-        backend: crate::backends::healthmov::NAME.into(),
-        action: "employees.import".into(),
-        targets: vec![
-            format!("company:{}", args.company),
-            format!("file:{file}"),
-            format!("rows:{}", checked.valid),
-        ],
-        correlation: uuid::Uuid::new_v4().to_string(),
-        ..Default::default()
-    };
+    let event = run::audit_event(&args.company, path, checked.valid);
     let (client, _sandbox) = connect(console).await?;
     let stop = Arc::new(AtomicBool::new(false));
     let on_signal = stop.clone();

@@ -216,6 +216,26 @@ pub struct Report {
     pub stopped: bool,
 }
 
+/// The audit record of an import of `path`'s `rows` checked rows into `company`, the same
+/// from the console's `I` and from `backoffice onboard import`.
+pub fn audit_event(company: &str, path: &std::path::Path, rows: usize) -> crate::audit::Event {
+    let file = path
+        .file_name()
+        .map(|f| crate::sanitize::line(&f.to_string_lossy()).into_owned())
+        .unwrap_or_default();
+    crate::audit::Event {
+        backend: crate::backends::healthmov::NAME.into(),
+        action: "employees.import".into(),
+        targets: vec![
+            format!("company:{company}"),
+            format!("file:{file}"),
+            format!("rows:{rows}"),
+        ],
+        correlation: uuid::Uuid::new_v4().to_string(),
+        ..Default::default()
+    }
+}
+
 impl Report {
     /// What the import's audit record says went in; one that sent nothing says so.
     pub fn audit_note(&self) -> String {

@@ -407,3 +407,67 @@ fn a_dry_run_of_a_large_file_stays_small() {
         peak_kib / 1024
     );
 }
+
+/// `backoffice onboard import` is on the operator's record as the console's `I` is: its
+/// intent before the first row goes, and what went in after; refused, with nothing sent, when
+/// the record cannot be written.
+#[test]
+fn the_cli_import_is_audited_like_the_console_s() {
+    let tmp = crate::common::TempDir::new("import-cli-audit");
+    let file = tmp.0.join("staff.csv");
+    std::fs::write(
+        &file,
+        "employee_number,first_name,last_name,email,date_of_onboarding\n\
+         9901,Ida,Holm,ida.holm@client.example.com,2026-12-01\n",
+    )
+    .unwrap();
+    let log = tmp.0.join("audit.jsonl");
+    let import = |log: &std::path::Path| {
+        crate::common::backoffice_bin()
+            .arg("--sandbox")
+            .arg("--audit-log")
+            .arg(log)
+            .args(["onboard", "import"])
+            .arg(&file)
+            .args([
+                "--company",
+                "Q29tcGFueU5vZGU6MQ==",
+                "--department",
+                "RGVwYXJ0bWVudE5vZGU6MQ==",
+            ])
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap()
+    };
+    let out = import(&log);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let records: Vec<serde_json::Value> = std::fs::read_to_string(&log)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .filter(|r: &serde_json::Value| r["action"] == "employees.import")
+        .collect();
+    assert_eq!(records.len(), 2, "intent and outcome: {records:?}");
+    assert_eq!(records[0]["outcome"]["status"], "intent");
+    assert_eq!(records[1]["outcome"]["status"], "ok");
+    assert!(
+        records[1]["reason"].as_str().unwrap().starts_with("1 sent"),
+        "{}",
+        records[1]
+    );
+    // No audit log to be had: refused before any row.
+    let blocked = tmp.0.join("not-a-dir");
+    std::fs::write(&blocked, "").unwrap();
+    let out = import(&blocked.join("audit.jsonl"));
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("Audit log"), "{err}");
+    assert!(
+        !String::from_utf8_lossy(&out.stdout).contains("sent"),
+        "{err}"
+    );
+}

@@ -5,7 +5,6 @@
 use crate::app::action::{Call, Effect, Payload, RequestId};
 use crate::app::requests::start;
 use crate::app::state::*;
-use crate::audit::Event;
 use crate::backends::BackendError;
 use crate::onboarding::upload::Progress;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -48,7 +47,6 @@ pub fn on_import_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
 
 fn begin(state: &mut State) -> Vec<Effect> {
     let view = state.top().id;
-    let backend = "Healthmov".to_string();
     let Overlay::Import(run) = &mut state.overlay else {
         return Vec::new();
     };
@@ -57,22 +55,7 @@ fn begin(state: &mut State) -> Vec<Effect> {
     else {
         return Vec::new();
     };
-    let file = run
-        .path
-        .file_name()
-        .map(|f| f.to_string_lossy().to_string())
-        .unwrap_or_default();
-    let audit = Event {
-        backend,
-        action: "employees.import".into(),
-        targets: vec![
-            format!("company:{}", run.company_id),
-            format!("file:{file}"),
-            format!("rows:{}", checked.valid),
-        ],
-        correlation: uuid::Uuid::new_v4().to_string(),
-        ..Default::default()
-    };
+    let audit = crate::onboarding::run::audit_event(&run.company_id, &run.path, checked.valid);
     let call = Call::Onboarding(super::calls::Call::Import {
         checked,
         company_id: run.company_id.clone(),
