@@ -639,8 +639,13 @@ async fn a_version_1_store_is_upgraded_and_its_confirmed_proposal_can_be_sent_ag
 
 async fn void_and_decline_close_a_proposal(db: Db) {
     let subject = "unioo:document:20";
+    // Apart by more than the clock's step (SQLite's is a millisecond): within one step,
+    // proposals have no order.
+    let step = Duration::from_millis(3);
     let a = db.store.propose(proposal(&alice(), subject)).await.unwrap();
+    tokio::time::sleep(step).await;
     let b = db.store.propose(proposal(&alice(), subject)).await.unwrap();
+    tokio::time::sleep(step).await;
     let c = db.store.propose(proposal(&bob(), subject)).await.unwrap();
     assert_ne!(a.idempotency_key, b.idempotency_key);
     let pending: Vec<_> = db
