@@ -582,14 +582,18 @@ pub fn change(form: &Form) -> Option<(Change, Event)> {
             }
             // No email: the employee again, with every dependent and this one in its place.
             let employee = whole_record(parent, at).ok()?;
+            let edited = editing.filter(|i| *i < parent.dependents.len());
             let mut dependents = parent
                 .dependents
                 .iter()
-                .map(as_new)
+                .enumerate()
+                .map(|(i, d)| match edited == Some(i) {
+                    true => Some(dependent.clone()),
+                    false => as_new(d),
+                })
                 .collect::<Option<Vec<_>>>()?;
-            match editing.filter(|i| *i < dependents.len()) {
-                Some(i) => dependents[i] = dependent,
-                None => dependents.push(dependent),
+            if edited.is_none() {
+                dependents.push(dependent);
             }
             (
                 Change::Employee {

@@ -828,6 +828,8 @@ fn a_dependent_without_an_email_is_saved_through_the_employee_s_whole_record() {
     sibling.first_name = "Cy".into();
     sibling.phone = Some("+4520000001".into());
     parent.dependents.push(sibling);
+    // Healthmov had no birth date for the one edited: the form gives it.
+    parent.dependents[0].birthdate = None;
     let at = EmployeeAt::of(&parent, Some("c1"), Some("d1"));
     let set = |f: &mut Form, label: &str, value: &str| {
         let i = f.fields.iter().position(|x| x.label == label).unwrap();
@@ -835,6 +837,7 @@ fn a_dependent_without_an_email_is_saved_through_the_employee_s_whole_record() {
     };
 
     let mut f = super::forms::dependent(&parent, at.clone(), Some(0));
+    set(&mut f, "Birthdate", "2016-06-01");
     let warning = f.warning.clone().expect("the cost is said");
     assert!(
         warning.contains("all 2 dependents") && warning.contains("1 on file will be removed"),
@@ -864,6 +867,7 @@ fn a_dependent_without_an_email_is_saved_through_the_employee_s_whole_record() {
     );
     assert_eq!(dependents.len(), 2, "every dependent, none dropped");
     assert_eq!(dependents[0].offboarding, Some(date(2026, 12, 31)));
+    assert_eq!(dependents[0].birthdate, date(2016, 6, 1));
     assert_eq!(dependents[0].first_name, "Bo");
     assert_eq!(dependents[1].first_name, "Cy");
 
@@ -878,6 +882,7 @@ fn a_dependent_without_an_email_is_saved_through_the_employee_s_whole_record() {
 
     // Reached by external id, the employee's department is unknown: an email is needed.
     let mut f = super::forms::dependent(&parent, EmployeeAt::of(&parent, None, None), Some(0));
+    set(&mut f, "Birthdate", "2016-06-01");
     set(&mut f, "Offboarding", "2026-12-31");
     assert!(!f.validate_all());
     let email = f.fields.iter().find(|x| x.label == "Email").unwrap();
@@ -892,6 +897,7 @@ fn a_dependent_without_an_email_is_saved_through_the_employee_s_whole_record() {
 
     // With an email, the dependent goes by `addOrUpdateDependent` as before.
     let mut f = super::forms::dependent(&parent, at, Some(0));
+    set(&mut f, "Birthdate", "2016-06-01");
     set(&mut f, "Email", "bo.lee@client.example.com");
     assert!(f.validate_all());
     assert!(matches!(
