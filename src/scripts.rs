@@ -352,11 +352,8 @@ pub async fn search(
         anyhow::bail!("no backend in this profile can search by {}", query.kind());
     }
     let names: Vec<&str> = asked.iter().map(|s| s.name()).collect();
-    let mut access = crate::audit::Event::read(
-        &names.join(", "),
-        "person.search",
-        vec![format!("{}:{}", query.kind(), query.shown())],
-    );
+    let mut access =
+        crate::audit::Event::read(&names.join(", "), "person.search", vec![query.recorded()]);
     if let Query::Cpr(c) = &query {
         access.cpr_masked = Some(c.masked());
     }

@@ -32,6 +32,16 @@ impl Query {
         }
     }
 
+    /// As the audit record keeps it: a CPR and an email masked, as elsewhere in the log.
+    pub fn recorded(&self) -> String {
+        match self {
+            Query::Cpr(c) => format!("CPR:{}", c.masked()),
+            Query::Email(e) => format!("email:{}", crate::core::mask_email(e)),
+            Query::Id(s) => format!("id:{s}"),
+            Query::Name(s) => format!("name:{s}"),
+        }
+    }
+
     pub fn kind(&self) -> &'static str {
         match self {
             Query::Cpr(_) => "CPR",
@@ -215,6 +225,16 @@ pub fn merge(results: &mut Vec<Hit>, new: Vec<Hit>) {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_query_is_recorded_with_its_cpr_and_email_masked() {
+        let today = jiff::civil::date(2026, 12, 3);
+        let email = classify("ida.holm@client.example.com", today).unwrap();
+        assert_eq!(email.recorded(), "email:i*******@client.example.com");
+        let cpr = classify("070761-4285", today).unwrap();
+        assert_eq!(cpr.recorded(), "CPR:070761-****");
+    }
+
     use super::*;
 
     fn today() -> jiff::civil::Date {

@@ -29,7 +29,7 @@ impl Call {
                 let mut e = crate::audit::Event::read(
                     source.name(),
                     "person.search",
-                    vec![format!("{}:{}", query.kind(), query.shown())],
+                    vec![query.recorded()],
                 );
                 if let crate::search::Query::Cpr(c) = query {
                     e.cpr_masked = Some(c.masked());
