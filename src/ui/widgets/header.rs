@@ -52,7 +52,7 @@ fn audit_warning(warnings: &[String], room: usize) -> Option<String> {
 }
 
 /// The start of `s` that fits in `width` columns, with a trailing "…" when cut.
-fn keep_head(s: &str, width: usize) -> String {
+pub fn keep_head(s: &str, width: usize) -> String {
     if s.chars().count() <= width {
         return s.to_string();
     }

@@ -266,10 +266,27 @@ fn form(frame: &mut Frame, state: &Screen<'_>, f: &crate::app::form::Form) {
             Span::raw(" discards · any other key keeps editing"),
         ]),
     });
+    // Above the fields: the subject on one line (a name from a backend may be 10,000
+    // characters long), the warning wrapped here so its height is known.
+    let mut head: Vec<Line> = Vec::new();
+    if let Some(s) = &f.subject {
+        head.push(Line::from(Span::styled(
+            super::header::keep_head(s, width),
+            t.title(),
+        )));
+    }
+    if let Some(w) = &f.warning {
+        // At most four rows, each within the width: a warning may quote a backend's names.
+        head.extend(wrap_words(w, width).into_iter().take(4).map(|row| {
+            Line::from(Span::styled(
+                super::header::keep_head(&row, width),
+                t.danger(),
+            ))
+        }));
+    }
     // Tall forms scroll: the fields around the focus that fit above the footer.
-    let room = usize::from(frame.area().height.saturating_sub(2)).saturating_sub(
-        tail.len() + usize::from(f.subject.is_some()) + usize::from(f.warning.is_some()),
-    );
+    let room =
+        usize::from(frame.area().height.saturating_sub(2)).saturating_sub(tail.len() + head.len());
     let (mut first, mut last) = (f.focus, f.focus);
     let mut used = groups.get(f.focus).map_or(0, Vec::len);
     loop {
@@ -287,13 +304,7 @@ fn form(frame: &mut Frame, state: &Screen<'_>, f: &crate::app::form::Form) {
             _ => break,
         }
     }
-    let mut lines = Vec::new();
-    if let Some(s) = &f.subject {
-        lines.push(Line::from(Span::styled(s.clone(), t.title())));
-    }
-    if let Some(w) = &f.warning {
-        lines.push(Line::from(Span::styled(w.clone(), t.danger())));
-    }
+    let mut lines = head;
     let mut cursor = None;
     for (i, g) in groups
         .into_iter()
