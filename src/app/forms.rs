@@ -51,9 +51,13 @@ pub fn on_key(state: &mut State, key: KeyEvent, feature: &dyn Feature) -> Vec<Ef
 /// Whether the open form's change goes to a second officer (the profile's `four_eyes`), so
 /// its confirm step says so rather than "sends": the call it would make, as Enter makes it.
 pub fn note_proposal(state: &mut State) {
+    // Only the confirm step says it; editing keys need no call built.
     let Overlay::Form(form) = &state.overlay else {
         return;
     };
+    if form.stage != Stage::Confirming {
+        return;
+    }
     let feature = state.top().kind.feature();
     let proposes = feature
         .submit(state, form)

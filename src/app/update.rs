@@ -19,9 +19,13 @@ use tui_input::backend::crossterm::EventHandler;
 
 pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
     let top = state.top().id;
+    // Only a key opens a form or brings it to its confirm step: ticks need no second look.
+    let key = matches!(action, Action::Key(_));
     let effects = dispatch(state, action);
     let effects = follow(state, effects);
-    super::forms::note_proposal(state);
+    if key {
+        super::forms::note_proposal(state);
+    }
     if state.top().id != top {
         // A revealed CPR shows only until the view changes.
         for v in &mut state.views {
