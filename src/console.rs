@@ -445,6 +445,16 @@ fn join_sandbox(
     profile: &Profile,
     path: &std::path::Path,
 ) -> anyhow::Result<Setup> {
+    // Faults live in the sandbox's process: asked for here they would silently not apply.
+    let faults = [&profile.sandbox_faults, &args.sandbox_faults];
+    if faults.iter().any(|f| !f.is_empty()) {
+        anyhow::bail!(
+            "profile {name} joins the sandbox of {} (sandbox_join): its faults are set where it \
+             runs, `backoffice sandbox --fault API:FAULT`, not with --sandbox-fault or \
+             sandbox_faults",
+            path.display()
+        );
+    }
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("sandbox_join: reading {}", path.display()))?;
     let creds: Credentials = serde_json::from_str(&text).with_context(|| {

@@ -794,3 +794,40 @@ async fn audit_verify_says_when_the_team_store_cannot_be_reached() {
     assert!(err.contains("cannot be reached"), "{err}");
     assert!(!err.contains("matches"), "{err}");
 }
+
+/// A profile that joins another process's sandbox cannot set that sandbox's faults: asked
+/// for, they are refused with where to set them, rather than silently not applied.
+#[test]
+fn a_sandbox_fault_on_a_joined_sandbox_is_refused_saying_where_faults_go() {
+    let dir = crate::common::TempDir::new("join-fault");
+    let config = dir.0.join("config.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[profiles.j]\nsandbox = true\nsandbox_join = \"{}\"\n",
+            dir.0.join("sandbox.json").display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&config, std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
+    let out = bin()
+        .arg("--config")
+        .arg(&config)
+        .args([
+            "--profile",
+            "j",
+            "--sandbox-fault",
+            "unioo:hang",
+            "get",
+            "users",
+        ])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("backoffice sandbox --fault") && err.contains("sandbox_join"),
+        "{err}"
+    );
+}
