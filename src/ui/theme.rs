@@ -99,6 +99,11 @@ impl Theme {
     pub fn dim(&self) -> Style {
         self.fg(self.palette.dim)
     }
+    /// Example text in an empty field: italic too, so that without colour it is still told
+    /// apart from what was typed.
+    pub fn placeholder(&self) -> Style {
+        self.dim().add_modifier(Modifier::ITALIC)
+    }
     pub fn label(&self) -> Style {
         self.fg(self.palette.label)
     }

@@ -46,6 +46,9 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &Screen<'_>, s: &SearchView) {
     draw_results(frame, results_area, state, s);
 }
 
+/// What the empty field shows; "e.g." says it is an example, not typed text.
+const PLACEHOLDER: &str = "e.g. DDMMYY-SSSS, Ida Holm, ida@example.com, 2058";
+
 fn draw_field(frame: &mut Frame, area: Rect, state: &Screen<'_>, s: &SearchView) {
     let t = &state.theme;
     let typing = s.focus == SearchFocus::Input;
@@ -60,7 +63,7 @@ fn draw_field(frame: &mut Frame, area: Rect, state: &Screen<'_>, s: &SearchView)
         // Once submitted, a CPR is shown masked only.
         match (&s.submitted, typing) {
             (Some(q), _) => Span::styled(q.shown(), t.dim()),
-            (None, true) => Span::styled("DDMMYY-SSSS, Ida Holm, ida@example.com, 2058", t.dim()),
+            (None, true) => Span::styled(PLACEHOLDER, t.placeholder()),
             (None, false) => Span::raw(""),
         }
     } else {
@@ -203,4 +206,44 @@ fn draw_results(frame: &mut Frame, area: Rect, state: &Screen<'_>, s: &SearchVie
             }
         },
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::app::test_support::{state, type_text};
+    use ratatui::style::Modifier;
+
+    /// The style of the cell after "Find: " on the field's line, and the line.
+    fn after_label(s: &crate::app::state::State) -> (String, ratatui::style::Style) {
+        let mut term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24)).unwrap();
+        let look = crate::ui::Look {
+            theme: crate::ui::theme::Theme {
+                no_color: true,
+                ..Default::default()
+            },
+            images: Default::default(),
+        };
+        term.draw(|f| crate::ui::draw(f, s, &look)).unwrap();
+        let buf = term.backend().buffer();
+        let line: String = (0..80).map(|x| buf[(x, 2)].symbol()).collect();
+        let x = line.find("Find: ").expect("the field") + "Find: ".len();
+        let col = line[..x].chars().count() as u16;
+        (line, buf[(col, 2)].style())
+    }
+
+    #[test]
+    fn without_colour_the_example_in_the_field_is_told_apart_from_typed_text() {
+        let mut s = state();
+        let (line, example) = after_label(&s);
+        assert!(line.contains("e.g. DDMMYY-SSSS"), "{line}");
+        assert!(
+            example.add_modifier.contains(Modifier::ITALIC),
+            "{example:?}"
+        );
+        type_text(&mut s, "DDMMYY");
+        let (line, typed) = after_label(&s);
+        assert!(line.contains("Find: DDMMYY "), "{line}");
+        assert!(!typed.add_modifier.contains(Modifier::ITALIC), "{typed:?}");
+        assert_ne!(example, typed);
+    }
 }

@@ -694,7 +694,7 @@ fn palette(frame: &mut Frame, state: &Screen<'_>, input: &tui_input::Input, sele
     let t = &state.theme;
     let ctx = state.context();
     let matches = palette::matches(input.value(), ctx);
-    let area = centered(frame.area(), 64, (matches.len() as u16 + 4).clamp(5, 16));
+    let area = centered(frame.area(), 76, (matches.len() as u16 + 4).clamp(5, 16));
     frame.render_widget(Clear, area);
     let block = Block::default()
         .borders(Borders::ALL)
@@ -706,19 +706,33 @@ fn palette(frame: &mut Frame, state: &Screen<'_>, input: &tui_input::Input, sele
     frame.set_cursor_position((prompt.x + 1 + input.visual_cursor() as u16, prompt.y));
     let rows = usize::from(list.height);
     let start = selected.saturating_sub(rows.saturating_sub(1));
-    let lines: Vec<Line> = matches
+    let shown: Vec<_> = matches.iter().enumerate().skip(start).take(rows).collect();
+    // Three columns, two spaces between them: the name and the keys whole, the description
+    // cut with "…" to what is left, so a long description never runs into the keys.
+    let keys_of: Vec<String> = shown
         .iter()
-        .enumerate()
-        .skip(start)
-        .take(rows)
-        .map(|(i, s)| {
-            // A space always separates the columns, however long a name or description.
+        .map(|(_, s)| keys(state.keymap.keys(s)))
+        .collect();
+    let name_w = shown
+        .iter()
+        .map(|(_, s)| s.name.chars().count())
+        .max()
+        .unwrap_or(0);
+    let keys_w = keys_of.iter().map(|k| k.chars().count()).max().unwrap_or(0);
+    let desc_w = usize::from(list.width).saturating_sub(name_w + keys_w + 4);
+    let lines: Vec<Line> = shown
+        .iter()
+        .zip(&keys_of)
+        .map(|((i, s), k)| {
             let line = Line::from(vec![
-                Span::styled(format!("{:<14} ", s.name), t.key()),
-                Span::raw(format!("{:<36} ", s.description)),
-                Span::styled(keys(state.keymap.keys(s)), t.dim()),
+                Span::styled(format!("{:<name_w$}  ", s.name), t.key()),
+                Span::raw(format!(
+                    "{:<desc_w$}  ",
+                    crate::ui::widgets::header::keep_head(s.description, desc_w)
+                )),
+                Span::styled(k.clone(), t.dim()),
             ]);
-            if i == selected {
+            if *i == selected {
                 line.style(t.selected())
             } else {
                 line
@@ -731,4 +745,40 @@ fn palette(frame: &mut Frame, state: &Screen<'_>, input: &tui_input::Input, sele
         lines
     };
     frame.render_widget(Paragraph::new(lines), list);
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::app::test_support::{key, state};
+    use crossterm::event::KeyCode;
+
+    fn screen(s: &crate::app::state::State, w: u16, h: u16) -> Vec<String> {
+        let mut term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).unwrap();
+        term.draw(|f| crate::ui::draw(f, s, &crate::ui::Look::default()))
+            .unwrap();
+        let buf = term.backend().buffer();
+        (0..h)
+            .map(|y| (0..w).map(|x| buf[(x, y)].symbol()).collect())
+            .collect()
+    }
+
+    #[test]
+    fn the_palette_keeps_a_gap_before_each_command_s_keys_at_80x24() {
+        let mut s = state();
+        key(&mut s, KeyCode::Esc);
+        key(&mut s, KeyCode::Char(':'));
+        let rows = screen(&s, 80, 24);
+        // "back" has the longest description (it ran into its key); "search"'s was cut.
+        for (name, keys) in [
+            ("back", "  Esc"),
+            ("search", "  /"),
+            ("quit", "  q, Ctrl-c"),
+        ] {
+            let row = rows
+                .iter()
+                .find(|r| r.contains(&format!("│{name} ")))
+                .unwrap_or_else(|| panic!("no row for {name}:\n{}", rows.join("\n")));
+            assert!(row.contains(keys), "{name}: {row}");
+        }
+    }
 }
