@@ -7,9 +7,15 @@ pub fn date(t: Option<Timestamp>) -> String {
         .unwrap_or_else(|| "—".into())
 }
 
+/// The one way a time is written on screen: `YYYY-MM-DD HH:MM UTC`.
 pub fn datetime(t: Option<Timestamp>) -> String {
-    t.map(|t| t.strftime("%Y-%m-%d %H:%M UTC").to_string())
+    t.map(|t| format!("{} UTC", minute(t)))
         .unwrap_or_else(|| "—".into())
+}
+
+/// `YYYY-MM-DD HH:MM` (UTC), for a column headed "(UTC)".
+pub fn minute(t: Timestamp) -> String {
+    t.strftime("%Y-%m-%d %H:%M").to_string()
 }
 
 pub fn yes_no(b: Option<bool>) -> &'static str {

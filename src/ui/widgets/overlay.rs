@@ -556,7 +556,6 @@ fn reveal(frame: &mut Frame, state: &Screen<'_>, reason: &tui_input::Input, erro
 /// The idle lock: the profile and how to unlock, nothing else.
 pub fn lock_screen(frame: &mut Frame, state: &Screen<'_>) {
     let t = &state.theme;
-    let mins = state.profile.idle_lock.as_secs() / 60;
     let mut lines = vec![
         Line::from(Span::styled(
             format!("backoffice · profile {}", state.profile.name),
@@ -564,8 +563,8 @@ pub fn lock_screen(frame: &mut Frame, state: &Screen<'_>) {
         )),
         Line::default(),
         Line::from(format!(
-            "Locked after {mins} minute{} without input.",
-            if mins == 1 { "" } else { "s" }
+            "Locked after {} without input.",
+            crate::format::duration_words(state.profile.idle_lock.as_secs())
         )),
         Line::from("Nothing is shown while locked; unfinished work is kept."),
         Line::default(),

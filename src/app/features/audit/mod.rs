@@ -20,8 +20,9 @@ use tui_input::backend::crossterm::EventHandler;
 
 /// The audit trail's table: the pane and `:export` show these.
 pub const COLUMNS: &[Column<Record>] = &[
-    Column::new("Time (UTC)", Width::Fixed(16), |r| {
-        r.time.get(..16).unwrap_or(&r.time).replace('T', " ")
+    Column::new("Time (UTC)", Width::Fixed(16), |r| match r.time.parse() {
+        Ok(t) => crate::format::minute(t),
+        Err(_) => r.time.clone(),
     }),
     Column::new("Action", Width::Fixed(20), |r| r.event.action.clone()),
     Column::new("Outcome", Width::Fixed(7), |r: &Record| {
@@ -49,7 +50,13 @@ pub const COLUMNS: &[Column<Record>] = &[
 pub fn record_fields(r: &Record) -> Vec<(&'static str, String)> {
     let dash = |s: Option<&str>| s.filter(|s| !s.is_empty()).unwrap_or("—").to_string();
     let mut fields = vec![
-        ("Time (UTC)", r.time.clone()),
+        (
+            "Time",
+            match r.time.parse() {
+                Ok(t) => crate::format::datetime(Some(t)),
+                Err(_) => r.time.clone(),
+            },
+        ),
         ("Action", r.event.action.clone()),
         ("Backend", r.event.backend.clone()),
         ("Outcome", r.outcome.label().to_string()),
@@ -318,6 +325,16 @@ mod tests {
         assert_eq!(get("Host"), Some("jump-2"));
         assert_eq!(get("SSH client"), Some("10.0.0.7"));
         assert_eq!(get("OS user"), Some("officer1"));
+        // The log's RFC 3339 time, written as every screen writes a time.
+        let time = get("Time").expect("a time");
+        assert!(
+            time.len() == 20 && time.ends_with(" UTC") && time.as_bytes()[10] == b' ',
+            "{time}"
+        );
+        assert_eq!(
+            &time[..16],
+            COLUMNS[0].text(a.opened.as_ref().unwrap(), &s.shown())
+        );
         // `:export` writes the record as opened.
         let sheet = s.top().kind.pane().sheet(&s.shown()).unwrap();
         assert_eq!(sheet.name, "audit-record");

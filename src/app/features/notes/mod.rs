@@ -25,27 +25,18 @@ use crate::app::state::{Overlay, State, ViewId};
 use crate::backends::BackendError;
 use crate::core::Page;
 use crate::team::{EntryKind, TimelineEntry};
-use jiff::Timestamp;
 
 /// The timeline's table, as the pane draws it and `:export` writes it.
 pub const COLUMNS: &[Column<TimelineEntry>] = &[
-    Column::dated("When", Width::Fixed(12), |e, shown| when(e.at, shown.today)),
+    Column::new("When (UTC)", Width::Fixed(16), |e| {
+        crate::format::minute(e.at)
+    }),
     Column::new("Who", Width::Fixed(16), who),
     Column::new("Kind", Width::Fixed(12), |e| kind_words(&e.kind)),
     Column::new("Text", Width::Fill(1), |e| e.text.clone()),
 ];
 
 crate::filter_on_columns!(TimelineEntry, COLUMNS);
-
-/// Short: the day and time within the year of `today`, the date alone before it (UTC).
-fn when(at: Timestamp, today: Timestamp) -> String {
-    let year = |t: Timestamp| t.to_zoned(jiff::tz::TimeZone::UTC).year();
-    if year(at) == year(today) {
-        at.strftime("%d %b %H:%M").to_string()
-    } else {
-        at.strftime("%Y-%m-%d").to_string()
-    }
-}
 
 /// The operator (their name where the profile gives one) and the host they worked from.
 fn who(e: &TimelineEntry) -> String {

@@ -167,11 +167,11 @@ pub fn identity(p: &Person) -> Vec<Fact> {
                 let has = |f: RiskFlag| flags.contains(&f).then_some(f.label());
                 lines.push(fact("Device", format::or_dash(r.device_id.as_deref())));
                 let fresh = has(RiskFlag::RecentRegistration).map(|_| {
-                    let days = match (r.registered_at, v.identified_at) {
-                        (Some(reg), Some(at)) => at.duration_since(reg).as_secs() / 86_400,
+                    let secs = match (r.registered_at, v.identified_at) {
+                        (Some(reg), Some(at)) => at.duration_since(reg).as_secs().max(0),
                         _ => 0,
                     };
-                    format!("{days} days before use")
+                    format!("{} before use", format::duration_words(secs as u64))
                 });
                 lines.push(flagged(
                     "MitID registered",

@@ -550,10 +550,13 @@ pub const COLUMNS: &[Column<QueueRow>] = &[
             .map(|c| c.to_string())
             .unwrap_or_default()
     }),
-    Column::dated("Waiting", Width::Fixed(8), |r: &QueueRow, shown| {
+    Column::dated("Waiting", Width::Fixed(10), |r: &QueueRow, shown| {
         r.item
             .created
-            .map(|c| format!("{} d", shown.today.duration_since(c).as_secs() / 86_400))
+            .map(|c| {
+                let secs = shown.today.duration_since(c).as_secs().max(0);
+                crate::format::duration_words(secs as u64)
+            })
             .unwrap_or_default()
     })
     .from_width(100),
