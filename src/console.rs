@@ -624,7 +624,13 @@ async fn session(args: &ConsoleArgs) -> anyhow::Result<Option<String>> {
     state.keymap = keymap;
     let look = crate::ui::Look {
         theme,
-        images: Default::default(),
+        images: crate::ui::widgets::image::ImageSupport {
+            colours: crate::ui::widgets::image::Colours::from_env(
+                &std::env::var("COLORTERM").unwrap_or_default(),
+                &std::env::var("TERM").unwrap_or_default(),
+            ),
+            ..Default::default()
+        },
     };
     state.profile.search_sources = backends.sources().configured();
     state.profile.profiles = profile_names(&loaded);

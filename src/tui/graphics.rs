@@ -270,7 +270,11 @@ fn choose(
     } else {
         return None;
     };
-    Some(ImageSupport { protocol, cell })
+    Some(ImageSupport {
+        protocol,
+        cell,
+        ..Default::default()
+    })
 }
 
 #[cfg(test)]

@@ -74,7 +74,10 @@ async fn ask_for_graphics(
     if let Ok((before, asked)) = asked {
         if let Some(support) = asked.support {
             tracing::info!(protocol = ?support.protocol, "the terminal draws images");
-            look.images = support;
+            look.images = ui::widgets::image::ImageSupport {
+                colours: look.images.colours,
+                ..support
+            };
         }
         meanwhile.extend(before.into_iter().filter_map(to_action));
         meanwhile.extend(asked.typed.into_iter().map(Action::Key));
