@@ -44,7 +44,7 @@ pub fn exit_code(e: &anyhow::Error) -> u8 {
         return INCOMPLETE;
     }
     match e.downcast_ref::<BackendError>() {
-        Some(BackendError::Unauthorized { .. }) => AUTH_FAILED,
+        Some(BackendError::Unauthorized { .. } | BackendError::LoginNeeded { .. }) => AUTH_FAILED,
         Some(b) if b.backend_down() => BACKEND_DOWN,
         _ => 1,
     }

@@ -111,7 +111,7 @@ pub fn on_loaded(
             feature.on_loaded(state, view, req, Ok(payload))
         }
         Err(e) => {
-            let login = matches!(e, BackendError::Unauthorized { .. });
+            let login = e.wants_login();
             if let Overlay::Form(form) = &mut state.overlay {
                 // Refused: nothing went in, so the next try is a new request with a new key.
                 // (After a timeout the key stays: the first try may have gone in.)

@@ -116,16 +116,21 @@ pub fn return_to(state: &mut State, is: impl Fn(&ViewKind) -> bool) -> Option<Ve
     Some(effects)
 }
 
-/// What an answer says about its backend: a refusal still means the backend is up.
-pub fn health_after(result: &Result<Payload, BackendError>, took: std::time::Duration) -> Health {
-    match result {
+/// What an answer says about its backend: a refusal still means the backend is up. `None`:
+/// nothing was asked (no password typed yet), so nothing is learnt.
+pub fn health_after(
+    result: &Result<Payload, BackendError>,
+    took: std::time::Duration,
+) -> Option<Health> {
+    Some(match result {
+        Err(BackendError::LoginNeeded { .. }) => return None,
         Err(BackendError::Unauthorized { .. }) => Health::AuthFailed,
         Err(BackendError::Throttled { .. }) => Health::Throttled,
         Err(e) if e.backend_down() => Health::Down,
         Err(BackendError::Malformed { .. }) => Health::Failing,
         _ if took >= SLOW_AFTER => Health::Slow,
         _ => Health::Ok,
-    }
+    })
 }
 
 #[cfg(test)]
@@ -141,19 +146,24 @@ mod tests {
             request_id: "r".into(),
             detail: "the signature is missing".into(),
         };
-        assert_eq!(health_after(&Err(unreadable), fast), Health::Failing);
+        assert_eq!(health_after(&Err(unreadable), fast), Some(Health::Failing));
         let crashed = BackendError::Http {
             backend: "bunq",
             request_id: "r".into(),
             status: 500,
         };
-        assert_eq!(health_after(&Err(crashed), fast), Health::Down);
+        assert_eq!(health_after(&Err(crashed), fast), Some(Health::Down));
         let refused = BackendError::Rejected {
             backend: "bunq",
             request_id: "r".into(),
             messages: vec!["no".into()],
             code: None,
         };
-        assert_eq!(health_after(&Err(refused), fast), Health::Ok);
+        assert_eq!(health_after(&Err(refused), fast), Some(Health::Ok));
+        // Nothing was sent before the first login: the backend is not said to refuse.
+        let first = BackendError::LoginNeeded {
+            backend: "Healthmov",
+        };
+        assert_eq!(health_after(&Err(first), fast), None);
     }
 }

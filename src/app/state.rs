@@ -207,6 +207,9 @@ pub enum PromptKind {
     Login {
         username: String,
         view: ViewId,
+        /// Healthmov refused a password or session; `false` before the first login, when
+        /// nothing has been refused.
+        refused: bool,
     },
     /// A production profile: its name typed before the session's first change, then `then`.
     ProductionGate {
@@ -374,7 +377,12 @@ impl State {
             return;
         }
         let username = self.profile.healthmov_user.clone().unwrap_or_default();
-        let mut p = Prompt::new(PromptKind::Login { username, view });
+        let refused = matches!(e, crate::backends::BackendError::Unauthorized { .. });
+        let mut p = Prompt::new(PromptKind::Login {
+            username,
+            view,
+            refused,
+        });
         if let crate::backends::BackendError::Unauthorized { detail, .. } = e {
             p.error = Some(detail.clone());
         }

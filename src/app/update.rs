@@ -570,14 +570,16 @@ fn on_loaded(
     let Some(result) = result else {
         return Vec::new();
     };
-    if let Some(backend) = flight.backend {
-        let took = state.now.saturating_duration_since(flight.started);
-        state
-            .health
-            .insert(backend, requests::health_after(&result, took));
+    let took = state.now.saturating_duration_since(flight.started);
+    if let Some(backend) = flight.backend
+        && let Some(health) = requests::health_after(&result, took)
+    {
+        state.health.insert(backend, health);
     }
     let from = Some((flight.what, flight.backend));
     match &result {
+        // The login prompt is open and says what to do.
+        Err(BackendError::LoginNeeded { .. }) => {}
         Err(e) => (state.last_error, state.last_error_from) = (Some(e.to_string()), from),
         // It works again: its old error in red would only mislead.
         Ok(_) if state.last_error_from == from => {

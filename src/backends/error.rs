@@ -27,6 +27,10 @@ pub enum BackendError {
         request_id: String,
         detail: String,
     },
+    /// Nothing was sent: the session has no password yet (the operator types it). Not a
+    /// refusal, so the backend is not reported as refusing anything.
+    #[error("{backend} needs you to log in: type the password it asks for.")]
+    LoginNeeded { backend: &'static str },
     #[error("{backend} answered HTTP {status}{hint}. [request {request_id}]", hint = status_hint(*status))]
     Http {
         backend: &'static str,
@@ -86,6 +90,14 @@ impl BackendError {
         format!("{}. {advice}", detail.trim_end_matches('.'))
     }
 
+    /// The operator can put this right by typing a password: never logged in, or refused.
+    pub fn wants_login(&self) -> bool {
+        matches!(
+            self,
+            BackendError::Unauthorized { .. } | BackendError::LoginNeeded { .. }
+        )
+    }
+
     pub fn request_id(&self) -> &str {
         match self {
             BackendError::Unreachable { request_id, .. }
@@ -96,7 +108,7 @@ impl BackendError {
             | BackendError::Throttled { request_id, .. }
             | BackendError::TooLarge { request_id, .. }
             | BackendError::Malformed { request_id, .. } => request_id,
-            BackendError::Local { .. } => "-",
+            BackendError::Local { .. } | BackendError::LoginNeeded { .. } => "-",
         }
     }
 
@@ -117,6 +129,7 @@ impl BackendError {
             BackendError::Unreachable { .. } => "unreachable",
             BackendError::Timeout { .. } => "timeout",
             BackendError::Unauthorized { .. } => "unauthorized",
+            BackendError::LoginNeeded { .. } => "login_needed",
             BackendError::Http { .. } => "http",
             BackendError::Rejected { .. } => "rejected",
             BackendError::Throttled { .. } => "throttled",

@@ -99,6 +99,22 @@ async fn a_refused_password_asks_to_log_in_again_without_looping() {
 }
 
 #[tokio::test]
+async fn without_a_password_the_client_asks_for_a_login_and_sends_nothing() {
+    let s = start(600).await;
+    let creds = s.credentials().healthmov;
+    let c = HealthmovClient::new(
+        creds.url.parse().unwrap(),
+        creds.username,
+        None,
+        Default::default(),
+    );
+    let e = c.companies(None).await.unwrap_err();
+    assert!(matches!(e, BackendError::LoginNeeded { .. }), "{e:?}");
+    assert!(!e.to_string().contains("refused"), "{e}");
+    assert_eq!(c.session.counts(), (0, 0), "no login was tried");
+}
+
+#[tokio::test]
 async fn a_429_is_waited_out_and_nothing_is_lost() {
     let s = Sandbox::start(SandboxOptions {
         people: 20,
@@ -187,15 +203,13 @@ async fn the_console_asks_for_the_password_and_again_when_it_is_refused() {
     }
     keys(&mut st, &b, "\x1bo").await;
     let login = st.login.as_ref().expect("the login prompt opens");
-    assert!(
-        login
-            .error
-            .as_deref()
-            .unwrap()
-            .contains("type the Healthmov password"),
-        "{:?}",
-        login.error
-    );
+    // Nothing has been refused yet: the first login only asks.
+    assert_eq!(login.error, None);
+    assert!(matches!(
+        login.kind,
+        backoffice::app::state::PromptKind::Login { refused: false, .. }
+    ));
+    assert_eq!(st.last_error, None);
     keys(&mut st, &b, "wrong\r").await;
     let login = st.login.as_ref().expect("still asking");
     assert!(

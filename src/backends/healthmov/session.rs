@@ -103,11 +103,13 @@ impl HealthmovSession {
             .map_err(|_| refused("the password store is unusable"))?
             .clone()
             .ok_or_else(|| {
-                refused(if self.refused_password.load(Ordering::Relaxed) {
-                    REFUSED
+                if self.refused_password.load(Ordering::Relaxed) {
+                    refused(REFUSED)
                 } else {
-                    "not logged in: type the Healthmov password"
-                })
+                    BackendError::LoginNeeded {
+                        backend: super::NAME,
+                    }
+                }
             })?;
         self.logins.fetch_add(1, Ordering::Relaxed);
         let vars = q::LoginVars {

@@ -27,6 +27,9 @@ pub fn draw(frame: &mut Frame, state: &Screen<'_>) {
     }
 }
 
+/// Shown for a typed password, whatever its length.
+const SECRET_TYPED: &str = "••••••••";
+
 fn prompt(frame: &mut Frame, state: &Screen<'_>, p: &Prompt) {
     let t = &state.theme;
     let (title, ask, label, secret) = match &p.kind {
@@ -51,22 +54,31 @@ fn prompt(frame: &mut Frame, state: &Screen<'_>, p: &Prompt) {
             "Profile: ",
             false,
         ),
-        PromptKind::Login { username, .. } => (
+        PromptKind::Login {
+            username, refused, ..
+        } => (
             " Log in to Healthmov ".to_string(),
-            format!("The Healthmov session has ended. Password for {username}:"),
+            match refused {
+                true => format!("Healthmov refused the session. Password for {username}:"),
+                false => format!("Healthmov needs you to log in. Password for {username}:"),
+            },
             "Password: ",
             true,
         ),
     };
-    // A password is never drawn, not even masked to its length.
-    let shown = if secret {
-        String::new()
-    } else {
-        p.input.value().to_string()
+    // A password is never drawn, not even masked to its length: a fixed marker says that
+    // something has been typed.
+    let shown = match secret {
+        true if p.input.value().is_empty() => String::new(),
+        true => SECRET_TYPED.to_string(),
+        false => p.input.value().to_string(),
     };
     let mut lines = vec![
         Line::from(ask),
-        Line::from(vec![Span::styled(label, t.label()), Span::raw(shown)]),
+        Line::from(vec![
+            Span::styled(label, t.label()),
+            Span::raw(shown.clone()),
+        ]),
     ];
     if let Some(e) = &p.error {
         lines.push(Line::from(Span::styled(e.clone(), t.danger())));
@@ -82,7 +94,7 @@ fn prompt(frame: &mut Frame, state: &Screen<'_>, p: &Prompt) {
     });
     let inner = dialog(frame, &title, lines);
     let col = if secret {
-        0
+        shown.chars().count() as u16
     } else {
         p.input.visual_cursor() as u16
     };

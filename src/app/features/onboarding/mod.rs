@@ -239,7 +239,9 @@ fn on_loaded(
     req: RequestId,
     result: Result<Payload, BackendError>,
 ) -> Vec<Effect> {
-    if let Err(e @ BackendError::Unauthorized { .. }) = &result {
+    if let Err(e) = &result
+        && e.wants_login()
+    {
         prompt::ask_login(state, view, e);
     }
     let Some(v) = state.view_mut(view) else {

@@ -205,7 +205,7 @@ pub fn on_prompt_loaded(
         }
         Ok(_) => Vec::new(),
         Err(e) => {
-            if matches!(e, BackendError::Unauthorized { .. }) {
+            if e.wants_login() {
                 let view = state.top().id;
                 ask_login(state, view, &e);
             }

@@ -905,3 +905,48 @@ fn a_dependent_without_an_email_is_saved_through_the_employee_s_whole_record() {
         Some((Change::Dependent { .. }, _))
     ));
 }
+
+#[test]
+fn the_first_login_asks_for_the_password_without_saying_anything_was_refused() {
+    let mut s = state();
+    key(&mut s, KeyCode::Esc);
+    let (req, _) = call_req(&key(&mut s, KeyCode::Char('o')));
+    update(
+        &mut s,
+        Action::Loaded {
+            req,
+            result: Err(BackendError::LoginNeeded {
+                backend: crate::backends::healthmov::NAME,
+            }),
+        },
+    );
+    let login = s.login.as_ref().expect("the login prompt opens");
+    assert!(matches!(
+        login.kind,
+        PromptKind::Login { refused: false, .. }
+    ));
+    assert_eq!(login.error, None);
+    assert_eq!(s.health.get(crate::backends::healthmov::NAME), None);
+    let screen = |s: &State| {
+        let mut term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24)).unwrap();
+        term.draw(|f| crate::ui::draw(f, s, &Default::default()))
+            .unwrap();
+        let buf = term.backend().buffer().clone();
+        let text: String = buf.content.iter().map(|c| c.symbol()).collect();
+        (text, term.get_cursor_position().unwrap())
+    };
+    let (first, _) = screen(&s);
+    assert!(first.contains("needs you to log in"), "{first}");
+    assert!(!first.to_lowercase().contains("refused"), "{first}");
+    assert!(!first.contains("auth failed"), "{first}");
+    // Typing shows that something was typed, never how much.
+    type_text(&mut s, "abc");
+    let short = screen(&s);
+    assert!(short.0.contains("Password: ••••••••"), "{}", short.0);
+    type_text(&mut s, "defghijklmnop");
+    assert_eq!(
+        screen(&s),
+        short,
+        "the same marker and cursor for 3 and 16 characters"
+    );
+}
