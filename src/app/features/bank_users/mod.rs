@@ -365,6 +365,8 @@ impl Feature for BankUsers {
                 load_more(state, view)
             }
             ViewKind::BankUser(u) => {
+                // "… is BLOCKED now." would outlive what the reload shows.
+                u.notice = None;
                 let id = u.id;
                 load_user(state, view, id)
             }

@@ -323,6 +323,8 @@ impl Feature for EndUsers {
                 load_more(state, view)
             }
             ViewKind::EndUser(u) => {
+                // "… is OFFBOARDING now." would outlive what the reload shows.
+                u.notice = None;
                 let id = u.user.id.clone();
                 load_detail(state, view, id)
             }
@@ -661,5 +663,31 @@ mod tests {
         assert!(f.fields[3].error.as_deref().unwrap().contains("two-letter"));
         assert!(f.fields[4].error.as_deref().unwrap().contains("P.O. box"));
         assert!(s.requests.is_empty());
+    }
+
+    #[test]
+    fn a_change_s_notice_is_cleared_by_the_refresh_that_may_show_a_later_status() {
+        let mut s = listed();
+        let changed = |s: &mut State, status: &str| on_changed(s, Some(user("u1", status)));
+        // On the list.
+        changed(&mut s, "OFFBOARDING");
+        let notice = |s: &State| match &s.top().kind {
+            ViewKind::EndUsers(l) => l.notice.clone(),
+            ViewKind::EndUser(u) => u.notice.clone(),
+            _ => panic!(),
+        };
+        assert_eq!(
+            notice(&s).as_deref(),
+            Some("Erika Mustermann is OFFBOARDING now.")
+        );
+        key(&mut s, KeyCode::F(5));
+        assert_eq!(notice(&s), None);
+        // On the user.
+        key(&mut s, KeyCode::Enter);
+        assert!(matches!(s.top().kind, ViewKind::EndUser(_)));
+        changed(&mut s, "OFFBOARDING");
+        assert!(notice(&s).is_some());
+        key(&mut s, KeyCode::F(5));
+        assert_eq!(notice(&s), None);
     }
 }
