@@ -111,9 +111,13 @@ async fn unioo(people: &dyn PeopleDirectory, q: &Query) -> Result<Answer, Backen
                 p.full_name(),
                 p.email.clone(),
                 if p.organizations.is_empty() {
-                    "user".into()
+                    format!("user {}", crate::format::short_id(&p.id))
                 } else {
-                    format!("administrator: {}", p.organizations.join(", "))
+                    format!(
+                        "user {} · administrator: {}",
+                        crate::format::short_id(&p.id),
+                        p.organizations.join(", ")
+                    )
                 },
                 Target::UniooPerson(p.id),
             )
@@ -186,16 +190,22 @@ fn bank_hit(u: crate::core::banking::BankUser) -> Hit {
     }
 }
 
+/// The start of a backend's id: two people of one name in one backend are told apart.
+fn id_head(id: &str) -> &str {
+    id.get(..8).unwrap_or(id)
+}
+
+fn end_hit(u: crate::core::investing::EndUser) -> Hit {
+    hit(
+        Source::Upvest,
+        u.full_name(),
+        None,
+        format!("end user {} · {}", id_head(&u.id), u.status),
+        Target::EndUser(Box::new(u)),
+    )
+}
+
 async fn upvest(e: &dyn EndUsers, q: &Query) -> Result<Answer, BackendError> {
-    let end_hit = |u: crate::core::investing::EndUser| {
-        hit(
-            Source::Upvest,
-            u.full_name(),
-            None,
-            format!("end user · {}", u.status),
-            Target::EndUser(Box::new(u)),
-        )
-    };
     match q {
         Query::Id(id) => match e.end_user(id.clone()).await {
             Ok(d) => Ok(Answer {
@@ -240,7 +250,7 @@ async fn vasco(p: &dyn FundPlatform, q: &Query) -> Result<Answer, BackendError> 
                 Source::Vasco,
                 u.full_name(),
                 Some(u.email.clone()),
-                format!("platform user · {}", u.state.label()),
+                format!("platform user {} · {}", id_head(&u.id), u.state.label()),
                 Target::PlatformUser(Box::new(u)),
             )
         })
@@ -274,4 +284,49 @@ async fn healthmov(o: &dyn Onboarding, q: &Query) -> Result<Answer, BackendError
             .collect(),
         capped: false,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::columns::Shown;
+
+    #[test]
+    fn two_people_of_one_name_in_one_backend_are_told_apart_at_80_columns() {
+        let user = |id: &str| crate::core::investing::EndUser {
+            id: id.into(),
+            first_name: "Erika".into(),
+            last_name: "Mustermann".into(),
+            birth_date: "1990-04-01".into(),
+            nationalities: vec!["DE".into()],
+            address: crate::core::investing::EndUserAddress {
+                address_line1: "Torstraße 9".into(),
+                address_line2: None,
+                postcode: "10119".into(),
+                city: "Berlin".into(),
+                country: "DE".into(),
+                state: None,
+            },
+            status: "ACTIVE".into(),
+            created_at: String::new(),
+        };
+        let hits = [
+            end_hit(user("0d6f1c2e-0000-4000-8000-000000000001")),
+            end_hit(user("7b41a9d0-0000-4000-8000-000000000002")),
+        ];
+        // The columns an 80-column screen shows (Email only from 120).
+        let shown = Shown {
+            today: jiff::Timestamp::UNIX_EPOCH,
+            language: "en",
+        };
+        let row = |h: &Hit| {
+            crate::app::features::search::COLUMNS
+                .iter()
+                .filter(|c| c.min_table_width <= 80)
+                .map(|c| c.text(h, &shown))
+                .collect::<Vec<_>>()
+        };
+        assert_ne!(row(&hits[0]), row(&hits[1]));
+        assert!(row(&hits[0]).concat().contains("0d6f1c2e"));
+    }
 }
