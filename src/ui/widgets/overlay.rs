@@ -620,15 +620,14 @@ fn keys(keys: &[Key]) -> String {
 fn help(frame: &mut Frame, state: &Screen<'_>) {
     let t = &state.theme;
     let ctx = state.context();
-    let mut lines = Vec::new();
+    let width = frame.area().width.min(78);
+    let inner = usize::from(width.saturating_sub(2));
+    let mut sections = Vec::new();
     for (heading, here) in [("This screen", true), ("Everywhere", false)] {
-        lines.push(Line::from(Span::styled(heading, t.title())));
+        let mut rows = Vec::new();
         for s in registry::available(ctx).filter(|s| (s.scope != Scope::Everywhere) == here) {
             let bound = state.keymap.keys(s);
             let mut k = keys(bound);
-            if k.is_empty() {
-                k = format!(":{}", s.name);
-            }
             if ctx.typing {
                 // Printable keys type into the field while it has focus.
                 k = bound
@@ -637,14 +636,34 @@ fn help(frame: &mut Frame, state: &Screen<'_>) {
                     .map(Key::label)
                     .collect::<Vec<_>>()
                     .join(", ");
-                if k.is_empty() {
-                    k = format!(":{}", s.name);
-                }
             }
-            lines.push(Line::from(vec![
-                Span::styled(format!("  {k:<20}"), t.key()),
-                Span::raw(s.description),
-            ]));
+            if k.is_empty() {
+                k = format!(":{}", s.name);
+            }
+            rows.push((k, s.description));
+        }
+        sections.push((heading, rows));
+    }
+    // The key column as wide as its widest key (up to 20), the description wrapped under
+    // itself: nothing is cut at 80 columns.
+    let key_w = sections
+        .iter()
+        .flat_map(|(_, rows)| rows.iter().map(|(k, _)| k.chars().count()))
+        .max()
+        .unwrap_or(0)
+        .min(20);
+    let desc_w = inner.saturating_sub(key_w + 4).max(20);
+    let mut lines = Vec::new();
+    for (heading, rows) in sections {
+        lines.push(Line::from(Span::styled(heading, t.title())));
+        for (k, description) in rows {
+            for (i, part) in wrap(description, desc_w).into_iter().enumerate() {
+                let key = if i == 0 { k.as_str() } else { "" };
+                lines.push(Line::from(vec![
+                    Span::styled(format!("  {key:<key_w$}  "), t.key()),
+                    Span::raw(part),
+                ]));
+            }
         }
     }
     if ctx.typing {
@@ -657,12 +676,34 @@ fn help(frame: &mut Frame, state: &Screen<'_>) {
         compact_everywhere(&mut lines, state);
     }
     let height = lines.len() as u16 + 2;
-    let area = centered(frame.area(), 72, height);
+    let area = centered(frame.area(), width, height);
     frame.render_widget(Clear, area);
     let block = Block::default()
         .borders(Borders::ALL)
         .title(" Keys (Esc closes) ");
     frame.render_widget(Paragraph::new(lines).block(block), area);
+}
+
+/// `text` in lines of at most `width` characters, broken between words (a word longer
+/// than `width` is cut).
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        let len = line.chars().count();
+        if len > 0 && len + 1 + word.chars().count() > width {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    lines.push(line);
+    lines
+        .into_iter()
+        .map(|l| crate::ui::widgets::header::keep_head(&l, width))
+        .collect()
 }
 
 /// On a short terminal the keys that work everywhere are listed run together, so every key
@@ -790,6 +831,36 @@ mod tests {
                 .find(|r| r.contains(&format!("│{name} ")))
                 .unwrap_or_else(|| panic!("no row for {name}:\n{}", rows.join("\n")));
             assert!(row.contains(keys), "{name}: {row}");
+        }
+    }
+
+    #[test]
+    fn help_shows_every_description_of_this_screen_whole_at_80x24_and_60x20() {
+        use crate::app::registry::{self, Scope};
+        let mut s = state();
+        key(&mut s, KeyCode::Esc);
+        key(&mut s, KeyCode::Char('v'));
+        key(&mut s, KeyCode::Char('?'));
+        let ctx = s.context();
+        for (w, h) in [(80, 24), (60, 20)] {
+            let rows = screen(&s, w, h);
+            // The box's text, its lines run together as words.
+            let words = rows
+                .iter()
+                .map(|r| r.trim_matches(|c: char| c == '│' || c.is_whitespace()))
+                .collect::<Vec<_>>()
+                .join(" ")
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ");
+            for spec in registry::available(ctx).filter(|s| s.scope != Scope::Everywhere) {
+                assert!(
+                    words.contains(spec.description),
+                    "{w}x{h}: {:?} cut:\n{}",
+                    spec.description,
+                    rows.join("\n")
+                );
+            }
         }
     }
 }
