@@ -21,10 +21,29 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &Screen<'_>, s: &SearchView) {
         .iter()
         .filter(|x| matches!(x.outcome, Outcome::Failed { .. }))
         .collect();
+    // A backend's failure is said whole (up to three lines): its request id is what the
+    // officer quotes to support.
+    let width = usize::from(area.width).max(10);
+    let failure_lines: Vec<Line> = failures
+        .iter()
+        .flat_map(|x| match &x.outcome {
+            Outcome::Failed { why, .. } => {
+                let mut parts = crate::ui::widgets::wrap::words(&format!(" ✗ {why}"), width);
+                if parts.len() > 3 {
+                    parts.truncate(3);
+                    parts[2] =
+                        crate::ui::widgets::header::keep_head(&format!("{}…", parts[2]), width);
+                }
+                parts
+            }
+            _ => Vec::new(),
+        })
+        .map(|l| Line::from(Span::styled(l, t.danger())))
+        .collect();
     let progress_rows = if s.sources.is_empty() {
         0
     } else {
-        1 + failures.len() as u16
+        1 + failure_lines.len() as u16
     };
     let [field_area, progress_area, results_area] = Layout::vertical([
         Constraint::Length(4),
@@ -35,12 +54,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &Screen<'_>, s: &SearchView) {
     draw_field(frame, field_area, state, s);
     if progress_rows > 0 {
         let mut lines = vec![progress_line(state, s)];
-        lines.extend(failures.iter().map(|x| match &x.outcome {
-            Outcome::Failed { why, .. } => {
-                Line::from(Span::styled(format!(" ✗ {why}"), t.danger()))
-            }
-            _ => Line::default(),
-        }));
+        lines.extend(failure_lines);
         frame.render_widget(Paragraph::new(lines), progress_area);
     }
     draw_results(frame, results_area, state, s);
@@ -245,5 +259,39 @@ mod tests {
         assert!(line.contains("Find: DDMMYY "), "{line}");
         assert!(!typed.add_modifier.contains(Modifier::ITALIC), "{typed:?}");
         assert_ne!(example, typed);
+    }
+
+    #[test]
+    fn a_backend_s_failure_is_shown_whole_with_its_request_id_at_80_columns() {
+        use crate::app::features::ViewKind;
+        use crate::app::features::search::{Outcome, SourceSearch};
+        let mut s = state();
+        let why = crate::backends::BackendError::Http {
+            backend: "bunq",
+            request_id: "5c8a9205e136".into(),
+            status: 500,
+        }
+        .to_string();
+        let ViewKind::Search(v) = &mut s.top_mut().kind else {
+            panic!()
+        };
+        v.sources.push(SourceSearch {
+            source: crate::search::Source::Bunq,
+            req: 1,
+            started: std::time::Instant::now(),
+            outcome: Outcome::Failed {
+                why,
+                took: std::time::Duration::from_millis(220),
+            },
+        });
+        let mut term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24)).unwrap();
+        term.draw(|f| crate::ui::draw(f, &s, &Default::default()))
+            .unwrap();
+        let buf = term.backend().buffer();
+        let screen: String = (0..24)
+            .map(|y| (0..80).map(|x| buf[(x, y)].symbol()).collect::<String>() + "\n")
+            .collect();
+        assert!(screen.contains("[request"), "{screen}");
+        assert!(screen.contains("5c8a9205e136]"), "{screen}");
     }
 }

@@ -7,3 +7,4 @@ pub mod image;
 pub mod overlay;
 pub mod status;
 pub mod table;
+pub mod wrap;

@@ -657,7 +657,10 @@ fn help(frame: &mut Frame, state: &Screen<'_>) {
     for (heading, rows) in sections {
         lines.push(Line::from(Span::styled(heading, t.title())));
         for (k, description) in rows {
-            for (i, part) in wrap(description, desc_w).into_iter().enumerate() {
+            for (i, part) in super::wrap::words(description, desc_w)
+                .into_iter()
+                .enumerate()
+            {
                 let key = if i == 0 { k.as_str() } else { "" };
                 lines.push(Line::from(vec![
                     Span::styled(format!("  {key:<key_w$}  "), t.key()),
@@ -682,28 +685,6 @@ fn help(frame: &mut Frame, state: &Screen<'_>) {
         .borders(Borders::ALL)
         .title(" Keys (Esc closes) ");
     frame.render_widget(Paragraph::new(lines).block(block), area);
-}
-
-/// `text` in lines of at most `width` characters, broken between words (a word longer
-/// than `width` is cut).
-fn wrap(text: &str, width: usize) -> Vec<String> {
-    let mut lines: Vec<String> = Vec::new();
-    let mut line = String::new();
-    for word in text.split_whitespace() {
-        let len = line.chars().count();
-        if len > 0 && len + 1 + word.chars().count() > width {
-            lines.push(std::mem::take(&mut line));
-        }
-        if !line.is_empty() {
-            line.push(' ');
-        }
-        line.push_str(word);
-    }
-    lines.push(line);
-    lines
-        .into_iter()
-        .map(|l| crate::ui::widgets::header::keep_head(&l, width))
-        .collect()
 }
 
 /// On a short terminal the keys that work everywhere are listed run together, so every key
