@@ -6,7 +6,7 @@ use crate::core::cpr::redact_cprs;
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum BackendError {
     #[error(
-        "{backend} cannot be reached ({detail}). Check the network or VPN, then retry. [request {request_id}]"
+        "{backend} cannot be reached ({detail}). Check the network or VPN, then retry. [request {request_id}]", detail = bare(detail)
     )]
     Unreachable {
         backend: &'static str,
@@ -21,7 +21,7 @@ pub enum BackendError {
         request_id: String,
         secs: u64,
     },
-    #[error("{backend} refused the credentials: {detail}. [request {request_id}]")]
+    #[error("{backend} refused the credentials: {detail}. [request {request_id}]", detail = bare(detail))]
     Unauthorized {
         backend: &'static str,
         request_id: String,
@@ -37,7 +37,7 @@ pub enum BackendError {
         request_id: String,
         status: u16,
     },
-    #[error("{backend} refused the request: {}. [request {request_id}]", messages.join("; "))]
+    #[error("{backend} refused the request: {}. [request {request_id}]", bare(&messages.join("; ")))]
     Rejected {
         backend: &'static str,
         request_id: String,
@@ -65,13 +65,18 @@ pub enum BackendError {
         key: &'static str,
     },
     #[error(
-        "{backend} sent an answer that cannot be read ({detail}). Retry; if it happens again, report the request id. [request {request_id}]"
+        "{backend} sent an answer that cannot be read ({detail}). Retry; if it happens again, report the request id. [request {request_id}]", detail = bare(detail)
     )]
     Malformed {
         backend: &'static str,
         request_id: String,
         detail: String,
     },
+}
+
+/// A server's message without its closing full stop, for a sentence that ends it ("..").
+fn bare(s: &str) -> &str {
+    s.trim_end().trim_end_matches('.')
 }
 
 fn status_hint(status: u16) -> &'static str {
@@ -177,6 +182,26 @@ impl BackendError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_server_message_ending_in_a_full_stop_makes_no_double_stop() {
+        let refused = BackendError::Unauthorized {
+            backend: "Unioo",
+            request_id: "r".into(),
+            detail: "Token expired.".into(),
+        };
+        let rejected = BackendError::Rejected {
+            backend: "Unioo",
+            request_id: "r".into(),
+            messages: vec!["Document already decided.".into()],
+            code: None,
+        };
+        for e in [refused, rejected] {
+            let text = e.to_string();
+            assert!(!text.contains(".."), "{text}");
+            assert!(text.contains("expired. [request") || text.contains("decided. [request"));
+        }
+    }
 
     #[test]
     fn messages_carry_the_request_id_and_no_cpr() {
