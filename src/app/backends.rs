@@ -51,12 +51,25 @@ impl Audit {
                 let mut log = log.lock().map_err(|_| {
                     "the audit log is unusable after an earlier failure".to_string()
                 })?;
-                let record = log
-                    .append(event.clone(), outcome)
-                    .map_err(|e| e.to_string())?;
-                match central {
-                    Some(c) => c.send(log.path(), &record),
+                let send = |log: &AuditLog, record: &crate::audit::Record| match central {
+                    Some(c) => c.send(log.path(), record),
                     None => Ok(()),
+                };
+                match log.append(event.clone(), outcome) {
+                    Ok(record) => send(&log, &record),
+                    // The file was deleted or replaced: this action is refused, and the log
+                    // is opened again at once with the gap on record, so the next one may go.
+                    Err(e) if e.needs_reopen() => {
+                        let gap = log.reopen().map_err(|e| e.to_string())?;
+                        send(&log, &gap)?;
+                        Err(format!(
+                            "the audit log {} was deleted or replaced while the console ran, so \
+                             this was refused and nothing was sent; it is open again with the \
+                             gap on record (audit.reopen): do it again",
+                            log.path().display()
+                        ))
+                    }
+                    Err(e) => Err(e.to_string()),
                 }
             }
             Audit::Unavailable { why, .. } => Err(why.clone()),

@@ -51,7 +51,7 @@ impl CentralCopy {
             }
             let store = self.team.store().await.map_err(|e| e.to_string())?;
             match store
-                .append_audit(&self.team.me, &record.line(), &record.hash, &record.prev)
+                .append_audit(&self.team.me, &record.line(), &record.hash, follows(record))
                 .await
             {
                 Ok(()) => Ok(()),
@@ -86,6 +86,22 @@ impl CentralCopy {
     }
 }
 
+/// The record `r` comes after in the store's copy: the one it chains to, except for the record
+/// of a log opened again after its file was deleted or replaced (`audit.reopen`), which starts
+/// the file's new chain and names, in its targets, the last record written before. The copy
+/// keeps one chain across the gap, and the gap on it.
+fn follows(r: &Record) -> &str {
+    match r.event.action.as_str() {
+        "audit.reopen" => r
+            .event
+            .targets
+            .iter()
+            .find_map(|t| t.strip_prefix("prev:"))
+            .unwrap_or(&r.prev),
+        _ => &r.prev,
+    }
+}
+
 /// Sends the lines of the local log at `path` that follow the store's last record for this
 /// operator and host (all of them when the store has none); the number sent.
 pub async fn catch_up(team: &Team, path: &Path) -> Result<usize, String> {
@@ -106,6 +122,9 @@ pub async fn catch_up(team: &Team, path: &Path) -> Result<usize, String> {
         None => 0,
         Some(hash) => match records.iter().rposition(|(_, r)| &r.hash == hash) {
             Some(i) => i + 1,
+            // A log opened again after its file was deleted: its gap record follows the
+            // store's last.
+            None if let Some(i) = records.iter().position(|(_, r)| follows(r) == hash) => i,
             None => {
                 return Err(
                     "the store's last audit record for this operator and host is not in the \
@@ -118,7 +137,7 @@ pub async fn catch_up(team: &Team, path: &Path) -> Result<usize, String> {
     let mut sent = 0;
     for (line, r) in &records[from..] {
         store
-            .append_audit(me, line, &r.hash, &r.prev)
+            .append_audit(me, line, &r.hash, follows(r))
             .await
             .map_err(|e| e.to_string())?;
         sent += 1;

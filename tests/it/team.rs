@@ -162,6 +162,7 @@ on_both_engines!(
     a_newer_schema_is_refused,
     verify_names_truncation_deletion_rewrite_and_fork,
     the_start_check_compares_last_records_and_catches_up_a_store_behind,
+    a_log_deleted_under_the_console_refuses_once_then_goes_on_with_the_gap_in_the_store_copy,
 );
 
 fn alice() -> Operator {
@@ -1318,6 +1319,97 @@ async fn the_start_check_compares_last_records_and_catches_up_a_store_behind(db:
     // The same lines again: the same.
     write(&lines);
     assert_eq!(compare().await.unwrap(), LastRecord::Same);
+    let _ = std::fs::remove_dir_all(dir);
+    db.finish().await;
+}
+
+/// The console's log deleted, then replaced by a shortened copy, while it runs: the next
+/// audited action is refused (nothing sent) and the log opened again with the gap on record;
+/// the action after it goes through; the store's copy keeps one chain with both gaps on it.
+async fn a_log_deleted_under_the_console_refuses_once_then_goes_on_with_the_gap_in_the_store_copy(
+    db: Db,
+) {
+    use backoffice::app::backends::Audit;
+    use backoffice::app::team::Team;
+    let dir = std::env::temp_dir().join(unique("backoffice-reopen"));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("audit.jsonl");
+    let actor = Actor {
+        os_user: "alice".into(),
+        host: "jump1".into(),
+        profile: "sandbox".into(),
+        ..Actor::default()
+    };
+    let store = db.store.clone();
+    let team = Team::new(alice(), MINUTE, move || {
+        let store = store.clone();
+        async move { Ok(store) }
+    });
+    let audit = Audit::Open {
+        log: Arc::new(std::sync::Mutex::new(
+            AuditLog::open(&path, actor.clone()).unwrap(),
+        )),
+        central: None,
+    }
+    .with_central(team);
+    let event = |action: &str| Event {
+        backend: "Unioo".into(),
+        action: action.into(),
+        targets: vec!["document:12".into()],
+        correlation: unique("c"),
+        ..Event::default()
+    };
+    let append = |action: &'static str| {
+        let audit = audit.clone();
+        let e = event(action);
+        tokio::task::spawn_blocking(move || audit.append(&e, Outcome::Ok))
+    };
+    let actions = |lines: &[String]| -> Vec<String> {
+        lines
+            .iter()
+            .map(|l| {
+                serde_json::from_str::<backoffice::audit::Record>(l)
+                    .unwrap()
+                    .event
+                    .action
+            })
+            .collect()
+    };
+    append("legitimation.view").await.unwrap().unwrap();
+    append("legitimation.reject").await.unwrap().unwrap();
+    // Deleted.
+    std::fs::remove_file(&path).unwrap();
+    let refused = append("legitimation.approve").await.unwrap().unwrap_err();
+    assert!(
+        refused.contains("deleted or replaced")
+            && refused.contains("nothing was sent")
+            && refused.contains("do it again"),
+        "{refused}"
+    );
+    append("legitimation.approve").await.unwrap().unwrap();
+    let file = std::fs::read_to_string(&path).unwrap();
+    let file: Vec<String> = file.lines().map(String::from).collect();
+    assert_eq!(actions(&file), ["audit.reopen", "legitimation.approve"]);
+    assert_eq!(backoffice::audit::verify_file(&path), Ok(2));
+    // Replaced by a copy holding only its first line.
+    let copy = dir.join("copy.jsonl");
+    std::fs::write(&copy, format!("{}\n", file[0])).unwrap();
+    std::fs::rename(&copy, &path).unwrap();
+    assert!(append("legitimation.view").await.unwrap().is_err());
+    append("legitimation.view").await.unwrap().unwrap();
+    let copied = db.store.audit_lines("alice", "jump1").await.unwrap();
+    assert_eq!(
+        actions(&copied),
+        [
+            "legitimation.view",
+            "legitimation.reject",
+            "audit.reopen",
+            "legitimation.approve",
+            "audit.reopen",
+            "legitimation.view"
+        ],
+        "the refused actions are in neither"
+    );
     let _ = std::fs::remove_dir_all(dir);
     db.finish().await;
 }
