@@ -583,8 +583,9 @@ impl SandboxClients {
 /// same process and terminal.
 pub async fn run(mut args: ConsoleArgs) -> anyhow::Result<()> {
     let _log = crate::logging::init(None);
+    let mut keys = crate::tui::Keys::default();
     loop {
-        match session(&args).await? {
+        match session(&args, &mut keys).await? {
             Some(next) => {
                 tracing::info!(profile = %next, "switching profile");
                 args.profile = Some(next);
@@ -604,7 +605,10 @@ fn profile_names(loaded: &Loaded) -> Vec<String> {
 }
 
 /// One session on one profile; `Some(name)` to go on with another.
-async fn session(args: &ConsoleArgs) -> anyhow::Result<Option<String>> {
+async fn session(
+    args: &ConsoleArgs,
+    keys: &mut crate::tui::Keys,
+) -> anyhow::Result<Option<String>> {
     let loaded = load_config(args)?;
     // Bad keys or colours stop start-up with the reason, before anything connects.
     let (keymap, theme) = keys_and_theme(&loaded)?;
@@ -645,7 +649,7 @@ async fn session(args: &ConsoleArgs) -> anyhow::Result<Option<String>> {
         tracing::warn!(warning = %w, "the audit log's last line");
         crate::app::central_audit::on_tail_warning(&mut state, &w);
     }
-    let result = crate::tui::run(state, look, |tx| Runner::new(backends.clone(), tx)).await;
+    let result = crate::tui::run(keys, state, look, |tx| Runner::new(backends.clone(), tx)).await;
     if let Some(h) = &setup.healthmov {
         // Ends the Healthmov session on quit; a slow server does not hold the exit up.
         let out = tokio::time::timeout(Duration::from_secs(3), h.session.logout()).await;

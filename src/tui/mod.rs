@@ -30,6 +30,25 @@ pub fn restore() {
     );
 }
 
+/// The process's key reader, kept from one profile's session to the next: a reader dropped
+/// and made again across a switch could miss the first key typed to the next session (a
+/// Ctrl-C that never arrived). Stopped while something else reads the terminal (the unlock
+/// command, the image-protocol question); made again when next read.
+#[derive(Default)]
+pub struct Keys(Option<EventStream>);
+
+impl Keys {
+    fn stream(&mut self) -> &mut EventStream {
+        self.0.get_or_insert_with(EventStream::new)
+    }
+
+    /// Stops reading: the reader's thread wakes and lets go of the terminal. (The old reader
+    /// goes before a new one is made, which would wait for it.)
+    fn stop(&mut self) {
+        self.0 = None;
+    }
+}
+
 struct Guard;
 
 impl Drop for Guard {
@@ -60,11 +79,11 @@ fn setup() -> anyhow::Result<(Guard, Terminal<CrosstermBackend<Stdout>>)> {
 /// meanwhile (keys, resizes), oldest first, for the caller to handle.
 async fn ask_for_graphics(
     look: &mut ui::Look,
-    events: EventStream,
+    keys: &mut Keys,
     terminal: &mut Terminal<CrosstermBackend<Stdout>>,
-) -> anyhow::Result<(EventStream, Vec<Action>)> {
-    // The answer must not be read as keys: the old reader stops (its thread wakes on drop).
-    drop(events);
+) -> anyhow::Result<Vec<Action>> {
+    // The answer must not be read as keys: the reader stops (its thread wakes on drop).
+    keys.stop();
     let asked = tokio::task::spawn_blocking(|| {
         let before = events_already_read();
         (before, graphics::ask(graphics::ANSWER_WITHIN))
@@ -84,7 +103,7 @@ async fn ask_for_graphics(
     }
     // Whatever the query left on screen is painted over.
     paint_over(terminal)?;
-    Ok((EventStream::new(), meanwhile))
+    Ok(meanwhile)
 }
 
 /// Waits for crossterm's reader lock, so the stopped reader has let go of the terminal, and
@@ -144,8 +163,9 @@ fn image_covered(state: &State, look: &ui::Look) -> bool {
 }
 
 /// Runs the console until the user quits or a signal arrives; `Some(profile)` when the user
-/// asked to switch to it.
+/// asked to switch to it. `keys`: the process's key reader, one for every session.
 pub async fn run(
+    keys: &mut Keys,
     mut state: State,
     mut look: ui::Look,
     mut runner_for: impl FnMut(mpsc::UnboundedSender<Action>) -> Runner,
@@ -162,7 +182,6 @@ pub async fn run(
         runner.run(e);
     }
 
-    let mut events = EventStream::new();
     let mut image_was_covered = false;
     let mut probed = false;
     let mut tick = tokio::time::interval(Duration::from_millis(100));
@@ -173,7 +192,7 @@ pub async fn run(
 
     loop {
         let action = tokio::select! {
-            ev = events.next() => match ev {
+            ev = keys.stream().next() => match ev {
                 Some(Ok(e)) => match to_action(e) {
                     Some(a) => a,
                     None => continue,
@@ -197,11 +216,11 @@ pub async fn run(
             break;
         }
         if let Some(cmd) = unlock.take() {
-            drop(events);
+            // The command has the terminal to itself.
+            keys.stop();
             let result = with_terminal(&cmd, &mut terminal).await;
             // A Ctrl-C typed to the command reached this process too: it is not a quit.
             while futures_util::FutureExt::now_or_never(sigint.recv()).is_some() {}
-            events = EventStream::new();
             apply(
                 &mut state,
                 &mut runner,
@@ -215,8 +234,7 @@ pub async fn run(
         if !probed && shows_image(&state) {
             probed = true;
             if graphics::worth_asking() {
-                let meanwhile;
-                (events, meanwhile) = ask_for_graphics(&mut look, events, &mut terminal).await?;
+                let meanwhile = ask_for_graphics(&mut look, keys, &mut terminal).await?;
                 for a in meanwhile {
                     apply(&mut state, &mut runner, a, &mut unlock);
                 }
