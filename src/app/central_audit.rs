@@ -124,7 +124,12 @@ pub async fn catch_up(team: &Team, path: &Path) -> Result<usize, String> {
             Some(i) => i + 1,
             // A log opened again after its file was deleted: its gap record follows the
             // store's last.
-            None if let Some(i) = records.iter().position(|(_, r)| follows(r) == hash) => i,
+            None if let Some(i) = records
+                .iter()
+                .position(|(_, r)| r.event.action == "audit.reopen" && follows(r) == hash) =>
+            {
+                i
+            }
             None => {
                 return Err(
                     "the store's last audit record for this operator and host is not in the \

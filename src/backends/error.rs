@@ -29,7 +29,9 @@ pub enum BackendError {
     },
     /// Nothing was sent: the session has no password yet (the operator types it). Not a
     /// refusal, so the backend is not reported as refusing anything.
-    #[error("{backend} needs you to log in: type the password it asks for.")]
+    #[error(
+        "{backend} is not logged in: no password yet (the console asks for it; scripts take the profile's password_env or password_cmd)."
+    )]
     LoginNeeded { backend: &'static str },
     #[error("{backend} answered HTTP {status}{hint}. [request {request_id}]", hint = status_hint(*status))]
     Http {
