@@ -46,6 +46,11 @@ pub fn count(n: usize) -> String {
     out
 }
 
+/// "1 record", "3 records", "1,000 records".
+pub fn counted(n: usize, thing: &str) -> String {
+    format!("{} {thing}{}", count(n), if n == 1 { "" } else { "s" })
+}
+
 /// The first 8 characters of an id, for narrow screens.
 pub fn short_id(id: &uuid::Uuid) -> String {
     id.simple().to_string()[..8].to_string()
@@ -58,6 +63,9 @@ mod tests {
         assert_eq!(super::count(100_000), "100,000");
         assert_eq!(super::count(999), "999");
         assert_eq!(super::count(1_000), "1,000");
+        assert_eq!(super::counted(1, "record"), "1 record");
+        assert_eq!(super::counted(0, "record"), "0 records");
+        assert_eq!(super::counted(1_000, "record"), "1,000 records");
     }
 }
 

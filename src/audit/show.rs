@@ -13,7 +13,11 @@ pub fn resolve(path: Option<PathBuf>) -> anyhow::Result<PathBuf> {
 pub fn verify(path: &Path) -> (String, bool) {
     match verify_file(path) {
         Ok(n) => (
-            format!("{}: {n} records, chain intact", path.display()),
+            format!(
+                "{}: {}, chain intact",
+                path.display(),
+                crate::format::counted(n, "record")
+            ),
             true,
         ),
         Err(e) => (format!("{}: {e}", path.display()), false),

@@ -586,7 +586,7 @@ async fn audit_verify_passes_a_log_whose_team_store_copy_matches() {
     let copied = CopiedLog::new("verify-same").await;
     let (code, out, err) = copied.verify();
     assert_eq!(code, 0, "{out}{err}");
-    assert!(out.contains("3 records, chain intact"), "{out}");
+    assert!(out.contains(": 3 records, chain intact"), "{out}");
     assert!(
         out.contains("it matches the local log (3 records)"),
         "{out}"
@@ -606,7 +606,7 @@ async fn audit_verify_passes_a_log_whose_team_store_copy_matches() {
     let (code, out, err) = copied.verify();
     assert_eq!(code, 0, "{out}{err}");
     assert!(
-        out.contains("4 records, chain intact") && out.contains("matches the local log (4"),
+        out.contains(": 4 records, chain intact") && out.contains("matches the local log (4"),
         "{out}"
     );
 }
@@ -701,7 +701,7 @@ async fn audit_verify_names_a_local_log_cut_short_at_the_end() {
     let (code, out, err) = copied.verify();
     assert_eq!(code, 1, "{out}{err}");
     // The chain of what is left holds; only the store shows what is missing.
-    assert!(err.contains("1 records, chain intact"), "{err}");
+    assert!(err.contains(": 1 record, chain intact"), "{err}");
     assert!(
         err.contains("the local log ends at line 1; the store has 2 more records"),
         "{err}"
@@ -749,7 +749,7 @@ async fn audit_verify_names_a_fork_from_the_team_store_s_copy() {
     drop(log);
     let (code, out, err) = copied.verify();
     assert_eq!(code, 1, "{out}{err}");
-    assert!(err.contains("2 records, chain intact"), "{err}");
+    assert!(err.contains(": 2 records, chain intact"), "{err}");
     assert!(
         err.contains("the local log forks from the store's copy at line 2")
             && err.contains("both following line 1"),

@@ -28,7 +28,13 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &Screen<'_>, a: &AuditView) {
     .areas(area);
     let check = match &a.verified {
         None => Span::styled("checking the chain…", t.warn()),
-        Some(Ok(n)) => Span::styled(format!("chain intact: {n} records verified"), t.ok()),
+        Some(Ok(n)) => Span::styled(
+            format!(
+                "chain intact: {} verified",
+                crate::format::counted(*n, "record")
+            ),
+            t.ok(),
+        ),
         Some(Err(e)) => Span::styled(format!("CHAIN BROKEN: {e}"), t.danger()),
     };
     frame.render_widget(
@@ -83,8 +89,8 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &Screen<'_>, a: &AuditView) {
         list,
         t,
         Block::default().borders(Borders::ALL).title(format!(
-            " Audit trail: {} records (newest first){} ",
-            rows.len(),
+            " Audit trail: {} (newest first){} ",
+            crate::format::counted(rows.len(), "record"),
             if others {
                 format!(" · {OTHER_PROFILE}= another profile")
             } else {
