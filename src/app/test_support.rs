@@ -72,3 +72,24 @@ pub use super::features::search::{Outcome, SearchFocus, SearchView, SourceSearch
 pub use super::paging::{PagedList, list_rows};
 pub use super::state::{DEFAULT_REJECT_REASONS, PromptKind};
 pub use crate::core::{Page, PersonSummary, Sort, SortKey};
+
+/// An Upvest end user, Erika Mustermann of Berlin.
+pub fn end_user(id: &str, status: &str) -> crate::core::investing::EndUser {
+    crate::core::investing::EndUser {
+        id: id.into(),
+        first_name: "Erika".into(),
+        last_name: "Mustermann".into(),
+        birth_date: "1990-04-01".into(),
+        nationalities: vec!["DE".into()],
+        address: crate::core::investing::EndUserAddress {
+            address_line1: "Torstraße 9".into(),
+            address_line2: None,
+            postcode: "10119".into(),
+            city: "Berlin".into(),
+            country: "DE".into(),
+            state: None,
+        },
+        status: status.into(),
+        created_at: "2026-10-01T08:00:00.000Z".into(),
+    }
+}

@@ -293,23 +293,7 @@ mod tests {
 
     #[test]
     fn two_people_of_one_name_in_one_backend_are_told_apart_at_80_columns() {
-        let user = |id: &str| crate::core::investing::EndUser {
-            id: id.into(),
-            first_name: "Erika".into(),
-            last_name: "Mustermann".into(),
-            birth_date: "1990-04-01".into(),
-            nationalities: vec!["DE".into()],
-            address: crate::core::investing::EndUserAddress {
-                address_line1: "Torstraße 9".into(),
-                address_line2: None,
-                postcode: "10119".into(),
-                city: "Berlin".into(),
-                country: "DE".into(),
-                state: None,
-            },
-            status: "ACTIVE".into(),
-            created_at: String::new(),
-        };
+        let user = |id: &str| crate::app::test_support::end_user(id, "ACTIVE");
         let hits = [
             end_hit(user("0d6f1c2e-0000-4000-8000-000000000001")),
             end_hit(user("7b41a9d0-0000-4000-8000-000000000002")),

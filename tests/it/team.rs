@@ -1220,15 +1220,8 @@ async fn the_readme_grants_let_a_console_work_but_not_erase() {
     db.finish().await;
 }
 
-/// The console's start-up check over a real log file and store: the store's last record
-/// found at the end of the log is "same", earlier is "behind" (and is caught up), not found
-/// is a difference (cut short, deleted, rewritten, forked).
-async fn the_start_check_compares_last_records_and_catches_up_a_store_behind(db: Db) {
-    use backoffice::app::central_audit::{CentralCopy, LastRecord, compare_last};
-    use backoffice::app::team::Team;
-    let dir = std::env::temp_dir().join(unique("backoffice-start-check"));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("audit.jsonl");
+/// Alice's audit log's actor on jump1, and her console's view of `db` as its team store.
+fn alice_s_log_and_team(db: &Db) -> (Actor, backoffice::app::team::Team) {
     let actor = Actor {
         os_user: "alice".into(),
         host: "jump1".into(),
@@ -1236,10 +1229,22 @@ async fn the_start_check_compares_last_records_and_catches_up_a_store_behind(db:
         ..Actor::default()
     };
     let store = db.store.clone();
-    let team = Team::new(alice(), MINUTE, move || {
+    let team = backoffice::app::team::Team::new(alice(), MINUTE, move || {
         let store = store.clone();
         async move { Ok(store) }
     });
+    (actor, team)
+}
+
+/// The console's start-up check over a real log file and store: the store's last record
+/// found at the end of the log is "same", earlier is "behind" (and is caught up), not found
+/// is a difference (cut short, deleted, rewritten, forked).
+async fn the_start_check_compares_last_records_and_catches_up_a_store_behind(db: Db) {
+    use backoffice::app::central_audit::{CentralCopy, LastRecord, compare_last};
+    let dir = std::env::temp_dir().join(unique("backoffice-start-check"));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("audit.jsonl");
+    let (actor, team) = alice_s_log_and_team(&db);
     let event = |action: &str| Event {
         backend: "Unioo".into(),
         action: action.into(),
@@ -1330,21 +1335,10 @@ async fn a_log_deleted_under_the_console_refuses_once_then_goes_on_with_the_gap_
     db: Db,
 ) {
     use backoffice::app::backends::Audit;
-    use backoffice::app::team::Team;
     let dir = std::env::temp_dir().join(unique("backoffice-reopen"));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("audit.jsonl");
-    let actor = Actor {
-        os_user: "alice".into(),
-        host: "jump1".into(),
-        profile: "sandbox".into(),
-        ..Actor::default()
-    };
-    let store = db.store.clone();
-    let team = Team::new(alice(), MINUTE, move || {
-        let store = store.clone();
-        async move { Ok(store) }
-    });
+    let (actor, team) = alice_s_log_and_team(&db);
     let audit = Audit::Open {
         log: Arc::new(std::sync::Mutex::new(
             AuditLog::open(&path, actor.clone()).unwrap(),

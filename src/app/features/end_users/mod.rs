@@ -495,23 +495,7 @@ mod tests {
     use crossterm::event::KeyCode;
 
     fn user(id: &str, status: &str) -> EndUser {
-        EndUser {
-            id: id.into(),
-            first_name: "Erika".into(),
-            last_name: "Mustermann".into(),
-            birth_date: "1990-04-01".into(),
-            nationalities: vec!["DE".into()],
-            address: EndUserAddress {
-                address_line1: "Torstraße 9".into(),
-                address_line2: None,
-                postcode: "10119".into(),
-                city: "Berlin".into(),
-                country: "DE".into(),
-                state: None,
-            },
-            status: status.into(),
-            created_at: "2026-10-01T08:00:00.000Z".into(),
-        }
+        end_user(id, status)
     }
 
     fn listed() -> State {
