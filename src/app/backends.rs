@@ -63,9 +63,8 @@ impl Audit {
                         let gap = log.reopen().map_err(|e| e.to_string())?;
                         send(&log, &gap)?;
                         Err(format!(
-                            "the audit log {} was deleted or replaced while the console ran, so \
-                             this was refused and nothing was sent; it is open again with the \
-                             gap on record (audit.reopen): do it again",
+                            "the audit log {} was deleted or replaced: nothing was sent; it is \
+                             reopened with the gap recorded (audit.reopen), so do it again",
                             log.path().display()
                         ))
                     }

@@ -29,7 +29,7 @@ fn status_style(state: &Screen<'_>, status: &str) -> Style {
 
 pub fn draw_list(frame: &mut Frame, area: Rect, state: &Screen<'_>, l: &PagedList<BankUser>) {
     let t = &state.theme;
-    let [table_area, footer_area] = split(area);
+    let [table_area, footer_area] = split(area, l);
     let title = match l.total {
         Some(_) => format!(" bunq users: {} loaded ", format::count(l.rows.len())),
         None => " bunq users ".into(),
@@ -68,7 +68,7 @@ pub fn draw_list(frame: &mut Frame, area: Rect, state: &Screen<'_>, l: &PagedLis
             ],
         )
     };
-    frame.render_widget(Paragraph::new(footer), footer_area);
+    frame.render_widget(super::users::footer_paragraph(footer), footer_area);
 }
 
 /// The feature's fields, in its order; the status toned.

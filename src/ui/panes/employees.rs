@@ -13,7 +13,7 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &Screen<'_>, l: &PagedList<Employee>) {
     let t = &state.theme;
-    let [table_area, footer_area] = split(area);
+    let [table_area, footer_area] = split(area, l);
     let (rows, window) = table::list_window(l);
     table::draw_columns(
         frame,
@@ -28,7 +28,10 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &Screen<'_>, l: &PagedList<Emp
         &state.shown(),
         |_, _, text| text,
     );
-    frame.render_widget(Paragraph::new(footer(state, l)), footer_area);
+    frame.render_widget(
+        super::users::footer_paragraph(footer(state, l)),
+        footer_area,
+    );
 }
 
 pub fn draw_detail(frame: &mut Frame, area: Rect, state: &Screen<'_>, e: &Employee) {

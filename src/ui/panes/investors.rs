@@ -28,7 +28,7 @@ fn status_style(state: &Screen<'_>, status: &str) -> Style {
 
 pub fn draw_list(frame: &mut Frame, area: Rect, state: &Screen<'_>, l: &PagedList<EndUser>) {
     let t = &state.theme;
-    let [table_area, footer_area] = split(area);
+    let [table_area, footer_area] = split(area, l);
     let title = match l.total {
         Some(n) => format!(
             " End users (Upvest): {} · {} loaded ",
@@ -69,7 +69,7 @@ pub fn draw_list(frame: &mut Frame, area: Rect, state: &Screen<'_>, l: &PagedLis
             ],
         )
     };
-    frame.render_widget(Paragraph::new(footer), footer_area);
+    frame.render_widget(super::users::footer_paragraph(footer), footer_area);
 }
 
 pub fn draw_user(frame: &mut Frame, area: Rect, state: &Screen<'_>, v: &EndUserView) {

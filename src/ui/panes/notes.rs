@@ -20,7 +20,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &Screen<'_>, v: &TimelineView)
     }
     let t = &state.theme;
     let l = &v.list;
-    let [table_area, footer_area] = super::users::split(area);
+    let [table_area, footer_area] = super::users::split(area, l);
     let (rows, window) = table::list_window(l);
     let subject = crate::sanitize::line(&v.subject.title);
     let title = match l.total {
@@ -66,7 +66,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &Screen<'_>, v: &TimelineView)
             ],
         )
     };
-    frame.render_widget(Paragraph::new(footer), footer_area);
+    frame.render_widget(super::users::footer_paragraph(footer), footer_area);
 }
 
 fn draw_entry(

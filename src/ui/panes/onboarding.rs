@@ -53,7 +53,7 @@ fn footer<'a, T>(state: &Screen<'_>, l: &PagedList<T>, keys: &[Command]) -> Line
 
 pub fn draw_companies(frame: &mut Frame, area: Rect, state: &Screen<'_>, l: &PagedList<Company>) {
     let t = &state.theme;
-    let [table_area, footer_area] = split(area);
+    let [table_area, footer_area] = split(area, l);
     let (rows, window) = table::list_window(l);
     table::draw_columns(
         frame,
@@ -69,7 +69,7 @@ pub fn draw_companies(frame: &mut Frame, area: Rect, state: &Screen<'_>, l: &Pag
         |_, _, text| text,
     );
     frame.render_widget(
-        Paragraph::new(footer(
+        super::users::footer_paragraph(footer(
             state,
             l,
             &[
@@ -86,8 +86,8 @@ pub fn draw_companies(frame: &mut Frame, area: Rect, state: &Screen<'_>, l: &Pag
 
 pub fn draw_departments(frame: &mut Frame, area: Rect, state: &Screen<'_>, d: &DepartmentsView) {
     let t = &state.theme;
-    let [table_area, footer_area] = split(area);
     let l = &d.list;
+    let [table_area, footer_area] = split(area, l);
     let (rows, window) = table::list_window(l);
     table::draw_columns(
         frame,
@@ -103,7 +103,7 @@ pub fn draw_departments(frame: &mut Frame, area: Rect, state: &Screen<'_>, d: &D
         |_, _, text| text,
     );
     frame.render_widget(
-        Paragraph::new(footer(
+        super::users::footer_paragraph(footer(
             state,
             l,
             &[Command::Open, Command::New, Command::Import, Command::Back],
@@ -119,8 +119,8 @@ pub fn draw_client_employees(
     v: &ClientEmployeesView,
 ) {
     let t = &state.theme;
-    let [table_area, footer_area] = split(area);
     let l = &v.list;
+    let [table_area, footer_area] = split(area, l);
     let (rows, window) = table::list_window(l);
     table::draw_columns(
         frame,
@@ -136,7 +136,7 @@ pub fn draw_client_employees(
         |_, _, text| text,
     );
     frame.render_widget(
-        Paragraph::new(footer(
+        super::users::footer_paragraph(footer(
             state,
             l,
             &[

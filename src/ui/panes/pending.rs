@@ -13,7 +13,7 @@ use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 pub fn draw_list(frame: &mut Frame, area: Rect, state: &Screen<'_>, l: &PagedList<ProposalRow>) {
     let t = &state.theme;
-    let [table_area, footer_area] = super::users::split(area);
+    let [table_area, footer_area] = super::users::split(area, l);
     let (rows, window) = table::list_window(l);
     let unsent = l
         .rows
@@ -59,7 +59,7 @@ pub fn draw_list(frame: &mut Frame, area: Rect, state: &Screen<'_>, l: &PagedLis
             ],
         )
     };
-    frame.render_widget(Paragraph::new(footer), footer_area);
+    frame.render_widget(super::users::footer_paragraph(footer), footer_area);
 }
 
 pub fn draw_proposal(frame: &mut Frame, area: Rect, state: &Screen<'_>, v: &ProposalView) {

@@ -27,7 +27,7 @@ fn state_style(state: &Screen<'_>, s: UserState) -> Style {
 
 pub fn draw_list(frame: &mut Frame, area: Rect, state: &Screen<'_>, l: &PagedList<PlatformUser>) {
     let t = &state.theme;
-    let [table_area, footer_area] = split(area);
+    let [table_area, footer_area] = split(area, l);
     let pending = l
         .rows
         .iter()
@@ -75,7 +75,7 @@ pub fn draw_list(frame: &mut Frame, area: Rect, state: &Screen<'_>, l: &PagedLis
             ],
         )
     };
-    frame.render_widget(Paragraph::new(footer), footer_area);
+    frame.render_widget(super::users::footer_paragraph(footer), footer_area);
 }
 
 pub fn draw_user(frame: &mut Frame, area: Rect, state: &Screen<'_>, v: &PlatformUserView) {

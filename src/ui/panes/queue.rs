@@ -8,14 +8,13 @@ use crate::ui::format;
 use crate::ui::widgets::hints;
 use crate::ui::widgets::table;
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph};
+use ratatui::widgets::{Block, Borders};
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &Screen<'_>, q: &QueueView) {
     let t = &state.theme;
-    let [table_area, footer] =
-        Layout::vertical([Constraint::Min(3), Constraint::Length(1)]).areas(area);
+    let [table_area, footer] = super::users::split(area, &q.list);
     let kind = match q.kind {
         None => "all kinds",
         Some(DocumentKind::PhotoLegitimation) => "photo IDs",
@@ -64,5 +63,5 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &Screen<'_>, q: &QueueView) {
             ],
         )
     };
-    frame.render_widget(Paragraph::new(line), footer);
+    frame.render_widget(super::users::footer_paragraph(line), footer);
 }

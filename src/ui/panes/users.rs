@@ -52,13 +52,46 @@ pub fn footer<'a, T>(state: &Screen<'_>, l: &PagedList<T>) -> Line<'a> {
     }
 }
 
-pub fn split(area: Rect) -> [Rect; 2] {
-    Layout::vertical([Constraint::Min(3), Constraint::Length(1)]).areas(area)
+/// The table and, under it, the footer: one line, or up to four for an error, which the
+/// officer needs whole (its request id, what to do).
+pub fn split<T>(area: Rect, l: &PagedList<T>) -> [Rect; 2] {
+    let typing = l.filter.as_ref().is_some_and(|f| f.typing);
+    let rows = match (&l.error, typing) {
+        (Some(e), false) => {
+            crate::ui::widgets::wrap::words(e, usize::from(area.width).max(10)).len()
+        }
+        _ => 1,
+    };
+    Layout::vertical([
+        Constraint::Min(3),
+        Constraint::Length(rows.clamp(1, 4) as u16),
+    ])
+    .areas(area)
+}
+
+/// A list's footer, a one-span line (an error) wrapped as `split` counted it.
+pub fn footer_paragraph(line: Line<'_>) -> Footer<'_> {
+    Footer(line)
+}
+
+pub struct Footer<'a>(Line<'a>);
+
+impl ratatui::widgets::Widget for Footer<'_> {
+    fn render(self, area: Rect, buf: &mut ratatui::buffer::Buffer) {
+        let lines = match self.0.spans.as_slice() {
+            [one] => crate::ui::widgets::wrap::words(&one.content, usize::from(area.width).max(10))
+                .into_iter()
+                .map(|l| Line::from(Span::styled(l, one.style)))
+                .collect(),
+            _ => vec![self.0],
+        };
+        Paragraph::new(lines).render(area, buf);
+    }
 }
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &Screen<'_>, l: &PagedList<PersonSummary>) {
     let t = &state.theme;
-    let [table_area, footer_area] = split(area);
+    let [table_area, footer_area] = split(area, l);
     let (rows, window) = table::list_window(l);
     table::draw_columns(
         frame,
@@ -73,5 +106,39 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &Screen<'_>, l: &PagedList<Per
         &state.shown(),
         |_, _, text| text,
     );
-    frame.render_widget(Paragraph::new(footer(state, l)), footer_area);
+    frame.render_widget(footer_paragraph(footer(state, l)), footer_area);
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::app::features::ViewKind;
+    use crate::app::test_support::{key, state};
+    use crossterm::event::KeyCode;
+
+    #[test]
+    fn a_list_s_error_is_shown_whole_at_80_columns() {
+        let mut s = state();
+        key(&mut s, KeyCode::Esc);
+        key(&mut s, KeyCode::Char('u'));
+        let why = "Audit log refused the request: the audit log /home/officer/.local/share/\
+                   backoffice/audit.jsonl was deleted or replaced: nothing was sent; it is \
+                   reopened with the gap recorded (audit.reopen), so do it again";
+        let ViewKind::Users(l) = &mut s.top_mut().kind else {
+            panic!()
+        };
+        l.loading = None;
+        l.error = Some(why.into());
+        let mut term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24)).unwrap();
+        term.draw(|f| crate::ui::draw(f, &s, &Default::default()))
+            .unwrap();
+        let buf = term.backend().buffer();
+        let words: String = (0..24)
+            .map(|y| (0..80).map(|x| buf[(x, y)].symbol()).collect::<String>())
+            .collect::<Vec<_>>()
+            .join(" ")
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(words.contains("(audit.reopen), so do it again"), "{words}");
+    }
 }
