@@ -6,22 +6,20 @@ use crate::core::cpr::redact_cprs;
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum BackendError {
     #[error(
-        "{backend} cannot be reached ({detail}). Check the network or VPN, then retry. [request {request_id}]", detail = bare(detail)
-    )]
+        "{backend} cannot be reached ({detail}). Check the network or VPN, then retry.{tag}", detail = bare(detail), tag = request_tag(request_id))]
     Unreachable {
         backend: &'static str,
         request_id: String,
         detail: String,
     },
     #[error(
-        "{backend} did not answer within {secs} s. Retry; if it keeps happening the service may be down. [request {request_id}]"
-    )]
+        "{backend} did not answer within {secs} s. Retry; if it keeps happening the service may be down.{tag}", tag = request_tag(request_id))]
     Timeout {
         backend: &'static str,
         request_id: String,
         secs: u64,
     },
-    #[error("{backend} refused the credentials: {detail}. [request {request_id}]", detail = bare(detail))]
+    #[error("{backend} refused the credentials: {detail}.{tag}", detail = bare(detail), tag = request_tag(request_id))]
     Unauthorized {
         backend: &'static str,
         request_id: String,
@@ -33,13 +31,13 @@ pub enum BackendError {
         "{backend} is not logged in: no password yet (the console asks for it; scripts take the profile's password_env or password_cmd)."
     )]
     LoginNeeded { backend: &'static str },
-    #[error("{backend} answered HTTP {status}{hint}. [request {request_id}]", hint = status_hint(*status))]
+    #[error("{backend} answered HTTP {status}{hint}.{tag}", hint = status_hint(*status), tag = request_tag(request_id))]
     Http {
         backend: &'static str,
         request_id: String,
         status: u16,
     },
-    #[error("{backend} refused the request: {}. [request {request_id}]", bare(&messages.join("; ")))]
+    #[error("{backend} refused the request: {}.{tag}", bare(&messages.join("; ")), tag = request_tag(request_id))]
     Rejected {
         backend: &'static str,
         request_id: String,
@@ -47,7 +45,7 @@ pub enum BackendError {
         /// The first error's `extensions.code`, e.g. `DOCUMENT_CHANGED`.
         code: Option<String>,
     },
-    #[error("{backend} is throttling requests (HTTP 429){}. Wait, then retry. [request {request_id}]", retry_after.map(|d| format!("; it asks to wait {} s", d.as_secs())).unwrap_or_default())]
+    #[error("{backend} is throttling requests (HTTP 429){}. Wait, then retry.{tag}", retry_after.map(|d| format!("; it asks to wait {} s", d.as_secs())).unwrap_or_default(), tag = request_tag(request_id))]
     Throttled {
         backend: &'static str,
         request_id: String,
@@ -57,8 +55,7 @@ pub enum BackendError {
     #[error("{what}: {detail}")]
     Local { what: &'static str, detail: String },
     #[error(
-        "{backend} sent an answer larger than {limit_mib} MiB and it was refused. If such answers are expected, raise {key} in the config's section for it. [request {request_id}]"
-    )]
+        "{backend} sent an answer larger than {limit_mib} MiB and it was refused. If such answers are expected, raise {key} in the config's section for it.{tag}", tag = request_tag(request_id))]
     TooLarge {
         backend: &'static str,
         request_id: String,
@@ -67,13 +64,20 @@ pub enum BackendError {
         key: &'static str,
     },
     #[error(
-        "{backend} sent an answer that cannot be read ({detail}). Retry; if it happens again, report the request id. [request {request_id}]", detail = bare(detail)
-    )]
+        "{backend} sent an answer that cannot be read ({detail}). Retry; if it happens again, report the request id.{tag}", detail = bare(detail), tag = request_tag(request_id))]
     Malformed {
         backend: &'static str,
         request_id: String,
         detail: String,
     },
+}
+
+/// " [request ID]" to quote to support; nothing when no request was made ("-").
+fn request_tag(request_id: &str) -> String {
+    match request_id {
+        "-" | "" => String::new(),
+        id => format!(" [request {id}]"),
+    }
 }
 
 /// A server's message without its closing full stop, for a sentence that ends it ("..").
@@ -203,6 +207,17 @@ mod tests {
             assert!(!text.contains(".."), "{text}");
             assert!(text.contains("expired. [request") || text.contains("decided. [request"));
         }
+        // No request was made: nothing to quote.
+        let local = BackendError::Rejected {
+            backend: "Audit log",
+            request_id: "-".into(),
+            messages: vec!["the audit log cannot be written".into()],
+            code: None,
+        };
+        assert_eq!(
+            local.to_string(),
+            "Audit log refused the request: the audit log cannot be written."
+        );
     }
 
     #[test]
