@@ -986,13 +986,7 @@ async fn verify_names_truncation_deletion_rewrite_and_fork(db: Db) {
         profile: "sandbox".into(),
         ..Actor::default()
     };
-    let event = |action: &str| Event {
-        backend: "Unioo".into(),
-        action: action.into(),
-        targets: vec!["document:12".into()],
-        correlation: unique("c"),
-        ..Event::default()
-    };
+    let event = document_event;
     let mut log = AuditLog::open(&path, actor.clone()).unwrap();
     for action in [
         "legitimation.view",
@@ -1220,6 +1214,17 @@ async fn the_readme_grants_let_a_console_work_but_not_erase() {
     db.finish().await;
 }
 
+/// An audit event on Unioo document 12.
+fn document_event(action: &str) -> Event {
+    Event {
+        backend: "Unioo".into(),
+        action: action.into(),
+        targets: vec!["document:12".into()],
+        correlation: unique("c"),
+        ..Event::default()
+    }
+}
+
 /// Alice's audit log's actor on jump1, and her console's view of `db` as its team store.
 fn alice_s_log_and_team(db: &Db) -> (Actor, backoffice::app::team::Team) {
     let actor = Actor {
@@ -1245,13 +1250,7 @@ async fn the_start_check_compares_last_records_and_catches_up_a_store_behind(db:
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("audit.jsonl");
     let (actor, team) = alice_s_log_and_team(&db);
-    let event = |action: &str| Event {
-        backend: "Unioo".into(),
-        action: action.into(),
-        targets: vec!["document:12".into()],
-        correlation: unique("c"),
-        ..Event::default()
-    };
+    let event = document_event;
     let compare = || compare_last(&team, &path);
     let log = Arc::new(std::sync::Mutex::new(
         AuditLog::open(&path, actor.clone()).unwrap(),
@@ -1346,13 +1345,7 @@ async fn a_log_deleted_under_the_console_refuses_once_then_goes_on_with_the_gap_
         central: None,
     }
     .with_central(team);
-    let event = |action: &str| Event {
-        backend: "Unioo".into(),
-        action: action.into(),
-        targets: vec!["document:12".into()],
-        correlation: unique("c"),
-        ..Event::default()
-    };
+    let event = document_event;
     let append = |action: &'static str| {
         let audit = audit.clone();
         let e = event(action);
