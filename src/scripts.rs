@@ -686,5 +686,11 @@ pub fn explain(c: &crate::team::AuditComparison, local: usize, central: usize) -
              ({}). That is not tampering: the console sends them at its next audited action.",
             records(local + 1 - missing_from)
         ),
+        Reopened { before } => format!(
+            "the local log starts where the console reopened it (line 1, audit.reopen) after \
+             its file was deleted or replaced; the store's copy holds the {} written before \
+             that, which the local log no longer has. From there the two agree.",
+            records(before)
+        ),
     }
 }

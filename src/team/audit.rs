@@ -131,6 +131,10 @@ pub enum AuditComparison {
     Fork { line: usize },
     /// The store lacks the local lines from `missing_from` on (records it never received).
     CentralBehind { missing_from: usize },
+    /// The local log starts with the record of its reopening (`audit.reopen`: its file was
+    /// deleted or replaced while the console ran); the store holds the `before` records
+    /// written before it, which the local log no longer has, and from there the two agree.
+    Reopened { before: usize },
 }
 
 impl AuditComparison {
@@ -163,6 +167,10 @@ impl fmt::Display for AuditComparison {
                 f,
                 "the team store lacks the local records from line {missing_from} on"
             ),
+            AuditComparison::Reopened { before } => write!(
+                f,
+                "the local log was reopened after its file was deleted or replaced: the team store holds the {before} records written before that"
+            ),
         }
     }
 }
@@ -176,6 +184,9 @@ pub fn compare_audit(local: &[String], central: &[String]) -> AuditComparison {
         } else {
             AuditComparison::LocalMissing
         };
+    }
+    if let Some(before) = reopened_at(local, central) {
+        return AuditComparison::Reopened { before };
     }
     let first_difference = local.iter().zip(central).position(|(l, c)| l != c);
     match first_difference {
@@ -195,6 +206,27 @@ pub fn compare_audit(local: &[String], central: &[String]) -> AuditComparison {
         },
         None => AuditComparison::Same,
     }
+}
+
+/// Where in the store's copy the local log begins, when its first line is the record of its
+/// reopening and from there it agrees with the copy (the copy possibly behind).
+fn reopened_at(local: &[String], central: &[String]) -> Option<usize> {
+    let first = local.first()?;
+    let action = serde_json::from_str::<serde_json::Value>(first)
+        .ok()?
+        .get("action")?
+        .as_str()?
+        .to_string();
+    if action != "audit.reopen" {
+        return None;
+    }
+    let k = central
+        .iter()
+        .rposition(|c| c == first)
+        .filter(|&k| k > 0)?;
+    let rest = &central[k..];
+    let agrees = local.iter().zip(rest).all(|(l, c)| l == c) && local.len() >= rest.len();
+    agrees.then_some(k)
 }
 
 /// Two different records at one position are a fork when each is a record of its own (both
@@ -249,6 +281,32 @@ mod tests {
         assert_eq!(
             compare_audit(&l(&["a", "b", "c"]), &l(&["a"])),
             AuditComparison::CentralBehind { missing_from: 2 }
+        );
+    }
+
+    #[test]
+    fn a_log_reopened_after_its_file_was_deleted_is_named_as_such() {
+        let l = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let gap = r#"{"action":"audit.reopen","targets":["prev:b"]}"#;
+        let central = l(&["a", "b", gap, "d"]);
+        assert_eq!(
+            compare_audit(&l(&[gap, "d"]), &central),
+            AuditComparison::Reopened { before: 2 }
+        );
+        // The copy behind the reopened log still agrees.
+        assert_eq!(
+            compare_audit(&l(&[gap, "d", "e"]), &central),
+            AuditComparison::Reopened { before: 2 }
+        );
+        // A reopened log that then differs from the copy is not excused.
+        assert_eq!(
+            compare_audit(&l(&[gap, "x"]), &central),
+            AuditComparison::Rewritten { line: 1 }
+        );
+        // Any other first line is compared as before.
+        assert_eq!(
+            compare_audit(&l(&["d"]), &central),
+            AuditComparison::Rewritten { line: 1 }
         );
     }
 }

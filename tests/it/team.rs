@@ -1378,6 +1378,12 @@ async fn a_log_deleted_under_the_console_refuses_once_then_goes_on_with_the_gap_
     let file: Vec<String> = file.lines().map(String::from).collect();
     assert_eq!(actions(&file), ["audit.reopen", "legitimation.approve"]);
     assert_eq!(backoffice::audit::verify_file(&path), Ok(2));
+    // `audit verify` names the gap: the store holds the two records the deleted file had.
+    let copied = db.store.audit_lines("alice", "jump1").await.unwrap();
+    assert_eq!(
+        backoffice::team::compare_audit(&file, &copied),
+        backoffice::team::AuditComparison::Reopened { before: 2 }
+    );
     // Replaced by a copy holding only its first line.
     let copy = dir.join("copy.jsonl");
     std::fs::write(&copy, format!("{}\n", file[0])).unwrap();
