@@ -91,15 +91,7 @@ impl CentralCopy {
 /// the file's new chain and names, in its targets, the last record written before. The copy
 /// keeps one chain across the gap, and the gap on it.
 fn follows(r: &Record) -> &str {
-    match r.event.action.as_str() {
-        "audit.reopen" => r
-            .event
-            .targets
-            .iter()
-            .find_map(|t| t.strip_prefix("prev:"))
-            .unwrap_or(&r.prev),
-        _ => &r.prev,
-    }
+    r.reopened_after().unwrap_or(&r.prev)
 }
 
 /// Sends the lines of the local log at `path` that follow the store's last record for this
@@ -126,7 +118,7 @@ pub async fn catch_up(team: &Team, path: &Path) -> Result<usize, String> {
             // store's last.
             None if let Some(i) = records
                 .iter()
-                .position(|(_, r)| r.event.action == "audit.reopen" && follows(r) == hash) =>
+                .position(|(_, r)| r.reopened_after() == Some(hash.as_str())) =>
             {
                 i
             }

@@ -145,7 +145,6 @@ pub enum FormKind {
         at: Option<crate::core::EmployeeAt>,
     },
     Dependent {
-        parent_email: String,
         /// The parent employee.
         at: crate::core::EmployeeAt,
         /// The parent as loaded, with every dependent: a dependent without an email is saved

@@ -377,15 +377,17 @@ impl State {
             return;
         }
         let username = self.profile.healthmov_user.clone().unwrap_or_default();
-        let refused = matches!(e, crate::backends::BackendError::Unauthorized { .. });
+        // Before the first login nothing was refused: no error to show.
+        let refusal = match e {
+            crate::backends::BackendError::Unauthorized { detail, .. } => Some(detail.clone()),
+            _ => None,
+        };
         let mut p = Prompt::new(PromptKind::Login {
             username,
             view,
-            refused,
+            refused: refusal.is_some(),
         });
-        if let crate::backends::BackendError::Unauthorized { detail, .. } = e {
-            p.error = Some(detail.clone());
-        }
+        p.error = refusal;
         self.login = Some(p);
     }
 

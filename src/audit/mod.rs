@@ -107,6 +107,24 @@ pub enum TailWarning {
     Damaged { path: PathBuf, offset: u64 },
 }
 
+/// The action of the record that reopens a log whose file was deleted or replaced.
+pub const REOPEN: &str = "audit.reopen";
+/// Its target naming the hash of the last record written before the gap.
+const REOPENED_AFTER: &str = "prev:";
+
+impl Record {
+    /// For the record that reopened a log: the hash of the last record written before it.
+    pub fn reopened_after(&self) -> Option<&str> {
+        if self.event.action != REOPEN {
+            return None;
+        }
+        self.event
+            .targets
+            .iter()
+            .find_map(|t| t.strip_prefix(REOPENED_AFTER))
+    }
+}
+
 pub struct AuditLog {
     path: PathBuf,
     file: File,
@@ -267,8 +285,8 @@ impl AuditLog {
         *self = AuditLog::open(&self.path.clone(), self.actor.clone())?;
         let event = Event {
             backend: "backoffice".into(),
-            action: "audit.reopen".into(),
-            targets: vec![format!("prev:{before}")],
+            action: REOPEN.into(),
+            targets: vec![format!("{REOPENED_AFTER}{before}")],
             reason: Some(format!(
                 "{why}; the last record written before this one has the hash in targets"
             )),

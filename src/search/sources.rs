@@ -111,11 +111,11 @@ async fn unioo(people: &dyn PeopleDirectory, q: &Query) -> Result<Answer, Backen
                 p.full_name(),
                 p.email.clone(),
                 if p.organizations.is_empty() {
-                    format!("user {}", crate::format::short_id(&p.id))
+                    format!("user {}", crate::format::short_id(&p.id.to_string()))
                 } else {
                     format!(
                         "user {} · administrator: {}",
-                        crate::format::short_id(&p.id),
+                        crate::format::short_id(&p.id.to_string()),
                         p.organizations.join(", ")
                     )
                 },
@@ -190,17 +190,12 @@ fn bank_hit(u: crate::core::banking::BankUser) -> Hit {
     }
 }
 
-/// The start of a backend's id: two people of one name in one backend are told apart.
-fn id_head(id: &str) -> &str {
-    id.get(..8).unwrap_or(id)
-}
-
 fn end_hit(u: crate::core::investing::EndUser) -> Hit {
     hit(
         Source::Upvest,
         u.full_name(),
         None,
-        format!("end user {} · {}", id_head(&u.id), u.status),
+        format!("end user {} · {}", crate::format::short_id(&u.id), u.status),
         Target::EndUser(Box::new(u)),
     )
 }
@@ -250,7 +245,11 @@ async fn vasco(p: &dyn FundPlatform, q: &Query) -> Result<Answer, BackendError> 
                 Source::Vasco,
                 u.full_name(),
                 Some(u.email.clone()),
-                format!("platform user {} · {}", id_head(&u.id), u.state.label()),
+                format!(
+                    "platform user {} · {}",
+                    crate::format::short_id(&u.id),
+                    u.state.label()
+                ),
                 Target::PlatformUser(Box::new(u)),
             )
         })

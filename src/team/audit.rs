@@ -212,14 +212,9 @@ pub fn compare_audit(local: &[String], central: &[String]) -> AuditComparison {
 /// reopening and from there it agrees with the copy (the copy possibly behind).
 fn reopened_at(local: &[String], central: &[String]) -> Option<usize> {
     let first = local.first()?;
-    let action = serde_json::from_str::<serde_json::Value>(first)
+    serde_json::from_str::<crate::audit::Record>(first)
         .ok()?
-        .get("action")?
-        .as_str()?
-        .to_string();
-    if action != "audit.reopen" {
-        return None;
-    }
+        .reopened_after()?;
     let k = central
         .iter()
         .rposition(|c| c == first)
@@ -287,7 +282,17 @@ mod tests {
     #[test]
     fn a_log_reopened_after_its_file_was_deleted_is_named_as_such() {
         let l = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        let gap = r#"{"action":"audit.reopen","targets":["prev:b"]}"#;
+        let gap = crate::audit::Record::seal(
+            &crate::audit::Actor::default(),
+            crate::audit::Event {
+                targets: vec!["prev:b".into()],
+                ..crate::audit::Event::test(crate::audit::REOPEN)
+            },
+            crate::audit::Outcome::Ok,
+            "",
+        )
+        .line();
+        let gap = gap.as_str();
         let central = l(&["a", "b", gap, "d"]);
         assert_eq!(
             compare_audit(&l(&[gap, "d"]), &central),

@@ -28,13 +28,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &Screen<'_>, s: &SearchView) {
         .iter()
         .flat_map(|x| match &x.outcome {
             Outcome::Failed { why, .. } => {
-                let mut parts = crate::ui::widgets::wrap::words(&format!(" ✗ {why}"), width);
-                if parts.len() > 3 {
-                    parts.truncate(3);
-                    parts[2] =
-                        crate::ui::widgets::header::keep_head(&format!("{}…", parts[2]), width);
-                }
-                parts
+                crate::ui::widgets::wrap::at_most(&format!(" ✗ {why}"), width, 3)
             }
             _ => Vec::new(),
         })

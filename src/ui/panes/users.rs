@@ -52,21 +52,23 @@ pub fn footer<'a, T>(state: &Screen<'_>, l: &PagedList<T>) -> Line<'a> {
     }
 }
 
-/// The table and, under it, the footer: one line, or up to four for an error, which the
-/// officer needs whole (its request id, what to do).
+/// The most lines a list's footer gives an error, which the officer needs whole (its request
+/// id, what to do).
+const FOOTER_LINES: usize = 4;
+
+/// The table and, under it, the footer: one line, or as many as an error takes (up to
+/// [`FOOTER_LINES`]).
 pub fn split<T>(area: Rect, l: &PagedList<T>) -> [Rect; 2] {
     let typing = l.filter.as_ref().is_some_and(|f| f.typing);
     let rows = match (&l.error, typing) {
-        (Some(e), false) => {
-            crate::ui::widgets::wrap::words(e, usize::from(area.width).max(10)).len()
-        }
+        (Some(e), false) => footer_lines(e, area.width).len(),
         _ => 1,
     };
-    Layout::vertical([
-        Constraint::Min(3),
-        Constraint::Length(rows.clamp(1, 4) as u16),
-    ])
-    .areas(area)
+    Layout::vertical([Constraint::Min(3), Constraint::Length(rows.max(1) as u16)]).areas(area)
+}
+
+fn footer_lines(text: &str, width: u16) -> Vec<String> {
+    crate::ui::widgets::wrap::at_most(text, usize::from(width).max(10), FOOTER_LINES)
 }
 
 /// A list's footer, a one-span line (an error) wrapped as `split` counted it.
@@ -79,7 +81,7 @@ pub struct Footer<'a>(Line<'a>);
 impl ratatui::widgets::Widget for Footer<'_> {
     fn render(self, area: Rect, buf: &mut ratatui::buffer::Buffer) {
         let lines = match self.0.spans.as_slice() {
-            [one] => crate::ui::widgets::wrap::words(&one.content, usize::from(area.width).max(10))
+            [one] => footer_lines(&one.content, area.width)
                 .into_iter()
                 .map(|l| Line::from(Span::styled(l, one.style)))
                 .collect(),

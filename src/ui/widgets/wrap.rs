@@ -22,6 +22,18 @@ pub fn words(text: &str, width: usize) -> Vec<String> {
         .collect()
 }
 
+/// At most `max` lines of [`words`], the last ending in "…" when the text goes on.
+pub fn at_most(text: &str, width: usize, max: usize) -> Vec<String> {
+    let mut lines = words(text, width);
+    if lines.len() > max {
+        lines.truncate(max);
+        if let Some(last) = lines.last_mut() {
+            *last = crate::ui::widgets::header::keep_head(&format!("{last}…"), width);
+        }
+    }
+    lines
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

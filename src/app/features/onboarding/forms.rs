@@ -252,7 +252,6 @@ pub fn dependent(parent: &ClientEmployee, at: EmployeeAt, editing: Option<usize>
     }
     let mut form = Form::new(
         FormKind::Dependent {
-            parent_email: parent.email.clone().unwrap_or_default(),
             at,
             parent: Box::new(parent.clone()),
             editing,
@@ -550,11 +549,11 @@ pub fn change(form: &Form) -> Option<(Change, Event)> {
             )
         }
         FormKind::Dependent {
-            parent_email,
             at,
             parent,
             editing,
         } => {
+            let parent_email = parent.email.clone().unwrap_or_default();
             let dependent = NewDependent {
                 first_name: v("First name")?,
                 last_name: v("Last name")?,
@@ -566,7 +565,7 @@ pub fn change(form: &Form) -> Option<(Change, Event)> {
                 offboarding: d(OFFBOARDING),
             };
             let mut targets = vec![
-                format!("parent-{}", masked_email(parent_email)),
+                format!("parent-{}", masked_email(&parent_email)),
                 masked_email(dependent.email.as_deref().unwrap_or_default()),
             ];
             extend_new(&mut targets, at.targets());
@@ -574,7 +573,7 @@ pub fn change(form: &Form) -> Option<(Change, Event)> {
             if dependent.email.is_some() {
                 return Some((
                     Change::Dependent {
-                        parent_email: parent_email.clone(),
+                        parent_email,
                         dependent,
                     },
                     ev,
